@@ -1,0 +1,67 @@
+# docket — one word to build.  `make` installs what is missing, configures and builds into build/.
+#   make          build everything (library, build/docket, tests, benchmarks, Python module)
+#   make demo     run the CSM hub's command center on the shipped example data
+#   make test     build and run every test (C++ with ctest, Python with pytest)
+#   make bench    build and run the benchmarks (prints tables of ratios)
+#   make sanitize run the tests under ASan+UBSan (build-asan/) and TSan (build-tsan/)
+#   make fuzz     run every libFuzzer target (FUZZ_SECONDS each, default 60)
+
+PYTHON      ?= /usr/bin/python3
+BUILD       ?= build
+BUILD_TYPE  ?= RelWithDebInfo
+JOBS        ?= $(shell nproc)
+CMAKE_FLAGS ?=
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEB_PACKAGES := build-essential cmake pkg-config libabsl-dev libre2-dev libfmt-dev libyaml-cpp-dev \
+  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev pybind11-dev python3-dev \
+  python3-numpy python3-pandas python3-pytest python3-nbclient python3-nbformat python3-ipykernel \
+  python3-numexpr clang libclang-rt-14-dev
+
+.PHONY: all deps configure build test demo bench sanitize fuzz clean
+all: build
+
+# Installs the Debian packages that are missing (nothing happens when all are present).
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "docket: installing missing packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DPython3_EXECUTABLE=$(PYTHON) $(CMAKE_FLAGS)
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@if [ -d python/tests ]; then PYTHONPATH=$(BUILD)/python DOCKET_BUILD=$(BUILD) $(PYTHON) -m pytest -q python/tests; fi
+
+demo: build
+	./$(BUILD)/docket run examples/rulebooks/csm_hub.yaml --data examples/data --as-of 2026-11-22 --owner "Alice Chen"
+
+bench: build
+	@for b in $(BUILD)/benchmarks/*_bench; do echo "== $$b"; $$b; done
+
+sanitize: deps
+	$(MAKE) test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS="-DDOCKET_SANITIZE=address,undefined -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
+	$(MAKE) build BUILD=build-tsan BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS="-DDOCKET_SANITIZE=thread -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
+	cd build-tsan && ctest --output-on-failure -R 'concurrency|thread'
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOCKET_FUZZ=ON \
+	  -DDOCKET_BUILD_TESTS=OFF -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	@for f in build-fuzz/tests/fuzz/fuzz_*; do \
+	  name=$$(basename $$f); mkdir -p build-fuzz/corpus/$$name; \
+	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build-fuzz/corpus/$$name tests/fuzz/$${name#fuzz_} || exit 1; \
+	done
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz
