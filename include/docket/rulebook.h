@@ -1,0 +1,293 @@
+// docket/rulebook.h — rulebooks: a CS team's lists, segments, params and KPI
+// cards, loaded from YAML, compiled once and evaluated over a snapshot in one
+// pass.  This is the command center: for one owner (or everyone), every
+// list's count and top rows, grouped by horizon, and every KPI.
+//
+// A rulebook (docs/rulebooks.md has every key):
+//
+//   docket: 1
+//   name: CSM Hub
+//   time_zone: America/New_York
+//   params: {pulse_stale_days: 90, forecast_window_days: 120}
+//   tables:
+//     accounts:
+//       key: id
+//       owner: csm
+//       columns: {id: string, name: string, csm: string, arr: float, pulse: string,
+//                 pulse_changed_at: date, renewal_date: date, forecast: string}
+//   segments:
+//     in_forecast_window: renewal_date BETWEEN today AND today + $forecast_window_days
+//   lists:
+//     - id: outdated_pulse
+//       title: Outdated Pulse
+//       horizon: today                     # today | upcoming | past
+//       table: accounts
+//       when: pulse IS NULL OR days_since(pulse_changed_at) > $pulse_stale_days
+//       show: [name, csm, pulse, pulse_changed_at]
+//       order_by: arr DESC, name           # ASC/DESC, NULLS LAST unless NULLS FIRST
+//       limit: 50
+//       action: Update the pulse after your next conversation with the customer.
+//       resources: [{title: Pulse guide, url: "https://kb.example.com/pulse"}]
+//   kpis:
+//     - id: arr_missing_forecast
+//       list: outdated_pulse
+//       measure: sum(arr)                  # count | sum | avg | min | max | count_distinct
+//       by: owner
+//
+// Load, compile, evaluate:
+//
+//   absl::StatusOr<docket::Rulebook> book = docket::Rulebook::Load("csm_hub.yaml");
+//   if (!book.ok()) return book.status();   // "csm_hub.yaml:14:22: unknown column 'pluse' — …"
+//   absl::StatusOr<docket::CompiledRulebook> hub = docket::CompiledRulebook::Compile(*book);
+//   if (!hub.ok()) return hub.status();
+//
+//   docket::RunOptions run;
+//   run.as_of = absl::CivilDay(2026, 11, 22);      // required: there is no hidden clock
+//   run.owner = "Alice Chen";                      // nullopt: everyone
+//   run.params["pulse_stale_days"] = docket::Value::Int(60);
+//   absl::StatusOr<docket::RulebookResult> r = hub->Evaluate(snapshot, run);
+//   for (const docket::ListResult& list : r->lists) {
+//     list.count;       // every matching row in scope
+//     list.rows;        // row indices after order_by and limit
+//     list.keys;        // the key of each of those rows
+//     list.Cell(list.rows[0], "arr");   // a shown value
+//   }
+//   r->FindKpi("arr_missing_forecast")->value;     // overall
+//   r->FindKpi("arr_missing_forecast")->groups;    // per owner
+//
+// Errors.  Every mistake in a rulebook — YAML syntax, an unknown key (with a
+// did-you-mean hint), the schema, an expression inside `when:` (the position
+// points into the YAML file, not into the expression), an unknown param, list
+// or column, a duplicate id, a cycle between segments, a missing required
+// key — is an InvalidArgument naming the file, line and column.  A limit
+// (Limits::max_rulebook_bytes, max_rules, max_yaml_depth) is ResourceExhausted.
+// Evaluation errors (a table or column missing from the snapshot) are
+// FailedPrecondition.
+//
+// One pass.  All lists of a rulebook compile into one docket::Program: the
+// data is read once, segments and common subexpressions are computed once,
+// and every list's rows come out together.
+//
+// Owner scope.  With RunOptions::owner set, every list over a table with an
+// owner column (directly, or through its parent) sees only that owner's rows;
+// counts, rows and KPIs never include rows outside the scope.
+//
+// Thread safety.  Rulebook is a plain value.  CompiledRulebook is immutable
+// and cheap to copy; Evaluate() may be called from many threads at once, and
+// its results do not depend on RunOptions::threads.
+#ifndef DOCKET_RULEBOOK_H_
+#define DOCKET_RULEBOOK_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "docket/bitmap.h"
+#include "docket/options.h"
+#include "docket/program.h"
+#include "docket/schema.h"
+#include "docket/table.h"
+#include "docket/value.h"
+
+namespace docket {
+
+// The dashboards of a CSM hub: work for today, strategic work coming up, and
+// a look back at performance.
+enum class Horizon : uint8_t { kToday, kUpcoming, kPast };
+std::string_view HorizonName(Horizon horizon);   // "today", "upcoming", "past"
+std::string_view HorizonTitle(Horizon horizon);  // "Today", "Upcoming", "Past"
+
+// A `$name` parameter and its default value.  The type comes from the YAML
+// value: int (90), float (0.8), bool (true/false), date (a plain 2026-01-31),
+// otherwise string ("90" quoted is a string).
+struct RulebookParam {
+  std::string name;
+  Value value;
+  SourceLocation location;
+};
+
+struct SegmentSpec {
+  std::string name;
+  ExpressionSource expression;  // origin points at the text in the YAML file.
+  SourceLocation location;      // The segment's name.
+};
+
+// One key of `order_by`: `arr DESC`, `renewal_date NULLS FIRST`.
+struct OrderKey {
+  std::string column;
+  bool descending = false;
+  bool nulls_first = false;  // NULLs sort last unless NULLS FIRST.
+  SourceLocation location;
+};
+
+struct Resource {
+  std::string title;
+  std::string url;
+};
+
+struct ListSpec {
+  std::string id;
+  std::string title;                 // Defaults to id.
+  Horizon horizon = Horizon::kToday;
+  std::string table;
+  ExpressionSource when;
+  std::vector<std::string> show;     // Defaults to the table's key and owner columns.
+  std::vector<SourceLocation> show_locations;
+  std::vector<OrderKey> order_by;    // Ties keep row order.
+  std::optional<int64_t> limit;      // Rows to keep after ordering; count is never limited.
+  std::string action;                // The recommended action.
+  std::vector<Resource> resources;
+  SourceLocation location;           // The list's `id:`.
+  SourceLocation table_location;
+};
+
+enum class MeasureKind : uint8_t { kCount, kCountColumn, kSum, kAvg, kMin, kMax, kCountDistinct };
+
+// `count`, `count(*)`, `count(col)` (non-NULL values), `sum(col)`, `avg(col)`,
+// `min(col)`, `max(col)`, `count_distinct(col)`.
+struct Measure {
+  MeasureKind kind = MeasureKind::kCount;
+  std::string column;  // Empty for count.
+  std::string ToString() const;  // "sum(arr)"
+};
+
+struct KpiSpec {
+  std::string id;
+  std::string title;     // Defaults to id.
+  std::string list;      // The list whose rows are measured.
+  Measure measure;
+  bool by_owner = false;  // `by: owner`: one value per owner of the list's rows.
+  SourceLocation location;
+  SourceLocation list_location;
+  SourceLocation measure_location;
+};
+
+// A parsed, structurally valid rulebook.  Names are checked against the
+// schema when it is compiled (CompiledRulebook::Compile).
+struct Rulebook {
+  std::string file;         // As given to Load / FromYaml; used in every error.
+  int version = 1;          // `docket:`; must be 1.
+  std::string name;         // Defaults to the file's base name.
+  std::string time_zone_name = "UTC";
+  absl::TimeZone time_zone = absl::UTCTimeZone();
+  std::vector<RulebookParam> params;
+  Schema schema;            // `tables:`; empty when the rulebook declares none.
+  std::vector<SegmentSpec> segments;
+  std::vector<ListSpec> lists;
+  std::vector<KpiSpec> kpis;
+
+  // Reads and parses a rulebook file (at most limits.max_rulebook_bytes).
+  static absl::StatusOr<Rulebook> Load(const std::string& path, const Limits& limits = {});
+  // Parses rulebook text; `filename` is used in error messages.
+  static absl::StatusOr<Rulebook> FromYaml(std::string_view text, std::string_view filename = "<rulebook>",
+                                           const Limits& limits = {});
+
+  const ListSpec* FindList(std::string_view id) const;
+  const KpiSpec* FindKpi(std::string_view id) const;
+  const RulebookParam* FindParam(std::string_view name) const;
+};
+
+// How a compiled rulebook is evaluated.
+struct RunOptions {
+  absl::CivilDay as_of;                          // `today`.  Required.
+  std::optional<absl::TimeZone> time_zone;       // Defaults to the rulebook's.
+  std::optional<std::string> owner;              // Owner scope; nullopt = everyone.
+  std::map<std::string, Value, std::less<>> params;  // Overrides of the rulebook's params.
+  int threads = 0;                               // 0: one per core.
+  std::vector<std::string> lists;                // Only these lists (and KPIs over them); empty = all.
+  std::optional<int64_t> max_rows;               // Caps rows/keys of every list (after its own limit).
+};
+
+struct ListResult {
+  std::string id;
+  std::string title;
+  Horizon horizon = Horizon::kToday;
+  std::string table;
+  std::string action;
+  std::vector<Resource> resources;
+  std::vector<std::string> show;
+  int64_t count = 0;              // Every matching row in scope.
+  Bitmap matches;                 // Bit i set: row i of the table is in the list.
+  std::vector<int64_t> rows;      // Matching rows after order_by and limit.
+  std::vector<std::string> keys;  // The key of each of `rows` (the row index when the table has no key).
+  Diagnostics diagnostics;
+  Table data;                     // The list's table; shares the snapshot's buffers.
+
+  // The value of `column` at `row` of the list's table (NULL of type bool
+  // when the column does not exist).
+  Value Cell(int64_t row, std::string_view column) const;
+};
+
+// The label of the group of rows whose owner is NULL in `by: owner` KPIs.
+inline constexpr std::string_view kUnassignedOwner = "(unassigned)";
+
+struct KpiResult {
+  std::string id;
+  std::string title;
+  std::string list;
+  Measure measure;
+  bool by_owner = false;
+  // Over every row of the list in scope: count and count_distinct are int;
+  // sum is int over an int column (NULL on overflow) and float otherwise; avg
+  // is float; min and max have the column's type.  sum, avg, min and max of
+  // no values are NULL.
+  Value value;
+  // With by_owner: (owner, value) sorted by owner, kUnassignedOwner last.
+  std::vector<std::pair<std::string, Value>> groups;
+};
+
+struct RulebookResult {
+  std::string name;
+  absl::CivilDay as_of;
+  std::string time_zone;              // IANA name.
+  std::optional<std::string> owner;
+  std::vector<ListResult> lists;      // In rulebook order.
+  std::vector<KpiResult> kpis;        // In rulebook order.
+
+  const ListResult* FindList(std::string_view id) const;
+  const KpiResult* FindKpi(std::string_view id) const;
+};
+
+class CompiledRulebook {
+ public:
+  // Compiles against the rulebook's `tables:` section.
+  static absl::StatusOr<CompiledRulebook> Compile(const Rulebook& rulebook, const Limits& limits = {});
+  // Compiles against `data_schema` (the schema of the snapshot to evaluate).
+  // When the rulebook declares tables, those are compiled against and every
+  // table and column the rulebook declares must exist in `data_schema` with
+  // the same type (a FailedPrecondition naming the first that does not);
+  // otherwise the data's schema is used directly.
+  static absl::StatusOr<CompiledRulebook> Compile(const Rulebook& rulebook, const Schema& data_schema,
+                                                  const Limits& limits = {});
+
+  CompiledRulebook(const CompiledRulebook&) = default;
+  CompiledRulebook& operator=(const CompiledRulebook&) = default;
+
+  const Rulebook& rulebook() const;
+  const Schema& schema() const;    // The schema compiled against.
+  const Program& program() const;  // One predicate per list, in list order.
+
+  // Evaluates every list (or RunOptions::lists) and KPI in one pass.
+  absl::StatusOr<RulebookResult> Evaluate(const Snapshot& snapshot, const RunOptions& options) const;
+
+  // Parses a run-time override (`--param name=text`) as the declared param's
+  // type.  InvalidArgument for an unknown name (with a hint) or a bad value.
+  absl::StatusOr<Value> ParseParam(std::string_view name, std::string_view text) const;
+
+ private:
+  CompiledRulebook() = default;
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace docket
+
+#endif  // DOCKET_RULEBOOK_H_
