@@ -1,0 +1,434 @@
+// CompiledRulebook: every list of a rulebook in one docket::Program, then
+// per-list ordering/limit, keys and KPIs over the program's result bitmaps.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "docket/error.h"
+#include "docket/rulebook.h"
+#include "rulebook/absl_compat.h"
+#include "rulebook/kpi.h"
+#include "rulebook/rows.h"
+#include "rulebook/spec_parsers.h"
+#include "rulebook/yaml_source.h"
+
+namespace docket {
+
+const ListResult* RulebookResult::FindList(std::string_view id) const {
+  for (const ListResult& l : lists) {
+    if (l.id == id) return &l;
+  }
+  return nullptr;
+}
+
+const KpiResult* RulebookResult::FindKpi(std::string_view id) const {
+  for (const KpiResult& k : kpis) {
+    if (k.id == id) return &k;
+  }
+  return nullptr;
+}
+
+Value ListResult::Cell(int64_t row, std::string_view column) const {
+  const Column* c = data.FindColumn(column);
+  if (c == nullptr) return Value();
+  return rulebook::CellValue(*c, row);
+}
+
+struct CompiledRulebook::Impl {
+  Rulebook rulebook;
+  Schema schema;
+  Limits limits;
+  Program program;                  // One predicate per list, in list order.
+  std::vector<std::string> list_ids;
+};
+
+namespace {
+
+absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::string message, std::string hint,
+                     int span) {
+  ErrorDetail d;
+  d.kind = ErrorKind::kCompile;
+  d.location = where;
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  d.span = std::max(1, span);
+  (void)book;
+  return MakeError(d);
+}
+
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates,
+                       std::string_view fallback_what) {
+  std::string close = ClosestMatch(name, candidates);
+  if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
+  if (candidates.empty()) return "";
+  if (candidates.size() > 12) return "";
+  return absl::StrCat(rulebook::Sv(fallback_what), ": ", absl::StrJoin(candidates, ", "));
+}
+
+std::vector<std::string> ColumnNames(const TableSchema& t) {
+  std::vector<std::string> out;
+  for (const ColumnSchema& c : t.columns) out.push_back(c.name);
+  return out;
+}
+
+// Whether rows of `table` have an owner (directly or through parents).
+bool HasOwner(const Schema& schema, const TableSchema& table) {
+  const TableSchema* t = &table;
+  for (int depth = 0; t != nullptr && depth < 64; ++depth) {
+    if (!t->owner.empty()) return true;
+    if (!t->parent.has_value()) return false;
+    t = schema.FindTable(t->parent->table);
+  }
+  return false;
+}
+
+// Names that need the schema: list tables, shown, ordered and measured columns.
+absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
+  std::vector<std::string> tables;
+  for (const TableSchema& t : schema.tables) tables.push_back(t.name);
+  for (const ListSpec& list : book.lists) {
+    const TableSchema* t = schema.FindTable(list.table);
+    if (t == nullptr) {
+      return ErrorAt(book, list.table_location,
+                     absl::StrCat("list '", list.id, "' ranges over unknown table '", list.table, "'"),
+                     tables.empty() ? "declare it under 'tables:'" : DidYouMean(list.table, tables, "the tables are"),
+                     static_cast<int>(list.table.size()));
+    }
+    std::vector<std::string> columns = ColumnNames(*t);
+    for (size_t i = 0; i < list.show.size(); ++i) {
+      if (t->FindColumn(list.show[i]) < 0) {
+        return ErrorAt(book, list.show_locations[i],
+                       absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '", list.id,
+                                    "' (table '", t->name, "')"),
+                       DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
+      }
+    }
+    for (const OrderKey& k : list.order_by) {
+      if (t->FindColumn(k.column) < 0) {
+        return ErrorAt(book, k.location,
+                       absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '", list.id,
+                                    "' (table '", t->name, "')"),
+                       DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
+      }
+    }
+  }
+  for (const KpiSpec& kpi : book.kpis) {
+    const ListSpec* list = book.FindList(kpi.list);
+    if (list == nullptr) continue;  // Checked by the loader.
+    const TableSchema* t = schema.FindTable(list->table);
+    if (t == nullptr) continue;
+    if (!kpi.measure.column.empty()) {
+      const ColumnSchema* c = t->Column(kpi.measure.column);
+      if (c == nullptr) {
+        return ErrorAt(book, kpi.measure_location,
+                       absl::StrCat("unknown column '", kpi.measure.column, "' in the measure of KPI '", kpi.id,
+                                    "' (list '", list->id, "' is over table '", t->name, "')"),
+                       DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
+                       static_cast<int>(kpi.measure.column.size()));
+      }
+      if (!rulebook::MeasureAccepts(kpi.measure.kind, c->type)) {
+        return ErrorAt(book, kpi.measure_location,
+                       absl::StrCat("cannot compute ", kpi.measure.ToString(), " of a ", c->type.ToString(),
+                                    " column"),
+                       kpi.measure.kind == MeasureKind::kSum || kpi.measure.kind == MeasureKind::kAvg
+                           ? "sum and avg need an int or float column"
+                           : "min and max need an orderable column",
+                       static_cast<int>(kpi.measure.column.size()));
+      }
+    }
+    if (kpi.by_owner && !HasOwner(schema, *t)) {
+      return ErrorAt(book, kpi.location,
+                     absl::StrCat("KPI '", kpi.id, "' is 'by: owner' but table '", t->name,
+                                  "' has no owner column (nor a parent with one)"),
+                     absl::StrCat("declare 'owner: <column>' for table '", t->name, "'"),
+                     static_cast<int>(kpi.id.size()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Fills in what a list shows when it says nothing: its key and owner.
+void DefaultShow(const Schema& schema, Rulebook* book) {
+  for (ListSpec& list : book->lists) {
+    if (!list.show.empty()) continue;
+    const TableSchema* t = schema.FindTable(list.table);
+    if (t == nullptr) continue;
+    if (!t->key.empty()) list.show.push_back(t->key);
+    if (!t->owner.empty() && t->owner != t->key) list.show.push_back(t->owner);
+    if (list.show.empty() && !t->columns.empty()) list.show.push_back(t->columns[0].name);
+    list.show_locations.assign(list.show.size(), list.location);
+  }
+}
+
+CompileOptions MakeCompileOptions(const Rulebook& book, const Limits& limits) {
+  CompileOptions options;
+  options.limits = limits;
+  for (const RulebookParam& p : book.params) options.params[p.name] = p.value;
+  return options;
+}
+
+// One program over the lists `which` (indices into book.lists), in that order.
+absl::StatusOr<Program> BuildProgram(const Rulebook& book, const Schema& schema, const Limits& limits,
+                                     const std::vector<size_t>& which) {
+  ProgramBuilder builder(schema, MakeCompileOptions(book, limits));
+  for (const SegmentSpec& s : book.segments) {
+    absl::Status st = builder.AddSegment(s.name, s.expression);
+    if (!st.ok()) return st;
+  }
+  for (size_t i : which) {
+    const ListSpec& list = book.lists[i];
+    absl::StatusOr<int> index = builder.AddPredicate(list.table, list.when);
+    if (!index.ok()) return index.status();
+  }
+  return std::move(builder).Build();
+}
+
+// Checks that the declared tables and columns exist in the data with their types.
+absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const Schema& data) {
+  std::vector<std::string> data_tables;
+  for (const TableSchema& t : data.tables) data_tables.push_back(t.name);
+  for (const TableSchema& t : declared.tables) {
+    const TableSchema* d = data.FindTable(t.name);
+    if (d == nullptr) {
+      return DataError(t.location, absl::StrCat("table '", t.name, "' is declared but not in the data"),
+                       DidYouMean(t.name, data_tables, "the data has"));
+    }
+    for (const ColumnSchema& c : t.columns) {
+      const ColumnSchema* dc = d->Column(c.name);
+      if (dc == nullptr) {
+        return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared but not in the data"),
+                         DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
+      }
+      if (!(dc->type == c.type)) {
+        return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared ",
+                                                  c.type.ToString(), " but the data has ", dc->type.ToString()));
+      }
+    }
+  }
+  (void)book;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& rulebook, const Limits& limits) {
+  if (rulebook.schema.tables.empty()) {
+    return CompileError(SourceLocation{rulebook.file, 1, 1}, "the rulebook declares no tables",
+                        "add a 'tables:' section, or compile it against the data's schema");
+  }
+  return Compile(rulebook, rulebook.schema, limits);
+}
+
+absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& rulebook, const Schema& data_schema,
+                                                           const Limits& limits) {
+  const bool declared = !rulebook.schema.tables.empty();
+  const Schema& schema = declared ? rulebook.schema : data_schema;
+  if (declared && &data_schema != &rulebook.schema) {
+    absl::Status st = CheckDataSchema(rulebook, rulebook.schema, data_schema);
+    if (!st.ok()) return st;
+  }
+  int64_t rules = static_cast<int64_t>(rulebook.lists.size() + rulebook.segments.size() + rulebook.kpis.size());
+  if (rules > limits.max_rules) {
+    return LimitError(SourceLocation{rulebook.file, 1, 1}, "max_rules", limits.max_rules,
+                      absl::StrCat("the rulebook has ", rules, " lists, segments and KPIs"));
+  }
+  absl::Status names = CheckNames(rulebook, schema);
+  if (!names.ok()) return names;
+
+  auto impl = std::make_shared<Impl>();
+  impl->rulebook = rulebook;
+  impl->schema = schema;
+  impl->limits = limits;
+  DefaultShow(schema, &impl->rulebook);
+  std::vector<size_t> all(rulebook.lists.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    all[i] = i;
+    impl->list_ids.push_back(rulebook.lists[i].id);
+  }
+  absl::StatusOr<Program> program = BuildProgram(impl->rulebook, schema, limits, all);
+  if (!program.ok()) return program.status();
+  impl->program = *std::move(program);
+  CompiledRulebook out;
+  out.impl_ = std::move(impl);
+  return out;
+}
+
+const Rulebook& CompiledRulebook::rulebook() const { return impl_->rulebook; }
+const Schema& CompiledRulebook::schema() const { return impl_->schema; }
+const Program& CompiledRulebook::program() const { return impl_->program; }
+
+absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::string_view text) const {
+  const RulebookParam* p = impl_->rulebook.FindParam(name);
+  if (p == nullptr) {
+    std::vector<std::string> names;
+    for (const RulebookParam& q : impl_->rulebook.params) names.push_back(q.name);
+    return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
+                      names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
+  }
+  absl::StatusOr<Value> v = rulebook::ParseValueAs(text, p->value.type());
+  if (!v.ok()) {
+    return UsageError(absl::StrCat("param '", rulebook::Sv(name), "': ", v.status().message()),
+                      absl::StrCat("its default is ", p->value.ToString(), " (", p->value.type().ToString(), ")"));
+  }
+  return v;
+}
+
+absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapshot,
+                                                          const RunOptions& options) const {
+  const Rulebook& book = impl_->rulebook;
+
+  // Which lists: all, or those asked for (in rulebook order).
+  std::vector<size_t> which;
+  if (options.lists.empty()) {
+    for (size_t i = 0; i < book.lists.size(); ++i) which.push_back(i);
+  } else {
+    for (const std::string& id : options.lists) {
+      auto it = std::find(impl_->list_ids.begin(), impl_->list_ids.end(), id);
+      if (it == impl_->list_ids.end()) {
+        return UsageError(absl::StrCat("unknown list '", id, "'"), DidYouMean(id, impl_->list_ids, "the lists are"));
+      }
+      which.push_back(static_cast<size_t>(it - impl_->list_ids.begin()));
+    }
+    std::sort(which.begin(), which.end());
+    which.erase(std::unique(which.begin(), which.end()), which.end());
+  }
+
+  // Param overrides take the declared type (an int may stand for a float).
+  EvalOptions eval;
+  eval.as_of = options.as_of;
+  eval.time_zone = options.time_zone.value_or(book.time_zone);
+  eval.owner = options.owner;
+  eval.threads = options.threads;
+  for (const auto& [name, value] : options.params) {
+    const RulebookParam* p = book.FindParam(name);
+    if (p == nullptr) {
+      std::vector<std::string> names;
+      for (const RulebookParam& q : book.params) names.push_back(q.name);
+      return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
+                        names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
+    }
+    Value v = value;
+    if (!(v.type() == p->value.type())) {
+      if (p->value.type().id == TypeId::kFloat && v.type().id == TypeId::kInt && !v.is_null()) {
+        v = Value::Float(static_cast<double>(v.int_value()));
+      } else {
+        return UsageError(absl::StrCat("param '", name, "' is ", p->value.type().ToString(), ", not ",
+                                       v.type().ToString()));
+      }
+    }
+    eval.params[name] = std::move(v);
+  }
+
+  // One pass over the data for every list asked for.
+  std::optional<Program> subset;
+  const Program* program = &impl_->program;
+  if (which.size() != book.lists.size()) {
+    absl::StatusOr<Program> p = BuildProgram(book, impl_->schema, impl_->limits, which);
+    if (!p.ok()) return p.status();
+    subset = *std::move(p);
+    program = &*subset;
+  }
+  absl::StatusOr<ProgramResult> evaluated = program->Evaluate(snapshot, eval);
+  if (!evaluated.ok()) return evaluated.status();
+
+  RulebookResult result;
+  result.name = book.name;
+  result.as_of = options.as_of;
+  result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
+  result.owner = options.owner;
+
+  // Owner lookups, one per table, built on first use.
+  std::map<std::string, std::optional<rulebook::OwnerLookup>, std::less<>> owners;
+  auto owner_lookup = [&](const Table& table) -> const std::optional<rulebook::OwnerLookup>& {
+    auto it = owners.find(table.name());
+    if (it == owners.end()) it = owners.emplace(table.name(), rulebook::OwnerLookup::Make(snapshot, table)).first;
+    return it->second;
+  };
+
+  std::vector<std::vector<int64_t>> all_rows(book.lists.size());  // Every matching row, for KPIs.
+  for (size_t w = 0; w < which.size(); ++w) {
+    const ListSpec& spec = book.lists[which[w]];
+    PredicateResult& pr = evaluated->predicates[w];
+    const Table* table = snapshot.FindTable(spec.table);
+    if (table == nullptr) {
+      return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
+    }
+    ListResult lr;
+    lr.id = spec.id;
+    lr.title = spec.title;
+    lr.horizon = spec.horizon;
+    lr.table = spec.table;
+    lr.action = spec.action;
+    lr.resources = spec.resources;
+    lr.show = spec.show;
+    lr.diagnostics = pr.diagnostics;
+    lr.matches = std::move(pr.rows);
+    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
+    // Owner scope: the program limits rows of tables with an owner column;
+    // rows owned through a parent are limited here too, so no list ever
+    // shows a row outside the scope.
+    if (options.owner.has_value()) {
+      const std::optional<rulebook::OwnerLookup>& lookup = owner_lookup(*table);
+      if (lookup.has_value()) {
+        size_t kept = 0;
+        for (int64_t r : rows) {
+          std::string_view o;
+          if (lookup->Get(r, &o) && o == *options.owner) {
+            rows[kept++] = r;
+          } else {
+            lr.matches.Clear(r);
+          }
+        }
+        rows.resize(kept);
+      }
+    }
+    lr.count = static_cast<int64_t>(rows.size());
+    all_rows[which[w]] = rows;
+    std::optional<int64_t> limit = spec.limit;
+    if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
+    rulebook::OrderAndLimit(*table, spec.order_by, limit, &rows);
+    const Column* key = table->key_column();
+    lr.keys.reserve(rows.size());
+    for (int64_t r : rows) {
+      lr.keys.push_back(key != nullptr ? rulebook::CellValue(*key, r).ToString() : absl::StrCat(r));
+    }
+    lr.rows = std::move(rows);
+    lr.data = *table;
+    result.lists.push_back(std::move(lr));
+  }
+
+  for (const KpiSpec& spec : book.kpis) {
+    const ListSpec* list = book.FindList(spec.list);
+    size_t li = static_cast<size_t>(list - book.lists.data());
+    if (std::find(which.begin(), which.end(), li) == which.end()) continue;
+    const Table* table = snapshot.FindTable(list->table);
+    const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
+    if (!spec.measure.column.empty() && column == nullptr) {
+      return DataError(spec.measure_location,
+                       absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
+    }
+    KpiResult kr;
+    kr.id = spec.id;
+    kr.title = spec.title;
+    kr.list = spec.list;
+    kr.measure = spec.measure;
+    kr.by_owner = spec.by_owner;
+    kr.value = rulebook::Aggregate(spec.measure, column, all_rows[li]);
+    if (spec.by_owner) {
+      const std::optional<rulebook::OwnerLookup>& lookup = owner_lookup(*table);
+      if (!lookup.has_value()) {
+        return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
+                                                     spec.id, "' (by: owner)"));
+      }
+      kr.groups = rulebook::AggregateByOwner(spec.measure, column, all_rows[li], *lookup);
+    }
+    result.kpis.push_back(std::move(kr));
+  }
+  return result;
+}
+
+}  // namespace docket

@@ -1,0 +1,34 @@
+// KPI aggregates over a list's rows: count, count(col), sum, avg, min, max and
+// count_distinct, overall and per owner.
+#ifndef DOCKET_RULEBOOK_KPI_H_
+#define DOCKET_RULEBOOK_KPI_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "docket/column.h"
+#include "docket/rulebook.h"
+#include "docket/value.h"
+#include "rulebook/rows.h"
+
+namespace docket::rulebook {
+
+// Whether `measure` can aggregate a column of `type` (sum and avg need a
+// number; min and max an orderable type; count and count_distinct anything).
+bool MeasureAccepts(MeasureKind kind, DataType type);
+
+// The measure over `rows` of `column` (nullptr for count).
+Value Aggregate(const Measure& measure, const Column* column, const std::vector<int64_t>& rows);
+
+// The measure per owner of `rows` (sorted by owner; NULL owners last as
+// kUnassignedOwner).
+std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure, const Column* column,
+                                                            const std::vector<int64_t>& rows,
+                                                            const OwnerLookup& owners);
+
+}  // namespace docket::rulebook
+
+#endif  // DOCKET_RULEBOOK_KPI_H_

@@ -1,0 +1,249 @@
+#include "rulebook/rows.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace docket::rulebook {
+
+std::vector<int64_t> SetRows(const Bitmap& bits) {
+  std::vector<int64_t> rows;
+  rows.reserve(static_cast<size_t>(bits.CountSet()));
+  const uint8_t* data = bits.data();
+  const int64_t n = bits.size();
+  const int64_t full_words = n / 64;
+  for (int64_t w = 0; w < full_words; ++w) {
+    uint64_t word;
+    std::memcpy(&word, data + w * 8, 8);
+    while (word != 0) {
+      rows.push_back(w * 64 + __builtin_ctzll(word));
+      word &= word - 1;
+    }
+  }
+  for (int64_t i = full_words * 64; i < n; ++i) {
+    if (GetBit(data, i)) rows.push_back(i);
+  }
+  return rows;
+}
+
+Value CellValue(const Column& c, int64_t row) {
+  if (row < 0 || row >= c.size() || c.IsNull(row)) return Value::Null(c.type());
+  switch (c.type_id()) {
+    case TypeId::kBool: return Value::Bool(c.Values<uint8_t>()[row] != 0);
+    case TypeId::kInt: return Value::Int(c.Values<int64_t>()[row]);
+    case TypeId::kFloat: return Value::Float(c.Values<double>()[row]);
+    case TypeId::kString: return Value::String(std::string(c.StringAt(row)));
+    case TypeId::kDate: return Value::DateFromDays(c.Values<int32_t>()[row]);
+    case TypeId::kTimestamp: return Value::Timestamp(c.Values<int64_t>()[row], c.type().unit);
+  }
+  return Value::Null(c.type());
+}
+
+namespace {
+
+// One order key, ready to compare two rows of its column.
+struct SortKey {
+  const Column* column = nullptr;
+  bool descending = false;
+  bool nulls_first = false;
+  std::vector<int32_t> dict_rank;  // Dictionary strings: code → rank of its string.
+
+  // <0, 0, >0 for the non-NULL values at rows a and b (ascending).
+  int CompareValues(int64_t a, int64_t b) const {
+    const Column& c = *column;
+    switch (c.type_id()) {
+      case TypeId::kBool: {
+        uint8_t x = c.Values<uint8_t>()[a] != 0, y = c.Values<uint8_t>()[b] != 0;
+        return (x > y) - (x < y);
+      }
+      case TypeId::kInt:
+      case TypeId::kTimestamp: {
+        int64_t x = c.Values<int64_t>()[a], y = c.Values<int64_t>()[b];
+        return (x > y) - (x < y);
+      }
+      case TypeId::kDate: {
+        int32_t x = c.Values<int32_t>()[a], y = c.Values<int32_t>()[b];
+        return (x > y) - (x < y);
+      }
+      case TypeId::kFloat: {
+        double x = c.Values<double>()[a], y = c.Values<double>()[b];
+        // A total order: NaN after every number.
+        bool nx = std::isnan(x), ny = std::isnan(y);
+        if (nx || ny) return nx - ny;
+        return (x > y) - (x < y);
+      }
+      case TypeId::kString: {
+        if (!dict_rank.empty()) {
+          int32_t x = dict_rank[c.codes()[a]], y = dict_rank[c.codes()[b]];
+          return (x > y) - (x < y);
+        }
+        int r = c.StringAt(a).compare(c.StringAt(b));
+        return (r > 0) - (r < 0);
+      }
+    }
+    return 0;
+  }
+};
+
+}  // namespace
+
+void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::optional<int64_t> limit,
+                   std::vector<int64_t>* rows) {
+  const int64_t n = static_cast<int64_t>(rows->size());
+  const int64_t keep = limit.has_value() ? std::clamp<int64_t>(*limit, 0, n) : n;
+  if (keys.empty() || n <= 1) {
+    // Row order is the order; rows are ascending already.
+    rows->resize(static_cast<size_t>(keep));
+    return;
+  }
+  std::vector<SortKey> sort_keys;
+  for (const OrderKey& k : keys) {
+    const Column* c = table.FindColumn(k.column);
+    if (c == nullptr) continue;  // Checked at compile time.
+    SortKey s;
+    s.column = c;
+    s.descending = k.descending;
+    s.nulls_first = k.nulls_first;
+    if (c->type_id() == TypeId::kString && c->is_dictionary()) {
+      // Rank the dictionary once so rows compare as integers.
+      const Column& dict = c->dictionary();
+      std::vector<int32_t> order(static_cast<size_t>(dict.size()));
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(),
+                [&](int32_t x, int32_t y) { return dict.StringAt(x) < dict.StringAt(y); });
+      s.dict_rank.assign(order.size(), 0);
+      for (size_t r = 0; r < order.size(); ++r) {
+        // Equal strings share a rank.
+        s.dict_rank[order[r]] =
+            (r > 0 && dict.StringAt(order[r]) == dict.StringAt(order[r - 1])) ? s.dict_rank[order[r - 1]]
+                                                                              : static_cast<int32_t>(r);
+      }
+    }
+    sort_keys.push_back(std::move(s));
+  }
+  auto less = [&sort_keys](int64_t a, int64_t b) {
+    for (const SortKey& k : sort_keys) {
+      bool na = k.column->IsNull(a), nb = k.column->IsNull(b);
+      if (na || nb) {
+        if (na && nb) continue;
+        // NULL placement does not flip with DESC.
+        return k.nulls_first ? na : nb;
+      }
+      int c = k.CompareValues(a, b);
+      if (c != 0) return k.descending ? c > 0 : c < 0;
+    }
+    return a < b;  // Ties keep row order.
+  };
+  if (keep < n) {
+    if (keep > 0) {
+      std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
+      std::sort(rows->begin(), rows->begin() + keep, less);
+    }
+    rows->resize(static_cast<size_t>(keep));
+  } else {
+    std::sort(rows->begin(), rows->end(), less);
+  }
+}
+
+namespace {
+
+// parent key → parent row.
+template <typename K>
+using KeyIndex = absl::flat_hash_map<K, int64_t>;
+
+// Maps each row of `child` to its parent's row through `via` (-1: no parent).
+std::vector<int64_t> ParentRows(const Table& child, const Column& via, const Table& parent) {
+  std::vector<int64_t> out(static_cast<size_t>(child.num_rows()), -1);
+  const Column* key = parent.key_column();
+  if (key == nullptr || key->type_id() != via.type_id()) return out;
+  if (key->type_id() == TypeId::kString) {
+    KeyIndex<std::string_view> index;
+    index.reserve(static_cast<size_t>(parent.num_rows()));
+    for (int64_t r = 0; r < parent.num_rows(); ++r) {
+      if (!key->IsNull(r)) index.emplace(key->StringAt(r), r);
+    }
+    for (int64_t r = 0; r < child.num_rows(); ++r) {
+      if (via.IsNull(r)) continue;
+      auto it = index.find(via.StringAt(r));
+      if (it != index.end()) out[r] = it->second;
+    }
+    return out;
+  }
+  auto as_int = [](const Column& c, int64_t r) -> int64_t {
+    switch (c.type_id()) {
+      case TypeId::kDate: return c.Values<int32_t>()[r];
+      case TypeId::kBool: return c.Values<uint8_t>()[r];
+      case TypeId::kFloat: {
+        double d = c.Values<double>()[r];
+        int64_t bits;
+        std::memcpy(&bits, &d, 8);
+        return bits;
+      }
+      default: return c.Values<int64_t>()[r];
+    }
+  };
+  KeyIndex<int64_t> index;
+  index.reserve(static_cast<size_t>(parent.num_rows()));
+  for (int64_t r = 0; r < parent.num_rows(); ++r) {
+    if (!key->IsNull(r)) index.emplace(as_int(*key, r), r);
+  }
+  for (int64_t r = 0; r < child.num_rows(); ++r) {
+    if (via.IsNull(r)) continue;
+    auto it = index.find(as_int(via, r));
+    if (it != index.end()) out[r] = it->second;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<OwnerLookup> OwnerLookup::Make(const Snapshot& snapshot, const Table& table) {
+  OwnerLookup out;
+  if (!table.schema().owner.empty()) {
+    out.owner_ = table.FindColumn(table.schema().owner);
+    if (out.owner_ == nullptr || out.owner_->type_id() != TypeId::kString) return std::nullopt;
+    return out;
+  }
+  // Through parents: compose child → parent row maps up to the owning table.
+  const Table* current = &table;
+  std::vector<int64_t> map;
+  for (int depth = 0; depth < 64; ++depth) {
+    const std::optional<ParentRelation>& rel = current->schema().parent;
+    if (!rel.has_value()) return std::nullopt;
+    const Table* parent = snapshot.FindTable(rel->table);
+    const Column* via = current->FindColumn(rel->via);
+    if (parent == nullptr || via == nullptr) return std::nullopt;
+    std::vector<int64_t> step = ParentRows(*current, *via, *parent);
+    if (depth == 0) {
+      map = std::move(step);
+    } else {
+      for (int64_t& m : map) m = m < 0 ? -1 : step[m];
+    }
+    if (!parent->schema().owner.empty()) {
+      out.owner_ = parent->FindColumn(parent->schema().owner);
+      if (out.owner_ == nullptr || out.owner_->type_id() != TypeId::kString) return std::nullopt;
+      out.row_map_ = std::move(map);
+      out.through_parent_ = true;
+      return out;
+    }
+    current = parent;
+  }
+  return std::nullopt;
+}
+
+bool OwnerLookup::Get(int64_t row, std::string_view* owner) const {
+  if (through_parent_) {
+    row = row_map_[row];
+    if (row < 0) return false;
+  }
+  if (owner_->IsNull(row)) return false;
+  *owner = owner_->StringAt(row);
+  return true;
+}
+
+}  // namespace docket::rulebook

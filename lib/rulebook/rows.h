@@ -1,0 +1,53 @@
+// Row-level helpers of the rulebook layer: the rows of a result bitmap, a
+// list's order_by and limit, single cells, and each row's owner.
+#ifndef DOCKET_RULEBOOK_ROWS_H_
+#define DOCKET_RULEBOOK_ROWS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "docket/bitmap.h"
+#include "docket/column.h"
+#include "docket/rulebook.h"
+#include "docket/table.h"
+#include "docket/value.h"
+
+namespace docket::rulebook {
+
+// The indices of the set bits of `bits`, ascending.
+std::vector<int64_t> SetRows(const Bitmap& bits);
+
+// The value of `column` at `row`.
+Value CellValue(const Column& column, int64_t row);
+
+// Orders `rows` by `keys` (NULLS LAST unless the key says NULLS FIRST, for
+// ASC and DESC alike; ties keep row order, so the result is a total order and
+// does not depend on the input's order) and keeps the first `limit` rows.
+// With a limit the work is a selection (nth_element) plus a sort of the kept
+// rows, not a full sort.  Every key's column must exist in `table`.
+void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::optional<int64_t> limit,
+                   std::vector<int64_t>* rows);
+
+// The owner of each row of a table: its owner column, or its parent's owner
+// through the `parent` relation (recursively).  A row whose owner is NULL,
+// or whose parent is missing, has no owner.
+class OwnerLookup {
+ public:
+  // nullopt when neither the table nor any ancestor has an owner column.
+  static std::optional<OwnerLookup> Make(const Snapshot& snapshot, const Table& table);
+  // Whether row `row` has an owner, and which.
+  bool Get(int64_t row, std::string_view* owner) const;
+
+ private:
+  const Column* owner_ = nullptr;          // The owner column of the table that has one.
+  std::vector<int64_t> row_map_;           // When owned through parents: this row → owner table row (-1: none).
+  bool through_parent_ = false;
+};
+
+}  // namespace docket::rulebook
+
+#endif  // DOCKET_RULEBOOK_ROWS_H_
