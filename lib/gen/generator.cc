@@ -20,9 +20,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "docket/builder.h"
 #include "docket/column.h"
 #include "docket/table.h"
+#include "gen/column_writer.h"
 #include "gen/random.h"
 
 namespace docket::gen {
@@ -256,6 +256,7 @@ class Generator {
   explicit Generator(const GenOptions& o)
       : o_(o), today_(DaysFromCivil(static_cast<int32_t>(o.as_of.year()), o.as_of.month(), o.as_of.day())) {
     csms_ = CsmNames(o.num_csms);
+    year_ago_ = AddMonths(today_, -12);
     int64_t max_number = o.num_accounts + o.orphan_rows;
     width_ = 7;
     for (int64_t p = 10000000; p <= max_number; p *= 10) ++width_;
@@ -266,9 +267,10 @@ class Generator {
  private:
   struct Builders {
     const TableSchema* schema = nullptr;
-    std::vector<ColumnBuilder> cols;
-    ColumnBuilder& operator[](int i) { return cols[i]; }
+    std::vector<ColumnWriter> cols;
+    ColumnWriter& operator[](int i) { return cols[i]; }
   };
+  std::vector<std::string_view> DictionaryFor(std::string_view table, std::string_view column) const;
 
   void MakeAccount(int64_t number, Account* a) const;
   int64_t ChildCount(Tag table, int64_t number, double mean) const;
@@ -300,45 +302,32 @@ class Generator {
   void AppendOpportunities(const Account& a, int64_t n);
   void AppendRequests(const Account& a, int64_t n);
 
-  void AppendCsm(ColumnBuilder& b, int csm) {
-    if (csm < 0) {
-      b.AppendNull();
-    } else {
-      b.AppendString(csms_[csm]);
-    }
-  }
-
   const GenOptions& o_;
   int32_t today_;
+  int32_t year_ago_;
   int width_;
   std::vector<std::string> csms_;
   Schema schema_ = ExampleSchema();
   std::vector<Builders> out_;  // Indexed by Tag - 1; empty cols when not wanted.
 };
 
-void AppendDate(ColumnBuilder& b, int32_t d) {
+void AppendDate(ColumnWriter& b, int32_t d) {
   if (d == kNullDate) {
     b.AppendNull();
   } else {
     b.AppendDate(d);
   }
 }
-template <size_t N>
-void AppendEnum(ColumnBuilder& b, const char* const (&names)[N], int i) {
-  if (i < 0 || i >= static_cast<int>(N)) {
-    b.AppendNull();
-  } else {
-    b.AppendString(names[i]);
-  }
-}
-void AppendIntOrNull(ColumnBuilder& b, int64_t v) {
+// A vocabulary index (or NULL for -1) into a dictionary column.
+void AppendCode(ColumnWriter& b, int i) { b.AppendCode(i); }
+void AppendIntOrNull(ColumnWriter& b, int64_t v) {
   if (v < 0) {
     b.AppendNull();
   } else {
     b.AppendInt(v);
   }
 }
-void AppendFloatOrNull(ColumnBuilder& b, double v) {
+void AppendFloatOrNull(ColumnWriter& b, double v) {
   if (v < 0) {
     b.AppendNull();
   } else {
@@ -398,7 +387,7 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   a->subscription_start = std::min(t, a->created_at + static_cast<int32_t>(r.Below(15)));
   int32_t go_live = a->created_at + static_cast<int32_t>(r.Between(21, 35));
   a->go_live = go_live <= t ? go_live : kNullDate;
-  const bool tenured = a->subscription_start <= AddMonths(t, -12);
+  const bool tenured = a->subscription_start <= year_ago_;
 
   // Revenue.
   static constexpr int64_t kArrLo[] = {150000, 30000, 3000}, kArrHi[] = {1200000, 150000, 30000};
@@ -409,7 +398,7 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   // lost ARR stays in arr_year_ago when they were still customers then.
   if (tenured && r.Percent(8)) {
     a->churned_at = t - static_cast<int32_t>(r.Between(1, 500));
-    a->arr_year_ago = a->churned_at > AddMonths(t, -12) ? a->arr : -1;
+    a->arr_year_ago = a->churned_at > year_ago_ ? a->arr : -1;
     a->arr = 0;
   } else {
     a->renewal_date = NextAnniversary(a->subscription_start, 12, t);
@@ -507,20 +496,20 @@ void Generator::AppendAccount(const Account& a) {
     if (kCompanySuffix[a.name_suffix][0] != '\0') buf.AddChar(' ').Add(kCompanySuffix[a.name_suffix]);
     b[1].AppendString(buf.view());
   }
-  AppendCsm(b[2], a.csm);
-  AppendCsm(b[3], a.previous_csm);
+  AppendCode(b[2], a.csm);
+  AppendCode(b[3], a.previous_csm);
   AppendDate(b[4], a.csm_changed_at);
-  b[5].AppendString(kSegments[a.segment]);
+  b[5].AppendCode(static_cast<int>(a.segment));
   b[6].AppendFloat(a.arr);
   AppendFloatOrNull(b[7], a.arr_year_ago);
-  AppendEnum(b[8], kPulses, a.pulse);
+  AppendCode(b[8], a.pulse);
   AppendDate(b[9], a.pulse_changed_at);
   AppendIntOrNull(b[10], a.health);
   AppendIntOrNull(b[11], a.health_prev);
   AppendDate(b[12], a.last_value_review);
   AppendDate(b[13], a.renewal_date);
-  AppendEnum(b[14], kForecasts, a.forecast);
-  AppendEnum(b[15], kSentiments, a.sentiment);
+  AppendCode(b[14], a.forecast);
+  AppendCode(b[15], a.sentiment);
   AppendDate(b[16], a.created_at);
   AppendDate(b[17], a.subscription_start);
   AppendDate(b[18], a.go_live);
@@ -536,7 +525,7 @@ void Generator::AppendAccount(const Account& a) {
   AppendDate(b[24], a.nps_at);
   AppendDate(b[25], a.churned_at);
   AppendDate(b[26], a.renewed_at);
-  AppendEnum(b[27], kEvents, a.event);
+  AppendCode(b[27], a.event);
   AppendDate(b[28], a.event_at);
 }
 
@@ -567,7 +556,7 @@ void Generator::AppendContacts(const Account& a, int64_t n) {
     if (r.Percent(8)) {
       b[4].AppendNull();
     } else {
-      b[4].AppendString(kTitles[r.Below(Len(kTitles))]);
+      b[4].AppendCode(static_cast<int>(r.Below(Len(kTitles))));
     }
     int persona;  // -1 = NULL
     if (k == 1 && has_dm) {
@@ -576,7 +565,7 @@ void Generator::AppendContacts(const Account& a, int64_t n) {
       persona = Pick(r, {has_dm ? 5 : 0, 9, 8, 50, 16, 12});
       if (persona == 5) persona = -1;
     }
-    AppendEnum(b[5], kPersonas, persona);
+    AppendCode(b[5], persona);
     // Key personas: decision makers, champions, executive sponsors, and
     // some admins; unknown for a third of contacts without a persona.
     if (persona == -1 && r.Percent(33)) {
@@ -611,8 +600,8 @@ void Generator::AppendTasks(const Account& a, int64_t n) {
     } else {
       b[2].AppendNull();
     }
-    AppendCsm(b[3], OwnerFor(r, a, 90));
-    b[4].AppendString(kTaskNames[r.Below(Len(kTaskNames))]);
+    AppendCode(b[3], OwnerFor(r, a, 90));
+    b[4].AppendCode(static_cast<int>(r.Below(Len(kTaskNames))));
     // Due: 12% today, 30% in the last month, the rest in the next two months.
     int band = Pick(r, {12, 30, 58});
     int32_t due = band == 0 ? today_
@@ -620,7 +609,7 @@ void Generator::AppendTasks(const Account& a, int64_t n) {
                               : today_ + static_cast<int32_t>(r.Between(1, 60));
     // Past-due tasks are mostly done; the rest are open or in progress.
     int status = band == 1 ? Pick(r, {25, 15, 60}) : Pick(r, {60, 30, 10});
-    b[5].AppendString(kTaskStatus[status]);
+    b[5].AppendCode(static_cast<int>(status));
     AppendDate(b[6], r.Percent(10) ? kNullDate : due - static_cast<int32_t>(r.Between(0, 14)));
     AppendDate(b[7], r.Percent(3) ? kNullDate : due);
     if (r.Percent(3)) {
@@ -639,9 +628,9 @@ void Generator::AppendSuccessPlans(const Account& a, int64_t n) {
   for (int64_t k = 1; k <= n; ++k) {
     b[0].AppendString(ChildId("SP", a, k, &buf));
     b[1].AppendString(acct.view());
-    b[2].AppendString(kPlanNames[r.Below(Len(kPlanNames))]);
-    AppendCsm(b[3], OwnerFor(r, a, 90));
-    b[4].AppendString(kPlanStatus[Pick(r, {60, 25, 15})]);
+    b[2].AppendCode(static_cast<int>(r.Below(Len(kPlanNames))));
+    AppendCode(b[3], OwnerFor(r, a, 90));
+    b[4].AppendCode(static_cast<int>(Pick(r, {60, 25, 15})));
     AppendDate(b[5], r.Percent(25) ? kNullDate : today_ + static_cast<int32_t>(r.Between(-30, 120)));
   }
 }
@@ -660,11 +649,11 @@ void Generator::AppendObjectives(const Account& a, int64_t plans, bool orphan) {
     for (int64_t k = 1; k <= n; ++k) {
       b[0].AppendString(ChildId("OB", a, p, &buf, k));
       b[1].AppendString(plan.view());
-      b[2].AppendString(kObjectiveNames[r.Below(Len(kObjectiveNames))]);
-      AppendCsm(b[3], OwnerFor(r, a, 85));
+      b[2].AppendCode(static_cast<int>(r.Below(Len(kObjectiveNames))));
+      AppendCode(b[3], OwnerFor(r, a, 85));
       int priority = Pick(r, {30, 45, 20, 5});
-      AppendEnum(b[4], kPriorities, priority == 3 ? -1 : priority);
-      b[5].AppendString(kObjectiveStatus[Pick(r, {25, 45, 20, 10})]);
+      AppendCode(b[4], priority == 3 ? -1 : priority);
+      b[5].AppendCode(static_cast<int>(Pick(r, {25, 45, 20, 10})));
       AppendDate(b[6], r.Percent(5) ? kNullDate : today_ + static_cast<int32_t>(r.Between(-60, 180)));
     }
   }
@@ -678,10 +667,10 @@ void Generator::AppendPlaybooks(const Account& a, int64_t n) {
   for (int64_t k = 1; k <= n; ++k) {
     b[0].AppendString(ChildId("PB", a, k, &buf));
     b[1].AppendString(acct.view());
-    b[2].AppendString(kPlaybookNames[r.Below(Len(kPlaybookNames))]);
-    AppendCsm(b[3], OwnerFor(r, a, 90));
+    b[2].AppendCode(static_cast<int>(r.Below(Len(kPlaybookNames))));
+    AppendCode(b[3], OwnerFor(r, a, 90));
     int status = Pick(r, {55, 25, 15, 5});
-    AppendEnum(b[4], kPlaybookStatus, status == 3 ? -1 : status);
+    AppendCode(b[4], status == 3 ? -1 : status);
     int32_t start = today_ + static_cast<int32_t>(r.Between(-120, 30));
     int32_t end = start + static_cast<int32_t>(r.Between(14, 120));
     AppendDate(b[5], start);
@@ -722,8 +711,8 @@ void Generator::AppendActivities(const Account& a, int64_t n) {
     int owner = a.csm;
     if (a.previous_csm >= 0 && at < static_cast<int64_t>(a.csm_changed_at) * kSecondsPerDay) owner = a.previous_csm;
     if (owner < 0) owner = static_cast<int>(r.Below(static_cast<int64_t>(csms_.size())));  // A pool member.
-    AppendCsm(b[3], owner);
-    b[4].AppendString(kKinds[kind]);
+    AppendCode(b[3], owner);
+    b[4].AppendCode(static_cast<int>(kind));
     b[5].AppendTimestamp(at * kMicros);
     if (kind == 0) {
       b[6].AppendInt(kMeetingMinutes[r.Below(Len(kMeetingMinutes))]);
@@ -743,10 +732,10 @@ void Generator::AppendConversations(const Account& a, int64_t n) {
   for (int64_t k = 1; k <= n; ++k) {
     b[0].AppendString(ChildId("CV", a, k, &buf));
     b[1].AppendString(acct.view());
-    AppendCsm(b[2], OwnerFor(r, a, 95));
-    b[3].AppendString(kSubjects[r.Below(Len(kSubjects))]);
+    AppendCode(b[2], OwnerFor(r, a, 95));
+    b[3].AppendCode(static_cast<int>(r.Below(Len(kSubjects))));
     int status = Pick(r, {50, 35, 15});
-    b[4].AppendString(kConversationStatus[status]);
+    b[4].AppendCode(static_cast<int>(status));
     // Scheduled: 35% go out today, the rest in the next two weeks.
     int32_t send = status == 0   ? (r.Percent(35) ? today_ : today_ + static_cast<int32_t>(r.Between(1, 14)))
                    : status == 1 ? today_ - static_cast<int32_t>(r.Between(1, 90))
@@ -765,13 +754,13 @@ void Generator::AppendOpportunities(const Account& a, int64_t n) {
     b[1].AppendString(acct.view());
     int owner = OwnerFor(r, a, 90);
     if (owner < 0) owner = static_cast<int>(r.Below(static_cast<int64_t>(csms_.size())));
-    AppendCsm(b[2], owner);
-    b[3].AppendString(kOpportunityNames[r.Below(Len(kOpportunityNames))]);
+    AppendCode(b[2], owner);
+    b[3].AppendCode(static_cast<int>(r.Below(Len(kOpportunityNames))));
     double amount = a.arr > 0 ? std::round(a.arr * static_cast<double>(r.Between(10, 60)) / 10000.0) * 100.0
                               : static_cast<double>(r.Between(10, 200) * 100);
     b[4].AppendFloat(amount);
     int stage = Pick(r, {20, 20, 15, 30, 15});
-    b[5].AppendString(kStages[stage]);
+    b[5].AppendCode(static_cast<int>(stage));
     const bool open = stage < 3;
     int32_t close = open ? today_ + static_cast<int32_t>(r.Between(0, 180)) : today_ - static_cast<int32_t>(r.Between(0, 365));
     AppendDate(b[6], close);
@@ -788,22 +777,61 @@ void Generator::AppendRequests(const Account& a, int64_t n) {
   for (int64_t k = 1; k <= n; ++k) {
     b[0].AppendString(ChildId("RQ", a, k, &buf));
     b[1].AppendString(acct.view());
-    b[2].AppendString(kRequestTitles[r.Below(Len(kRequestTitles))]);
-    b[3].AppendString(kRequestPriority[Pick(r, {12, 28, 60})]);
-    b[4].AppendString(kRequestStatus[Pick(r, {50, 20, 20, 10})]);
+    b[2].AppendCode(static_cast<int>(r.Below(Len(kRequestTitles))));
+    b[3].AppendCode(static_cast<int>(Pick(r, {12, 28, 60})));
+    b[4].AppendCode(static_cast<int>(Pick(r, {50, 20, 20, 10})));
     AppendDate(b[5], Clamp(today_ - static_cast<int32_t>(r.Between(0, 365)), a.created_at, today_));
   }
 }
 
-// Low-cardinality string columns are dictionary-encoded; ids, names and
-// e-mail addresses are plain (hashing them would only cost time).
-StringEncoding EncodingFor(std::string_view table, std::string_view column) {
-  if (column == "id" || column == "account_id" || column == "contact_id" || column == "playbook_id" ||
-      column == "success_plan_id" || column == "email") {
-    return StringEncoding::kPlain;
+template <size_t N>
+std::vector<std::string_view> Vocabulary(const char* const (&names)[N]) {
+  return std::vector<std::string_view>(names, names + N);
+}
+
+// Low-cardinality string columns are dictionary-encoded over their fixed
+// vocabulary (the index is the code); ids, names and e-mail addresses are
+// plain.  An empty result means plain.
+std::vector<std::string_view> Generator::DictionaryFor(std::string_view table, std::string_view column) const {
+  if (column == "csm" || column == "previous_csm" || column == "owner") {
+    return std::vector<std::string_view>(csms_.begin(), csms_.end());
   }
-  if (column == "name" && (table == "accounts" || table == "contacts")) return StringEncoding::kPlain;
-  return StringEncoding::kDictionary;
+  if (table == "accounts") {
+    if (column == "segment") return Vocabulary(kSegments);
+    if (column == "pulse") return Vocabulary(kPulses);
+    if (column == "forecast") return Vocabulary(kForecasts);
+    if (column == "forecast_sentiment") return Vocabulary(kSentiments);
+    if (column == "important_event") return Vocabulary(kEvents);
+  } else if (table == "contacts") {
+    if (column == "title") return Vocabulary(kTitles);
+    if (column == "persona") return Vocabulary(kPersonas);
+  } else if (table == "tasks") {
+    if (column == "name") return Vocabulary(kTaskNames);
+    if (column == "status") return Vocabulary(kTaskStatus);
+  } else if (table == "success_plans") {
+    if (column == "name") return Vocabulary(kPlanNames);
+    if (column == "status") return Vocabulary(kPlanStatus);
+  } else if (table == "objectives") {
+    if (column == "name") return Vocabulary(kObjectiveNames);
+    if (column == "priority") return Vocabulary(kPriorities);
+    if (column == "status") return Vocabulary(kObjectiveStatus);
+  } else if (table == "playbooks") {
+    if (column == "name") return Vocabulary(kPlaybookNames);
+    if (column == "status") return Vocabulary(kPlaybookStatus);
+  } else if (table == "activities") {
+    if (column == "kind") return Vocabulary(kKinds);
+  } else if (table == "conversations") {
+    if (column == "subject") return Vocabulary(kSubjects);
+    if (column == "status") return Vocabulary(kConversationStatus);
+  } else if (table == "opportunities") {
+    if (column == "name") return Vocabulary(kOpportunityNames);
+    if (column == "stage") return Vocabulary(kStages);
+  } else if (table == "requests") {
+    if (column == "title") return Vocabulary(kRequestTitles);
+    if (column == "priority") return Vocabulary(kRequestPriority);
+    if (column == "status") return Vocabulary(kRequestStatus);
+  }
+  return {};
 }
 
 absl::StatusOr<Snapshot> Generator::Run() {
@@ -835,7 +863,12 @@ absl::StatusOr<Snapshot> Generator::Run() {
     const int64_t expected = static_cast<int64_t>(static_cast<double>(o_.num_accounts) * ratios[t] * 1.02) + 16 +
                              o_.orphan_rows;
     for (const ColumnSchema& c : ts->columns) {
-      out_[t].cols.emplace_back(c.type, EncodingFor(names[t], c.name));
+      std::vector<std::string_view> dict = DictionaryFor(names[t], c.name);
+      if (dict.empty()) {
+        out_[t].cols.emplace_back(c.type);
+      } else {
+        out_[t].cols.emplace_back(std::move(dict));
+      }
       out_[t].cols.back().Reserve(expected);
     }
   }
@@ -887,7 +920,7 @@ absl::StatusOr<Snapshot> Generator::Run() {
     if (!want[t]) continue;
     std::vector<Column> columns;
     columns.reserve(out_[t].cols.size());
-    for (ColumnBuilder& b : out_[t].cols) columns.push_back(std::move(b).Finish());
+    for (ColumnWriter& b : out_[t].cols) columns.push_back(std::move(b).Finish());
     out_[t].cols.clear();
     absl::StatusOr<Table> table = Table::Make(*out_[t].schema, std::move(columns));
     if (!table.ok()) {
