@@ -644,10 +644,13 @@ void Generator::AppendObjectives(const Account& a, int64_t plans, bool orphan) {
     // Randomized rounding of a uniform on [0, 2*per_plan), as ChildCount.
     double x = 2 * per_plan * r.Unit();
     int64_t n = static_cast<int64_t>(std::floor(x)) + (r.Unit() < x - std::floor(x) ? 1 : 0);
+    // An orphan objective names plan 0 of its phantom account, which exists
+    // nowhere (the phantom's own orphan plan is plan 1).
     if (orphan) n = 1;
-    ChildId("SP", a, p, &plan);
+    const int64_t plan_no = orphan ? 0 : p;
+    ChildId("SP", a, plan_no, &plan);
     for (int64_t k = 1; k <= n; ++k) {
-      b[0].AppendString(ChildId("OB", a, p, &buf, k));
+      b[0].AppendString(ChildId("OB", a, plan_no, &buf, k));
       b[1].AppendString(plan.view());
       b[2].AppendCode(static_cast<int>(r.Below(Len(kObjectiveNames))));
       AppendCode(b[3], OwnerFor(r, a, 85));
