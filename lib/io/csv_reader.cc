@@ -41,6 +41,7 @@
 #include "docket/error.h"
 #include "io/format.h"
 #include "io/parallel.h"
+#include "io/suggest.h"
 #include "io/text_values.h"
 
 namespace docket {
@@ -531,7 +532,7 @@ class CsvReader {
       ColumnPlan& plan = plans_[i];
       int s = schema_->FindColumn(plan.name);
       if (s < 0) {
-        std::string close = ClosestMatch(plan.name, declared);
+        std::string close = SuggestName(plan.name, declared);
         return DataError(LocationAt(text_, filename_, header_offsets_[i]),
                          absl::StrCat("column '", Shown(plan.name), "' is not in the schema of table '",
                                       schema_->name, "'"),

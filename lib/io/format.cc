@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "docket/error.h"
+#include "io/suggest.h"
 #include "io/text_values.h"
 
 namespace docket::io {
@@ -37,6 +38,31 @@ int64_t CharCount(std::string_view s) {
     i += len == 0 ? 1 : len;
   }
   return n;
+}
+
+// Terminal columns of s: East Asian wide and fullwidth characters and most
+// emoji take two, combining marks none, everything else one.
+int64_t DisplayWidth(std::string_view s) {
+  int64_t w = 0;
+  for (size_t i = 0; i < s.size();) {
+    int len = Utf8Char(s, i);
+    if (len <= 1) {
+      ++w;
+      i += 1;
+      continue;
+    }
+    uint32_t cp = static_cast<unsigned char>(s[i]) & (0xFF >> (len + 1));
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F) continue;
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+                (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    w += wide ? 2 : 1;
+  }
+  return w;
 }
 
 // The first `chars` characters of s.
@@ -194,7 +220,7 @@ absl::StatusOr<std::vector<int>> ResolveColumns(const Table& table,
   for (const std::string& name : names) {
     int i = table.schema().FindColumn(name);
     if (i < 0) {
-      std::string close = ClosestMatch(name, all);
+      std::string close = SuggestName(name, all);
       return UsageError(absl::StrCat("table '", table.name(), "' has no column '", name, "'"),
                         close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
     }
@@ -290,15 +316,15 @@ std::string RenderTable(const Table& table, const std::vector<int64_t>& rows,
     for (int64_t i = 0; i < shown; ++i) {
       cells[i + 1][c] = col.IsNull(rows[i]) ? "NULL" : fit(CellText(col, rows[i]));
     }
-    for (int64_t i = 0; i <= shown; ++i) width[c] = std::max(width[c], CharCount(cells[i][c]));
+    for (int64_t i = 0; i <= shown; ++i) width[c] = std::max(width[c], DisplayWidth(cells[i][c]));
   }
   std::string out;
-  auto line = [&](const std::vector<std::string>& row, bool header) {
+  auto line = [&](const std::vector<std::string>& row) {
     std::string text;
     for (size_t c = 0; c < ncols; ++c) {
       if (c > 0) text += "  ";
-      int64_t pad = width[c] - CharCount(row[c]);
-      bool r = right[c] && !header;
+      int64_t pad = width[c] - DisplayWidth(row[c]);
+      bool r = right[c];
       if (r) text.append(pad, ' ');
       text += row[c];
       if (!r && c + 1 < ncols) text.append(pad, ' ');
@@ -307,14 +333,14 @@ std::string RenderTable(const Table& table, const std::vector<int64_t>& rows,
     out += text;
     out += '\n';
   };
-  line(cells[0], true);
+  line(cells[0]);
   std::string rule;
   for (size_t c = 0; c < ncols; ++c) {
     if (c > 0) rule += "  ";
     for (int64_t k = 0; k < width[c]; ++k) rule += "─";
   }
   out += rule + "\n";
-  for (int64_t i = 1; i <= shown; ++i) line(cells[i], false);
+  for (int64_t i = 1; i <= shown; ++i) line(cells[i]);
   int64_t more = static_cast<int64_t>(rows.size()) - shown;
   if (more > 0) absl::StrAppend(&out, "… ", more, " more row", more == 1 ? "" : "s", "\n");
   absl::StrAppend(&out, "(", rows.size(), " row", rows.size() == 1 ? "" : "s", ")\n");

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
 #include "io/schema_node.h"
+#include "io/suggest.h"
 #include "yaml-cpp/yaml.h"
 
 namespace docket {
@@ -42,11 +43,6 @@ const std::vector<std::string>& TypeSpellings() {
       "bool", "int", "float", "string", "date", "timestamp", "timestamp[s]", "timestamp[ms]",
       "timestamp[us]", "timestamp[ns]", "boolean", "integer", "int64", "double", "number", "text"};
   return *names;
-}
-
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best = ClosestMatch(name, candidates);
-  return best.empty() ? "" : absl::StrCat("did you mean '", best, "'?");
 }
 
 const char* KindName(const YAML::Node& n) {
@@ -114,7 +110,7 @@ class TablesParser {
   absl::StatusOr<std::string> ScalarValue(const YAML::Node& key, const YAML::Node& value,
                                           const std::string& what) {
     if (!value.IsScalar() || value.Scalar().empty()) {
-      const YAML::Node& at = value.Mark().is_null() ? key : value;
+      const YAML::Node& at = value.IsNull() || value.Mark().is_null() ? key : value;
       return Error(at, absl::StrCat(what, " must be a column or table name, found ",
                                     KindName(value)));
     }
@@ -127,11 +123,12 @@ class TablesParser {
     table.name = name;
     table.location = YamlLocation(name_node, filename_);
     if (!body.IsMap()) {
-      return Error(body.Mark().is_null() ? name_node : body,
+      return Error(body.IsNull() || body.Mark().is_null() ? name_node : body,
                    absl::StrCat("table '", name, "' must be a mapping, found ", KindName(body)),
                    "write e.g. 'accounts: {key: id, columns: {id: string}}'");
     }
     YAML::Node key_node, owner_node, parent_node, columns_node, columns_key;
+    bool has_columns = false;
     std::set<std::string, std::less<>> seen;
     for (const auto& entry : body) {
       const YAML::Node& k = entry.first;
@@ -157,6 +154,7 @@ class TablesParser {
       } else if (key == "columns") {
         columns_node = entry.second;
         columns_key = k;
+        has_columns = true;
       } else if (key == "description") {
         // Free text for readers of the file.
       } else {
@@ -165,7 +163,7 @@ class TablesParser {
         return Error(k, absl::StrCat("unknown key '", key, "' in table '", name, "'"), hint);
       }
     }
-    if (!columns_node.IsDefined()) {
+    if (!has_columns) {
       return Error(name_node, absl::StrCat("table '", name, "' has no 'columns:'"),
                    "list its columns and types, e.g. 'columns: {id: string, arr: float}'");
     }
@@ -194,7 +192,7 @@ class TablesParser {
   absl::Status ParseColumns(const std::string& table_name, const YAML::Node& key,
                             const YAML::Node& columns, TableSchema* table) {
     if (!columns.IsMap() || columns.size() == 0) {
-      return Error(columns.Mark().is_null() ? key : columns,
+      return Error(columns.IsNull() || columns.Mark().is_null() ? key : columns,
                    absl::StrCat("'columns:' of table '", table_name,
                                 "' must be a mapping of column names to types, found ",
                                 columns.IsMap() ? "an empty mapping" : KindName(columns)),
@@ -212,11 +210,17 @@ class TablesParser {
                                              table_name, "'"));
       }
       if (!type_node.IsScalar()) {
-        return Error(type_node.Mark().is_null() ? name_node : type_node,
+        return Error(type_node.IsNull() || type_node.Mark().is_null() ? name_node : type_node,
                      absl::StrCat("column '", name, "' needs a type, found ", KindName(type_node)),
                      "types: bool, int, float, string, date, timestamp");
       }
-      absl::StatusOr<DataType> type = ParseDataType(type_node.Scalar());
+      // In a flow mapping `[` is YAML syntax, so timestamp(ms) is accepted
+      // for timestamp[ms].
+      std::string spelled = type_node.Scalar();
+      if (spelled.size() > 11 && spelled.compare(0, 10, "timestamp(") == 0 && spelled.back() == ')') {
+        spelled = "timestamp[" + spelled.substr(10, spelled.size() - 11) + "]";
+      }
+      absl::StatusOr<DataType> type = ParseDataType(spelled);
       if (!type.ok()) {
         std::string hint = DidYouMean(type_node.Scalar(), TypeSpellings());
         if (hint.empty()) {
@@ -234,7 +238,7 @@ class TablesParser {
   absl::StatusOr<ParentRelation> ParseParent(const std::string& table_name, const YAML::Node& key,
                                              const YAML::Node& body) {
     if (!body.IsMap()) {
-      return Error(body.Mark().is_null() ? key : body,
+      return Error(body.IsNull() || body.Mark().is_null() ? key : body,
                    absl::StrCat("'parent:' of table '", table_name, "' must be a mapping, found ",
                                 KindName(body)),
                    "write e.g. 'parent: {table: accounts, via: account_id, as: account}'");
@@ -328,11 +332,13 @@ absl::StatusOr<Schema> ParseSchemaYaml(std::string_view text, std::string_view f
                           "start the file with 'tables:'");
     }
     YAML::Node tables;
+    bool has_tables = false;
     for (const auto& entry : root) {
       std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
       if (key == "tables") {
         tables = entry.second;
-        if (tables.Mark().is_null()) {
+        has_tables = true;
+        if (tables.IsNull() || tables.Mark().is_null()) {
           return CompileError(io::YamlLocation(entry.first, filename), "'tables:' is empty",
                               "declare at least one table with its columns");
         }
@@ -347,7 +353,7 @@ absl::StatusOr<Schema> ParseSchemaYaml(std::string_view text, std::string_view f
                             absl::StrCat("unknown key '", key, "'"), hint);
       }
     }
-    if (!tables.IsDefined()) {
+    if (!has_tables) {
       return CompileError(SourceLocation{std::string(filename), 1, 1}, "no 'tables:' section",
                           "declare the tables under a 'tables:' key");
     }
