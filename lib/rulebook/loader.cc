@@ -298,7 +298,7 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
     return src_.Error(SourceLocation{src_.file(), 1, 1}, "missing required key 'docket' (the format version)",
                       "add 'docket: 1' as the first line");
   }
-  if (tables_key) {
+  if (tables_key.IsDefined() && !tables_key.IsNull()) {
     if (!tables_node.IsMap()) {
       return src_.Error(ValueLocation(tables_key, tables_node),
                         absl::StrCat("'tables' must be a mapping of table name to table, not ",
@@ -308,10 +308,10 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
     if (!schema.ok()) return schema.status();
     book->schema = *std::move(schema);
   }
-  if (params_key) DOCKET_RB_RETURN_IF_ERROR(LoadParams(params_key, params_node, book));
-  if (segments_key) DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
-  if (lists_key) DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
-  if (kpis_key) DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
+  if (params_key.IsDefined() && !params_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadParams(params_key, params_node, book));
+  if (segments_key.IsDefined() && !segments_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
+  if (lists_key.IsDefined() && !lists_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
+  if (kpis_key.IsDefined() && !kpis_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
 
   int64_t rules = static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
   if (rules > limits_.max_rules) {

@@ -6,7 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
+#include "rulebook/absl_compat.h"
 
 namespace docket::rulebook {
 
@@ -76,7 +78,7 @@ class Scanner {
   size_t pos_ = 0;
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(a, b); }
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(Sv(a), Sv(b)); }
 
 }  // namespace
 
@@ -206,8 +208,8 @@ bool ParseDate(std::string_view text, Value* out) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   int y = 0, m = 0, d = 0;
-  if (!absl::SimpleAtoi(text.substr(0, 4), &y) || !absl::SimpleAtoi(text.substr(5, 2), &m) ||
-      !absl::SimpleAtoi(text.substr(8, 2), &d)) {
+  if (!absl::SimpleAtoi(Sv(text.substr(0, 4)), &y) || !absl::SimpleAtoi(Sv(text.substr(5, 2)), &m) ||
+      !absl::SimpleAtoi(Sv(text.substr(8, 2)), &d)) {
     return false;
   }
   absl::CivilDay day(y, m, d);
@@ -233,35 +235,36 @@ Value InferParamValue(std::string_view text) {
   if (EqualsIgnoreCase(text, "true")) return Value::Bool(true);
   if (EqualsIgnoreCase(text, "false")) return Value::Bool(false);
   int64_t i = 0;
-  if (LooksNumeric(text) && absl::SimpleAtoi(text, &i)) return Value::Int(i);
+  if (LooksNumeric(text) && absl::SimpleAtoi(Sv(text), &i)) return Value::Int(i);
   double d = 0;
-  if (LooksNumeric(text) && absl::SimpleAtod(text, &d) && std::isfinite(d)) return Value::Float(d);
+  if (LooksNumeric(text) && absl::SimpleAtod(Sv(text), &d) && std::isfinite(d)) return Value::Float(d);
   Value date;
   if (ParseDate(text, &date)) return date;
   return Value::String(std::string(text));
 }
 
 absl::StatusOr<Value> ParseValueAs(std::string_view text, DataType type) {
-  std::string_view t = absl::StripAsciiWhitespace(text);
+  absl::string_view st = absl::StripAsciiWhitespace(Sv(text));
+  std::string_view t(st.data(), st.size());
   switch (type.id) {
     case TypeId::kBool:
       if (EqualsIgnoreCase(t, "true") || t == "1") return Value::Bool(true);
       if (EqualsIgnoreCase(t, "false") || t == "0") return Value::Bool(false);
-      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a bool (true or false)"));
+      return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not a bool (true or false)"));
     case TypeId::kInt: {
       int64_t i = 0;
-      if (LooksNumeric(t) && absl::SimpleAtoi(t, &i)) return Value::Int(i);
-      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not an int"));
+      if (LooksNumeric(t) && absl::SimpleAtoi(Sv(t), &i)) return Value::Int(i);
+      return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not an int"));
     }
     case TypeId::kFloat: {
       double d = 0;
-      if (LooksNumeric(t) && absl::SimpleAtod(t, &d) && std::isfinite(d)) return Value::Float(d);
-      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a number"));
+      if (LooksNumeric(t) && absl::SimpleAtod(Sv(t), &d) && std::isfinite(d)) return Value::Float(d);
+      return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not a number"));
     }
     case TypeId::kDate: {
       Value v;
       if (ParseDate(t, &v)) return v;
-      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a date (YYYY-MM-DD)"));
+      return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not a date (YYYY-MM-DD)"));
     }
     case TypeId::kString:
       return Value::String(std::string(text));

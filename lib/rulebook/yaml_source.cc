@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "rulebook/absl_compat.h"
 
 namespace docket::rulebook {
 
@@ -153,7 +154,7 @@ ExpressionSource YamlSource::Expression(const YAML::Node& node) const {
 
   out.origin.column = static_cast<int>(col) + 1;
   std::string_view rest = line.substr(col);
-  if (absl::StartsWith(rest, out.text)) return out;  // One line.
+  if (absl::StartsWith(Sv(rest), out.text)) return out;  // One line.
   // A plain scalar folded over several lines: find its extent in the file.
   const std::string want = CollapseWhitespace(out.text);
   std::string raw(rest);
