@@ -1,0 +1,117 @@
+// Predicate: one expression compiled against a table's (or a schema's) types,
+// evaluated with the GIL released.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "docket/options.h"
+#include "docket/program.h"
+#include "docket/table.h"
+#include "errors.h"
+#include "register.h"
+#include "values.h"
+
+namespace docket::python {
+
+namespace py = pybind11;
+
+namespace {
+
+EvalOptions MakeEvalOptions(const py::tuple& as_of, const std::optional<std::string>& time_zone,
+                            const py::dict& params, const std::optional<std::string>& owner, bool want_nulls,
+                            int threads) {
+  EvalOptions o;
+  o.as_of = DayFromTuple(as_of);
+  if (time_zone.has_value()) o.time_zone = LoadZone(*time_zone);
+  o.params = ParamsFromPython(params);
+  o.owner = owner;
+  o.want_nulls = want_nulls;
+  o.threads = threads;
+  return o;
+}
+
+py::dict DiagnosticsToDict(const Diagnostics& d) {
+  py::dict out;
+  out["division_by_zero"] = d.division_by_zero;
+  out["int_overflow"] = d.int_overflow;
+  out["orphan_rows"] = d.orphan_rows;
+  return out;
+}
+
+// Evaluates over a Table or a Snapshot (whichever `data` holds), GIL released.
+PredicateResult Run(const CompiledPredicate& pred, const py::object& data, const EvalOptions& options) {
+  absl::StatusOr<PredicateResult> r;
+  if (py::isinstance<Table>(data)) {
+    Table table = data.cast<Table>();  // Shares buffers: a cheap copy.
+    py::gil_scoped_release release;
+    r = pred.EvaluateTable(table, options);
+  } else if (py::isinstance<Snapshot>(data)) {
+    const Snapshot& snapshot = data.cast<const Snapshot&>();
+    py::gil_scoped_release release;
+    r = pred.Evaluate(snapshot, options);
+  } else {
+    throw py::type_error("evaluate() takes a _docket.Table or a _docket.Snapshot");
+  }
+  return ValueOrThrow(std::move(r));
+}
+
+CompileOptions MakeCompileOptions(const py::dict& params) {
+  CompileOptions o;
+  o.params = ParamsFromPython(params);
+  return o;
+}
+
+}  // namespace
+
+void RegisterPrograms(py::module_& m) {
+  py::class_<CompiledPredicate>(m, "Predicate", "One compiled predicate (immutable, thread-safe).")
+      .def_property_readonly("table", [](const CompiledPredicate& p) { return p.program().predicate_table(0); })
+      .def_property_readonly("source",
+                             [](const CompiledPredicate& p) { return p.program().predicate_source(0).text; })
+      .def_property_readonly("plan", [](const CompiledPredicate& p) { return p.program().DebugString(); })
+      .def(
+          "evaluate",
+          [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
+             const std::optional<std::string>& time_zone, const py::dict& params,
+             const std::optional<std::string>& owner, bool want_nulls, int threads) {
+            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads);
+            PredicateResult r = Run(p, data, o);
+            py::object nulls = py::none();
+            if (want_nulls && r.nulls.size() == r.rows.size()) nulls = BitsToBools(r.nulls.data(), r.nulls.size());
+            return py::make_tuple(BitsToBools(r.rows.data(), r.rows.size()), nulls, r.count,
+                                  DiagnosticsToDict(r.diagnostics));
+          },
+          py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
+          py::arg("owner") = py::none(), py::arg("want_nulls") = true, py::arg("threads") = 0,
+          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics).")
+      .def(
+          "count",
+          [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
+             const std::optional<std::string>& time_zone, const py::dict& params,
+             const std::optional<std::string>& owner, int threads) {
+            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, false, threads);
+            PredicateResult r = Run(p, data, o);
+            return py::make_tuple(r.count, DiagnosticsToDict(r.diagnostics));
+          },
+          py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
+          py::arg("owner") = py::none(), py::arg("threads") = 0);
+
+  m.def(
+      "compile_for_table",
+      [](const std::string& expression, const Table& table, const py::dict& params) {
+        return ValueOrThrow(CompiledPredicate::Compile(expression, table.schema(), MakeCompileOptions(params)));
+      },
+      py::arg("expression"), py::arg("table"), py::arg("params") = py::dict());
+  m.def(
+      "compile_for_schema",
+      [](const std::string& expression, const Schema& schema, const std::string& table, const py::dict& params) {
+        return ValueOrThrow(CompiledPredicate::Compile(expression, schema, table, MakeCompileOptions(params)));
+      },
+      py::arg("expression"), py::arg("schema"), py::arg("table"), py::arg("params") = py::dict());
+}
+
+}  // namespace docket::python

@@ -1,0 +1,20 @@
+// bindings/python/register.h — the parts of the _docket module, one per file.
+#ifndef DOCKET_BINDINGS_PYTHON_REGISTER_H_
+#define DOCKET_BINDINGS_PYTHON_REGISTER_H_
+
+#include <pybind11/pybind11.h>
+
+#include "docket/schema.h"
+
+namespace docket::python {
+
+void RegisterTables(pybind11::module_& m);     // tables.cc: Table, Snapshot, Schema, debug helpers.
+void RegisterPrograms(pybind11::module_& m);   // programs.cc: Predicate.
+void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
+
+// {table: {name, key, owner, parent, columns: [(name, type)]}} (tables.cc).
+pybind11::dict SchemaToDict(const Schema& schema);
+
+}  // namespace docket::python
+
+#endif  // DOCKET_BINDINGS_PYTHON_REGISTER_H_

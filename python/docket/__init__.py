@@ -1,0 +1,62 @@
+"""docket — customer-success rules over pandas DataFrames.
+
+Filter a DataFrame with a rule written in SQL WHERE syntax::
+
+    import docket
+    mask = docket.evaluate(df, "pulse IS NULL OR days_since(pulse_changed_at) > 90",
+                           as_of="2026-11-22")          # pandas 'boolean' Series, <NA> for NULL
+    rows = docket.query(df, "arr > 100000 AND pulse IN ('red', 'yellow')", as_of="2026-11-22")
+
+Prepare a frame once and compile a rule once when you use them repeatedly::
+
+    accounts = docket.Table(df, name="accounts", key="id", owner="csm")
+    stale = docket.compile("days_since(pulse_changed_at) > $days", accounts, params={"days": 90})
+    stale.evaluate(accounts, as_of="2026-11-22")
+
+Run a rulebook and read the command center::
+
+    book = docket.Rulebook.load("examples/rulebooks/csm_hub.yaml")
+    res = book.run({"accounts": accounts_df, "contacts": contacts_df},
+                   as_of="2026-11-22", owner="Alice Chen")
+    res.counts()                # list, title, horizon, count
+    res["outdated_pulse"]       # the list's rows and shown columns, in order
+    res.kpis()                  # KPI values
+    res.command_center()        # grouped by horizon (HTML in Jupyter)
+
+Columns are read without copying wherever the layout allows (int64,
+float64, bool, datetime64, the values of nullable dtypes, Categorical codes);
+evaluation releases the GIL, and tables, predicates and rulebooks may be
+used from many threads at once.  Errors: :class:`CompileError` (with
+``line``, ``column``, ``hint`` and a caret message) and :class:`DataError`,
+both :class:`Error`.  See docs/python.md.
+"""
+
+from __future__ import annotations
+
+from .errors import CompileError, DataError, Error  # First: the native module raises these.
+from . import _docket  # noqa: E402
+from .predicate import Predicate, compile, count, evaluate, query  # noqa: E402
+from .results import CommandCenter, ListResult, Result  # noqa: E402
+from .rulebook import Rulebook  # noqa: E402
+from .table import Schema, Snapshot, Table  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Table",
+    "Snapshot",
+    "Schema",
+    "Predicate",
+    "compile",
+    "evaluate",
+    "query",
+    "count",
+    "Rulebook",
+    "Result",
+    "ListResult",
+    "CommandCenter",
+    "Error",
+    "CompileError",
+    "DataError",
+    "__version__",
+]

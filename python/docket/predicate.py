@@ -1,0 +1,262 @@
+"""Filtering DataFrames with docket expressions: evaluate, query, count, compile."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Dict, Mapping, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _docket
+from ._options import AsOf, as_of_date, as_of_tuple
+from .table import Schema, Snapshot, Table, as_table
+
+__all__ = ["Predicate", "compile", "evaluate", "query", "count"]
+
+Data = Union[pd.DataFrame, Mapping[str, Any], Table]
+
+
+class Predicate:
+    """A compiled docket expression: compile once, evaluate many times.
+
+    Immutable and thread-safe: evaluate it from many threads at once (the
+    GIL is released while docket works).  Create with :func:`docket.compile`.
+
+    Attributes:
+        expression: the source text.
+        table: the name of the table it ranges over.
+    """
+
+    def __init__(self, native: "_docket.Predicate", table: Optional[Table] = None) -> None:
+        self._native = native
+        self._table = table
+
+    @property
+    def expression(self) -> str:
+        """The expression's source text."""
+        return self._native.source
+
+    @property
+    def table(self) -> str:
+        """The table the predicate ranges over."""
+        return self._native.table
+
+    @property
+    def plan(self) -> str:
+        """The optimized plan (folded constants, shared subexpressions)."""
+        return self._native.plan
+
+    def _target(self, data: Optional[Any]) -> tuple:
+        """(native table or snapshot, Table whose rows the result describes)."""
+        if data is None:
+            if self._table is None:
+                raise TypeError("this predicate was compiled against a schema: pass the data to evaluate")
+            return self._table._native, self._table
+        if isinstance(data, Snapshot):
+            return data._native, data.tables[self.table]
+        if isinstance(data, Mapping) and data and all(isinstance(v, (pd.DataFrame, Table)) for v in data.values()):
+            snap = Snapshot(data)
+            return snap._native, snap.tables[self.table]
+        table = as_table(data, name=self.table)
+        if table.name != self.table:
+            table = Table(table, name=self.table)
+        return table._native, table
+
+    def evaluate(
+        self,
+        data: Optional[Data] = None,
+        *,
+        as_of: AsOf = None,
+        time_zone: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        owner: Optional[str] = None,
+        threads: int = 0,
+    ) -> pd.Series:
+        """Evaluates over `data` (default: the table compiled against).
+
+        Returns a pandas Series of dtype ``boolean`` aligned with the frame's
+        index: True where the predicate is TRUE, False where FALSE and <NA>
+        where it is NULL (SQL's three-valued logic).  ``series.attrs`` holds
+        ``as_of``, ``count`` (TRUE rows) and ``diagnostics`` (division by zero,
+        int overflow, orphan rows).
+
+        Args:
+            data: a DataFrame, a dict of arrays, a docket.Table, or (for rules
+                over related records) a dict of tables / a docket.Snapshot.
+            as_of: the date of ``today`` ("YYYY-MM-DD", date, Timestamp);
+                None means today in `time_zone` (as the CLI does).
+            time_zone: IANA zone where timestamps meet dates (default UTC).
+            params: ``{name: value}`` for ``$name`` in the expression.
+            owner: limit to rows of this owner (tables with an owner column).
+            threads: evaluation threads (0: one per core); never changes results.
+        """
+        native, table = self._target(data)
+        day = as_of_date(as_of, time_zone)
+        rows, nulls, n, diagnostics = self._native.evaluate(
+            native, as_of_tuple(day), time_zone, dict(params or {}), owner, True, threads)
+        if nulls is None:
+            nulls = np.zeros(len(rows), dtype=bool)
+        series = pd.Series(pd.arrays.BooleanArray(rows, nulls), index=table.index, copy=False)
+        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics)
+        return series
+
+    def mask(self, data: Optional[Data] = None, **kwargs: Any) -> np.ndarray:
+        """Like :meth:`evaluate` but a plain numpy bool array (NULL is False)."""
+        native, _ = self._target(data)
+        as_of = kwargs.pop("as_of", None)
+        time_zone = kwargs.pop("time_zone", None)
+        params = kwargs.pop("params", None)
+        owner = kwargs.pop("owner", None)
+        threads = kwargs.pop("threads", 0)
+        if kwargs:
+            raise TypeError(f"unexpected arguments: {sorted(kwargs)}")
+        rows, _, _, _ = self._native.evaluate(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
+                                              dict(params or {}), owner, False, threads)
+        return rows
+
+    def query(self, data: Optional[Data] = None, **kwargs: Any) -> pd.DataFrame:
+        """The rows of `data` where the predicate is TRUE, as a DataFrame (same
+        columns and index labels as the frame).  Arguments as :meth:`evaluate`."""
+        _, table = self._target(data)
+        rows = self.mask(data, **kwargs)
+        return table.frame[rows]
+
+    def count(
+        self,
+        data: Optional[Data] = None,
+        *,
+        as_of: AsOf = None,
+        time_zone: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        owner: Optional[str] = None,
+        threads: int = 0,
+    ) -> int:
+        """The number of rows where the predicate is TRUE (nothing per row
+        crosses into Python)."""
+        native, _ = self._target(data)
+        n, _ = self._native.count(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
+                                  dict(params or {}), owner, threads)
+        return n
+
+    def __call__(self, data: Optional[Data] = None, **kwargs: Any) -> pd.Series:
+        return self.evaluate(data, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<docket.Predicate over '{self.table}': {self.expression}>"
+
+
+def compile(
+    expression: str,
+    table_or_schema: Union[Data, Schema, Snapshot, Any],
+    *,
+    table: Optional[str] = None,
+    params: Optional[Mapping[str, Any]] = None,
+) -> Predicate:
+    """Compiles `expression` against the columns of a table (or a schema).
+
+    Type checking is complete here: a mistake raises :class:`docket.CompileError`
+    with ``line``, ``column``, a caret message and a hint; evaluation never
+    meets a type error.
+
+    Args:
+        expression: a docket expression (SQL WHERE syntax), e.g.
+            ``"pulse IS NULL OR days_since(pulse_changed_at) > 90"``.
+        table_or_schema: a DataFrame / dict of arrays / docket.Table (compile
+            against its column types), or a docket.Schema, docket.Snapshot or
+            docket.Rulebook (then name the `table`).
+        table: the table of a schema the expression ranges over.
+        params: default values of ``$name`` parameters (their types count).
+
+    Example::
+
+        stale = docket.compile("days_since(pulse_changed_at) > $days", accounts, params={"days": 90})
+        stale.evaluate(accounts, as_of="2026-11-22", params={"days": 60})
+    """
+    params = dict(params or {})
+    if isinstance(table_or_schema, (Schema, Snapshot)) or hasattr(table_or_schema, "_declared_tables"):
+        native_schema = _schema_of(table_or_schema)
+        if table is None:
+            names = native_schema.table_names
+            if len(names) != 1:
+                raise TypeError(f"name the table the expression ranges over: table= one of {names}")
+            table = names[0]
+        return Predicate(_docket.compile_for_schema(expression, native_schema, table, params))
+    t = as_table(table_or_schema, name=table or "data")
+    return Predicate(_docket.compile_for_table(expression, t._native, params), t)
+
+
+def _schema_of(obj: Any) -> "_docket.Schema":
+    if isinstance(obj, Schema):
+        return obj._native
+    if isinstance(obj, Snapshot):
+        return obj._native.schema()
+    return obj._native_schema()
+
+
+def evaluate(
+    data: Data,
+    expression: str,
+    *,
+    as_of: AsOf = None,
+    time_zone: Optional[str] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    owner: Optional[str] = None,
+    threads: int = 0,
+) -> pd.Series:
+    """Evaluates `expression` over each row of `data`.
+
+    Returns a pandas Series of dtype ``boolean`` aligned with the frame's
+    index, ``<NA>`` where the expression is NULL.  Prepare the frame once with
+    :class:`docket.Table` (or compile once with :func:`docket.compile`) when
+    evaluating repeatedly.
+
+    Example::
+
+        mask = docket.evaluate(df, "pulse IS NULL OR days_since(pulse_changed_at) > 90",
+                               as_of="2026-11-22")
+        df[mask.fillna(False)]
+    """
+    t = as_table(data)
+    return compile(expression, t, params=params).evaluate(
+        t, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+
+
+def query(
+    data: Data,
+    expression: str,
+    *,
+    as_of: AsOf = None,
+    time_zone: Optional[str] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    owner: Optional[str] = None,
+    threads: int = 0,
+) -> pd.DataFrame:
+    """The rows of `data` where `expression` is TRUE, as a DataFrame.
+
+    Example::
+
+        docket.query(df, "arr > 100000 AND pulse IN ('red', 'yellow')", as_of="2026-11-22")
+    """
+    t = as_table(data)
+    return compile(expression, t, params=params).query(
+        t, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+
+
+def count(
+    data: Data,
+    expression: str,
+    *,
+    as_of: AsOf = None,
+    time_zone: Optional[str] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    owner: Optional[str] = None,
+    threads: int = 0,
+) -> int:
+    """The number of rows of `data` where `expression` is TRUE."""
+    t = as_table(data)
+    return compile(expression, t, params=params).count(
+        t, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+
+
+_ = _dt  # datetime is part of the AsOf type.

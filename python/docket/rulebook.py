@@ -1,0 +1,181 @@
+"""Rulebooks: load once, run over DataFrames, read the command center."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+from . import _docket
+from ._options import AsOf, as_of_date, as_of_tuple
+from .results import Result
+from .table import Snapshot, Table, TableDecl
+
+__all__ = ["Rulebook"]
+
+
+class Rulebook:
+    """A CS team's lists, segments, params and KPI cards (a rulebook YAML file).
+
+    Load it once, then :meth:`run` it over DataFrames as often as needed; it
+    compiles once per shape of data (column types) and the compiled form is
+    shared by every run and every thread.
+
+    Example::
+
+        book = docket.Rulebook.load("examples/rulebooks/csm_hub.yaml")
+        res = book.run({"accounts": accounts, "contacts": contacts},
+                       as_of="2026-11-22", owner="Alice Chen")
+        res.counts()              # list, title, horizon, count
+        res["outdated_pulse"]     # the list's rows, shown columns, in order
+        res.kpis()                # KPI values
+
+    Errors in the file raise :class:`docket.CompileError` pointing at the
+    file, line and column.
+    """
+
+    def __init__(self, native: "_docket.Rulebook") -> None:
+        self._native = native
+        self._compiled: Dict[Any, "_docket.CompiledRulebook"] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Rulebook":
+        """Reads and parses a rulebook file."""
+        return cls(_docket.Rulebook.load(os.fspath(path)))
+
+    @classmethod
+    def from_yaml(cls, text: str, filename: str = "<rulebook>") -> "Rulebook":
+        """Parses rulebook text; `filename` labels error positions."""
+        return cls(_docket.Rulebook.from_yaml(text, filename))
+
+    # -- what the rulebook says -------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The rulebook's name."""
+        return self._native.name
+
+    @property
+    def file(self) -> str:
+        """The file it was loaded from (or the from_yaml filename)."""
+        return self._native.file
+
+    @property
+    def time_zone(self) -> str:
+        """The rulebook's IANA time zone (runs default to it)."""
+        return self._native.time_zone
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        """{name: default value} of the ``$params``."""
+        return dict(self._native.params())
+
+    @property
+    def tables(self) -> Dict[str, TableDecl]:
+        """The declared tables (the data contract), possibly empty."""
+        return dict(self._native.tables())
+
+    @property
+    def lists(self) -> List[Dict[str, Any]]:
+        """Every list: id, title, horizon, table, when, show, order_by, limit, action, resources."""
+        return list(self._native.lists())
+
+    @property
+    def kpis(self) -> List[Dict[str, Any]]:
+        """Every KPI: id, title, list, measure, by_owner."""
+        return list(self._native.kpis())
+
+    @property
+    def segments(self) -> Dict[str, str]:
+        """{name: expression} of the segments."""
+        return dict(self._native.segments())
+
+    def _declared_tables(self) -> Dict[str, TableDecl]:
+        return self.tables
+
+    def _native_schema(self) -> "_docket.Schema":
+        """The declared schema (for docket.compile(expr, rulebook, table=...))."""
+        tables = self.tables
+        if not tables:
+            raise TypeError("this rulebook declares no tables")
+        return _docket.Snapshot([Table._declared(_empty(t), t)._native for t in tables.values()]).schema()
+
+    # -- running ----------------------------------------------------------------
+
+    def prepare(self, tables: Mapping[str, Any]) -> Snapshot:
+        """Prepares DataFrames as the rulebook's declared tables once (types
+        converted where the frame's dtype differs, e.g. datetime64 -> date),
+        for repeated runs."""
+        return Snapshot(tables, schema=self)
+
+    def _compile(self, snapshot: Snapshot) -> "_docket.CompiledRulebook":
+        key = snapshot._signature()
+        with self._lock:
+            compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._native.compile(snapshot._native)
+            with self._lock:
+                self._compiled[key] = compiled
+        return compiled
+
+    def compile(self, tables: Union[Snapshot, Mapping[str, Any]]) -> None:
+        """Compiles against the data's shape now (run() does it on first use);
+        raises CompileError / DataError for any mistake."""
+        snapshot = tables if isinstance(tables, Snapshot) else self.prepare(tables)
+        self._compile(snapshot)
+
+    def run(
+        self,
+        tables: Union[Snapshot, Mapping[str, Any]],
+        *,
+        as_of: AsOf = None,
+        owner: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        time_zone: Optional[str] = None,
+        lists: Optional[Sequence[str]] = None,
+        max_rows: Optional[int] = None,
+        threads: int = 0,
+    ) -> Result:
+        """Evaluates every list and KPI in one pass over the data.
+
+        Args:
+            tables: {table name: DataFrame | dict of arrays | docket.Table},
+                or a Snapshot from :meth:`prepare`.  Declared tables not given
+                are empty (``result.missing_tables`` names them).
+            as_of: the date of ``today`` ("YYYY-MM-DD", date, Timestamp); None
+                means today in the rulebook's time zone (as the CLI does).
+            owner: run for one owner: every list over a table with an owner
+                column (directly or through its parent) sees only their rows.
+            params: overrides of the rulebook's params; a str is parsed as the
+                param's declared type.
+            time_zone: overrides the rulebook's time zone.
+            lists: only these lists (and KPIs over them).
+            max_rows: caps the rows kept per list (counts are never capped).
+            threads: evaluation threads (0: one per core); never changes results.
+
+        Returns:
+            a :class:`docket.Result`.
+        """
+        snapshot = tables if isinstance(tables, Snapshot) else self.prepare(tables)
+        compiled = self._compile(snapshot)
+        zone = time_zone or self.time_zone
+        day = as_of_date(as_of, zone)
+        native = compiled.run(snapshot._native, as_of_tuple(day), time_zone, owner, dict(params or {}), threads,
+                              list(lists or []), max_rows)
+        return Result(native, snapshot, self)
+
+    def __repr__(self) -> str:
+        return (f"<docket.Rulebook '{self.name}': {len(self.lists)} lists, {len(self.kpis)} KPIs, "
+                f"tables {', '.join(self.tables) or '(from the data)'}>")
+
+    def _repr_html_(self) -> str:
+        from ._html import rulebook_html
+
+        return rulebook_html(self)
+
+
+def _empty(decl: TableDecl) -> Any:
+    from .table import _empty_frame
+
+    return _empty_frame(decl)

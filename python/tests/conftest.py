@@ -1,0 +1,36 @@
+"""Shared fixtures: where the repository, the build and the example data are."""
+
+import os
+import pathlib
+
+import pandas as pd
+import pytest
+
+import docket
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("DOCKET_BUILD", "build"))
+if not BUILD.is_absolute():
+    BUILD = REPO / BUILD
+DATA = REPO / "examples" / "data"
+RULEBOOKS = REPO / "examples" / "rulebooks"
+
+HAVE_ENGINE = hasattr(docket._docket, "Predicate")
+needs_engine = pytest.mark.skipif(not HAVE_ENGINE, reason="built without the engine (DOCKET_PYTHON_ENGINE=OFF)")
+
+
+def read_example(table: str) -> pd.DataFrame:
+    """An example CSV as a data scientist reads it: dates parsed by pandas."""
+    schema = docket.Schema.load(str(REPO / "examples" / "schema.yaml")).tables[table]
+    dates = [c for c, t in schema["columns"] if t in ("date",) or t.startswith("timestamp")]
+    return pd.read_csv(DATA / f"{table}.csv", parse_dates=dates)
+
+
+@pytest.fixture(scope="session")
+def accounts_df() -> pd.DataFrame:
+    return read_example("accounts")
+
+
+@pytest.fixture(scope="session")
+def example_frames() -> dict:
+    return {p.stem: read_example(p.stem) for p in sorted(DATA.glob("*.csv"))}
