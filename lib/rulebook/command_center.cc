@@ -1,0 +1,498 @@
+#include "rulebook/command_center.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "io/format.h"
+#include "rulebook/absl_compat.h"
+#include "rulebook/rows.h"
+
+namespace docket::rulebook {
+
+namespace {
+
+constexpr int kMaxCellChars = 32;
+
+std::string Bold(std::string_view s, bool color) {
+  return color ? absl::StrCat("\x1b[1m", Sv(s), "\x1b[0m") : std::string(s);
+}
+std::string Dim(std::string_view s, bool color) {
+  return color ? absl::StrCat("\x1b[2m", Sv(s), "\x1b[0m") : std::string(s);
+}
+
+// Groups the digits of a non-negative integer text: 1234567 → 1,234,567.
+std::string GroupThousands(std::string digits) {
+  std::string out;
+  int n = static_cast<int>(digits.size());
+  for (int i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string FormatNumber(double d) {
+  if (!std::isfinite(d)) return absl::StrCat(d);
+  bool negative = d < 0;
+  double a = std::fabs(d);
+  std::string text;
+  if (a >= 1e15) return absl::StrFormat("%g", d);
+  if (a == std::floor(a)) {
+    text = GroupThousands(absl::StrFormat("%.0f", a));
+  } else {
+    std::string fixed = absl::StrFormat("%.2f", a);
+    size_t dot = fixed.find('.');
+    text = absl::StrCat(GroupThousands(fixed.substr(0, dot)), fixed.substr(dot));
+  }
+  return negative ? absl::StrCat("-", text) : text;
+}
+
+std::string Truncate(std::string s, int64_t max_chars) {
+  if (DisplayWidth(s) <= max_chars) return s;
+  // Cut at a character boundary, leaving room for the ellipsis.
+  std::string out;
+  int64_t w = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+    len = std::min(len, s.size() - i);
+    int64_t cw = DisplayWidth(std::string_view(s).substr(i, len));
+    if (w + cw > max_chars - 1) break;
+    out.append(s, i, len);
+    w += cw;
+    i += len;
+  }
+  return out + "…";
+}
+
+std::string Pad(const std::string& s, int64_t width, bool right) {
+  int64_t pad = std::max<int64_t>(0, width - DisplayWidth(s));
+  return right ? absl::StrCat(std::string(static_cast<size_t>(pad), ' '), s)
+               : absl::StrCat(s, std::string(static_cast<size_t>(pad), ' '));
+}
+
+// A heading rule: "━━ TODAY ━━━━…" filling the width.
+std::string Rule(std::string_view title, int width, bool color) {
+  std::string head = absl::StrCat("━━ ", Sv(title), " ");
+  int64_t fill = std::max<int64_t>(3, width - DisplayWidth(head));
+  std::string line = head;
+  for (int64_t i = 0; i < fill; ++i) line += "━";
+  return Bold(line, color);
+}
+
+std::string Plural(int64_t n, std::string_view one, std::string_view many) {
+  return absl::StrCat(FormatNumber(static_cast<double>(n)), " ", n == 1 ? Sv(one) : Sv(many));
+}
+
+std::string KpiLabel(const KpiResult& k) {
+  if (k.measure.kind == MeasureKind::kCount) return absl::StrCat("rows of ", k.list);
+  return absl::StrCat(k.measure.ToString(), " of ", k.list);
+}
+
+void AppendList(std::string* out, const ListResult& list, const RenderOptions& o) {
+  const bool c = o.color;
+  std::string count = FormatNumber(static_cast<double>(list.count));
+  std::string title = Truncate(list.title, o.width - 12);
+  int64_t gap = std::max<int64_t>(2, o.width - DisplayWidth(title) - DisplayWidth(count));
+  absl::StrAppend(out, "\n", Bold(title, c), std::string(static_cast<size_t>(gap), ' '), Bold(count, c), "\n");
+  if (!list.action.empty()) absl::StrAppend(out, "  → ", list.action, "\n");
+  if (!list.resources.empty()) {
+    std::vector<std::string> links;
+    for (const Resource& r : list.resources) {
+      links.push_back(r.title == r.url ? r.url : absl::StrCat(r.title, " <", r.url, ">"));
+    }
+    absl::StrAppend(out, Dim(absl::StrCat("  ⧉ ", absl::StrJoin(links, " · ")), c), "\n");
+  }
+  if (list.count == 0) {
+    absl::StrAppend(out, Dim("    ✓ nothing here", c), "\n");
+    return;
+  }
+  const int64_t shown = std::min<int64_t>(static_cast<int64_t>(list.rows.size()), o.rows_per_list);
+  if (shown <= 0) return;
+  // Cells, then widths, then aligned lines.
+  std::vector<const Column*> columns;
+  std::vector<bool> numeric;
+  for (const std::string& name : list.show) {
+    const Column* col = list.data.FindColumn(name);
+    columns.push_back(col);
+    numeric.push_back(col != nullptr && col->type().is_numeric());
+  }
+  std::vector<std::vector<std::string>> cells(static_cast<size_t>(shown) + 1);
+  for (const std::string& name : list.show) cells[0].push_back(name);
+  for (int64_t i = 0; i < shown; ++i) {
+    for (const Column* col : columns) {
+      std::string text = col == nullptr ? "" : DisplayValue(CellValue(*col, list.rows[i]));
+      cells[i + 1].push_back(Truncate(std::move(text), kMaxCellChars));
+    }
+  }
+  std::vector<int64_t> width(columns.size(), 0);
+  for (const auto& row : cells) {
+    for (size_t j = 0; j < row.size(); ++j) width[j] = std::max(width[j], DisplayWidth(row[j]));
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    std::string line = "    ";
+    for (size_t j = 0; j < cells[i].size(); ++j) {
+      if (j > 0) line += "  ";
+      bool last = j + 1 == cells[i].size();
+      std::string cell = Pad(cells[i][j], width[j], numeric[j]);
+      if (last && !numeric[j]) cell = cells[i][j];  // No trailing spaces.
+      line += cell;
+    }
+    absl::StrAppend(out, i == 0 ? Dim(line, c) : line, "\n");
+  }
+  int64_t more = list.count - shown;
+  if (more > 0) absl::StrAppend(out, Dim(absl::StrCat("    … ", Plural(more, "more row", "more rows")), c), "\n");
+}
+
+void AppendJsonValue(std::string* out, const Value& v) { out->append(v.ToJson()); }
+
+void AppendJsonStringField(std::string* out, std::string_view name, std::string_view value) {
+  io::AppendJsonString(out, name);
+  out->push_back(':');
+  io::AppendJsonString(out, value);
+}
+
+}  // namespace
+
+int64_t DisplayWidth(std::string_view s) {
+  int64_t w = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (len > s.size() - i) len = 1;
+    uint32_t cp = c;
+    if (len > 1) {
+      cp = c & (0xFF >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    i += len;
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F) continue;
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+                (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
+                (cp >= 0x20000 && cp <= 0x3FFFD);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+std::string DisplayValue(const Value& v) {
+  if (v.is_null()) return "—";
+  switch (v.type().id) {
+    case TypeId::kInt: return FormatNumber(static_cast<double>(v.int_value()));
+    case TypeId::kFloat: return FormatNumber(v.float_value());
+    case TypeId::kBool: return v.bool_value() ? "yes" : "no";
+    default: break;
+  }
+  std::string s = v.ToString();
+  // One line per cell.
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  std::replace(s.begin(), s.end(), '\t', ' ');
+  return s;
+}
+
+std::string RenderCommandCenter(const RulebookResult& result, const RenderOptions& o) {
+  const bool c = o.color;
+  std::string out;
+  std::string who = result.owner.has_value() ? *result.owner : "everyone";
+  absl::StrAppend(&out, Bold(absl::StrCat(result.name, " — command center for ", who), c), "\n");
+  int64_t rows = 0;
+  for (const ListResult& l : result.lists) rows += l.count;
+  absl::StrAppend(&out, "as of ", absl::FormatCivilTime(result.as_of), " (", result.time_zone, ") · ",
+                  Plural(static_cast<int64_t>(result.lists.size()), "list", "lists"), " · ",
+                  Plural(rows, "item", "items"), "\n");
+  for (Horizon h : {Horizon::kToday, Horizon::kUpcoming, Horizon::kPast}) {
+    bool any = false;
+    for (const ListResult& l : result.lists) any |= l.horizon == h;
+    if (!any) continue;
+    std::string title = absl::AsciiStrToUpper(std::string(HorizonTitle(h)));
+    absl::StrAppend(&out, "\n", Rule(title, o.width, c), "\n");
+    for (const ListResult& l : result.lists) {
+      if (l.horizon == h) AppendList(&out, l, o);
+    }
+  }
+  if (!result.kpis.empty()) {
+    absl::StrAppend(&out, "\n", Rule("KPIs", o.width, c), "\n\n");
+    // Title, value, and what it measures, aligned.
+    int64_t title_w = 0, value_w = 0;
+    std::vector<std::string> values;
+    for (const KpiResult& k : result.kpis) {
+      title_w = std::max(title_w, DisplayWidth(Truncate(k.title, 40)));
+      values.push_back(DisplayValue(k.value));
+      value_w = std::max(value_w, DisplayWidth(values.back()));
+    }
+    for (size_t i = 0; i < result.kpis.size(); ++i) {
+      const KpiResult& k = result.kpis[i];
+      absl::StrAppend(&out, "  ", Pad(Truncate(k.title, 40), title_w, false), "  ",
+                      Bold(Pad(values[i], value_w, true), c), "  ", Dim(KpiLabel(k), c), "\n");
+      if (k.by_owner) {
+        int64_t owner_w = 0;
+        for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, DisplayWidth(Truncate(owner, 30)));
+        for (const auto& [owner, v] : k.groups) {
+          absl::StrAppend(&out, "      ", Pad(Truncate(owner, 30), owner_w, false), "  ", DisplayValue(v), "\n");
+        }
+        if (k.groups.empty()) absl::StrAppend(&out, Dim("      (no rows)", c), "\n");
+      }
+    }
+  }
+  return out;
+}
+
+std::string RenderJson(const RulebookResult& result) {
+  std::string out = "{";
+  AppendJsonStringField(&out, "rulebook", result.name);
+  out += ",";
+  AppendJsonStringField(&out, "as_of", absl::FormatCivilTime(result.as_of));
+  out += ",";
+  AppendJsonStringField(&out, "time_zone", result.time_zone);
+  out += ",\"owner\":";
+  if (result.owner.has_value()) {
+    io::AppendJsonString(&out, *result.owner);
+  } else {
+    out += "null";
+  }
+  out += ",\"lists\":[";
+  for (size_t i = 0; i < result.lists.size(); ++i) {
+    const ListResult& l = result.lists[i];
+    if (i > 0) out += ",";
+    out += "\n{";
+    AppendJsonStringField(&out, "id", l.id);
+    out += ",";
+    AppendJsonStringField(&out, "title", l.title);
+    out += ",";
+    AppendJsonStringField(&out, "horizon", HorizonName(l.horizon));
+    out += ",";
+    AppendJsonStringField(&out, "table", l.table);
+    absl::StrAppend(&out, ",\"count\":", l.count, ",\"keys\":[");
+    for (size_t k = 0; k < l.keys.size(); ++k) {
+      if (k > 0) out += ",";
+      io::AppendJsonString(&out, l.keys[k]);
+    }
+    out += "],";
+    AppendJsonStringField(&out, "action", l.action);
+    out += ",\"resources\":[";
+    for (size_t r = 0; r < l.resources.size(); ++r) {
+      if (r > 0) out += ",";
+      out += "{";
+      AppendJsonStringField(&out, "title", l.resources[r].title);
+      out += ",";
+      AppendJsonStringField(&out, "url", l.resources[r].url);
+      out += "}";
+    }
+    out += "],\"columns\":[";
+    for (size_t s = 0; s < l.show.size(); ++s) {
+      if (s > 0) out += ",";
+      io::AppendJsonString(&out, l.show[s]);
+    }
+    out += "],\"rows\":[";
+    std::vector<const Column*> columns;
+    for (const std::string& name : l.show) columns.push_back(l.data.FindColumn(name));
+    for (size_t r = 0; r < l.rows.size(); ++r) {
+      if (r > 0) out += ",";
+      out += "{";
+      for (size_t s = 0; s < l.show.size(); ++s) {
+        if (s > 0) out += ",";
+        io::AppendJsonString(&out, l.show[s]);
+        out += ":";
+        if (columns[s] == nullptr) {
+          out += "null";
+        } else {
+          io::AppendJsonCell(&out, *columns[s], l.rows[r]);
+        }
+      }
+      out += "}";
+    }
+    out += "]";
+    if (!l.diagnostics.empty()) {
+      absl::StrAppend(&out, ",\"diagnostics\":{\"division_by_zero\":", l.diagnostics.division_by_zero,
+                      ",\"int_overflow\":", l.diagnostics.int_overflow, ",\"orphan_rows\":",
+                      l.diagnostics.orphan_rows, "}");
+    }
+    out += "}";
+  }
+  out += "],\"kpis\":[";
+  for (size_t i = 0; i < result.kpis.size(); ++i) {
+    const KpiResult& k = result.kpis[i];
+    if (i > 0) out += ",";
+    out += "\n{";
+    AppendJsonStringField(&out, "id", k.id);
+    out += ",";
+    AppendJsonStringField(&out, "title", k.title);
+    out += ",";
+    AppendJsonStringField(&out, "list", k.list);
+    out += ",";
+    AppendJsonStringField(&out, "measure", k.measure.ToString());
+    out += ",\"by\":";
+    out += k.by_owner ? "\"owner\"" : "null";
+    out += ",\"value\":";
+    AppendJsonValue(&out, k.value);
+    out += ",\"values\":";
+    if (k.by_owner) {
+      out += "{";
+      for (size_t g = 0; g < k.groups.size(); ++g) {
+        if (g > 0) out += ",";
+        io::AppendJsonString(&out, k.groups[g].first);
+        out += ":";
+        AppendJsonValue(&out, k.groups[g].second);
+      }
+      out += "}";
+    } else {
+      AppendJsonValue(&out, k.value);
+    }
+    out += "}";
+  }
+  out += "]}\n";
+  return out;
+}
+
+std::string RenderCsv(const RulebookResult& result) {
+  std::vector<std::string> columns;
+  for (const ListResult& l : result.lists) {
+    for (const std::string& s : l.show) {
+      if (std::find(columns.begin(), columns.end(), s) == columns.end()) columns.push_back(s);
+    }
+  }
+  std::string out = "list,horizon,rank,key";
+  for (const std::string& c : columns) {
+    out += ",";
+    io::AppendCsvField(&out, c);
+  }
+  out += "\n";
+  for (const ListResult& l : result.lists) {
+    std::vector<const Column*> cols;
+    for (const std::string& c : columns) {
+      bool shown = std::find(l.show.begin(), l.show.end(), c) != l.show.end();
+      cols.push_back(shown ? l.data.FindColumn(c) : nullptr);
+    }
+    for (size_t r = 0; r < l.rows.size(); ++r) {
+      io::AppendCsvField(&out, l.id);
+      absl::StrAppend(&out, ",", Sv(HorizonName(l.horizon)), ",", r + 1, ",");
+      io::AppendCsvField(&out, l.keys[r]);
+      for (const Column* c : cols) {
+        out += ",";
+        if (c != nullptr) io::AppendCsvCell(&out, *c, l.rows[r]);
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> AllKeys(const ListResult& l) {
+  std::vector<std::string> keys;
+  const Column* key = l.data.key_column();
+  for (int64_t r : SetRows(l.matches)) {
+    keys.push_back(key != nullptr ? io::CellText(*key, r) : absl::StrCat(r));
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+std::vector<ListDiff> DiffResults(const RulebookResult& before, const RulebookResult& after) {
+  std::vector<ListDiff> out;
+  for (const ListResult& a : after.lists) {
+    ListDiff d;
+    d.id = a.id;
+    d.title = a.title;
+    d.horizon = a.horizon;
+    d.after = a.count;
+    std::vector<std::string> after_keys = AllKeys(a);
+    std::vector<std::string> before_keys;
+    if (const ListResult* b = before.FindList(a.id); b != nullptr) {
+      d.before = b->count;
+      before_keys = AllKeys(*b);
+    }
+    std::set_difference(after_keys.begin(), after_keys.end(), before_keys.begin(), before_keys.end(),
+                        std::back_inserter(d.entered));
+    std::set_difference(before_keys.begin(), before_keys.end(), after_keys.begin(), after_keys.end(),
+                        std::back_inserter(d.left));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDiff>& diffs, int64_t keys_per_list,
+                           bool color) {
+  std::string out;
+  std::string who = after.owner.has_value() ? *after.owner : "everyone";
+  absl::StrAppend(&out, Bold(absl::StrCat(after.name, " — changes for ", who), color), "\n");
+  absl::StrAppend(&out, "as of ", absl::FormatCivilTime(after.as_of), " (", after.time_zone, ")\n\n");
+  int64_t title_w = 0;
+  for (const ListDiff& d : diffs) title_w = std::max(title_w, DisplayWidth(Truncate(d.title, 40)));
+  int changed = 0;
+  for (const ListDiff& d : diffs) {
+    int64_t delta = d.after - d.before;
+    std::string delta_text = delta == 0 ? "±0" : absl::StrCat(delta > 0 ? "+" : "", delta);
+    absl::StrAppend(&out, "  ", Pad(Truncate(d.title, 40), title_w, false), "  ",
+                    Pad(FormatNumber(static_cast<double>(d.before)), 9, true), " → ",
+                    Pad(FormatNumber(static_cast<double>(d.after)), 9, true), "  ",
+                    Bold(Pad(delta_text, 7, true), color && delta != 0), "\n");
+    auto keys = [&](const std::vector<std::string>& v, std::string_view sign) {
+      if (v.empty()) return;
+      std::vector<std::string> head(v.begin(), v.begin() + std::min<int64_t>(keys_per_list, v.size()));
+      std::string more = static_cast<int64_t>(v.size()) > keys_per_list
+                             ? absl::StrCat(" … ", v.size() - head.size(), " more")
+                             : "";
+      absl::StrAppend(&out, "      ", Sv(sign), " ", absl::StrJoin(head, ", "), more, "\n");
+    };
+    keys(d.entered, "+");
+    keys(d.left, "-");
+    if (!d.entered.empty() || !d.left.empty()) ++changed;
+  }
+  absl::StrAppend(&out, "\n", Plural(changed, "list", "lists"), " changed\n");
+  return out;
+}
+
+std::string RenderDiffJson(const RulebookResult& after, const std::vector<ListDiff>& diffs) {
+  std::string out = "{";
+  AppendJsonStringField(&out, "rulebook", after.name);
+  out += ",";
+  AppendJsonStringField(&out, "as_of", absl::FormatCivilTime(after.as_of));
+  out += ",\"owner\":";
+  if (after.owner.has_value()) {
+    io::AppendJsonString(&out, *after.owner);
+  } else {
+    out += "null";
+  }
+  out += ",\"lists\":[";
+  for (size_t i = 0; i < diffs.size(); ++i) {
+    const ListDiff& d = diffs[i];
+    if (i > 0) out += ",";
+    out += "\n{";
+    AppendJsonStringField(&out, "id", d.id);
+    out += ",";
+    AppendJsonStringField(&out, "title", d.title);
+    out += ",";
+    AppendJsonStringField(&out, "horizon", HorizonName(d.horizon));
+    absl::StrAppend(&out, ",\"before\":", d.before, ",\"after\":", d.after, ",\"change\":", d.after - d.before);
+    for (auto [name, keys] : {std::pair{"entered", &d.entered}, std::pair{"left", &d.left}}) {
+      absl::StrAppend(&out, ",\"", name, "\":[");
+      for (size_t k = 0; k < keys->size(); ++k) {
+        if (k > 0) out += ",";
+        io::AppendJsonString(&out, (*keys)[k]);
+      }
+      out += "]";
+    }
+    out += "}";
+  }
+  out += "]}\n";
+  return out;
+}
+
+}  // namespace docket::rulebook
