@@ -23,7 +23,9 @@ def read_example(table: str) -> pd.DataFrame:
     """An example CSV as a data scientist reads it: dates parsed by pandas."""
     schema = docket.Schema.load(str(REPO / "examples" / "schema.yaml")).tables[table]
     dates = [c for c, t in schema["columns"] if t in ("date",) or t.startswith("timestamp")]
-    return pd.read_csv(DATA / f"{table}.csv", parse_dates=dates)
+    # Only an empty field is NULL, as in docket's CSV reader (pandas would also read "NA", "null", ...).
+    return pd.read_csv(DATA / f"{table}.csv", parse_dates=dates, keep_default_na=False, na_values=[""],
+                       float_precision="round_trip")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,29 @@
+"""examples/notebooks/quickstart.ipynb runs top to bottom (nbclient, the python3 kernel)."""
+
+import os
+import pathlib
+
+import pytest
+
+import docket
+from conftest import REPO, needs_engine
+
+pytestmark = needs_engine
+
+NOTEBOOK = REPO / "examples" / "notebooks" / "quickstart.ipynb"
+
+
+def test_quickstart_notebook_runs(monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    # The kernel is a new process: it must import this very build of docket.
+    package_dir = pathlib.Path(docket.__file__).resolve().parent.parent
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(package_dir), os.environ.get("PYTHONPATH", "")]))
+    nb = nbformat.read(str(NOTEBOOK), as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client.execute()  # Raises CellExecutionError naming the failing cell.
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    html = [o for o in outputs if "text/html" in o.get("data", {})]
+    assert any("command center" in o["data"]["text/html"] for o in html)
