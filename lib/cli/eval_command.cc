@@ -1,0 +1,267 @@
+// `docket eval`: load CSV data, compile one predicate, print the matching rows.
+//
+//   docket eval --data examples/data --table accounts
+//               --where "arr > 100000 AND pulse = 'red'" --format table
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "cli/commands.h"
+#include "docket/csv.h"
+#include "docket/error.h"
+#include "docket/program.h"
+#include "docket/schema_yaml.h"
+#include "io/format.h"
+#include "io/suggest.h"
+#include "io/text_values.h"
+
+namespace docket::cli {
+namespace {
+
+struct EvalArgs {
+  std::string data;
+  std::string table;
+  std::string where;
+  std::string schema;
+  std::string as_of;
+  std::string time_zone = "UTC";
+  std::string format = "ids";
+  std::vector<std::string> params;
+  std::vector<std::string> columns;
+  int threads = 0;
+};
+
+// A --param value takes the type its text reads as: true/false, an int, a
+// float, a YYYY-MM-DD date, else a string.
+Value ParamValue(std::string_view text) {
+  bool b;
+  int64_t i;
+  double d;
+  int32_t day;
+  if (text.size() > 1 && io::ParseBoolText(text, &b) == io::TextParse::kOk) return Value::Bool(b);
+  if (io::ParseIntText(text, &i) == io::TextParse::kOk) return Value::Int(i);
+  if (io::ParseFloatText(text, &d) == io::TextParse::kOk) return Value::Float(d);
+  if (io::ParseDateText(text, &day) == io::TextParse::kOk) return Value::DateFromDays(day);
+  return Value::String(std::string(text));
+}
+
+std::string TableNames(const Snapshot& snapshot) {
+  std::vector<std::string> names;
+  for (const auto& [name, table] : snapshot.tables) names.push_back(name);
+  return absl::StrJoin(names, ", ");
+}
+
+void WriteStdout(std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); }
+
+struct Loaded {
+  Snapshot snapshot;
+  std::string table;
+};
+
+absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const CsvOptions& csv) {
+  Loaded out;
+  std::error_code ec;
+  if (std::filesystem::is_directory(args.data, ec)) {
+    absl::StatusOr<Snapshot> snapshot = ReadCsvDirectory(args.data, schema, csv);
+    if (!snapshot.ok()) return snapshot.status();
+    out.snapshot = *std::move(snapshot);
+    if (args.table.empty()) {
+      if (out.snapshot.tables.size() != 1) {
+        return UsageError(absl::StrCat("--table is required: ", args.data, " holds tables ",
+                                       TableNames(out.snapshot)),
+                          "name the table the predicate ranges over, e.g. --table accounts");
+      }
+      out.table = out.snapshot.tables.begin()->first;
+    } else {
+      out.table = args.table;
+    }
+    if (out.snapshot.FindTable(out.table) == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& [name, table] : out.snapshot.tables) names.push_back(name);
+      std::string hint = io::DidYouMean(out.table, names);
+      return UsageError(absl::StrCat("no table '", out.table, "' in ", args.data, " (it holds ",
+                                     TableNames(out.snapshot), ")"),
+                        hint);
+    }
+    return out;
+  }
+  if (!std::filesystem::exists(args.data, ec)) {
+    return absl::NotFoundError(absl::StrCat(args.data, ": no such file or directory"));
+  }
+  // One file: the table is named by --table, or else by the file's stem.
+  out.table = args.table.empty() ? std::filesystem::path(args.data).stem().string() : args.table;
+  const TableSchema* table_schema = nullptr;
+  if (schema != nullptr) {
+    table_schema = schema->FindTable(out.table);
+    if (table_schema == nullptr) {
+      std::vector<std::string> names;
+      for (const TableSchema& t : schema->tables) names.push_back(t.name);
+      std::string hint = io::DidYouMean(out.table, names);
+      if (hint.empty()) hint = "name the schema's table with --table";
+      return UsageError(absl::StrCat("table '", out.table, "' is not in the schema ", args.schema),
+                        hint);
+    }
+    out.snapshot.schema = *schema;
+  }
+  absl::StatusOr<Table> table = ReadCsvFile(args.data, table_schema, csv);
+  if (!table.ok()) return table.status();
+  if (table_schema == nullptr && table->name() != out.table) {
+    TableSchema renamed = table->schema();
+    renamed.name = out.table;
+    std::vector<Column> columns = table->columns();
+    table = Table::Make(std::move(renamed), std::move(columns));
+    if (!table.ok()) return table.status();
+  }
+  if (absl::Status s = out.snapshot.AddTable(*std::move(table)); !s.ok()) return s;
+  return out;
+}
+
+void PrintDiagnostics(const Diagnostics& d) {
+  if (d.division_by_zero > 0) {
+    std::fprintf(stderr, "docket: note: %lld division(s) by zero gave NULL\n",
+                 static_cast<long long>(d.division_by_zero));
+  }
+  if (d.int_overflow > 0) {
+    std::fprintf(stderr, "docket: note: %lld int overflow(s) gave NULL\n",
+                 static_cast<long long>(d.int_overflow));
+  }
+  if (d.orphan_rows > 0) {
+    std::fprintf(stderr, "docket: note: %lld row(s) have no parent row\n",
+                 static_cast<long long>(d.orphan_rows));
+  }
+}
+
+int RunEval(const EvalArgs& args) {
+  // Everything about the invocation is checked before any data is read.
+  EvalOptions eval;
+  eval.threads = args.threads;
+  if (!absl::LoadTimeZone(args.time_zone, &eval.time_zone)) {
+    return PrintError(UsageError(absl::StrCat("unknown time zone '", args.time_zone, "'"),
+                                 "use an IANA name such as UTC or America/New_York"));
+  }
+  if (args.as_of.empty()) {
+    eval.as_of = absl::ToCivilDay(absl::Now(), eval.time_zone);
+    std::string day;
+    io::AppendDateText(&day, DaysSinceEpoch(eval.as_of));
+    std::fprintf(stderr, "docket: as_of %s\n", day.c_str());
+  } else {
+    int32_t days;
+    if (io::ParseDateText(args.as_of, &days) != io::TextParse::kOk) {
+      return PrintError(UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"),
+                                   "write it as YYYY-MM-DD, e.g. --as-of 2026-11-22"));
+    }
+    eval.as_of = DayFromEpochDays(days);
+  }
+  CompileOptions compile;
+  for (const std::string& p : args.params) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return PrintError(UsageError(absl::StrCat("--param '", p, "' is not name=value"),
+                                   "e.g. --param stale_days=90"));
+    }
+    std::string name = p.substr(0, eq);
+    if (name[0] == '$') name.erase(0, 1);
+    compile.params[name] = ParamValue(std::string_view(p).substr(eq + 1));
+  }
+
+  std::optional<Schema> schema;
+  if (!args.schema.empty()) {
+    absl::StatusOr<Schema> s = ReadSchemaYamlFile(args.schema, compile.limits);
+    if (!s.ok()) {
+      // A schema that cannot be read is a usage error, like a bad flag.
+      if (s.status().code() == absl::StatusCode::kNotFound) {
+        return PrintError(UsageError(std::string(s.status().message()), "check the --schema path"));
+      }
+      return PrintError(s.status());
+    }
+    schema = *std::move(s);
+  }
+
+  CsvOptions csv;
+  csv.threads = args.threads;
+  csv.limits = compile.limits;
+  absl::StatusOr<Loaded> loaded = Load(args, schema ? &*schema : nullptr, csv);
+  if (!loaded.ok()) return PrintError(loaded.status());
+  const Snapshot& snapshot = loaded->snapshot;
+  const Table& table = *snapshot.FindTable(loaded->table);
+
+  if (args.format == "ids" && table.key_column() == nullptr) {
+    return PrintError(UsageError(
+        absl::StrCat("table '", table.name(), "' has no key column for --format ids"),
+        "declare `key:` in --schema, name a column `id`, or use --format csv"));
+  }
+  absl::StatusOr<std::vector<int>> columns = io::ResolveColumns(table, args.columns);
+  if (!columns.ok()) return PrintError(columns.status());
+
+  absl::StatusOr<CompiledPredicate> predicate =
+      CompiledPredicate::Compile(args.where, snapshot.schema, table.name(), compile);
+  if (!predicate.ok()) return PrintError(predicate.status());
+  absl::StatusOr<PredicateResult> result = predicate->Evaluate(snapshot, eval);
+  if (!result.ok()) return PrintError(result.status());
+  PrintDiagnostics(result->diagnostics);
+
+  if (args.format == "count") {
+    std::printf("%lld\n", static_cast<long long>(result->count));
+  } else {
+    std::vector<int64_t> rows = io::SelectedRows(result->rows);
+    if (args.format == "ids") {
+      int key = table.schema().FindColumn(table.schema().key);
+      io::WriteLines(table, rows, key, WriteStdout);
+    } else if (args.format == "csv") {
+      io::WriteCsv(table, rows, *columns, WriteStdout);
+    } else if (args.format == "jsonl") {
+      io::WriteJsonl(table, rows, *columns, WriteStdout);
+    } else {
+      std::string text = io::RenderTable(table, rows, *columns);
+      WriteStdout(text);
+    }
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "docket: error writing the output\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddEvalCommand(CLI::App& app, Runner& run) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Evaluate one predicate over a CSV table and print the matching rows");
+  cmd->add_option("--data", args->data, "A CSV file, or a directory of <table>.csv files")
+      ->required();
+  cmd->add_option("--table", args->table,
+                  "The table the predicate ranges over (required when --data is a directory "
+                  "with several tables; for a file, defaults to the file's stem)");
+  cmd->add_option("--where", args->where,
+                  "The predicate, e.g. \"arr > 100000 AND pulse IN ('red', 'yellow')\"")
+      ->required();
+  cmd->add_option("--schema", args->schema,
+                  "A YAML file with a tables: section; without it, types are inferred");
+  cmd->add_option("--as-of", args->as_of,
+                  "The evaluation date, YYYY-MM-DD (default: today in --time-zone)");
+  cmd->add_option("--time-zone", args->time_zone,
+                  "Where timestamps meet dates and 'today' is taken (default: UTC)");
+  cmd->add_option("--format", args->format, "ids (default), count, csv, jsonl or table")
+      ->check(CLI::IsMember({"ids", "count", "csv", "jsonl", "table"}));
+  cmd->add_option("--param", args->params,
+                  "A parameter, name=value (repeatable); the value's type is what it reads as: "
+                  "true/false, an int, a float, a YYYY-MM-DD date, else a string");
+  cmd->add_option("--columns", args->columns,
+                  "Columns to print for csv, jsonl and table (default: all)")
+      ->delimiter(',');
+  cmd->add_option("--threads", args->threads, "Threads for loading and evaluating (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  cmd->callback([&run, args] { run = [args] { return RunEval(*args); }; });
+}
+
+}  // namespace docket::cli
