@@ -1,0 +1,859 @@
+#include "exec/executor.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "exec/kernels.h"
+
+namespace docket::exec {
+
+using plan::Node;
+using plan::Op;
+using plan::Ty;
+
+// ---------------------------------------------------------------------------
+// Bits.
+
+namespace {
+
+struct UnpackTable {
+  uint64_t v[256];
+  constexpr UnpackTable() : v() {
+    for (int b = 0; b < 256; ++b) {
+      uint64_t x = 0;
+      for (int k = 0; k < 8; ++k) x |= static_cast<uint64_t>((b >> k) & 1) << (8 * k);
+      v[b] = x;
+    }
+  }
+};
+constexpr UnpackTable kUnpack;
+
+}  // namespace
+
+void UnpackBits(const uint8_t* bits, int64_t start, int n, uint8_t* out) {
+  const uint8_t* b = bits + start / 8;
+  int full = n / 8;
+  for (int k = 0; k < full; ++k) std::memcpy(out + 8 * k, &kUnpack.v[b[k]], 8);
+  for (int i = full * 8; i < n; ++i) out[i] = (b[i >> 3] >> (i & 7)) & 1;
+}
+
+void PackBits(const uint8_t* bytes, int n, uint8_t* out) {
+  int full = n / 8;
+  for (int k = 0; k < full; ++k) {
+    uint64_t x;
+    std::memcpy(&x, bytes + 8 * k, 8);
+    out[k] = static_cast<uint8_t>((x * 0x0102040810204080ULL) >> 56);
+  }
+  if (n % 8) {
+    uint8_t last = 0;
+    for (int i = full * 8; i < n; ++i) last |= static_cast<uint8_t>((bytes[i] & 1) << (i & 7));
+    out[full] = last;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Scalars.
+
+void ScalarValue::Set(const Value& v, Ty t) {
+  valid = !v.is_null();
+  i = 0, f = 0, d = 0, b = 0;
+  s.clear();
+  if (!valid) {
+    sv = std::string_view();
+    return;
+  }
+  switch (t) {
+    case Ty::kBool: b = v.bool_value(); break;
+    case Ty::kInt:
+    case Ty::kTimestamp: i = v.int_value(); break;
+    case Ty::kFloat: f = v.type().id == TypeId::kFloat ? v.float_value() : static_cast<double>(v.int_value()); break;
+    case Ty::kDate: d = static_cast<int32_t>(v.int_value()); break;
+    case Ty::kString: s = v.string_value(); break;
+    case Ty::kNull: valid = 0; break;
+  }
+  sv = s;
+}
+
+Value ScalarValue::Get(Ty t) const {
+  if (!valid) return plan::NullOf(t);
+  switch (t) {
+    case Ty::kBool: return Value::Bool(b != 0);
+    case Ty::kInt: return Value::Int(i);
+    case Ty::kTimestamp: return Value::Timestamp(i, TimeUnit::kMicro);
+    case Ty::kFloat: return Value::Float(f);
+    case Ty::kDate: return Value::DateFromDays(d);
+    case Ty::kString: return Value::String(std::string(sv));
+    case Ty::kNull: break;
+  }
+  return plan::NullOf(t);
+}
+
+const void* ScalarValue::Ptr(Ty t) const {
+  switch (t) {
+    case Ty::kBool: return &b;
+    case Ty::kFloat: return &f;
+    case Ty::kDate: return &d;
+    case Ty::kString: return &sv;
+    default: return &i;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Plan analysis.
+
+namespace {
+
+bool IsExpensiveOp(const plan::Graph& g, const Node& n) {
+  switch (n.op) {
+    case Op::kLike:
+    case Op::kMatches:
+    case Op::kTsToDate:
+    case Op::kAddMonths:
+    case Op::kCall:
+    case Op::kCase:
+    case Op::kCoalesce:
+      return true;
+    case Op::kCompare:
+    case Op::kInSet:
+      return g.node(n.args[0]).type == Ty::kString;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector<int32_t> roots,
+                           std::vector<int32_t> rule_table, std::vector<std::string> tables) {
+  PlanInfo p;
+  const plan::Graph& g = *graph;
+  const int32_t size = g.size();
+  p.graph = std::move(graph);
+  p.roots = std::move(roots);
+  p.rule_table = std::move(rule_table);
+  p.tables = std::move(tables);
+  p.reachable.assign(size, 0);
+  std::vector<int32_t> parents(size, 0);
+  std::vector<int32_t> stack;
+  for (int32_t r : p.roots) {
+    ++parents[r];
+    stack.push_back(r);
+  }
+  while (!stack.empty()) {
+    int32_t id = stack.back();
+    stack.pop_back();
+    if (p.reachable[id]) continue;
+    p.reachable[id] = 1;
+    for (int32_t a : g.node(id).args) {
+      ++parents[a];
+      if (!p.reachable[a]) stack.push_back(a);
+    }
+  }
+  // Nodes are created children-first, so ascending ids are a topological order.
+  p.shared_slot.assign(size, -1);
+  p.const_slot.assign(size, -1);
+  p.peel.assign(size, 0);
+  p.expensive.assign(size, 0);
+  std::vector<uint8_t> eligible(size, 0), ineligible_parent(size, 0), fallible(size, 0);
+  std::vector<uint8_t> is_root(size, 0);
+  for (int32_t r : p.roots) is_root[r] = 1;
+  for (int32_t id = 0; id < size; ++id) {
+    if (!p.reachable[id]) continue;
+    const Node& n = g.node(id);
+    if (n.eval_const) {
+      p.const_slot[id] = static_cast<int32_t>(p.const_nodes.size());
+      p.const_nodes.push_back(id);
+    } else if (parents[id] > 1) {
+      p.shared_slot[id] = p.num_shared++;
+    }
+    if (n.op == Op::kTsToDate || n.op == Op::kDayStart || n.op == Op::kCivilToTs) p.needs_zone = true;
+    if (n.op == Op::kParam) p.params.push_back(n.name);
+    bool exp = IsExpensiveOp(g, n);
+    bool fall = n.fallible;
+    for (int32_t a : n.args) {
+      exp = exp || p.expensive[a];
+      fall = fall || fallible[a];
+    }
+    p.expensive[id] = exp;
+    fallible[id] = fall;
+    // Per-entry evaluation would count diagnostics per entry, not per row: not for fallible subtrees.
+    eligible[id] = !fall && !n.eval_const && n.type == Ty::kBool && n.single_column >= 0 &&
+                   g.columns()[n.single_column].type == Ty::kString && n.op != Op::kIsNull &&
+                   n.op != Op::kIsNotNull;
+  }
+  for (int32_t id = 0; id < size; ++id) {
+    if (!p.reachable[id]) continue;
+    for (int32_t a : g.node(id).args) {
+      if (!eligible[id]) ineligible_parent[a] = 1;
+    }
+  }
+  for (int32_t id = 0; id < size; ++id) {
+    if (p.reachable[id] && eligible[id] && (is_root[id] || ineligible_parent[id])) p.peel[id] = 1;
+  }
+  std::sort(p.params.begin(), p.params.end());
+  p.params.erase(std::unique(p.params.begin(), p.params.end()), p.params.end());
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// Frame.
+
+Frame::Frame(EvalState* state, int capacity, Diagnostics* diag)
+    : st_(state), g_(state->plan->graph.get()), plan_(state->plan), capacity_(std::max(capacity, 1)), diag_(diag) {
+  stamp_.assign(plan_->num_shared, -1);
+  cache_.resize(plan_->num_shared);
+}
+
+Frame::~Frame() = default;
+
+void Frame::SetDictionaryMode(int32_t slot, const Column* column) {
+  dict_slot_ = slot;
+  dict_column_ = column;
+}
+
+Block* Frame::Acquire() {
+  if (!free_.empty()) {
+    Block* b = free_.back();
+    free_.pop_back();
+    return b;
+  }
+  blocks_.push_back(std::make_unique<Block>(capacity_));
+  return blocks_.back().get();
+}
+
+void Frame::Return(Block* b) {
+  for (Block* d : b->deps) Return(d);
+  b->deps.clear();
+  free_.push_back(b);
+}
+
+void Frame::Release(Vec* v) {
+  if (v->block != nullptr) Return(v->block);
+  v->block = nullptr;
+}
+
+void Frame::BeginBatch(int64_t start, int n, const Active& root) {
+  start_ = start;
+  n_ = n;
+  root_ = root;
+  ++batch_;
+}
+
+void Frame::EndBatch() {
+  for (int32_t s = 0; s < plan_->num_shared; ++s) {
+    if (stamp_[s] == batch_) Release(&cache_[s]);
+  }
+}
+
+const Column* Frame::ColumnFor(int32_t slot) const {
+  if (slot == dict_slot_) return dict_column_;
+  return st_->columns[slot];
+}
+
+Vec Frame::ConstVec(int32_t id) {
+  static const uint8_t kZero = 0;
+  const ScalarValue& s = st_->consts[plan_->const_slot[id]];
+  Vec v;
+  v.is_const = true;
+  v.data = s.Ptr(g_->node(id).type);
+  v.valid = s.valid ? nullptr : &kZero;
+  return v;
+}
+
+Vec Frame::Eval(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  if (n.eval_const) {
+    int32_t slot = plan_->const_slot[id];
+    if (const_mode_ && !st_->const_ready[slot]) {
+      Vec v;
+      if (n.op == Op::kConst) {
+        st_->consts[slot].Set(n.value, n.type);
+      } else {
+        v = Compute(id, a);
+        ScalarValue& s = st_->consts[slot];
+        bool valid = v.ValidAt(0);
+        Value val;
+        if (!valid) {
+          val = plan::NullOf(n.type);
+        } else {
+          ScalarValue tmp;
+          tmp.valid = 1;
+          switch (n.type) {
+            case Ty::kBool: tmp.b = *v.As<uint8_t>() & 1; break;
+            case Ty::kInt:
+            case Ty::kTimestamp: tmp.i = *v.As<int64_t>(); break;
+            case Ty::kFloat: tmp.f = *v.As<double>(); break;
+            case Ty::kDate: tmp.d = *v.As<int32_t>(); break;
+            case Ty::kString: tmp.sv = *v.As<std::string_view>(); break;
+            case Ty::kNull: tmp.valid = 0; break;
+          }
+          val = tmp.Get(n.type);
+        }
+        s.Set(val, n.type);
+        Release(&v);
+      }
+      st_->const_ready[slot] = 1;
+    }
+    return ConstVec(id);
+  }
+  if (dict_slot_ < 0 && plan_->peel[id] && st_->luts[id] != nullptr) return Gather(id, a);
+  int32_t s = plan_->shared_slot[id];
+  if (s >= 0) {
+    if (stamp_[s] != batch_) {
+      cache_[s] = Compute(id, root_);
+      stamp_[s] = batch_;
+    }
+    Vec v = cache_[s];
+    v.block = nullptr;
+    return v;
+  }
+  return Compute(id, a);
+}
+
+Active Frame::Narrow(const Active& a, const uint8_t* keep, Block* blk, int* count) {
+  Active b;
+  b.n = a.n;
+  b.mask = keep;
+  int c = 0;
+  uint16_t* sel = reinterpret_cast<uint16_t*>(blk->data.get());
+  for (int i = 0; i < a.n; ++i) {
+    sel[c] = static_cast<uint16_t>(i);
+    c += keep[i];
+  }
+  b.count = c;
+  *count = c;
+  return b;
+}
+
+namespace {
+
+// Turns a dense Active over a mask into a sparse one when few rows are left
+// or the work per row is large.
+void MaybeSparse(Active* b, const Active& parent, bool expensive, uint16_t* sel_storage) {
+  if (b->mask == nullptr) return;
+  if (parent.sel != nullptr || expensive || b->count * 4 < b->n) b->sel = sel_storage;
+}
+
+}  // namespace
+
+Vec Frame::Logic(int32_t id, const Active& a, bool is_and) {
+  const Node& n = g_->node(id);
+  Block* res = Acquire();
+  uint8_t* t = res->As<uint8_t>();
+  uint8_t* fl = res->valid.get();
+  const int rows = a.n;
+  {
+    Vec v = Eval(n.args[0], a);
+    const uint8_t* d = v.As<uint8_t>();
+    if (v.valid == nullptr) {
+      for (int i = 0; i < rows; ++i) {
+        t[i] = d[i] & 1;
+        fl[i] = ~d[i] & 1;
+      }
+    } else {
+      for (int i = 0; i < rows; ++i) {
+        t[i] = v.valid[i] & d[i] & 1;
+        fl[i] = v.valid[i] & ~d[i] & 1;
+      }
+    }
+    Release(&v);
+  }
+  Block* alive = Acquire();
+  uint8_t* keep = alive->valid.get();
+  for (size_t k = 1; k < n.args.size(); ++k) {
+    const uint8_t* decided = is_and ? fl : t;
+    if (a.mask == nullptr) {
+      for (int i = 0; i < rows; ++i) keep[i] = decided[i] ^ 1;
+    } else {
+      for (int i = 0; i < rows; ++i) keep[i] = a.mask[i] & (decided[i] ^ 1);
+    }
+    int count;
+    Active b = Narrow(a, keep, alive, &count);
+    if (count == 0) break;
+    if (count == rows) {
+      b = a;
+    } else {
+      MaybeSparse(&b, a, plan_->expensive[n.args[k]], reinterpret_cast<uint16_t*>(alive->data.get()));
+    }
+    Vec v = Eval(n.args[k], b);
+    const uint8_t* d = v.As<uint8_t>();
+    if (v.is_const) {
+      // Only a constant NULL can reach here (other constants fold away).
+      uint8_t vv = v.valid == nullptr ? 1 : v.valid[0];
+      uint8_t vt = vv & d[0] & 1, vf = vv & ~d[0] & 1;
+      for (int i = 0; i < rows; ++i) {
+        if (is_and) {
+          t[i] &= vt;
+          fl[i] |= vf;
+        } else {
+          t[i] |= vt;
+          fl[i] &= vf;
+        }
+      }
+    } else if (v.valid == nullptr) {
+      if (is_and) {
+        for (int i = 0; i < rows; ++i) {
+          t[i] &= d[i];
+          fl[i] |= ~d[i] & 1;
+        }
+      } else {
+        for (int i = 0; i < rows; ++i) {
+          t[i] |= d[i] & 1;
+          fl[i] &= ~d[i];
+        }
+      }
+    } else {
+      const uint8_t* vv = v.valid;
+      if (is_and) {
+        for (int i = 0; i < rows; ++i) {
+          t[i] &= vv[i] & d[i];
+          fl[i] |= vv[i] & ~d[i] & 1;
+        }
+      } else {
+        for (int i = 0; i < rows; ++i) {
+          t[i] |= vv[i] & d[i] & 1;
+          fl[i] &= vv[i] & ~d[i];
+        }
+      }
+    }
+    Release(&v);
+  }
+  Return(alive);
+  uint8_t all = 1;
+  for (int i = 0; i < rows; ++i) {
+    fl[i] = (t[i] | fl[i]) & 1;
+    all &= fl[i];
+  }
+  Vec out;
+  out.data = t;
+  out.valid = all ? nullptr : fl;
+  out.block = res;
+  return out;
+}
+
+namespace {
+
+// Copies rows `rows` of `src` into `out` (values and validity).
+void CopyRows(const Vec& src, Ty type, const Active& rows, Block* out) {
+  uint8_t* ov = out->valid.get();
+  WithPhys(PhysOf(type), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* o = out->As<T>();
+    WithAccess<T>(src, [&](auto xs) {
+      ForEachExact(rows, [&](int i) {
+        o[i] = xs[i];
+        ov[i] = src.ValidAt(i);
+      });
+    });
+  });
+}
+
+}  // namespace
+
+Vec Frame::Case(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const int rows = a.n;
+  Block* out = Acquire();
+  std::memset(out->valid.get(), 0, rows);
+  Block* rem = Acquire();
+  uint8_t* remaining = rem->valid.get();
+  if (a.mask == nullptr) {
+    std::memset(remaining, 1, rows);
+  } else {
+    std::memcpy(remaining, a.mask, rows);
+  }
+  Block* takeb = Acquire();
+  uint8_t* take = takeb->valid.get();
+  size_t pairs = (n.args.size() - (n.has_else ? 1 : 0)) / 2;
+  int left = a.count;
+  for (size_t p = 0; p < pairs && left > 0; ++p) {
+    int cnt;
+    Active ra = Narrow(a, remaining, rem, &cnt);
+    ra.sel = reinterpret_cast<uint16_t*>(rem->data.get());
+    Vec c = Eval(n.args[2 * p], ra);
+    const uint8_t* cd = c.As<uint8_t>();
+    int taken = 0;
+    for (int i = 0; i < rows; ++i) {
+      uint8_t ok = remaining[i] & (c.ValidAt(i) ? 1 : 0) & cd[c.is_const ? 0 : i] & 1;
+      take[i] = ok;
+      taken += ok;
+    }
+    Release(&c);
+    if (taken > 0) {
+      Active ta = Narrow(a, take, takeb, &cnt);
+      ta.sel = reinterpret_cast<uint16_t*>(takeb->data.get());
+      Vec v = Eval(n.args[2 * p + 1], ta);
+      CopyRows(v, n.type, ta, out);
+      if (v.block != nullptr) {
+        if (n.type == Ty::kString) {
+          out->deps.push_back(v.block);
+        } else {
+          Return(v.block);
+        }
+      }
+      for (int i = 0; i < rows; ++i) remaining[i] &= take[i] ^ 1;
+      left -= taken;
+    }
+  }
+  if (n.has_else && left > 0) {
+    int cnt;
+    Active ra = Narrow(a, remaining, rem, &cnt);
+    ra.sel = reinterpret_cast<uint16_t*>(rem->data.get());
+    Vec v = Eval(n.args.back(), ra);
+    CopyRows(v, n.type, ra, out);
+    if (v.block != nullptr) {
+      if (n.type == Ty::kString) {
+        out->deps.push_back(v.block);
+      } else {
+        Return(v.block);
+      }
+    }
+  }
+  Return(rem);
+  Return(takeb);
+  Vec r;
+  r.data = out->data.get();
+  r.valid = out->valid.get();
+  r.block = out;
+  return r;
+}
+
+Vec Frame::Coalesce(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const int rows = a.n;
+  Block* out = Acquire();
+  std::memset(out->valid.get(), 0, rows);
+  Block* rem = Acquire();
+  uint8_t* remaining = rem->valid.get();
+  if (a.mask == nullptr) {
+    std::memset(remaining, 1, rows);
+  } else {
+    std::memcpy(remaining, a.mask, rows);
+  }
+  int left = a.count;
+  for (size_t k = 0; k < n.args.size() && left > 0; ++k) {
+    int cnt;
+    Active ra = Narrow(a, remaining, rem, &cnt);
+    if (k == 0) {
+      ra = a;
+    } else {
+      ra.sel = reinterpret_cast<uint16_t*>(rem->data.get());
+    }
+    Vec v = Eval(n.args[k], ra);
+    CopyRows(v, n.type, ra, out);
+    left = 0;
+    for (int i = 0; i < rows; ++i) {
+      remaining[i] &= (v.ValidAt(i) ? 0 : 1);
+      left += remaining[i];
+    }
+    if (a.mask != nullptr) {
+      left = 0;
+      for (int i = 0; i < rows; ++i) left += remaining[i] & a.mask[i];
+    }
+    if (v.block != nullptr) {
+      if (n.type == Ty::kString) {
+        out->deps.push_back(v.block);
+      } else {
+        Return(v.block);
+      }
+    }
+  }
+  Return(rem);
+  Vec r;
+  r.data = out->data.get();
+  r.valid = out->valid.get();
+  r.block = out;
+  return r;
+}
+
+Vec Frame::LoadColumn(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const Column* col = ColumnFor(n.column);
+  Vec v;
+  Block* blk = nullptr;
+  auto block = [&]() {
+    if (blk == nullptr) blk = Acquire();
+    return blk;
+  };
+  if (col->validity() != nullptr) {
+    UnpackBits(col->validity(), start_, n_, block()->valid.get());
+    v.valid = blk->valid.get();
+  }
+  switch (n.type) {
+    case Ty::kInt:
+      v.data = col->Values<int64_t>() + start_;
+      break;
+    case Ty::kFloat:
+      v.data = col->Values<double>() + start_;
+      break;
+    case Ty::kDate:
+      v.data = col->Values<int32_t>() + start_;
+      break;
+    case Ty::kTimestamp: {
+      const int64_t* src = col->Values<int64_t>() + start_;
+      TimeUnit unit = col->type().unit;
+      if (unit == TimeUnit::kMicro) {
+        v.data = src;
+        break;
+      }
+      int64_t* out = block()->As<int64_t>();
+      if (unit == TimeUnit::kNano) {
+        for (int i = 0; i < n_; ++i) out[i] = src[i] >= 0 ? src[i] / 1000 : -((-(src[i] + 1)) / 1000) - 1;
+      } else {
+        const int64_t mul = unit == TimeUnit::kMilli ? 1000 : 1000000;
+        const int64_t lim = INT64_MAX / mul;
+        for (int i = 0; i < n_; ++i) {
+          int64_t x = src[i];
+          out[i] = x > lim ? INT64_MAX : x < -lim ? INT64_MIN : x * mul;
+        }
+      }
+      v.data = out;
+      break;
+    }
+    case Ty::kBool: {
+      const uint8_t* src = col->Values<uint8_t>() + start_;
+      uint8_t* out = block()->As<uint8_t>();
+      for (int i = 0; i < n_; ++i) out[i] = src[i] != 0;
+      v.data = out;
+      break;
+    }
+    case Ty::kString: {
+      std::string_view* out = block()->As<std::string_view>();
+      if (col->is_dictionary()) {
+        const std::vector<std::string_view>& views = st_->dict_views[n.column];
+        const uint32_t last = static_cast<uint32_t>(views.size() - 1);
+        const int32_t* codes = col->codes() + start_;
+        ForEach(a, [&](int i) { out[i] = views[std::min(static_cast<uint32_t>(codes[i]), last)]; });
+      } else {
+        const int64_t* off = col->offsets() + start_;
+        const char* chars = col->chars();
+        ForEach(a, [&](int i) { out[i] = std::string_view(chars + off[i], static_cast<size_t>(off[i + 1] - off[i])); });
+      }
+      v.data = out;
+      break;
+    }
+    case Ty::kNull:
+      break;
+  }
+  v.block = blk;
+  return v;
+}
+
+Vec Frame::Gather(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const Column* col = st_->columns[n.single_column];
+  const Lut& lut = *st_->luts[id];
+  const uint8_t* packed = lut.value.data();  // value | valid << 1
+  const uint32_t null_entry = static_cast<uint32_t>(lut.value.size() - 1);
+  const int32_t* codes = col->codes() + start_;
+  Block* blk = Acquire();
+  uint8_t* out = blk->As<uint8_t>();
+  uint8_t* ov = blk->valid.get();
+  Vec v;
+  v.data = out;
+  v.block = blk;
+  if (col->validity() == nullptr) {
+    if (!lut.any_null) {
+      ForEach(a, [&](int i) { out[i] = packed[std::min(static_cast<uint32_t>(codes[i]), null_entry)] & 1; });
+      return v;
+    }
+    ForEach(a, [&](int i) {
+      uint8_t e = packed[std::min(static_cast<uint32_t>(codes[i]), null_entry)];
+      out[i] = e & 1;
+      ov[i] = e >> 1;
+    });
+    v.valid = ov;
+    return v;
+  }
+  UnpackBits(col->validity(), start_, a.n, ov);
+  ForEach(a, [&](int i) {
+    uint32_t idx = ov[i] ? std::min(static_cast<uint32_t>(codes[i]), null_entry) : null_entry;
+    uint8_t e = packed[idx];
+    out[i] = e & 1;
+    ov[i] = e >> 1;
+  });
+  v.valid = ov;
+  return v;
+}
+
+Vec Frame::Compute(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  Diagnostics* d = (n.rule >= 0 && diag_ != nullptr) ? &diag_[n.rule] : &unowned_;
+  switch (n.op) {
+    case Op::kConst:
+    case Op::kParam:
+    case Op::kToday: {
+      // Only reached in constant mode.
+      Block* blk = Acquire();
+      ScalarValue s;
+      if (n.op == Op::kConst) {
+        s.Set(n.value, n.type);
+      } else if (n.op == Op::kToday) {
+        s.Set(Value::DateFromDays(static_cast<int32_t>(st_->today)), n.type);
+      } else {
+        auto it = st_->params->find(n.name);
+        s.Set(it == st_->params->end() ? plan::NullOf(n.type) : it->second, n.type);
+      }
+      Vec v;
+      v.block = blk;
+      if (n.type == Ty::kString) {
+        blk->arena = s.s;
+        *blk->As<std::string_view>() = blk->arena;
+      } else {
+        std::memcpy(blk->data.get(), s.Ptr(n.type), 8);
+      }
+      blk->valid[0] = s.valid;
+      v.data = blk->data.get();
+      v.valid = blk->valid.get();
+      return v;
+    }
+    case Op::kColumn:
+      return LoadColumn(id, a);
+    case Op::kAnd:
+      return Logic(id, a, true);
+    case Op::kOr:
+      return Logic(id, a, false);
+    case Op::kNot: {
+      Vec x = Eval(n.args[0], a);
+      Block* blk = Acquire();
+      uint8_t* out = blk->As<uint8_t>();
+      const uint8_t* xd = x.As<uint8_t>();
+      for (int i = 0; i < a.n; ++i) out[i] = ~xd[i] & 1;
+      Vec v;
+      v.data = out;
+      v.block = blk;
+      if (x.valid != nullptr) {
+        std::memcpy(blk->valid.get(), x.valid, a.n);
+        v.valid = blk->valid.get();
+      }
+      Release(&x);
+      return v;
+    }
+    case Op::kIsNull:
+    case Op::kIsNotNull: {
+      const uint8_t want_valid = n.op == Op::kIsNotNull;
+      Block* blk = Acquire();
+      uint8_t* out = blk->As<uint8_t>();
+      Vec v;
+      v.data = out;
+      v.block = blk;
+      const Node& arg = g_->node(n.args[0]);
+      if (arg.op == Op::kColumn && plan_->shared_slot[n.args[0]] < 0) {
+        // Only the validity bitmap is read.
+        const Column* col = ColumnFor(arg.column);
+        if (col->validity() == nullptr) {
+          std::memset(out, want_valid, a.n);
+        } else {
+          UnpackBits(col->validity(), start_, a.n, out);
+          if (!want_valid) {
+            for (int i = 0; i < a.n; ++i) out[i] ^= 1;
+          }
+        }
+        return v;
+      }
+      Vec x = Eval(n.args[0], a);
+      if (x.valid == nullptr) {
+        std::memset(out, want_valid, a.n);
+      } else {
+        for (int i = 0; i < a.n; ++i) out[i] = (x.valid[i] & 1) ^ (want_valid ^ 1);
+      }
+      Release(&x);
+      return v;
+    }
+    case Op::kCompare: {
+      Vec x = Eval(n.args[0], a);
+      Vec y = Eval(n.args[1], a);
+      Vec v = CompareKernel(*this, n.cmp, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type), x, y, a);
+      Release(&x);
+      Release(&y);
+      return v;
+    }
+    case Op::kBetween: {
+      Vec x = Eval(n.args[0], a);
+      Vec lo = Eval(n.args[1], a);
+      Vec hi = Eval(n.args[2], a);
+      Vec v = BetweenKernel(*this, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type),
+                            PhysOf(g_->node(n.args[2]).type), x, lo, hi, a);
+      Release(&x);
+      Release(&lo);
+      Release(&hi);
+      return v;
+    }
+    case Op::kInSet: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = InSetKernel(*this, *n.in_set, g_->node(n.args[0]).type, x, a);
+      Release(&x);
+      return v;
+    }
+    case Op::kLike: {
+      Vec x = Eval(n.args[0], a);
+      Vec p = Eval(n.args[1], a);
+      Vec v = LikeKernel(*this, n, x, p, a);
+      Release(&x);
+      Release(&p);
+      return v;
+    }
+    case Op::kMatches: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = MatchesKernel(*this, n, x, a);
+      Release(&x);
+      return v;
+    }
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+    case Op::kDiv:
+    case Op::kMod: {
+      Vec x = Eval(n.args[0], a);
+      Vec y = Eval(n.args[1], a);
+      Vec v = ArithKernel(*this, n.op, n.type, x, y, a, d);
+      Release(&x);
+      Release(&y);
+      return v;
+    }
+    case Op::kNeg: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = NegKernel(*this, n.type, x, a, d);
+      Release(&x);
+      return v;
+    }
+    case Op::kIntToFloat: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = IntToFloatKernel(*this, x, a);
+      Release(&x);
+      return v;
+    }
+    case Op::kTsToDate:
+    case Op::kDayStart:
+    case Op::kCivilToTs:
+    case Op::kDateAddDays:
+    case Op::kDateDiff:
+    case Op::kAddMonths: {
+      Vec args[2];
+      for (size_t k = 0; k < n.args.size(); ++k) args[k] = Eval(n.args[k], a);
+      Vec v = DateKernel(*this, n, *g_, args, a, st_->zone.get(), d);
+      for (size_t k = 0; k < n.args.size(); ++k) Release(&args[k]);
+      return v;
+    }
+    case Op::kCall: {
+      Vec args[8];
+      std::vector<Vec> many;
+      Vec* ptr = args;
+      if (n.args.size() > 8) {
+        many.resize(n.args.size());
+        ptr = many.data();
+      }
+      for (size_t k = 0; k < n.args.size(); ++k) ptr[k] = Eval(n.args[k], a);
+      Vec v = CallKernel(*this, n, *g_, ptr, a, d);
+      for (size_t k = 0; k < n.args.size(); ++k) Release(&ptr[k]);
+      return v;
+    }
+    case Op::kCase:
+      return Case(id, a);
+    case Op::kCoalesce:
+      return Coalesce(id, a);
+  }
+  return AllNull(Acquire(), a.n);
+}
+
+}  // namespace docket::exec

@@ -1,0 +1,143 @@
+// exec/executor.h — evaluates a plan::Graph over batches of rows.
+//
+// PlanInfo is the immutable analysis of a graph for a set of rule roots
+// (which nodes are shared and cached per batch, which string predicates are
+// evaluated once per dictionary entry, which constants exist).  EvalState is
+// what one Evaluate() call knows (as_of, zone, params, the resolved columns,
+// the evaluation constants and dictionary lookup tables); it is read-only
+// while the batches run.  A Frame is one thread's scratch: node caches and
+// a pool of Blocks sized for one batch, reused for every batch — nothing is
+// allocated per row.
+//
+// Frame::Eval is the DuckDB-style "Select": AND evaluates each operand only
+// on the rows still alive (not yet FALSE), OR only on the rows not yet TRUE,
+// CASE and coalesce only on the rows still undecided.  See docs/evaluator.md.
+#ifndef DOCKET_EXEC_EXECUTOR_H_
+#define DOCKET_EXEC_EXECUTOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "docket/column.h"
+#include "docket/program.h"
+#include "docket/value.h"
+#include "exec/vector.h"
+#include "exec/zone.h"
+#include "plan/expr.h"
+
+namespace docket::exec {
+
+struct ScalarValue {
+  int64_t i = 0;       // int, timestamp (micros)
+  double f = 0;
+  int32_t d = 0;       // date
+  uint8_t b = 0;       // bool
+  uint8_t valid = 0;
+  std::string s;
+  std::string_view sv;
+  void Set(const Value& v, plan::Ty t);
+  Value Get(plan::Ty t) const;
+  const void* Ptr(plan::Ty t) const;
+};
+
+struct PlanInfo {
+  std::shared_ptr<const plan::Graph> graph;
+  std::vector<int32_t> roots;          // Per rule.
+  std::vector<int32_t> rule_table;     // Per rule: index into tables.
+  std::vector<std::string> tables;     // Distinct tables, in first-use order.
+  std::vector<uint8_t> reachable;      // Per node.
+  std::vector<int32_t> shared_slot;    // Per node: cache slot, -1 when not shared.
+  int32_t num_shared = 0;
+  std::vector<uint8_t> peel;           // Per node: evaluate once per dictionary entry.
+  std::vector<uint8_t> expensive;      // Per node: the subtree does string, regex or zone work.
+  std::vector<int32_t> const_slot;     // Per node: constant slot, -1 when none.
+  std::vector<int32_t> const_nodes;    // Per slot: its node.
+  bool needs_zone = false;
+  std::vector<std::string> params;     // Params used.
+
+  // Analyses `graph` for `roots` (roots[i] over tables[rule_table[i]]).
+  static PlanInfo Analyze(std::shared_ptr<const plan::Graph> graph, std::vector<int32_t> roots,
+                          std::vector<int32_t> rule_table, std::vector<std::string> tables);
+};
+
+// A per-dictionary-entry result of a peeled node: entries 0..D-1 are the
+// dictionary entries, entry D is the NULL row.
+struct Lut {
+  std::vector<uint8_t> value;
+  std::vector<uint8_t> valid;
+  bool any_null = false;  // Some entry 0..D-1 is NULL.
+};
+
+struct EvalState {
+  const PlanInfo* plan = nullptr;
+  int64_t today = 0;
+  std::shared_ptr<const ZoneTable> zone;
+  const std::map<std::string, Value, std::less<>>* params = nullptr;
+  std::vector<ScalarValue> consts;                       // Per const slot.
+  std::vector<uint8_t> const_ready;                      // Per const slot.
+  std::vector<const Column*> columns;                    // Per column slot (nullptr: not bound).
+  std::vector<std::vector<std::string_view>> dict_views; // Per column slot (dictionary columns).
+  std::vector<std::unique_ptr<Lut>> luts;                // Per node (peeled, dictionary column).
+  std::vector<Diagnostics> const_diag;                   // Per rule: raised by constants.
+};
+
+class Frame {
+ public:
+  // `diag` has one entry per rule.  In constant mode the frame fills
+  // state->consts; in dictionary mode column `dict_slot` reads `dict_column`.
+  Frame(EvalState* state, int capacity, Diagnostics* diag);
+  ~Frame();
+  void SetDictionaryMode(int32_t slot, const Column* column);
+  void SetConstantMode() { const_mode_ = true; }
+  // Diagnostics raised by nodes that belong to no rule (constant folding).
+  const Diagnostics& unowned_diagnostics() const { return unowned_; }
+
+  void BeginBatch(int64_t start, int n, const Active& root);
+  void EndBatch();
+  Vec Eval(int32_t id, const Active& a);
+  void Release(Vec* v);
+
+  // Scratch for building Active sets.
+  Block* Acquire();
+  void Return(Block* b);
+
+ private:
+  Vec Compute(int32_t id, const Active& a);
+  Vec LoadColumn(int32_t id, const Active& a);
+  Vec Gather(int32_t id, const Active& a);
+  Vec Logic(int32_t id, const Active& a, bool is_and);
+  Vec Case(int32_t id, const Active& a);
+  Vec Coalesce(int32_t id, const Active& a);
+  Vec ConstVec(int32_t slot);
+  const Column* ColumnFor(int32_t slot) const;
+  // Builds an Active for rows of `a` with keep[i] == 1 (into `blk`).
+  Active Narrow(const Active& a, const uint8_t* keep, Block* blk, int* count);
+
+  EvalState* st_;
+  const plan::Graph* g_;
+  const PlanInfo* plan_;
+  int capacity_;
+  Diagnostics* diag_;
+  Diagnostics unowned_;
+  bool const_mode_ = false;
+  int32_t dict_slot_ = -1;
+  const Column* dict_column_ = nullptr;
+  int64_t start_ = 0;
+  int n_ = 0;
+  Active root_;
+  int64_t batch_ = 0;
+  std::vector<int64_t> stamp_;  // Per shared slot.
+  std::vector<Vec> cache_;      // Per shared slot.
+  std::vector<std::unique_ptr<Block>> blocks_;
+  std::vector<Block*> free_;
+  friend struct Kernels;
+};
+
+}  // namespace docket::exec
+
+#endif  // DOCKET_EXEC_EXECUTOR_H_

@@ -1,0 +1,212 @@
+#include <cmath>
+#include <limits>
+
+#include "exec/kernels.h"
+
+namespace docket::exec {
+namespace {
+
+using plan::Op;
+using plan::Ty;
+
+Vec Result(Block* blk, const uint8_t* valid) {
+  Vec v;
+  v.data = blk->data.get();
+  v.valid = valid;
+  v.block = blk;
+  return v;
+}
+
+// Writes `ok` flags into the output validity: a row is valid when its inputs
+// are and the operation succeeded.  Counts failures among active rows whose
+// inputs were valid.
+const uint8_t* ApplyFailures(const Active& act, const uint8_t* in_valid, uint8_t* fail, uint8_t* out_valid,
+                             int64_t* counter, bool any_fail) {
+  const int n = act.n;
+  if (!any_fail) return in_valid;
+  int64_t c = CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
+  if (counter != nullptr) *counter += c;
+  if (in_valid == nullptr) {
+    for (int i = 0; i < n; ++i) out_valid[i] = !fail[i];
+  } else {
+    for (int i = 0; i < n; ++i) out_valid[i] = in_valid[i] & !fail[i];
+  }
+  return out_valid;
+}
+
+// x % d for a constant divisor d (|d| >= 2) with the dividend's sign, using
+// a double division (exact for |x| < 2^52) instead of a 64-bit idiv.
+inline int64_t ModConst(int64_t x, int64_t d, double dd) {
+  if (x > -(int64_t{1} << 52) && x < (int64_t{1} << 52)) {
+    int64_t q = static_cast<int64_t>(static_cast<double>(x) / dd);
+    return x - q * d;
+  }
+  return x % d;
+}
+
+}  // namespace
+
+Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active& act, Diagnostics* d) {
+  Block* blk = f.Acquire();
+  if (ConstNull(a) || ConstNull(b)) return AllNull(blk, act.n);
+  const int n = act.n;
+  // Validity of inputs, then failures (overflow, division by zero) on top.
+  uint8_t* vbuf = blk->valid.get();
+  const uint8_t* in_valid = CombineValid2(a, b, n, vbuf);
+  if (t == Ty::kFloat) {
+    double* out = blk->As<double>();
+    WithAccess2<double, double>(a, b, [&](auto x, auto y) {
+      switch (op) {
+        case Op::kAdd: ForEach(act, [&](int i) { out[i] = x[i] + y[i]; }); break;
+        case Op::kSub: ForEach(act, [&](int i) { out[i] = x[i] - y[i]; }); break;
+        case Op::kMul: ForEach(act, [&](int i) { out[i] = x[i] * y[i]; }); break;
+        case Op::kDiv: ForEach(act, [&](int i) { out[i] = x[i] / y[i]; }); break;
+        case Op::kMod: ForEach(act, [&](int i) { out[i] = y[i] == 0 ? 0 : std::fmod(x[i], y[i]); }); break;
+        default: break;
+      }
+    });
+    if (op == Op::kDiv || op == Op::kMod) {
+      if (b.is_const) {
+        if (*b.As<double>() == 0) {
+          if (d) d->division_by_zero += CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
+          return AllNull(blk, n);
+        }
+      } else {
+        // Division by zero makes NULL (and is counted).
+        const double* y = b.As<double>();
+        bool any = false;
+        for (int i = 0; i < n; ++i) any |= (y[i] == 0);
+        if (any) {
+          Block* fb = f.Acquire();
+          uint8_t* fail = fb->As<uint8_t>();
+          for (int i = 0; i < n; ++i) fail[i] = y[i] == 0;
+          const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, d ? &d->division_by_zero : nullptr, true);
+          f.Return(fb);
+          return Result(blk, v);
+        }
+      }
+    }
+    return Result(blk, in_valid);
+  }
+  // int: checked arithmetic.
+  int64_t* out = blk->As<int64_t>();
+  if ((op == Op::kMod || op == Op::kDiv) && b.is_const) {
+    int64_t dv = *b.As<int64_t>();
+    if (dv == 0) {
+      if (d) d->division_by_zero += CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
+      return AllNull(blk, n);
+    }
+    WithAccess<int64_t>(a, [&](auto x) {
+      if (dv == 1 || dv == -1) {
+        ForEach(act, [&](int i) { out[i] = 0 * x[i]; });
+      } else {
+        const double dd = static_cast<double>(dv);
+        ForEach(act, [&](int i) { out[i] = ModConst(x[i], dv, dd); });
+      }
+    });
+    return Result(blk, in_valid);
+  }
+  Block* fb = f.Acquire();
+  uint8_t* fail = fb->As<uint8_t>();
+  bool any_fail = false;
+  int64_t* counter = nullptr;
+  WithAccess2<int64_t, int64_t>(a, b, [&](auto x, auto y) {
+    uint8_t acc = 0;
+    switch (op) {
+      case Op::kAdd:
+        ForEach(act, [&](int i) {
+          long long r;
+          fail[i] = __builtin_add_overflow(x[i], y[i], &r);
+          out[i] = r;
+          acc |= fail[i];
+        });
+        counter = d ? &d->int_overflow : nullptr;
+        break;
+      case Op::kSub:
+        ForEach(act, [&](int i) {
+          long long r;
+          fail[i] = __builtin_sub_overflow(x[i], y[i], &r);
+          out[i] = r;
+          acc |= fail[i];
+        });
+        counter = d ? &d->int_overflow : nullptr;
+        break;
+      case Op::kMul:
+        ForEach(act, [&](int i) {
+          long long r;
+          fail[i] = __builtin_mul_overflow(x[i], y[i], &r);
+          out[i] = r;
+          acc |= fail[i];
+        });
+        counter = d ? &d->int_overflow : nullptr;
+        break;
+      case Op::kMod:
+        ForEach(act, [&](int i) {
+          int64_t yy = y[i];
+          fail[i] = yy == 0;
+          out[i] = (yy == 0 || yy == -1) ? 0 : x[i] % yy;
+          acc |= fail[i];
+        });
+        counter = d ? &d->division_by_zero : nullptr;
+        break;
+      default:
+        break;
+    }
+    any_fail = acc != 0;
+  });
+  if (any_fail) {
+    // Only rows that were computed count: clear failures outside a sparse set.
+    if (act.sel != nullptr) {
+      Block* mb = f.Acquire();
+      uint8_t* m = mb->As<uint8_t>();
+      std::memset(m, 0, n);
+      for (int k = 0; k < act.count; ++k) m[act.sel[k]] = fail[act.sel[k]];
+      std::memcpy(fail, m, n);
+      f.Return(mb);
+    }
+  }
+  const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, counter, any_fail);
+  f.Return(fb);
+  return Result(blk, v);
+}
+
+Vec NegKernel(Frame& f, Ty t, const Vec& a, const Active& act, Diagnostics* d) {
+  Block* blk = f.Acquire();
+  if (ConstNull(a)) return AllNull(blk, act.n);
+  const int n = act.n;
+  uint8_t* vbuf = blk->valid.get();
+  const Vec* vs[1] = {&a};
+  const uint8_t* in_valid = CombineValid(vs, 1, n, vbuf);
+  if (t == Ty::kFloat) {
+    double* out = blk->As<double>();
+    WithAccess<double>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = -x[i]; }); });
+    return Result(blk, in_valid);
+  }
+  int64_t* out = blk->As<int64_t>();
+  Block* fb = f.Acquire();
+  uint8_t* fail = fb->As<uint8_t>();
+  std::memset(fail, 0, n);
+  uint8_t acc = 0;
+  WithAccess<int64_t>(a, [&](auto x) {
+    ForEach(act, [&](int i) {
+      int64_t v = x[i];
+      fail[i] = v == std::numeric_limits<int64_t>::min();
+      out[i] = fail[i] ? 0 : -v;
+      acc |= fail[i];
+    });
+  });
+  const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, d ? &d->int_overflow : nullptr, acc != 0);
+  f.Return(fb);
+  return Result(blk, v);
+}
+
+Vec IntToFloatKernel(Frame& f, const Vec& a, const Active& act) {
+  Block* blk = f.Acquire();
+  if (ConstNull(a)) return AllNull(blk, act.n);
+  double* out = blk->As<double>();
+  WithAccess<int64_t>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = static_cast<double>(x[i]); }); });
+  const Vec* vs[1] = {&a};
+  return Result(blk, CombineValid(vs, 1, act.n, blk->valid.get()));
+}
+
+}  // namespace docket::exec

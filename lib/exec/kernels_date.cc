@@ -1,0 +1,143 @@
+#include <limits>
+
+#include "exec/calendar.h"
+#include "exec/kernels.h"
+
+namespace docket::exec {
+namespace {
+
+using plan::Op;
+using plan::Ty;
+
+Vec Result(Block* blk, const uint8_t* valid) {
+  Vec v;
+  v.data = blk->data.get();
+  v.valid = valid;
+  v.block = blk;
+  return v;
+}
+
+// Marks rows whose result left the date range as NULL and counts them.
+const uint8_t* MarkOverflow(Frame& f, const Active& act, const uint8_t* in_valid, const int64_t* wide, int32_t* out,
+                            uint8_t* vbuf, Diagnostics* d) {
+  const int n = act.n;
+  uint8_t any = 0;
+  ForEach(act, [&](int i) {
+    int64_t v = wide[i];
+    bool bad = v < kMinDate || v > kMaxDate;
+    out[i] = bad ? 0 : static_cast<int32_t>(v);
+    any |= bad;
+  });
+  if (!any) return in_valid;
+  Block* fb = f.Acquire();
+  uint8_t* fail = fb->As<uint8_t>();
+  std::memset(fail, 0, n);
+  ForEach(act, [&](int i) { fail[i] = wide[i] < kMinDate || wide[i] > kMaxDate; });
+  int64_t c = CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
+  if (d) d->int_overflow += c;
+  for (int i = 0; i < n; ++i) vbuf[i] = (in_valid ? in_valid[i] : 1) & !fail[i];
+  f.Return(fb);
+  return vbuf;
+}
+
+int64_t ReadDay(const Vec& v, Ty t, int i) {
+  return t == Ty::kDate ? v.As<int32_t>()[v.is_const ? 0 : i] : v.As<int64_t>()[v.is_const ? 0 : i];
+}
+
+}  // namespace
+
+Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* args, const Active& act,
+               const ZoneTable* zone, Diagnostics* d) {
+  Block* blk = f.Acquire();
+  const int rows = act.n;
+  int nargs = static_cast<int>(n.args.size());
+  for (int k = 0; k < nargs; ++k) {
+    if (ConstNull(args[k])) return AllNull(blk, rows);
+  }
+  const Vec* vs[2] = {&args[0], nargs > 1 ? &args[1] : &args[0]};
+  uint8_t* vbuf = blk->valid.get();
+  const uint8_t* in_valid = CombineValid(vs, nargs, rows, vbuf);
+  switch (n.op) {
+    case Op::kDateAddDays: {
+      Block* wb = f.Acquire();
+      int64_t* wide = wb->As<int64_t>();
+      WithAccess2<int32_t, int64_t>(args[0], args[1], [&](auto x, auto y) {
+        ForEach(act, [&](int i) {
+          int64_t days = y[i];
+          // Clamp far-out amounts so the sum cannot overflow; they fail the range check anyway.
+          if (days > (int64_t{1} << 40)) days = int64_t{1} << 40;
+          if (days < -(int64_t{1} << 40)) days = -(int64_t{1} << 40);
+          wide[i] = static_cast<int64_t>(x[i]) + days;
+        });
+      });
+      const uint8_t* v = MarkOverflow(f, act, in_valid, wide, blk->As<int32_t>(), vbuf, d);
+      f.Return(wb);
+      return Result(blk, v);
+    }
+    case Op::kAddMonths: {
+      Block* wb = f.Acquire();
+      int64_t* wide = wb->As<int64_t>();
+      WithAccess2<int32_t, int64_t>(args[0], args[1], [&](auto x, auto y) {
+        ForEachExact(act, [&](int i) {
+          int64_t m = y[i];
+          if (m > (int64_t{1} << 34) || m < -(int64_t{1} << 34)) {
+            wide[i] = kMaxDate + int64_t{1};
+          } else {
+            wide[i] = AddMonthsClamped(x[i], m);
+          }
+        });
+      });
+      if (act.sel == nullptr && act.mask != nullptr) {
+        for (int i = 0; i < rows; ++i) {
+          if (!act.mask[i]) wide[i] = 0;
+        }
+      }
+      const uint8_t* v = MarkOverflow(f, act, in_valid, wide, blk->As<int32_t>(), vbuf, d);
+      f.Return(wb);
+      return Result(blk, v);
+    }
+    case Op::kDateDiff: {
+      int64_t* out = blk->As<int64_t>();
+      Ty ta = g.node(n.args[0]).type, tb = g.node(n.args[1]).type;
+      if (ta == Ty::kDate && tb == Ty::kDate) {
+        WithAccess2<int32_t, int32_t>(args[0], args[1], [&](auto x, auto y) {
+          ForEach(act, [&](int i) { out[i] = static_cast<int64_t>(x[i]) - static_cast<int64_t>(y[i]); });
+        });
+      } else {
+        ForEach(act, [&](int i) { out[i] = ReadDay(args[0], ta, i) - ReadDay(args[1], tb, i); });
+      }
+      return Result(blk, in_valid);
+    }
+    case Op::kTsToDate: {
+      int32_t* out = blk->As<int32_t>();
+      WithAccess<int64_t>(args[0], [&](auto x) {
+        ForEach(act, [&](int i) {
+          int64_t day = zone->DayOf(x[i]);
+          out[i] = static_cast<int32_t>(day < kMinDate ? kMinDate : day > kMaxDate ? kMaxDate : day);
+        });
+      });
+      return Result(blk, in_valid);
+    }
+    case Op::kDayStart: {
+      int64_t* out = blk->As<int64_t>();
+      Ty ta = g.node(n.args[0]).type;
+      ForEachExact(act, [&](int i) {
+        int64_t day = ReadDay(args[0], ta, i);
+        if (day < kMinDate - 1) day = kMinDate - 1;
+        if (day > kMaxDate + 1) day = kMaxDate + 1;
+        out[i] = zone->DayStart(day);
+      });
+      return Result(blk, in_valid);
+    }
+    case Op::kCivilToTs: {
+      int64_t* out = blk->As<int64_t>();
+      WithAccess<int64_t>(args[0], [&](auto x) { ForEachExact(act, [&](int i) { out[i] = zone->FromCivil(x[i]); }); });
+      return Result(blk, in_valid);
+    }
+    default:
+      break;
+  }
+  return AllNull(blk, rows);
+}
+
+}  // namespace docket::exec

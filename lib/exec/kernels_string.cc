@@ -1,0 +1,138 @@
+#include <string_view>
+
+#include "exec/kernels.h"
+#include "exec/strings.h"
+#include "re2/re2.h"
+
+namespace docket::exec {
+namespace {
+
+inline size_t CodePointLength(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  return i + len <= s.size() ? len : s.size() - i;
+}
+
+inline char Fold(char c, bool ci) { return ci ? AsciiLower(c) : c; }
+
+Vec BoolResult(Block* blk, const uint8_t* valid) {
+  Vec v;
+  v.data = blk->data.get();
+  v.valid = valid;
+  v.block = blk;
+  return v;
+}
+
+}  // namespace
+
+bool LikeMatch(std::string_view s, std::string_view p, bool ci) {
+  size_t si = 0, pi = 0;
+  size_t star_p = std::string_view::npos, star_s = 0;
+  while (si < s.size()) {
+    if (pi < p.size()) {
+      char c = p[pi];
+      if (c == '%') {
+        star_p = ++pi;
+        star_s = si;
+        continue;
+      }
+      if (c == '_') {
+        si += CodePointLength(s, si);
+        ++pi;
+        continue;
+      }
+      size_t step = 1;
+      if (c == '\\' && pi + 1 < p.size()) {
+        c = p[pi + 1];
+        step = 2;
+      }
+      if (Fold(s[si], ci) == Fold(c, ci)) {
+        ++si;
+        pi += step;
+        continue;
+      }
+    }
+    if (star_p != std::string_view::npos) {
+      star_s += CodePointLength(s, star_s);
+      si = star_s;
+      pi = star_p;
+      continue;
+    }
+    return false;
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
+Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, const Active& act) {
+  Block* blk = f.Acquire();
+  if (ConstNull(x) || ConstNull(pattern)) return AllNull(blk, act.n);
+  uint8_t* out = blk->As<uint8_t>();
+  const bool ci = n.case_insensitive;
+  const uint8_t* valid = CombineValid2(x, pattern, act.n, blk->valid.get());
+  WithAccess<std::string_view>(x, [&](auto xs) {
+    if (n.like != nullptr && pattern.is_const) {
+      using Shape = plan::LikePayload::Shape;
+      const std::string& lit = n.like->literal;
+      switch (n.like->shape) {
+        case Shape::kAny:
+          ForEach(act, [&](int i) { out[i] = 1; });
+          return;
+        case Shape::kExact:
+          if (ci) {
+            ForEachExact(act, [&](int i) { out[i] = EqualsIgnoreCase(xs[i], lit); });
+          } else {
+            ForEachExact(act, [&](int i) { out[i] = xs[i] == lit; });
+          }
+          return;
+        case Shape::kPrefix:
+          if (ci) {
+            ForEachExact(act, [&](int i) { out[i] = StartsWithIgnoreCase(xs[i], lit); });
+          } else {
+            ForEachExact(act, [&](int i) { out[i] = StartsWith(xs[i], lit); });
+          }
+          return;
+        case Shape::kSuffix:
+          if (ci) {
+            ForEachExact(act, [&](int i) { out[i] = EndsWithIgnoreCase(xs[i], lit); });
+          } else {
+            ForEachExact(act, [&](int i) { out[i] = EndsWith(xs[i], lit); });
+          }
+          return;
+        case Shape::kContains:
+          if (!ci) {
+            ForEachExact(act, [&](int i) { out[i] = Contains(xs[i], lit); });
+            return;
+          }
+          break;
+        case Shape::kGeneral:
+          break;
+      }
+      std::string_view p = *pattern.As<std::string_view>();
+      ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], p, ci); });
+      return;
+    }
+    WithAccess<std::string_view>(pattern, [&](auto ps) {
+      ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], ps[i], ci); });
+    });
+  });
+  return BoolResult(blk, valid);
+}
+
+Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act) {
+  Block* blk = f.Acquire();
+  if (ConstNull(x)) return AllNull(blk, act.n);
+  uint8_t* out = blk->As<uint8_t>();
+  const Vec* vs[1] = {&x};
+  const uint8_t* valid = CombineValid(vs, 1, act.n, blk->valid.get());
+  const RE2& re = *n.regex;
+  WithAccess<std::string_view>(x, [&](auto xs) {
+    ForEachExact(act, [&](int i) {
+      std::string_view s = xs[i];
+      out[i] = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
+    });
+  });
+  return BoolResult(blk, valid);
+}
+
+}  // namespace docket::exec

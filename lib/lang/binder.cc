@@ -1,0 +1,1026 @@
+#include "lang/binder.h"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "docket/error.h"
+#include "lang/functions.h"
+#include "lang/literals.h"
+#include "lang/parser.h"
+#include "re2/re2.h"
+
+namespace docket::lang {
+
+using plan::Cmp;
+using plan::Fn;
+using plan::Node;
+using plan::Op;
+using plan::Ty;
+
+namespace {
+
+// StrCat over std::string_view (this platform's absl::string_view is distinct).
+template <typename T>
+void AppendPiece(std::string* out, const T& v) {
+  if constexpr (std::is_arithmetic_v<T>) {
+    out->append(std::to_string(v));
+  } else {
+    out->append(std::string_view(v));
+  }
+}
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  std::string out;
+  (AppendPiece(&out, args), ...);
+  return out;
+}
+
+Cmp CmpOf(TokenKind k) {
+  switch (k) {
+    case TokenKind::kEq: return Cmp::kEq;
+    case TokenKind::kNe: return Cmp::kNe;
+    case TokenKind::kLt: return Cmp::kLt;
+    case TokenKind::kLe: return Cmp::kLe;
+    case TokenKind::kGt: return Cmp::kGt;
+    default: return Cmp::kGe;
+  }
+}
+
+bool IsNumeric(Ty t) { return t == Ty::kInt || t == Ty::kFloat; }
+bool IsTemporal(Ty t) { return t == Ty::kDate || t == Ty::kTimestamp; }
+
+// Pre-analyses a constant LIKE pattern (backslash escapes % _ and itself).
+absl::StatusOr<plan::LikePayload> AnalyzeLike(std::string_view p, bool ci) {
+  plan::LikePayload out;
+  std::string lit;
+  int leading = 0, trailing = 0;
+  bool inner_wild = false, any_literal = false, underscore = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      if (i + 1 == p.size()) return absl::InvalidArgumentError("pattern ends with the escape character \\");
+      if (trailing > 0) inner_wild = true;
+      lit.push_back(p[++i]);
+      any_literal = true;
+      continue;
+    }
+    if (c == '_') {
+      underscore = true;
+      continue;
+    }
+    if (c == '%') {
+      if (any_literal) {
+        ++trailing;
+      } else {
+        ++leading;
+      }
+      continue;
+    }
+    if (trailing > 0) inner_wild = true;
+    lit.push_back(c);
+    any_literal = true;
+  }
+  if (ci) lit = absl::AsciiStrToLower(lit);
+  out.literal = lit;
+  if (underscore || inner_wild) {
+    out.shape = plan::LikePayload::Shape::kGeneral;
+  } else if (!any_literal) {
+    out.shape = leading > 0 ? plan::LikePayload::Shape::kAny : plan::LikePayload::Shape::kExact;
+  } else if (leading == 0 && trailing == 0) {
+    out.shape = plan::LikePayload::Shape::kExact;
+  } else if (leading == 0) {
+    out.shape = plan::LikePayload::Shape::kPrefix;
+  } else if (trailing == 0) {
+    out.shape = plan::LikePayload::Shape::kSuffix;
+  } else {
+    out.shape = plan::LikePayload::Shape::kContains;
+  }
+  return out;
+}
+
+}  // namespace
+
+Binder::Binder(plan::ExprBuilder* builder, const Schema* schema, const CompileOptions* options,
+               SegmentMap* segments)
+    : b_(builder), schema_(schema), options_(options), segments_(segments) {}
+
+absl::Status Binder::Error(Span span, std::string message, std::string hint) const {
+  return ctx_.source->Error(span, std::move(message), std::move(hint));
+}
+
+std::string Binder::Describe(const Bound& b, const plan::ExprBuilder& builder) {
+  if (b.string_literal) return "string '" + builder.node(b.id).value.string_value() + "'";
+  return std::string(plan::TyName(b.type));
+}
+
+Binder::Bound Binder::Make(Node n, Span span) {
+  Bound out;
+  out.type = n.type;
+  out.id = b_->Make(std::move(n));
+  out.span = span;
+  return out;
+}
+
+absl::StatusOr<int32_t> Binder::BindRule(const TableSchema& table, const SourceText& source,
+                                         const SyntaxTree& tree, int32_t rule) {
+  ctx_ = Context{&table, &source, &tree};
+  rule_ = rule;
+  b_->set_rule(rule);
+  segment_stack_.clear();
+  Result r = BindValue(tree.root);
+  if (!r.ok()) return r.status();
+  Bound root = *r;
+  if (root.type == Ty::kNull) root.id = b_->Null(Ty::kBool), root.type = Ty::kBool;
+  if (root.type != Ty::kBool) {
+    return Error(root.span, "a rule must be a condition (bool), but this is " + Describe(root, *b_),
+                 "compare it, e.g. " + std::string(root.type == Ty::kString ? "x = 'value'" : "x > 0"));
+  }
+  const Node& n = b_->node(root.id);
+  if (n.tree_size > options_->limits.max_expression_nodes) {
+    return source.Limit(root.span, "max_expression_nodes", options_->limits.max_expression_nodes,
+                        "expression has " + std::to_string(n.tree_size) + " nodes after segment expansion");
+  }
+  int depth_cap = std::min(4 * options_->limits.max_expression_depth, 4000);
+  if (n.depth > depth_cap) {
+    return source.Limit(root.span, "max_expression_depth", depth_cap,
+                        "expression nested too deeply after segment expansion");
+  }
+  return root.id;
+}
+
+absl::StatusOr<int32_t> Binder::BindSegmentAlone(const TableSchema& table, std::string_view name, int32_t rule) {
+  auto it = segments_->find(name);
+  if (it == segments_->end()) return absl::InternalError("no such segment");
+  SegmentDef& seg = it->second;
+  ctx_ = Context{&table, seg.source.get(), nullptr};
+  rule_ = rule;
+  b_->set_rule(rule);
+  segment_stack_.clear();
+  SyntaxNode use;
+  use.kind = SyntaxKind::kName;
+  use.text = seg.name;
+  Result r = BindSegment(use, seg);
+  if (!r.ok()) return r.status();
+  return r->id;
+}
+
+absl::Status Binder::ExpectBool(Bound* b, std::string_view what) {
+  if (b->type == Ty::kNull) {
+    b->id = b_->Null(Ty::kBool);
+    b->type = Ty::kBool;
+  }
+  if (b->type != Ty::kBool) {
+    return Error(b->span, std::string(what) + " needs a condition (bool), but this is " + Describe(*b, *b_),
+                 b->type == Ty::kString ? "compare it, e.g. x = 'value'" : "compare it, e.g. x > 0");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
+  if (b->type == target) return absl::OkStatus();
+  if (b->type == Ty::kNull) {
+    b->id = b_->Null(target);
+    b->type = target;
+    return absl::OkStatus();
+  }
+  if (b->type == Ty::kInt && target == Ty::kFloat) {
+    Node n;
+    n.op = Op::kIntToFloat;
+    n.type = Ty::kFloat;
+    n.args = {b->id};
+    *b = Make(std::move(n), b->span);
+    return absl::OkStatus();
+  }
+  if (b->type == Ty::kTimestamp && target == Ty::kDate) {
+    Node n;
+    n.op = Op::kTsToDate;
+    n.type = Ty::kDate;
+    n.args = {b->id};
+    *b = Make(std::move(n), b->span);
+    return absl::OkStatus();
+  }
+  if (b->string_literal && IsTemporal(target)) {
+    const std::string text = b_->node(b->id).value.string_value();
+    if (target == Ty::kDate) {
+      std::optional<int32_t> d = ParseDateText(text);
+      if (!d) {
+        return Error(b->span, Cat("cannot ", context, " date with string '", text, "'"),
+                     "write a date as 'YYYY-MM-DD', e.g. '2026-11-22'");
+      }
+      Span span = b->span;
+      *b = Bound{b_->Const(Value::DateFromDays(*d)), Ty::kDate, span};
+      return absl::OkStatus();
+    }
+    std::optional<TimestampText> t = ParseTimestampText(text);
+    if (!t) {
+      return Error(b->span, Cat("cannot ", context, " timestamp with string '", text, "'"),
+                   "write a timestamp as 'YYYY-MM-DD HH:MM:SS' (optionally with Z or ±HH:MM)");
+    }
+    Span span = b->span;
+    if (t->has_zone) {
+      *b = Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), Ty::kTimestamp, span};
+    } else {
+      Node n;
+      n.op = Op::kCivilToTs;
+      n.type = Ty::kTimestamp;
+      n.args = {b_->Const(Value::Int(t->micros))};
+      *b = Make(std::move(n), span);
+    }
+    return absl::OkStatus();
+  }
+  return Error(b->span, Cat("cannot ", context, " ", std::string(TyName(target)), " with ", Describe(*b, *b_)));
+}
+
+absl::StatusOr<Ty> Binder::Unify(std::vector<Bound*> items, Span where, std::string_view context) {
+  bool any_temporal = false, any_date = false, any_float = false;
+  std::vector<Ty> kinds;
+  for (Bound* b : items) {
+    if (b->type == Ty::kNull) continue;
+    if (IsTemporal(b->type)) any_temporal = true;
+    if (b->type == Ty::kDate) any_date = true;
+    if (b->type == Ty::kFloat) any_float = true;
+  }
+  Ty target = Ty::kNull;
+  const Bound* first = nullptr;
+  for (Bound* b : items) {
+    if (b->type == Ty::kNull) continue;
+    if (b->string_literal && any_temporal) continue;  // Parsed below.
+    Ty t = b->type;
+    if (IsNumeric(t)) t = any_float ? Ty::kFloat : Ty::kInt;
+    if (IsTemporal(t)) t = any_date ? Ty::kDate : Ty::kTimestamp;
+    if (target == Ty::kNull) {
+      target = t;
+      first = b;
+    } else if (t != target) {
+      std::string hint;
+      if ((IsNumeric(t) && target == Ty::kString) || (t == Ty::kString && IsNumeric(target))) {
+        hint = b->string_literal || (first && first->string_literal) ? "remove the quotes around the number"
+                                                                     : "";
+      } else if ((t == Ty::kInt && IsTemporal(target)) || (IsTemporal(t) && target == Ty::kInt)) {
+        hint = "for a number of days use days_since(d) or d - DATE 'YYYY-MM-DD'";
+      }
+      return Error(b->type != Ty::kNull && first ? Span::Cover(first->span, b->span) : where,
+                   Cat("cannot ", context, " ", Describe(*first, *b_), " with ", Describe(*b, *b_)),
+                   hint);
+    }
+  }
+  if (target == Ty::kNull && any_temporal) target = any_date ? Ty::kDate : Ty::kTimestamp;
+  if (target == Ty::kNull) {
+    // Only NULLs and string literals.
+    for (Bound* b : items) {
+      if (b->type != Ty::kNull) target = b->type;
+    }
+  }
+  if (target == Ty::kNull) return Ty::kNull;
+  for (Bound* b : items) {
+    if (absl::Status s = Coerce(b, target, context); !s.ok()) return s;
+  }
+  return target;
+}
+
+absl::Status Binder::AsDate(Bound* b, std::string_view fn) {
+  if (b->type == Ty::kDate) return absl::OkStatus();
+  if (b->type == Ty::kNull || b->type == Ty::kTimestamp || b->string_literal) {
+    return Coerce(b, Ty::kDate, Cat("pass to ", fn, "() a"));
+  }
+  return Error(b->span, Cat(fn, "() expects a date, but this is ", Describe(*b, *b_)));
+}
+
+absl::Status Binder::AsString(Bound* b, std::string_view fn) {
+  if (b->type == Ty::kString) return absl::OkStatus();
+  if (b->type == Ty::kNull) return Coerce(b, Ty::kString, "use");
+  return Error(b->span, Cat(fn, " expects a string, but this is ", Describe(*b, *b_)));
+}
+
+absl::Status Binder::AsInt(Bound* b, std::string_view fn) {
+  if (b->type == Ty::kInt) return absl::OkStatus();
+  if (b->type == Ty::kNull) return Coerce(b, Ty::kInt, "use");
+  if (b->string_literal) {
+    int64_t v;
+    if (absl::SimpleAtoi(b_->node(b->id).value.string_value(), &v)) {
+      b->id = b_->Const(Value::Int(v));
+      b->type = Ty::kInt;
+      b->string_literal = false;
+      return absl::OkStatus();
+    }
+  }
+  return Error(b->span, Cat(fn, " expects an int, but this is ", Describe(*b, *b_)),
+               b->type == Ty::kFloat ? "round it with round(x)" : "");
+}
+
+absl::Status Binder::AsNumber(Bound* b, std::string_view fn) {
+  if (IsNumeric(b->type)) return absl::OkStatus();
+  if (b->type == Ty::kNull) return Coerce(b, Ty::kInt, "use");
+  return Error(b->span, Cat(fn, " expects a number, but this is ", Describe(*b, *b_)));
+}
+
+Binder::Result Binder::BindValue(int32_t syntax_id) {
+  Result r = Bind(syntax_id);
+  if (r.ok() && r->interval) {
+    return Error(r->span, "an INTERVAL can only be added to or subtracted from a date",
+                 "write d + INTERVAL 3 MONTH or today - INTERVAL 4 MONTH");
+  }
+  return r;
+}
+
+Binder::Result Binder::Bind(int32_t syntax_id) {
+  const SyntaxNode& n = ctx_.tree->node(syntax_id);
+  Bound out;
+  out.span = n.span;
+  switch (n.kind) {
+    case SyntaxKind::kNull:
+      out.id = b_->Null(Ty::kNull);
+      out.type = Ty::kNull;
+      return out;
+    case SyntaxKind::kBool:
+      out.id = b_->Const(Value::Bool(n.bool_value));
+      out.type = Ty::kBool;
+      return out;
+    case SyntaxKind::kInteger:
+      out.id = b_->Const(Value::Int(n.int_value));
+      out.type = Ty::kInt;
+      return out;
+    case SyntaxKind::kFloat:
+      out.id = b_->Const(Value::Float(n.float_value));
+      out.type = Ty::kFloat;
+      return out;
+    case SyntaxKind::kString:
+      out.id = b_->Const(Value::String(n.text));
+      out.type = Ty::kString;
+      out.string_literal = true;
+      return out;
+    case SyntaxKind::kDate:
+      return BindDateLiteral(n);
+    case SyntaxKind::kTimestamp:
+      return BindTimestampLiteral(n);
+    case SyntaxKind::kToday:
+      out.id = b_->Today();
+      out.type = Ty::kDate;
+      return out;
+    case SyntaxKind::kInterval: {
+      Result amount = BindValue(n.children[0]);
+      if (!amount.ok()) return amount;
+      Bound a = *amount;
+      if (absl::Status s = AsInt(&a, "INTERVAL"); !s.ok()) return s;
+      out.id = a.id;
+      out.type = Ty::kInt;
+      out.interval = true;
+      if (n.text == "DAY") out.interval_days = 1;
+      if (n.text == "WEEK") out.interval_days = 7;
+      if (n.text == "MONTH") out.interval_months = 1;
+      if (n.text == "QUARTER") out.interval_months = 3;
+      if (n.text == "YEAR") out.interval_months = 12;
+      return out;
+    }
+    case SyntaxKind::kName:
+      return BindName(n);
+    case SyntaxKind::kDottedName: {
+      std::string first = n.text.substr(0, n.text.find('.'));
+      if (schema_->FindTable(first) != nullptr ||
+          (ctx_.table->parent && ctx_.table->parent->as == first)) {
+        return Error(n.span, "related-record fields ('" + n.text + "') are not supported yet",
+                     "parent fields and child tables come with the related-records feature");
+      }
+      return Error(n.span, "unknown name '" + n.text + "'", "a column of " + ctx_.table->name + " has no dot");
+    }
+    case SyntaxKind::kParam: {
+      auto it = options_->params.find(n.text);
+      if (it == options_->params.end()) {
+        std::vector<std::string> names;
+        for (const auto& [k, v] : options_->params) names.push_back(k);
+        std::string close = ClosestMatch(n.text, names);
+        return Error(n.span, "unknown parameter $" + n.text,
+                     close.empty() ? (names.empty() ? "declare it under params:" : "declared: $" + absl::StrJoin(names, ", $"))
+                                   : "did you mean $" + close + "?");
+      }
+      out.type = plan::TyOf(it->second.type().id);
+      out.id = b_->Param(n.text, out.type);
+      return out;
+    }
+    case SyntaxKind::kNot: {
+      Result x = BindValue(n.children[0]);
+      if (!x.ok()) return x;
+      Bound v = *x;
+      if (absl::Status s = ExpectBool(&v, "NOT"); !s.ok()) return s;
+      out.id = b_->Not(v.id);
+      out.type = Ty::kBool;
+      return out;
+    }
+    case SyntaxKind::kNegate: {
+      Result x = BindValue(n.children[0]);
+      if (!x.ok()) return x;
+      Bound v = *x;
+      if (v.type == Ty::kNull) return v;
+      if (!IsNumeric(v.type)) {
+        return Error(n.span, "cannot negate " + Describe(v, *b_), "unary minus needs a number");
+      }
+      Node neg;
+      neg.op = Op::kNeg;
+      neg.type = v.type;
+      neg.args = {v.id};
+      return Make(std::move(neg), n.span);
+    }
+    case SyntaxKind::kAnd:
+    case SyntaxKind::kOr: {
+      std::vector<int32_t> args;
+      for (int32_t c : n.children) {
+        Result x = BindValue(c);
+        if (!x.ok()) return x;
+        Bound v = *x;
+        if (absl::Status s = ExpectBool(&v, n.kind == SyntaxKind::kAnd ? "AND" : "OR"); !s.ok()) return s;
+        args.push_back(v.id);
+      }
+      out.id = n.kind == SyntaxKind::kAnd ? b_->And(std::move(args)) : b_->Or(std::move(args));
+      out.type = Ty::kBool;
+      return out;
+    }
+    case SyntaxKind::kCompare:
+      return BindCompare(n);
+    case SyntaxKind::kArithmetic:
+      return BindArithmetic(n);
+    case SyntaxKind::kIsNull: {
+      Result x = BindValue(n.children[0]);
+      if (!x.ok()) return x;
+      out.id = b_->IsNull(x->id, n.negated);
+      out.type = Ty::kBool;
+      return out;
+    }
+    case SyntaxKind::kIn:
+      return BindIn(n);
+    case SyntaxKind::kBetween: {
+      std::vector<Bound> v;
+      for (int32_t c : n.children) {
+        Result x = BindValue(c);
+        if (!x.ok()) return x;
+        v.push_back(*x);
+      }
+      absl::StatusOr<Ty> t = Unify({&v[0], &v[1], &v[2]}, n.span, "compare");
+      if (!t.ok()) return t.status();
+      int32_t id = b_->Between(v[0].id, v[1].id, v[2].id);
+      out.id = n.negated ? b_->Not(id) : id;
+      out.type = Ty::kBool;
+      return out;
+    }
+    case SyntaxKind::kLike:
+    case SyntaxKind::kILike:
+      return BindLike(n);
+    case SyntaxKind::kMatches:
+      return BindMatches(n);
+    case SyntaxKind::kCall:
+      return BindCall(n);
+    case SyntaxKind::kCase:
+      return BindCase(n);
+  }
+  return absl::InternalError("unhandled syntax node");
+}
+
+Binder::Result Binder::BindDateLiteral(const SyntaxNode& n) {
+  std::optional<int32_t> d = ParseDateText(n.text);
+  if (!d) {
+    return Error(n.span, "invalid date '" + n.text + "'", "write DATE 'YYYY-MM-DD', e.g. DATE '2026-11-22'");
+  }
+  return Bound{b_->Const(Value::DateFromDays(*d)), Ty::kDate, n.span};
+}
+
+Binder::Result Binder::BindTimestampLiteral(const SyntaxNode& n) {
+  std::optional<TimestampText> t = ParseTimestampText(n.text);
+  if (!t) {
+    return Error(n.span, "invalid timestamp '" + n.text + "'",
+                 "write TIMESTAMP 'YYYY-MM-DD HH:MM:SS', optionally ending in Z or ±HH:MM");
+  }
+  if (t->has_zone) return Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), Ty::kTimestamp, n.span};
+  Node c;
+  c.op = Op::kCivilToTs;
+  c.type = Ty::kTimestamp;
+  c.args = {b_->Const(Value::Int(t->micros))};
+  return Make(std::move(c), n.span);
+}
+
+Binder::Result Binder::BindName(const SyntaxNode& n) {
+  if (!n.quoted && absl::AsciiStrToLower(n.text) == "today") {
+    return Bound{b_->Today(), Ty::kDate, n.span};
+  }
+  if (n.text == "*") return Error(n.span, "'*' is only allowed in count(*) of related records");
+  const ColumnSchema* col = ctx_.table->Column(n.text);
+  auto seg = segments_->find(n.text);
+  if (col != nullptr && seg != segments_->end()) {
+    return Error(n.span, "'" + n.text + "' is both a column of " + ctx_.table->name + " and a segment",
+                 "rename the segment");
+  }
+  if (col != nullptr) {
+    Ty t = plan::TyOf(col->type.id);
+    int32_t slot = b_->graph()->ColumnSlot(ctx_.table->name, col->name, t);
+    return Bound{b_->Column(slot, t), t, n.span};
+  }
+  if (seg != segments_->end()) return BindSegment(n, seg->second);
+  std::vector<std::string> names;
+  for (const ColumnSchema& c : ctx_.table->columns) names.push_back(c.name);
+  for (const auto& [k, v] : *segments_) names.push_back(k);
+  std::string close = ClosestMatch(n.text, names);
+  std::string hint;
+  if (!close.empty()) {
+    hint = "did you mean '" + close + "'?";
+  } else if (schema_->FindTable(n.text) != nullptr) {
+    hint = "'" + n.text + "' is a table; related-record aggregates are not supported yet";
+  } else {
+    for (const std::string& c : names) {
+      if (absl::AsciiStrToLower(c) == absl::AsciiStrToLower(n.text)) hint = "names are case-sensitive: '" + c + "'";
+    }
+  }
+  return Error(n.span, "unknown column '" + n.text + "'" + (ctx_.table->name.empty() ? "" : " in " + ctx_.table->name),
+               hint);
+}
+
+Binder::Result Binder::BindSegment(const SyntaxNode& use, SegmentDef& seg) {
+  seg.used = true;
+  if (std::find(segment_stack_.begin(), segment_stack_.end(), seg.name) != segment_stack_.end()) {
+    std::vector<std::string> path(std::find(segment_stack_.begin(), segment_stack_.end(), seg.name),
+                                  segment_stack_.end());
+    path.push_back(seg.name);
+    return Error(use.span, "segment cycle: " + absl::StrJoin(path, " -> "),
+                 "a segment cannot use itself, directly or through others");
+  }
+  if (!seg.parsed) {
+    seg.parsed = true;
+    absl::StatusOr<SyntaxTree> tree = Parse(*seg.source, options_->limits);
+    if (tree.ok()) {
+      seg.tree = *std::move(tree);
+    } else {
+      seg.parse_status = tree.status();
+    }
+  }
+  if (!seg.parse_status.ok()) return seg.parse_status;
+  if (segment_stack_.size() > 64) {
+    return Error(use.span, "segments nested more than 64 deep");
+  }
+  Context saved = ctx_;
+  segment_stack_.push_back(seg.name);
+  ctx_.source = seg.source.get();
+  ctx_.tree = &seg.tree;
+  Result r = BindValue(seg.tree.root);
+  ctx_ = saved;
+  segment_stack_.pop_back();
+  if (!r.ok()) return r;
+  Bound out = *r;
+  out.span = use.span;
+  out.string_literal = false;
+  if (out.type == Ty::kNull) out = Bound{b_->Null(Ty::kBool), Ty::kBool, use.span};
+  if (out.type != Ty::kBool) {
+    return seg.source->Error(seg.tree.node(seg.tree.root).span,
+                             "segment '" + seg.name + "' must be a condition (bool), but it is " +
+                                 std::string(plan::TyName(out.type)));
+  }
+  return out;
+}
+
+Binder::Result Binder::BindCompare(const SyntaxNode& n) {
+  Result a = BindValue(n.children[0]);
+  if (!a.ok()) return a;
+  Result b = BindValue(n.children[1]);
+  if (!b.ok()) return b;
+  Bound l = *a, r = *b;
+  absl::StatusOr<Ty> t = Unify({&l, &r}, n.span, "compare");
+  if (!t.ok()) return t.status();
+  return Bound{b_->Compare(CmpOf(n.op), l.id, r.id), Ty::kBool, n.span};
+}
+
+Binder::Result Binder::BindArithmetic(const SyntaxNode& n) {
+  Result ra = Bind(n.children[0]);
+  if (!ra.ok()) return ra;
+  Result rb = Bind(n.children[1]);
+  if (!rb.ok()) return rb;
+  Bound a = *ra, b = *rb;
+  const TokenKind op = n.op;
+  const char* verb = op == TokenKind::kPlus ? "add" : op == TokenKind::kMinus ? "subtract"
+                     : op == TokenKind::kStar ? "multiply" : op == TokenKind::kSlash ? "divide" : "take the modulo of";
+  if (a.interval && op == TokenKind::kPlus && !b.interval) std::swap(a, b);
+  if (a.interval) {
+    return Error(a.span, "an INTERVAL can only be added to or subtracted from a date",
+                 "write d + INTERVAL 3 MONTH or today - INTERVAL 4 MONTH");
+  }
+  if (b.interval) {
+    if (op != TokenKind::kPlus && op != TokenKind::kMinus) {
+      return Error(b.span, "an INTERVAL can only be added to or subtracted from a date");
+    }
+    if (a.type != Ty::kDate && a.type != Ty::kTimestamp && a.type != Ty::kNull && !a.string_literal) {
+      return Error(a.span, std::string("cannot ") + verb + " an INTERVAL and " + Describe(a, *b_),
+                   "intervals apply to dates: d + INTERVAL 1 MONTH");
+    }
+    if (absl::Status s = Coerce(&a, Ty::kDate, "use"); !s.ok()) return s;
+    int32_t amount = b.id;
+    int64_t mult = b.interval_days ? b.interval_days : b.interval_months;
+    if (mult != 1) {
+      Node mul;
+      mul.op = Op::kMul;
+      mul.type = Ty::kInt;
+      mul.args = {amount, b_->Const(Value::Int(mult))};
+      amount = b_->Make(std::move(mul));
+    }
+    if (op == TokenKind::kMinus) {
+      Node neg;
+      neg.op = Op::kNeg;
+      neg.type = Ty::kInt;
+      neg.args = {amount};
+      amount = b_->Make(std::move(neg));
+    }
+    Node d;
+    d.op = b.interval_days ? Op::kDateAddDays : Op::kAddMonths;
+    d.type = Ty::kDate;
+    d.args = {a.id, amount};
+    return Make(std::move(d), n.span);
+  }
+  auto fail = [&]() -> absl::Status {
+    std::string hint;
+    if (a.type == Ty::kString || b.type == Ty::kString) {
+      hint = a.string_literal || b.string_literal ? "remove the quotes around the number" : "arithmetic needs numbers";
+      if (op == TokenKind::kPlus && a.type == Ty::kString && b.type == Ty::kString) hint = "strings cannot be added";
+    }
+    if (IsTemporal(a.type) && IsTemporal(b.type) && op == TokenKind::kPlus) hint = "subtract dates to get days";
+    if (IsTemporal(a.type) && IsNumeric(b.type) && op != TokenKind::kMinus) {
+      hint = "add days with d + n or months with d + INTERVAL n MONTH";
+    }
+    return Error(n.span, std::string("cannot ") + verb + " " + Describe(a, *b_) + " and " + Describe(b, *b_), hint);
+  };
+  // Timestamps meet dates and days as civil dates.
+  if ((op == TokenKind::kPlus || op == TokenKind::kMinus) && (IsTemporal(a.type) || IsTemporal(b.type))) {
+    if (a.type == Ty::kTimestamp) {
+      if (absl::Status s = Coerce(&a, Ty::kDate, "use"); !s.ok()) return s;
+    }
+    if (b.type == Ty::kTimestamp) {
+      if (absl::Status s = Coerce(&b, Ty::kDate, "use"); !s.ok()) return s;
+    }
+    if (op == TokenKind::kPlus && b.type == Ty::kDate) std::swap(a, b);
+    if (a.type == Ty::kDate && b.string_literal && op == TokenKind::kMinus) {
+      if (absl::Status s = Coerce(&b, Ty::kDate, "subtract from a"); !s.ok()) return s;
+    }
+    if (a.string_literal && b.type == Ty::kDate && op == TokenKind::kMinus) {
+      if (absl::Status s = Coerce(&a, Ty::kDate, "subtract a"); !s.ok()) return s;
+    }
+    if (a.type == Ty::kDate && b.type == Ty::kNull) {
+      return Bound{b_->Null(op == TokenKind::kPlus ? Ty::kDate : Ty::kNull), op == TokenKind::kPlus ? Ty::kDate : Ty::kNull, n.span};
+    }
+    if (a.type == Ty::kNull && b.type == Ty::kDate) return Bound{b_->Null(Ty::kNull), Ty::kNull, n.span};
+    if (a.type == Ty::kDate && b.type == Ty::kInt) {
+      int32_t amount = b.id;
+      if (op == TokenKind::kMinus) {
+        Node neg;
+        neg.op = Op::kNeg;
+        neg.type = Ty::kInt;
+        neg.args = {amount};
+        amount = b_->Make(std::move(neg));
+      }
+      Node d;
+      d.op = Op::kDateAddDays;
+      d.type = Ty::kDate;
+      d.args = {a.id, amount};
+      return Make(std::move(d), n.span);
+    }
+    if (a.type == Ty::kDate && b.type == Ty::kDate && op == TokenKind::kMinus) {
+      Node d;
+      d.op = Op::kDateDiff;
+      d.type = Ty::kInt;
+      d.args = {a.id, b.id};
+      return Make(std::move(d), n.span);
+    }
+    return fail();
+  }
+  if (a.type == Ty::kNull && b.type == Ty::kNull) return Bound{b_->Null(Ty::kNull), Ty::kNull, n.span};
+  if ((!IsNumeric(a.type) && a.type != Ty::kNull) || (!IsNumeric(b.type) && b.type != Ty::kNull)) return fail();
+  Ty t = (a.type == Ty::kFloat || b.type == Ty::kFloat) ? Ty::kFloat : Ty::kInt;
+  if (op == TokenKind::kSlash) t = Ty::kFloat;
+  if (absl::Status s = Coerce(&a, t, "use"); !s.ok()) return s;
+  if (absl::Status s = Coerce(&b, t, "use"); !s.ok()) return s;
+  Node node;
+  node.type = t;
+  node.args = {a.id, b.id};
+  switch (op) {
+    case TokenKind::kPlus: node.op = Op::kAdd; break;
+    case TokenKind::kMinus: node.op = Op::kSub; break;
+    case TokenKind::kStar: node.op = Op::kMul; break;
+    case TokenKind::kSlash: node.op = Op::kDiv; break;
+    default: node.op = Op::kMod; break;
+  }
+  return Make(std::move(node), n.span);
+}
+
+Binder::Result Binder::BindIn(const SyntaxNode& n) {
+  std::vector<Bound> v;
+  for (int32_t c : n.children) {
+    Result x = BindValue(c);
+    if (!x.ok()) return x;
+    v.push_back(*x);
+  }
+  std::vector<Bound*> ptrs;
+  for (Bound& b : v) ptrs.push_back(&b);
+  absl::StatusOr<Ty> t = Unify(ptrs, n.span, "compare");
+  if (!t.ok()) return t.status();
+  int32_t id;
+  bool all_const = true;
+  for (size_t i = 1; i < v.size(); ++i) all_const = all_const && b_->IsConst(v[i].id);
+  if (b_->IsNullConst(v[0].id)) {
+    id = b_->Null(Ty::kBool);
+  } else if (all_const && *t != Ty::kNull) {
+    auto set = std::make_shared<plan::InSetPayload>();
+    for (size_t i = 1; i < v.size(); ++i) {
+      const Value& val = b_->node(v[i].id).value;
+      if (val.is_null()) {
+        set->has_null = true;
+      } else if (*t == Ty::kFloat) {
+        set->floats.push_back(val.float_value());
+      } else if (*t == Ty::kString) {
+        if (set->string_set.insert(val.string_value()).second) set->strings.push_back(val.string_value());
+      } else if (*t == Ty::kBool) {
+        set->ints.push_back(val.bool_value());
+      } else {
+        set->ints.push_back(val.int_value());
+      }
+    }
+    std::sort(set->ints.begin(), set->ints.end());
+    set->ints.erase(std::unique(set->ints.begin(), set->ints.end()), set->ints.end());
+    std::sort(set->floats.begin(), set->floats.end());
+    set->floats.erase(std::unique(set->floats.begin(), set->floats.end()), set->floats.end());
+    std::sort(set->strings.begin(), set->strings.end());
+    if (b_->IsConst(v[0].id)) {
+      // Fold: evaluate x = item for each item.
+      std::vector<int32_t> eqs;
+      for (size_t i = 1; i < v.size(); ++i) eqs.push_back(b_->Compare(Cmp::kEq, v[0].id, v[i].id));
+      id = b_->Or(std::move(eqs));
+    } else {
+      id = b_->InSet(v[0].id, std::move(set));
+    }
+  } else {
+    // x IN (a, b, …) is x = a OR x = b OR …, which has SQL's NULL rules.
+    std::vector<int32_t> eqs;
+    for (size_t i = 1; i < v.size(); ++i) eqs.push_back(b_->Compare(Cmp::kEq, v[0].id, v[i].id));
+    id = b_->Or(std::move(eqs));
+  }
+  return Bound{n.negated ? b_->Not(id) : id, Ty::kBool, n.span};
+}
+
+Binder::Result Binder::BindLike(const SyntaxNode& n) {
+  const bool ci = n.kind == SyntaxKind::kILike;
+  const char* kw = ci ? "ILIKE" : "LIKE";
+  Result a = BindValue(n.children[0]);
+  if (!a.ok()) return a;
+  Result p = BindValue(n.children[1]);
+  if (!p.ok()) return p;
+  Bound x = *a, pat = *p;
+  if (absl::Status s = AsString(&x, kw); !s.ok()) return s;
+  if (absl::Status s = AsString(&pat, std::string(kw) + " pattern"); !s.ok()) return s;
+  Node node;
+  node.op = Op::kLike;
+  node.type = Ty::kBool;
+  node.case_insensitive = ci;
+  node.args = {x.id, pat.id};
+  if (b_->IsConst(pat.id) && !b_->IsNullConst(pat.id)) {
+    absl::StatusOr<plan::LikePayload> like = AnalyzeLike(b_->node(pat.id).value.string_value(), ci);
+    if (!like.ok()) return Error(pat.span, "invalid " + std::string(kw) + " pattern: " + std::string(like.status().message()),
+                                 "write \\\\ for a literal backslash");
+    node.like = std::make_shared<plan::LikePayload>(*std::move(like));
+  }
+  int32_t id = b_->Make(std::move(node));
+  return Bound{n.negated ? b_->Not(id) : id, Ty::kBool, n.span};
+}
+
+Binder::Result Binder::BindMatches(const SyntaxNode& n) {
+  Result a = BindValue(n.children[0]);
+  if (!a.ok()) return a;
+  Result p = BindValue(n.children[1]);
+  if (!p.ok()) return p;
+  Bound x = *a, pat = *p;
+  if (absl::Status s = AsString(&x, "MATCHES"); !s.ok()) return s;
+  if (!b_->IsConst(pat.id) || pat.type != Ty::kString || b_->IsNullConst(pat.id)) {
+    return Error(pat.span, "the pattern of MATCHES must be a constant string",
+                 "write s MATCHES '^ent' (patterns are compiled once, at compile time)");
+  }
+  const std::string& text = b_->node(pat.id).value.string_value();
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(std::max<int64_t>(1 << 20, options_->limits.regex_max_program_size * 64 * 16));
+  auto re = std::make_shared<RE2>(text, opts);
+  if (!re->ok()) {
+    std::string arg = re->error_arg();
+    return Error(pat.span, "invalid regular expression: " + re->error(),
+                 arg.empty() ? "see RE2 syntax" : "check '" + arg + "'");
+  }
+  if (re->ProgramSize() > options_->limits.regex_max_program_size) {
+    return ctx_.source->Limit(pat.span, "regex_max_program_size", options_->limits.regex_max_program_size,
+                              "regular expression too large (program size " + std::to_string(re->ProgramSize()) + ")");
+  }
+  Node node;
+  node.op = Op::kMatches;
+  node.type = Ty::kBool;
+  node.args = {x.id};
+  node.regex = std::move(re);
+  node.regex_text = text;
+  int32_t id = b_->Make(std::move(node));
+  return Bound{n.negated ? b_->Not(id) : id, Ty::kBool, n.span};
+}
+
+Binder::Result Binder::BindCase(const SyntaxNode& n) {
+  std::vector<Bound> conds, values;
+  size_t pairs = (n.children.size() - (n.has_else ? 1 : 0)) / 2;
+  for (size_t i = 0; i < pairs; ++i) {
+    Result c = BindValue(n.children[2 * i]);
+    if (!c.ok()) return c;
+    Bound cb = *c;
+    if (absl::Status s = ExpectBool(&cb, "WHEN"); !s.ok()) return s;
+    conds.push_back(cb);
+    Result v = BindValue(n.children[2 * i + 1]);
+    if (!v.ok()) return v;
+    values.push_back(*v);
+  }
+  if (n.has_else) {
+    Result v = BindValue(n.children.back());
+    if (!v.ok()) return v;
+    values.push_back(*v);
+  }
+  std::vector<Bound*> ptrs;
+  for (Bound& v : values) ptrs.push_back(&v);
+  absl::StatusOr<Ty> t = Unify(ptrs, n.span, "mix");
+  if (!t.ok()) return t.status();
+  Ty type = *t == Ty::kNull ? Ty::kNull : *t;
+  // Drop branches whose condition is constant FALSE/NULL; stop at a constant TRUE.
+  Node node;
+  node.op = Op::kCase;
+  node.type = type;
+  for (size_t i = 0; i < pairs; ++i) {
+    const plan::Node& c = b_->node(conds[i].id);
+    if (c.op == Op::kConst) {
+      if (c.value.is_null() || !c.value.bool_value()) continue;
+      if (node.args.empty()) return Bound{values[i].id, type, n.span};
+      node.args.push_back(values[i].id);
+      node.has_else = true;
+      break;
+    }
+    node.args.push_back(conds[i].id);
+    node.args.push_back(values[i].id);
+  }
+  if (!node.has_else && n.has_else) {
+    if (node.args.empty()) return Bound{values.back().id, type, n.span};
+    node.args.push_back(values.back().id);
+    node.has_else = true;
+  }
+  if (node.args.empty()) return Bound{b_->Null(type), type, n.span};
+  return Make(std::move(node), n.span);
+}
+
+Binder::Result Binder::BindCall(const SyntaxNode& n) {
+  const std::string name = absl::AsciiStrToLower(n.text);
+  const FunctionInfo* info = FindFunction(name);
+  if (info == nullptr) {
+    std::string close = ClosestMatch(name, FunctionNames());
+    return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())}, "unknown function '" + n.text + "'",
+                 close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
+  }
+  Span name_span{n.span.offset, static_cast<int32_t>(n.text.size())};
+  if (info->group == FunctionGroup::kRelated) {
+    return Error(name_span, "related-record aggregates are not supported yet (" + name + ")",
+                 "they come with the related-records feature");
+  }
+  if (info->group == FunctionGroup::kHistory) {
+    return Error(name_span, "history functions are not supported yet (" + name + ")",
+                 "they come with the snapshot-history feature");
+  }
+  if (n.filter >= 0) {
+    return Error(ctx_.tree->node(n.filter).span, "WHERE is only allowed inside related-record aggregates");
+  }
+  int argc = static_cast<int>(n.children.size());
+  if (argc < info->min_args || (info->max_args >= 0 && argc > info->max_args)) {
+    std::string want = info->min_args == info->max_args ? std::to_string(info->min_args)
+                       : info->max_args < 0         ? "at least " + std::to_string(info->min_args)
+                                                    : std::to_string(info->min_args) + " or " + std::to_string(info->max_args);
+    return Error(n.span, Cat(name, "() takes ", want, " argument", want == "1" ? "" : "s", ", got ", argc),
+                 std::string(info->signature));
+  }
+  std::vector<Bound> a;
+  for (int32_t c : n.children) {
+    Result x = BindValue(c);
+    if (!x.ok()) return x;
+    a.push_back(*x);
+  }
+  auto call = [&](Fn fn, Ty type, std::vector<int32_t> args) {
+    Node node;
+    node.op = Op::kCall;
+    node.fn = fn;
+    node.type = type;
+    node.args = std::move(args);
+    return Make(std::move(node), n.span);
+  };
+  auto simple = [&](Op op, Ty type, std::vector<int32_t> args) {
+    Node node;
+    node.op = op;
+    node.type = type;
+    node.args = std::move(args);
+    return Make(std::move(node), n.span);
+  };
+  if (name == "coalesce" || name == "least" || name == "greatest") {
+    std::vector<Bound*> ptrs;
+    for (Bound& b : a) ptrs.push_back(&b);
+    absl::StatusOr<Ty> t = Unify(ptrs, n.span, "mix");
+    if (!t.ok()) return t.status();
+    std::vector<int32_t> args;
+    for (Bound& b : a) args.push_back(b.id);
+    if (name == "coalesce") {
+      // Leading NULLs drop out; a non-NULL constant ends the list.
+      std::vector<int32_t> kept;
+      for (int32_t id : args) {
+        if (b_->IsNullConst(id)) continue;
+        kept.push_back(id);
+        if (b_->IsConst(id)) break;
+      }
+      if (kept.empty()) return Bound{b_->Null(*t), *t, n.span};
+      if (kept.size() == 1) return Bound{kept[0], *t, n.span};
+      return simple(Op::kCoalesce, *t, std::move(kept));
+    }
+    if (*t == Ty::kBool) return Error(n.span, name + "() does not take bool arguments");
+    return call(name == "least" ? Fn::kLeast : Fn::kGreatest, *t, std::move(args));
+  }
+  if (name == "nullif") {
+    Bound x = a[0], y = a[1];
+    absl::StatusOr<Ty> t = Unify({&x, &y}, n.span, "compare");
+    if (!t.ok()) return t.status();
+    return call(Fn::kNullIf, *t, {x.id, y.id});
+  }
+  if (name == "days_since" || name == "days_until" || name == "months_since") {
+    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
+    int32_t today = b_->Today();
+    if (name == "days_since") return simple(Op::kDateDiff, Ty::kInt, {today, a[0].id});
+    if (name == "days_until") return simple(Op::kDateDiff, Ty::kInt, {a[0].id, today});
+    return call(Fn::kMonthsSince, Ty::kInt, {a[0].id, today});
+  }
+  if (name == "add_days" || name == "add_months") {
+    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
+    if (absl::Status s = AsInt(&a[1], name + "()"); !s.ok()) return s;
+    return simple(name == "add_days" ? Op::kDateAddDays : Op::kAddMonths, Ty::kDate, {a[0].id, a[1].id});
+  }
+  if (name == "date") {
+    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
+    a[0].span = n.span;
+    return a[0];
+  }
+  if (name == "year" || name == "quarter" || name == "month" || name == "day" || name == "day_of_week") {
+    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
+    Fn fn = name == "year" ? Fn::kYear : name == "quarter" ? Fn::kQuarter : name == "month" ? Fn::kMonth
+            : name == "day" ? Fn::kDay : Fn::kDayOfWeek;
+    return call(fn, Ty::kInt, {a[0].id});
+  }
+  if (name == "date_trunc") {
+    if (!a[0].string_literal) {
+      return Error(a[0].span, "the unit of date_trunc must be 'week', 'month', 'quarter' or 'year'",
+                   "write date_trunc('month', d)");
+    }
+    std::string unit = absl::AsciiStrToLower(b_->node(a[0].id).value.string_value());
+    Fn fn;
+    if (unit == "week") {
+      fn = Fn::kTruncWeek;
+    } else if (unit == "month") {
+      fn = Fn::kTruncMonth;
+    } else if (unit == "quarter") {
+      fn = Fn::kTruncQuarter;
+    } else if (unit == "year") {
+      fn = Fn::kTruncYear;
+    } else {
+      return Error(a[0].span, "unknown date_trunc unit '" + unit + "'", "use 'week', 'month', 'quarter' or 'year'");
+    }
+    if (absl::Status s = AsDate(&a[1], name); !s.ok()) return s;
+    return call(fn, Ty::kDate, {a[1].id});
+  }
+  if (name == "next_anniversary") {
+    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
+    if (absl::Status s = AsInt(&a[1], name + "()"); !s.ok()) return s;
+    return call(Fn::kNextAnniversary, Ty::kDate, {a[0].id, a[1].id, b_->Today()});
+  }
+  if (name == "lower" || name == "upper" || name == "trim" || name == "length") {
+    if (absl::Status s = AsString(&a[0], name + "()"); !s.ok()) return s;
+    Fn fn = name == "lower" ? Fn::kLower : name == "upper" ? Fn::kUpper : name == "trim" ? Fn::kTrim : Fn::kLength;
+    return call(fn, fn == Fn::kLength ? Ty::kInt : Ty::kString, {a[0].id});
+  }
+  if (name == "contains" || name == "starts_with" || name == "ends_with") {
+    if (absl::Status s = AsString(&a[0], name + "()"); !s.ok()) return s;
+    if (absl::Status s = AsString(&a[1], name + "()"); !s.ok()) return s;
+    Fn fn = name == "contains" ? Fn::kContains : name == "starts_with" ? Fn::kStartsWith : Fn::kEndsWith;
+    return call(fn, Ty::kBool, {a[0].id, a[1].id});
+  }
+  if (name == "abs" || name == "floor" || name == "ceil" || name == "round") {
+    if (absl::Status s = AsNumber(&a[0], name + "()"); !s.ok()) return s;
+    Ty t = a[0].type;
+    if (name == "round" && argc == 2) {
+      if (absl::Status s = AsInt(&a[1], "round()"); !s.ok()) return s;
+      return call(Fn::kRoundTo, t, {a[0].id, a[1].id});
+    }
+    if (t == Ty::kInt && name != "abs") return a[0];
+    Fn fn = name == "abs" ? Fn::kAbs : name == "floor" ? Fn::kFloor : name == "ceil" ? Fn::kCeil : Fn::kRound;
+    return call(fn, t, {a[0].id});
+  }
+  return Error(name_span, "function '" + name + "' is not implemented");
+}
+
+}  // namespace docket::lang

@@ -1,0 +1,107 @@
+// lang/binder.h — resolves names and types: syntax tree → bound graph nodes.
+//
+// The binder resolves every name of a rule against the rule's table
+// (columns), the declared segments (inlined at each use, in the user's
+// table), CompileOptions::params ($name) and the function catalog, checks
+// every type, inserts the implicit conversions (int → float, timestamp →
+// civil date, string literal → date or timestamp) and lowers the rest of the
+// language (BETWEEN, IN, INTERVAL, CASE, functions) to plan::Node operators
+// through plan::ExprBuilder, which folds and rewrites as it goes.
+//
+// After binding, evaluation cannot meet a type error.  Errors point at the
+// source of the text that holds the mistake (a rule's or a segment's own
+// ExpressionSource) and carry a hint where one exists.
+#ifndef DOCKET_LANG_BINDER_H_
+#define DOCKET_LANG_BINDER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "docket/options.h"
+#include "docket/schema.h"
+#include "lang/syntax.h"
+#include "plan/builder.h"
+
+namespace docket::lang {
+
+struct SegmentDef {
+  std::string name;
+  std::unique_ptr<SourceText> source;
+  bool parsed = false;
+  absl::Status parse_status;
+  SyntaxTree tree;
+  bool used = false;
+};
+
+using SegmentMap = std::map<std::string, SegmentDef, std::less<>>;
+
+class Binder {
+ public:
+  Binder(plan::ExprBuilder* builder, const Schema* schema, const CompileOptions* options, SegmentMap* segments);
+
+  // Binds a rule over `table`; the result must be bool.
+  absl::StatusOr<int32_t> BindRule(const TableSchema& table, const SourceText& source, const SyntaxTree& tree,
+                                   int32_t rule);
+  // Binds a segment on its own over `table` (Build()'s check of unused segments).
+  absl::StatusOr<int32_t> BindSegmentAlone(const TableSchema& table, std::string_view name, int32_t rule);
+
+ private:
+  struct Bound {
+    int32_t id = -1;
+    plan::Ty type = plan::Ty::kNull;
+    Span span;
+    bool string_literal = false;  // A string literal (may become a date or timestamp).
+    bool interval = false;        // INTERVAL n UNIT: id = amount (int), days or months per unit.
+    int32_t interval_days = 0;
+    int32_t interval_months = 0;
+  };
+  struct Context {
+    const TableSchema* table = nullptr;
+    const SourceText* source = nullptr;
+    const SyntaxTree* tree = nullptr;
+  };
+  using Result = absl::StatusOr<Bound>;
+
+  Result Bind(int32_t syntax_id);
+  Result BindValue(int32_t syntax_id);  // Bind and refuse an INTERVAL.
+  Result BindName(const SyntaxNode& n);
+  Result BindSegment(const SyntaxNode& use, SegmentDef& seg);
+  Result BindCompare(const SyntaxNode& n);
+  Result BindArithmetic(const SyntaxNode& n);
+  Result BindIn(const SyntaxNode& n);
+  Result BindLike(const SyntaxNode& n);
+  Result BindMatches(const SyntaxNode& n);
+  Result BindCase(const SyntaxNode& n);
+  Result BindCall(const SyntaxNode& n);
+  Result BindDateLiteral(const SyntaxNode& n);
+  Result BindTimestampLiteral(const SyntaxNode& n);
+
+  absl::Status Error(Span span, std::string message, std::string hint = "") const;
+  absl::Status ExpectBool(Bound* b, std::string_view what);
+  // Converts `b` to `target` (implicit conversions only).
+  absl::Status Coerce(Bound* b, plan::Ty target, std::string_view context);
+  // Finds the common type of `items` and converts them all to it.
+  absl::StatusOr<plan::Ty> Unify(std::vector<Bound*> items, Span where, std::string_view context);
+  absl::Status AsDate(Bound* b, std::string_view fn);
+  absl::Status AsString(Bound* b, std::string_view fn);
+  absl::Status AsInt(Bound* b, std::string_view fn);
+  absl::Status AsNumber(Bound* b, std::string_view fn);
+  Bound Make(plan::Node n, Span span);
+  static std::string Describe(const Bound& b, const plan::ExprBuilder& builder);
+
+  plan::ExprBuilder* b_;
+  const Schema* schema_;
+  const CompileOptions* options_;
+  SegmentMap* segments_;
+  Context ctx_;
+  int32_t rule_ = -1;
+  std::vector<std::string> segment_stack_;
+};
+
+}  // namespace docket::lang
+
+#endif  // DOCKET_LANG_BINDER_H_

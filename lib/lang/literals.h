@@ -1,0 +1,23 @@
+// lang/literals.h — parsing of date and timestamp literal text.
+#ifndef DOCKET_LANG_LITERALS_H_
+#define DOCKET_LANG_LITERALS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace docket::lang {
+
+// 'YYYY-MM-DD' → days since 1970-01-01; nullopt when malformed or not a real day.
+std::optional<int32_t> ParseDateText(std::string_view text);
+
+struct TimestampText {
+  int64_t micros = 0;     // Civil microseconds (as if UTC) when !has_zone; else absolute.
+  bool has_zone = false;  // Ended in Z or ±HH[:MM].
+};
+// 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][Z|±HH[:MM]]'.
+std::optional<TimestampText> ParseTimestampText(std::string_view text);
+
+}  // namespace docket::lang
+
+#endif  // DOCKET_LANG_LITERALS_H_

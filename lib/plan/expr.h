@@ -1,0 +1,155 @@
+// plan/expr.h — the bound, typed expression graph that every later stage
+// works on.
+//
+// The binder (lang/binder.h) turns a syntax tree into nodes of a Graph.  The
+// Graph hash-conses its nodes: building a node equal to an existing one
+// returns the existing id, so a subexpression written in several rules (or
+// reached through a segment used by several rules) is one node, computed
+// once per batch.  Nodes that can raise a diagnostic (division, modulo,
+// checked int arithmetic) are keyed by their rule too, so that diagnostics
+// are counted per rule.
+//
+// Constant folding and the as_of rewrites (plan/rewrite.h) run as nodes are
+// built.  A node is
+//   - a compile-time constant (kConst),
+//   - an evaluation constant (depends only on literals, $params, `today` and
+//     the time zone: computed once at the start of each Evaluate()), or
+//   - a row expression (depends on columns).
+#ifndef DOCKET_PLAN_EXPR_H_
+#define DOCKET_PLAN_EXPR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "docket/value.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace docket::plan {
+
+// Expression types.  kNull is the type of a bare NULL literal before the
+// binder gives it the type its context needs.
+enum class Ty : uint8_t { kBool, kInt, kFloat, kString, kDate, kTimestamp, kNull };
+std::string_view TyName(Ty t);
+Ty TyOf(TypeId id);
+DataType DataTypeOf(Ty t);  // kNull → bool.
+
+enum class Op : uint8_t {
+  kConst,       // value
+  kParam,       // name: an evaluation constant from EvalOptions / CompileOptions params
+  kToday,       // as_of (date)
+  kColumn,      // column: index into Graph::columns
+  kAnd, kOr,    // n-ary, Kleene
+  kNot,
+  kIsNull, kIsNotNull,
+  kCompare,     // cmp; args {a, b} of one physical type (int64 / int32 / double / string / bool)
+  kBetween,     // args {x, lo, hi}
+  kInSet,       // args {x}; set = constant values (payload)
+  kLike,        // args {x, pattern}; case_insensitive
+  kMatches,     // args {x}; regex (payload)
+  kAdd, kSub, kMul, kDiv, kMod, kNeg,  // numeric
+  kIntToFloat,
+  kTsToDate,    // timestamp → its civil date in the time zone
+  kDayStart,    // date → timestamp of the first instant of that day in the time zone
+  kCivilToTs,   // int civil micros (a TIMESTAMP literal without zone) → timestamp in the zone
+  kDateAddDays, // {date, int} → date (NULL + int_overflow outside the date range)
+  kDateDiff,    // {date, date} → int days (a - b)
+  kAddMonths,   // {date, int} → date, clamped to the month's end
+  kCase,        // {cond1, value1, …, [else]}
+  kCoalesce,    // n-ary, lazy
+  kCall,        // fn; args
+};
+
+enum class Cmp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+std::string_view CmpName(Cmp c);
+Cmp FlipCmp(Cmp c);    // a < b  ⇔  b > a
+Cmp NegateCmp(Cmp c);  // NOT (a < b)  ⇔  a >= b
+
+enum class Fn : uint8_t {
+  kNullIf, kMonthsSince, kYear, kQuarter, kMonth, kDay, kDayOfWeek,
+  kTruncWeek, kTruncMonth, kTruncQuarter, kTruncYear, kNextAnniversary,
+  kLower, kUpper, kLength, kTrim, kContains, kStartsWith, kEndsWith,
+  kAbs, kRound, kRoundTo, kFloor, kCeil, kLeast, kGreatest,
+};
+std::string_view FnName(Fn f);
+
+// Constant data that some nodes carry.
+struct InSetPayload {
+  std::vector<int64_t> ints;       // kInt, kDate, kTimestamp, kBool (sorted, distinct)
+  std::vector<double> floats;      // kFloat (sorted, distinct)
+  std::vector<std::string> strings;
+  absl::flat_hash_set<std::string> string_set;
+  bool has_null = false;           // The list held a NULL.
+};
+
+struct LikePayload {
+  // Recognised shapes that avoid the general matcher.
+  enum class Shape : uint8_t { kGeneral, kExact, kPrefix, kSuffix, kContains, kAny };
+  Shape shape = Shape::kGeneral;
+  std::string literal;  // For the shapes above: the unescaped literal part.
+};
+
+struct Node {
+  Op op = Op::kConst;
+  Ty type = Ty::kBool;
+  Cmp cmp = Cmp::kEq;
+  Fn fn = Fn::kAbs;
+  bool case_insensitive = false;  // kLike
+  bool has_else = false;          // kCase
+  std::vector<int32_t> args;
+  Value value;                    // kConst
+  std::string name;               // kParam
+  int32_t column = -1;            // kColumn
+  int32_t rule = -1;              // For nodes that raise diagnostics: the owning rule.
+  std::shared_ptr<const InSetPayload> in_set;
+  std::shared_ptr<const LikePayload> like;
+  std::shared_ptr<const re2::RE2> regex;
+  std::string regex_text;
+
+  // Derived when the node is added.
+  bool eval_const = false;   // No column below: computed once per evaluation.
+  bool fallible = false;     // This node can raise a diagnostic.
+  int32_t depth = 1;
+  int64_t tree_size = 1;     // Size of the tree this node stands for (saturating).
+  int32_t single_column = -1;  // The only column below, -2 when several, -1 when none.
+};
+
+struct ColumnRef {
+  std::string table;
+  std::string name;
+  Ty type = Ty::kBool;
+};
+
+class Graph {
+ public:
+  const Node& node(int32_t id) const { return nodes_[id]; }
+  int32_t size() const { return static_cast<int32_t>(nodes_.size()); }
+  const std::vector<ColumnRef>& columns() const { return columns_; }
+
+  // Returns the id of an equal node, adding `n` if there is none.
+  int32_t Intern(Node n);
+  int32_t ColumnSlot(const std::string& table, const std::string& name, Ty type);
+
+  // A readable s-expression for node `id` (for DebugString and tests).
+  std::string Dump(int32_t id) const;
+
+ private:
+  std::string Key(const Node& n) const;
+  std::vector<Node> nodes_;
+  std::vector<ColumnRef> columns_;
+  absl::flat_hash_map<std::string, int32_t> index_;
+  absl::flat_hash_map<std::string, int32_t> column_index_;
+};
+
+// Value helpers.
+Value NullOf(Ty t);
+
+}  // namespace docket::plan
+
+#endif  // DOCKET_PLAN_EXPR_H_
