@@ -38,6 +38,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "docket/error.h"
 #include "io/format.h"
 #include "io/parallel.h"
@@ -632,6 +633,7 @@ class CsvReader {
       }
       std::optional<Problem> bad = ConvertBlock(piece, fields.data(), rows);
       piece->rows += rows;
+      if (piece->rows == rows && rows == kBlockRows && p < stop) Reserve(piece, p, stop);
       if (bad) {
         piece->problem = std::move(bad);
         return;
@@ -639,6 +641,25 @@ class CsvReader {
       if (syntax) {
         piece->problem = std::move(syntax);
         return;
+      }
+    }
+  }
+
+  // After the first block: size every per-piece vector for the whole piece
+  // (estimated from the first block's bytes per record) so that they never
+  // grow by copying.
+  void Reserve(Piece* piece, const char* parsed_to, const char* stop) {
+    double per_record = static_cast<double>(parsed_to - piece->begin) / piece->rows;
+    size_t estimate = static_cast<size_t>((stop - piece->begin) / per_record * 1.05) + kBlockRows;
+    piece->record_offsets.reserve(estimate);
+    for (size_t c = 0; c < plans_.size(); ++c) {
+      ColumnPart& part = piece->parts[c];
+      part.valid.reserve(estimate);
+      switch (plans_[c].plan) {
+        case Plan::kViews: part.strings.reserve(estimate); break;
+        case Plan::kBool: part.values.reserve(estimate); break;
+        case Plan::kDate: part.values.reserve(estimate * 4); break;
+        default: part.values.reserve(estimate * 8); break;
       }
     }
   }
@@ -952,12 +973,13 @@ class CsvReader {
     // judged first on a sample (so unique identifiers skip the hashing).
     bool dictionary = total >= 2;
     if (dictionary) {
-      absl::flat_hash_set<std::string_view> sample;
+      absl::flat_hash_set<absl::string_view> sample;
       int64_t sampled = 0;
       for (const Piece& piece : pieces_) {
         for (size_t i = 0; i < piece.parts[h].strings.size() && sampled < 1024; ++i) {
           if (!piece.parts[h].valid[i]) continue;
-          sample.insert(piece.parts[h].strings[i]);
+          std::string_view v = piece.parts[h].strings[i];
+          sample.insert(absl::string_view(v.data(), v.size()));
           ++sampled;
         }
       }
@@ -966,7 +988,7 @@ class CsvReader {
       }
     }
     if (dictionary) {
-      absl::flat_hash_map<std::string_view, int32_t> index;
+      absl::flat_hash_map<absl::string_view, int32_t> index;
       std::vector<std::string_view> entries;
       std::vector<int32_t> codes(total, 0);
       int64_t row = 0;
@@ -974,7 +996,9 @@ class CsvReader {
         const ColumnPart& part = piece.parts[h];
         for (size_t i = 0; i < part.strings.size() && dictionary; ++i, ++row) {
           if (!part.valid[i]) continue;
-          auto [it, inserted] = index.try_emplace(part.strings[i], static_cast<int32_t>(entries.size()));
+          std::string_view v = part.strings[i];
+          auto [it, inserted] =
+              index.try_emplace(absl::string_view(v.data(), v.size()), static_cast<int32_t>(entries.size()));
           if (inserted) {
             entries.push_back(part.strings[i]);
             if (static_cast<int64_t>(entries.size()) * 2 > total) dictionary = false;
