@@ -446,6 +446,13 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   } else if (r.Percent(50)) {
     a->usage = static_cast<double>(r.Between(kUseLo[a->segment], kUseHi[a->segment]));
   }
+  // No usage before go-live, and no previous 30-day period until the
+  // account has been live for 30 days.
+  if (a->go_live == kNullDate) {
+    a->usage = a->usage_prev = -1;
+  } else if (a->go_live > t - 30) {
+    a->usage_prev = -1;
+  }
 
   // Key feature: 35% never; 6% first used it in the last 7 days.
   if (!r.Percent(35)) {
@@ -765,7 +772,7 @@ void Generator::AppendOpportunities(const Account& a, int64_t n) {
     int stage = Pick(r, {20, 20, 15, 30, 15});
     b[5].AppendCode(static_cast<int>(stage));
     const bool open = stage < 3;
-    int32_t close = open ? today_ + static_cast<int32_t>(r.Between(0, 180)) : today_ - static_cast<int32_t>(r.Between(0, 365));
+    int32_t close = open ? today_ + static_cast<int32_t>(r.Between(0, 120)) : today_ - static_cast<int32_t>(r.Between(0, 180));
     AppendDate(b[6], close);
     int32_t touched = open ? today_ - static_cast<int32_t>(r.Between(0, 60)) : close - static_cast<int32_t>(r.Between(0, 30));
     AppendDate(b[7], r.Percent(10) ? kNullDate : std::min(touched, today_));
