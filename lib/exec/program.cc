@@ -14,6 +14,7 @@
 #include "exec/executor.h"
 #include "lang/binder.h"
 #include "lang/parser.h"
+#include "lang/suggest.h"
 #include "plan/builder.h"
 
 namespace docket {
@@ -93,7 +94,7 @@ absl::StatusOr<int> ProgramBuilder::AddPredicate(std::string_view table, Express
   if (ts == nullptr) {
     std::vector<std::string> names;
     for (const TableSchema& t : impl_->schema.tables) names.push_back(t.name);
-    std::string close = ClosestMatch(table, names);
+    std::string close = lang::Suggest(table, names);
     return CompileError(source.origin, "unknown table '" + std::string(table) + "'",
                         close.empty() ? (names.empty() ? "the schema has no tables" : "tables: " + absl::StrJoin(names, ", "))
                                       : "did you mean '" + close + "'?");
@@ -253,7 +254,7 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
     if (it == params.end()) {
       std::vector<std::string> names;
       for (const auto& [k, v] : impl.default_params) names.push_back(k);
-      std::string close = ClosestMatch(name, names);
+      std::string close = lang::Suggest(name, names);
       return absl::InvalidArgumentError(
           absl::StrCat("unknown parameter '", name, "'", close.empty() ? "" : " — did you mean '" + close + "'?"));
     }

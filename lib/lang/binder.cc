@@ -14,6 +14,7 @@
 #include "lang/functions.h"
 #include "lang/literals.h"
 #include "lang/parser.h"
+#include "lang/suggest.h"
 #include "re2/re2.h"
 
 namespace docket::lang {
@@ -382,20 +383,16 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
     case SyntaxKind::kName:
       return BindName(n);
     case SyntaxKind::kDottedName: {
-      std::string first = n.text.substr(0, n.text.find('.'));
-      if (schema_->FindTable(first) != nullptr ||
-          (ctx_.table->parent && ctx_.table->parent->as == first)) {
-        return Error(n.span, "related-record fields ('" + n.text + "') are not supported yet",
-                     "parent fields and child tables come with the related-records feature");
-      }
-      return Error(n.span, "unknown name '" + n.text + "'", "a column of " + ctx_.table->name + " has no dot");
+      return Error(n.span, "related-record fields ('" + n.text + "') are not supported yet",
+                   "parent fields (account.arr) come with the related-records feature; "
+                   "quote a column whose name has a dot: \"a.b\"");
     }
     case SyntaxKind::kParam: {
       auto it = options_->params.find(n.text);
       if (it == options_->params.end()) {
         std::vector<std::string> names;
         for (const auto& [k, v] : options_->params) names.push_back(k);
-        std::string close = ClosestMatch(n.text, names);
+        std::string close = Suggest(n.text, names);
         return Error(n.span, "unknown parameter $" + n.text,
                      close.empty() ? (names.empty() ? "declare it under params:" : "declared: $" + absl::StrJoin(names, ", $"))
                                    : "did you mean $" + close + "?");
@@ -523,7 +520,7 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   std::vector<std::string> names;
   for (const ColumnSchema& c : ctx_.table->columns) names.push_back(c.name);
   for (const auto& [k, v] : *segments_) names.push_back(k);
-  std::string close = ClosestMatch(n.text, names);
+  std::string close = Suggest(n.text, names);
   std::string hint;
   if (!close.empty()) {
     hint = "did you mean '" + close + "'?";
@@ -876,7 +873,7 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
   const std::string name = absl::AsciiStrToLower(n.text);
   const FunctionInfo* info = FindFunction(name);
   if (info == nullptr) {
-    std::string close = ClosestMatch(name, FunctionNames());
+    std::string close = Suggest(name, FunctionNames());
     return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())}, "unknown function '" + n.text + "'",
                  close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
   }
