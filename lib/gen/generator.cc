@@ -226,6 +226,8 @@ class TextBuf {
 
 struct Account {
   int64_t number = 0;   // 1-based; the id is A + number.
+  char digits[24] = {};  // `number` zero-padded, formatted once for every id.
+  int num_digits = 0;
   bool exists = true;   // False for the phantom parents of orphan rows.
   int segment = 0;
   int csm = -1;         // Index into the CSM names; -1 = unassigned (the pool).
@@ -279,14 +281,15 @@ class Generator {
   int32_t Clamp(int32_t d, int32_t lo, int32_t hi) const { return std::max(lo, std::min(hi, d)); }
   int64_t TimeOfDay(Rng& r) const { return 14 * 3600 + r.Below(8 * 3600); }  // 9:00-17:00 New York.
 
+  static std::string_view Digits(const Account& a) { return std::string_view(a.digits, a.num_digits); }
   std::string_view AccountId(const Account& a, TextBuf* b) const {
     b->Clear();
-    return b->AddChar('A').AddNumber(a.number, width_).view();
+    return b->AddChar('A').Add(Digits(a)).view();
   }
   std::string_view ChildId(std::string_view prefix, const Account& a, int64_t k, TextBuf* b,
                            int64_t k2 = -1) const {
     b->Clear();
-    b->Add(prefix).AddNumber(a.number, width_).AddChar('-').AddNumber(k);
+    b->Add(prefix).Add(Digits(a)).AddChar('-').AddNumber(k);
     if (k2 >= 0) b->AddChar('-').AddNumber(k2);
     return b->view();
   }
@@ -364,6 +367,10 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   Rng r(o_.seed, kAccounts, static_cast<uint64_t>(number));
   const int32_t t = today_;
   a->number = number;
+  TextBuf digits;
+  digits.AddNumber(number, width_);
+  a->num_digits = static_cast<int>(digits.view().size());
+  std::memcpy(a->digits, digits.view().data(), digits.view().size());
   a->segment = Pick(r, {20, 35, 45});
   // The pool: 30% of SMB and a few mid-market accounts have no CSM.
   static constexpr int kUnassignedPercent[] = {0, 3, 30};
@@ -557,7 +564,7 @@ void Generator::AppendContacts(const Account& a, int64_t n) {
       b[3].AppendNull();
     } else {
       buf.Clear();
-      buf.Add(first.ascii).AddChar('.').Add(last.ascii).AddChar('@').AddChar('a').AddNumber(a.number, width_);
+      buf.Add(first.ascii).AddChar('.').Add(last.ascii).AddChar('@').AddChar('a').Add(Digits(a));
       b[3].AppendString(buf.Add(".example.com").view());
     }
     if (r.Percent(8)) {
