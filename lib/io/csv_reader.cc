@@ -141,6 +141,21 @@ inline int Utf8Length(const unsigned char* p, const unsigned char* end) {
   return 0;
 }
 
+// SWAR: eight bytes at a time.  Has(x, c) has the high bit set in every byte
+// of x equal to c (and possibly in a byte above such a byte, which only
+// matters after the first match: callers look at the lowest one).
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+inline uint64_t Has(uint64_t x, uint8_t c) {
+  uint64_t t = x ^ (kOnes * c);
+  return (t - kOnes) & ~t & kHighs;
+}
+inline uint64_t Load8(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;  // Little-endian: byte 0 is the lowest.
+}
+
 class RecordParser {
  public:
   RecordParser(std::string_view text, char delimiter, const Limits& limits)
@@ -163,6 +178,36 @@ class RecordParser {
   }
 
   const char* begin() const { return begin_; }
+
+  // The first byte at or after p that ends an unquoted field's plain run: the
+  // delimiter, a quote, CR, LF, NUL or a non-ASCII byte (or `end`).
+  const char* SkipUnquoted(const char* p, const char* end) const {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (end - p >= 8) {
+      uint64_t x = Load8(p);
+      uint64_t hit = (x & kHighs) | Has(x, static_cast<uint8_t>(delimiter_)) | Has(x, '"') |
+                     Has(x, '\r') | Has(x, '\n') | Has(x, 0);
+      if (hit != 0) return p + (__builtin_ctzll(hit) >> 3);
+      p += 8;
+    }
+#endif
+    while (p < end && !unquoted_stop_[static_cast<unsigned char>(*p)]) ++p;
+    return p;
+  }
+
+  // The first quote, NUL or non-ASCII byte at or after q (or `end`).
+  const char* SkipQuoted(const char* q, const char* end) const {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (end - q >= 8) {
+      uint64_t x = Load8(q);
+      uint64_t hit = (x & kHighs) | Has(x, '"') | Has(x, 0);
+      if (hit != 0) return q + (__builtin_ctzll(hit) >> 3);
+      q += 8;
+    }
+#endif
+    while (q < end && !quoted_stop_[static_cast<unsigned char>(*q)]) ++q;
+    return q;
+  }
   const char* end() const { return end_; }
 
   // Parses the record at `p` and advances `p` past its line end.  The first
@@ -179,7 +224,7 @@ class RecordParser {
         const char* q = p + 1;
         bool escaped = false;
         for (;;) {
-          while (q < end && !quoted_stop_[static_cast<unsigned char>(*q)]) ++q;
+          q = SkipQuoted(q, end);
           if (q >= end) {
             return Fail(problem, start, "unterminated quoted field (the quote opened here is never closed)",
                         "close the field with a double quote; write a quote inside a field as \"\"");
@@ -221,7 +266,7 @@ class RecordParser {
         }
       } else {
         for (;;) {
-          while (p < end && !unquoted_stop_[static_cast<unsigned char>(*p)]) ++p;
+          p = SkipUnquoted(p, end);
           if (p < end && static_cast<unsigned char>(*p) >= 0x80) {
             int len = Utf8Length(reinterpret_cast<const unsigned char*>(p),
                                  reinterpret_cast<const unsigned char*>(end));
@@ -357,7 +402,6 @@ struct Piece {
   const char* end = nullptr;
   int64_t rows = 0;
   std::vector<ColumnPart> parts;
-  std::vector<int64_t> record_offsets;  // Byte offset of each row's record.
   Arena arena;
   std::optional<Problem> problem;
 };
@@ -628,7 +672,6 @@ class CsvReader {
           syntax = RaggedProblem(record, row, count);
           break;
         }
-        piece->record_offsets.push_back(record - text_.data());
         ++rows;
       }
       std::optional<Problem> bad = ConvertBlock(piece, fields.data(), rows);
@@ -651,7 +694,6 @@ class CsvReader {
   void Reserve(Piece* piece, const char* parsed_to, const char* stop) {
     double per_record = static_cast<double>(parsed_to - piece->begin) / piece->rows;
     size_t estimate = static_cast<size_t>((stop - piece->begin) / per_record * 1.05) + kBlockRows;
-    piece->record_offsets.reserve(estimate);
     for (size_t c = 0; c < plans_.size(); ++c) {
       ColumnPart& part = piece->parts[c];
       part.valid.reserve(estimate);
@@ -887,7 +929,7 @@ class CsvReader {
           if (result != TextParse::kOk) {
             Problem p;
             bool in_text = s.data() >= text_.data() && s.data() < text_.data() + text_.size();
-            p.offset = in_text ? s.data() - text_.data() : pieces_[k].record_offsets[r];
+            p.offset = in_text ? s.data() - text_.data() : RecordOffset(k, static_cast<int64_t>(r));
             p.message = BadValueMessage(plan, s, result);
             p.hint = "the type was inferred from the other values; declare it in a schema";
             failures[task] = std::move(p);
@@ -958,14 +1000,21 @@ class CsvReader {
 
   template <typename T>
   Buffer AssembleFixed(int h, int64_t total) {
-    std::vector<T> values(total);
+    if (pieces_.size() == 1) {  // The piece's vector becomes the column.
+      std::vector<uint8_t>& bytes = pieces_[0].parts[h].values;
+      bytes.resize(total * sizeof(T));
+      return Buffer::Own(std::move(bytes));
+    }
+    // Uninitialized: every byte is copied from a piece below.
+    std::shared_ptr<T[]> values(new T[std::max<int64_t>(total, 1)]);
     int64_t row = 0;
     for (const Piece& piece : pieces_) {
       const std::vector<uint8_t>& bytes = piece.parts[h].values;
-      if (!bytes.empty()) std::memcpy(values.data() + row, bytes.data(), bytes.size());
+      if (!bytes.empty()) std::memcpy(values.get() + row, bytes.data(), piece.rows * sizeof(T));
       row += piece.rows;
     }
-    return Buffer::Own(std::move(values));
+    return Buffer{reinterpret_cast<const uint8_t*>(values.get()), total * static_cast<int64_t>(sizeof(T)),
+                  std::shared_ptr<const void>(values, values.get())};
   }
 
   Column AssembleStrings(int h, int64_t total, Buffer validity) {
@@ -1094,14 +1143,39 @@ class CsvReader {
     return table;
   }
 
+  // Byte offsets of the records of a piece's rows, found again by parsing
+  // (only on error paths: the fast path keeps no per-row offsets).
+  std::vector<int64_t> PieceRecordOffsets(int k) const {
+    const Piece& piece = pieces_[k];
+    std::vector<int64_t> out;
+    out.reserve(piece.rows);
+    std::vector<Field> scratch(plans_.size());
+    const char* p = piece.begin;
+    for (int64_t i = 0; i < piece.rows; ++i) {
+      out.push_back(p - text_.data());
+      int count;
+      Problem ignored;
+      if (!parser_.Parse(p, scratch.data(), static_cast<int>(scratch.size()), &count, &ignored)) break;
+    }
+    return out;
+  }
+  int64_t RecordOffset(int k, int64_t row) const {
+    std::vector<int64_t> offsets = PieceRecordOffsets(k);
+    return row < static_cast<int64_t>(offsets.size()) ? offsets[row] : 0;
+  }
+  std::vector<int64_t> AllRecordOffsets() const {
+    std::vector<int64_t> out;
+    for (int k = 0; k < static_cast<int>(pieces_.size()); ++k) {
+      std::vector<int64_t> o = PieceRecordOffsets(k);
+      out.insert(out.end(), o.begin(), o.end());
+    }
+    return out;
+  }
+
   // Turns Table::Make's key error into one naming the file and line.
   absl::Status DiagnoseKey(const TableSchema& schema, absl::Status status) {
     if (schema.key.empty()) return status;
-    // Rebuild the key column's rows → record offsets mapping.
-    std::vector<int64_t> offsets;
-    for (const Piece& piece : pieces_) {
-      offsets.insert(offsets.end(), piece.record_offsets.begin(), piece.record_offsets.end());
-    }
+    std::vector<int64_t> offsets = AllRecordOffsets();
     int s = schema.FindColumn(schema.key);
     int h = schema_ != nullptr ? schema_slot_[s] : s;
     absl::flat_hash_map<std::string, int64_t> first;
