@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
+#include "io/suggest.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/kpi.h"
@@ -62,7 +63,7 @@ absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::str
 
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates,
                        std::string_view fallback_what) {
-  std::string close = ClosestMatch(name, candidates);
+  std::string close = io::SuggestName(name, candidates);
   if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
   if (candidates.empty()) return "";
   if (candidates.size() > 12) return "";

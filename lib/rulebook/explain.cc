@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "docket/error.h"
+#include "io/suggest.h"
 #include "io/format.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/command_center.h"
@@ -156,7 +157,7 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
   if (list == nullptr) {
     std::vector<std::string> ids;
     for (const ListSpec& l : book.lists) ids.push_back(l.id);
-    std::string close = ClosestMatch(list_id, ids);
+    std::string close = io::SuggestName(list_id, ids);
     return UsageError(absl::StrCat("unknown list '", Sv(list_id), "'"),
                       close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
   }

@@ -112,7 +112,10 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
     if (c->type_id() == TypeId::kString && c->is_dictionary()) {
       // Rank the dictionary once so rows compare as integers.
       const Column& dict = c->dictionary();
-      std::vector<int32_t> order(static_cast<size_t>(dict.size()));
+      // Entries from the offsets buffer (one more int64 than entries): it
+      // does not depend on the dictionary's recorded length.
+      const int64_t entries = std::max<int64_t>(0, dict.values_buffer().size / 8 - 1);
+      std::vector<int32_t> order(static_cast<size_t>(entries));
       std::iota(order.begin(), order.end(), 0);
       std::sort(order.begin(), order.end(),
                 [&](int32_t x, int32_t y) { return dict.StringAt(x) < dict.StringAt(y); });
