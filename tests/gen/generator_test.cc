@@ -3,19 +3,21 @@
 // sample holds rows for every seed rule (overall and for Alice Chen).
 #include "gen/generator.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "docket/builder.h"
 #include "docket/csv.h"
 #include "docket/schema_yaml.h"
@@ -224,6 +226,34 @@ TEST(GeneratorTest, CsvReaderReadsBackTheSample) {
   for (const std::string& t : TableNames()) {
     EXPECT_TRUE(TableCsv(*read, t) == TableCsv(DefaultSample(), t)) << t << " does not round-trip";
   }
+}
+
+// The docket_gen program: exit status 0 / 2 (usage) / 1 (write error) and
+// the same bytes as the library.
+TEST(DocketGenTest, ExitCodesAndOutput) {
+  const std::filesystem::path bin = std::filesystem::path(DOCKET_BINARY_DIR) / "docket_gen";
+  if (!std::filesystem::exists(bin)) GTEST_SKIP() << "docket_gen is not built";
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("docket_gen_cli_" + std::to_string(::getpid()));
+  auto run = [&](const std::string& args) {
+    int status = std::system((bin.string() + " " + args + " > /dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(run(""), 2);                                              // --out is required
+  EXPECT_EQ(run("--out " + dir.string() + " --tables acounts"), 2);   // unknown table
+  EXPECT_EQ(run("--out " + dir.string() + " --as-of 2026-02-30"), 2);  // not a date
+  EXPECT_EQ(run("--out /proc/no/such/dir"), 1);
+  ASSERT_EQ(run("--out " + dir.string() + " --accounts 50 --seed 3 --tables accounts,tasks --quiet"), 0);
+  GenOptions o;
+  o.num_accounts = 50;
+  o.seed = 3;
+  o.tables = {"accounts", "tasks"};
+  absl::StatusOr<Snapshot> s = GenerateSnapshot(o);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(ReadFile(dir / "accounts.csv"), TableCsv(*s, "accounts"));
+  EXPECT_EQ(ReadFile(dir / "tasks.csv"), TableCsv(*s, "tasks"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "contacts.csv"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CsvWriterTest, QuotesNullsAndTypes) {
