@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "absl/time/civil_time.h"
 #include "io/format.h"
 #include "rulebook/absl_compat.h"
@@ -40,16 +42,18 @@ std::string GroupThousands(std::string digits) {
   return out;
 }
 
-std::string FormatNumber(double d) {
+// Thousands separators; `decimals` < 0: none for whole numbers, else 2.
+std::string FormatNumber(double d, int decimals = -1) {
   if (!std::isfinite(d)) return absl::StrCat(d);
   bool negative = d < 0;
   double a = std::fabs(d);
   std::string text;
   if (a >= 1e15) return absl::StrFormat("%g", d);
-  if (a == std::floor(a)) {
+  if (decimals < 0) decimals = a == std::floor(a) ? 0 : 2;
+  if (decimals == 0) {
     text = GroupThousands(absl::StrFormat("%.0f", a));
   } else {
-    std::string fixed = absl::StrFormat("%.2f", a);
+    std::string fixed = absl::StrFormat("%.*f", decimals, a);
     size_t dot = fixed.find('.');
     text = absl::StrCat(GroupThousands(fixed.substr(0, dot)), fixed.substr(dot));
   }
@@ -99,19 +103,57 @@ std::string KpiLabel(const KpiResult& k) {
   return absl::StrCat(k.measure.ToString(), " of ", k.list);
 }
 
-void AppendList(std::string* out, const ListResult& list, const RenderOptions& o) {
+// Word-wraps `text` to `width` columns, every line starting with `indent`
+// (the first with `first` instead).
+std::string Wrap(std::string_view text, int64_t width, std::string_view first, std::string_view indent) {
+  std::string out(first);
+  int64_t col = DisplayWidth(first);
+  bool line_has_word = false;
+  for (absl::string_view word : absl::StrSplit(Sv(text), ' ', absl::SkipEmpty())) {
+    int64_t w = DisplayWidth(std::string_view(word.data(), word.size()));
+    if (line_has_word && col + 1 + w > width) {
+      absl::StrAppend(&out, "\n", Sv(indent));
+      col = DisplayWidth(indent);
+      line_has_word = false;
+    }
+    if (line_has_word) {
+      out.push_back(' ');
+      ++col;
+    }
+    absl::StrAppend(&out, word);
+    col += w;
+    line_has_word = true;
+  }
+  return out;
+}
+
+// Cell text for people: floats of one column share their decimals (none when
+// every shown value is whole), timestamps are minutes in the run's zone.
+std::string DisplayCell(const Column& col, int64_t row, bool whole_floats, const absl::TimeZone& zone) {
+  if (col.IsNull(row)) return "—";
+  if (col.type_id() == TypeId::kFloat) {
+    double d = col.Values<double>()[row];
+    return FormatNumber(whole_floats ? std::round(d) : d, whole_floats ? 0 : 2);
+  }
+  if (col.type_id() == TypeId::kTimestamp) {
+    int64_t units = col.Values<int64_t>()[row];
+    int64_t per = UnitsPerSecond(col.type().unit);
+    int64_t secs = units / per - (units % per < 0 ? 1 : 0);
+    return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(secs), zone);
+  }
+  return DisplayValue(CellValue(col, row));
+}
+
+void AppendList(std::string* out, const ListResult& list, const RenderOptions& o, const absl::TimeZone& zone) {
   const bool c = o.color;
   std::string count = FormatNumber(static_cast<double>(list.count));
   std::string title = Truncate(list.title, o.width - 12);
   int64_t gap = std::max<int64_t>(2, o.width - DisplayWidth(title) - DisplayWidth(count));
   absl::StrAppend(out, "\n", Bold(title, c), std::string(static_cast<size_t>(gap), ' '), Bold(count, c), "\n");
-  if (!list.action.empty()) absl::StrAppend(out, "  → ", list.action, "\n");
-  if (!list.resources.empty()) {
-    std::vector<std::string> links;
-    for (const Resource& r : list.resources) {
-      links.push_back(r.title == r.url ? r.url : absl::StrCat(r.title, " <", r.url, ">"));
-    }
-    absl::StrAppend(out, Dim(absl::StrCat("  ⧉ ", absl::StrJoin(links, " · ")), c), "\n");
+  if (!list.action.empty()) absl::StrAppend(out, Wrap(list.action, o.width, "  → ", "    "), "\n");
+  for (const Resource& r : list.resources) {
+    std::string link = r.title == r.url ? r.url : absl::StrCat(r.title, " <", r.url, ">");
+    absl::StrAppend(out, Dim(Wrap(link, o.width, "  ⧉ ", "    "), c), "\n");
   }
   if (list.count == 0) {
     absl::StrAppend(out, Dim("    ✓ nothing here", c), "\n");
@@ -127,11 +169,20 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     columns.push_back(col);
     numeric.push_back(col != nullptr && col->type().is_numeric());
   }
+  std::vector<bool> whole(columns.size(), true);
+  for (size_t j = 0; j < columns.size(); ++j) {
+    const Column* col = columns[j];
+    if (col == nullptr || col->type_id() != TypeId::kFloat) continue;
+    for (int64_t i = 0; i < shown; ++i) {
+      int64_t r = list.rows[i];
+      if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r])) whole[j] = false;
+    }
+  }
   std::vector<std::vector<std::string>> cells(static_cast<size_t>(shown) + 1);
   for (const std::string& name : list.show) cells[0].push_back(name);
   for (int64_t i = 0; i < shown; ++i) {
-    for (const Column* col : columns) {
-      std::string text = col == nullptr ? "" : DisplayValue(CellValue(*col, list.rows[i]));
+    for (size_t j = 0; j < columns.size(); ++j) {
+      std::string text = columns[j] == nullptr ? "" : DisplayCell(*columns[j], list.rows[i], whole[j], zone);
       cells[i + 1].push_back(Truncate(std::move(text), kMaxCellChars));
     }
   }
@@ -205,6 +256,8 @@ std::string DisplayValue(const Value& v) {
 
 std::string RenderCommandCenter(const RulebookResult& result, const RenderOptions& o) {
   const bool c = o.color;
+  absl::TimeZone zone = absl::UTCTimeZone();
+  absl::LoadTimeZone(result.time_zone, &zone);
   std::string out;
   std::string who = result.owner.has_value() ? *result.owner : "everyone";
   absl::StrAppend(&out, Bold(absl::StrCat(result.name, " — command center for ", who), c), "\n");
@@ -220,7 +273,7 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
     std::string title = absl::AsciiStrToUpper(std::string(HorizonTitle(h)));
     absl::StrAppend(&out, "\n", Rule(title, o.width, c), "\n");
     for (const ListResult& l : result.lists) {
-      if (l.horizon == h) AppendList(&out, l, o);
+      if (l.horizon == h) AppendList(&out, l, o, zone);
     }
   }
   if (!result.kpis.empty()) {
@@ -237,7 +290,8 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
       const KpiResult& k = result.kpis[i];
       absl::StrAppend(&out, "  ", Pad(Truncate(k.title, 40), title_w, false), "  ",
                       Bold(Pad(values[i], value_w, true), c), "  ", Dim(KpiLabel(k), c), "\n");
-      if (k.by_owner) {
+      // Per owner only for everyone: a scoped run has one owner.
+      if (k.by_owner && !result.owner.has_value()) {
         int64_t owner_w = 0;
         for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, DisplayWidth(Truncate(owner, 30)));
         for (const auto& [owner, v] : k.groups) {
