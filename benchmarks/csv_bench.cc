@@ -9,6 +9,8 @@
 //   build/benchmarks/csv_bench --benchmark_min_time=2
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -81,10 +83,23 @@ docket::TableSchema AccountsSchema() {
   return t;
 }
 
-void Report(benchmark::State& state, int64_t rows) {
+// Process CPU seconds (every thread, user + system).
+double CpuSeconds() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Bytes per second of wall time (bytes_per_second) and, because the machine
+// may be shared, MB per CPU-second of this process (every thread): the rate
+// one core sustains when it is not interrupted.
+void Report(benchmark::State& state, int64_t rows, double cpu_seconds) {
+  double mb = static_cast<double>(AccountsCsv().size()) / 1e6;
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(AccountsCsv().size()));
   state.counters["rows"] = static_cast<double>(rows);
-  state.counters["MB"] = static_cast<double>(AccountsCsv().size()) / 1e6;
+  state.counters["MB"] = mb;
+  state.counters["MB_per_cpu_s"] = mb * static_cast<double>(state.iterations()) / cpu_seconds;
 }
 
 void BM_ReadCsvWithSchema(benchmark::State& state) {
@@ -93,6 +108,7 @@ void BM_ReadCsvWithSchema(benchmark::State& state) {
   docket::CsvOptions options;
   options.threads = static_cast<int>(state.range(0));
   int64_t rows = 0;
+  double cpu = -CpuSeconds();
   for (auto _ : state) {
     auto table = docket::ReadCsvString(text, "accounts.csv", "accounts", &schema, options);
     if (!table.ok()) {
@@ -102,7 +118,8 @@ void BM_ReadCsvWithSchema(benchmark::State& state) {
     rows = table->num_rows();
     benchmark::DoNotOptimize(table->num_rows());
   }
-  Report(state, rows);
+  cpu += CpuSeconds();
+  Report(state, rows, cpu);
 }
 BENCHMARK(BM_ReadCsvWithSchema)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -111,6 +128,7 @@ void BM_ReadCsvInferred(benchmark::State& state) {
   docket::CsvOptions options;
   options.threads = static_cast<int>(state.range(0));
   int64_t rows = 0;
+  double cpu = -CpuSeconds();
   for (auto _ : state) {
     auto table = docket::ReadCsvString(text, "accounts.csv", "accounts", nullptr, options);
     if (!table.ok()) {
@@ -119,7 +137,8 @@ void BM_ReadCsvInferred(benchmark::State& state) {
     }
     rows = table->num_rows();
   }
-  Report(state, rows);
+  cpu += CpuSeconds();
+  Report(state, rows, cpu);
 }
 BENCHMARK(BM_ReadCsvInferred)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -134,6 +153,7 @@ void BM_ReadCsvFile(benchmark::State& state) {
   docket::CsvOptions options;
   options.threads = static_cast<int>(state.range(0));
   int64_t rows = 0;
+  double cpu = -CpuSeconds();
   for (auto _ : state) {
     auto table = docket::ReadCsvFile(path, &schema, options);
     if (!table.ok()) {
@@ -143,7 +163,8 @@ void BM_ReadCsvFile(benchmark::State& state) {
     rows = table->num_rows();
   }
   std::filesystem::remove(path);
-  Report(state, rows);
+  cpu += CpuSeconds();
+  Report(state, rows, cpu);
 }
 BENCHMARK(BM_ReadCsvFile)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -34,6 +34,10 @@
 #include <system_error>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -182,7 +186,24 @@ class RecordParser {
   // The first byte at or after p that ends an unquoted field's plain run: the
   // delimiter, a quote, CR, LF, NUL or a non-ASCII byte (or `end`).
   const char* SkipUnquoted(const char* p, const char* end) const {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+    const __m128i delimiter = _mm_set1_epi8(delimiter_);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i zero = _mm_setzero_si128();
+    while (end - p >= 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i hit = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(x, delimiter), _mm_cmpeq_epi8(x, quote)),
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)),
+                       _mm_cmpeq_epi8(x, zero)));
+      // movemask also picks up the high bit of every non-ASCII byte.
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(hit, x)));
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += 16;
+    }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     while (end - p >= 8) {
       uint64_t x = Load8(p);
       uint64_t hit = (x & kHighs) | Has(x, static_cast<uint8_t>(delimiter_)) | Has(x, '"') |
@@ -197,7 +218,17 @@ class RecordParser {
 
   // The first quote, NUL or non-ASCII byte at or after q (or `end`).
   const char* SkipQuoted(const char* q, const char* end) const {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i zero = _mm_setzero_si128();
+    while (end - q >= 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, zero));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(hit, x)));
+      if (mask != 0) return q + __builtin_ctz(mask);
+      q += 16;
+    }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     while (end - q >= 8) {
       uint64_t x = Load8(q);
       uint64_t hit = (x & kHighs) | Has(x, '"') | Has(x, 0);
@@ -990,8 +1021,19 @@ class CsvReader {
     uint8_t* out = bits.mutable_data();
     int64_t row = 0;
     for (const Piece& piece : pieces_) {
-      const std::vector<uint8_t>& valid = piece.parts[h].valid;
-      for (size_t i = 0; i < valid.size(); ++i, ++row) {
+      const uint8_t* valid = piece.parts[h].valid.data();
+      const int64_t n = piece.rows;
+      int64_t i = 0;
+      for (; i < n && (row & 7) != 0; ++i, ++row) {
+        if (valid[i]) SetBit(out, row);
+      }
+      // Byte-aligned: eight 0/1 bytes become one bitmap byte.
+      for (; i + 8 <= n; i += 8, row += 8) {
+        uint8_t byte = 0;
+        for (int b = 0; b < 8; ++b) byte |= static_cast<uint8_t>((valid[i + b] != 0) << b);
+        out[row >> 3] = byte;
+      }
+      for (; i < n; ++i, ++row) {
         if (valid[i]) SetBit(out, row);
       }
     }
