@@ -113,7 +113,7 @@ std::map<std::string, Value, std::less<>> RunParams(const CompiledRulebook& hub,
   return out;
 }
 
-using ResultPtr = std::shared_ptr<const RulebookResult>;
+using ResultPtr = std::shared_ptr<RulebookResult>;
 
 const ListResult& ListAt(const RulebookResult& r, int i) {
   if (i < 0 || i >= static_cast<int>(r.lists.size())) throw py::index_error("list index out of range");
@@ -183,7 +183,7 @@ void RegisterRulebooks(py::module_& m) {
               py::gil_scoped_release release;
               r = hub.Evaluate(snapshot, o);
             }
-            return ResultPtr(std::make_shared<const RulebookResult>(ValueOrThrow(std::move(r))));
+            return ResultPtr(std::make_shared<RulebookResult>(ValueOrThrow(std::move(r))));
           },
           py::arg("snapshot"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("owner") = py::none(),
           py::arg("params") = py::dict(), py::arg("threads") = 0, py::arg("lists") = std::vector<std::string>(),

@@ -36,3 +36,24 @@ def accounts_df() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def example_frames() -> dict:
     return {p.stem: read_example(p.stem) for p in sorted(DATA.glob("*.csv"))}
+
+
+def not_yet_supported(err: Exception) -> bool:
+    """True for a compile error about a language feature this build lacks
+    (related-record functions come with their own issue)."""
+    return "not supported yet" in str(err)
+
+
+def runnable_rulebooks(frames) -> list:
+    """The example rulebooks this build can compile, loaded."""
+    out = []
+    for path in sorted(RULEBOOKS.glob("*.yaml")):
+        book = docket.Rulebook.load(path)
+        try:
+            book.compile(frames)
+        except docket.CompileError as e:
+            if not_yet_supported(e):
+                continue
+            raise
+        out.append(book)
+    return out
