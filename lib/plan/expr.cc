@@ -227,7 +227,8 @@ int32_t Graph::Intern(Node n) {
     n.eval_const = n.eval_const && c.eval_const;
     n.depth = std::max(n.depth, c.depth + 1);
     n.tree_size = std::min<int64_t>(n.tree_size + c.tree_size, int64_t{1} << 50);
-    if (c.single_column == -2 || (c.single_column >= 0 && n.single_column >= 0 && c.single_column != n.single_column)) {
+    if (n.single_column == -2 || c.single_column == -2 ||
+        (c.single_column >= 0 && n.single_column >= 0 && c.single_column != n.single_column)) {
       n.single_column = -2;
     } else if (c.single_column >= 0) {
       n.single_column = c.single_column;
