@@ -66,3 +66,10 @@ def test_same_lists_as_the_cli(book_path, owner, example_frames):
                 assert str(got_v) == str(want_v), k["kpi"]
             else:
                 assert got_v == want_v, k["kpi"]
+        want_groups = cli_kpis.get(k["kpi"], {}).get("values")
+        if isinstance(want_groups, dict):
+            got_groups = res.kpi(k["kpi"])
+            got = dict(zip(got_groups["owner"], got_groups["value"]))
+            assert got.keys() == want_groups.keys(), k["kpi"]
+            for o, v in want_groups.items():
+                assert got[o] == (pytest.approx(v) if isinstance(v, float) else v), (k["kpi"], o)
