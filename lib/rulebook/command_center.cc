@@ -487,16 +487,20 @@ std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDi
   std::string who = after.owner.has_value() ? *after.owner : "everyone";
   absl::StrAppend(&out, Bold(absl::StrCat(after.name, " — changes for ", who), color), "\n");
   absl::StrAppend(&out, "as of ", absl::FormatCivilTime(after.as_of), " (", after.time_zone, ")\n\n");
-  int64_t title_w = 0;
-  for (const ListDiff& d : diffs) title_w = std::max(title_w, DisplayWidth(Truncate(d.title, 40)));
+  int64_t title_w = 0, num_w = 1;
+  for (const ListDiff& d : diffs) {
+    title_w = std::max(title_w, DisplayWidth(Truncate(d.title, 40)));
+    num_w = std::max({num_w, DisplayWidth(FormatNumber(static_cast<double>(d.before))),
+                      DisplayWidth(FormatNumber(static_cast<double>(d.after)))});
+  }
   int changed = 0;
   for (const ListDiff& d : diffs) {
     int64_t delta = d.after - d.before;
     std::string delta_text = delta == 0 ? "±0" : absl::StrCat(delta > 0 ? "+" : "", delta);
     absl::StrAppend(&out, "  ", Pad(Truncate(d.title, 40), title_w, false), "  ",
-                    Pad(FormatNumber(static_cast<double>(d.before)), 9, true), " → ",
-                    Pad(FormatNumber(static_cast<double>(d.after)), 9, true), "  ",
-                    Bold(Pad(delta_text, 7, true), color && delta != 0), "\n");
+                    Pad(FormatNumber(static_cast<double>(d.before)), num_w, true), " → ",
+                    Pad(FormatNumber(static_cast<double>(d.after)), num_w, true), "  ",
+                    Bold(delta_text, color && delta != 0), "\n");
     auto keys = [&](const std::vector<std::string>& v, std::string_view sign) {
       if (v.empty()) return;
       std::vector<std::string> head(v.begin(), v.begin() + std::min<int64_t>(keys_per_list, v.size()));

@@ -128,6 +128,15 @@ void Trim(std::string_view text, size_t* begin, size_t* end) {
   }
 }
 
+std::string CollapseSpaces(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ExpressionTerm> SplitTopLevel(const ExpressionSource& source, std::string* connective) {
@@ -239,11 +248,20 @@ std::string RenderExplanation(const Explanation& e, bool color) {
   absl::StrAppend(&out, bold(absl::StrCat(e.table, " ", e.key)), " is ", e.in_list ? "IN" : "NOT in", " list '",
                   e.list_id, "' (", e.list_title, ")\n\n");
   absl::StrAppend(&out, e.connective.empty() ? "when:\n" : absl::StrCat("when (terms joined by ", e.connective, "):\n"));
+  std::vector<std::string> texts;
+  size_t text_w = 0;
   for (const TermValue& t : e.terms) {
-    std::string v = !t.value.has_value() ? "NULL " : *t.value ? "TRUE " : "FALSE";
     std::string text = t.term.text;
     std::replace(text.begin(), text.end(), '\n', ' ');
-    absl::StrAppend(&out, "  ", bold(v), "  ", text, "    ", t.term.location.ToString(), "\n");
+    text = CollapseSpaces(text);
+    text_w = std::max(text_w, std::min<size_t>(text.size(), 60));
+    texts.push_back(std::move(text));
+  }
+  for (size_t i = 0; i < e.terms.size(); ++i) {
+    const TermValue& t = e.terms[i];
+    std::string v = !t.value.has_value() ? "NULL " : *t.value ? "TRUE " : "FALSE";
+    std::string pad(texts[i].size() < text_w ? text_w - texts[i].size() : 0, ' ');
+    absl::StrAppend(&out, "  ", bold(v), "  ", texts[i], pad, "  ", t.term.location.ToString(), "\n");
   }
   if (!e.shown.empty()) {
     out += "\nshown columns:\n";
