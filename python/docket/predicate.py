@@ -101,26 +101,40 @@ class Predicate:
         series.attrs.update(as_of=day, count=n, diagnostics=diagnostics)
         return series
 
-    def mask(self, data: Optional[Data] = None, **kwargs: Any) -> np.ndarray:
+    def mask(
+        self,
+        data: Optional[Data] = None,
+        *,
+        as_of: AsOf = None,
+        time_zone: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        owner: Optional[str] = None,
+        threads: int = 0,
+    ) -> np.ndarray:
         """Like :meth:`evaluate` but a plain numpy bool array (NULL is False)."""
         native, _ = self._target(data)
-        as_of = kwargs.pop("as_of", None)
-        time_zone = kwargs.pop("time_zone", None)
-        params = kwargs.pop("params", None)
-        owner = kwargs.pop("owner", None)
-        threads = kwargs.pop("threads", 0)
-        if kwargs:
-            raise TypeError(f"unexpected arguments: {sorted(kwargs)}")
+        return self._rows(native, as_of, time_zone, params, owner, threads)
+
+    def _rows(self, native: Any, as_of: AsOf, time_zone: Optional[str], params: Optional[Mapping[str, Any]],
+              owner: Optional[str], threads: int) -> np.ndarray:
         rows, _, _, _ = self._native.evaluate(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
                                               dict(params or {}), owner, False, threads)
         return rows
 
-    def query(self, data: Optional[Data] = None, **kwargs: Any) -> pd.DataFrame:
+    def query(
+        self,
+        data: Optional[Data] = None,
+        *,
+        as_of: AsOf = None,
+        time_zone: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        owner: Optional[str] = None,
+        threads: int = 0,
+    ) -> pd.DataFrame:
         """The rows of `data` where the predicate is TRUE, as a DataFrame (same
         columns and index labels as the frame).  Arguments as :meth:`evaluate`."""
-        _, table = self._target(data)
-        rows = self.mask(data, **kwargs)
-        return table.frame[rows]
+        native, table = self._target(data)
+        return table.frame[self._rows(native, as_of, time_zone, params, owner, threads)]
 
     def count(
         self,

@@ -156,3 +156,24 @@ def test_every_dtype_path_in_rules():
     t = docket.Table(df)
     for expr, expected in cases.items():
         assert docket.evaluate(t, expr, as_of=AS_OF).tolist() == expected, expr
+
+
+def test_mask_call_repr_and_html(df):
+    t = docket.Table(df, name="accounts")
+    p = docket.compile("arr > 100000", t)
+    assert p.mask(as_of=AS_OF).tolist() == [True, False, False, True, True]
+    assert p(df, as_of=AS_OF).tolist() == [True, False, pd.NA, True, True]
+    assert "accounts" in repr(p) and "arr > 100000" in repr(p)
+    assert "zero-copy" in repr(t) and "<table>" in t._repr_html_()
+    assert t.column_info("arr")["zero_copy"]
+    assert t.frame is df and list(t.index) == list(df.index) and t.nbytes > 0
+
+
+def test_schema_compile_requires_table_name():
+    schema = docket.Schema.from_yaml("tables:\n  a: {columns: {x: int}}\n  b: {columns: {y: int}}\n")
+    with pytest.raises(TypeError, match="table="):
+        docket.compile("x > 1", schema)
+    p = docket.compile("x > 1", schema, table="a")
+    assert p.table == "a"
+    assert p.evaluate({"a": pd.DataFrame({"x": [1, 2]}), "b": pd.DataFrame({"y": [0]})}).tolist() == [False, True]
+    assert "a" in repr(schema)
