@@ -82,7 +82,8 @@ inline const std::vector<std::string>& StringPool() {
 }
 
 // Builds a random table.  `rows` rows; as_of drawn with the rest.
-inline DiffTable RandomTable(Rng& rng, int64_t rows) {
+// `dictionary_strings` false: every string column is plain (offsets + bytes).
+inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = true) {
   DiffTable t;
   t.rows = rows;
   static const std::vector<int32_t> kSpecialToday = {DaysOf(2024, 2, 29), DaysOf(2024, 1, 31), DaysOf(2025, 12, 31),
@@ -111,9 +112,9 @@ inline DiffTable RandomTable(Rng& rng, int64_t rows) {
   add("i3", DType::kInt, 5, 1, 0, 0, true, 0);
   add("f1", DType::kFloat, 100, 0.1, 0, 0, true, 0);
   add("f2", DType::kFloat, 1e6, 0.001, 0, 0, true, 0);
-  add("s1", DType::kString, 0, 1, 0, 0, false, 1);
+  add("s1", DType::kString, 0, 1, 0, 0, false, dictionary_strings ? 1 : 2);
   add("s2", DType::kString, 0, 1, 0, 0, false, 2);
-  add("s3", DType::kString, 0, 1, 0, 0, true, 0);
+  add("s3", DType::kString, 0, 1, 0, 0, true, dictionary_strings ? 0 : 2);
   add("d1", DType::kDate, 0, 1, d1_lo, d1_hi, true, 0);
   add("d2", DType::kDate, 0, 1, d2_lo, d2_hi, true, 0);
 

@@ -30,6 +30,8 @@
 //   year/month/day/quarter(d)      strftime('%Y'|'%m'|'%d', d*86400, 'unixepoch')
 //   day_of_week(d) (ISO, Mon = 1)  (strftime('%w') + 6) % 7 + 1
 //   date_trunc(unit, d)            julianday(…, 'start of month'|'start of year'|…)
+//   months_since(d)                ref_months_since(d, today)  (reference UDF)
+//   least/greatest (NULLs ignored) min/max over rotated coalesce lists
 //   abs, round, floor, ceil,       abs, round, ref_floor, ref_ceil,
 //   coalesce, nullif, CASE,        coalesce, nullif, CASE, IN, BETWEEN, IS NULL,
 //   IN, BETWEEN, IS NULL, AND/OR/NOT  AND/OR/NOT (Kleene in both)
@@ -116,8 +118,32 @@ inline int64_t RefNextAnniversary(int64_t d, int64_t months, int64_t today) {
   return RefAddMonths(d, k * months);
 }
 
+// months_since(d) with today: the whole calendar months from d to today —
+// for today >= d the largest m >= 0 with add_months(d, m) <= today; for
+// today < d the most negative m <= 0 with add_months(d, m) >= today.
+inline int64_t RefMonthsSince(int64_t d, int64_t today) {
+  absl::CivilDay cd = DayOf(d), ct = DayOf(today);
+  int64_t m = (ct.year() - cd.year()) * 12 + (ct.month() - cd.month());
+  if (today >= d) {
+    m = std::max<int64_t>(m + 1, 0);
+    while (m > 0 && RefAddMonths(d, m) > today) --m;
+  } else {
+    m = std::min<int64_t>(m - 1, 0);
+    while (m < 0 && RefAddMonths(d, m) < today) ++m;
+  }
+  return m;
+}
+
 // ---------------------------------------------------------------------------
 // Reference SQLite functions.
+
+inline void SqlMonthsSince(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_result_int64(ctx, RefMonthsSince(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1])));
+}
 
 inline void SqlAddMonths(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
@@ -186,6 +212,8 @@ inline bool RegisterReferenceFunctions(sqlite3* db) {
             sqlite3_create_function(db, "ref_next_anniversary", 3, flags, nullptr, SqlNextAnniversary, nullptr,
                                     nullptr) == SQLITE_OK &&
             sqlite3_create_function(db, "ref_regexp", 2, flags, nullptr, SqlRegexp, nullptr, nullptr) == SQLITE_OK &&
+            sqlite3_create_function(db, "ref_months_since", 2, flags, nullptr, SqlMonthsSince, nullptr, nullptr) ==
+                SQLITE_OK &&
             sqlite3_create_function(db, "ref_floor", 1, flags, nullptr, SqlFloor, nullptr, nullptr) == SQLITE_OK &&
             sqlite3_create_function(db, "ref_ceil", 1, flags, nullptr, SqlCeil, nullptr, nullptr) == SQLITE_OK;
   return ok && sqlite3_exec(db, "PRAGMA case_sensitive_like = ON", nullptr, nullptr, nullptr) == SQLITE_OK;
@@ -482,6 +510,21 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
                ") = 0 THEN 1 ELSE substr(" + s + ", -length(" + t + ")) = " + t + " END)";
       }
       if (f == "days_since") return "(" + std::to_string(today) + " - " + k(0) + ")";
+      if (f == "months_since") return "ref_months_since(" + k(0) + ", " + std::to_string(today) + ")";
+      if (f == "least" || f == "greatest") {
+        // NULLs are ignored (docket, like PostgreSQL); SQLite's multi-argument
+        // min/max return NULL when any argument is NULL.  Each coalesce below
+        // is its argument or another non-NULL one, so min/max over them is
+        // the min/max of the non-NULL arguments (NULL when all are NULL).
+        if (n.kids.size() == 1) return k(0);
+        std::string out = f == "least" ? "min(" : "max(";
+        for (size_t i = 0; i < n.kids.size(); ++i) {
+          out += i ? ", coalesce(" : "coalesce(";
+          for (size_t j = 0; j < n.kids.size(); ++j) out += (j ? ", " : "") + k((i + j) % n.kids.size());
+          out += ")";
+        }
+        return out + ")";
+      }
       if (f == "days_until") return "(" + k(0) + " - " + std::to_string(today) + ")";
       if (f == "add_days") return "(" + k(0) + " + " + k(1) + ")";
       if (f == "add_months") return "ref_add_months(" + k(0) + ", " + k(1) + ")";
@@ -526,8 +569,32 @@ struct GenConfig {
   bool division = true;
   bool case_expr = true;
   bool coalesce_nullif = true;
+  bool least_greatest = true;
+  bool string_case_without_else = true;
+  bool string_null_literals = true;
+  // AND / OR / IN / BETWEEN over a column-free, today-dependent operand.
+  bool today_constant_in_logic = true;
   bool date_string_literals = true;
 };
+
+// True when `n` reads no column but depends on as_of (today, days_since, …):
+// a value computed once per evaluation.
+inline bool ReadsColumn(const DiffNode& n) {
+  if (n.op == Op::kColumn) return true;
+  for (const DiffNode& k : n.kids)
+    if (ReadsColumn(k)) return true;
+  return false;
+}
+inline bool DependsOnToday(const DiffNode& n) {
+  if (n.op == Op::kToday) return true;
+  if (n.op == Op::kCall && (n.name == "days_since" || n.name == "days_until" || n.name == "months_since" ||
+                            n.name == "next_anniversary"))
+    return true;
+  for (const DiffNode& k : n.kids)
+    if (DependsOnToday(k)) return true;
+  return false;
+}
+inline bool TodayConstant(const DiffNode& n) { return !ReadsColumn(n) && DependsOnToday(n); }
 
 constexpr double kIntBound = 1125899906842624.0;  // 2^50
 constexpr double kFloatBound = 1e200;
@@ -563,7 +630,8 @@ class ExprGenerator {
 
   // A column or a literal of type t (NULL literal sometimes).
   DiffNode Leaf(DType t, bool allow_null = true) {
-    if (allow_null && cfg_.null_literals && rng_.Percent(3)) return Null(t);
+    if (allow_null && cfg_.null_literals && (t != DType::kString || cfg_.string_null_literals) && rng_.Percent(3))
+      return Null(t);
     std::vector<int> candidates;
     for (size_t c = 0; c < cols_.size(); ++c)
       if (cols_[c].type == t) candidates.push_back(static_cast<int>(c));
@@ -696,9 +764,14 @@ class ExprGenerator {
     int d = depth - 1;
     switch (rng_.Below(14)) {
       case 0:
-      case 1: *out = Make(Op::kAnd, {Gen(DType::kBool, d), Gen(DType::kBool, d)}); return true;
+      case 1:
       case 2:
-      case 3: *out = Make(Op::kOr, {Gen(DType::kBool, d), Gen(DType::kBool, d)}); return true;
+      case 3: {
+        DiffNode a = Gen(DType::kBool, d), b = Gen(DType::kBool, d);
+        if (!cfg_.today_constant_in_logic && (TodayConstant(a) || TodayConstant(b))) return false;
+        *out = Make(rng_.Percent(50) ? Op::kAnd : Op::kOr, {std::move(a), std::move(b)});
+        return true;
+      }
       case 4: *out = Make(Op::kNot, {Gen(DType::kBool, d)}); return true;
       case 5:
       case 6:
@@ -730,6 +803,9 @@ class ExprGenerator {
         std::vector<DiffNode> kids = {Gen(t, d)};
         int items = static_cast<int>(rng_.Between(1, 5));
         for (int k = 0; k < items; ++k) kids.push_back(rng_.Percent(80) ? Leaf(Partner(t)) : Gen(Partner(t), d - 1));
+        if (!cfg_.today_constant_in_logic)
+          for (const DiffNode& k : kids)
+            if (TodayConstant(k)) return false;
         *out = Make(Op::kIn, std::move(kids));
         out->negated = rng_.Percent(30);
         return true;
@@ -742,6 +818,9 @@ class ExprGenerator {
         } else {
           *out = Make(Op::kBetween, {Gen(t, d), Gen(Partner(t), d - 1), Gen(Partner(t), d - 1)});
         }
+        if (!cfg_.today_constant_in_logic)
+          for (const DiffNode& k : out->kids)
+            if (TodayConstant(k)) return false;
         out->negated = rng_.Percent(30);
         return true;
       }
@@ -798,7 +877,7 @@ class ExprGenerator {
         kids.push_back(Gen(DType::kBool, d));
         kids.push_back(Gen(t, d));
       }
-      bool has_else = rng_.Percent(70);
+      bool has_else = rng_.Percent(70) || (t == DType::kString && !cfg_.string_case_without_else);
       if (has_else) kids.push_back(Gen(t, d));
       *out = Make(Op::kCase, std::move(kids));
       out->has_else = has_else;
@@ -854,9 +933,22 @@ class ExprGenerator {
     return n;
   }
 
+  // least / greatest of 1–3 numbers (floats when any argument is a float).
+  bool LeastGreatest(DType t, int d, DiffNode* out) {
+    if (!cfg_.least_greatest) return false;
+    std::vector<DiffNode> kids;
+    int n = static_cast<int>(rng_.Between(1, 3));
+    for (int k = 0; k < n; ++k) kids.push_back(Gen(t == DType::kFloat && k > 0 && rng_.Percent(30) ? DType::kInt : t, d));
+    double bound = 0;
+    for (const DiffNode& k : kids) bound = std::max(bound, k.bound);
+    *out = Make(Op::kCall, std::move(kids), rng_.Percent(50) ? "least" : "greatest");
+    out->bound = bound;
+    return true;
+  }
+
   bool GenInt(int depth, DiffNode* out) {
     int d = depth - 1;
-    switch (rng_.Below(12)) {
+    switch (rng_.Below(13)) {
       case 0:
       case 1:
       case 2: {
@@ -887,6 +979,7 @@ class ExprGenerator {
       }
       case 5: {  // date - date
         DiffNode a = Gen(DType::kDate, d), b = Gen(DType::kDate, d);
+        if (a.op == Op::kNull || b.op == Op::kNull) return false;
         double bound = std::max(std::fabs(double(a.hi) - b.lo), std::fabs(double(a.lo) - b.hi));
         *out = Make(Op::kArith, {std::move(a), std::move(b)}, "-");
         out->bound = bound;
@@ -913,6 +1006,16 @@ class ExprGenerator {
         out->bound = 1000;
         return true;
       }
+      case 9: {
+        if (!cfg_.date_functions) return false;
+        DiffNode a = Gen(DType::kDate, d);
+        if (a.lo < today_ - 200 * 366 || a.hi > today_ + 200 * 366) return false;
+        *out = Make(Op::kCall, {std::move(a)}, "months_since");
+        out->bound = 12 * 250;
+        return true;
+      }
+      case 10:
+        return LeastGreatest(DType::kInt, d, out);
       default:
         return GenCommon(DType::kInt, d, out);
     }
@@ -920,7 +1023,7 @@ class ExprGenerator {
 
   bool GenFloat(int depth, DiffNode* out) {
     int d = depth - 1;
-    switch (rng_.Below(10)) {
+    switch (rng_.Below(11)) {
       case 0:
       case 1:
       case 2: {
@@ -969,6 +1072,8 @@ class ExprGenerator {
         out->bound = bound;
         return true;
       }
+      case 7:
+        return LeastGreatest(DType::kFloat, d, out);
       default:
         return GenCommon(DType::kFloat, d, out);
     }
@@ -1009,6 +1114,9 @@ class ExprGenerator {
       case 0:
       case 1: {  // date ± int, add_days
         DiffNode a = Gen(DType::kDate, d), b = Gen(DType::kInt, d - 1);
+        // A NULL literal takes its type from the other operand (NULL + i is
+        // an int in docket), so the date side is never a bare NULL.
+        if (a.op == Op::kNull) return false;
         if (b.bound > 100000 || !DateInRange(a.lo - b.bound, a.hi + b.bound)) return false;
         int32_t lo = static_cast<int32_t>(a.lo - b.bound), hi = static_cast<int32_t>(a.hi + b.bound);
         int which = static_cast<int>(rng_.Below(3));
@@ -1029,6 +1137,7 @@ class ExprGenerator {
         if (!cfg_.intervals) return false;
         static const std::vector<std::string> kUnits = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"};
         DiffNode a = Gen(DType::kDate, d);
+        if (a.op == Op::kNull) return false;
         int64_t n = rng_.Between(0, 40);
         std::string unit = rng_.Pick(kUnits);
         double span = unit == "DAY" ? n : unit == "WEEK" ? 7 * n : unit == "MONTH" ? 31 * n : unit == "QUARTER" ? 93 * n : 366 * n;

@@ -14,6 +14,7 @@
 // Environment:
 //   DOCKET_DIFF_ITERATIONS  number of predicates (default 3000; try 100000 locally)
 //   DOCKET_DIFF_SEED        seed (default 20261122)
+//   DOCKET_DIFF_PRINT       print every predicate before it runs (to find a crash)
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -26,12 +27,6 @@
 #include "gtest/gtest.h"
 #include "lang/differential_data.h"
 #include "lang/differential_expr.h"
-
-// Until the engine behind program.h is linked into the library, only the
-// SQL side runs.
-#ifndef DOCKET_DIFF_ENGINE
-#define DOCKET_DIFF_ENGINE 0
-#endif
 
 namespace docket::difftest {
 namespace {
@@ -47,8 +42,32 @@ int64_t EnvInt(const char* name, int64_t fallback) {
 // explained in differential_expr.h).
 GenConfig Config() {
   GenConfig c;
+  // TODO(engine, bug D1): a string CASE without ELSE that is NULL for every
+  // row of a batch after the first, compared with < or <=, crashes
+  // (CompareKernel reads string_views under NULL slots that were never
+  // written): `CASE WHEN b THEN 'x' END < 'a'` over 2,049 rows of b = FALSE.
+  c.string_case_without_else = false;
+  // TODO(engine, bug D3): same root cause — a string function over an
+  // all-NULL string intermediate reads unwritten slots and crashes:
+  // `contains(nullif(NULL, coalesce(s, 'b')), 'a')` (SIGSEGV in Contains).
+  c.string_null_literals = false;
+  // TODO(engine, bug D4): an AND / OR with an operand computed once per
+  // evaluation (column-free but depending on today) marks rows TRUE that are
+  // not: `today < DATE '1970-01-01' OR d > DATE '2000-01-01'` over
+  // d = [NULL, NULL, 2027-03-26] gives NULL, TRUE, TRUE (expected NULL, NULL, TRUE).
+  // IN and BETWEEN (rewritten into OR / AND) too: `today IN (today, d1)` is
+  // FALSE on some rows.
+  c.today_constant_in_logic = false;
   return c;
 }
+
+// TODO(engine, bug D5): the planner evaluates an OR "per dictionary entry"
+// of a dictionary column although other operands read other columns:
+// with a (dictionary) = NULL and p (plain) = 'yellow',
+// `p = 'yellow' OR a = 'yellow' OR trim(a) = 'yellow'` is NULL (expected
+// TRUE); `b1 OR b2 OR s3 = 'Abc'` loses TRUE rows the same way.  Until it is
+// fixed the tables hold plain string columns only.
+constexpr bool kDictionaryStrings = false;
 
 const char* TriText(int8_t v) { return v < 0 ? "NULL" : v ? "TRUE" : "FALSE"; }
 
@@ -72,6 +91,16 @@ TEST(DifferentialReference, NextAnniversary) {
   EXPECT_EQ(RefNextAnniversary(DaysOf(2027, 1, 5), 1, today), DaysOf(2027, 2, 5));
   EXPECT_EQ(RefNextAnniversary(DaysOf(2024, 2, 29), 12, DaysOf(2025, 3, 1)), DaysOf(2026, 2, 28));
   EXPECT_EQ(RefNextAnniversary(DaysOf(1999, 1, 31), 1, today), DaysOf(2026, 11, 30));
+}
+
+TEST(DifferentialReference, MonthsSince) {
+  EXPECT_EQ(RefMonthsSince(DaysOf(2026, 8, 22), DaysOf(2026, 11, 22)), 3);
+  EXPECT_EQ(RefMonthsSince(DaysOf(2026, 8, 23), DaysOf(2026, 11, 22)), 2);
+  EXPECT_EQ(RefMonthsSince(DaysOf(2024, 1, 31), DaysOf(2024, 2, 29)), 1);  // clamped
+  EXPECT_EQ(RefMonthsSince(DaysOf(2024, 1, 31), DaysOf(2024, 2, 28)), 0);
+  EXPECT_EQ(RefMonthsSince(DaysOf(2026, 11, 22), DaysOf(2026, 11, 22)), 0);
+  EXPECT_EQ(RefMonthsSince(DaysOf(2027, 3, 15), DaysOf(2027, 1, 20)), -1);
+  EXPECT_EQ(RefMonthsSince(DaysOf(2027, 3, 15), DaysOf(2027, 1, 10)), -2);
 }
 
 TEST(DifferentialReference, SqliteDateFormulas) {
@@ -119,6 +148,24 @@ TEST(DifferentialReference, SqliteDateFormulas) {
   EXPECT_EQ(scalar("length('日本')"), 2);
   EXPECT_EQ(scalar("(CAST(7 AS REAL) / 0) IS NULL"), 1);
   EXPECT_EQ(scalar("-7 % 3"), -1);
+  auto least = [&](std::vector<std::string> args, const char* f) {
+    DiffNode n;
+    n.op = Op::kCall;
+    n.name = f;
+    for (const std::string& a : args) {
+      DiffNode k;
+      k.op = a == "NULL" ? Op::kNull : Op::kLiteral;
+      k.type = DType::kInt;
+      k.i = a == "NULL" ? 0 : std::stoll(a);
+      n.kids.push_back(k);
+    }
+    return "coalesce(" + PrintSql(n, no_columns, 0) + ", -999)";
+  };
+  EXPECT_EQ(scalar(least({"3", "NULL", "1"}, "least")), 1);
+  EXPECT_EQ(scalar(least({"NULL", "3", "7"}, "greatest")), 7);
+  EXPECT_EQ(scalar(least({"NULL", "NULL"}, "least")), -999);
+  EXPECT_EQ(scalar(least({"5"}, "least")), 5);
+  EXPECT_EQ(scalar(least({"NULL"}, "greatest")), -999);
 }
 
 // ---------------------------------------------------------------------------
@@ -158,12 +205,6 @@ class Runner {
   }
 
   std::string Docket(const DiffNode& n, std::vector<int8_t>* out, int threads = 1) {
-#if !DOCKET_DIFF_ENGINE
-    (void)n;
-    (void)out;
-    (void)threads;
-    return "the engine is not built yet";
-#else
     std::string text = PrintDocket(n, table_.columns);
     absl::StatusOr<CompiledPredicate> pred = CompiledPredicate::Compile(text, docket_.schema());
     if (!pred.ok()) return "compile: " + pred.status().ToString();
@@ -185,7 +226,6 @@ class Runner {
     }
     if (count != res->count) return "count " + std::to_string(res->count) + " != TRUE rows " + std::to_string(count);
     return "";
-#endif
   }
 
   // "" when both sides agree on every row; else a description.  Errors of
@@ -310,17 +350,17 @@ std::string Minimize(const DiffNode& expr, const DiffTable& table) {
 }
 
 TEST(DifferentialSqlite, AgreesOnRandomPredicates) {
-  if (!DOCKET_DIFF_ENGINE) GTEST_SKIP() << "the expression engine is not built yet";
   const int64_t iterations = EnvInt("DOCKET_DIFF_ITERATIONS", 3000);
   const uint64_t seed = static_cast<uint64_t>(EnvInt("DOCKET_DIFF_SEED", 20261122));
   Rng rng(seed);
   const GenConfig config = Config();
+  const bool print = std::getenv("DOCKET_DIFF_PRINT") != nullptr;
   static const std::vector<int64_t> kRows = {1, 7, 64, 300, 300, 300, 300, 2100, 4500};
   int64_t done = 0, failures = 0, tables = 0;
   int64_t outcomes[3] = {0, 0, 0};
   while (done < iterations && failures < 5) {
     const int64_t rows = rng.Pick(kRows);
-    DiffTable table = RandomTable(rng, rows);
+    DiffTable table = RandomTable(rng, rows, kDictionaryStrings);
     Runner runner(table);
     std::string err;
     ASSERT_TRUE(runner.Setup(&err)) << err;
@@ -332,6 +372,10 @@ TEST(DifferentialSqlite, AgreesOnRandomPredicates) {
       DiffNode expr = gen.Predicate();
       // Big tables sometimes run on two threads: the rows must not change.
       const int threads = rows > 2048 && rng.Percent(50) ? 2 : 1;
+      if (print) {  // To find a crashing case: the last line printed.
+        std::printf("case %lld: %s\n", static_cast<long long>(done), PrintDocket(expr, table.columns).c_str());
+        std::fflush(stdout);
+      }
       std::string what = runner.Compare(expr, nullptr, threads);
       if (!what.empty()) {
         ++failures;
