@@ -35,9 +35,9 @@ int main() {
     arr.AppendFloat(revenue);
     pulse.AppendString(status);
   };
-  add("A1", "Alice Chen", 250000, "red");     // In: large and red.
-  add("A2", "Alice Chen", 40000, "yellow");   // Out: too small.
-  add("A3", "Bruno Díaz", 180000, "green");   // Out: green.
+  add("A1", "Alice Chen", 250000, "red");    // In: large and red.
+  add("A2", "Alice Chen", 40000, "yellow");  // Out: too small.
+  add("A3", "Bruno Díaz", 180000, "green");  // Out: green.
   std::vector<docket::Column> columns;
   columns.push_back(std::move(id).Finish());
   columns.push_back(std::move(csm).Finish());

@@ -39,11 +39,19 @@ class ColumnWriter {
   void Reserve(int64_t n) {
     validity_.reserve(static_cast<size_t>((n + 7) / 8 + 8));
     switch (type_.id) {
-      case TypeId::kBool: bytes_.reserve(static_cast<size_t>(n)); break;
+      case TypeId::kBool:
+        bytes_.reserve(static_cast<size_t>(n));
+        break;
       case TypeId::kInt:
-      case TypeId::kTimestamp: wide_.reserve(static_cast<size_t>(n)); break;
-      case TypeId::kFloat: doubles_.reserve(static_cast<size_t>(n)); break;
-      case TypeId::kDate: narrow_.reserve(static_cast<size_t>(n)); break;
+      case TypeId::kTimestamp:
+        wide_.reserve(static_cast<size_t>(n));
+        break;
+      case TypeId::kFloat:
+        doubles_.reserve(static_cast<size_t>(n));
+        break;
+      case TypeId::kDate:
+        narrow_.reserve(static_cast<size_t>(n));
+        break;
       case TypeId::kString:
         if (is_dictionary_) {
           narrow_.reserve(static_cast<size_t>(n));
@@ -57,11 +65,19 @@ class ColumnWriter {
 
   void AppendNull() {
     switch (type_.id) {
-      case TypeId::kBool: bytes_.push_back(0); break;
+      case TypeId::kBool:
+        bytes_.push_back(0);
+        break;
       case TypeId::kInt:
-      case TypeId::kTimestamp: wide_.push_back(0); break;
-      case TypeId::kFloat: doubles_.push_back(0); break;
-      case TypeId::kDate: narrow_.push_back(0); break;
+      case TypeId::kTimestamp:
+        wide_.push_back(0);
+        break;
+      case TypeId::kFloat:
+        doubles_.push_back(0);
+        break;
+      case TypeId::kDate:
+        narrow_.push_back(0);
+        break;
       case TypeId::kString:
         if (is_dictionary_) {
           narrow_.push_back(0);
@@ -121,12 +137,17 @@ class ColumnWriter {
     if ((length_ & 63) != 0) FlushWord(static_cast<int>(((length_ & 63) + 7) / 8));
     Buffer validity = Buffer::Own(std::move(validity_));
     switch (type_.id) {
-      case TypeId::kBool: return Column::FromBuffers(type_, length_, Buffer::Own(std::move(bytes_)), validity);
+      case TypeId::kBool:
+        return Column::FromBuffers(type_, length_, Buffer::Own(std::move(bytes_)), validity);
       case TypeId::kInt:
-      case TypeId::kTimestamp: return Column::FromBuffers(type_, length_, Buffer::Own(std::move(wide_)), validity);
-      case TypeId::kFloat: return Column::FromBuffers(type_, length_, Buffer::Own(std::move(doubles_)), validity);
-      case TypeId::kDate: return Column::FromBuffers(type_, length_, Buffer::Own(std::move(narrow_)), validity);
-      case TypeId::kString: break;
+      case TypeId::kTimestamp:
+        return Column::FromBuffers(type_, length_, Buffer::Own(std::move(wide_)), validity);
+      case TypeId::kFloat:
+        return Column::FromBuffers(type_, length_, Buffer::Own(std::move(doubles_)), validity);
+      case TypeId::kDate:
+        return Column::FromBuffers(type_, length_, Buffer::Own(std::move(narrow_)), validity);
+      case TypeId::kString:
+        break;
     }
     if (!is_dictionary_) {
       return Column::FromBuffers(type_, length_, Buffer::Own(std::move(offsets_)), validity,

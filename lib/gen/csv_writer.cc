@@ -55,7 +55,8 @@ void AppendTimestampText(std::string* out, int64_t units, int64_t per_second) {
   if (fraction != 0) {
     out->push_back('.');
     std::string digits;
-    for (int64_t p = per_second / 10; p > 0; p /= 10) digits.push_back(static_cast<char>('0' + fraction / p % 10));
+    for (int64_t p = per_second / 10; p > 0; p /= 10)
+      digits.push_back(static_cast<char>('0' + fraction / p % 10));
     while (!digits.empty() && digits.back() == '0') digits.pop_back();
     out->append(digits);
   }
@@ -139,7 +140,9 @@ void AppendTableCsv(const Table& table, std::string* out) {
 absl::Status WriteCsvDirectory(const Snapshot& snapshot, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot create directory ", dir, ": ", ec.message()));
+  if (ec)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create directory ", dir, ": ", ec.message()));
   for (const auto& [name, table] : snapshot.tables) {
     const std::string path = (std::filesystem::path(dir) / (name + ".csv")).string();
     std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
@@ -159,7 +162,8 @@ absl::Status WriteCsvDirectory(const Snapshot& snapshot, const std::string& dir)
     if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), f.get()) != buf.size()) {
       return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
     }
-    if (std::fflush(f.get()) != 0) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
+    if (std::fflush(f.get()) != 0)
+      return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
   }
   return absl::OkStatus();
 }

@@ -51,21 +51,24 @@ enum Tag : uint64_t {
 
 // ---- Vocabulary -----------------------------------------------------------
 
-constexpr const char* kCsmFirst[] = {"Alice", "Bruno", "Chloé", "Dev",   "Emeka", "Fatima", "Gustav", "Hana",
-                                     "Ivan",  "Julia", "Kofi",  "Laura", "Miguel", "Nora",  "Owen",   "Priya"};
-constexpr const char* kCsmLast[] = {"Chen",  "Díaz",   "Martin", "Patel",  "Okafor", "Zahra",
+constexpr const char* kCsmFirst[] = {"Alice",  "Bruno", "Chloé", "Dev",   "Emeka", "Fatima",
+                                     "Gustav", "Hana",  "Ivan",  "Julia", "Kofi",  "Laura",
+                                     "Miguel", "Nora",  "Owen",  "Priya"};
+constexpr const char* kCsmLast[] = {"Chen",      "Díaz",      "Martin", "Patel", "Okafor", "Zahra",
                                     "Lindqvist", "Kobayashi", "Petrov", "Nowak", "Mensah", "Rossi",
-                                    "Santos", "Schmidt", "Murphy", "Raman"};
+                                    "Santos",    "Schmidt",   "Murphy", "Raman"};
 
 constexpr const char* kCompanyWord[] = {
-    "Blue",    "Northwind", "Acme",    "Summit",  "Bright", "Granite", "Silver",  "Cedar",
-    "Harbor",  "Quantum",   "Evergreen", "Lumen", "Nimbus", "Orchid", "Pioneer", "Redwood",
-    "Sable",   "Tidal",     "Vector",  "Willow",  "Zenith", "Atlas",  "Beacon",  "Cobalt",
-    "Delta",   "Ember",     "Falcon",  "Golden",  "Horizon", "Ivory", "Juniper", "Keystone"};
-constexpr const char* kCompanyNoun[] = {"Analytics", "Logistics", "Health",   "Foods",    "Robotics", "Energy",
-                                        "Media",     "Capital",   "Software", "Systems",  "Labs",     "Networks",
+    "Blue",   "Northwind", "Acme",      "Summit", "Bright",  "Granite", "Silver",  "Cedar",
+    "Harbor", "Quantum",   "Evergreen", "Lumen",  "Nimbus",  "Orchid",  "Pioneer", "Redwood",
+    "Sable",  "Tidal",     "Vector",    "Willow", "Zenith",  "Atlas",   "Beacon",  "Cobalt",
+    "Delta",  "Ember",     "Falcon",    "Golden", "Horizon", "Ivory",   "Juniper", "Keystone"};
+constexpr const char* kCompanyNoun[] = {"Analytics", "Logistics", "Health",   "Foods",
+                                        "Robotics",  "Energy",    "Media",    "Capital",
+                                        "Software",  "Systems",   "Labs",     "Networks",
                                         "Retail",    "Studios",   "Dynamics", "Outfitters"};
-constexpr const char* kCompanySuffix[] = {"Inc.", "LLC", "Ltd", "GmbH", "Co.", "Group", "Corp.", ""};
+constexpr const char* kCompanySuffix[] = {"Inc.", "LLC",   "Ltd",   "GmbH",
+                                          "Co.",  "Group", "Corp.", ""};
 // Names that exercise unicode and CSV quoting (about 3% of accounts).
 constexpr const char* kSpecialCompany[] = {
     "Ünal GmbH",
@@ -88,37 +91,53 @@ struct Person {
   const char* name;
   const char* ascii;  // For e-mail addresses.
 };
-constexpr Person kFirst[] = {{"Aiko", "aiko"},     {"Ben", "ben"},       {"Carla", "carla"}, {"Dmitri", "dmitri"},
-                             {"Elif", "elif"},     {"François", "francois"}, {"Grace", "grace"}, {"Hiro", "hiro"},
-                             {"Ingrid", "ingrid"}, {"José", "jose"},     {"Kwame", "kwame"}, {"Lena", "lena"},
-                             {"Mateo", "mateo"},   {"Nadia", "nadia"},   {"Omar", "omar"},   {"Priya", "priya"},
-                             {"Quinn", "quinn"},   {"Rosa", "rosa"},     {"Søren", "soren"}, {"Tomás", "tomas"},
-                             {"Uma", "uma"},       {"Viktor", "viktor"}, {"Wei", "wei"},     {"Yara", "yara"},
-                             {"Zoë", "zoe"},       {"Sam", "sam"},       {"Maria", "maria"}, {"David", "david"},
-                             {"Sarah", "sarah"},   {"James", "james"},   {"Mei", "mei"},     {"Lucas", "lucas"}};
-constexpr Person kLast[] = {{"Anderson", "anderson"}, {"Brown", "brown"},     {"Çelik", "celik"},
-                            {"Dubois", "dubois"},     {"Eriksen", "eriksen"}, {"Fischer", "fischer"},
-                            {"García", "garcia"},     {"Hughes", "hughes"},   {"Ivanova", "ivanova"},
-                            {"Jensen", "jensen"},     {"Kim", "kim"},         {"López", "lopez"},
-                            {"Müller", "muller"},     {"Nakamura", "nakamura"}, {"O'Neil", "oneil"},
-                            {"Petrov", "petrov"},     {"Quispe", "quispe"},   {"Rossi", "rossi"},
-                            {"Silva", "silva"},       {"Tanaka", "tanaka"},   {"Ünal", "unal"},
-                            {"Virtanen", "virtanen"}, {"Wójcik", "wojcik"},   {"Xu", "xu"},
-                            {"Yilmaz", "yilmaz"},     {"Zhang", "zhang"},     {"Smith", "smith"},
-                            {"Johnson", "johnson"},   {"Okoro", "okoro"},     {"Haddad", "haddad"},
+constexpr Person kFirst[] = {
+    {"Aiko", "aiko"},     {"Ben", "ben"},           {"Carla", "carla"}, {"Dmitri", "dmitri"},
+    {"Elif", "elif"},     {"François", "francois"}, {"Grace", "grace"}, {"Hiro", "hiro"},
+    {"Ingrid", "ingrid"}, {"José", "jose"},         {"Kwame", "kwame"}, {"Lena", "lena"},
+    {"Mateo", "mateo"},   {"Nadia", "nadia"},       {"Omar", "omar"},   {"Priya", "priya"},
+    {"Quinn", "quinn"},   {"Rosa", "rosa"},         {"Søren", "soren"}, {"Tomás", "tomas"},
+    {"Uma", "uma"},       {"Viktor", "viktor"},     {"Wei", "wei"},     {"Yara", "yara"},
+    {"Zoë", "zoe"},       {"Sam", "sam"},           {"Maria", "maria"}, {"David", "david"},
+    {"Sarah", "sarah"},   {"James", "james"},       {"Mei", "mei"},     {"Lucas", "lucas"}};
+constexpr Person kLast[] = {{"Anderson", "anderson"}, {"Brown", "brown"},
+                            {"Çelik", "celik"},       {"Dubois", "dubois"},
+                            {"Eriksen", "eriksen"},   {"Fischer", "fischer"},
+                            {"García", "garcia"},     {"Hughes", "hughes"},
+                            {"Ivanova", "ivanova"},   {"Jensen", "jensen"},
+                            {"Kim", "kim"},           {"López", "lopez"},
+                            {"Müller", "muller"},     {"Nakamura", "nakamura"},
+                            {"O'Neil", "oneil"},      {"Petrov", "petrov"},
+                            {"Quispe", "quispe"},     {"Rossi", "rossi"},
+                            {"Silva", "silva"},       {"Tanaka", "tanaka"},
+                            {"Ünal", "unal"},         {"Virtanen", "virtanen"},
+                            {"Wójcik", "wojcik"},     {"Xu", "xu"},
+                            {"Yilmaz", "yilmaz"},     {"Zhang", "zhang"},
+                            {"Smith", "smith"},       {"Johnson", "johnson"},
+                            {"Okoro", "okoro"},       {"Haddad", "haddad"},
                             {"Kowalski", "kowalski"}, {"Ng", "ng"}};
-constexpr const char* kTitles[] = {"VP Customer Experience", "Director of Operations", "Head of Data", "CTO",
-                                   "CFO", "Operations Manager", "IT Administrator", "Analyst", "Team Lead",
-                                   "Product Manager", "Chief Revenue Officer", "Office Manager"};
+constexpr const char* kTitles[] = {"VP Customer Experience",
+                                   "Director of Operations",
+                                   "Head of Data",
+                                   "CTO",
+                                   "CFO",
+                                   "Operations Manager",
+                                   "IT Administrator",
+                                   "Analyst",
+                                   "Team Lead",
+                                   "Product Manager",
+                                   "Chief Revenue Officer",
+                                   "Office Manager"};
 
 constexpr const char* kSegments[] = {"Enterprise", "Mid-Market", "SMB"};
 constexpr const char* kPulses[] = {"green", "yellow", "red"};
 constexpr const char* kForecasts[] = {"commit", "best case", "pipeline", "omitted"};
 constexpr const char* kSentiments[] = {"likely renew", "neutral", "at risk", "likely churn"};
-constexpr const char* kEvents[] = {"exec sponsor left", "acquisition",      "new executive sponsor",
-                                   "funding round",     "layoffs announced", "security incident",
-                                   "expansion to a new region"};
-constexpr const char* kPersonas[] = {"decision maker", "champion", "executive sponsor", "user", "admin"};
+constexpr const char* kEvents[] = {
+    "exec sponsor left", "acquisition",       "new executive sponsor",    "funding round",
+    "layoffs announced", "security incident", "expansion to a new region"};
+constexpr const char* kPersonas[] = {"decision maker", "champion", "executive sponsor", "user",
+                                     "admin"};
 constexpr const char* kTaskNames[] = {"Send QBR deck",
                                       "Follow up on open support escalation",
                                       "Schedule executive business review",
@@ -132,23 +151,20 @@ constexpr const char* kTaskNames[] = {"Send QBR deck",
                                       "Check in after go-live",
                                       "Update CRM notes"};
 constexpr const char* kTaskStatus[] = {"open", "in progress", "done"};
-constexpr const char* kPlanNames[] = {"Onboarding plan", "Adoption plan", "Expansion plan",
+constexpr const char* kPlanNames[] = {"Onboarding plan",   "Adoption plan",       "Expansion plan",
                                       "Renewal readiness", "Executive alignment", "Get-well plan"};
 constexpr const char* kPlanStatus[] = {"Active", "Draft", "Completed"};
-constexpr const char* kObjectiveNames[] = {"Reduce time-to-value to 30 days",
-                                           "Roll out to the EMEA team",
-                                           "Integrate with Salesforce",
-                                           "Train 50 new users",
-                                           "Launch the \"Insights\" dashboard",
-                                           "Consolidate tools, retire legacy system",
-                                           "Reach 80% weekly active users",
-                                           "Automate monthly reporting"};
+constexpr const char* kObjectiveNames[] = {
+    "Reduce time-to-value to 30 days",   "Roll out to the EMEA team",
+    "Integrate with Salesforce",         "Train 50 new users",
+    "Launch the \"Insights\" dashboard", "Consolidate tools, retire legacy system",
+    "Reach 80% weekly active users",     "Automate monthly reporting"};
 constexpr const char* kPriorities[] = {"High", "Medium", "Low"};
 constexpr const char* kObjectiveStatus[] = {"Not Started", "In Progress", "Achieved", "Missed"};
-constexpr const char* kPlaybookNames[] = {"Onboarding",       "Renewal",
-                                          "Risk mitigation",  "Expansion",
-                                          "CSM transition",   "Executive business review",
-                                          "Adoption push",    "Post go-live check-in"};
+constexpr const char* kPlaybookNames[] = {"Onboarding",      "Renewal",
+                                          "Risk mitigation", "Expansion",
+                                          "CSM transition",  "Executive business review",
+                                          "Adoption push",   "Post go-live check-in"};
 constexpr const char* kPlaybookStatus[] = {"Green", "Yellow", "Red"};
 constexpr const char* kKinds[] = {"meeting", "email", "call"};
 constexpr int64_t kMeetingMinutes[] = {15, 30, 30, 45, 60, 60, 90};
@@ -159,13 +175,19 @@ constexpr const char* kSubjects[] = {"Your quarterly review is coming up",
                                      "Renewal: next steps",
                                      "We'd love your feedback (NPS)"};
 constexpr const char* kConversationStatus[] = {"scheduled", "sent", "draft"};
-constexpr const char* kOpportunityNames[] = {"Renewal FY27", "Expansion: +50 seats", "Upsell: Analytics add-on",
+constexpr const char* kOpportunityNames[] = {"Renewal FY27", "Expansion: +50 seats",
+                                             "Upsell: Analytics add-on",
                                              "Cross-sell: Premium support", "Multi-year renewal"};
-constexpr const char* kStages[] = {"prospecting", "proposal", "negotiation", "closed won", "closed lost"};
-constexpr const char* kRequestTitles[] = {"SSO with Okta",         "Bulk export to CSV",
-                                          "Audit log API",         "Custom roles & permissions",
-                                          "Dark mode",             "Salesforce two-way sync",
-                                          "Data residency in the EU", "Faster dashboard loading"};
+constexpr const char* kStages[] = {"prospecting", "proposal", "negotiation", "closed won",
+                                   "closed lost"};
+constexpr const char* kRequestTitles[] = {"SSO with Okta",
+                                          "Bulk export to CSV",
+                                          "Audit log API",
+                                          "Custom roles & permissions",
+                                          "Dark mode",
+                                          "Salesforce two-way sync",
+                                          "Data residency in the EU",
+                                          "Faster dashboard loading"};
 constexpr const char* kRequestPriority[] = {"critical", "high", "normal"};
 constexpr const char* kRequestStatus[] = {"open", "planned", "shipped", "declined"};
 
@@ -225,12 +247,12 @@ class TextBuf {
 // ---- Accounts -------------------------------------------------------------
 
 struct Account {
-  int64_t number = 0;   // 1-based; the id is A + number.
+  int64_t number = 0;    // 1-based; the id is A + number.
   char digits[24] = {};  // `number` zero-padded, formatted once for every id.
   int num_digits = 0;
-  bool exists = true;   // False for the phantom parents of orphan rows.
+  bool exists = true;  // False for the phantom parents of orphan rows.
   int segment = 0;
-  int csm = -1;         // Index into the CSM names; -1 = unassigned (the pool).
+  int csm = -1;  // Index into the CSM names; -1 = unassigned (the pool).
   int previous_csm = -1;
   int32_t csm_changed_at = kNullDate;
   double arr = 0;
@@ -256,7 +278,9 @@ struct Account {
 class Generator {
  public:
   explicit Generator(const GenOptions& o)
-      : o_(o), today_(DaysFromCivil(static_cast<int32_t>(o.as_of.year()), o.as_of.month(), o.as_of.day())) {
+      : o_(o),
+        today_(
+            DaysFromCivil(static_cast<int32_t>(o.as_of.year()), o.as_of.month(), o.as_of.day())) {
     csms_ = CsmNames(o.num_csms);
     year_ago_ = AddMonths(today_, -12);
     int64_t max_number = o.num_accounts + o.orphan_rows;
@@ -272,7 +296,8 @@ class Generator {
     std::vector<ColumnWriter> cols;
     ColumnWriter& operator[](int i) { return cols[i]; }
   };
-  std::vector<std::string_view> DictionaryFor(std::string_view table, std::string_view column) const;
+  std::vector<std::string_view> DictionaryFor(std::string_view table,
+                                              std::string_view column) const;
 
   void MakeAccount(int64_t number, Account* a) const;
   int64_t ChildCount(Tag table, int64_t number, double mean) const;
@@ -281,7 +306,9 @@ class Generator {
   int32_t Clamp(int32_t d, int32_t lo, int32_t hi) const { return std::max(lo, std::min(hi, d)); }
   int64_t TimeOfDay(Rng& r) const { return 14 * 3600 + r.Below(8 * 3600); }  // 9:00-17:00 New York.
 
-  static std::string_view Digits(const Account& a) { return std::string_view(a.digits, a.num_digits); }
+  static std::string_view Digits(const Account& a) {
+    return std::string_view(a.digits, a.num_digits);
+  }
   std::string_view AccountId(const Account& a, TextBuf* b) const {
     b->Clear();
     return b->AddChar('A').Add(Digits(a)).view();
@@ -417,7 +444,8 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   // of those in the last 30 days.
   if (r.Percent(14) && !(a->csm >= 0 && csms_.size() == 1)) {
     a->previous_csm = OtherCsm(r, a->csm);
-    int32_t days = r.Percent(35) ? static_cast<int32_t>(r.Between(0, 29)) : static_cast<int32_t>(r.Between(30, 365));
+    int32_t days = r.Percent(35) ? static_cast<int32_t>(r.Between(0, 29))
+                                 : static_cast<int32_t>(r.Between(30, 365));
     a->csm_changed_at = Clamp(t - days, a->created_at, t);
   } else if (a->csm >= 0) {
     a->csm_changed_at = a->created_at;
@@ -426,21 +454,25 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   // Pulse: 8% never set; 30% of the rest last changed more than 90 days ago.
   if (!r.Percent(8)) {
     a->pulse = Pick(r, {55, 30, 15});
-    int32_t days = r.Percent(30) ? static_cast<int32_t>(r.Between(91, 400)) : static_cast<int32_t>(r.Between(0, 90));
+    int32_t days = r.Percent(30) ? static_cast<int32_t>(r.Between(91, 400))
+                                 : static_cast<int32_t>(r.Between(0, 90));
     a->pulse_changed_at = Clamp(t - days, a->created_at, t);
   }
   if (a->churned_at != kNullDate && a->pulse >= 0) a->pulse = 2;
 
   // Health now and 30 days ago.
   if (!r.Percent(3)) a->health = r.Between(20, 100);
-  if (a->health >= 0 && !r.Percent(5)) a->health_prev = std::clamp<int64_t>(a->health + r.Between(-20, 15), 0, 100);
+  if (a->health >= 0 && !r.Percent(5))
+    a->health_prev = std::clamp<int64_t>(a->health + r.Between(-20, 15), 0, 100);
 
   // Value reviews: 10% never; else within the last 8 months.
-  if (!r.Percent(10)) a->last_value_review = Clamp(t - static_cast<int32_t>(r.Between(0, 240)), a->created_at, t);
+  if (!r.Percent(10))
+    a->last_value_review = Clamp(t - static_cast<int32_t>(r.Between(0, 240)), a->created_at, t);
 
   // Forecast: set for 65% of renewals inside 120 days, 15% of the others.
   const bool in_window = a->renewal_date != kNullDate && a->renewal_date - t <= 120;
-  if (a->renewal_date != kNullDate && r.Percent(in_window ? 65 : 15)) a->forecast = Pick(r, {35, 25, 25, 15});
+  if (a->renewal_date != kNullDate && r.Percent(in_window ? 65 : 15))
+    a->forecast = Pick(r, {35, 25, 25, 15});
   if (a->forecast >= 0 || r.Percent(30)) a->sentiment = Pick(r, {45, 25, 18, 12});
 
   // Usage (active-user minutes): 5% without history; 16% dropped by more
@@ -466,14 +498,16 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
     if (r.Percent(9)) {
       a->key_feature = t - static_cast<int32_t>(r.Between(0, 6));
     } else {
-      a->key_feature = a->created_at + static_cast<int32_t>(r.Below(std::max<int32_t>(1, t - 7 - a->created_at)));
+      a->key_feature = a->created_at +
+                       static_cast<int32_t>(r.Below(std::max<int32_t>(1, t - 7 - a->created_at)));
     }
     a->key_feature = Clamp(a->key_feature, a->created_at, t);
   }
 
   // Last touch: 3% never touched; 15% gone dark (more than 45 days).
   if (!r.Percent(3)) {
-    int32_t days = r.Percent(15) ? static_cast<int32_t>(r.Between(46, 200)) : static_cast<int32_t>(r.Between(0, 45));
+    int32_t days = r.Percent(15) ? static_cast<int32_t>(r.Between(46, 200))
+                                 : static_cast<int32_t>(r.Between(0, 45));
     int32_t day = Clamp(t - days, a->created_at, t);
     a->last_touch = day * kSecondsPerDay + TimeOfDay(r);
   }
@@ -485,7 +519,8 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
     int score_band = Pick(r, {30, 25, 45});
     static constexpr int kScoreLo[] = {0, 7, 9}, kScoreHi[] = {6, 8, 10};
     a->nps = r.Between(kScoreLo[score_band], kScoreHi[score_band]);
-    int32_t days = nps_band == 1 ? static_cast<int32_t>(r.Between(0, 6)) : static_cast<int32_t>(r.Between(7, 365));
+    int32_t days = nps_band == 1 ? static_cast<int32_t>(r.Between(0, 6))
+                                 : static_cast<int32_t>(r.Between(7, 365));
     a->nps_at = Clamp(t - days, a->created_at, t);
   }
 
@@ -493,7 +528,8 @@ void Generator::MakeAccount(int64_t number, Account* a) const {
   int event_band = Pick(r, {87, 8, 5});
   if (event_band > 0) {
     a->event = static_cast<int>(r.Below(Len(kEvents)));
-    int32_t days = event_band == 1 ? static_cast<int32_t>(r.Between(0, 13)) : static_cast<int32_t>(r.Between(14, 200));
+    int32_t days = event_band == 1 ? static_cast<int32_t>(r.Between(0, 13))
+                                   : static_cast<int32_t>(r.Between(14, 200));
     a->event_at = Clamp(t - days, a->created_at, t);
   }
 }
@@ -507,7 +543,8 @@ void Generator::AppendAccount(const Account& a) {
   } else {
     buf.Clear();
     buf.Add(kCompanyWord[a.name_word]).AddChar(' ').Add(kCompanyNoun[a.name_noun]);
-    if (kCompanySuffix[a.name_suffix][0] != '\0') buf.AddChar(' ').Add(kCompanySuffix[a.name_suffix]);
+    if (kCompanySuffix[a.name_suffix][0] != '\0')
+      buf.AddChar(' ').Add(kCompanySuffix[a.name_suffix]);
     b[1].AppendString(buf.view());
   }
   AppendCode(b[2], a.csm);
@@ -552,7 +589,8 @@ void Generator::AppendContacts(const Account& a, int64_t n) {
   // key people include a champion.
   const bool has_dm = r.Percent(65);
   const bool dm_is_champion = r.Percent(25);
-  const int32_t touch_day = a.last_touch < 0 ? kNullDate : static_cast<int32_t>(a.last_touch / kSecondsPerDay);
+  const int32_t touch_day =
+      a.last_touch < 0 ? kNullDate : static_cast<int32_t>(a.last_touch / kSecondsPerDay);
   for (int64_t k = 1; k <= n; ++k) {
     b[0].AppendString(ChildId("C", a, k, &buf));
     b[1].AppendString(acct.view());
@@ -585,7 +623,8 @@ void Generator::AppendContacts(const Account& a, int64_t n) {
     if (persona == -1 && r.Percent(33)) {
       b[6].AppendNull();
     } else {
-      b[6].AppendBool(persona == 0 || persona == 1 || persona == 2 || (persona == 4 && r.Percent(20)));
+      b[6].AppendBool(persona == 0 || persona == 1 || persona == 2 ||
+                      (persona == 4 && r.Percent(20)));
     }
     if (r.Percent(4)) {
       b[7].AppendNull();
@@ -595,7 +634,8 @@ void Generator::AppendContacts(const Account& a, int64_t n) {
     if (touch_day == kNullDate || r.Percent(25)) {
       b[8].AppendNull();
     } else {
-      b[8].AppendDate(Clamp(touch_day - static_cast<int32_t>(r.Below(120)), a.created_at, touch_day));
+      b[8].AppendDate(
+          Clamp(touch_day - static_cast<int32_t>(r.Below(120)), a.created_at, touch_day));
     }
   }
 }
@@ -605,7 +645,8 @@ void Generator::AppendTasks(const Account& a, int64_t n) {
   Rng r(o_.seed, kTasks, static_cast<uint64_t>(a.number));
   TextBuf buf, acct;
   AccountId(a, &acct);
-  const int64_t playbooks = a.exists ? ChildCount(kPlaybooks, a.number, o_.playbooks_per_account) : 0;
+  const int64_t playbooks =
+      a.exists ? ChildCount(kPlaybooks, a.number, o_.playbooks_per_account) : 0;
   for (int64_t k = 1; k <= n; ++k) {
     b[0].AppendString(ChildId("T", a, k, &buf));
     b[1].AppendString(acct.view());
@@ -618,7 +659,7 @@ void Generator::AppendTasks(const Account& a, int64_t n) {
     b[4].AppendCode(static_cast<int>(r.Below(Len(kTaskNames))));
     // Due: 12% today, 30% in the last month, the rest in the next two months.
     int band = Pick(r, {12, 30, 58});
-    int32_t due = band == 0 ? today_
+    int32_t due = band == 0   ? today_
                   : band == 1 ? today_ - static_cast<int32_t>(r.Between(1, 30))
                               : today_ + static_cast<int32_t>(r.Between(1, 60));
     // Past-due tasks are mostly done; the rest are open or in progress.
@@ -645,7 +686,8 @@ void Generator::AppendSuccessPlans(const Account& a, int64_t n) {
     b[2].AppendCode(static_cast<int>(r.Below(Len(kPlanNames))));
     AppendCode(b[3], OwnerFor(r, a, 90));
     b[4].AppendCode(static_cast<int>(Pick(r, {60, 25, 15})));
-    AppendDate(b[5], r.Percent(25) ? kNullDate : today_ + static_cast<int32_t>(r.Between(-30, 120)));
+    AppendDate(b[5],
+               r.Percent(25) ? kNullDate : today_ + static_cast<int32_t>(r.Between(-30, 120)));
   }
 }
 
@@ -653,7 +695,9 @@ void Generator::AppendObjectives(const Account& a, int64_t plans, bool orphan) {
   Builders& b = out_[kObjectives - 1];
   Rng r(o_.seed, kObjectives, static_cast<uint64_t>(a.number));
   TextBuf buf, plan;
-  double per_plan = o_.success_plans_per_account > 0 ? o_.objectives_per_account / o_.success_plans_per_account : 0;
+  double per_plan = o_.success_plans_per_account > 0
+                        ? o_.objectives_per_account / o_.success_plans_per_account
+                        : 0;
   for (int64_t p = 1; p <= plans; ++p) {
     // Randomized rounding of a uniform on [0, 2*per_plan), as ChildCount.
     double x = 2 * per_plan * r.Unit();
@@ -671,7 +715,8 @@ void Generator::AppendObjectives(const Account& a, int64_t plans, bool orphan) {
       int priority = Pick(r, {30, 45, 20, 5});
       AppendCode(b[4], priority == 3 ? -1 : priority);
       b[5].AppendCode(static_cast<int>(Pick(r, {25, 45, 20, 10})));
-      AppendDate(b[6], r.Percent(5) ? kNullDate : today_ + static_cast<int32_t>(r.Between(-60, 180)));
+      AppendDate(b[6],
+                 r.Percent(5) ? kNullDate : today_ + static_cast<int32_t>(r.Between(-60, 180)));
     }
   }
 }
@@ -723,11 +768,14 @@ void Generator::AppendActivities(const Account& a, int64_t n) {
       kind = 0;
       at = (today_ + r.Between(1, 21)) * kSecondsPerDay + TimeOfDay(r);
     } else {
-      at = std::max(created + TimeOfDay(r), a.last_touch - r.Between(1, 180) * kSecondsPerDay - r.Below(3600));
+      at = std::max(created + TimeOfDay(r),
+                    a.last_touch - r.Between(1, 180) * kSecondsPerDay - r.Below(3600));
     }
     int owner = a.csm;
-    if (a.previous_csm >= 0 && at < static_cast<int64_t>(a.csm_changed_at) * kSecondsPerDay) owner = a.previous_csm;
-    if (owner < 0) owner = static_cast<int>(r.Below(static_cast<int64_t>(csms_.size())));  // A pool member.
+    if (a.previous_csm >= 0 && at < static_cast<int64_t>(a.csm_changed_at) * kSecondsPerDay)
+      owner = a.previous_csm;
+    if (owner < 0)
+      owner = static_cast<int>(r.Below(static_cast<int64_t>(csms_.size())));  // A pool member.
     AppendCode(b[3], owner);
     b[4].AppendCode(static_cast<int>(kind));
     b[5].AppendTimestamp(at * kMicros);
@@ -754,9 +802,11 @@ void Generator::AppendConversations(const Account& a, int64_t n) {
     int status = Pick(r, {50, 35, 15});
     b[4].AppendCode(static_cast<int>(status));
     // Scheduled: 35% go out today, the rest in the next two weeks.
-    int32_t send = status == 0   ? (r.Percent(35) ? today_ : today_ + static_cast<int32_t>(r.Between(1, 14)))
-                   : status == 1 ? today_ - static_cast<int32_t>(r.Between(1, 90))
-                                 : (r.Percent(50) ? kNullDate : today_ + static_cast<int32_t>(r.Between(0, 30)));
+    int32_t send =
+        status == 0 ? (r.Percent(35) ? today_ : today_ + static_cast<int32_t>(r.Between(1, 14)))
+        : status == 1
+            ? today_ - static_cast<int32_t>(r.Between(1, 90))
+            : (r.Percent(50) ? kNullDate : today_ + static_cast<int32_t>(r.Between(0, 30)));
     AppendDate(b[5], send);
   }
 }
@@ -773,15 +823,18 @@ void Generator::AppendOpportunities(const Account& a, int64_t n) {
     if (owner < 0) owner = static_cast<int>(r.Below(static_cast<int64_t>(csms_.size())));
     AppendCode(b[2], owner);
     b[3].AppendCode(static_cast<int>(r.Below(Len(kOpportunityNames))));
-    double amount = a.arr > 0 ? std::round(a.arr * static_cast<double>(r.Between(10, 60)) / 10000.0) * 100.0
-                              : static_cast<double>(r.Between(10, 200) * 100);
+    double amount =
+        a.arr > 0 ? std::round(a.arr * static_cast<double>(r.Between(10, 60)) / 10000.0) * 100.0
+                  : static_cast<double>(r.Between(10, 200) * 100);
     b[4].AppendFloat(amount);
     int stage = Pick(r, {20, 20, 15, 30, 15});
     b[5].AppendCode(static_cast<int>(stage));
     const bool open = stage < 3;
-    int32_t close = open ? today_ + static_cast<int32_t>(r.Between(0, 120)) : today_ - static_cast<int32_t>(r.Between(0, 180));
+    int32_t close = open ? today_ + static_cast<int32_t>(r.Between(0, 120))
+                         : today_ - static_cast<int32_t>(r.Between(0, 180));
     AppendDate(b[6], close);
-    int32_t touched = open ? today_ - static_cast<int32_t>(r.Between(0, 60)) : close - static_cast<int32_t>(r.Between(0, 30));
+    int32_t touched = open ? today_ - static_cast<int32_t>(r.Between(0, 60))
+                           : close - static_cast<int32_t>(r.Between(0, 30));
     AppendDate(b[7], r.Percent(10) ? kNullDate : std::min(touched, today_));
   }
 }
@@ -809,7 +862,8 @@ std::vector<std::string_view> Vocabulary(const char* const (&names)[N]) {
 // Low-cardinality string columns are dictionary-encoded over their fixed
 // vocabulary (the index is the code); ids, names and e-mail addresses are
 // plain.  An empty result means plain.
-std::vector<std::string_view> Generator::DictionaryFor(std::string_view table, std::string_view column) const {
+std::vector<std::string_view> Generator::DictionaryFor(std::string_view table,
+                                                       std::string_view column) const {
   if (column == "csm" || column == "previous_csm" || column == "owner") {
     return std::vector<std::string_view>(csms_.begin(), csms_.end());
   }
@@ -857,8 +911,8 @@ absl::StatusOr<Snapshot> Generator::Run() {
   for (const std::string& t : o_.tables) {
     auto it = std::find(names.begin(), names.end(), t);
     if (it == names.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown table '", t, "' — the generator makes: ", absl::StrJoin(names, ", ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown table '", t, "' — the generator makes: ", absl::StrJoin(names, ", ")));
     }
     want[it - names.begin()] = true;
   }
@@ -877,8 +931,9 @@ absl::StatusOr<Snapshot> Generator::Run() {
     if (!want[t]) continue;
     const TableSchema* ts = schema_.FindTable(names[t]);
     out_[t].schema = ts;
-    const int64_t expected = static_cast<int64_t>(static_cast<double>(o_.num_accounts) * ratios[t] * 1.02) + 16 +
-                             o_.orphan_rows;
+    const int64_t expected =
+        static_cast<int64_t>(static_cast<double>(o_.num_accounts) * ratios[t] * 1.02) + 16 +
+        o_.orphan_rows;
     for (const ColumnSchema& c : ts->columns) {
       std::vector<std::string_view> dict = DictionaryFor(names[t], c.name);
       if (dict.empty()) {
@@ -895,7 +950,8 @@ absl::StatusOr<Snapshot> Generator::Run() {
     a = Account();
     MakeAccount(number, &a);
     if (want[kAccounts - 1]) AppendAccount(a);
-    if (want[kContacts - 1]) AppendContacts(a, ChildCount(kContacts, number, o_.contacts_per_account));
+    if (want[kContacts - 1])
+      AppendContacts(a, ChildCount(kContacts, number, o_.contacts_per_account));
     if (want[kTasks - 1]) AppendTasks(a, ChildCount(kTasks, number, o_.tasks_per_account));
     if (want[kSuccessPlans - 1]) {
       AppendSuccessPlans(a, ChildCount(kSuccessPlans, number, o_.success_plans_per_account));
@@ -903,15 +959,18 @@ absl::StatusOr<Snapshot> Generator::Run() {
     if (want[kObjectives - 1]) {
       AppendObjectives(a, ChildCount(kSuccessPlans, number, o_.success_plans_per_account), false);
     }
-    if (want[kPlaybooks - 1]) AppendPlaybooks(a, ChildCount(kPlaybooks, number, o_.playbooks_per_account));
-    if (want[kActivities - 1]) AppendActivities(a, ChildCount(kActivities, number, o_.activities_per_account));
+    if (want[kPlaybooks - 1])
+      AppendPlaybooks(a, ChildCount(kPlaybooks, number, o_.playbooks_per_account));
+    if (want[kActivities - 1])
+      AppendActivities(a, ChildCount(kActivities, number, o_.activities_per_account));
     if (want[kConversations - 1]) {
       AppendConversations(a, ChildCount(kConversations, number, o_.conversations_per_account));
     }
     if (want[kOpportunities - 1]) {
       AppendOpportunities(a, ChildCount(kOpportunities, number, o_.opportunities_per_account));
     }
-    if (want[kRequests - 1]) AppendRequests(a, ChildCount(kRequests, number, o_.requests_per_account));
+    if (want[kRequests - 1])
+      AppendRequests(a, ChildCount(kRequests, number, o_.requests_per_account));
   }
 
   // Orphans: one child row for each of `orphan_rows` phantom accounts
@@ -941,7 +1000,8 @@ absl::StatusOr<Snapshot> Generator::Run() {
     out_[t].cols.clear();
     absl::StatusOr<Table> table = Table::Make(*out_[t].schema, std::move(columns));
     if (!table.ok()) {
-      return absl::InternalError(absl::StrCat("generator built a bad ", names[t], " table: ", table.status().message()));
+      return absl::InternalError(
+          absl::StrCat("generator built a bad ", names[t], " table: ", table.status().message()));
     }
     absl::Status st = snapshot.AddTable(*std::move(table));
     if (!st.ok()) return st;
@@ -962,8 +1022,10 @@ std::vector<std::string> CsmNames(int num_csms) {
 
 absl::StatusOr<Snapshot> GenerateSnapshot(const GenOptions& options) {
   if (options.num_accounts < 0) return absl::InvalidArgumentError("num_accounts must be >= 0");
-  if (options.num_accounts > 999'999'999) return absl::InvalidArgumentError("num_accounts must be < 1,000,000,000");
-  if (options.num_csms < 1 || options.num_csms > 64) return absl::InvalidArgumentError("num_csms must be in 1..64");
+  if (options.num_accounts > 999'999'999)
+    return absl::InvalidArgumentError("num_accounts must be < 1,000,000,000");
+  if (options.num_csms < 1 || options.num_csms > 64)
+    return absl::InvalidArgumentError("num_csms must be in 1..64");
   if (options.orphan_rows < 0) return absl::InvalidArgumentError("orphan_rows must be >= 0");
   const double ratios[] = {options.contacts_per_account,      options.tasks_per_account,
                            options.success_plans_per_account, options.objectives_per_account,
@@ -971,7 +1033,8 @@ absl::StatusOr<Snapshot> GenerateSnapshot(const GenOptions& options) {
                            options.conversations_per_account, options.opportunities_per_account,
                            options.requests_per_account};
   for (double r : ratios) {
-    if (!(r >= 0 && r <= 1000)) return absl::InvalidArgumentError("child-row ratios must be in 0..1000");
+    if (!(r >= 0 && r <= 1000))
+      return absl::InvalidArgumentError("child-row ratios must be in 0..1000");
   }
   if (options.as_of.year() < 1900 || options.as_of.year() > 9000) {
     return absl::InvalidArgumentError("as_of must be between the years 1900 and 9000");

@@ -30,7 +30,9 @@ class Rng {
     return Mix64(state_);
   }
   // Uniform in [0, n) for 0 < n < 2^32 (multiply-shift; the bias is < 2^-32).
-  int64_t Below(int64_t n) { return static_cast<int64_t>(((Next() >> 32) * static_cast<uint64_t>(n)) >> 32); }
+  int64_t Below(int64_t n) {
+    return static_cast<int64_t>(((Next() >> 32) * static_cast<uint64_t>(n)) >> 32);
+  }
   // Uniform in [lo, hi] (inclusive).
   int64_t Between(int64_t lo, int64_t hi) { return lo + Below(hi - lo + 1); }
   // True with probability percent / 100.

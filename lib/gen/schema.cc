@@ -1,10 +1,11 @@
 // The data contract of the generated data: examples/schema.yaml, in code (a
 // test checks that the two agree when the YAML reader is available).
+#include "docket/schema.h"
+
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "docket/schema.h"
 #include "docket/types.h"
 #include "gen/generator.h"
 
@@ -31,8 +32,8 @@ TableSchema MakeTable(std::string name, std::string key, std::string owner, cons
 
 const std::vector<std::string>& TableNames() {
   static const std::vector<std::string>* names = new std::vector<std::string>{
-      "accounts",   "contacts",   "tasks",         "success_plans", "objectives",
-      "playbooks",  "activities", "conversations", "opportunities", "requests"};
+      "accounts",  "contacts",   "tasks",         "success_plans", "objectives",
+      "playbooks", "activities", "conversations", "opportunities", "requests"};
   return *names;
 }
 
@@ -40,37 +41,36 @@ Schema ExampleSchema() {
   const DataType s = DataType::String(), f = DataType::Float(), i = DataType::Int(),
                  d = DataType::Date(), b = DataType::Bool(), ts = DataType::Timestamp();
   Schema schema;
-  schema.tables.push_back(MakeTable(
-      "accounts", "id", "csm", nullptr, nullptr, nullptr,
-      {{"id", s},
-       {"name", s},
-       {"csm", s},
-       {"previous_csm", s},
-       {"csm_changed_at", d},
-       {"segment", s},
-       {"arr", f},
-       {"arr_year_ago", f},
-       {"pulse", s},
-       {"pulse_changed_at", d},
-       {"health_score", i},
-       {"health_score_prev", i},
-       {"last_value_review", d},
-       {"renewal_date", d},
-       {"forecast", s},
-       {"forecast_sentiment", s},
-       {"created_at", d},
-       {"subscription_start", d},
-       {"go_live_date", d},
-       {"usage_30d", f},
-       {"usage_prev_30d", f},
-       {"key_feature_first_used", d},
-       {"last_touch_at", ts},
-       {"nps_score", i},
-       {"nps_responded_at", d},
-       {"churned_at", d},
-       {"renewed_at", d},
-       {"important_event", s},
-       {"important_event_at", d}}));
+  schema.tables.push_back(MakeTable("accounts", "id", "csm", nullptr, nullptr, nullptr,
+                                    {{"id", s},
+                                     {"name", s},
+                                     {"csm", s},
+                                     {"previous_csm", s},
+                                     {"csm_changed_at", d},
+                                     {"segment", s},
+                                     {"arr", f},
+                                     {"arr_year_ago", f},
+                                     {"pulse", s},
+                                     {"pulse_changed_at", d},
+                                     {"health_score", i},
+                                     {"health_score_prev", i},
+                                     {"last_value_review", d},
+                                     {"renewal_date", d},
+                                     {"forecast", s},
+                                     {"forecast_sentiment", s},
+                                     {"created_at", d},
+                                     {"subscription_start", d},
+                                     {"go_live_date", d},
+                                     {"usage_30d", f},
+                                     {"usage_prev_30d", f},
+                                     {"key_feature_first_used", d},
+                                     {"last_touch_at", ts},
+                                     {"nps_score", i},
+                                     {"nps_responded_at", d},
+                                     {"churned_at", d},
+                                     {"renewed_at", d},
+                                     {"important_event", s},
+                                     {"important_event_at", d}}));
   schema.tables.push_back(MakeTable("contacts", "id", "", "accounts", "account_id", "account",
                                     {{"id", s},
                                      {"account_id", s},
@@ -91,7 +91,8 @@ Schema ExampleSchema() {
                                      {"start_date", d},
                                      {"due_date", d},
                                      {"flagged", b}}));
-  schema.tables.push_back(MakeTable("success_plans", "id", "owner", "accounts", "account_id", "account",
+  schema.tables.push_back(MakeTable("success_plans", "id", "owner", "accounts", "account_id",
+                                    "account",
                                     {{"id", s},
                                      {"account_id", s},
                                      {"name", s},
@@ -116,7 +117,8 @@ Schema ExampleSchema() {
                                      {"start_date", d},
                                      {"end_date", d},
                                      {"is_template", b}}));
-  schema.tables.push_back(MakeTable("activities", "id", "owner", "accounts", "account_id", "account",
+  schema.tables.push_back(MakeTable("activities", "id", "owner", "accounts", "account_id",
+                                    "account",
                                     {{"id", s},
                                      {"account_id", s},
                                      {"contact_id", s},
@@ -124,14 +126,16 @@ Schema ExampleSchema() {
                                      {"kind", s},
                                      {"occurred_at", ts},
                                      {"duration_minutes", i}}));
-  schema.tables.push_back(MakeTable("conversations", "id", "owner", "accounts", "account_id", "account",
+  schema.tables.push_back(MakeTable("conversations", "id", "owner", "accounts", "account_id",
+                                    "account",
                                     {{"id", s},
                                      {"account_id", s},
                                      {"owner", s},
                                      {"subject", s},
                                      {"status", s},
                                      {"send_date", d}}));
-  schema.tables.push_back(MakeTable("opportunities", "id", "owner", "accounts", "account_id", "account",
+  schema.tables.push_back(MakeTable("opportunities", "id", "owner", "accounts", "account_id",
+                                    "account",
                                     {{"id", s},
                                      {"account_id", s},
                                      {"owner", s},

@@ -23,16 +23,21 @@ int main(int argc, char** argv) {
   std::string out;
   std::string tables;
   bool quiet = false;
-  app.add_option("--accounts", opts.num_accounts, "number of accounts (default 2000)")->check(CLI::Range(0, 999999999));
+  app.add_option("--accounts", opts.num_accounts, "number of accounts (default 2000)")
+      ->check(CLI::Range(0, 999999999));
   app.add_option("--seed", opts.seed, "random seed (default 42)");
   app.add_option("--as-of", as_of, "the date the data is taken, YYYY-MM-DD (default 2026-11-22)");
   app.add_option("--out", out, "output directory (created if missing)")->required();
   app.add_option("--tables", tables, "comma-separated tables to write (default: all)");
-  app.add_option("--csms", opts.num_csms, "number of CSMs (default 8; the first is Alice Chen)")->check(CLI::Range(1, 64));
-  app.add_option("--orphans", opts.orphan_rows, "orphan rows to add to every child table (default 0)")
+  app.add_option("--csms", opts.num_csms, "number of CSMs (default 8; the first is Alice Chen)")
+      ->check(CLI::Range(1, 64));
+  app.add_option("--orphans", opts.orphan_rows,
+                 "orphan rows to add to every child table (default 0)")
       ->check(CLI::Range(0, 1000000));
-  app.add_option("--contacts-per-account", opts.contacts_per_account, "mean contacts per account (default 5)");
-  app.add_option("--tasks-per-account", opts.tasks_per_account, "mean tasks per account (default 3)");
+  app.add_option("--contacts-per-account", opts.contacts_per_account,
+                 "mean contacts per account (default 5)");
+  app.add_option("--tasks-per-account", opts.tasks_per_account,
+                 "mean tasks per account (default 3)");
   app.add_option("--success-plans-per-account", opts.success_plans_per_account, "default 1");
   app.add_option("--objectives-per-account", opts.objectives_per_account, "default 2");
   app.add_option("--playbooks-per-account", opts.playbooks_per_account, "default 1");
@@ -74,7 +79,9 @@ int main(int argc, char** argv) {
   if (!quiet) {
     int64_t rows = 0;
     for (const auto& [name, table] : snap->tables) rows += table.num_rows();
-    std::fprintf(stderr, "docket_gen: %zu tables, %lld rows, as_of %s, seed %llu -> %s (generate %.2f s, write %.2f s)\n",
+    std::fprintf(stderr,
+                 "docket_gen: %zu tables, %lld rows, as_of %s, seed %llu -> %s (generate %.2f s, "
+                 "write %.2f s)\n",
                  snap->tables.size(), static_cast<long long>(rows), as_of.c_str(),
                  static_cast<unsigned long long>(opts.seed), out.c_str(),
                  std::chrono::duration<double>(generated - start).count(),
