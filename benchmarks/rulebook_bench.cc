@@ -149,6 +149,12 @@ int Main(int argc, char** argv) {
   for (const ListSpec& l : kept.lists) tables.insert(l.table);
   tables.insert("accounts");
   gopts.tables.assign(tables.begin(), tables.end());
+  std::vector<TableSchema> declared;
+  for (const TableSchema& t : kept.schema.tables) {
+    if (tables.count(t.name)) declared.push_back(t);
+  }
+  kept.schema.tables = declared;
+  setup.book = kept;
   auto t0 = std::chrono::steady_clock::now();
   absl::StatusOr<Snapshot> snap = gen::GenerateSnapshot(gopts);
   if (!snap.ok()) {

@@ -142,15 +142,70 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
     }
     return a < b;  // Ties keep row order.
   };
+  const SortKey& first = sort_keys.front();
+  const Column& fc = *first.column;
+  if (fc.type_id() == TypeId::kString && first.dict_rank.empty()) {
+    // Plain strings: compare in place.
+    if (keep < n) {
+      if (keep > 0) {
+        std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
+        std::sort(rows->begin(), rows->begin() + keep, less);
+      }
+      rows->resize(static_cast<size_t>(keep));
+    } else {
+      std::sort(rows->begin(), rows->end(), less);
+    }
+    return;
+  }
+  // The first key as an order-preserving integer (NULL placement, then the
+  // value, flipped for DESC), so most comparisons are two integer compares
+  // on contiguous data; later keys and row order break ties.
+  struct Entry {
+    uint64_t head;
+    int64_t row;
+  };
+  std::vector<Entry> entries(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t r = (*rows)[i];
+    uint64_t u = 0;
+    bool null = fc.IsNull(r);
+    if (!null) {
+      switch (fc.type_id()) {
+        case TypeId::kBool: u = fc.Values<uint8_t>()[r] != 0; break;
+        case TypeId::kInt:
+        case TypeId::kTimestamp: u = static_cast<uint64_t>(fc.Values<int64_t>()[r]) ^ (uint64_t{1} << 63); break;
+        case TypeId::kDate: u = static_cast<uint64_t>(int64_t{fc.Values<int32_t>()[r]}) ^ (uint64_t{1} << 63); break;
+        case TypeId::kFloat: {
+          double d = fc.Values<double>()[r];
+          if (d == 0) d = 0;
+          uint64_t bits;
+          std::memcpy(&bits, &d, 8);
+          u = std::isnan(d) ? ~uint64_t{0} : (bits >> 63) ? ~bits : bits ^ (uint64_t{1} << 63);
+          break;
+        }
+        case TypeId::kString: u = static_cast<uint64_t>(first.dict_rank[fc.codes()[r]]); break;
+      }
+      if (first.descending) u = ~u;
+      // Keep the top value free for NULLS LAST and zero for NULLS FIRST.
+      u = u / 2 + 1;
+    }
+    entries[i] = {null ? (first.nulls_first ? 0 : ~uint64_t{0}) : u, r};
+  }
+  // Halving the value merges neighbours; the full comparator settles them.
+  auto entry_less = [&less](const Entry& a, const Entry& b) {
+    if (a.head != b.head) return a.head < b.head;
+    return less(a.row, b.row);
+  };
   if (keep < n) {
     if (keep > 0) {
-      std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
-      std::sort(rows->begin(), rows->begin() + keep, less);
+      std::nth_element(entries.begin(), entries.begin() + (keep - 1), entries.end(), entry_less);
+      std::sort(entries.begin(), entries.begin() + keep, entry_less);
     }
-    rows->resize(static_cast<size_t>(keep));
   } else {
-    std::sort(rows->begin(), rows->end(), less);
+    std::sort(entries.begin(), entries.end(), entry_less);
   }
+  rows->resize(static_cast<size_t>(keep));
+  for (int64_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
 }
 
 namespace {
