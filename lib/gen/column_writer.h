@@ -133,6 +133,41 @@ class ColumnWriter {
 
   int64_t size() const { return length_; }
 
+  // Appends every value of `other` (built with the same type and vocabulary)
+  // after this writer's values: how per-thread pieces are joined in order.
+  void AppendFrom(ColumnWriter&& other) {
+    if (other.length_ % 64 != 0) other.FlushWord(static_cast<int>((other.length_ % 64 + 7) / 8));
+    const int64_t n = other.length_;
+    switch (type_.id) {
+      case TypeId::kBool:
+        Concat(bytes_, other.bytes_);
+        break;
+      case TypeId::kInt:
+      case TypeId::kTimestamp:
+        Concat(wide_, other.wide_);
+        break;
+      case TypeId::kFloat:
+        Concat(doubles_, other.doubles_);
+        break;
+      case TypeId::kDate:
+        Concat(narrow_, other.narrow_);
+        break;
+      case TypeId::kString:
+        if (is_dictionary_) {
+          Concat(narrow_, other.narrow_);
+        } else {
+          const int64_t base = static_cast<int64_t>(chars_.size());
+          Concat(chars_, other.chars_);
+          offsets_.reserve(offsets_.size() + static_cast<size_t>(n));
+          for (int64_t i = 1; i <= n; ++i) offsets_.push_back(other.offsets_[i] + base);
+        }
+        break;
+    }
+    const uint8_t* bits = other.validity_.data();
+    for (int64_t i = 0; i < n; ++i) PushValidity((bits[i >> 3] >> (i & 7)) & 1);
+    other = ColumnWriter(type_);
+  }
+
   Column Finish() && {
     if ((length_ & 63) != 0) FlushWord(static_cast<int>(((length_ & 63) + 7) / 8));
     Buffer validity = Buffer::Own(std::move(validity_));
@@ -161,6 +196,12 @@ class ColumnWriter {
   }
 
  private:
+  template <typename T>
+  static void Concat(std::vector<T>& to, std::vector<T>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+    std::vector<T>().swap(from);
+  }
+
   // Validity bits gather in a 64-bit word, flushed every 64 values.
   void PushValidity(bool valid) {
     word_ |= uint64_t{valid} << (length_ & 63);

@@ -13,8 +13,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -291,6 +293,10 @@ class Generator {
   absl::StatusOr<Snapshot> Run();
 
  private:
+  void InitOutputs(double share);
+  void GenerateRange(int64_t lo, int64_t hi);
+
+ private:
   struct Builders {
     const TableSchema* schema = nullptr;
     std::vector<ColumnWriter> cols;
@@ -339,6 +345,7 @@ class Generator {
   std::vector<std::string> csms_;
   Schema schema_ = ExampleSchema();
   std::vector<Builders> out_;  // Indexed by Tag - 1; empty cols when not wanted.
+  std::vector<bool> want_;     // Indexed by Tag - 1.
 };
 
 void AppendDate(ColumnWriter& b, int32_t d) {
@@ -905,17 +912,10 @@ std::vector<std::string_view> Generator::DictionaryFor(std::string_view table,
   return {};
 }
 
-absl::StatusOr<Snapshot> Generator::Run() {
+// Creates the column writers of every wanted table, reserving `share` of
+// the rows the whole run expects.
+void Generator::InitOutputs(double share) {
   const std::vector<std::string>& names = TableNames();
-  std::vector<bool> want(names.size(), o_.tables.empty());
-  for (const std::string& t : o_.tables) {
-    auto it = std::find(names.begin(), names.end(), t);
-    if (it == names.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown table '", t, "' — the generator makes: ", absl::StrJoin(names, ", ")));
-    }
-    want[it - names.begin()] = true;
-  }
   const double ratios[] = {1,
                            o_.contacts_per_account,
                            o_.tasks_per_account,
@@ -928,11 +928,11 @@ absl::StatusOr<Snapshot> Generator::Run() {
                            o_.requests_per_account};
   out_.resize(names.size());
   for (size_t t = 0; t < names.size(); ++t) {
-    if (!want[t]) continue;
+    if (!want_[t]) continue;
     const TableSchema* ts = schema_.FindTable(names[t]);
     out_[t].schema = ts;
     const int64_t expected =
-        static_cast<int64_t>(static_cast<double>(o_.num_accounts) * ratios[t] * 1.02) + 16 +
+        static_cast<int64_t>(static_cast<double>(o_.num_accounts) * ratios[t] * 1.02 * share) + 16 +
         o_.orphan_rows;
     for (const ColumnSchema& c : ts->columns) {
       std::vector<std::string_view> dict = DictionaryFor(names[t], c.name);
@@ -944,14 +944,19 @@ absl::StatusOr<Snapshot> Generator::Run() {
       out_[t].cols.back().Reserve(expected);
     }
   }
+}
 
+// Appends accounts [lo, hi] and their children to this generator's writers.
+void Generator::GenerateRange(int64_t lo, int64_t hi) {
+  const std::vector<bool>& want = want_;
   Account a;
-  for (int64_t number = 1; number <= o_.num_accounts; ++number) {
+  for (int64_t number = lo; number <= hi; ++number) {
     a = Account();
     MakeAccount(number, &a);
     if (want[kAccounts - 1]) AppendAccount(a);
-    if (want[kContacts - 1])
+    if (want[kContacts - 1]) {
       AppendContacts(a, ChildCount(kContacts, number, o_.contacts_per_account));
+    }
     if (want[kTasks - 1]) AppendTasks(a, ChildCount(kTasks, number, o_.tasks_per_account));
     if (want[kSuccessPlans - 1]) {
       AppendSuccessPlans(a, ChildCount(kSuccessPlans, number, o_.success_plans_per_account));
@@ -959,22 +964,69 @@ absl::StatusOr<Snapshot> Generator::Run() {
     if (want[kObjectives - 1]) {
       AppendObjectives(a, ChildCount(kSuccessPlans, number, o_.success_plans_per_account), false);
     }
-    if (want[kPlaybooks - 1])
+    if (want[kPlaybooks - 1]) {
       AppendPlaybooks(a, ChildCount(kPlaybooks, number, o_.playbooks_per_account));
-    if (want[kActivities - 1])
+    }
+    if (want[kActivities - 1]) {
       AppendActivities(a, ChildCount(kActivities, number, o_.activities_per_account));
+    }
     if (want[kConversations - 1]) {
       AppendConversations(a, ChildCount(kConversations, number, o_.conversations_per_account));
     }
     if (want[kOpportunities - 1]) {
       AppendOpportunities(a, ChildCount(kOpportunities, number, o_.opportunities_per_account));
     }
-    if (want[kRequests - 1])
+    if (want[kRequests - 1]) {
       AppendRequests(a, ChildCount(kRequests, number, o_.requests_per_account));
+    }
+  }
+}
+
+absl::StatusOr<Snapshot> Generator::Run() {
+  const std::vector<std::string>& names = TableNames();
+  want_.assign(names.size(), o_.tables.empty());
+  for (const std::string& t : o_.tables) {
+    auto it = std::find(names.begin(), names.end(), t);
+    if (it == names.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown table '", t, "' — the generator makes: ", absl::StrJoin(names, ", ")));
+    }
+    want_[it - names.begin()] = true;
+  }
+
+  // Threads take contiguous ranges of accounts; their pieces are joined in
+  // account order, so the output never depends on the thread count.
+  int threads = o_.threads > 0
+                    ? o_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = static_cast<int>(std::clamp<int64_t>(o_.num_accounts / 1000, 1, std::min(threads, 64)));
+  const int64_t per_thread = (o_.num_accounts + threads - 1) / threads;
+  InitOutputs(1.0);  // This generator's writers receive every piece.
+  std::vector<std::unique_ptr<Generator>> workers;
+  std::vector<std::thread> running;
+  for (int w = 1; w < threads; ++w) {
+    workers.push_back(std::make_unique<Generator>(o_));
+    Generator* g = workers.back().get();
+    g->want_ = want_;
+    g->InitOutputs(1.1 / threads);
+    const int64_t lo = 1 + w * per_thread, hi = std::min(o_.num_accounts, (w + 1) * per_thread);
+    running.emplace_back([g, lo, hi] { g->GenerateRange(lo, hi); });
+  }
+  GenerateRange(1, std::min(o_.num_accounts, per_thread));
+  for (std::thread& t : running) t.join();
+  for (std::unique_ptr<Generator>& g : workers) {
+    for (size_t t = 0; t < out_.size(); ++t) {
+      for (size_t c = 0; c < out_[t].cols.size(); ++c) {
+        out_[t].cols[c].AppendFrom(std::move(g->out_[t].cols[c]));
+      }
+    }
+    g.reset();
   }
 
   // Orphans: one child row for each of `orphan_rows` phantom accounts
   // numbered past the last real one (their parents do not exist).
+  const std::vector<bool>& want = want_;
+  Account a;
   for (int64_t k = 1; k <= o_.orphan_rows; ++k) {
     a = Account();
     MakeAccount(o_.num_accounts + k, &a);

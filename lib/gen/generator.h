@@ -68,6 +68,10 @@ struct GenOptions {
   // Rows appended to every child table whose parent key does not exist (for
   // tests of orphan handling).  0 = orphan-free.
   int orphan_rows = 0;
+
+  // Threads generating accounts (0: one per core).  The output is the same
+  // for every value; small runs (under 1,000 accounts a thread) use fewer.
+  int threads = 0;
 };
 
 // The tables in dependency order: accounts, contacts, tasks, success_plans,

@@ -66,6 +66,20 @@ TEST(GeneratorTest, SameOptionsGiveIdenticalTables) {
   EXPECT_NE(TableCsv(*a, "accounts"), TableCsv(*c, "accounts"));
 }
 
+TEST(GeneratorTest, ThreadCountDoesNotChangeTheOutput) {
+  GenOptions o;
+  o.num_accounts = 5000;
+  o.orphan_rows = 2;
+  o.threads = 1;
+  absl::StatusOr<Snapshot> one = GenerateSnapshot(o);
+  o.threads = 3;
+  absl::StatusOr<Snapshot> three = GenerateSnapshot(o);
+  ASSERT_TRUE(one.ok() && three.ok());
+  for (const std::string& t : TableNames()) {
+    EXPECT_TRUE(TableCsv(*one, t) == TableCsv(*three, t)) << t;
+  }
+}
+
 TEST(GeneratorTest, FewerTablesGiveTheSameRows) {
   GenOptions o;
   o.num_accounts = 200;

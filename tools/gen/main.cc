@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   app.add_option("--conversations-per-account", opts.conversations_per_account, "default 0.5");
   app.add_option("--opportunities-per-account", opts.opportunities_per_account, "default 1");
   app.add_option("--requests-per-account", opts.requests_per_account, "default 0.3");
+  app.add_option("--threads", opts.threads, "generator threads (default 0: one per core)")
+      ->check(CLI::Range(0, 64));
   app.add_flag("--quiet", quiet, "do not print the summary line");
   try {
     app.parse(argc, argv);
