@@ -572,7 +572,9 @@ struct GenConfig {
   bool least_greatest = true;
   bool string_case_without_else = true;
   bool string_null_literals = true;
-  // AND / OR / IN / BETWEEN over a column-free, today-dependent operand.
+  bool string_nullif = true;
+  // today, and sub-expressions computed once per evaluation (column-free but
+  // depending on today, or dividing).
   bool today_constant_in_logic = true;
   bool date_string_literals = true;
 };
@@ -594,7 +596,48 @@ inline bool DependsOnToday(const DiffNode& n) {
     if (DependsOnToday(k)) return true;
   return false;
 }
-inline bool TodayConstant(const DiffNode& n) { return !ReadsColumn(n) && DependsOnToday(n); }
+// Division and modulo are computed at evaluation time even over constants
+// (they count division by zero in the diagnostics).
+inline bool Divides(const DiffNode& n) {
+  if (n.op == Op::kArith && (n.name == "/" || n.name == "%")) return true;
+  for (const DiffNode& k : n.kids)
+    if (Divides(k)) return true;
+  return false;
+}
+// Column-free once the optimizer has folded it: coalesce stops at its first
+// argument that is not a NULL literal.
+inline bool EffectivelyConstant(const DiffNode& n) {
+  if (n.op == Op::kColumn) return false;
+  if (n.op == Op::kCall && n.name == "coalesce") {
+    for (const DiffNode& k : n.kids)
+      if (k.op != Op::kNull) return EffectivelyConstant(k);
+    return true;
+  }
+  if (n.op == Op::kCase) {
+    // Conservative: a constant condition may pick a branch at compile time
+    // (CASE WHEN TRUE THEN x … folds to x), so a CASE with any constant
+    // condition and any constant branch counts as constant.
+    bool constant_condition = false, constant_value = false;
+    for (size_t k = 0; k < n.kids.size(); ++k) {
+      bool is_condition = k % 2 == 0 && !(n.has_else && k + 1 == n.kids.size());
+      bool c = EffectivelyConstant(n.kids[k]);
+      (is_condition ? constant_condition : constant_value) |= c;
+    }
+    if (constant_condition && constant_value) return true;
+  }
+  for (const DiffNode& k : n.kids)
+    if (!EffectivelyConstant(k)) return false;
+  return true;
+}
+// A value computed once per evaluation: column-free (after folding) but
+// depending on today, or dividing.
+inline bool TodayConstant(const DiffNode& n) {
+  if (!DependsOnToday(n) && !Divides(n)) return false;
+  if (!ReadsColumn(n) || EffectivelyConstant(n)) return true;
+  for (const DiffNode& k : n.kids)
+    if (TodayConstant(k)) return true;
+  return false;
+}
 
 constexpr double kIntBound = 1125899906842624.0;  // 2^50
 constexpr double kFloatBound = 1e200;
@@ -619,7 +662,11 @@ class ExprGenerator {
         case DType::kString: ok = GenString(depth, &n); break;
         case DType::kDate: ok = GenDate(depth, &n); break;
       }
-      if (ok) {
+      // Without today_constant_in_logic no sub-expression is computed once per
+      // evaluation (column-free but depending on today), at any depth: the
+      // optimizer folds e.g. coalesce(0, i1) to 0, so checking only the
+      // operands of AND / OR is not enough.
+      if (ok && (cfg_.today_constant_in_logic || !TodayConstant(n))) {
         n.type = t;
         n.style = static_cast<uint32_t>(rng_.Next());
         return n;
@@ -636,7 +683,7 @@ class ExprGenerator {
     for (size_t c = 0; c < cols_.size(); ++c)
       if (cols_[c].type == t) candidates.push_back(static_cast<int>(c));
     if (!candidates.empty() && rng_.Percent(65)) return Column(rng_.Pick(candidates));
-    if (t == DType::kDate && rng_.Percent(30)) return Today();
+    if (t == DType::kDate && cfg_.today_constant_in_logic && rng_.Percent(30)) return Today();
     return Literal(t);
   }
 
@@ -886,17 +933,18 @@ class ExprGenerator {
       int n = static_cast<int>(rng_.Between(2, 3));
       for (int k = 0; k < n; ++k) kids.push_back(Gen(t, d));
       *out = Make(Op::kCall, std::move(kids), "coalesce");
-    } else if (which == 2 && cfg_.coalesce_nullif) {
+    } else if (which == 2 && cfg_.coalesce_nullif && (t != DType::kString || cfg_.string_nullif)) {
       *out = Make(Op::kCall, {Gen(t, d), Gen(t, d)}, "nullif");
     } else {
       return false;
     }
-    // Static facts: the union of the value-producing children.
-    Merge(out, t);
-    return true;
+    // Static facts: the union of the value-producing children.  When every
+    // value is a NULL literal the expression has no type in docket (a NULL
+    // takes its type from its context), so it is not generated.
+    return Merge(out, t);
   }
 
-  void Merge(DiffNode* n, DType t) {
+  bool Merge(DiffNode* n, DType t) {
     bool first = true;
     for (size_t k = 0; k < n->kids.size(); ++k) {
       bool value_kid = n->op != Op::kCase || k % 2 == 1 || (n->has_else && k + 1 == n->kids.size());
@@ -919,12 +967,8 @@ class ExprGenerator {
         n->ascii = n->ascii && c.ascii;
       }
     }
-    if (first) {  // every value is NULL
-      n->bound = 0;
-      n->min_nonzero = 1;
-      n->lo = n->hi = DaysOf(2000, 1, 1);
-    }
     (void)t;
+    return !first;
   }
 
   // A divisor: a column or a literal, whose smallest non-zero magnitude is known.
@@ -1116,7 +1160,7 @@ class ExprGenerator {
         DiffNode a = Gen(DType::kDate, d), b = Gen(DType::kInt, d - 1);
         // A NULL literal takes its type from the other operand (NULL + i is
         // an int in docket), so the date side is never a bare NULL.
-        if (a.op == Op::kNull) return false;
+        if (a.op == Op::kNull || b.op == Op::kNull) return false;
         if (b.bound > 100000 || !DateInRange(a.lo - b.bound, a.hi + b.bound)) return false;
         int32_t lo = static_cast<int32_t>(a.lo - b.bound), hi = static_cast<int32_t>(a.hi + b.bound);
         int which = static_cast<int>(rng_.Below(3));

@@ -51,12 +51,18 @@ GenConfig Config() {
   // all-NULL string intermediate reads unwritten slots and crashes:
   // `contains(nullif(NULL, coalesce(s, 'b')), 'a')` (SIGSEGV in Contains).
   c.string_null_literals = false;
+  // Same again: `nullif(nullif('red', 'red'), s1) < 'x' OR b1` crashes.
+  c.string_nullif = false;
   // TODO(engine, bug D4): an AND / OR with an operand computed once per
   // evaluation (column-free but depending on today) marks rows TRUE that are
   // not: `today < DATE '1970-01-01' OR d > DATE '2000-01-01'` over
   // d = [NULL, NULL, 2027-03-26] gives NULL, TRUE, TRUE (expected NULL, NULL, TRUE).
   // IN and BETWEEN (rewritten into OR / AND) too: `today IN (today, d1)` is
-  // FALSE on some rows.
+  // FALSE on some rows; and after folding, `days_until(DATE '2021-09-18') <> 0
+  // OR b1`.  Not only today: `1000 / 0.0 IS NOT NULL AND b` is TRUE where b is
+  // TRUE (expected FALSE: 1000 / 0.0 is NULL).  So no sub-expression computed
+  // once per evaluation (column-free after folding, but depending on today or
+  // dividing) is generated.
   c.today_constant_in_logic = false;
   return c;
 }
