@@ -83,7 +83,9 @@ void RegisterPrograms(py::module_& m) {
             EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads);
             PredicateResult r = Run(p, data, o);
             py::object nulls = py::none();
-            if (want_nulls && r.nulls.size() == r.rows.size()) nulls = BitsToBools(r.nulls.data(), r.nulls.size());
+            if (want_nulls && r.nulls.size() == r.rows.size() && r.nulls.CountSet() > 0) {
+              nulls = BitsToBools(r.nulls.data(), r.nulls.size());
+            }
             return py::make_tuple(BitsToBools(r.rows.data(), r.rows.size()), nulls, r.count,
                                   DiagnosticsToDict(r.diagnostics));
           },

@@ -93,15 +93,30 @@ absl::TimeZone LoadZone(const std::string& name) {
   return tz;
 }
 
+namespace {
+// Byte b of the bitmap -> the 8 bools it holds, as one little-endian word.
+struct UnpackTable {
+  uint64_t words[256];
+  UnpackTable() {
+    for (int b = 0; b < 256; ++b) {
+      uint64_t w = 0;
+      for (int j = 0; j < 8; ++j) w |= static_cast<uint64_t>((b >> j) & 1) << (8 * j);
+      words[b] = w;
+    }
+  }
+};
+const UnpackTable kUnpack;
+}  // namespace
+
 py::array_t<bool> BitsToBools(const uint8_t* bits, int64_t size) {
   py::array_t<bool> out(size);
   auto* dst = reinterpret_cast<uint8_t*>(out.mutable_data());
   int64_t full = size / 8;
-  for (int64_t b = 0; b < full; ++b) {
-    uint8_t byte = bits[b];
-    for (int j = 0; j < 8; ++j) dst[b * 8 + j] = (byte >> j) & 1;
+  {
+    py::gil_scoped_release release;  // Large results: let other threads run.
+    for (int64_t b = 0; b < full; ++b) std::memcpy(dst + b * 8, &kUnpack.words[bits[b]], 8);
+    for (int64_t i = full * 8; i < size; ++i) dst[i] = GetBit(bits, i);
   }
-  for (int64_t i = full * 8; i < size; ++i) dst[i] = GetBit(bits, i);
   return out;
 }
 
