@@ -315,14 +315,22 @@ Active Frame::Narrow(const Active& a, const uint8_t* keep, Block* blk, int* coun
   b.n = a.n;
   b.mask = keep;
   int c = 0;
-  uint16_t* sel = reinterpret_cast<uint16_t*>(blk->data.get());
-  for (int i = 0; i < a.n; ++i) {
-    sel[c] = static_cast<uint16_t>(i);
-    c += keep[i];
-  }
+  for (int i = 0; i < a.n; ++i) c += keep[i];
   b.count = c;
   *count = c;
+  // The selection vector is filled lazily (FillSelection) when a sparse pass wants it.
+  b.sel = nullptr;
+  (void)blk;
   return b;
+}
+
+static void FillSelection(Active* b, uint16_t* sel) {
+  int c = 0;
+  for (int i = 0; i < b->n; ++i) {
+    sel[c] = static_cast<uint16_t>(i);
+    c += b->mask[i];
+  }
+  b->sel = sel;
 }
 
 namespace {
@@ -331,7 +339,7 @@ namespace {
 // or the work per row is large.
 void MaybeSparse(Active* b, const Active& parent, bool expensive, uint16_t* sel_storage) {
   if (b->mask == nullptr) return;
-  if (parent.sel != nullptr || expensive || b->count * 4 < b->n) b->sel = sel_storage;
+  if (parent.sel != nullptr || expensive || b->count * 4 < b->n) FillSelection(b, sel_storage);
 }
 
 }  // namespace
@@ -469,7 +477,7 @@ Vec Frame::Case(int32_t id, const Active& a) {
   for (size_t p = 0; p < pairs && left > 0; ++p) {
     int cnt;
     Active ra = Narrow(a, remaining, rem, &cnt);
-    ra.sel = reinterpret_cast<uint16_t*>(rem->data.get());
+    FillSelection(&ra, reinterpret_cast<uint16_t*>(rem->data.get()));
     Vec c = Eval(n.args[2 * p], ra);
     const uint8_t* cd = c.As<uint8_t>();
     int taken = 0;
@@ -481,7 +489,7 @@ Vec Frame::Case(int32_t id, const Active& a) {
     Release(&c);
     if (taken > 0) {
       Active ta = Narrow(a, take, takeb, &cnt);
-      ta.sel = reinterpret_cast<uint16_t*>(takeb->data.get());
+      FillSelection(&ta, reinterpret_cast<uint16_t*>(takeb->data.get()));
       Vec v = Eval(n.args[2 * p + 1], ta);
       CopyRows(v, n.type, ta, out);
       if (v.block != nullptr) {
@@ -498,7 +506,7 @@ Vec Frame::Case(int32_t id, const Active& a) {
   if (n.has_else && left > 0) {
     int cnt;
     Active ra = Narrow(a, remaining, rem, &cnt);
-    ra.sel = reinterpret_cast<uint16_t*>(rem->data.get());
+    FillSelection(&ra, reinterpret_cast<uint16_t*>(rem->data.get()));
     Vec v = Eval(n.args.back(), ra);
     CopyRows(v, n.type, ra, out);
     if (v.block != nullptr) {
@@ -537,7 +545,7 @@ Vec Frame::Coalesce(int32_t id, const Active& a) {
     if (k == 0) {
       ra = a;
     } else {
-      ra.sel = reinterpret_cast<uint16_t*>(rem->data.get());
+      FillSelection(&ra, reinterpret_cast<uint16_t*>(rem->data.get()));
     }
     Vec v = Eval(n.args[k], ra);
     CopyRows(v, n.type, ra, out);

@@ -471,12 +471,21 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
           const uint8_t* d = v.As<uint8_t>();
           const uint8_t* valid = v.valid;
           const bool c = v.is_const;
-          for (int i = 0; i < n; ++i) {
-            uint8_t x = d[c ? 0 : i] & (valid ? valid[c ? 0 : i] : 1);
-            bytes[i] = root.mask ? (x & root.mask[i]) : (x & 1);
+          const uint8_t* packed_from = bytes.data();
+          if (c) {
+            uint8_t x = d[0] & (valid ? valid[0] : 1) & 1;
+            for (int i = 0; i < n; ++i) bytes[i] = root.mask ? (x & root.mask[i]) : x;
+          } else if (valid == nullptr && root.mask == nullptr) {
+            packed_from = d;  // Already 0/1 per row.
+          } else if (root.mask == nullptr) {
+            for (int i = 0; i < n; ++i) bytes[i] = d[i] & valid[i];
+          } else if (valid == nullptr) {
+            for (int i = 0; i < n; ++i) bytes[i] = d[i] & root.mask[i];
+          } else {
+            for (int i = 0; i < n; ++i) bytes[i] = d[i] & valid[i] & root.mask[i];
           }
           PredicateResult& pr = result.predicates[r];
-          exec::PackBits(bytes.data(), n, pr.rows.mutable_data() + start / 8);
+          exec::PackBits(packed_from, n, pr.rows.mutable_data() + start / 8);
           if (options.want_nulls && valid != nullptr) {
             for (int i = 0; i < n; ++i) {
               uint8_t x = (valid[c ? 0 : i] ^ 1) & 1;
