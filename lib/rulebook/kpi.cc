@@ -159,7 +159,29 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
   absl::flat_hash_map<std::string_view, size_t> index;
   std::vector<Accumulator> groups;
   std::optional<Accumulator> unassigned;
-  for (int64_t r : rows) {
+  if (owners.dictionary()) {
+    // Group by dictionary code: no hashing per row.
+    std::vector<int32_t> group_of_code;
+    for (int64_t r : rows) {
+      int32_t code;
+      if (!owners.GetCode(r, &code)) {
+        if (!unassigned) unassigned.emplace(measure, column);
+        unassigned->Add(r);
+        continue;
+      }
+      if (static_cast<size_t>(code) >= group_of_code.size()) group_of_code.resize(static_cast<size_t>(code) + 1, -1);
+      int32_t& g = group_of_code[static_cast<size_t>(code)];
+      if (g < 0) {
+        // Equal strings under two codes still share a group.
+        auto [it, inserted] = index.emplace(owners.CodeText(code), groups.size());
+        if (inserted) groups.emplace_back(measure, column);
+        g = static_cast<int32_t>(it->second);
+      }
+      groups[static_cast<size_t>(g)].Add(r);
+    }
+  }
+  const std::vector<int64_t> none;
+  for (int64_t r : owners.dictionary() ? none : rows) {
     std::string_view owner;
     if (!owners.Get(r, &owner)) {
       if (!unassigned) unassigned.emplace(measure, column);

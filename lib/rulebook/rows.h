@@ -41,6 +41,19 @@ class OwnerLookup {
   static std::optional<OwnerLookup> Make(const Snapshot& snapshot, const Table& table);
   // Whether row `row` has an owner, and which.
   bool Get(int64_t row, std::string_view* owner) const;
+  // When the owner column is dictionary-encoded: the owner's dictionary code
+  // (false for no owner), and the dictionary entry's text.
+  bool dictionary() const { return owner_->is_dictionary(); }
+  bool GetCode(int64_t row, int32_t* code) const {
+    if (through_parent_) {
+      row = row_map_[row];
+      if (row < 0) return false;
+    }
+    if (owner_->IsNull(row)) return false;
+    *code = owner_->codes()[row];
+    return true;
+  }
+  std::string_view CodeText(int32_t code) const { return owner_->dictionary().StringAt(code); }
 
  private:
   const Column* owner_ = nullptr;          // The owner column of the table that has one.
