@@ -199,7 +199,26 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
   e.in_list = result->lists[0].matches.Get(e.row);
 
   // Each top-level term as its own predicate, with NULLs reported.
-  std::vector<ExpressionTerm> terms = SplitTopLevel(list->when, &e.connective);
+  std::vector<ExpressionTerm> top = SplitTopLevel(list->when, &e.connective);
+  // A term that names a segment is followed by the segment's own terms.
+  std::vector<ExpressionTerm> terms;
+  std::vector<int> depth;
+  std::vector<std::string> joined;
+  for (const ExpressionTerm& t : top) {
+    terms.push_back(t);
+    depth.push_back(0);
+    joined.emplace_back();
+    for (const SegmentSpec& s : book.segments) {
+      if (s.name != t.text) continue;
+      std::string how;
+      std::vector<ExpressionTerm> inner = SplitTopLevel(s.expression, &how);
+      for (const ExpressionTerm& i : inner) {
+        terms.push_back(i);
+        depth.push_back(1);
+        joined.push_back(how);
+      }
+    }
+  }
   CompileOptions copts;
   for (const RulebookParam& p : book.params) copts.params[p.name] = p.value;
   ProgramBuilder builder(compiled.schema(), copts);
@@ -226,6 +245,8 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
     const PredicateResult& p = values->predicates[i];
     TermValue tv;
     tv.term = terms[i];
+    tv.depth = depth[i];
+    tv.connective = joined[i];
     if (p.rows.Get(e.row)) {
       tv.value = true;
     } else if (p.nulls.size() > e.row && p.nulls.Get(e.row)) {
@@ -248,19 +269,23 @@ std::string RenderExplanation(const Explanation& e, bool color) {
   absl::StrAppend(&out, bold(absl::StrCat(e.table, " ", e.key)), " is ", e.in_list ? "IN" : "NOT in", " list '",
                   e.list_id, "' (", e.list_title, ")\n\n");
   absl::StrAppend(&out, e.connective.empty() ? "when:\n" : absl::StrCat("when (terms joined by ", e.connective, "):\n"));
+  // Value, then the term (a segment's terms indented under its name), then
+  // where it is written.
   std::vector<std::string> texts;
   size_t text_w = 0;
   for (const TermValue& t : e.terms) {
     std::string text = t.term.text;
     std::replace(text.begin(), text.end(), '\n', ' ');
     text = CollapseSpaces(text);
-    text_w = std::max(text_w, std::min<size_t>(text.size(), 60));
+    if (t.depth > 0) text = absl::StrCat("  ", t.connective.empty() ? "=" : t.connective, " ", text);
+    text_w = std::max(text_w, std::min<size_t>(DisplayWidth(text), 56));
     texts.push_back(std::move(text));
   }
   for (size_t i = 0; i < e.terms.size(); ++i) {
     const TermValue& t = e.terms[i];
     std::string v = !t.value.has_value() ? "NULL " : *t.value ? "TRUE " : "FALSE";
-    std::string pad(texts[i].size() < text_w ? text_w - texts[i].size() : 0, ' ');
+    size_t w = DisplayWidth(texts[i]);
+    std::string pad(w < text_w ? text_w - w : 0, ' ');
     absl::StrAppend(&out, "  ", bold(v), "  ", texts[i], pad, "  ", t.term.location.ToString(), "\n");
   }
   if (!e.shown.empty()) {

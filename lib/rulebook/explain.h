@@ -29,6 +29,8 @@ std::vector<ExpressionTerm> SplitTopLevel(const ExpressionSource& source, std::s
 struct TermValue {
   ExpressionTerm term;
   std::optional<bool> value;  // nullopt: NULL.
+  int depth = 0;              // 1: a term of the segment named by the term above.
+  std::string connective;     // For a segment's terms: how they are joined.
 };
 
 struct Explanation {
