@@ -67,8 +67,10 @@ class ListResult:
         frame = table.frame
         present = [c for c in cols if c in frame.columns]
         out = frame.iloc[self.rows][present]
-        for c in cols:
-            if c not in frame.columns:
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:  # Not in the frame (e.g. undeclared): docket's own values.
+            out = out.copy()
+            for c in missing:
                 out[c] = self._result._native.cells(self._index, c)
         return out[cols]
 
