@@ -34,7 +34,7 @@ both :class:`Error`.  See docs/python.md.
 from __future__ import annotations
 
 from .errors import CompileError, DataError, Error  # First: the native module raises these.
-from . import _docket  # noqa: E402
+from . import _docket  # noqa: E402,F401  (loads the native module after the exceptions)
 from .predicate import Predicate, compile, count, evaluate, query  # noqa: E402
 from .results import CommandCenter, ListResult, Result  # noqa: E402
 from .rulebook import Rulebook  # noqa: E402
