@@ -353,7 +353,12 @@ Vec Frame::Logic(int32_t id, const Active& a, bool is_and) {
   {
     Vec v = Eval(n.args[0], a);
     const uint8_t* d = v.As<uint8_t>();
-    if (v.valid == nullptr) {
+    if (v.is_const) {
+      // An evaluation constant (e.g. `today < DATE '…'`): one value for every row.
+      uint8_t vv = v.valid == nullptr ? 1 : v.valid[0];
+      std::memset(t, vv & d[0] & 1, rows);
+      std::memset(fl, vv & ~d[0] & 1, rows);
+    } else if (v.valid == nullptr) {
       for (int i = 0; i < rows; ++i) {
         t[i] = d[i] & 1;
         fl[i] = ~d[i] & 1;
@@ -463,6 +468,8 @@ Vec Frame::Case(int32_t id, const Active& a) {
   const int rows = a.n;
   Block* out = Acquire();
   std::memset(out->valid.get(), 0, rows);
+  // Rows no branch writes must still be safe to read (empty string views).
+  if (n.type == Ty::kString) std::memset(out->data.get(), 0, sizeof(std::string_view) * rows);
   Block* rem = Acquire();
   uint8_t* remaining = rem->valid.get();
   if (a.mask == nullptr) {
@@ -531,6 +538,8 @@ Vec Frame::Coalesce(int32_t id, const Active& a) {
   const int rows = a.n;
   Block* out = Acquire();
   std::memset(out->valid.get(), 0, rows);
+  // Rows no branch writes must still be safe to read (empty string views).
+  if (n.type == Ty::kString) std::memset(out->data.get(), 0, sizeof(std::string_view) * rows);
   Block* rem = Acquire();
   uint8_t* remaining = rem->valid.get();
   if (a.mask == nullptr) {

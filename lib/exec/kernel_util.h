@@ -93,6 +93,8 @@ inline const uint8_t* CombineValid2(const Vec& a, const Vec& b, int n, uint8_t* 
 // A Vec whose every row is NULL.
 inline Vec AllNull(Block* blk, int n) {
   std::memset(blk->valid.get(), 0, n);
+  // Zero values (empty string views) so that consumers reading every row stay safe.
+  std::memset(blk->data.get(), 0, static_cast<size_t>(n) * 16);
   Vec out;
   out.data = blk->data.get();
   out.valid = blk->valid.get();

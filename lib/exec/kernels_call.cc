@@ -44,6 +44,8 @@ int64_t NextAnniversary(int64_t d, int64_t months, int64_t today, bool* ok) {
 template <typename Size, typename Write>
 void StringMap(Block* blk, const Active& act, Flat<std::string_view> xs, Size size, Write write) {
   std::string_view* out = blk->As<std::string_view>();
+  // Rows outside the active set must still be safe to read.
+  std::memset(static_cast<void*>(out), 0, sizeof(std::string_view) * static_cast<size_t>(act.n));
   size_t total = 0;
   ForEachExact(act, [&](int i) { total += size(xs[i]); });
   blk->arena.resize(total);
@@ -68,6 +70,7 @@ Vec CallKernel(Frame& f, const plan::Node& n, const plan::Graph& /*g*/, const Ve
     const bool least = n.fn == Fn::kLeast;
     uint8_t* ov = blk->valid.get();
     std::memset(ov, 0, rows);
+    std::memset(blk->data.get(), 0, static_cast<size_t>(rows) * 16);
     WithPhys(PhysOf(n.type), [&](auto tag) {
       using T = typename decltype(tag)::type;
       T* out = blk->As<T>();
@@ -211,6 +214,7 @@ Vec CallKernel(Frame& f, const plan::Node& n, const plan::Graph& /*g*/, const Ve
       // Views into the input: no copy needed.
       const std::string_view* xs = args[0].As<std::string_view>();
       std::string_view* out = blk->As<std::string_view>();
+      std::memset(static_cast<void*>(out), 0, sizeof(std::string_view) * static_cast<size_t>(rows));
       ForEachExact(act, [&](int i) { out[i] = StripAsciiWhitespace(xs[i]); });
       if (args[0].block != nullptr) {
         blk->deps.push_back(args[0].block);

@@ -329,3 +329,50 @@ TEST(ExecutorEdge, EmptyAndSingleRowTables) {
 
 }  // namespace
 }  // namespace docket
+
+namespace docket {
+namespace {
+
+// Regressions found by the differential test (docs/testing.md, D1–D5).
+TEST(ExecutorRegressions, DifferentialFindings) {
+  const int64_t n = 2049;
+  std::vector<std::optional<bool>> b(n, false);
+  std::vector<std::optional<int64_t>> d(n, std::nullopt);
+  std::vector<std::optional<std::string>> s(n, std::nullopt), a(n, std::nullopt), p(n, std::string("yellow"));
+  d[2] = testing::D(2027, 3, 26);
+  b[5] = true;
+  s[7] = "abc";
+  testing::TableBuilder tb("t");
+  tb.Add("b", testing::Col<bool>(DataType::Bool(), b))
+      .Add("d", testing::Col<int64_t>(DataType::Date(), d))
+      .Add("s", testing::Col<std::string>(DataType::String(), s, StringEncoding::kPlain))
+      .Add("a", testing::Col<std::string>(DataType::String(), a, StringEncoding::kDictionary))
+      .Add("p", testing::Col<std::string>(DataType::String(), p, StringEncoding::kPlain));
+  Snapshot snap = testing::SnapshotOf(tb.Build());
+  EvalOptions o;
+  o.as_of = absl::CivilDay(2026, 11, 22);
+  o.want_nulls = true;
+  auto run = [&](const std::string& expr) {
+    auto pred = CompiledPredicate::Compile(expr, snap.schema, "t");
+    EXPECT_TRUE(pred.ok()) << expr << pred.status();
+    auto r = pred->Evaluate(snap, o);
+    EXPECT_TRUE(r.ok()) << expr;
+    return *std::move(r);
+  };
+  // D1 / D3: all-NULL string intermediates must be safe to read.
+  EXPECT_EQ(run("CASE WHEN b THEN 'x' END < 'a'").nulls.CountSet(), n - 1);
+  EXPECT_EQ(run("contains(nullif(NULL, coalesce(s, 'b')), 'a')").nulls.CountSet(), n);
+  EXPECT_EQ(run("nullif(nullif('red', 'red'), s) < 'x' OR b").count, 1);
+  EXPECT_EQ(run("lower(s) < 'b' AND b").count, 0);
+  // D4: evaluation constants as AND / OR operands.
+  PredicateResult r = run("today < DATE '1970-01-01' OR d > DATE '2000-01-01'");
+  EXPECT_EQ(testing::Rows(r.rows), (std::vector<int64_t>{2}));
+  EXPECT_EQ(r.nulls.CountSet(), n - 1);
+  EXPECT_EQ(run("1000 / 0.0 IS NOT NULL AND b").count, 0);
+  EXPECT_EQ(run("today IN (today, d)").count, n);
+  // D5: a predicate over two string columns is not evaluated per dictionary entry.
+  EXPECT_EQ(run("p = 'yellow' OR a = 'yellow' OR trim(a) = 'yellow'").count, n);
+}
+
+}  // namespace
+}  // namespace docket
