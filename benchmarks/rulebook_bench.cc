@@ -226,6 +226,32 @@ int Main(int argc, char** argv) {
   double center = Seconds([] { (void)g->compiled->Evaluate(g->snapshot, g->run); }, reps);
   double floor_s = static_cast<double>(setup.bytes) / bw;
 
+  // The on-change path: the whole rulebook against a one-account snapshot.
+  gen::GenOptions one_opts = gopts;
+  one_opts.num_accounts = 1;
+  absl::StatusOr<Snapshot> one = gen::GenerateSnapshot(one_opts);
+  double one_program_us = 0, one_center_us = 0;
+  if (one.ok()) {
+    static Snapshot one_snap = *std::move(one);
+    EvalOptions single_thread = setup.eval;
+    single_thread.threads = 1;
+    RunOptions single_run = setup.run;
+    single_run.threads = 1;
+    constexpr int kCalls = 2000;
+    one_program_us = Seconds(
+                         [&] {
+                           for (int i = 0; i < kCalls; ++i) (void)g->compiled->program().Evaluate(one_snap, single_thread);
+                         },
+                         3) /
+                     kCalls * 1e6;
+    one_center_us = Seconds(
+                        [&] {
+                          for (int i = 0; i < kCalls; ++i) (void)g->compiled->Evaluate(one_snap, single_run);
+                        },
+                        3) /
+                    kCalls * 1e6;
+  }
+
   std::printf("\nRulebook %s — %zu of %zu lists, %zu KPIs, %lld accounts, %d threads\n", kept.name.c_str(),
               kept.lists.size(), book->lists.size(), kept.kpis.size(), static_cast<long long>(setup.rows), threads);
   for (const std::string& s : setup.skipped) std::printf("  left out: %s\n", s.c_str());
@@ -237,6 +263,8 @@ int Main(int argc, char** argv) {
   std::printf("  each list alone (sum)      %10.2f ms   %5.2fx floor   %5.2fx one pass\n", alone * 1e3,
               alone / floor_s, alone / one_pass);
   std::printf("  command center (+order, top 5, KPIs) %6.2f ms   %5.2fx one pass\n", center * 1e3, center / one_pass);
+  std::printf("  one account (on-change path, 1 thread): program %.1f us, command center %.1f us\n", one_program_us,
+              one_center_us);
   std::printf("  (sink %llu)\n", static_cast<unsigned long long>(probe.sink() & 1));
   return 0;
 }
