@@ -1,0 +1,1360 @@
+// The row-at-a-time reference evaluator and the differential case generator
+// (see reference_evaluator.h).  The reference favours the obvious over the
+// fast: absl civil-time arithmetic for calendars, __int128 for overflow, a
+// dynamic program for LIKE, std::regex for MATCHES.
+#include "security/reference_evaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <regex>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "docket/bitmap.h"
+#include "docket/builder.h"
+#include "docket/program.h"
+
+namespace docket::reference {
+namespace {
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+
+// ---------------------------------------------------------------------------
+// Values.
+
+RValue Null(TypeId t) {
+  RValue v;
+  v.type = t;
+  return v;
+}
+RValue Bool(bool b) {
+  RValue v;
+  v.type = TypeId::kBool;
+  v.null = false;
+  v.b = b;
+  return v;
+}
+RValue Int(int64_t i) {
+  RValue v;
+  v.type = TypeId::kInt;
+  v.null = false;
+  v.i = i;
+  return v;
+}
+RValue Float(double f) {
+  RValue v;
+  v.type = TypeId::kFloat;
+  v.null = false;
+  v.f = f;
+  return v;
+}
+RValue Str(std::string s) {
+  RValue v;
+  v.type = TypeId::kString;
+  v.null = false;
+  v.s = std::move(s);
+  return v;
+}
+RValue DateDays(int64_t days) {
+  // A date outside the int32 day range is an overflow: NULL.
+  if (days < std::numeric_limits<int32_t>::min() || days > std::numeric_limits<int32_t>::max()) {
+    return Null(TypeId::kDate);
+  }
+  RValue v;
+  v.type = TypeId::kDate;
+  v.null = false;
+  v.i = days;
+  return v;
+}
+RValue TsMicros(int64_t us) {
+  RValue v;
+  v.type = TypeId::kTimestamp;
+  v.null = false;
+  v.i = us;
+  return v;
+}
+// An int result computed exactly; outside int64 it overflowed: NULL.
+RValue IntChecked(__int128 x) {
+  if (x > kInt64Max || x < kInt64Min) return Null(TypeId::kInt);
+  return Int(static_cast<int64_t>(x));
+}
+
+const absl::CivilDay kEpoch(1970, 1, 1);
+
+absl::CivilDay DayOf(int64_t days) { return kEpoch + days; }
+int64_t DaysOf(absl::CivilDay d) { return d - kEpoch; }
+
+double AsDouble(const RValue& v) { return v.type == TypeId::kFloat ? v.f : static_cast<double>(v.i); }
+
+// Converts a value to `t` (int → float, timestamp → its civil date).
+RValue Convert(const RValue& v, TypeId t, const Case& c) {
+  if (v.type == t) return v;
+  if (v.null) return Null(t);
+  if (v.type == TypeId::kInt && t == TypeId::kFloat) return Float(static_cast<double>(v.i));
+  if (v.type == TypeId::kTimestamp && t == TypeId::kDate) {
+    return DateDays(DaysOf(absl::ToCivilDay(absl::FromUnixMicros(v.i), c.time_zone)));
+  }
+  return v;  // Unreachable for well-typed cases.
+}
+
+// -1, 0, 1 for two non-NULL values of the same type.  Strings compare
+// bytewise (as unsigned bytes), FALSE < TRUE.
+int Cmp3(const RValue& a, const RValue& b) {
+  switch (a.type) {
+    case TypeId::kBool: return a.b == b.b ? 0 : (a.b ? 1 : -1);
+    case TypeId::kFloat: return a.f < b.f ? -1 : (a.f > b.f ? 1 : 0);
+    case TypeId::kString: {
+      int r = a.s.compare(b.s);  // std::string compares chars as unsigned (char_traits<char>).
+      return r < 0 ? -1 : (r > 0 ? 1 : 0);
+    }
+    default: return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+  }
+}
+
+TypeId CommonNumeric(TypeId a, TypeId b) {
+  return (a == TypeId::kFloat || b == TypeId::kFloat) ? TypeId::kFloat : TypeId::kInt;
+}
+
+// The type two operands are compared in (after implicit conversions).
+TypeId ComparisonType(TypeId a, TypeId b) {
+  if ((a == TypeId::kInt || a == TypeId::kFloat) && (b == TypeId::kInt || b == TypeId::kFloat)) {
+    return CommonNumeric(a, b);
+  }
+  if ((a == TypeId::kDate || a == TypeId::kTimestamp) && (b == TypeId::kDate || b == TypeId::kTimestamp)) {
+    return (a == TypeId::kDate || b == TypeId::kDate) ? TypeId::kDate : TypeId::kTimestamp;
+  }
+  return a;
+}
+
+Tri ToTri(const RValue& v) { return v.null ? Tri::kNull : (v.b ? Tri::kTrue : Tri::kFalse); }
+RValue FromTri(Tri t) { return t == Tri::kNull ? Null(TypeId::kBool) : Bool(t == Tri::kTrue); }
+Tri Not(Tri t) { return t == Tri::kNull ? Tri::kNull : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue); }
+// Kleene AND / OR.
+Tri And(Tri a, Tri b) {
+  if (a == Tri::kFalse || b == Tri::kFalse) return Tri::kFalse;
+  if (a == Tri::kNull || b == Tri::kNull) return Tri::kNull;
+  return Tri::kTrue;
+}
+Tri Or(Tri a, Tri b) {
+  if (a == Tri::kTrue || b == Tri::kTrue) return Tri::kTrue;
+  if (a == Tri::kNull || b == Tri::kNull) return Tri::kNull;
+  return Tri::kFalse;
+}
+
+Tri Compare(const std::string& op, RValue a, RValue b, const Case& c) {
+  if (a.null || b.null) return Tri::kNull;
+  TypeId t = ComparisonType(a.type, b.type);
+  a = Convert(a, t, c);
+  b = Convert(b, t, c);
+  if (a.null || b.null) return Tri::kNull;
+  int r = Cmp3(a, b);
+  bool out = op == "=" ? r == 0 : op == "!=" ? r != 0 : op == "<" ? r < 0 : op == "<=" ? r <= 0 : op == ">" ? r > 0 : r >= 0;
+  return out ? Tri::kTrue : Tri::kFalse;
+}
+
+// Bytes of the UTF-8 code point starting at s[i] (1 for a stray byte).
+size_t CodePointBytes(const std::string& s, size_t i) {
+  unsigned char ch = static_cast<unsigned char>(s[i]);
+  size_t n = ch < 0x80 ? 1 : (ch >> 5) == 0x6 ? 2 : (ch >> 4) == 0xE ? 3 : (ch >> 3) == 0x1E ? 4 : 1;
+  return std::min(n, s.size() - i);
+}
+
+char AsciiLower(char ch) { return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch; }
+char AsciiUpper(char ch) { return (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch; }
+
+// SQL LIKE: `%` any run of characters, `_` exactly one character (a UTF-8
+// code point), `\` escapes the next pattern character (a trailing `\` is a
+// literal backslash).  ILIKE folds ASCII letters only.  A dynamic program
+// over (string position, pattern position): match[i][j] is true when
+// s[i..] matches p[j..].
+bool Like(const std::string& s, const std::string& p, bool ci) {
+  struct Item {
+    enum { kAny, kOne, kByte } kind;
+    char byte;
+  };
+  std::vector<Item> items;
+  for (size_t j = 0; j < p.size(); ++j) {
+    if (p[j] == '%') {
+      items.push_back({Item::kAny, 0});
+    } else if (p[j] == '_') {
+      items.push_back({Item::kOne, 0});
+    } else if (p[j] == '\\' && j + 1 < p.size()) {
+      items.push_back({Item::kByte, p[++j]});
+    } else {
+      items.push_back({Item::kByte, p[j]});
+    }
+  }
+  const size_t n = s.size(), m = items.size();
+  // Code-point boundaries: `%` and `_` consume whole code points.
+  std::vector<std::vector<char>> match(n + 1, std::vector<char>(m + 1, 0));
+  match[n][m] = 1;
+  for (size_t j = m; j-- > 0;) match[n][j] = items[j].kind == Item::kAny && match[n][j + 1];
+  for (size_t i = n; i-- > 0;) {
+    const size_t step = CodePointBytes(s, i);
+    for (size_t j = m; j-- > 0;) {
+      const Item& it = items[j];
+      bool r = false;
+      if (it.kind == Item::kAny) {
+        r = match[i][j + 1] || match[i + step][j];
+      } else if (it.kind == Item::kOne) {
+        r = match[i + step][j + 1];
+      } else {
+        char a = s[i], b = it.byte;
+        if (ci) a = AsciiLower(a), b = AsciiLower(b);
+        r = a == b && match[i + 1][j + 1];
+      }
+      match[i][j] = r;
+    }
+  }
+  return match[0][0];
+}
+
+// Whole calendar months from `from` to `to`, truncated toward zero:
+// for to >= from, the largest m >= 0 with from + m months <= to; for
+// to < from, minus the largest k >= 0 with from - k months >= to.  The
+// searches start from the difference of the year*12 + month numbers.
+int64_t AddMonthsDays(int64_t days, int64_t months) {
+  absl::CivilDay d = DayOf(days);
+  absl::CivilMonth m = absl::CivilMonth(d) + months;
+  absl::CivilDay first(m);  // Day 1 of the target month.
+  absl::CivilDay next_first(m + 1);
+  int64_t dim = next_first - first;
+  return DaysOf(first) + std::min<int64_t>(d.day(), dim) - 1;
+}
+
+int64_t MonthsBetween(int64_t from, int64_t to) {
+  absl::CivilDay a = DayOf(from), b = DayOf(to);
+  int64_t m = (b.year() - a.year()) * 12 + (b.month() - a.month());
+  if (to >= from) {
+    if (m < 0) m = 0;
+    while (m > 0 && AddMonthsDays(from, m) > to) --m;
+    while (AddMonthsDays(from, m + 1) <= to) ++m;
+    return m;
+  }
+  int64_t k = -m;
+  if (k < 0) k = 0;
+  while (k > 0 && AddMonthsDays(from, -k) < to) --k;
+  while (AddMonthsDays(from, -(k + 1)) >= to) ++k;
+  return -k;
+}
+
+// A month count that surely leaves the int32 day range (±5.8 million
+// years) is an overflow without computing it.
+constexpr int64_t kMonthsOutOfRange = int64_t{12} * 10000000;
+
+RValue AddMonths(const RValue& d, const RValue& n) {
+  if (d.null || n.null) return Null(TypeId::kDate);
+  if (n.i > kMonthsOutOfRange || n.i < -kMonthsOutOfRange) return Null(TypeId::kDate);
+  return DateDays(AddMonthsDays(d.i, n.i));
+}
+
+std::string TrimAscii(const std::string& s) {
+  auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// The reference.
+
+RValue Evaluate(const Case& c, const Expr& e, int64_t row) {
+  auto arg = [&](size_t k) { return Evaluate(c, *e.args[k], row); };
+  switch (e.kind) {
+    case ExprKind::kLiteral: return e.value;
+    case ExprKind::kColumn: return c.rows[row][e.column];
+    case ExprKind::kToday: return DateDays(DaysOf(c.as_of));
+    case ExprKind::kNot: return FromTri(Not(ToTri(arg(0))));
+    case ExprKind::kAnd: {
+      Tri t = Tri::kTrue;
+      for (size_t k = 0; k < e.args.size(); ++k) t = And(t, ToTri(arg(k)));
+      return FromTri(t);
+    }
+    case ExprKind::kOr: {
+      Tri t = Tri::kFalse;
+      for (size_t k = 0; k < e.args.size(); ++k) t = Or(t, ToTri(arg(k)));
+      return FromTri(t);
+    }
+    case ExprKind::kCompare: return FromTri(Compare(e.op, arg(0), arg(1), c));
+    case ExprKind::kIsNull: return Bool(arg(0).null != e.negated);
+    case ExprKind::kIn: {
+      // SQL: TRUE when an item equals x; otherwise NULL when x or an item is NULL; else FALSE.
+      RValue x = arg(0);
+      Tri t = Tri::kFalse;
+      for (size_t k = 1; k < e.args.size(); ++k) t = Or(t, Compare("=", x, arg(k), c));
+      return FromTri(e.negated ? Not(t) : t);
+    }
+    case ExprKind::kBetween: {
+      RValue x = arg(0);
+      Tri t = And(Compare(">=", x, arg(1), c), Compare("<=", x, arg(2), c));
+      return FromTri(e.negated ? Not(t) : t);
+    }
+    case ExprKind::kLike: {
+      RValue s = arg(0), p = arg(1);
+      if (s.null || p.null) return Null(TypeId::kBool);
+      bool m = Like(s.s, p.s, e.ci);
+      return Bool(m != e.negated);
+    }
+    case ExprKind::kMatches: {
+      RValue s = arg(0);
+      if (s.null) return Null(TypeId::kBool);
+      // The generator only uses patterns whose meaning is the same in RE2 and ECMAScript.
+      bool m = std::regex_search(s.s, std::regex(e.text, std::regex::ECMAScript));
+      return Bool(m != e.negated);
+    }
+    case ExprKind::kCase: {
+      size_t pairs = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+      for (size_t k = 0; k < pairs; ++k) {
+        if (ToTri(arg(2 * k)) == Tri::kTrue) return Convert(arg(2 * k + 1), e.type, c);
+      }
+      return e.has_else ? Convert(arg(e.args.size() - 1), e.type, c) : Null(e.type);
+    }
+    case ExprKind::kNeg: {
+      RValue x = arg(0);
+      if (x.null) return Null(e.type);
+      if (x.type == TypeId::kFloat) return Float(-x.f);
+      return IntChecked(-static_cast<__int128>(x.i));
+    }
+    case ExprKind::kArith: {
+      RValue a = arg(0), b = arg(1);
+      if (a.null || b.null) return Null(e.type);
+      const std::string& op = e.op;
+      if (op == "/") {
+        // `/` is float division; x / 0 is NULL.
+        double y = AsDouble(b);
+        if (y == 0) return Null(TypeId::kFloat);
+        return Float(AsDouble(a) / y);
+      }
+      if (e.type == TypeId::kFloat) {
+        double x = AsDouble(a), y = AsDouble(b);
+        if (op == "+") return Float(x + y);
+        if (op == "-") return Float(x - y);
+        if (op == "*") return Float(x * y);
+        if (y == 0) return Null(TypeId::kFloat);
+        return Float(std::fmod(x, y));  // The dividend's sign.
+      }
+      __int128 x = a.i, y = b.i;
+      if (op == "+") return IntChecked(x + y);
+      if (op == "-") return IntChecked(x - y);
+      if (op == "*") return IntChecked(x * y);
+      if (y == 0) return Null(TypeId::kInt);
+      return IntChecked(x % y);  // C++ (and SQL) remainder: the dividend's sign; exact in 128 bits.
+    }
+    case ExprKind::kDateAddDays: {
+      RValue d = Convert(arg(0), TypeId::kDate, c), n = arg(1);
+      if (d.null || n.null) return Null(TypeId::kDate);
+      __int128 days = static_cast<__int128>(d.i) + (e.op == "-" ? -static_cast<__int128>(n.i) : n.i);
+      if (e.op == "-" && n.i == kInt64Min) return Null(TypeId::kDate);  // -n overflows int.
+      if (days > kInt64Max || days < kInt64Min) return Null(TypeId::kDate);
+      return DateDays(static_cast<int64_t>(days));
+    }
+    case ExprKind::kDateDiff: {
+      RValue a = Convert(arg(0), TypeId::kDate, c), b = Convert(arg(1), TypeId::kDate, c);
+      if (a.null || b.null) return Null(TypeId::kInt);
+      return Int(a.i - b.i);
+    }
+    case ExprKind::kDateInterval: {
+      RValue d = Convert(arg(0), TypeId::kDate, c), n = arg(1);
+      if (d.null || n.null) return Null(TypeId::kDate);
+      const std::string& unit = e.text;
+      int64_t mult = unit == "DAY" ? 1 : unit == "WEEK" ? 7 : unit == "MONTH" ? 1 : unit == "QUARTER" ? 3 : 12;
+      bool days = unit == "DAY" || unit == "WEEK";
+      // n * unit, then negated for `-`: each step overflows to NULL like int arithmetic.
+      RValue amount = IntChecked(static_cast<__int128>(n.i) * mult);
+      if (amount.null) return Null(TypeId::kDate);
+      if (e.op == "-") amount = IntChecked(-static_cast<__int128>(amount.i));
+      if (amount.null) return Null(TypeId::kDate);
+      if (days) {
+        __int128 r = static_cast<__int128>(d.i) + amount.i;
+        if (r > kInt64Max || r < kInt64Min) return Null(TypeId::kDate);
+        return DateDays(static_cast<int64_t>(r));
+      }
+      return AddMonths(d, amount);
+    }
+    case ExprKind::kTsToDate: return Convert(arg(0), TypeId::kDate, c);
+    case ExprKind::kCall: break;
+  }
+  // Functions.
+  const std::string& fn = e.op;
+  if (fn == "coalesce") {
+    for (size_t k = 0; k < e.args.size(); ++k) {
+      RValue v = arg(k);
+      if (!v.null) return Convert(v, e.type, c);
+    }
+    return Null(e.type);
+  }
+  if (fn == "least" || fn == "greatest") {
+    // NULLs are ignored; all NULL gives NULL.
+    RValue best = Null(e.type);
+    for (size_t k = 0; k < e.args.size(); ++k) {
+      RValue v = Convert(arg(k), e.type, c);
+      if (v.null) continue;
+      if (best.null || (fn == "least" ? Cmp3(v, best) < 0 : Cmp3(v, best) > 0)) best = v;
+    }
+    return best;
+  }
+  if (fn == "nullif") {
+    RValue a = Convert(arg(0), e.type, c), b = Convert(arg(1), e.type, c);
+    if (a.null) return a;
+    if (!b.null && Cmp3(a, b) == 0) return Null(e.type);
+    return a;
+  }
+  std::vector<RValue> a;
+  for (size_t k = 0; k < e.args.size(); ++k) a.push_back(arg(k));
+  for (const RValue& v : a) {
+    if (v.null) return Null(e.type);  // Every other function is strict.
+  }
+  const int64_t today = DaysOf(c.as_of);
+  auto date_arg = [&](size_t k) { return Convert(a[k], TypeId::kDate, c); };
+  if (fn == "days_since" || fn == "days_until" || fn == "months_since" || fn == "year" || fn == "month" ||
+      fn == "day" || fn == "quarter" || fn == "day_of_week" || fn == "date") {
+    RValue d = date_arg(0);
+    if (d.null) return Null(e.type);
+    absl::CivilDay cd = DayOf(d.i);
+    if (fn == "days_since") return Int(today - d.i);
+    if (fn == "days_until") return Int(d.i - today);
+    if (fn == "months_since") return Int(MonthsBetween(d.i, today));
+    if (fn == "year") return Int(cd.year());
+    if (fn == "month") return Int(cd.month());
+    if (fn == "day") return Int(cd.day());
+    if (fn == "quarter") return Int((cd.month() - 1) / 3 + 1);
+    if (fn == "date") return d;
+    // ISO: Monday = 1 … Sunday = 7.
+    switch (absl::GetWeekday(cd)) {
+      case absl::Weekday::monday: return Int(1);
+      case absl::Weekday::tuesday: return Int(2);
+      case absl::Weekday::wednesday: return Int(3);
+      case absl::Weekday::thursday: return Int(4);
+      case absl::Weekday::friday: return Int(5);
+      case absl::Weekday::saturday: return Int(6);
+      case absl::Weekday::sunday: return Int(7);
+    }
+  }
+  if (fn == "add_days") {
+    RValue d = date_arg(0);
+    if (d.null) return d;
+    __int128 r = static_cast<__int128>(d.i) + a[1].i;
+    if (r > kInt64Max || r < kInt64Min) return Null(TypeId::kDate);
+    return DateDays(static_cast<int64_t>(r));
+  }
+  if (fn == "add_months") return AddMonths(date_arg(0), a[1]);
+  if (fn == "date_trunc") {
+    RValue d = date_arg(1);
+    if (d.null) return d;
+    absl::CivilDay cd = DayOf(d.i);
+    const std::string& unit = a[0].s;
+    if (unit == "week") return DateDays(DaysOf(absl::PrevWeekday(cd + 1, absl::Weekday::monday)));
+    if (unit == "month") return DateDays(DaysOf(absl::CivilDay(absl::CivilMonth(cd))));
+    if (unit == "quarter") return DateDays(DaysOf(absl::CivilDay(cd.year(), (cd.month() - 1) / 3 * 3 + 1, 1)));
+    return DateDays(DaysOf(absl::CivilDay(absl::CivilYear(cd))));
+  }
+  if (fn == "next_anniversary") {
+    // The first date >= today that is d plus a positive multiple of `months`;
+    // a non-positive period has no anniversary: NULL.
+    RValue d = date_arg(0);
+    if (d.null) return d;
+    int64_t months = a[1].i;
+    if (months <= 0) return Null(TypeId::kDate);
+    int64_t k = 1;
+    if (today > d.i) k = std::max<int64_t>(1, MonthsBetween(d.i, today) / months - 1);
+    while (k > 1 && AddMonthsDays(d.i, (k - 1) * months) >= today) --k;
+    while (AddMonthsDays(d.i, k * months) < today) ++k;
+    return DateDays(AddMonthsDays(d.i, k * months));
+  }
+  if (fn == "lower" || fn == "upper") {
+    std::string s = a[0].s;
+    for (char& ch : s) ch = fn == "lower" ? AsciiLower(ch) : AsciiUpper(ch);
+    return Str(s);
+  }
+  if (fn == "trim") return Str(TrimAscii(a[0].s));
+  if (fn == "length") {
+    int64_t n = 0;
+    for (size_t i = 0; i < a[0].s.size(); i += CodePointBytes(a[0].s, i)) ++n;
+    return Int(n);
+  }
+  if (fn == "contains") return Bool(a[0].s.find(a[1].s) != std::string::npos);
+  if (fn == "starts_with") return Bool(a[0].s.compare(0, a[1].s.size(), a[1].s) == 0 && a[0].s.size() >= a[1].s.size());
+  if (fn == "ends_with") {
+    return Bool(a[0].s.size() >= a[1].s.size() &&
+                a[0].s.compare(a[0].s.size() - a[1].s.size(), a[1].s.size(), a[1].s) == 0);
+  }
+  if (fn == "abs") {
+    if (a[0].type == TypeId::kFloat) return Float(std::fabs(a[0].f));
+    return IntChecked(a[0].i < 0 ? -static_cast<__int128>(a[0].i) : a[0].i);
+  }
+  if (fn == "floor") return a[0].type == TypeId::kFloat ? Float(std::floor(a[0].f)) : a[0];
+  if (fn == "ceil") return a[0].type == TypeId::kFloat ? Float(std::ceil(a[0].f)) : a[0];
+  if (fn == "round") {
+    // Half away from zero.
+    if (a.size() == 1) return a[0].type == TypeId::kFloat ? Float(std::round(a[0].f)) : a[0];
+    int64_t digits = a[1].i;
+    if (a[0].type == TypeId::kFloat) {
+      double scale = std::pow(10.0, static_cast<double>(digits));
+      return Float(std::round(a[0].f * scale) / scale);
+    }
+    if (digits >= 0) return a[0];
+    if (digits < -18) return Int(0);
+    __int128 p = 1;
+    for (int64_t k = 0; k < -digits; ++k) p *= 10;
+    __int128 x = a[0].i, q = x / p, r = x % p;
+    if (2 * (r < 0 ? -r : r) >= p) q += x < 0 ? -1 : 1;
+    return IntChecked(q * p);
+  }
+  return Null(e.type);
+}
+
+Tri EvaluateRow(const Case& c, const Expr& e, int64_t row) { return ToTri(Evaluate(c, e, row)); }
+
+// ---------------------------------------------------------------------------
+// Printing.
+
+namespace {
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) {
+    if (ch == '\'') out += '\'';
+    out += ch;
+  }
+  return out + "'";
+}
+
+std::string DateText(int64_t days) {
+  absl::CivilDay d = DayOf(days);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(d.year()), d.month(), d.day());
+  return buf;
+}
+
+std::string FloatText(double f) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", f);
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  if (s.find("e") != std::string::npos && s.find('.') == std::string::npos) {
+    s.insert(s.find('e'), ".0");
+  }
+  // The lexer reads 1e+20 as 1e20.
+  size_t plus = s.find("e+");
+  if (plus != std::string::npos) s.erase(plus + 1, 1);
+  return s;
+}
+
+std::string LiteralText(const RValue& v, bool date_as_string, bool ts_has_zone, const Case& c) {
+  switch (v.type) {
+    case TypeId::kBool: return v.b ? "TRUE" : "FALSE";
+    case TypeId::kInt: return v.i < 0 ? "(" + std::to_string(v.i) + ")" : std::to_string(v.i);
+    case TypeId::kFloat: {
+      std::string t = FloatText(v.f);
+      return std::signbit(v.f) ? "(" + t + ")" : t;
+    }
+    case TypeId::kString: return Quote(v.s);
+    case TypeId::kDate: return date_as_string ? Quote(DateText(v.i)) : "DATE " + Quote(DateText(v.i));
+    case TypeId::kTimestamp: {
+      if (ts_has_zone) {
+        absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixMicros(v.i), absl::UTCTimeZone());
+        return "TIMESTAMP '" + DateText(DaysOf(absl::CivilDay(cs))) + absl::FormatCivilTime(cs).substr(absl::FormatCivilTime(cs).find('T')) + "Z'";
+      }
+      absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixMicros(v.i), c.time_zone);
+      std::string t = absl::FormatCivilTime(cs);
+      return "TIMESTAMP '" + DateText(DaysOf(absl::CivilDay(cs))) + " " + t.substr(t.find('T') + 1) + "'";
+    }
+  }
+  return "NULL";
+}
+
+}  // namespace
+
+std::string Print(const Expr& e, const Case& c) {
+  auto p = [&](size_t k) { return Print(*e.args[k], c); };
+  auto join = [&](size_t from) {
+    std::string out;
+    for (size_t k = from; k < e.args.size(); ++k) out += (k > from ? ", " : "") + p(k);
+    return out;
+  };
+  const std::string neg = e.negated ? "NOT " : "";
+  switch (e.kind) {
+    case ExprKind::kLiteral: {
+      if (e.value.null) {
+        if (e.bare_null) return "NULL";
+        // A typed NULL: nullif(x, x) has x's type.
+        RValue v = e.value;
+        v.null = false;
+        if (v.type == TypeId::kString) v.s = "n";
+        if (v.type == TypeId::kDate) v.i = 0;
+        std::string lit = LiteralText(v, false, true, c);
+        return "nullif(" + lit + ", " + lit + ")";
+      }
+      return LiteralText(e.value, e.date_as_string, e.op == "Z", c);
+    }
+    case ExprKind::kColumn: {
+      const std::string& name = c.schema.columns[e.column].name;
+      return name.find(' ') != std::string::npos ? "\"" + name + "\"" : name;
+    }
+    case ExprKind::kToday: return e.op.empty() ? "today" : e.op;
+    case ExprKind::kNot: return "(NOT " + p(0) + ")";
+    case ExprKind::kAnd:
+    case ExprKind::kOr: {
+      std::string out = "(";
+      for (size_t k = 0; k < e.args.size(); ++k) {
+        if (k > 0) out += e.kind == ExprKind::kAnd ? " AND " : " OR ";
+        out += p(k);
+      }
+      return out + ")";
+    }
+    case ExprKind::kCompare: return "(" + p(0) + " " + (e.text.empty() ? e.op : e.text) + " " + p(1) + ")";
+    case ExprKind::kIsNull: return "(" + p(0) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
+    case ExprKind::kIn: return "(" + p(0) + " " + neg + "IN (" + join(1) + "))";
+    case ExprKind::kBetween: return "(" + p(0) + " " + neg + "BETWEEN " + p(1) + " AND " + p(2) + ")";
+    case ExprKind::kLike: return "(" + p(0) + " " + neg + (e.ci ? "ILIKE " : "LIKE ") + p(1) + ")";
+    case ExprKind::kMatches: return "(" + p(0) + " " + neg + "MATCHES " + Quote(e.text) + ")";
+    case ExprKind::kCase: {
+      std::string out = "(CASE";
+      size_t pairs = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+      for (size_t k = 0; k < pairs; ++k) out += " WHEN " + p(2 * k) + " THEN " + p(2 * k + 1);
+      if (e.has_else) out += " ELSE " + p(e.args.size() - 1);
+      return out + " END)";
+    }
+    case ExprKind::kNeg: return "(-" + p(0) + ")";
+    case ExprKind::kArith: return "(" + p(0) + " " + e.op + " " + p(1) + ")";
+    case ExprKind::kDateAddDays:
+      if (e.text == "add_days") return "add_days(" + p(0) + ", " + p(1) + ")";
+      if (e.text == "swap") return "(" + p(1) + " + " + p(0) + ")";
+      return "(" + p(0) + " " + e.op + " " + p(1) + ")";
+    case ExprKind::kDateDiff: return "(" + p(0) + " - " + p(1) + ")";
+    case ExprKind::kDateInterval: return "(" + p(0) + " " + e.op + " INTERVAL " + p(1) + " " + e.text + ")";
+    case ExprKind::kTsToDate: return e.implicit ? p(0) : "date(" + p(0) + ")";
+    case ExprKind::kCall: return e.op + "(" + join(0) + ")";
+  }
+  return "NULL";
+}
+
+// ---------------------------------------------------------------------------
+// The generator.
+
+namespace {
+
+constexpr int64_t kInts[] = {0,        1,         -1,       2,          -2,         3,          5,
+                             7,        -7,        10,       12,         31,         90,         100,
+                             -100,     1000,      kInt64Max, kInt64Min, kInt64Max - 1, int64_t{1} << 32,
+                             -(int64_t{1} << 40), int64_t{1} << 62, 3037000500, -3037000500};
+const char* const kStrings[] = {"",    "a",   "A",      "ab",   "abc",       "Abc",        "ABC",
+                                "red", "Red", "yellow", " pad ", "\tx\n",     "x%y",        "a_b",
+                                "b",   "zz",  "it's",   "a\\b", "caf\xc3\xa9", "CAF\xc3\x89", "\xe2\x82\xac"};
+const char* const kPatterns[] = {"%",   "a%",  "%b",  "%a%",   "a_c", "_",   "__",  "%\\%%", "a\\_b", "",
+                                 "A%",  "%C",  "r_d", "%_%",   "caf_", "%\xc3\xa9", "x%y", "%%", "_%_", "ab%c%"};
+// Patterns whose meaning is the same in RE2 (UTF-8) and ECMAScript on bytes.
+const char* const kRegexes[] = {"^a", "b$", "ab", "^$", "[xy]", "(ab)+", "^[A-Z]", "e(d|llow)", "[0-9]", "a|z"};
+const int kAsOfs[][3] = {{2026, 11, 22}, {2024, 2, 29}, {2025, 1, 31}, {2026, 12, 31}, {2027, 3, 31}};
+const int kFixedDays[][3] = {{2024, 1, 31}, {2024, 2, 29}, {2025, 2, 28}, {2026, 3, 31}, {2026, 12, 31},
+                             {2026, 11, 30}, {2000, 2, 29}, {1970, 1, 1},  {1, 1, 1},     {9999, 12, 31},
+                             {2026, 5, 31},  {1969, 12, 31}, {2100, 2, 28}};
+const int kDayOffsets[] = {0, 1, -1, 2, -2, 6, 7, -7, 29, 30, 31, -30, -31, 89, 90, 91, -90, -91, 120, 365, -365, 400};
+const char* const kZones[] = {"UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "America/Los_Angeles"};
+
+enum Col { kB1, kB2, kI1, kI2, kI3, kF1, kF2, kS1, kS2, kD1, kD2, kTs1, kRenewal, kNumCols };
+
+class Generator {
+ public:
+  Generator(ByteSource& bytes, Case& c) : in_(bytes), c_(c) {}
+
+  std::unique_ptr<Expr> Gen(TypeId t, int depth) {
+    if (depth <= 0 || in_.Chance(25)) return Leaf(t);
+    switch (t) {
+      case TypeId::kBool: return GenBool(depth);
+      case TypeId::kInt: return GenInt(depth);
+      case TypeId::kFloat: return GenFloat(depth);
+      case TypeId::kString: return GenString(depth);
+      case TypeId::kDate: return GenDate(depth);
+      case TypeId::kTimestamp: return GenTimestamp(depth);
+    }
+    return Leaf(t);
+  }
+
+  RValue RandomValue(TypeId t) {
+    switch (t) {
+      case TypeId::kBool: return Bool(in_.Chance(50));
+      case TypeId::kInt: {
+        int k = in_.Below(100);
+        if (k < 70) return Int(kInts[in_.Below(16)]);
+        if (k < 85) return Int(kInts[in_.Below(std::size(kInts))]);
+        return Int(static_cast<int64_t>(in_.Below(2001)) - 1000);
+      }
+      case TypeId::kFloat: {
+        int k = in_.Below(100);
+        if (k < 80) return Float((in_.Below(801) - 400) * 0.25);
+        if (k < 85) return Float(0.1);
+        if (k < 90) return Float(-0.0);
+        if (k < 95) return Float(1e15);
+        return Float(static_cast<double>(kInts[in_.Below(16)]));
+      }
+      case TypeId::kString: return Str(kStrings[in_.Below(std::size(kStrings))]);
+      case TypeId::kDate: return DateDays(RandomDay(/*narrow=*/false));
+      case TypeId::kTimestamp: {
+        static constexpr int64_t kSeconds[] = {0, 1, 5 * 3600, 12 * 3600, 86399, 3 * 3600 + 1800};
+        return TsMicros(RandomDay(/*narrow=*/true) * kMicrosPerDay + kSeconds[in_.Below(6)] * 1000000);
+      }
+    }
+    return Null(t);
+  }
+
+ private:
+  int64_t RandomDay(bool narrow) {
+    int64_t today = DaysOf(c_.as_of);
+    if (in_.Chance(60)) return today + kDayOffsets[in_.Below(std::size(kDayOffsets))];
+    const int* d = kFixedDays[in_.Below(narrow ? 8 : std::size(kFixedDays))];
+    if (narrow && d[0] < 1900) return today;
+    return DaysOf(absl::CivilDay(d[0], d[1], d[2]));
+  }
+
+  std::unique_ptr<Expr> Make(ExprKind k, TypeId t) {
+    auto e = std::make_unique<Expr>();
+    e->kind = k;
+    e->type = t;
+    return e;
+  }
+
+  std::unique_ptr<Expr> Literal(RValue v) {
+    auto e = Make(ExprKind::kLiteral, v.type);
+    if (v.type == TypeId::kTimestamp && in_.Chance(50)) {
+      e->op = "Z";  // Written with Z: an absolute instant.
+    } else if (v.type == TypeId::kTimestamp) {
+      // Written without a zone: a civil time in the evaluation time zone, at noon
+      // (never inside a daylight-saving gap or overlap).
+      absl::CivilDay day = absl::ToCivilDay(absl::FromUnixMicros(v.i), absl::UTCTimeZone());
+      v.i = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12, 0, 0), c_.time_zone));
+    }
+    e->value = std::move(v);
+    return e;
+  }
+
+  std::unique_ptr<Expr> NullLiteral(TypeId t, bool bare) {
+    auto e = Make(ExprKind::kLiteral, t);
+    e->value = Null(t);
+    e->bare_null = bare;
+    if (t == TypeId::kTimestamp) e->op = "Z";
+    return e;
+  }
+
+  std::unique_ptr<Expr> Column(int col) {
+    auto e = Make(ExprKind::kColumn, c_.schema.columns[col].type.id);
+    e->column = col;
+    return e;
+  }
+
+  std::unique_ptr<Expr> Leaf(TypeId t, bool bare_null_ok = false) {
+    int k = in_.Below(100);
+    if (k < 8) return NullLiteral(t, bare_null_ok && in_.Chance(70));
+    if (k < 55) {
+      switch (t) {
+        case TypeId::kBool: return Column(in_.Chance(50) ? kB1 : kB2);
+        case TypeId::kInt: return Column(kI1 + in_.Below(3));
+        case TypeId::kFloat: return Column(in_.Chance(50) ? kF1 : kF2);
+        case TypeId::kString: return Column(in_.Chance(50) ? kS1 : kS2);
+        case TypeId::kDate: {
+          int w = in_.Below(4);
+          return Column(w == 0 ? kD1 : w == 1 ? kD2 : w == 2 ? kRenewal : kD1);
+        }
+        case TypeId::kTimestamp: return Column(kTs1);
+      }
+    }
+    if (t == TypeId::kDate && k < 65) {
+      auto e = Make(ExprKind::kToday, TypeId::kDate);
+      if (in_.Chance(20)) e->op = "TODAY";
+      return e;
+    }
+    return Literal(RandomValue(t));
+  }
+
+  // An operand that may be bare NULL (the other side fixes its type).
+  std::unique_ptr<Expr> Operand(TypeId t, int depth, bool bare_null_ok) {
+    if (bare_null_ok && in_.Chance(6)) return NullLiteral(t, true);
+    return Gen(t, depth);
+  }
+
+  // A date operand in a context that converts a timestamp implicitly.
+  std::unique_ptr<Expr> DateOperand(int depth) {
+    if (in_.Chance(15)) {
+      auto e = Make(ExprKind::kTsToDate, TypeId::kDate);
+      e->implicit = in_.Chance(60);
+      e->args.push_back(Gen(TypeId::kTimestamp, depth));
+      return e;
+    }
+    return Gen(TypeId::kDate, depth);
+  }
+
+  TypeId AnyType() {
+    static constexpr TypeId kTypes[] = {TypeId::kInt, TypeId::kFloat, TypeId::kString, TypeId::kDate,
+                                        TypeId::kBool, TypeId::kTimestamp, TypeId::kInt, TypeId::kDate};
+    return kTypes[in_.Below(std::size(kTypes))];
+  }
+
+  // A pair of operands compared in `*type`.
+  void ComparedPair(int depth, std::unique_ptr<Expr>* a, std::unique_ptr<Expr>* b, TypeId* type, bool bare_b) {
+    TypeId t = AnyType();
+    *type = t;
+    if (t == TypeId::kInt || t == TypeId::kFloat) {
+      TypeId ta = in_.Chance(50) ? TypeId::kInt : TypeId::kFloat;
+      TypeId tb = in_.Chance(50) ? TypeId::kInt : TypeId::kFloat;
+      *a = Gen(ta, depth);
+      *b = Operand(tb, depth, bare_b);
+      *type = CommonNumeric(ta, tb);
+      return;
+    }
+    if (t == TypeId::kDate) {
+      *a = DateOperand(depth);
+      if (in_.Chance(20)) {
+        auto lit = Literal(RandomValue(TypeId::kDate));
+        lit->date_as_string = true;
+        *b = std::move(lit);
+      } else {
+        *b = Operand(TypeId::kDate, depth, bare_b);
+      }
+      return;
+    }
+    *a = Gen(t, depth);
+    *b = Operand(t, depth, bare_b);
+  }
+
+  std::unique_ptr<Expr> GenBool(int depth) {
+    int k = in_.Below(20);
+    switch (k) {
+      case 0: {
+        auto e = Make(ExprKind::kNot, TypeId::kBool);
+        e->args.push_back(Operand(TypeId::kBool, depth - 1, true));
+        return e;
+      }
+      case 1:
+      case 2: {
+        auto e = Make(k == 1 ? ExprKind::kAnd : ExprKind::kOr, TypeId::kBool);
+        int n = 2 + in_.Below(3);
+        for (int i = 0; i < n; ++i) e->args.push_back(Operand(TypeId::kBool, depth - 1, true));
+        return e;
+      }
+      case 3:
+      case 4:
+      case 5: {
+        static const char* kOps[] = {"=", "!=", "<", "<=", ">", ">=", "==", "<>"};
+        auto e = Make(ExprKind::kCompare, TypeId::kBool);
+        std::string op = kOps[in_.Below(8)];
+        e->op = op == "==" ? "=" : op == "<>" ? "!=" : op;
+        std::unique_ptr<Expr> a, b;
+        ComparedPair(depth - 1, &a, &b, &e->operand_type, true);
+        e->args.push_back(std::move(a));
+        e->args.push_back(std::move(b));
+        if (op != e->op) e->text = op;  // Printed spelling (same meaning).
+        return e;
+      }
+      case 6: {
+        auto e = Make(ExprKind::kIsNull, TypeId::kBool);
+        e->negated = in_.Chance(50);
+        e->args.push_back(Operand(AnyType(), depth - 1, true));
+        return e;
+      }
+      case 7:
+      case 8: {
+        auto e = Make(ExprKind::kIn, TypeId::kBool);
+        e->negated = in_.Chance(40);
+        std::unique_ptr<Expr> a, b;
+        ComparedPair(depth - 1, &a, &b, &e->operand_type, true);
+        TypeId item = e->operand_type == TypeId::kFloat ? TypeId::kFloat : b->type;
+        e->args.push_back(std::move(a));
+        e->args.push_back(std::move(b));
+        int n = in_.Below(4);
+        for (int i = 0; i < n; ++i) {
+          if (item == TypeId::kFloat && in_.Chance(50)) {
+            e->args.push_back(Operand(TypeId::kInt, depth - 2, true));
+          } else {
+            e->args.push_back(in_.Chance(70) ? Leaf(item, true) : Operand(item, depth - 2, true));
+          }
+        }
+        return e;
+      }
+      case 9: {
+        auto e = Make(ExprKind::kBetween, TypeId::kBool);
+        e->negated = in_.Chance(40);
+        std::unique_ptr<Expr> a, b;
+        ComparedPair(depth - 1, &a, &b, &e->operand_type, true);
+        TypeId hi = b->type == TypeId::kTimestamp && e->operand_type == TypeId::kDate ? TypeId::kDate : b->type;
+        if (b->kind == ExprKind::kLiteral && b->date_as_string) hi = TypeId::kDate;
+        e->args.push_back(std::move(a));
+        e->args.push_back(std::move(b));
+        e->args.push_back(Operand(hi == TypeId::kTimestamp && e->operand_type == TypeId::kDate ? TypeId::kDate : hi,
+                                  depth - 1, true));
+        return e;
+      }
+      case 10:
+      case 11: {
+        auto e = Make(ExprKind::kLike, TypeId::kBool);
+        e->negated = in_.Chance(30);
+        e->ci = in_.Chance(40);
+        e->args.push_back(Gen(TypeId::kString, depth - 1));
+        if (in_.Chance(85)) {
+          e->args.push_back(Literal(Str(kPatterns[in_.Below(std::size(kPatterns))])));
+        } else {
+          e->args.push_back(Gen(TypeId::kString, depth - 1));
+        }
+        return e;
+      }
+      case 12: {
+        auto e = Make(ExprKind::kMatches, TypeId::kBool);
+        e->negated = in_.Chance(30);
+        e->args.push_back(Gen(TypeId::kString, depth - 1));
+        e->text = kRegexes[in_.Below(std::size(kRegexes))];
+        return e;
+      }
+      case 13: {
+        static const char* kFns[] = {"contains", "starts_with", "ends_with"};
+        return Call(kFns[in_.Below(3)], TypeId::kBool, {TypeId::kString, TypeId::kString}, depth);
+      }
+      case 14: return GenCase(TypeId::kBool, depth);
+      case 15: return GenCoalesce(TypeId::kBool, depth);
+      case 16: return Call("nullif", TypeId::kBool, {TypeId::kBool, TypeId::kBool}, depth);
+      default: {
+        // Comparisons are the bread and butter of rules: weight them.
+        auto e = Make(ExprKind::kCompare, TypeId::kBool);
+        static const char* kOps[] = {"=", "!=", "<", "<=", ">", ">="};
+        e->op = kOps[in_.Below(6)];
+        std::unique_ptr<Expr> a, b;
+        ComparedPair(depth - 1, &a, &b, &e->operand_type, true);
+        e->args.push_back(std::move(a));
+        e->args.push_back(std::move(b));
+        return e;
+      }
+    }
+  }
+
+  std::unique_ptr<Expr> Call(const char* name, TypeId result, std::vector<TypeId> args, int depth) {
+    auto e = Make(ExprKind::kCall, result);
+    e->op = name;
+    for (TypeId t : args) e->args.push_back(t == TypeId::kDate ? DateOperand(depth - 1) : Gen(t, depth - 1));
+    return e;
+  }
+
+  std::unique_ptr<Expr> GenCase(TypeId t, int depth) {
+    auto e = Make(ExprKind::kCase, t);
+    int n = 1 + in_.Below(3);
+    for (int i = 0; i < n; ++i) {
+      e->args.push_back(Operand(TypeId::kBool, depth - 1, true));
+      e->args.push_back(Gen(ValueTypeFor(t), depth - 1));
+    }
+    e->has_else = in_.Chance(60);
+    if (e->has_else) e->args.push_back(Gen(ValueTypeFor(t), depth - 1));
+    // A CASE must have a typed branch: the first THEN fixes the type when all else are NULL.
+    FixFirstTyped(e.get(), t);
+    return e;
+  }
+
+  // A float slot may hold an int expression (promoted).
+  TypeId ValueTypeFor(TypeId t) {
+    if (t == TypeId::kFloat && in_.Chance(30)) return TypeId::kInt;
+    return t;
+  }
+
+  // Makes sure that a float CASE / coalesce has at least one float branch, so
+  // that its type really is float.
+  void FixFirstTyped(Expr* e, TypeId t) {
+    if (t != TypeId::kFloat) return;
+    for (size_t k = 0; k < e->args.size(); ++k) {
+      bool is_value = e->kind == ExprKind::kCase ? (k % 2 == 1 || (e->has_else && k + 1 == e->args.size())) : true;
+      if (is_value && e->args[k]->type == TypeId::kFloat) return;
+    }
+    size_t k = e->kind == ExprKind::kCase ? 1 : 0;
+    e->args[k] = Gen(TypeId::kFloat, 1);
+  }
+
+  std::unique_ptr<Expr> GenCoalesce(TypeId t, int depth) {
+    auto e = Make(ExprKind::kCall, t);
+    e->op = "coalesce";
+    int n = 1 + in_.Below(3);
+    for (int i = 0; i < n; ++i) e->args.push_back(Gen(ValueTypeFor(t), depth - 1));
+    FixFirstTyped(e.get(), t);
+    return e;
+  }
+
+  std::unique_ptr<Expr> GenLeastGreatest(TypeId t, int depth) {
+    auto e = Make(ExprKind::kCall, t);
+    e->op = in_.Chance(50) ? "least" : "greatest";
+    int n = 1 + in_.Below(3);
+    for (int i = 0; i < n; ++i) e->args.push_back(Gen(ValueTypeFor(t), depth - 1));
+    FixFirstTyped(e.get(), t);
+    return e;
+  }
+
+  std::unique_ptr<Expr> GenInt(int depth) {
+    int k = in_.Below(16);
+    switch (k) {
+      case 0:
+      case 1:
+      case 2: {
+        static const char* kOps[] = {"+", "-", "*", "%"};
+        auto e = Make(ExprKind::kArith, TypeId::kInt);
+        e->op = kOps[in_.Below(4)];
+        e->args.push_back(Gen(TypeId::kInt, depth - 1));
+        e->args.push_back(Gen(TypeId::kInt, depth - 1));
+        return e;
+      }
+      case 3: {
+        auto e = Make(ExprKind::kNeg, TypeId::kInt);
+        e->args.push_back(Gen(TypeId::kInt, depth - 1));
+        return e;
+      }
+      case 4: return Call("length", TypeId::kInt, {TypeId::kString}, depth);
+      case 5: {
+        static const char* kFns[] = {"year", "month", "day", "quarter", "day_of_week"};
+        return Call(kFns[in_.Below(5)], TypeId::kInt, {TypeId::kDate}, depth);
+      }
+      case 6: {
+        static const char* kFns[] = {"days_since", "days_until", "months_since"};
+        return Call(kFns[in_.Below(3)], TypeId::kInt, {TypeId::kDate}, depth);
+      }
+      case 7: {
+        auto e = Make(ExprKind::kDateDiff, TypeId::kInt);
+        e->args.push_back(DateOperand(depth - 1));
+        e->args.push_back(DateOperand(depth - 1));
+        return e;
+      }
+      case 8: {
+        static const char* kFns[] = {"abs", "round", "floor", "ceil"};
+        return Call(kFns[in_.Below(4)], TypeId::kInt, {TypeId::kInt}, depth);
+      }
+      case 9: {
+        auto e = Call("round", TypeId::kInt, {TypeId::kInt}, depth);
+        static constexpr int64_t kDigits[] = {-1, -2, -3, 0, 1, -19};
+        e->args.push_back(Literal(Int(kDigits[in_.Below(6)])));
+        return e;
+      }
+      case 10: return GenLeastGreatest(TypeId::kInt, depth);
+      case 11: return GenCoalesce(TypeId::kInt, depth);
+      case 12: return Call("nullif", TypeId::kInt, {TypeId::kInt, TypeId::kInt}, depth);
+      case 13: return GenCase(TypeId::kInt, depth);
+      default: return Leaf(TypeId::kInt);
+    }
+  }
+
+  std::unique_ptr<Expr> GenFloat(int depth) {
+    int k = in_.Below(12);
+    switch (k) {
+      case 0:
+      case 1:
+      case 2: {
+        static const char* kOps[] = {"+", "-", "*", "/", "%"};
+        auto e = Make(ExprKind::kArith, TypeId::kFloat);
+        e->op = kOps[in_.Below(5)];
+        bool first_float = in_.Chance(50);
+        bool any_int = e->op == "/" && in_.Chance(50);
+        e->args.push_back(Gen(first_float || any_int ? (any_int ? TypeId::kInt : TypeId::kFloat) : TypeId::kInt, depth - 1));
+        e->args.push_back(Gen(first_float && !any_int ? (in_.Chance(50) ? TypeId::kInt : TypeId::kFloat)
+                                                      : (any_int ? TypeId::kInt : TypeId::kFloat),
+                              depth - 1));
+        if (e->op != "/" && e->args[0]->type != TypeId::kFloat && e->args[1]->type != TypeId::kFloat) {
+          e->args[1] = Gen(TypeId::kFloat, depth - 1);
+        }
+        return e;
+      }
+      case 3: {
+        auto e = Make(ExprKind::kNeg, TypeId::kFloat);
+        e->args.push_back(Gen(TypeId::kFloat, depth - 1));
+        return e;
+      }
+      case 4: {
+        static const char* kFns[] = {"abs", "round", "floor", "ceil"};
+        return Call(kFns[in_.Below(4)], TypeId::kFloat, {TypeId::kFloat}, depth);
+      }
+      case 5: {
+        auto e = Call("round", TypeId::kFloat, {TypeId::kFloat}, depth);
+        e->args.push_back(Literal(Int(in_.Below(3))));
+        return e;
+      }
+      case 6: return GenLeastGreatest(TypeId::kFloat, depth);
+      case 7: return GenCoalesce(TypeId::kFloat, depth);
+      case 8: return GenCase(TypeId::kFloat, depth);
+      case 9: return Call("nullif", TypeId::kFloat, {TypeId::kFloat, TypeId::kFloat}, depth);
+      default: return Leaf(TypeId::kFloat);
+    }
+  }
+
+  std::unique_ptr<Expr> GenString(int depth) {
+    int k = in_.Below(8);
+    switch (k) {
+      case 0:
+      case 1: {
+        static const char* kFns[] = {"lower", "upper", "trim"};
+        return Call(kFns[in_.Below(3)], TypeId::kString, {TypeId::kString}, depth);
+      }
+      case 2: return GenCoalesce(TypeId::kString, depth);
+      case 3: return GenCase(TypeId::kString, depth);
+      case 4: return Call("nullif", TypeId::kString, {TypeId::kString, TypeId::kString}, depth);
+      case 5: return GenLeastGreatest(TypeId::kString, depth);
+      default: return Leaf(TypeId::kString);
+    }
+  }
+
+  std::unique_ptr<Expr> GenDate(int depth) {
+    int k = in_.Below(14);
+    switch (k) {
+      case 0:
+      case 1: {
+        auto e = Make(ExprKind::kDateAddDays, TypeId::kDate);
+        e->op = in_.Chance(50) ? "+" : "-";
+        e->args.push_back(DateOperand(depth - 1));
+        e->args.push_back(Gen(TypeId::kInt, depth - 1));
+        if (e->op == "+" && in_.Chance(30)) e->text = "swap";  // n + d
+        return e;
+      }
+      case 2:
+      case 3: {
+        static const char* kUnits[] = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"};
+        auto e = Make(ExprKind::kDateInterval, TypeId::kDate);
+        e->op = in_.Chance(50) ? "+" : "-";
+        e->text = kUnits[in_.Below(5)];
+        e->args.push_back(DateOperand(depth - 1));
+        e->args.push_back(in_.Chance(70) ? Literal(RandomValue(TypeId::kInt)) : Gen(TypeId::kInt, depth - 1));
+        return e;
+      }
+      case 4: {
+        auto e = Make(ExprKind::kDateAddDays, TypeId::kDate);
+        e->op = "+";
+        e->text = "add_days";
+        e->args.push_back(DateOperand(depth - 1));
+        e->args.push_back(Gen(TypeId::kInt, depth - 1));
+        return e;
+      }
+      case 5: return Call("add_months", TypeId::kDate, {TypeId::kDate, TypeId::kInt}, depth);
+      case 6: {
+        static const char* kUnits[] = {"week", "month", "quarter", "year"};
+        auto e = Make(ExprKind::kCall, TypeId::kDate);
+        e->op = "date_trunc";
+        e->args.push_back(Literal(Str(kUnits[in_.Below(4)])));
+        e->args.push_back(DateOperand(depth - 1));
+        return e;
+      }
+      case 7: {
+        auto e = Make(ExprKind::kCall, TypeId::kDate);
+        e->op = "next_anniversary";
+        e->args.push_back(DateOperand(depth - 1));
+        static constexpr int64_t kMonths[] = {1, 3, 6, 12, 0, -1, 24, 5};
+        e->args.push_back(in_.Chance(80) ? Literal(Int(kMonths[in_.Below(8)])) : Gen(TypeId::kInt, depth - 1));
+        return e;
+      }
+      case 8: {
+        auto e = Make(ExprKind::kTsToDate, TypeId::kDate);
+        e->args.push_back(Gen(TypeId::kTimestamp, depth - 1));
+        return e;
+      }
+      case 9: return GenCoalesce(TypeId::kDate, depth);
+      case 10: return GenCase(TypeId::kDate, depth);
+      case 11: return GenLeastGreatest(TypeId::kDate, depth);
+      default: return Leaf(TypeId::kDate);
+    }
+  }
+
+  std::unique_ptr<Expr> GenTimestamp(int depth) {
+    int k = in_.Below(6);
+    if (k == 0) return GenCoalesce(TypeId::kTimestamp, depth);
+    if (k == 1) return GenCase(TypeId::kTimestamp, depth);
+    return Leaf(TypeId::kTimestamp);
+  }
+
+  ByteSource& in_;
+  Case& c_;
+};
+
+// A dictionary-encoded string column viewing buffers this function owns
+// (through the keepalive), as a binding would build one: distinct values in
+// first-seen order, codes, and a validity bitmap when a value is NULL.  Codes
+// under NULL slots point past the dictionary on purpose (they may be anything).
+docket::Column DictionaryView(const std::vector<std::vector<RValue>>& rows, int col) {
+  struct Buffers {
+    std::vector<int64_t> offsets{0};
+    std::string chars;
+    std::vector<int32_t> codes;
+    std::vector<uint8_t> validity;
+  };
+  auto buf = std::make_shared<Buffers>();
+  std::vector<std::string> distinct;
+  bool any_null = false;
+  buf->validity.assign((rows.size() + 7) / 8 + 8, 0);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const RValue& v = rows[r][col];
+    if (v.null) {
+      any_null = true;
+      buf->codes.push_back(0x7fffffff);
+      continue;
+    }
+    SetBit(buf->validity.data(), static_cast<int64_t>(r));
+    auto it = std::find(distinct.begin(), distinct.end(), v.s);
+    if (it == distinct.end()) {
+      distinct.push_back(v.s);
+      buf->chars += v.s;
+      buf->offsets.push_back(static_cast<int64_t>(buf->chars.size()));
+      it = distinct.end() - 1;
+    }
+    buf->codes.push_back(static_cast<int32_t>(it - distinct.begin()));
+  }
+  docket::Column dict = docket::Column::ViewStrings(buf->offsets.data(), buf->chars.data(),
+                                                    static_cast<int64_t>(distinct.size()), nullptr, buf);
+  return docket::Column::ViewDictionary(buf->codes.data(), static_cast<int64_t>(rows.size()), dict,
+                                        any_null ? buf->validity.data() : nullptr, buf);
+}
+
+}  // namespace
+
+Case GenerateCase(ByteSource& in) {
+  Case c;
+  c.schema.name = "t";
+  const std::pair<const char*, DataType> kColumns[kNumCols] = {
+      {"b1", DataType::Bool()},   {"b2", DataType::Bool()},   {"i1", DataType::Int()},
+      {"i2", DataType::Int()},    {"i3", DataType::Int()},    {"f1", DataType::Float()},
+      {"f2", DataType::Float()},  {"s1", DataType::String()}, {"s2", DataType::String()},
+      {"d1", DataType::Date()},   {"d2", DataType::Date()},   {"ts1", DataType::Timestamp()},
+      {"Renewal Date", DataType::Date()}};
+  static constexpr TimeUnit kUnits[] = {TimeUnit::kMicro, TimeUnit::kMilli, TimeUnit::kSecond, TimeUnit::kNano};
+  const TimeUnit ts_unit = kUnits[in.Below(4)];
+  for (const auto& [name, type] : kColumns) {
+    DataType t = type;
+    if (t.id == TypeId::kTimestamp) t.unit = ts_unit;
+    c.schema.columns.push_back({name, t, {}});
+  }
+  const int* a = kAsOfs[in.Below(std::size(kAsOfs))];
+  c.as_of = absl::CivilDay(a[0], a[1], a[2]);
+  c.time_zone_name = kZones[in.Below(std::size(kZones))];
+  if (!absl::LoadTimeZone(c.time_zone_name, &c.time_zone)) {
+    c.time_zone_name = "UTC";
+    c.time_zone = absl::UTCTimeZone();
+  }
+  c.threads = 1 + in.Below(3);
+
+  Generator gen(in, c);
+  // Rows: usually a handful; sometimes more than one 2048-row batch.
+  int rows = in.Below(24);
+  if (in.Chance(4)) rows = 2040 + in.Below(120);
+  const int null_percent = in.Below(40);
+  // Distinct rows to draw from (big tables repeat them, so they stay cheap to decode).
+  const int distinct = std::min(rows, 24);
+  std::vector<std::vector<RValue>> pool;
+  for (int r = 0; r < distinct; ++r) {
+    std::vector<RValue> row;
+    for (int k = 0; k < kNumCols; ++k) {
+      TypeId t = c.schema.columns[k].type.id;
+      if (in.Chance(null_percent)) {
+        row.push_back(Null(t));
+      } else {
+        RValue v = gen.RandomValue(t);
+        if (t == TypeId::kTimestamp && ts_unit == TimeUnit::kSecond) v.i -= v.i % 1000000;
+        if (t == TypeId::kTimestamp && ts_unit == TimeUnit::kMilli) v.i -= v.i % 1000;
+        row.push_back(v);
+      }
+    }
+    pool.push_back(std::move(row));
+  }
+  for (int r = 0; r < rows; ++r) c.rows.push_back(pool[r < distinct ? r : (r * 7 + r / 3) % distinct]);
+
+  // The engine's table: strings plain, dictionary or automatic.
+  static constexpr StringEncoding kEnc[] = {StringEncoding::kAuto, StringEncoding::kPlain, StringEncoding::kDictionary};
+  const StringEncoding enc = kEnc[in.Below(3)];
+  std::vector<docket::Column> cols;
+  for (int k = 0; k < kNumCols; ++k) {
+    const DataType t = c.schema.columns[k].type;
+    if (t.id == TypeId::kString && enc == StringEncoding::kDictionary) {
+      cols.push_back(DictionaryView(c.rows, k));
+      continue;
+    }
+    ColumnBuilder b(t, enc == StringEncoding::kDictionary ? StringEncoding::kPlain : enc);
+    for (int r = 0; r < rows; ++r) {
+      const RValue& v = c.rows[r][k];
+      if (v.null) {
+        b.AppendNull();
+        continue;
+      }
+      switch (t.id) {
+        case TypeId::kBool: b.AppendBool(v.b); break;
+        case TypeId::kInt: b.AppendInt(v.i); break;
+        case TypeId::kFloat: b.AppendFloat(v.f); break;
+        case TypeId::kString: b.AppendString(v.s); break;
+        case TypeId::kDate: b.AppendDate(static_cast<int32_t>(v.i)); break;
+        case TypeId::kTimestamp: {
+          int64_t units = t.unit == TimeUnit::kSecond ? v.i / 1000000
+                          : t.unit == TimeUnit::kMilli ? v.i / 1000
+                          : t.unit == TimeUnit::kNano  ? v.i * 1000
+                                                       : v.i;
+          b.AppendTimestamp(units);
+          break;
+        }
+      }
+    }
+    cols.push_back(std::move(b).Finish());
+  }
+  absl::StatusOr<Table> table = Table::Make(c.schema, std::move(cols));
+  if (table.ok()) c.table = *std::move(table);
+
+  c.root = gen.Gen(TypeId::kBool, 2 + in.Below(4));
+  c.text = Print(*c.root, c);
+  return c;
+}
+
+std::string DescribeRow(const Case& c, int64_t row) {
+  std::string out;
+  for (size_t k = 0; k < c.schema.columns.size(); ++k) {
+    const RValue& v = c.rows[row][k];
+    out += c.schema.columns[k].name + "=";
+    if (v.null) {
+      out += "NULL";
+    } else {
+      switch (v.type) {
+        case TypeId::kBool: out += v.b ? "TRUE" : "FALSE"; break;
+        case TypeId::kInt: out += std::to_string(v.i); break;
+        case TypeId::kFloat: out += FloatText(v.f); break;
+        case TypeId::kString: out += Quote(v.s); break;
+        case TypeId::kDate: out += DateText(v.i); break;
+        case TypeId::kTimestamp: out += absl::FormatTime(absl::FromUnixMicros(v.i), absl::UTCTimeZone()); break;
+      }
+    }
+    out += k + 1 < c.schema.columns.size() ? ", " : "";
+  }
+  return out;
+}
+
+std::string CheckAgainstEngine(const Case& c) {
+  auto header = [&]() {
+    return "expression: " + c.text + "\nas_of: " + DateText(DaysOf(c.as_of)) + "  time zone: " + c.time_zone_name +
+           "  rows: " + std::to_string(c.rows.size()) + "  threads: " + std::to_string(c.threads) + "\n";
+  };
+  if (c.table.num_columns() == 0) return header() + "could not build the table";
+  absl::StatusOr<CompiledPredicate> pred = CompiledPredicate::Compile(c.text, c.schema);
+  if (!pred.ok()) return header() + "engine refused a well-typed expression: " + std::string(pred.status().message());
+  EvalOptions opts;
+  opts.as_of = c.as_of;
+  opts.time_zone = c.time_zone;
+  opts.threads = c.threads;
+  opts.want_nulls = true;
+  absl::StatusOr<PredicateResult> r = pred->EvaluateTable(c.table, opts);
+  if (!r.ok()) return header() + "engine evaluation failed: " + std::string(r.status().message());
+  if (r->rows.size() != static_cast<int64_t>(c.rows.size())) return header() + "engine result has the wrong size";
+  int64_t count = 0;
+  for (int64_t row = 0; row < static_cast<int64_t>(c.rows.size()); ++row) {
+    Tri want = EvaluateRow(c, *c.root, row);
+    bool is_true = r->rows.Get(row);
+    bool is_null = r->nulls.size() > row && r->nulls.Get(row);
+    Tri got = is_true && is_null ? Tri::kNull : is_true ? Tri::kTrue : is_null ? Tri::kNull : Tri::kFalse;
+    count += is_true;
+    if (is_true && is_null) return header() + "row " + std::to_string(row) + " is both TRUE and NULL";
+    if (want != got) {
+      auto name = [](Tri t) { return t == Tri::kTrue ? "TRUE" : t == Tri::kFalse ? "FALSE" : "NULL"; };
+      return header() + "row " + std::to_string(row) + ": " + DescribeRow(c, row) + "\nreference: " + name(want) +
+             "  engine: " + name(got);
+    }
+  }
+  if (count != r->count) return header() + "count " + std::to_string(r->count) + " != set bits " + std::to_string(count);
+  return "";
+}
+
+}  // namespace docket::reference
