@@ -67,9 +67,9 @@ bool UseColor() {
 int TerminalWidth() {
   winsize ws{};
   if (StdoutIsTerminal() && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return std::clamp<int>(ws.ws_col, 60, 120);
+    return std::clamp<int>(ws.ws_col, 60, 160);
   }
-  return 80;
+  return 100;  // Piped (to a pager or a file).
 }
 
 // Loads a rulebook (exit 2 on a compile error).

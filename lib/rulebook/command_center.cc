@@ -190,6 +190,27 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   for (const auto& row : cells) {
     for (size_t j = 0; j < row.size(); ++j) width[j] = std::max(width[j], DisplayWidth(row[j]));
   }
+  // Fit the terminal: narrow the widest text column (not below 10) until the
+  // row fits, then cut the cells to their column's width.
+  auto total = [&] {
+    int64_t t = 4;
+    for (int64_t w : width) t += w + 2;
+    return t - 2;
+  };
+  while (total() > o.width) {
+    size_t widest = width.size();
+    for (size_t j = 0; j < width.size(); ++j) {
+      bool text = columns[j] != nullptr && columns[j]->type_id() == TypeId::kString;
+      if (text && width[j] > 10 && (widest == width.size() || width[j] > width[widest])) widest = j;
+    }
+    if (widest == width.size()) break;
+    --width[widest];
+  }
+  for (auto& row : cells) {
+    for (size_t j = 0; j < row.size(); ++j) {
+      if (DisplayWidth(row[j]) > width[j]) row[j] = Truncate(row[j], width[j]);
+    }
+  }
   for (size_t i = 0; i < cells.size(); ++i) {
     std::string line = "    ";
     for (size_t j = 0; j < cells[i].size(); ++j) {
