@@ -54,7 +54,7 @@ sanitize: deps
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOCKET_FUZZ=ON \
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOCKET_FUZZ=ON -DDOCKET_WERROR=OFF \
 	  -DDOCKET_BUILD_TESTS=OFF -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF
 	cmake --build build-fuzz -j $(JOBS)
 	@for f in build-fuzz/tests/fuzz/fuzz_*; do \

@@ -1,0 +1,107 @@
+// Hostile CSV data through the C++ API: each case is a one-line error naming
+// the file and line (and column where there is one), or an accepted value
+// with a documented meaning.  Never a partial table.
+#include <string>
+
+#include "absl/status/status.h"
+#include "docket/csv.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace docket {
+namespace {
+
+using ::testing::HasSubstr;
+
+TableSchema Accounts() {
+  TableSchema t;
+  t.name = "accounts";
+  t.key = "id";
+  t.columns = {{"id", DataType::String(), {}}, {"n", DataType::Int(), {}}, {"d", DataType::Date(), {}},
+               {"note", DataType::String(), {}}};
+  return t;
+}
+
+absl::StatusOr<Table> Read(const std::string& text, bool schema = true) {
+  static const TableSchema s = Accounts();
+  CsvOptions o;
+  o.threads = 1;
+  o.limits.max_csv_field_bytes = 1000;
+  return ReadCsvString(text, "accounts.csv", "accounts", schema ? &s : nullptr, o);
+}
+
+// A data error on one line naming the file and the line.
+void ExpectDataError(const absl::StatusOr<Table>& t, const std::string& where) {
+  ASSERT_FALSE(t.ok()) << "accepted: " << where;
+  std::string m(t.status().message());
+  EXPECT_TRUE(t.status().code() == absl::StatusCode::kFailedPrecondition ||
+              t.status().code() == absl::StatusCode::kResourceExhausted)
+      << t.status();
+  EXPECT_THAT(m, HasSubstr(where)) << m;
+  EXPECT_EQ(m.find('\n'), std::string::npos) << "not one line: " << m;
+}
+
+const std::string kHeader = "id,n,d,note\n";
+
+TEST(HostileDataTest, RaggedRows) {
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01,x\nb,2\n"), "accounts.csv:3");
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01,x,extra\n"), "accounts.csv:2");
+}
+
+TEST(HostileDataTest, UnterminatedQuote) {
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01,\"never closed\nb,2,2026-01-01,y\n"), "accounts.csv:2");
+}
+
+TEST(HostileDataTest, NulBytes) {
+  absl::StatusOr<Table> t = Read(kHeader + std::string("a,1,2026-01-01,x\0y\n", 19));
+  if (t.ok()) {
+    // Accepted: a NUL is a byte of the string like any other (documented in docs/security.md).
+    EXPECT_EQ(t->FindColumn("note")->StringAt(0), std::string("x\0y", 3));
+  } else {
+    ExpectDataError(t, "accounts.csv:2");
+  }
+  ExpectDataError(Read(kHeader + std::string("a,1\0,2026-01-01,x\n", 18)), "accounts.csv:2");
+}
+
+TEST(HostileDataTest, InvalidUtf8) {
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01,caf\xc3\n"), "accounts.csv:2");
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01,\xff\xfe\n"), "accounts.csv:2");
+}
+
+TEST(HostileDataTest, HugeField) {
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01," + std::string(5000, 'x') + "\n"), "accounts.csv:2");
+}
+
+TEST(HostileDataTest, IntegersPastInt64) {
+  ExpectDataError(Read(kHeader + "a,9223372036854775808,2026-01-01,x\n"), "accounts.csv:2");
+  ExpectDataError(Read(kHeader + "a,-9223372036854775809,2026-01-01,x\n"), "accounts.csv:2");
+  EXPECT_TRUE(Read(kHeader + "a,-9223372036854775808,2026-01-01,x\n").ok());
+}
+
+TEST(HostileDataTest, DatesPastYear9999) {
+  ExpectDataError(Read(kHeader + "a,1,10000-01-01,x\n"), "accounts.csv:2");
+  ExpectDataError(Read(kHeader + "a,1,2026-02-30,x\n"), "accounts.csv:2");
+}
+
+TEST(HostileDataTest, DuplicateKeys) {
+  absl::StatusOr<Table> t = Read(kHeader + "a,1,2026-01-01,x\nb,1,2026-01-01,x\na,2,2026-01-01,y\n");
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(std::string(t.status().message()), HasSubstr("accounts.csv"));
+  EXPECT_THAT(std::string(t.status().message()), HasSubstr("'a'"));
+}
+
+TEST(HostileDataTest, EmptyFile) {
+  ExpectDataError(Read(""), "accounts.csv");
+  absl::StatusOr<Table> t = Read(kHeader);  // A header and no rows: an empty table.
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->num_rows(), 0);
+}
+
+TEST(HostileDataTest, MissingAndExtraColumns) {
+  ExpectDataError(Read("id,n,d\na,1,2026-01-01\n"), "note");
+  ExpectDataError(Read("id,n,d,note,secret\na,1,2026-01-01,x,y\n"), "secret");
+  ExpectDataError(Read("id,n,n,d,note\na,1,1,2026-01-01,x\n"), "accounts.csv:1");
+}
+
+}  // namespace
+}  // namespace docket
