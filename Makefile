@@ -50,7 +50,7 @@ bench: build
 sanitize: deps
 	$(MAKE) test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS="-DDOCKET_SANITIZE=address,undefined -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
 	$(MAKE) build BUILD=build-tsan BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS="-DDOCKET_SANITIZE=thread -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
-	cd build-tsan && ctest --output-on-failure -R 'concurrency|thread'
+	cd build-tsan && ctest --output-on-failure -R '[Cc]oncurrency|[Tt]hread'
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
