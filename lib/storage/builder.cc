@@ -50,7 +50,13 @@ void ColumnBuilder::AppendNull() {
     case TypeId::kFloat: PushRaw<double>(fixed_, 0.0); break;
     case TypeId::kDate: PushRaw<int32_t>(fixed_, 0); break;
     case TypeId::kTimestamp: PushRaw<int64_t>(fixed_, 0); break;
-    case TypeId::kString: codes_.push_back(-1); break;  // Resolved at Finish().
+    case TypeId::kString:
+      if (encoding_ == StringEncoding::kPlain) {
+        offsets_.push_back(static_cast<int64_t>(chars_.size()));
+      } else {
+        codes_.push_back(-1);  // Resolved at Finish().
+      }
+      break;
   }
   AppendValidity(false);
 }
@@ -83,6 +89,13 @@ void ColumnBuilder::AppendTimestamp(int64_t v) {
 
 void ColumnBuilder::AppendString(std::string_view v) {
   assert(type_.id == TypeId::kString);
+  if (encoding_ == StringEncoding::kPlain) {
+    // Forced plain: append the bytes directly, no dictionary lookups.
+    chars_.insert(chars_.end(), v.begin(), v.end());
+    offsets_.push_back(static_cast<int64_t>(chars_.size()));
+    AppendValidity(true);
+    return;
+  }
   auto it = dict_index_.find(absl::string_view(v.data(), v.size()));
   int32_t code;
   if (it != dict_index_.end()) {
@@ -109,6 +122,10 @@ Column ColumnBuilder::Finish() && {
     values.size = bytes;
     return Column::FromBuffers(type_, length_, std::move(values), std::move(validity));
   }
+  if (encoding_ == StringEncoding::kPlain) {
+    return Column::FromBuffers(type_, length_, Buffer::Own(std::move(offsets_)), std::move(validity),
+                               Buffer::Own(std::move(chars_)));
+  }
   // NULL slots get code 0 (a safe index) when a dictionary exists.
   int64_t distinct = static_cast<int64_t>(dict_index_.size());
   bool dictionary = encoding_ == StringEncoding::kDictionary ||
@@ -121,8 +138,9 @@ Column ColumnBuilder::Finish() && {
     for (int32_t& c : codes_) {
       if (c < 0) c = 0;
     }
-    Column dict = Column::FromBuffers(DataType::String(), static_cast<int64_t>(dict_offsets_.size()) - 1,
-                                      Buffer::Own(std::move(dict_offsets_)), Buffer{},
+    // Read the size before the offsets are moved away (argument order is unspecified).
+    const int64_t dict_size = static_cast<int64_t>(dict_offsets_.size()) - 1;
+    Column dict = Column::FromBuffers(DataType::String(), dict_size, Buffer::Own(std::move(dict_offsets_)), Buffer{},
                                       Buffer::Own(std::move(dict_chars_)));
     return Column::FromBuffers(type_, length_, Buffer::Own(std::move(codes_)), std::move(validity), Buffer{},
                                std::make_shared<const Column>(std::move(dict)));

@@ -73,6 +73,7 @@ TEST(ColumnBuilder, LowCardinalityStringsAreDictionaryEncoded) {
   Column c = std::move(b).Finish();
   ASSERT_TRUE(c.is_dictionary());
   EXPECT_EQ(c.dictionary().size(), 2);
+  EXPECT_EQ(c.dictionary().StringAt(1), "red");
   EXPECT_EQ(c.StringAt(1), "red");
   EXPECT_EQ(c.StringAt(0), "green");
   EXPECT_TRUE(c.IsNull(10));
@@ -106,6 +107,14 @@ TEST(ColumnBuilder, ForcedEncodings) {
   Column c = std::move(p).Finish();
   EXPECT_FALSE(c.is_dictionary());
   EXPECT_EQ(c.StringAt(9), "same");
+  ColumnBuilder q(DataType::String(), StringEncoding::kPlain);
+  q.AppendString("a");
+  q.AppendNull();
+  q.AppendString("bc");
+  Column c2 = std::move(q).Finish();
+  EXPECT_TRUE(c2.IsNull(1));
+  EXPECT_EQ(c2.StringAt(2), "bc");
+  EXPECT_TRUE(c2.Validate().ok());
 }
 
 TEST(ColumnBuilder, AllNullDictionaryStillHasValidCodes) {
@@ -274,6 +283,7 @@ TEST(Error, ClosestMatch) {
   EXPECT_EQ(ClosestMatch("pluse", {"pulse", "arr", "name"}), "pulse");
   EXPECT_EQ(ClosestMatch("days_sinse", {"days_since", "days_until"}), "days_since");
   EXPECT_EQ(ClosestMatch("zzzzzz", {"pulse", "arr"}), "");
+  EXPECT_EQ(ClosestMatch("onwer", {"owner", "key"}), "owner");  // A swap is one edit.
 }
 
 TEST(Value, Formatting) {
