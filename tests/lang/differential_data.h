@@ -83,7 +83,8 @@ inline const std::vector<std::string>& StringPool() {
 
 // Builds a random table.  `rows` rows; as_of drawn with the rest.
 // `dictionary_strings` false: every string column is plain (offsets + bytes).
-inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = true) {
+// `string_nulls` false: string columns hold no NULLs.
+inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = true, bool string_nulls = true) {
   DiffTable t;
   t.rows = rows;
   static const std::vector<int32_t> kSpecialToday = {DaysOf(2024, 2, 29), DaysOf(2024, 1, 31), DaysOf(2025, 12, 31),
@@ -130,6 +131,7 @@ inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = t
   t.cells.resize(t.columns.size());
   for (size_t c = 0; c < t.columns.size(); ++c) {
     int null_percent = rng.Pick(kNullPercents);
+    if (!string_nulls && t.columns[c].type == DType::kString) null_percent = 0;
     const std::string& name = t.columns[c].name;
     for (int64_t r = 0; r < rows; ++r) {
       Cell x;
