@@ -551,7 +551,11 @@ std::string FloatText(double f) {
 std::string LiteralText(const RValue& v, bool date_as_string, bool ts_has_zone, const Case& c) {
   switch (v.type) {
     case TypeId::kBool: return v.b ? "TRUE" : "FALSE";
-    case TypeId::kInt: return v.i < 0 ? "(" + std::to_string(v.i) + ")" : std::to_string(v.i);
+    case TypeId::kInt:
+      // -9223372036854775808 cannot be written as a literal today (the lexer
+      // refuses 9223372036854775808 before the minus is applied; reported).
+      if (v.i == kInt64Min) return "(-9223372036854775807 - 1)";
+      return v.i < 0 ? "(" + std::to_string(v.i) + ")" : std::to_string(v.i);
     case TypeId::kFloat: {
       std::string t = FloatText(v.f);
       return std::signbit(v.f) ? "(" + t + ")" : t;
@@ -815,6 +819,9 @@ class Generator {
         auto lit = Literal(RandomValue(TypeId::kDate));
         lit->date_as_string = true;
         *b = std::move(lit);
+        // A timestamp met by a string literal compares as a timestamp (the
+        // string is parsed as one), so make the date conversion explicit.
+        if ((*a)->kind == ExprKind::kTsToDate) (*a)->implicit = false;
       } else {
         *b = Operand(TypeId::kDate, depth, bare_b);
       }
