@@ -80,7 +80,12 @@ void Check(std::string_view text, const docket::TableSchema* schema) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
+  // A std::string copy (its terminating NUL keeps the one-byte over-read of
+  // lib/io/csv_reader.cc:557 on a file without a final newline inside the
+  // allocation, so fuzzing can go on; HostileDataTest.NoFinalNewline keeps
+  // that bug visible under ASan until it is fixed).
+  const std::string copy(reinterpret_cast<const char*>(data), size);
+  std::string_view text(copy);
   static const docket::TableSchema* schema = new docket::TableSchema(Schema());
   Check(text, schema);
   Check(text, nullptr);
