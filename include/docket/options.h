@@ -29,7 +29,8 @@ namespace docket {
 struct Limits {
   int64_t max_expression_bytes = 1 << 20;   // Text of one expression.
   int max_expression_depth = 256;           // Nesting of the syntax tree.
-  int max_expression_nodes = 100000;        // Nodes in one expression after segment expansion.
+  int max_expression_nodes = 250000;        // Nodes in one expression after segment expansion
+                                            // (above max_in_list, so that limit is reachable).
   int max_rules = 10000;                    // Lists + segments + KPIs in one rulebook.
   int64_t max_rulebook_bytes = 16 << 20;    // Size of a rulebook file.
   int max_yaml_depth = 64;                  // Nesting of YAML collections.

@@ -98,7 +98,10 @@ absl::StatusOr<std::vector<Token>> Tokenize(const SourceText& source, const Limi
       std::string text = s.substr(start, i - start);
       if (!is_float) {
         int64_t v;
-        if (!absl::SimpleAtoi(text, &v)) {
+        uint64_t u;
+        // 9223372036854775808 is kept: negated, it is INT64_MIN (the parser checks).
+        const bool int64_min_magnitude = absl::SimpleAtoi(text, &u) && u == (uint64_t{1} << 63);
+        if (!absl::SimpleAtoi(text, &v) && !int64_min_magnitude) {
           return source.Error(Span{start, i - start}, "integer literal " + text + " is out of range",
                               "integers are 64-bit; write it as a float (" + text + ".0)");
         }

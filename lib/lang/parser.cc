@@ -289,6 +289,7 @@ class Parser {
     Result inner = ParsePrimary();
     if (!inner.ok()) return inner;
     int32_t cur = *inner;
+    const int32_t literal = cur;
     for (size_t k = minus.size(); k-- > 0;) {
       SyntaxNode& in = tree_.nodes[cur];
       // Fold -literal so that -9223372036854775808 and -4 stay literals.
@@ -297,6 +298,8 @@ class Parser {
         in.span = Span::Cover(minus[k], in.span);
         if (in.kind == SyntaxKind::kFloat) {
           in.float_value = -in.float_value;
+        } else if (in.negated) {
+          in.negated = false;  // 9223372036854775808 negated: INT64_MIN, already stored.
         } else {
           in.int_value = -in.int_value;
         }
@@ -309,6 +312,11 @@ class Parser {
       Result r = Add(std::move(node));
       if (!r.ok()) return r;
       cur = *r;
+    }
+    const SyntaxNode& lit = tree_.nodes[literal];
+    if (lit.kind == SyntaxKind::kInteger && lit.negated) {
+      return source_.Error(lit.span, "integer literal " + lit.text + " is out of range",
+                           "integers are 64-bit; write it as a float (" + lit.text + ".0)");
     }
     return cur;
   }
@@ -330,8 +338,12 @@ class Parser {
         node.kind = SyntaxKind::kInteger;
         node.span = t.span;
         node.text = t.text;
-        // A literal that only fits negated (9223372036854775808) was refused by the lexer.
-        (void)absl::SimpleAtoi(t.text, &node.int_value);
+        // 9223372036854775808 only fits negated: it becomes INT64_MIN and is
+        // marked (negated = true) until the unary minus before it clears the mark.
+        if (!absl::SimpleAtoi(t.text, &node.int_value)) {
+          node.int_value = INT64_MIN;
+          node.negated = true;
+        }
         return Add(std::move(node));
       }
       case TokenKind::kFloat: {

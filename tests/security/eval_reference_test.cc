@@ -166,15 +166,35 @@ TEST(EvalReferenceTest, StringKernelOverDictionaryWithNull) {
   EXPECT_TRUE(r->rows.Get(2));
 }
 
-// Open: `i = -9223372036854775808` is refused ("integer literal
-// 9223372036854775808 is out of range"): the lexer (lib/lang/lexer.cc)
-// rejects the digits before lib/lang/parser.cc:ParseUnary can fold the minus.
-TEST(EvalReferenceTest, DISABLED_Int64MinLiteral) {
+// INT64_MIN is written -9223372036854775808: the digits alone do not fit an
+// int64, so they are accepted only right after a unary minus.
+TEST(EvalReferenceTest, Int64MinLiteral) {
   TableSchema ts;
   ts.name = "t";
   ts.columns = {{"i", DataType::Int(), {}}};
-  EXPECT_TRUE(CompiledPredicate::Compile("i = -9223372036854775808", ts).ok());
-  EXPECT_TRUE(CompiledPredicate::Compile("i = (-9223372036854775808)", ts).ok());
+  ColumnBuilder b(DataType::Int());
+  b.AppendInt(INT64_MIN);
+  b.AppendInt(INT64_MAX);
+  b.AppendInt(0);
+  absl::StatusOr<Table> t = Table::Make(ts, {std::move(b).Finish()});
+  ASSERT_TRUE(t.ok());
+  EvalOptions o;
+  o.as_of = absl::CivilDay(2026, 11, 22);
+  for (const char* text : {"i = -9223372036854775808", "i = (-9223372036854775808)", "-9223372036854775808 = i",
+                           "i < -9223372036854775807"}) {
+    absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(text, ts);
+    ASSERT_TRUE(p.ok()) << text << ": " << p.status();
+    absl::StatusOr<PredicateResult> r = p->EvaluateTable(*t, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->count, 1) << text;
+    EXPECT_TRUE(r->rows.Get(0)) << text;
+  }
+  for (const char* text : {"i = 9223372036854775808", "i = -(9223372036854775808)", "i = 9223372036854775809",
+                           "i = -9223372036854775809"}) {
+    absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(text, ts);
+    ASSERT_FALSE(p.ok()) << text;
+    EXPECT_NE(p.status().message().find("out of range"), std::string::npos) << p.status();
+  }
 }
 
 }  // namespace
