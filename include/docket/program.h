@@ -58,7 +58,8 @@ struct ExpressionSource {
 struct Diagnostics {
   int64_t division_by_zero = 0;   // x / 0 and x % 0 gave NULL.
   int64_t int_overflow = 0;       // int arithmetic overflowed and gave NULL.
-  int64_t orphan_rows = 0;        // Child rows whose parent key is absent.
+  int64_t orphan_rows = 0;        // Rows of a table the rule reads through a relation (an aggregate's
+                                  // child table, a parent field's own table) that have no parent.
   bool empty() const { return division_by_zero == 0 && int_overflow == 0 && orphan_rows == 0; }
 };
 
@@ -70,8 +71,19 @@ struct PredicateResult {
   Diagnostics diagnostics;
 };
 
+// A relation (child → parent) the evaluation read through, and the child
+// rows it could not follow.  Such rows never crash and never count: an
+// aggregate skips them and their parent fields are NULL.
+struct RelationDiagnostics {
+  std::string table;          // The child table.
+  std::string parent;         // Its parent table.
+  int64_t null_keys = 0;      // Child rows whose parent key (`via`) is NULL.
+  int64_t missing_keys = 0;   // Child rows whose parent key is not in the parent table (orphans).
+};
+
 struct ProgramResult {
   std::vector<PredicateResult> predicates;  // In AddPredicate order.
+  std::vector<RelationDiagnostics> relations;
 };
 
 class Program;

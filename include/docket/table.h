@@ -12,12 +12,16 @@
 //   const docket::Table* accounts = snap.FindTable("accounts");
 //
 // Tables and snapshots are immutable once built and cheap to copy (columns
-// share their buffers): many threads may evaluate over one at once.
+// share their buffers): many threads may evaluate over one at once.  The
+// index from a parent's keys to its rows, and each child's map to its
+// parent's rows, are built the first time a rule needs them and kept with the
+// table (shared by its copies), so evaluating again costs no join.
 #ifndef DOCKET_TABLE_H_
 #define DOCKET_TABLE_H_
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,9 +32,13 @@
 
 namespace docket {
 
+namespace storage {
+struct TableCache;  // Indexes built on first use (lib/storage/relations.h).
+}
+
 class Table {
  public:
-  Table() = default;
+  Table();
 
   // Checks that there is one column per schema column, with the schema's
   // type and the same length, and that the key (if any) has no NULLs and
@@ -49,10 +57,15 @@ class Table {
   // Bytes of all columns (values, validity, string data).
   int64_t ByteSize() const;
 
+  // Internal: the key index and parent-row maps of this table, built on first
+  // use (thread-safe) and shared by every copy of the table.
+  const std::shared_ptr<storage::TableCache>& cache() const { return cache_; }
+
  private:
   TableSchema schema_;
   std::vector<Column> columns_;
   int64_t num_rows_ = 0;
+  std::shared_ptr<storage::TableCache> cache_;
 };
 
 struct Snapshot {

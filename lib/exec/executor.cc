@@ -30,6 +30,17 @@ constexpr UnpackTable kUnpack;
 
 }  // namespace
 
+int64_t ToMicros(int64_t v, TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kMicro: return v;
+    case TimeUnit::kNano: return v >= 0 ? v / 1000 : -((-(v + 1)) / 1000) - 1;  // Floor.
+    case TimeUnit::kMilli: return v > INT64_MAX / 1000 ? INT64_MAX : v < -(INT64_MAX / 1000) ? INT64_MIN : v * 1000;
+    case TimeUnit::kSecond:
+      return v > INT64_MAX / 1000000 ? INT64_MAX : v < -(INT64_MAX / 1000000) ? INT64_MIN : v * 1000000;
+  }
+  return v;
+}
+
 void UnpackBits(const uint8_t* bits, int64_t start, int n, uint8_t* out) {
   const uint8_t* b = bits + start / 8;
   int full = n / 8;
@@ -148,6 +159,10 @@ PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector
       ++parents[a];
       if (!p.reachable[a]) stack.push_back(a);
     }
+    for (int32_t a : g.node(id).sub) {
+      ++parents[a];
+      if (!p.reachable[a]) stack.push_back(a);
+    }
   }
   // Nodes are created children-first, so ascending ids are a topological order.
   p.shared_slot.assign(size, -1);
@@ -186,13 +201,94 @@ PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector
     for (int32_t a : g.node(id).args) {
       if (!eligible[id]) ineligible_parent[a] = 1;
     }
+    for (int32_t a : g.node(id).sub) ineligible_parent[a] = 1;
   }
   for (int32_t id = 0; id < size; ++id) {
     if (p.reachable[id] && eligible[id] && (is_root[id] || ineligible_parent[id])) p.peel[id] = 1;
   }
   std::sort(p.params.begin(), p.params.end());
   p.params.erase(std::unique(p.params.begin(), p.params.end()), p.params.end());
+  AnalyzeRelated(&p);
   return p;
+}
+
+void PlanInfo::AnalyzeRelated(PlanInfo* p) {
+  const plan::Graph& g = *p->graph;
+  const int32_t size = g.size();
+  p->link_used.assign(g.links().size(), 0);
+  // dep[id]: the first stage level at which node id can be evaluated (every
+  // derived column below it is computed at a lower level).
+  std::vector<int32_t> dep(size, 0);
+  struct Pending {
+    int32_t level;
+    std::string table;
+    DerivedTask task;
+  };
+  std::vector<Pending> pending;
+  std::vector<uint8_t> slot_done(g.columns().size(), 0);
+  for (int32_t id = 0; id < size; ++id) {
+    if (!p->reachable[id]) continue;
+    const Node& n = g.node(id);
+    int32_t d = 0;
+    for (int32_t a : n.args) d = std::max(d, dep[a]);
+    if (n.op == Op::kAggregate) {
+      int32_t level = 0;
+      for (int32_t a : n.sub) level = std::max(level, dep[a]);
+      pending.push_back({level, g.links()[n.link].from, DerivedTask{id, n.column, true}});
+      p->link_used[n.link] = 1;
+      d = level + 1;
+    } else if (n.op == Op::kParentValue) {
+      p->link_used[n.link] = 1;
+      if (!n.sub.empty()) {
+        const int32_t level = dep[n.sub[0]];
+        if (!slot_done[n.column]) {
+          slot_done[n.column] = 1;
+          pending.push_back({level, g.links()[n.link].to, DerivedTask{n.sub[0], n.column, false}});
+        }
+        d = std::max(d, level + 1);
+      } else if (g.columns()[n.column].derived >= 0) {
+        d = std::max(d, dep[g.columns()[n.column].derived]);
+      }
+    }
+    dep[id] = d;
+  }
+  // Stages: by level, then one pass per table in first-use order.
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Pending& a, const Pending& b) { return a.level < b.level; });
+  int32_t current_level = -1;
+  size_t level_begin = 0;
+  for (const Pending& q : pending) {
+    if (q.level != current_level) {
+      current_level = q.level;
+      level_begin = p->stages.size();
+    }
+    size_t s = level_begin;
+    while (s < p->stages.size() && p->stages[s].table != q.table) ++s;
+    if (s == p->stages.size()) p->stages.push_back(Stage{q.table, {}});
+    p->stages[s].tasks.push_back(q.task);
+  }
+  // The links each rule reads through (its orphans are that rule's diagnostics).
+  p->rule_links.resize(p->roots.size());
+  std::vector<int32_t> seen(size, -1);
+  for (size_t r = 0; r < p->roots.size(); ++r) {
+    std::vector<int32_t> stack = {p->roots[r]};
+    while (!stack.empty()) {
+      int32_t id = stack.back();
+      stack.pop_back();
+      if (seen[id] == static_cast<int32_t>(r)) continue;
+      seen[id] = static_cast<int32_t>(r);
+      const Node& n = g.node(id);
+      if (n.op == Op::kAggregate || n.op == Op::kParentValue) {
+        std::vector<int32_t>& links = p->rule_links[r];
+        if (std::find(links.begin(), links.end(), n.link) == links.end()) links.push_back(n.link);
+        if (n.op == Op::kParentValue && n.sub.empty() && g.columns()[n.column].derived >= 0) {
+          stack.push_back(g.columns()[n.column].derived);
+        }
+      }
+      for (int32_t a : n.args) stack.push_back(a);
+      for (int32_t a : n.sub) stack.push_back(a);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -614,16 +710,7 @@ Vec Frame::LoadColumn(int32_t id, const Active& a) {
         break;
       }
       int64_t* out = block()->As<int64_t>();
-      if (unit == TimeUnit::kNano) {
-        for (int i = 0; i < n_; ++i) out[i] = src[i] >= 0 ? src[i] / 1000 : -((-(src[i] + 1)) / 1000) - 1;
-      } else {
-        const int64_t mul = unit == TimeUnit::kMilli ? 1000 : 1000000;
-        const int64_t lim = INT64_MAX / mul;
-        for (int i = 0; i < n_; ++i) {
-          int64_t x = src[i];
-          out[i] = x > lim ? INT64_MAX : x < -lim ? INT64_MIN : x * mul;
-        }
-      }
+      for (int i = 0; i < n_; ++i) out[i] = ToMicros(src[i], unit);
       v.data = out;
       break;
     }
@@ -653,6 +740,98 @@ Vec Frame::LoadColumn(int32_t id, const Active& a) {
       break;
   }
   v.block = blk;
+  return v;
+}
+
+Vec Frame::ParentValue(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const Column* col = ColumnFor(n.column);
+  const int32_t* map = st_->link_rows[n.link] + start_;
+  const uint8_t* validity = col->validity();
+  Block* blk = Acquire();
+  uint8_t* ov = blk->valid.get();
+  Vec v;
+  v.data = blk->data.get();
+  v.valid = ov;
+  v.block = blk;
+  // Rows outside a sparse set are never written: keep them safe to read.
+  if (a.sel != nullptr) {
+    std::memset(ov, 0, a.n);
+    std::memset(blk->data.get(), 0, static_cast<size_t>(a.n) * 16);
+  }
+  auto valid_at = [&](int32_t p) -> uint8_t {
+    return p >= 0 && (validity == nullptr || GetBit(validity, p)) ? 1 : 0;
+  };
+  switch (n.type) {
+    case Ty::kInt:
+    case Ty::kFloat: {
+      // 8-byte values (int64, double): copied bit for bit.
+      const int64_t* src = col->Values<int64_t>();
+      int64_t* out = blk->As<int64_t>();
+      ForEach(a, [&](int i) {
+        const int32_t p = map[i];
+        out[i] = p >= 0 ? src[p] : 0;
+        ov[i] = valid_at(p);
+      });
+      break;
+    }
+    case Ty::kDate: {
+      const int32_t* src = col->Values<int32_t>();
+      int32_t* out = blk->As<int32_t>();
+      ForEach(a, [&](int i) {
+        const int32_t p = map[i];
+        out[i] = p >= 0 ? src[p] : 0;
+        ov[i] = valid_at(p);
+      });
+      break;
+    }
+    case Ty::kBool: {
+      const uint8_t* src = col->Values<uint8_t>();
+      uint8_t* out = blk->As<uint8_t>();
+      ForEach(a, [&](int i) {
+        const int32_t p = map[i];
+        out[i] = p >= 0 && src[p] != 0;
+        ov[i] = valid_at(p);
+      });
+      break;
+    }
+    case Ty::kTimestamp: {
+      const int64_t* src = col->Values<int64_t>();
+      int64_t* out = blk->As<int64_t>();
+      const TimeUnit unit = col->type().unit;
+      ForEach(a, [&](int i) {
+        const int32_t p = map[i];
+        out[i] = p >= 0 ? ToMicros(src[p], unit) : 0;
+        ov[i] = valid_at(p);
+      });
+      break;
+    }
+    case Ty::kString: {
+      std::string_view* out = blk->As<std::string_view>();
+      if (col->is_dictionary()) {
+        const std::vector<std::string_view>& views = st_->dict_views[n.column];
+        const uint32_t last = static_cast<uint32_t>(views.size() - 1);
+        const int32_t* codes = col->codes();
+        ForEach(a, [&](int i) {
+          const int32_t p = map[i];
+          out[i] = p >= 0 ? views[std::min(static_cast<uint32_t>(codes[p]), last)] : std::string_view();
+          ov[i] = valid_at(p);
+        });
+      } else {
+        const int64_t* off = col->offsets();
+        const char* chars = col->chars();
+        ForEach(a, [&](int i) {
+          const int32_t p = map[i];
+          out[i] = p >= 0 ? std::string_view(chars + off[p], static_cast<size_t>(off[p + 1] - off[p]))
+                          : std::string_view();
+          ov[i] = valid_at(p);
+        });
+      }
+      break;
+    }
+    case Ty::kNull:
+      return AllNull(blk, a.n);
+  }
   return v;
 }
 
@@ -869,6 +1048,10 @@ Vec Frame::Compute(int32_t id, const Active& a) {
       return Case(id, a);
     case Op::kCoalesce:
       return Coalesce(id, a);
+    case Op::kAggregate:
+      return LoadColumn(id, a);  // Its derived column, computed in an earlier stage.
+    case Op::kParentValue:
+      return ParentValue(id, a);
   }
   return AllNull(Acquire(), a.n);
 }

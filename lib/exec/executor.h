@@ -60,9 +60,28 @@ struct PlanInfo {
   bool needs_zone = false;
   std::vector<std::string> params;     // Params used.
 
+  // Related records: derived columns computed in stages before the rules run
+  // (exec/related.h).  A stage is one pass over `table` computing its tasks;
+  // stages run in order (a nested aggregate's stage before its user's).
+  struct DerivedTask {
+    int32_t node = -1;        // The kAggregate node, or the node a kParentValue materializes.
+    int32_t slot = -1;        // The derived column slot it fills.
+    bool aggregate = false;
+  };
+  struct Stage {
+    std::string table;
+    std::vector<DerivedTask> tasks;
+  };
+  std::vector<Stage> stages;
+  std::vector<uint8_t> link_used;                 // Per link of the graph.
+  std::vector<std::vector<int32_t>> rule_links;   // Per rule: the links it reads through.
+
   // Analyses `graph` for `roots` (roots[i] over tables[rule_table[i]]).
   static PlanInfo Analyze(std::shared_ptr<const plan::Graph> graph, std::vector<int32_t> roots,
                           std::vector<int32_t> rule_table, std::vector<std::string> tables);
+
+ private:
+  static void AnalyzeRelated(PlanInfo* p);
 };
 
 // A per-dictionary-entry result of a peeled node: entries 0..D-1 are the
@@ -82,6 +101,7 @@ struct EvalState {
   std::vector<uint8_t> const_ready;                      // Per const slot.
   std::vector<const Column*> columns;                    // Per column slot (nullptr: not bound).
   std::vector<std::vector<std::string_view>> dict_views; // Per column slot (dictionary columns).
+  std::vector<const int32_t*> link_rows;                 // Per link: start row → end row (-1: none).
   std::vector<std::unique_ptr<Lut>> luts;                // Per node (peeled, dictionary column).
   std::vector<Diagnostics> const_diag;                   // Per rule: raised by constants.
 };
@@ -109,6 +129,7 @@ class Frame {
  private:
   Vec Compute(int32_t id, const Active& a);
   Vec LoadColumn(int32_t id, const Active& a);
+  Vec ParentValue(int32_t id, const Active& a);
   Vec Gather(int32_t id, const Active& a);
   Vec Logic(int32_t id, const Active& a, bool is_and);
   Vec Case(int32_t id, const Active& a);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "docket/builder.h"
 #include "docket/error.h"
 #include "exec/executor.h"
+#include "exec/related.h"
 #include "lang/binder.h"
 #include "lang/parser.h"
 #include "lang/suggest.h"
@@ -232,9 +234,6 @@ Column DictionaryWithNull(const Column& dict) {
 struct TableWork {
   const Table* table = nullptr;
   std::vector<int32_t> rules;
-  const Column* owner = nullptr;    // Owner column when scoped.
-  int32_t owner_code = -2;          // Dictionary owner: the code (-1: absent).
-  std::string owner_value;
   int64_t batches = 0;
 };
 
@@ -292,10 +291,13 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
   st.dict_views.resize(cols.size());
   std::vector<uint8_t> slot_used(cols.size(), 0);
   for (int32_t id = 0; id < g.size(); ++id) {
-    if (plan.reachable[id] && g.node(id).op == plan::Op::kColumn) slot_used[g.node(id).column] = 1;
+    const plan::Op op = g.node(id).op;
+    if (plan.reachable[id] && (op == plan::Op::kColumn || op == plan::Op::kParentValue)) {
+      slot_used[g.node(id).column] = 1;
+    }
   }
   for (size_t c = 0; c < cols.size(); ++c) {
-    if (!slot_used[c]) continue;
+    if (!slot_used[c] || cols[c].derived >= 0) continue;  // Derived columns are computed below.
     const Table* table = lookup(cols[c].table);
     if (table == nullptr) {
       return absl::FailedPreconditionError(
@@ -377,31 +379,26 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
     st.luts[id] = std::move(lut);
   }
 
-  // Owner scope.
-  for (TableWork& w : work) {
-    if (!options.owner.has_value()) continue;
-    const std::string& owner_col = w.table->schema().owner;
-    if (owner_col.empty()) continue;
-    const Column* col = w.table->FindColumn(owner_col);
-    if (col == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("owner column '", owner_col, "' of table '", w.table->name(), "' is missing"));
-    }
-    if (col->type_id() != TypeId::kString) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("owner column '", owner_col, "' of table '", w.table->name(), "' must be a string column"));
-    }
-    w.owner = col;
-    w.owner_value = *options.owner;
-    if (col->is_dictionary()) {
-      w.owner_code = -1;
-      const Column& dict = col->dictionary();
-      for (int64_t i = 0, size = DictionarySize(dict); i < size; ++i) {
-        if (dict.StringAt(i) == w.owner_value) {
-          w.owner_code = static_cast<int32_t>(i);
-          break;
-        }
-      }
+  // Related records: the joins, then the derived columns (exec/related.h).
+  const int max_threads =
+      std::max(1, options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::vector<Diagnostics>> thread_diag(max_threads, std::vector<Diagnostics>(num_rules));
+  exec::RelatedData related;
+  if (absl::Status s = related.Resolve(plan, impl.schema, snapshot); !s.ok()) return s;
+  st.link_rows.assign(g.links().size(), nullptr);
+  for (size_t l = 0; l < g.links().size(); ++l) {
+    if (plan.link_used[l]) st.link_rows[l] = related.rows(static_cast<int32_t>(l));
+  }
+  std::vector<Column> derived(cols.size());
+  if (absl::Status s = exec::RunStages(plan, snapshot, &st, max_threads, &thread_diag, &derived); !s.ok()) return s;
+
+  // Owner scope: the rows of each rule's table that the owner may see.
+  std::vector<std::optional<Bitmap>> scopes(work.size());
+  if (options.owner.has_value()) {
+    for (size_t t = 0; t < work.size(); ++t) {
+      absl::StatusOr<std::optional<Bitmap>> scope = related.Scope(impl.schema, snapshot, plan.tables[t], *options.owner);
+      if (!scope.ok()) return scope.status();
+      scopes[t] = *std::move(scope);
     }
   }
 
@@ -423,16 +420,15 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
     total_batches += w.batches;
   }
 
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_batches)));
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(max_threads, total_batches)));
   const int capacity = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kBatch, max_rows)));
 
-  std::vector<std::vector<Diagnostics>> thread_diag(threads, std::vector<Diagnostics>(num_rules));
   auto run = [&](int t) {
     Frame frame(&st, capacity, thread_diag[t].data());
     std::vector<uint8_t> scope(capacity + 8), bytes(capacity + 8), sel_bytes(2 * (capacity + 8));
     uint16_t* sel = reinterpret_cast<uint16_t*>(sel_bytes.data());
-    for (const TableWork& w : work) {
+    for (size_t wi = 0; wi < work.size(); ++wi) {
+      const TableWork& w = work[wi];
       const int64_t rows = w.table->num_rows();
       const int64_t b0 = w.batches * t / threads, b1 = w.batches * (t + 1) / threads;
       for (int64_t b = b0; b < b1; ++b) {
@@ -441,20 +437,8 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
         Active root;
         root.n = n;
         root.count = n;
-        if (w.owner != nullptr) {
-          const Column* oc = w.owner;
-          if (oc->validity() != nullptr) {
-            exec::UnpackBits(oc->validity(), start, n, scope.data());
-          } else {
-            std::memset(scope.data(), 1, n);
-          }
-          if (oc->is_dictionary()) {
-            const int32_t* codes = oc->codes() + start;
-            const int32_t code = w.owner_code;
-            for (int i = 0; i < n; ++i) scope[i] &= static_cast<uint8_t>(codes[i] == code);
-          } else {
-            for (int i = 0; i < n; ++i) scope[i] &= static_cast<uint8_t>(scope[i] && oc->StringAt(start + i) == w.owner_value);
-          }
+        if (scopes[wi].has_value()) {
+          exec::UnpackBits(scopes[wi]->data(), start, n, scope.data());
           int c = 0;
           for (int i = 0; i < n; ++i) {
             sel[c] = static_cast<uint16_t>(i);
@@ -510,12 +494,14 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
   for (int r = 0; r < num_rules; ++r) {
     PredicateResult& pr = result.predicates[r];
     pr.count = pr.rows.CountSet();
-    for (int t = 0; t < threads; ++t) {
+    for (int32_t link : plan.rule_links[r]) pr.diagnostics.orphan_rows += related.orphans(link);
+    for (int t = 0; t < max_threads; ++t) {
       pr.diagnostics.division_by_zero += thread_diag[t][r].division_by_zero;
       pr.diagnostics.int_overflow += thread_diag[t][r].int_overflow;
       pr.diagnostics.orphan_rows += thread_diag[t][r].orphan_rows;
     }
   }
+  result.relations = related.relations();
   return result;
 }
 

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "docket/types.h"
+
 namespace docket::exec {
 
 constexpr int kBatch = 2048;
@@ -110,6 +112,9 @@ struct Scalar {
   T v;
   T operator[](int) const { return v; }
 };
+
+// A timestamp in `unit` as microseconds (floor; saturating at the int64 range).
+int64_t ToMicros(int64_t v, TimeUnit unit);
 
 // Unpacks bits [start, start + n) of an Arrow bitmap (start % 8 == 0) to bytes.
 void UnpackBits(const uint8_t* bits, int64_t start, int n, uint8_t* out);

@@ -382,11 +382,8 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
     }
     case SyntaxKind::kName:
       return BindName(n);
-    case SyntaxKind::kDottedName: {
-      return Error(n.span, "related-record fields ('" + n.text + "') are not supported yet",
-                   "parent fields (account.arr) come with the related-records feature; "
-                   "quote a column whose name has a dot: \"a.b\"");
-    }
+    case SyntaxKind::kDottedName:
+      return BindParentField(n);
     case SyntaxKind::kParam: {
       auto it = options_->params.find(n.text);
       if (it == options_->params.end()) {
@@ -522,10 +519,19 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   for (const auto& [k, v] : *segments_) names.push_back(k);
   std::string close = Suggest(n.text, names);
   std::string hint;
-  if (!close.empty()) {
+  // A column of an ancestor needs its path (account.arr).
+  const TableSchema* up = ParentOf(*ctx_.table);
+  for (int depth = 0; depth < 64 && up != nullptr && hint.empty(); ++depth, up = ParentOf(*up)) {
+    std::string path = PathTo(*ctx_.table, *up);
+    if (up->Column(n.text) != nullptr && !path.empty()) {
+      hint = "'" + n.text + "' is a column of " + up->name + ": write " + path + n.text;
+    }
+  }
+  if (!hint.empty()) {
+  } else if (!close.empty()) {
     hint = "did you mean '" + close + "'?";
   } else if (schema_->FindTable(n.text) != nullptr) {
-    hint = "'" + n.text + "' is a table; related-record aggregates are not supported yet";
+    hint = "'" + n.text + "' is a table: use exists(" + n.text + " WHERE …) or count(" + n.text + ")";
   } else {
     for (const std::string& c : names) {
       if (absl::AsciiStrToLower(c) == absl::AsciiStrToLower(n.text)) hint = "names are case-sensitive: '" + c + "'";
@@ -878,10 +884,7 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
                  close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
   }
   Span name_span{n.span.offset, static_cast<int32_t>(n.text.size())};
-  if (info->group == FunctionGroup::kRelated) {
-    return Error(name_span, "related-record aggregates are not supported yet (" + name + ")",
-                 "they come with the related-records feature");
-  }
+  if (info->group == FunctionGroup::kRelated) return BindAggregate(n, name);
   if (info->group == FunctionGroup::kHistory) {
     return Error(name_span, "history functions are not supported yet (" + name + ")",
                  "they come with the snapshot-history feature");
@@ -1018,6 +1021,209 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
     return call(fn, t, {a[0].id});
   }
   return Error(name_span, "function '" + name + "' is not implemented");
+}
+
+// ---------------------------------------------------------------------------
+// Related records.
+
+const TableSchema* Binder::ParentOf(const TableSchema& t) const {
+  if (!t.parent.has_value()) return nullptr;
+  return schema_->FindTable(t.parent->table);
+}
+
+std::vector<const TableSchema*> Binder::DescendantsOf(const TableSchema& t) const {
+  std::vector<const TableSchema*> out;
+  std::vector<const TableSchema*> frontier = {&t};
+  // Breadth-first; the schema has no parent cycles (Schema::Validate), and the
+  // depth cap keeps an unvalidated schema from looping.
+  for (int depth = 0; depth < 64 && !frontier.empty(); ++depth) {
+    std::vector<const TableSchema*> next;
+    for (const TableSchema* f : frontier) {
+      for (const TableSchema* c : schema_->ChildrenOf(f->name)) {
+        if (c == &t || std::find(out.begin(), out.end(), c) != out.end()) continue;
+        out.push_back(c);
+        next.push_back(c);
+      }
+    }
+    frontier = std::move(next);
+  }
+  return out;
+}
+
+std::string Binder::PathTo(const TableSchema& from, const TableSchema& ancestor) const {
+  std::string path;
+  const TableSchema* t = &from;
+  for (int depth = 0; depth < 64 && t != nullptr && t != &ancestor; ++depth) {
+    if (!t->parent.has_value()) return "";
+    path += t->parent->as + ".";
+    t = ParentOf(*t);
+  }
+  return t == &ancestor ? path : "";
+}
+
+Binder::Result Binder::BindNameIn(const TableSchema& table, const std::string& name, Span span) {
+  SyntaxNode use;
+  use.kind = SyntaxKind::kName;
+  use.text = name;
+  use.span = span;
+  const TableSchema* saved = ctx_.table;
+  ctx_.table = &table;
+  Result r = BindName(use);
+  ctx_.table = saved;
+  return r;
+}
+
+Binder::Result Binder::BindParentField(const SyntaxNode& n) {
+  const TableSchema* cur = ctx_.table;
+  for (size_t i = 0; i + 1 < n.parts.size(); ++i) {
+    const std::string& step = n.parts[i];
+    const TableSchema* parent = ParentOf(*cur);
+    if (parent != nullptr && cur->parent->as == step) {
+      cur = parent;
+      continue;
+    }
+    std::string where = i == 0 ? "" : " (after '" + n.parts[i - 1] + ".', in " + cur->name + ")";
+    std::string hint;
+    if (parent != nullptr && step == parent->name) {
+      hint = "write " + cur->parent->as + "." + n.parts[i + 1] + ": '" + cur->parent->as + "' is the name " +
+             cur->name + " gives its parent";
+    } else if (const TableSchema* t = schema_->FindTable(step); t != nullptr) {
+      std::vector<const TableSchema*> below = DescendantsOf(*cur);
+      if (std::find(below.begin(), below.end(), t) != below.end()) {
+        hint = "'" + step + "' is a child table of " + cur->name + ": use an aggregate, e.g. count(" + step +
+               ") or sum(" + step + "." + n.parts[i + 1] + ")";
+      }
+    } else if (cur->Column(step) != nullptr) {
+      hint = "'" + step + "' is a column; quote a column whose name has a dot: \"" + n.text + "\"";
+    }
+    if (hint.empty()) {
+      hint = parent != nullptr ? cur->name + "'s parent is '" + cur->parent->as + "' (table " + parent->name + ")"
+                               : cur->name + " has no parent table (declare 'parent:' in the schema)";
+    }
+    return Error(n.span, "unknown parent '" + step + "' of " + cur->name + where, hint);
+  }
+  Result x = BindNameIn(*cur, n.parts.back(), n.span);
+  if (!x.ok()) return x;
+  int32_t link = b_->graph()->LinkSlot(ctx_.table->name, cur->name);
+  Bound out = *x;
+  out.id = b_->ParentValue(link, cur->name, x->id);
+  out.span = n.span;
+  out.string_literal = false;
+  return out;
+}
+
+Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& name) {
+  const bool table_form = name == "exists" || name == "count";
+  const std::string example = name == "exists" ? "exists(contacts WHERE persona = 'champion')"
+                              : name == "count" ? "count(tasks WHERE status = 'open')"
+                                                : name + "(opportunities.amount WHERE stage = 'proposal')";
+  if (n.children.size() != 1) {
+    return Error(n.span, name + "() takes one related table" + (table_form ? "" : " column") +
+                             (n.children.empty() ? "" : ", got " + std::to_string(n.children.size()) + " arguments"),
+                 "write " + example + (name == "min" || name == "max" ? "; for the least of values use least()" : ""));
+  }
+  const SyntaxNode& arg = ctx_.tree->node(n.children[0]);
+  std::string table_name, column_name;
+  if (arg.kind == SyntaxKind::kName && arg.text != "*") {
+    table_name = arg.text;
+  } else if (arg.kind == SyntaxKind::kDottedName && arg.parts.size() == 2) {
+    table_name = arg.parts[0];
+    column_name = arg.parts[1];
+  } else {
+    return Error(arg.span, "the argument of " + name + "() must be a related " + (table_form ? "table" : "table's column"),
+                 "write " + example);
+  }
+  const TableSchema* child = schema_->FindTable(table_name);
+  std::vector<const TableSchema*> below = DescendantsOf(*ctx_.table);
+  if (child == nullptr || std::find(below.begin(), below.end(), child) == below.end()) {
+    std::vector<std::string> names;
+    for (const TableSchema* t : below) names.push_back(t->name);
+    std::string hint;
+    if (child == nullptr && arg.kind == SyntaxKind::kName && ctx_.table->Column(table_name) != nullptr) {
+      hint = "'" + table_name + "' is a column of " + ctx_.table->name + "; " + name +
+             "() ranges over a child table: " + example;
+    } else if (names.empty()) {
+      hint = ctx_.table->name + " has no child tables (a table with 'parent: {table: " + ctx_.table->name +
+             ", …}' in the schema)";
+    } else if (std::string close = Suggest(table_name, names); !close.empty()) {
+      hint = "did you mean '" + close + "'?";
+    } else {
+      hint = "the tables below " + ctx_.table->name + " are " + absl::StrJoin(names, ", ");
+    }
+    Span where = arg.kind == SyntaxKind::kName
+                     ? arg.span
+                     : Span{arg.span.offset, static_cast<int32_t>(std::min<size_t>(table_name.size(), arg.span.length))};
+    return Error(where,
+                 child == nullptr ? "unknown table '" + table_name + "'"
+                                  : "'" + table_name + "' is not a child table of " + ctx_.table->name,
+                 hint);
+  }
+  if (column_name.empty() && !table_form) {
+    return Error(arg.span, name + "() needs a column of " + table_name,
+                 "write " + name + "(" + table_name + ".<column>), e.g. " + example);
+  }
+  if (!column_name.empty() && name == "exists") {
+    return Error(arg.span, "exists() takes a table, not a column",
+                 "write exists(" + table_name + " WHERE " + column_name + " IS NOT NULL)");
+  }
+  const TableSchema* outer = ctx_.table;
+  // The WHERE and the value are written in the child table.
+  ctx_.table = child;
+  int32_t filter;
+  if (n.filter >= 0) {
+    Result f = BindValue(n.filter);
+    if (!f.ok()) {
+      ctx_.table = outer;
+      return f;
+    }
+    Bound fb = *f;
+    if (absl::Status st = ExpectBool(&fb, "WHERE"); !st.ok()) {
+      ctx_.table = outer;
+      return st;
+    }
+    filter = fb.id;
+  } else {
+    filter = b_->Const(Value::Bool(true));
+  }
+  ctx_.table = outer;
+  int32_t value = -1;
+  plan::Agg agg = plan::Agg::kExists;
+  Ty type = Ty::kBool;
+  if (!column_name.empty()) {
+    Result v = BindNameIn(*child, column_name, arg.span);
+    if (!v.ok()) return v;
+    value = v->id;
+    const Ty vt = v->type;
+    if (name == "count") {
+      agg = plan::Agg::kCountValues;
+      type = Ty::kInt;
+    } else if (name == "sum" || name == "avg") {
+      if (!IsNumeric(vt)) {
+        return Error(arg.span, name + "() needs a number, but " + arg.text + " is " + std::string(TyName(vt)),
+                     vt == Ty::kBool ? "to count the rows where it holds write count(" + table_name + " WHERE " +
+                                           column_name + ")"
+                                     : "");
+      }
+      agg = name == "sum" ? plan::Agg::kSum : plan::Agg::kAvg;
+      type = name == "sum" ? vt : Ty::kFloat;
+    } else {
+      if (!IsNumeric(vt) && !IsTemporal(vt)) {
+        return Error(arg.span, name + "() needs a number, date or timestamp, but " + arg.text + " is " +
+                                   std::string(TyName(vt)));
+      }
+      agg = name == "min" ? plan::Agg::kMin : plan::Agg::kMax;
+      type = vt;
+    }
+  } else if (name == "count") {
+    agg = plan::Agg::kCount;
+    type = Ty::kInt;
+  }
+  int32_t link = b_->graph()->LinkSlot(child->name, outer->name);
+  Bound out;
+  out.id = b_->Aggregate(agg, type, link, outer->name, filter, value);
+  out.type = type;
+  out.span = n.span;
+  return out;
 }
 
 }  // namespace docket::lang

@@ -77,6 +77,19 @@ class Binder {
   Result BindMatches(const SyntaxNode& n);
   Result BindCase(const SyntaxNode& n);
   Result BindCall(const SyntaxNode& n);
+  // Related records: a parent field (account.arr) and a child aggregate
+  // (exists / count / sum / avg / min / max over a descendant table).
+  Result BindParentField(const SyntaxNode& n);
+  Result BindAggregate(const SyntaxNode& n, const std::string& name);
+  // Binds `name` (a column or segment) as if written in `table`.
+  Result BindNameIn(const TableSchema& table, const std::string& name, Span span);
+  // The parent of `t` in the schema (nullptr when none).
+  const TableSchema* ParentOf(const TableSchema& t) const;
+  // The tables below `t` (children, grandchildren, …), nearest first.
+  std::vector<const TableSchema*> DescendantsOf(const TableSchema& t) const;
+  // "account." or "success_plan.account." — how `from` names `ancestor`;
+  // empty when `ancestor` is not above `from`.
+  std::string PathTo(const TableSchema& from, const TableSchema& ancestor) const;
   Result BindDateLiteral(const SyntaxNode& n);
   Result BindTimestampLiteral(const SyntaxNode& n);
 

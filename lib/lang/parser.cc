@@ -443,7 +443,10 @@ class Parser {
     node.kind = SyntaxKind::kName;
     node.text = t.text;
     node.span = t.span;
-    if (Peek().kind == TokenKind::kDot) {
+    // a.b, a.b.c: parent fields (account.arr, success_plan.account.csm) and
+    // aggregate values (sum(opportunities.amount)).  `parts` keeps each name.
+    if (Peek().kind == TokenKind::kDot) node.parts.push_back(t.text);
+    while (Peek().kind == TokenKind::kDot) {
       Next();
       const Token& field = Peek();
       if (field.kind != TokenKind::kIdentifier && field.kind != TokenKind::kQuotedIdentifier) {
@@ -452,7 +455,9 @@ class Parser {
       Next();
       node.kind = SyntaxKind::kDottedName;
       node.text += "." + field.text;
+      node.parts.push_back(field.text);
       node.span = Span::Cover(t.span, field.span);
+      if (node.parts.size() > 64) return source_.Error(node.span, "a dotted name has more than 64 parts");
     }
     return Add(std::move(node));
   }

@@ -57,7 +57,7 @@ enum class SyntaxKind : uint8_t {
   kInterval,    // INTERVAL n UNIT: children {n}; text = unit (DAY, WEEK, MONTH, QUARTER, YEAR)
   kToday,
   kName,        // a column or segment (text); `quoted` when written "…"
-  kDottedName,  // a.b (text = "a.b"), reserved for parent fields
+  kDottedName,  // a.b, a.b.c (text = "a.b.c", parts = {a, b, c}): parent fields, aggregate values
   kParam,       // $name
   kNot, kNegate,                       // children {x}
   kAnd, kOr,                           // children {a, b}
@@ -84,6 +84,7 @@ struct SyntaxNode {
   Span span;
   std::vector<int32_t> children;
   int32_t filter = -1;  // kCall: `WHERE …` argument of a related-record aggregate.
+  std::vector<std::string> parts;  // kDottedName: the names between the dots.
 };
 
 // The text of an expression and the mapping of byte offsets to file

@@ -93,7 +93,10 @@ int32_t ExprBuilder::Today() {
 
 int32_t ExprBuilder::Fold(int32_t id) {
   const Node& n = g_->node(id);
-  if (n.op == Op::kConst || n.op == Op::kColumn || NeedsContext(n.op)) return id;
+  if (n.op == Op::kConst || n.op == Op::kColumn || n.op == Op::kAggregate || n.op == Op::kParentValue ||
+      NeedsContext(n.op)) {
+    return id;
+  }
   bool all_const = true, any_null = false;
   for (int32_t a : n.args) {
     all_const = all_const && IsConst(a);
@@ -109,6 +112,36 @@ int32_t ExprBuilder::Fold(int32_t id) {
 int32_t ExprBuilder::Make(Node n) {
   n.rule = rule_;
   return Fold(g_->Intern(std::move(n)));
+}
+
+int32_t ExprBuilder::Aggregate(Agg agg, Ty type, int32_t link, const std::string& table, int32_t filter,
+                               int32_t value) {
+  Node n;
+  n.op = Op::kAggregate;
+  n.type = type;
+  n.agg = agg;
+  n.link = link;
+  n.rule = rule_;
+  n.sub = {filter};
+  if (value >= 0) n.sub.push_back(value);
+  int32_t id = g_->Intern(std::move(n));
+  if (g_->node(id).column < 0) g_->SetColumn(id, g_->DerivedSlot(id, table, type));
+  return id;
+}
+
+int32_t ExprBuilder::ParentValue(int32_t link, const std::string& ancestor, int32_t x) {
+  const Node& xn = g_->node(x);
+  Node n;
+  n.op = Op::kParentValue;
+  n.type = xn.type;
+  n.link = link;
+  if (xn.op == Op::kColumn || xn.op == Op::kAggregate) {
+    n.column = xn.column;  // Read in place.
+  } else {
+    n.column = g_->DerivedSlot(x, ancestor, xn.type);
+    n.sub = {x};
+  }
+  return g_->Intern(std::move(n));
 }
 
 int32_t ExprBuilder::DayNumber(int32_t x) {

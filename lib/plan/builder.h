@@ -53,6 +53,14 @@ class ExprBuilder {
   // Generic node (arithmetic, casts, calls, CASE…): folded when possible.
   int32_t Make(Node n);
 
+  // Related records.  `filter` (bool) and `value` (-1 for exists / count)
+  // range over the descendant table `link` starts from; the result is a
+  // value per row of `table` (the link's end).
+  int32_t Aggregate(Agg agg, Ty type, int32_t link, const std::string& table, int32_t filter, int32_t value);
+  // The value of `x` (an expression over the ancestor `ancestor`, the end of
+  // `link`) for each row of the link's start; NULL where there is no ancestor.
+  int32_t ParentValue(int32_t link, const std::string& ancestor, int32_t x);
+
   // Day number (int) of a date or int node.
   int32_t DayNumber(int32_t date_or_int);
 

@@ -113,6 +113,19 @@ std::string_view FnName(Fn f) {
   return "?";
 }
 
+std::string_view AggName(Agg a) {
+  switch (a) {
+    case Agg::kExists: return "exists";
+    case Agg::kCount: return "count";
+    case Agg::kCountValues: return "count";
+    case Agg::kSum: return "sum";
+    case Agg::kAvg: return "avg";
+    case Agg::kMin: return "min";
+    case Agg::kMax: return "max";
+  }
+  return "?";
+}
+
 namespace {
 
 std::string_view OpName(Op op) {
@@ -147,6 +160,8 @@ std::string_view OpName(Op op) {
     case Op::kCase: return "case";
     case Op::kCoalesce: return "coalesce";
     case Op::kCall: return "call";
+    case Op::kAggregate: return "aggregate";
+    case Op::kParentValue: return "parent";
   }
   return "?";
 }
@@ -181,6 +196,8 @@ bool IsFallible(const Node& n) {
     case Op::kDateAddDays:
     case Op::kAddMonths:
       return true;
+    case Op::kAggregate:
+      return n.agg == Agg::kSum && n.type == Ty::kInt;
     case Op::kCall:
       return n.fn == Fn::kAbs || n.fn == Fn::kRoundTo || n.fn == Fn::kNextAnniversary ||
              n.fn == Fn::kRound || n.fn == Fn::kFloor || n.fn == Fn::kCeil;
@@ -196,6 +213,9 @@ std::string Graph::Key(const Node& n) const {
                                static_cast<int>(n.cmp), "|", static_cast<int>(n.fn), "|",
                                n.case_insensitive, n.has_else, "|", n.column, "|", n.rule, "|",
                                absl::StrJoin(n.args, ","), "|");
+  if (n.op == Op::kAggregate || n.op == Op::kParentValue) {
+    absl::StrAppend(&k, "A", static_cast<int>(n.agg), "L", n.link, "S", absl::StrJoin(n.sub, ","), "|");
+  }
   if (n.op == Op::kConst) AppendValueKey(&k, n.value);
   if (n.op == Op::kParam) absl::StrAppend(&k, n.name.size(), ":", n.name);
   if (n.op == Op::kMatches) absl::StrAppend(&k, n.regex_text.size(), ":", n.regex_text);
@@ -234,10 +254,39 @@ int32_t Graph::Intern(Node n) {
       n.single_column = c.single_column;
     }
   }
+  if (n.op == Op::kAggregate || n.op == Op::kParentValue) {
+    // A leaf of its own table that depends on data: never constant, never
+    // "one column" (its rows are not the rows of the column it reads).
+    n.eval_const = false;
+    n.single_column = -2;
+    for (int32_t a : n.sub) {
+      const Node& c = nodes_[a];
+      n.depth = std::max(n.depth, c.depth + 1);
+      n.tree_size = std::min<int64_t>(n.tree_size + c.tree_size, int64_t{1} << 50);
+    }
+  }
   nodes_.push_back(std::move(n));
   int32_t id = static_cast<int32_t>(nodes_.size() - 1);
   index_.emplace(std::move(key), id);
   return id;
+}
+
+int32_t Graph::DerivedSlot(int32_t node, const std::string& table, Ty type) {
+  std::string key = absl::StrCat("#", node);
+  auto it = column_index_.find(key);
+  if (it != column_index_.end()) return it->second;
+  columns_.push_back(ColumnRef{table, key, type, node});
+  int32_t id = static_cast<int32_t>(columns_.size() - 1);
+  column_index_.emplace(std::move(key), id);
+  return id;
+}
+
+int32_t Graph::LinkSlot(const std::string& from, const std::string& to) {
+  for (size_t i = 0; i < links_.size(); ++i) {
+    if (links_[i].from == from && links_[i].to == to) return static_cast<int32_t>(i);
+  }
+  links_.push_back(LinkRef{from, to});
+  return static_cast<int32_t>(links_.size() - 1);
 }
 
 int32_t Graph::ColumnSlot(const std::string& table, const std::string& name, Ty type) {
@@ -260,6 +309,18 @@ std::string Graph::Dump(int32_t id) const {
     case Op::kParam: return "$" + n.name;
     case Op::kToday: return "today";
     case Op::kColumn: return columns_[n.column].name;
+    case Op::kAggregate: {
+      const LinkRef& l = links_[n.link];
+      std::string out = absl::StrCat("(", std::string(AggName(n.agg)), " ", l.from);
+      if (n.sub.size() > 1) absl::StrAppend(&out, " value ", Dump(n.sub[1]));
+      absl::StrAppend(&out, " where ", Dump(n.sub[0]), ")");
+      return out;
+    }
+    case Op::kParentValue: {
+      const LinkRef& l = links_[n.link];
+      const ColumnRef& c = columns_[n.column];
+      return absl::StrCat("(parent ", l.to, " ", n.sub.empty() ? c.name : Dump(n.sub[0]), ")");
+    }
     default: break;
   }
   std::string head(OpName(n.op));

@@ -64,7 +64,22 @@ enum class Op : uint8_t {
   kCase,        // {cond1, value1, …, [else]}
   kCoalesce,    // n-ary, lazy
   kCall,        // fn; args
+  // Related records.  Both are leaves of the expression over their own table:
+  // what they read was computed over another table, so their inputs are in
+  // `sub`, not `args`, and are evaluated in an earlier stage (see
+  // exec/related.h).
+  kAggregate,   // agg over the rows of a descendant table: link = descendant → this table;
+                // sub = {filter (bool over the descendant), value (over the descendant) or absent};
+                // column = the derived column holding one result per row of this table.
+  kParentValue, // a value of an ancestor's row: link = this table → ancestor; column = the
+                // ancestor's column read (a base column, an aggregate's, or x materialized);
+                // sub = {x} when x (over the ancestor) must be materialized first.
 };
+
+// Related-record aggregates.  kCount counts rows; kCountValues counts the
+// non-NULL values of `value`.
+enum class Agg : uint8_t { kExists, kCount, kCountValues, kSum, kAvg, kMin, kMax };
+std::string_view AggName(Agg a);
 
 enum class Cmp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 std::string_view CmpName(Cmp c);
@@ -111,6 +126,9 @@ struct Node {
   std::shared_ptr<const LikePayload> like;
   std::shared_ptr<const re2::RE2> regex;
   std::string regex_text;
+  Agg agg = Agg::kExists;         // kAggregate
+  int32_t link = -1;              // kAggregate, kParentValue: index into Graph::links
+  std::vector<int32_t> sub;       // kAggregate, kParentValue: inputs over another table
 
   // Derived when the node is added.
   bool eval_const = false;   // No column below: computed once per evaluation.
@@ -124,6 +142,18 @@ struct ColumnRef {
   std::string table;
   std::string name;
   Ty type = Ty::kBool;
+  // A derived column: the values of node `derived` over every row of `table`,
+  // computed during evaluation (an aggregate's result, or an expression a
+  // child reads through kParentValue).  -1 for a column of the data.
+  int32_t derived = -1;
+};
+
+// A path up the parent relations of the schema: from a table to one of its
+// ancestors (its parent, grandparent, …).  Resolved against the schema at
+// evaluation; the rows of `from` map to rows of `to` by the composed joins.
+struct LinkRef {
+  std::string from;
+  std::string to;
 };
 
 class Graph {
@@ -131,10 +161,16 @@ class Graph {
   const Node& node(int32_t id) const { return nodes_[id]; }
   int32_t size() const { return static_cast<int32_t>(nodes_.size()); }
   const std::vector<ColumnRef>& columns() const { return columns_; }
+  const std::vector<LinkRef>& links() const { return links_; }
 
   // Returns the id of an equal node, adding `n` if there is none.
   int32_t Intern(Node n);
   int32_t ColumnSlot(const std::string& table, const std::string& name, Ty type);
+  // The derived column holding node `node` over `table` (created on first use).
+  int32_t DerivedSlot(int32_t node, const std::string& table, Ty type);
+  int32_t LinkSlot(const std::string& from, const std::string& to);
+  // Sets the column a kAggregate reads (its own derived column).
+  void SetColumn(int32_t id, int32_t slot) { nodes_[id].column = slot; }
 
   // A readable s-expression for node `id` (for DebugString and tests).
   std::string Dump(int32_t id) const;
@@ -143,6 +179,7 @@ class Graph {
   std::string Key(const Node& n) const;
   std::vector<Node> nodes_;
   std::vector<ColumnRef> columns_;
+  std::vector<LinkRef> links_;
   absl::flat_hash_map<std::string, int32_t> index_;
   absl::flat_hash_map<std::string, int32_t> column_index_;
 };

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "docket/error.h"
 #include "docket/value.h"
+#include "storage/relations.h"
 
 namespace docket {
 
@@ -38,6 +39,8 @@ absl::Status CheckUniqueFixed(const Column& c, const std::string& table, const s
   return absl::OkStatus();
 }
 }  // namespace
+
+Table::Table() : cache_(storage::NewTableCache()) {}
 
 absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> columns) {
   if (columns.size() != schema.columns.size()) {

@@ -1,0 +1,176 @@
+#include "storage/relations.h"
+
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+
+namespace docket::storage {
+
+namespace {
+
+// A parent's key → row.  Strings are views into the key column, which the
+// index keeps alive through its Column copy.
+struct KeyIndex {
+  Column key;
+  absl::flat_hash_map<std::string_view, int32_t> strings;
+  absl::flat_hash_map<int64_t, int32_t> numbers;  // int, date, timestamp, bool; float by bit pattern.
+};
+
+// The 64-bit lookup key of a fixed-width value (floats by their bits, with
+// -0.0 folded into 0.0 so that equal keys meet).
+int64_t FixedKey(const Column& c, int64_t r) {
+  switch (c.type_id()) {
+    case TypeId::kDate: return c.Values<int32_t>()[r];
+    case TypeId::kBool: return c.Values<uint8_t>()[r] != 0;
+    case TypeId::kFloat: {
+      double d = c.Values<double>()[r];
+      if (d == 0) d = 0;
+      int64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      return bits;
+    }
+    default: return c.Values<int64_t>()[r];
+  }
+}
+
+struct MapEntry {
+  std::string via;
+  std::weak_ptr<TableCache> parent;  // Identity of the parent table (expired: rebuild).
+  std::shared_ptr<const ParentMap> map;
+};
+
+}  // namespace
+
+struct TableCache {
+  absl::Mutex mu;
+  std::shared_ptr<const KeyIndex> key_index ABSL_GUARDED_BY(mu);
+  std::vector<MapEntry> maps ABSL_GUARDED_BY(mu);
+};
+
+std::shared_ptr<TableCache> NewTableCache() { return std::make_shared<TableCache>(); }
+
+namespace {
+
+absl::StatusOr<std::shared_ptr<const KeyIndex>> KeyIndexOf(const Table& parent) {
+  TableCache& cache = *parent.cache();
+  absl::MutexLock lock(&cache.mu);
+  if (cache.key_index != nullptr) return cache.key_index;
+  const Column* key = parent.key_column();
+  if (key == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("table '", parent.name(), "' is a parent but has no key column"));
+  }
+  if (parent.num_rows() >= std::numeric_limits<int32_t>::max()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("table '", parent.name(), "' has ", parent.num_rows(), " rows; a parent table holds at most ",
+                     std::numeric_limits<int32_t>::max() - 1));
+  }
+  auto index = std::make_shared<KeyIndex>();
+  index->key = *key;
+  const int32_t rows = static_cast<int32_t>(parent.num_rows());
+  if (key->type_id() == TypeId::kString) {
+    index->strings.reserve(static_cast<size_t>(rows));
+    for (int32_t r = 0; r < rows; ++r) {
+      if (key->IsValid(r)) index->strings.emplace(key->StringAt(r), r);
+    }
+  } else {
+    index->numbers.reserve(static_cast<size_t>(rows));
+    for (int32_t r = 0; r < rows; ++r) {
+      if (key->IsValid(r)) index->numbers.emplace(FixedKey(*key, r), r);
+    }
+  }
+  cache.key_index = index;
+  return index;
+}
+
+std::shared_ptr<ParentMap> BuildMap(const Column& via, const KeyIndex& index) {
+  auto out = std::make_shared<ParentMap>();
+  const int64_t n = via.size();
+  out->rows.assign(static_cast<size_t>(n), -1);
+  int32_t* rows = out->rows.data();
+  if (via.type_id() == TypeId::kString && via.is_dictionary()) {
+    // One probe per dictionary entry, then a gather by code.
+    const Column& dict = via.dictionary();
+    std::vector<int32_t> by_code(static_cast<size_t>(dict.size()) + 1, -1);
+    for (int64_t e = 0; e < dict.size(); ++e) {
+      auto it = index.strings.find(dict.StringAt(e));
+      if (it != index.strings.end()) by_code[e] = it->second;
+    }
+    const int32_t* codes = via.codes();
+    const uint32_t last = static_cast<uint32_t>(dict.size());
+    for (int64_t r = 0; r < n; ++r) {
+      uint32_t c = static_cast<uint32_t>(codes[r]);
+      rows[r] = by_code[c < last ? c : last];
+    }
+  } else if (via.type_id() == TypeId::kString) {
+    for (int64_t r = 0; r < n; ++r) {
+      auto it = index.strings.find(via.StringAt(r));
+      if (it != index.strings.end()) rows[r] = it->second;
+    }
+  } else {
+    for (int64_t r = 0; r < n; ++r) {
+      auto it = index.numbers.find(FixedKey(via, r));
+      if (it != index.numbers.end()) rows[r] = it->second;
+    }
+  }
+  for (int64_t r = 0; r < n; ++r) {
+    if (via.IsNull(r)) {
+      rows[r] = -1;
+      ++out->null_keys;
+    } else if (rows[r] < 0) {
+      ++out->missing_keys;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child, std::string_view via,
+                                                            const Table& parent) {
+  const Column* via_col = child.FindColumn(via);
+  if (via_col == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat("table '", child.name(), "' has no column '",
+                                                      std::string(via), "' to find its parent in '", parent.name(),
+                                                      "'"));
+  }
+  const Column* key = parent.key_column();
+  if (key != nullptr && key->type_id() != via_col->type_id()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "column '", child.name(), ".", std::string(via), "' is ", via_col->type().ToString(), " but the key of '",
+        parent.name(), "' is ", key->type().ToString()));
+  }
+  TableCache& cache = *child.cache();
+  {
+    absl::MutexLock lock(&cache.mu);
+    for (const MapEntry& e : cache.maps) {
+      if (e.via == via && e.parent.lock() == parent.cache()) return e.map;
+    }
+  }
+  absl::StatusOr<std::shared_ptr<const KeyIndex>> index = KeyIndexOf(parent);
+  if (!index.ok()) return index.status();
+  std::shared_ptr<const ParentMap> map = BuildMap(*via_col, **index);
+  absl::MutexLock lock(&cache.mu);
+  // Drop entries whose parent is gone, then keep this one.
+  std::vector<MapEntry> kept;
+  for (MapEntry& e : cache.maps) {
+    if (!e.parent.expired()) kept.push_back(std::move(e));
+  }
+  kept.push_back(MapEntry{std::string(via), parent.cache(), map});
+  cache.maps = std::move(kept);
+  return map;
+}
+
+std::vector<int32_t> ComposeRows(const std::vector<int32_t>& down, const std::vector<int32_t>& up) {
+  std::vector<int32_t> out(down.size());
+  const int32_t* d = down.data();
+  const int32_t* u = up.data();
+  for (size_t i = 0; i < down.size(); ++i) out[i] = d[i] < 0 ? -1 : u[d[i]];
+  return out;
+}
+
+}  // namespace docket::storage

@@ -1,0 +1,51 @@
+// storage/relations.h — the key join between a child table and its parent.
+//
+// A relation `parent: {table: accounts, via: account_id}` maps every row of
+// the child to the row of the parent whose key equals the child's `via`
+// value.  The map is what related-record rules read: child aggregates scatter
+// through it, parent fields gather through it, owner scope follows it.
+//
+// ParentRows() builds the map once per (child table, via column, parent
+// table) and keeps it in the child table's cache (Table::cache()), so every
+// rule of every evaluation over the same tables shares one join.  The parent's
+// key index (key → row) is kept in the parent's cache the same way.  Building
+// is linear: one hash probe per child row (per dictionary entry when the via
+// column is dictionary-encoded).  Both are safe to call from many threads.
+#ifndef DOCKET_STORAGE_RELATIONS_H_
+#define DOCKET_STORAGE_RELATIONS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "docket/table.h"
+
+namespace docket::storage {
+
+// Child row → parent row.
+struct ParentMap {
+  std::vector<int32_t> rows;   // -1: no parent (NULL via, or a key the parent does not have).
+  int64_t null_keys = 0;       // Child rows whose via value is NULL.
+  int64_t missing_keys = 0;    // Child rows whose via value is not a key of the parent (orphans).
+  int64_t orphans() const { return null_keys + missing_keys; }
+};
+
+// The map for `child.via → parent.key`.  Errors (FailedPrecondition): the via
+// column is missing, the parent has no key column, their types differ, or the
+// parent has 2^31 rows or more.
+absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child, std::string_view via,
+                                                            const Table& parent);
+
+// Composes child → parent with parent → grandparent: out[i] = up[down[i]].
+std::vector<int32_t> ComposeRows(const std::vector<int32_t>& down, const std::vector<int32_t>& up);
+
+// What a table caches; opaque outside relations.cc.
+struct TableCache;
+std::shared_ptr<TableCache> NewTableCache();
+
+}  // namespace docket::storage
+
+#endif  // DOCKET_STORAGE_RELATIONS_H_
