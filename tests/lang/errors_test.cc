@@ -106,14 +106,109 @@ TEST(Errors, Functions) {
   EXPECT_EQ(e.detail.hint, "did you mean 'days_since'?");
   EXPECT_EQ(e.detail.span, 10);
   EXPECT_EQ(CompileErr("days_since() > 1").detail.message, "days_since() takes 1 argument, got 0");
-  EXPECT_EQ(CompileErr("exists(contacts WHERE id = 'x')").detail.message,
-            "related-record aggregates are not supported yet (exists)");
-  EXPECT_EQ(CompileErr("count(contacts) > 1").detail.message,
-            "related-record aggregates are not supported yet (count)");
   EXPECT_EQ(CompileErr("changed(pulse)").detail.message, "history functions are not supported yet (changed)");
-  EXPECT_EQ(CompileErr("account.arr > 1").detail.message, "related-record fields ('account.arr') are not supported yet");
   EXPECT_EQ(CompileErr("date_trunc('fortnight', renewal_date) = today").detail.message,
             "unknown date_trunc unit 'fortnight'");
+}
+
+// accounts ← contacts, accounts ← success_plans ← objectives.
+Schema RelatedSchema() {
+  Schema s = AccountsSchema();
+  s.tables[1].columns.push_back(ColumnSchema{"persona", DataType::String(), {}});
+  TableSchema plans;
+  plans.name = "success_plans";
+  plans.columns = {{"id", DataType::String(), {}}, {"account_id", DataType::String(), {}},
+                   {"status", DataType::String(), {}}};
+  plans.key = "id";
+  plans.parent = ParentRelation{"accounts", "account_id", "account", {}};
+  TableSchema objectives;
+  objectives.name = "objectives";
+  objectives.columns = {{"id", DataType::String(), {}}, {"plan_id", DataType::String(), {}},
+                        {"priority", DataType::String(), {}}, {"due", DataType::Date(), {}}};
+  objectives.parent = ParentRelation{"success_plans", "plan_id", "success_plan", {}};
+  s.tables.push_back(plans);
+  s.tables.push_back(objectives);
+  s.tables[0].key = "id";
+  s.tables[1].key = "id";
+  return s;
+}
+
+Err RelatedErr(const std::string& table, const std::string& expr) {
+  ProgramBuilder b(RelatedSchema());
+  auto r = b.AddPredicate(table, ExpressionSource{expr, {}});
+  EXPECT_FALSE(r.ok()) << expr;
+  Err e;
+  e.code = r.status().code();
+  e.text = std::string(r.status().message());
+  auto d = GetErrorDetail(r.status());
+  EXPECT_TRUE(d.has_value()) << e.text;
+  if (d) e.detail = *d;
+  return e;
+}
+
+bool RelatedCompiles(const std::string& table, const std::string& expr) {
+  ProgramBuilder b(RelatedSchema());
+  auto r = b.AddPredicate(table, ExpressionSource{expr, {}});
+  EXPECT_TRUE(r.ok()) << expr << ": " << r.status();
+  return r.ok();
+}
+
+TEST(Errors, RelatedRecords) {
+  EXPECT_TRUE(RelatedCompiles("accounts", "exists(contacts WHERE persona = 'champion')"));
+  EXPECT_TRUE(RelatedCompiles("accounts", "count(objectives WHERE priority = 'High') > 2"));
+  EXPECT_TRUE(RelatedCompiles("accounts", "exists(success_plans WHERE exists(objectives WHERE due < today))"));
+  EXPECT_TRUE(RelatedCompiles("objectives", "success_plan.account.arr > 1 AND success_plan.status = 'Active'"));
+  EXPECT_TRUE(RelatedCompiles("contacts", "account.arr > 1 AND account.\"pulse\" = 'red'"));
+
+  Err e = RelatedErr("accounts", "exists(contactz WHERE persona = 'x')");
+  EXPECT_EQ(e.detail.message, "unknown table 'contactz'");
+  EXPECT_EQ(e.detail.hint, "did you mean 'contacts'?");
+  EXPECT_EQ(e.detail.location.column, 8);
+  EXPECT_EQ(e.detail.span, 8);
+  e = RelatedErr("contacts", "count(objectives) > 1");
+  EXPECT_EQ(e.detail.message, "'objectives' is not a child table of contacts");
+  EXPECT_EQ(e.detail.hint, "contacts has no child tables (a table with 'parent: {table: contacts, …}' in the schema)");
+  e = RelatedErr("success_plans", "count(contacts) > 1");
+  EXPECT_EQ(e.detail.message, "'contacts' is not a child table of success_plans");
+  EXPECT_EQ(e.detail.hint, "the tables below success_plans are objectives");
+  EXPECT_EQ(RelatedErr("accounts", "sum(contacts) > 1").detail.message, "sum() needs a column of contacts");
+  EXPECT_EQ(RelatedErr("accounts", "sum(contacts.persona) > 1").detail.message,
+            "sum() needs a number, but contacts.persona is string");
+  EXPECT_EQ(RelatedErr("accounts", "max(contacts.persona) > 'a'").detail.message,
+            "max() needs a number, date or timestamp, but contacts.persona is string");
+  EXPECT_EQ(RelatedErr("accounts", "exists(contacts.persona)").detail.message,
+            "exists() takes a table, not a column");
+  EXPECT_EQ(RelatedErr("accounts", "count(contacts, contacts) > 1").detail.message,
+            "count() takes one related table, got 2 arguments");
+  EXPECT_EQ(RelatedErr("accounts", "count(arr) > 1").detail.hint,
+            "'arr' is a column of accounts; count() ranges over a child table: count(tasks WHERE status = 'open')");
+  e = RelatedErr("accounts", "exists(contacts WHERE arr > 1)");
+  EXPECT_EQ(e.detail.message, "unknown column 'arr' in contacts");
+  EXPECT_EQ(e.detail.hint, "'arr' is a column of accounts: write account.arr");
+  EXPECT_EQ(e.detail.location.column, 23);
+  e = RelatedErr("accounts", "exists(contacts WHERE persona)");
+  EXPECT_EQ(e.detail.message, "WHERE needs a condition (bool), but this is string");
+  e = RelatedErr("accounts", "account.arr > 1");
+  EXPECT_EQ(e.detail.message, "unknown parent 'account' of accounts");
+  EXPECT_EQ(e.detail.hint, "accounts has no parent table (declare 'parent:' in the schema)");
+  e = RelatedErr("contacts", "accounts.arr > 1");
+  EXPECT_EQ(e.detail.message, "unknown parent 'accounts' of contacts");
+  EXPECT_EQ(e.detail.hint, "write account.arr: 'account' is the name contacts gives its parent");
+  e = RelatedErr("contacts", "account.arrr > 1");
+  EXPECT_EQ(e.detail.message, "unknown column 'arrr' in accounts");
+  EXPECT_EQ(e.detail.hint, "did you mean 'arr'?");
+  e = RelatedErr("objectives", "arr > 1");
+  EXPECT_EQ(e.detail.hint, "'arr' is a column of accounts: write success_plan.account.arr");
+  e = RelatedErr("objectives", "success_plan.acount.arr > 1");
+  EXPECT_EQ(e.detail.message, "unknown parent 'acount' of success_plans (after 'success_plan.', in success_plans)");
+  EXPECT_EQ(e.detail.hint, "success_plans's parent is 'account' (table accounts)");
+  e = RelatedErr("accounts", "contacts.persona = 'x'");
+  EXPECT_EQ(e.detail.hint,
+            "'contacts' is a child table of accounts: use an aggregate, e.g. count(contacts) or sum(contacts.persona)");
+  EXPECT_EQ(RelatedErr("accounts", "contacts > 1").detail.hint,
+            "'contacts' is a table: use exists(contacts WHERE …) or count(contacts)");
+  EXPECT_EQ(RelatedErr("accounts", "lower(pulse WHERE arr > 1) = 'x'").detail.message,
+            "WHERE is only allowed inside related-record aggregates");
 }
 
 TEST(Errors, Regex) {
