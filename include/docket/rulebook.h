@@ -70,7 +70,17 @@
 //
 // Owner scope.  With RunOptions::owner set, every list over a table with an
 // owner column (directly, or through its parent) sees only that owner's rows;
-// counts, rows and KPIs never include rows outside the scope.
+// counts, rows and KPIs never include rows outside the scope.  A table's own
+// owner column wins over its parent's (a task assigned to Alice on Bob's
+// account is Alice's).  Aggregates over child rows and parent fields describe
+// an in-scope row's own records whoever owns them: an account's "no goals
+// defined" does not change with who is looking.
+//
+// Related records.  With `parent:` relations in the schema, a rule reads its
+// parent's fields (`account.arr`, `success_plan.account.csm`) and aggregates
+// its children (`exists(contacts WHERE is_champion)`, `count(tasks WHERE …)`,
+// `sum(opportunities.amount WHERE …)`); see docs/language.md.  A list may show
+// and order by parent fields (`show: [name, account.name]`).
 //
 // Thread safety.  Rulebook is a plain value.  CompiledRulebook is immutable
 // and cheap to copy; Evaluate() may be called from many threads at once, and
@@ -139,7 +149,8 @@ struct ListSpec {
   Horizon horizon = Horizon::kToday;
   std::string table;
   ExpressionSource when;
-  std::vector<std::string> show;     // Defaults to the table's key and owner columns.
+  std::vector<std::string> show;     // Defaults to the table's key and owner columns; a parent
+                                     // field (account.name) may be shown or ordered by too.
   std::vector<SourceLocation> show_locations;
   std::vector<OrderKey> order_by;    // Ties keep row order.
   std::optional<int64_t> limit;      // Rows to keep after ordering; count is never limited.
@@ -251,6 +262,9 @@ struct RulebookResult {
   std::optional<std::string> owner;
   std::vector<ListResult> lists;      // In rulebook order.
   std::vector<KpiResult> kpis;        // In rulebook order.
+  // The relations read through (child → parent) and the child rows without a
+  // parent, which no aggregate counts and whose parent fields are NULL.
+  std::vector<RelationDiagnostics> relations;
 
   const ListResult* FindList(std::string_view id) const;
   const KpiResult* FindKpi(std::string_view id) const;

@@ -57,6 +57,11 @@ class Table {
   // Bytes of all columns (values, validity, string data).
   int64_t ByteSize() const;
 
+  // A copy of this table with `columns` added after its own (each as long as
+  // the table, of its schema's type, under a new name).  Keys are not checked
+  // again; the copy shares this table's buffers and indexes.
+  absl::StatusOr<Table> WithColumns(std::vector<ColumnSchema> schemas, std::vector<Column> columns) const;
+
   // Internal: the key index and parent-row maps of this table, built on first
   // use (thread-safe) and shared by every copy of the table.
   const std::shared_ptr<storage::TableCache>& cache() const { return cache_; }

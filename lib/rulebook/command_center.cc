@@ -322,6 +322,21 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
       }
     }
   }
+  // Child rows without a parent: counted nowhere, so say so.
+  bool first_note = true;
+  for (const RelationDiagnostics& r : result.relations) {
+    if (r.null_keys == 0 && r.missing_keys == 0) continue;
+    if (first_note) absl::StrAppend(&out, "\n");
+    first_note = false;
+    std::vector<std::string> why;
+    if (r.missing_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.missing_keys)), " with a key not in ", r.parent));
+    if (r.null_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.null_keys)), " with no key"));
+    absl::StrAppend(&out, Dim(absl::StrCat("note: ", Plural(r.null_keys + r.missing_keys, "row", "rows"), " of ",
+                                           r.table, " have no parent (", absl::StrJoin(why, ", "),
+                                           "): no aggregate counts them and their parent fields are NULL"),
+                              c),
+                    "\n");
+  }
   return out;
 }
 
@@ -427,6 +442,16 @@ std::string RenderJson(const RulebookResult& result) {
       AppendJsonValue(&out, k.value);
     }
     out += "}";
+  }
+  out += "],\"relations\":[";
+  for (size_t i = 0; i < result.relations.size(); ++i) {
+    const RelationDiagnostics& r = result.relations[i];
+    if (i > 0) out += ",";
+    out += "{";
+    AppendJsonStringField(&out, "table", r.table);
+    out += ",";
+    AppendJsonStringField(&out, "parent", r.parent);
+    absl::StrAppend(&out, ",\"null_keys\":", r.null_keys, ",\"missing_keys\":", r.missing_keys, "}");
   }
   out += "]}\n";
   return out;

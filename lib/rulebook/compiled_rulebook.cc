@@ -100,7 +100,22 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
                      static_cast<int>(list.table.size()));
     }
     std::vector<std::string> columns = ColumnNames(*t);
+    // A parent field (account.name) resolves through the parents' `as` names.
+    auto parent_field_error = [&](const std::string& name, const SourceLocation& where,
+                                  std::string_view key) -> absl::Status {
+      if (name.find('.') == std::string::npos || t->FindColumn(name) >= 0) return absl::OkStatus();
+      absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(schema, *t, name);
+      if (path.ok()) return absl::OkStatus();
+      return ErrorAt(book, where,
+                     absl::StrCat("unknown parent field '", name, "' in '", rulebook::Sv(key), "' of list '", list.id,
+                                  "'"),
+                     std::string(path.status().message()), static_cast<int>(name.size()));
+    };
     for (size_t i = 0; i < list.show.size(); ++i) {
+      if (list.show[i].find('.') != std::string::npos) {
+        if (absl::Status st = parent_field_error(list.show[i], list.show_locations[i], "show"); !st.ok()) return st;
+        continue;
+      }
       if (t->FindColumn(list.show[i]) < 0) {
         return ErrorAt(book, list.show_locations[i],
                        absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '", list.id,
@@ -109,6 +124,10 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
       }
     }
     for (const OrderKey& k : list.order_by) {
+      if (k.column.find('.') != std::string::npos) {
+        if (absl::Status st = parent_field_error(k.column, k.location, "order_by"); !st.ok()) return st;
+        continue;
+      }
       if (t->FindColumn(k.column) < 0) {
         return ErrorAt(book, k.location,
                        absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '", list.id,
@@ -337,6 +356,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   if (!evaluated.ok()) return evaluated.status();
 
   RulebookResult result;
+  result.relations = evaluated->relations;
   result.name = book.name;
   result.as_of = options.as_of;
   result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
@@ -348,6 +368,35 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     auto it = owners.find(table.name());
     if (it == owners.end()) it = owners.emplace(table.name(), rulebook::OwnerLookup::Make(snapshot, table)).first;
     return it->second;
+  };
+
+  // Parent-field columns, built once per (table, field) for every list that shows them.
+  std::map<std::string, Column, std::less<>> parent_fields;
+  auto with_parent_fields = [&](const Table& table, const ListSpec& spec) -> absl::StatusOr<Table> {
+    std::vector<std::string> names;
+    for (const std::string& s : spec.show) names.push_back(s);
+    for (const OrderKey& k : spec.order_by) names.push_back(k.column);
+    std::vector<ColumnSchema> schemas;
+    std::vector<Column> columns;
+    for (const std::string& name : names) {
+      if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
+      if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
+      const TableSchema* ts = impl_->schema.FindTable(table.name());
+      if (ts == nullptr) continue;
+      absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
+      if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
+      const std::string memo = absl::StrCat(table.name(), "|", name);
+      auto it = parent_fields.find(memo);
+      if (it == parent_fields.end()) {
+        absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path);
+        if (!col.ok()) return col.status();
+        it = parent_fields.emplace(memo, *std::move(col)).first;
+      }
+      schemas.push_back(ColumnSchema{name, it->second.type(), {}});
+      columns.push_back(it->second);
+    }
+    if (columns.empty()) return table;
+    return table.WithColumns(std::move(schemas), std::move(columns));
   };
 
   std::vector<std::vector<int64_t>> all_rows(book.lists.size());  // Every matching row, for KPIs.
@@ -367,38 +416,25 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     lr.resources = spec.resources;
     lr.show = spec.show;
     lr.diagnostics = pr.diagnostics;
+    // The program already limited every table to the owner's scope (its own
+    // owner column, or its parent's through the join).
     lr.matches = std::move(pr.rows);
     std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
-    // Owner scope: the program limits rows of tables with an owner column;
-    // rows owned through a parent are limited here too, so no list ever
-    // shows a row outside the scope.
-    if (options.owner.has_value()) {
-      const std::optional<rulebook::OwnerLookup>& lookup = owner_lookup(*table);
-      if (lookup.has_value()) {
-        size_t kept = 0;
-        for (int64_t r : rows) {
-          std::string_view o;
-          if (lookup->Get(r, &o) && o == *options.owner) {
-            rows[kept++] = r;
-          } else {
-            lr.matches.Clear(r);
-          }
-        }
-        rows.resize(kept);
-      }
-    }
     lr.count = static_cast<int64_t>(rows.size());
     all_rows[which[w]] = rows;
+    // Parent fields the list shows or orders by become columns of its table.
+    absl::StatusOr<Table> data = with_parent_fields(*table, spec);
+    if (!data.ok()) return data.status();
     std::optional<int64_t> limit = spec.limit;
     if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
-    rulebook::OrderAndLimit(*table, spec.order_by, limit, &rows);
+    rulebook::OrderAndLimit(*data, spec.order_by, limit, &rows);
     const Column* key = table->key_column();
     lr.keys.reserve(rows.size());
     for (int64_t r : rows) {
       lr.keys.push_back(key != nullptr ? rulebook::CellValue(*key, r).ToString() : absl::StrCat(r));
     }
     lr.rows = std::move(rows);
-    lr.data = *table;
+    lr.data = *std::move(data);
     result.lists.push_back(std::move(lr));
   }
 

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "storage/relations.h"
 
 namespace docket::rulebook {
 
@@ -302,6 +304,100 @@ bool OwnerLookup::Get(int64_t row, std::string_view* owner) const {
   if (owner_->IsNull(row)) return false;
   *owner = owner_->StringAt(row);
   return true;
+}
+
+absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table, std::string_view dotted) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = dotted.find('.', start);
+    parts.emplace_back(dotted.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  ParentPath out;
+  const TableSchema* cur = &table;
+  out.tables.push_back(cur);
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!cur->parent.has_value() || cur->parent->as != parts[i] || out.tables.size() > 64) {
+      return absl::InvalidArgumentError(
+          cur->parent.has_value()
+              ? absl::StrCat("'", parts[i], "' is not the parent of ", cur->name, " (its parent is '",
+                             cur->parent->as, "', table ", cur->parent->table, ")")
+              : absl::StrCat("table ", cur->name, " has no parent, so '", parts[i], ".' names nothing"));
+    }
+    cur = schema.FindTable(cur->parent->table);
+    if (cur == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown table '", parts[i], "'"));
+    out.tables.push_back(cur);
+  }
+  out.column = cur->Column(parts.back());
+  if (out.column == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("table ", cur->name, " has no column '", parts.back(), "'"));
+  }
+  return out;
+}
+
+absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
+                                         const ParentPath& path) {
+  // Compose the joins up to the table holding the column.
+  std::vector<int32_t> rows;
+  const Table* cur = &table;
+  for (size_t i = 0; i + 1 < path.tables.size(); ++i) {
+    const TableSchema* ts = schema.FindTable(path.tables[i]->name);
+    const Table* parent = snapshot.FindTable(path.tables[i + 1]->name);
+    if (ts == nullptr || !ts->parent.has_value() || parent == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("table '", path.tables[i + 1]->name, "' is missing from the snapshot"));
+    }
+    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = storage::ParentRows(*cur, ts->parent->via, *parent);
+    if (!step.ok()) return step.status();
+    rows = i == 0 ? (*step)->rows : storage::ComposeRows(rows, (*step)->rows);
+    cur = parent;
+  }
+  const Column* src = cur->FindColumn(path.column->name);
+  if (src == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("column '", cur->name(), ".", path.column->name, "' is missing from the snapshot"));
+  }
+  const int64_t n = table.num_rows();
+  std::vector<uint8_t> valid(static_cast<size_t>(BitmapBytes(n)) + 8, 0);
+  for (int64_t r = 0; r < n; ++r) {
+    if (rows[r] >= 0 && src->IsValid(rows[r])) SetBit(valid.data(), r);
+  }
+  auto gather = [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> out(static_cast<size_t>(n), T{});
+    const T* v = src->Values<T>();
+    for (int64_t r = 0; r < n; ++r) {
+      if (rows[r] >= 0) out[r] = v[rows[r]];
+    }
+    return Buffer::Own(std::move(out));
+  };
+  switch (src->type_id()) {
+    case TypeId::kBool:
+      return Column::FromBuffers(src->type(), n, gather(uint8_t{}), Buffer::Own(std::move(valid)));
+    case TypeId::kDate:
+      return Column::FromBuffers(src->type(), n, gather(int32_t{}), Buffer::Own(std::move(valid)));
+    case TypeId::kInt:
+    case TypeId::kFloat:
+    case TypeId::kTimestamp:
+      return Column::FromBuffers(src->type(), n, gather(int64_t{}), Buffer::Own(std::move(valid)));
+    case TypeId::kString:
+      break;
+  }
+  if (src->is_dictionary()) {
+    // Codes into the same dictionary: no string is copied.
+    return Column::FromBuffers(src->type(), n, gather(int32_t{}), Buffer::Own(std::move(valid)), {},
+                               src->dictionary_ptr());
+  }
+  std::vector<int64_t> offsets(static_cast<size_t>(n) + 1, 0);
+  std::string chars;
+  for (int64_t r = 0; r < n; ++r) {
+    if (rows[r] >= 0 && src->IsValid(rows[r])) chars.append(src->StringAt(rows[r]));
+    offsets[r + 1] = static_cast<int64_t>(chars.size());
+  }
+  std::vector<char> bytes(chars.begin(), chars.end());
+  return Column::FromBuffers(src->type(), n, Buffer::Own(std::move(offsets)), Buffer::Own(std::move(valid)),
+                             Buffer::Own(std::move(bytes)));
 }
 
 }  // namespace docket::rulebook

@@ -32,6 +32,21 @@ Value CellValue(const Column& column, int64_t row);
 void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::optional<int64_t> limit,
                    std::vector<int64_t>* rows);
 
+// A parent field named from `table`: `account.name`, `success_plan.account.csm`.
+struct ParentPath {
+  std::vector<const TableSchema*> tables;  // table, its parent, …, the table holding the column.
+  const ColumnSchema* column = nullptr;
+};
+// Resolves `dotted` by the parents' `as` names.  InvalidArgument with a
+// readable message (no location) when a step or the column is unknown.
+absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table, std::string_view dotted);
+
+// The values of a parent field for every row of `table` (NULL where the row
+// has no parent), read through the tables' cached joins.  `schema` holds the
+// relations.
+absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
+                                         const ParentPath& path);
+
 // The owner of each row of a table: its owner column, or its parent's owner
 // through the `parent` relation (recursively).  A row whose owner is NULL,
 // or whose parent is missing, has no owner.

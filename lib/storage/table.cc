@@ -98,6 +98,29 @@ absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> column
   return t;
 }
 
+absl::StatusOr<Table> Table::WithColumns(std::vector<ColumnSchema> schemas, std::vector<Column> columns) const {
+  if (schemas.size() != columns.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("table '", name(), "': ", columns.size(), " columns given for ",
+                                                   schemas.size(), " names"));
+  }
+  Table t = *this;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (t.schema_.FindColumn(schemas[i].name) >= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("table '", name(), "' already has a column '", schemas[i].name, "'"));
+    }
+    if (!(columns[i].type() == schemas[i].type) || columns[i].size() != num_rows_) {
+      return absl::InvalidArgumentError(absl::StrCat("table '", name(), "': column '", schemas[i].name, "' is ",
+                                                     columns[i].type().ToString(), " of ", columns[i].size(),
+                                                     " rows, expected ", schemas[i].type.ToString(), " of ",
+                                                     num_rows_));
+    }
+    t.schema_.columns.push_back(std::move(schemas[i]));
+    t.columns_.push_back(std::move(columns[i]));
+  }
+  return t;
+}
+
 const Column* Table::FindColumn(std::string_view name) const {
   int i = schema_.FindColumn(name);
   return i < 0 ? nullptr : &columns_[i];
