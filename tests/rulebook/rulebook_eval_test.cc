@@ -18,6 +18,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 
@@ -377,6 +378,90 @@ std::string CompileErrorOf(const std::string& lists_and_kpis, const std::string&
   if (c.ok()) return "OK";
   std::string m(c.status().message());
   return m.substr(0, m.find('\n'));
+}
+
+// Related records in a rulebook: aggregates in `when`, parent fields shown
+// and ordered by, KPIs over a child table, and orphans reported.
+TEST(RulebookRelated, AggregatesParentFieldsAndOrphans) {
+  const std::string text = absl::StrCat(R"(docket: 1
+name: Related
+lists:
+  - id: no_champion
+    table: accounts
+    when: NOT exists(contacts WHERE is_champion)
+    show: [name]
+  - id: open_tasks
+    table: tasks
+    when: status = 'open'
+    show: [id, account.name, account.csm]
+    order_by: account.name DESC
+  - id: contacts_of_big
+    table: contacts
+    when: account.arr >= 1000
+    show: [id, account.name]
+    order_by: account.arr DESC, id
+kpis:
+  - {id: open_by_owner, list: open_tasks, by: owner}
+)",
+                                        kTables);
+  absl::StatusOr<Rulebook> book = Rulebook::FromYaml(text, "related.yaml");
+  ASSERT_TRUE(book.ok()) << book.status();
+  absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  Snapshot snap = MakeSnapshot(*book);
+  RunOptions o;
+  o.as_of = D(2028, 2, 29);
+  absl::StatusOr<RulebookResult> r = compiled->Evaluate(snap, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->FindList("no_champion")->keys, ElementsAre("A1", "A2", "A4", "A5", "A6"));  // C3 on A3 is one.
+  const ListResult* open = r->FindList("open_tasks");
+  EXPECT_THAT(open->keys, ElementsAre("T3", "T1"));  // Echo before Acme.
+  EXPECT_EQ(open->Cell(open->rows[0], "account.name"), Value::String("Echo"));
+  EXPECT_EQ(open->Cell(open->rows[1], "account.csm"), Value::String("Alice"));
+  EXPECT_THAT(r->FindKpi("open_by_owner")->groups, ElementsAre(Pair("Alice", Value::Int(1)), Pair("Bob", Value::Int(1))));
+  const ListResult* big = r->FindList("contacts_of_big");
+  EXPECT_THAT(big->keys, ElementsAre("C2", "C1"));
+  EXPECT_EQ(big->Cell(big->rows[0], "account.name"), Value::String("Beta"));
+  EXPECT_THAT(r->relations, Not(IsEmpty()));
+  for (const RelationDiagnostics& rel : r->relations) EXPECT_EQ(rel.null_keys + rel.missing_keys, 0) << rel.table;
+
+  // Alice's tasks (own owner column), with the account fields beside them.
+  o.owner = "Alice";
+  r = compiled->Evaluate(snap, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->FindList("open_tasks")->keys, ElementsAre("T3"));
+  EXPECT_THAT(r->FindList("contacts_of_big")->keys, ElementsAre("C1"));
+
+  // An orphan contact: its account fields are NULL, it counts for no account, and it is reported.
+  o.owner.reset();
+  auto contacts = Table::Make(*book->schema.FindTable("contacts"),
+                              {Strings({"C1", "C2", "C3", "C4"}), Strings({"A1", "A2", "A9", "A6"}),
+                               Bools({false, false, true, false})});
+  ASSERT_TRUE(contacts.ok());
+  snap.tables["contacts"] = *std::move(contacts);
+  r = compiled->Evaluate(snap, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->FindList("no_champion")->keys, ElementsAre("A1", "A2", "A3", "A4", "A5", "A6"));
+  EXPECT_EQ(r->FindList("no_champion")->diagnostics.orphan_rows, 1);
+  bool reported = false;
+  for (const RelationDiagnostics& rel : r->relations) {
+    if (rel.table == "contacts") reported = rel.missing_keys == 1 && rel.parent == "accounts";
+  }
+  EXPECT_TRUE(reported);
+}
+
+TEST(RulebookCompile, UnknownParentFields) {
+  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: tasks\n    when: status = 'open'\n"
+                           "    show: [id, account.nme]\n"),
+            "book.yaml:7:16: unknown parent field 'account.nme' in 'show' of list 'a' — table accounts has no column "
+            "'nme'");
+  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: tasks\n    when: status = 'open'\n"
+                           "    order_by: acount.arr\n"),
+            "book.yaml:7:15: unknown parent field 'acount.arr' in 'order_by' of list 'a' — 'acount' is not the parent "
+            "of tasks (its parent is 'account', table accounts)");
+  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: exists(tasks WHERE status = 'open')\n"
+                           "    show: [name]\n"),
+            "OK");
 }
 
 TEST(RulebookCompile, UnknownNamesNeedingTheSchema) {
