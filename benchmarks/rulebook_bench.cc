@@ -25,6 +25,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/time/civil_time.h"
 #include "bandwidth.h"
+#include "rule_bytes.h"
 #include "benchmark/benchmark.h"
 #include "docket/program.h"
 #include "docket/rulebook.h"
@@ -52,21 +53,6 @@ struct Setup {
 };
 
 Setup* g = nullptr;
-
-// Identifiers in rule text (a column is read when its name appears).
-std::set<std::string> Words(const std::string& text) {
-  std::set<std::string> out;
-  std::string w;
-  for (char c : text + " ") {
-    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_') {
-      w.push_back(c);
-    } else if (!w.empty()) {
-      out.insert(w);
-      w.clear();
-    }
-  }
-  return out;
-}
 
 double Seconds(const std::function<void()>& f, int reps) {
   std::vector<double> t;
@@ -142,18 +128,14 @@ int Main(int argc, char** argv) {
   }
   setup.book = kept;
 
-  // Generate only the tables the kept lists range over.
+  // Generate the tables the rulebook declares (lists range over them and
+  // aggregates read their children).
   gen::GenOptions gopts;
   gopts.num_accounts = accounts;
   std::set<std::string> tables;
-  for (const ListSpec& l : kept.lists) tables.insert(l.table);
+  for (const TableSchema& t : kept.schema.tables) tables.insert(t.name);
   tables.insert("accounts");
   gopts.tables.assign(tables.begin(), tables.end());
-  std::vector<TableSchema> declared;
-  for (const TableSchema& t : kept.schema.tables) {
-    if (tables.count(t.name)) declared.push_back(t);
-  }
-  kept.schema.tables = declared;
   setup.book = kept;
   auto t0 = std::chrono::steady_clock::now();
   absl::StatusOr<Snapshot> snap = gen::GenerateSnapshot(gopts);
@@ -186,22 +168,8 @@ int Main(int argc, char** argv) {
   setup.run.as_of = gopts.as_of;
   setup.run.max_rows = 5;  // The command center's top rows.
 
-  // Bytes the rules must read: every column of a list's table named in its
-  // rule or in a segment it may use, counted once per table.
-  std::set<std::string> seen;
-  std::set<std::string> words;
-  for (const SegmentSpec& s : kept.segments) {
-    for (const std::string& w : Words(s.expression.text)) words.insert(w);
-  }
-  for (const ListSpec& l : kept.lists) {
-    const Table* t = setup.snapshot.FindTable(l.table);
-    std::set<std::string> mine = Words(l.when.text);
-    mine.insert(words.begin(), words.end());
-    for (int c = 0; c < t->num_columns(); ++c) {
-      const std::string& name = t->schema().columns[c].name;
-      if (mine.count(name) && seen.insert(l.table + "." + name).second) setup.bytes += t->column(c).ByteSize();
-    }
-  }
+  // Bytes the rules must read (rule_bytes.h).
+  setup.bytes = RuleBytes(kept, setup.snapshot);
   setup.rows = setup.snapshot.FindTable("accounts")->num_rows();
 
   benchmark::RegisterBenchmark("rulebook/one_pass", BM_OnePass)->Unit(benchmark::kMillisecond)->UseRealTime();

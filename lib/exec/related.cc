@@ -145,17 +145,221 @@ int Width(Ty t) {
   }
 }
 
-// What one task records per row of the stage's table.
-struct TaskRows {
-  std::vector<uint8_t> keep;    // Aggregate: the row counts (WHERE TRUE, value present). Materialize: valid.
-  std::vector<uint8_t> values;  // Width(type) bytes per row, when there is a value.
-};
-
 bool NeedsValues(const Node& n) {
   return n.agg == Agg::kSum || n.agg == Agg::kAvg || n.agg == Agg::kMin || n.agg == Agg::kMax;
 }
 
-// Copies the active rows of `v` (type t) into out[start + i].
+// Whether an aggregate's result depends on the order its rows are folded in:
+// only float sums (and averages) do.  The others are folded per thread, as
+// the batches are evaluated, and the threads' partial results merged.
+bool OrderSensitive(const plan::Graph& g, const Node& n) {
+  return (n.agg == Agg::kSum || n.agg == Agg::kAvg) && g.node(n.sub[1]).type == Ty::kFloat;
+}
+
+// One value per parent row, folded from child rows.
+class Accumulator {
+ public:
+  Accumulator(Agg agg, Ty value_type, int64_t parents) : agg_(agg), vt_(value_type), parents_(parents) {
+    const size_t n = static_cast<size_t>(parents);
+    switch (agg) {
+      case Agg::kExists: flag_.assign(n, 0); break;
+      case Agg::kCount:
+      case Agg::kCountValues: count_.assign(n, 0); break;
+      case Agg::kSum:
+      case Agg::kAvg:
+        has_.assign(n, 0);
+        if (agg == Agg::kAvg) count_.assign(n, 0);
+        if (vt_ == Ty::kInt) {
+          isum_.assign(n, 0);
+        } else {
+          fsum_.assign(n, 0);
+        }
+        break;
+      case Agg::kMin:
+      case Agg::kMax:
+        has_.assign(n, 0);
+        raw_.assign(n * static_cast<size_t>(Width(vt_)), 0);
+        break;
+    }
+  }
+
+  // Folds child rows [0, n) of a batch: row i counts when keep[i] and has a
+  // parent; `values` (when the aggregate has them) holds its value.
+  void Add(const uint8_t* keep, const int32_t* parent, const void* values, int n) {
+    switch (agg_) {
+      case Agg::kExists: {
+        uint8_t* f = flag_.data();
+        for (int i = 0; i < n; ++i) {
+          if (keep[i] && parent[i] >= 0) f[parent[i]] = 1;
+        }
+        return;
+      }
+      case Agg::kCount:
+      case Agg::kCountValues: {
+        int64_t* c = count_.data();
+        for (int i = 0; i < n; ++i) {
+          if (keep[i] && parent[i] >= 0) ++c[parent[i]];
+        }
+        return;
+      }
+      case Agg::kSum:
+      case Agg::kAvg: {
+        const bool avg = agg_ == Agg::kAvg;
+        if (vt_ == Ty::kInt) {
+          const int64_t* v = static_cast<const int64_t*>(values);
+          for (int i = 0; i < n; ++i) {
+            const int32_t p = parent[i];
+            if (!keep[i] || p < 0) continue;
+            isum_[p] += v[i];  // Exact: __int128 cannot overflow on int64 inputs.
+            has_[p] = 1;
+            if (avg) ++count_[p];
+          }
+        } else {
+          const double* v = static_cast<const double*>(values);
+          for (int i = 0; i < n; ++i) {
+            const int32_t p = parent[i];
+            if (!keep[i] || p < 0) continue;
+            fsum_[p] += v[i];
+            has_[p] = 1;
+            if (avg) ++count_[p];
+          }
+        }
+        return;
+      }
+      case Agg::kMin:
+      case Agg::kMax:
+        WithPhys(PhysOf(vt_), [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          if constexpr (!std::is_same_v<T, std::string_view>) {
+            const T* v = static_cast<const T*>(values);
+            T* out = reinterpret_cast<T*>(raw_.data());
+            const bool is_min = agg_ == Agg::kMin;
+            for (int i = 0; i < n; ++i) {
+              const int32_t p = parent[i];
+              if (!keep[i] || p < 0) continue;
+              if (!has_[p] || (is_min ? v[i] < out[p] : out[p] < v[i])) out[p] = v[i];
+              has_[p] = 1;
+            }
+          }
+        });
+        return;
+    }
+  }
+
+  // Folds another thread's partial result into this one (order-insensitive aggregates only).
+  void Merge(const Accumulator& o) {
+    const int64_t n = parents_;
+    switch (agg_) {
+      case Agg::kExists:
+        for (int64_t p = 0; p < n; ++p) flag_[p] |= o.flag_[p];
+        return;
+      case Agg::kCount:
+      case Agg::kCountValues:
+        for (int64_t p = 0; p < n; ++p) count_[p] += o.count_[p];
+        return;
+      case Agg::kSum:
+      case Agg::kAvg:
+        for (int64_t p = 0; p < n; ++p) {
+          if (!o.has_[p]) continue;
+          has_[p] = 1;
+          isum_[p] += o.isum_[p];
+          if (agg_ == Agg::kAvg) count_[p] += o.count_[p];
+        }
+        return;
+      case Agg::kMin:
+      case Agg::kMax:
+        WithPhys(PhysOf(vt_), [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          if constexpr (!std::is_same_v<T, std::string_view>) {
+            T* out = reinterpret_cast<T*>(raw_.data());
+            const T* in = reinterpret_cast<const T*>(o.raw_.data());
+            const bool is_min = agg_ == Agg::kMin;
+            for (int64_t p = 0; p < n; ++p) {
+              if (!o.has_[p]) continue;
+              if (!has_[p] || (is_min ? in[p] < out[p] : out[p] < in[p])) out[p] = in[p];
+              has_[p] = 1;
+            }
+          }
+        });
+        return;
+    }
+  }
+
+  // The result column; an int sum outside the int64 range is NULL and counted.
+  Column Finish(Diagnostics* diag) {
+    const int64_t n = parents_;
+    switch (agg_) {
+      case Agg::kExists:
+        return Column::FromBuffers(DataType::Bool(), n, Buffer::Own(std::move(flag_)), {});
+      case Agg::kCount:
+      case Agg::kCountValues:
+        return Column::FromBuffers(DataType::Int(), n, Buffer::Own(std::move(count_)), {});
+      case Agg::kSum:
+      case Agg::kAvg: {
+        if (agg_ == Agg::kAvg) {
+          std::vector<double> out(static_cast<size_t>(n), 0);
+          for (int64_t p = 0; p < n; ++p) {
+            if (!has_[p]) continue;
+            const double sum = vt_ == Ty::kInt ? static_cast<double>(isum_[p]) : fsum_[p];
+            out[p] = sum / static_cast<double>(count_[p]);
+          }
+          return Column::FromBuffers(DataType::Float(), n, Buffer::Own(std::move(out)), Bits());
+        }
+        if (vt_ == Ty::kFloat) {
+          return Column::FromBuffers(DataType::Float(), n, Buffer::Own(std::move(fsum_)), Bits());
+        }
+        std::vector<int64_t> out(static_cast<size_t>(n), 0);
+        for (int64_t p = 0; p < n; ++p) {
+          if (!has_[p]) continue;
+          if (isum_[p] > INT64_MAX || isum_[p] < INT64_MIN) {
+            has_[p] = 0;
+            ++diag->int_overflow;
+          } else {
+            out[p] = static_cast<int64_t>(isum_[p]);
+          }
+        }
+        return Column::FromBuffers(DataType::Int(), n, Buffer::Own(std::move(out)), Bits());
+      }
+      case Agg::kMin:
+      case Agg::kMax:
+        return Column::FromBuffers(plan::DataTypeOf(vt_), n, Buffer::Own(std::move(raw_)), Bits());
+    }
+    return Column();
+  }
+
+ private:
+  Buffer Bits() const {
+    std::vector<uint8_t> bits(static_cast<size_t>(BitmapBytes(parents_)) + 8, 0);
+    for (int64_t p = 0; p < parents_; ++p) {
+      if (has_[p]) SetBit(bits.data(), p);
+    }
+    return Buffer::Own(std::move(bits));
+  }
+
+  Agg agg_;
+  Ty vt_;
+  int64_t parents_;
+  std::vector<uint8_t> flag_, has_, raw_;
+  std::vector<int64_t> count_;
+  std::vector<__int128> isum_;
+  std::vector<double> fsum_;
+};
+
+// What a stage records per task.  Order-insensitive aggregates fold into
+// per-thread accumulators as the batches go; the others record every row
+// (kept flag and value) for a sequential fold in row order afterwards, and a
+// materialized value records its values and validity.
+struct TaskState {
+  const Node* node = nullptr;
+  bool fused = false;
+  Ty value_type = Ty::kNull;
+  int64_t parents = 0;
+  std::vector<std::unique_ptr<Accumulator>> per_thread;  // fused
+  std::vector<uint8_t> keep;                             // sequential / materialize: per row
+  std::vector<uint8_t> values;                           // Width(value_type) bytes per row
+};
+
+// Copies the active rows of `v` (type t) into out[i].
 void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
   WithPhys(PhysOf(t), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -168,10 +372,11 @@ void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
 
 // One thread's share of a stage: batches [b0, b1) of the table.
 void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
-                int64_t b1, int capacity, Diagnostics* diag, std::vector<TaskRows>* out) {
-  const plan::Graph& g = *plan.graph;
+                int64_t b1, int capacity, Diagnostics* diag, int thread, std::vector<TaskState>* tasks) {
   Frame frame(st, capacity, diag);
   std::vector<uint16_t> sel(static_cast<size_t>(capacity) + 8);
+  std::vector<uint8_t> keep_batch(static_cast<size_t>(capacity) + 8);
+  std::vector<uint8_t> values_batch(static_cast<size_t>(capacity) * 8 + 16);
   for (int64_t b = b0; b < b1; ++b) {
     const int64_t start = b * kBatch;
     const int n = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
@@ -181,159 +386,77 @@ void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* s
     frame.BeginBatch(start, n, all);
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PlanInfo::DerivedTask& task = stage.tasks[k];
-      TaskRows& tr = (*out)[k];
-      const Node& n_task = g.node(task.node);
+      TaskState& ts = (*tasks)[k];
+      const Node& node = *ts.node;
       if (!task.aggregate) {
         Vec v = frame.Eval(task.node, all);
-        uint8_t* keep = tr.keep.data() + start;
+        uint8_t* keep = ts.keep.data() + start;
         for (int i = 0; i < n; ++i) keep[i] = v.ValidAt(i) ? 1 : 0;
-        StoreValues(v, n_task.type, all, tr.values.data() + start * Width(n_task.type));
+        StoreValues(v, node.type, all, ts.values.data() + start * Width(node.type));
         frame.Release(&v);
         continue;
       }
-      uint8_t* keep = tr.keep.data() + start;
-      Vec f = frame.Eval(n_task.sub[0], all);
+      uint8_t* keep = ts.fused ? keep_batch.data() : ts.keep.data() + start;
+      Vec f = frame.Eval(node.sub[0], all);
       const uint8_t* fd = f.As<uint8_t>();
       int count = 0;
-      for (int i = 0; i < n; ++i) {
-        keep[i] = static_cast<uint8_t>(f.ValidAt(i) && (fd[f.is_const ? 0 : i] & 1));
-        count += keep[i];
+      if (f.is_const) {
+        const uint8_t x = static_cast<uint8_t>(f.ValidAt(0) && (fd[0] & 1));
+        std::memset(keep, x, n);
+        count = x ? n : 0;
+      } else if (f.valid == nullptr) {
+        for (int i = 0; i < n; ++i) {
+          keep[i] = fd[i] & 1;
+          count += keep[i];
+        }
+      } else {
+        for (int i = 0; i < n; ++i) {
+          keep[i] = f.valid[i] & fd[i] & 1;
+          count += keep[i];
+        }
       }
       frame.Release(&f);
-      if (n_task.sub.size() < 2 || count == 0) continue;
-      // The value only where the WHERE holds.
-      const int32_t value = n_task.sub[1];
-      Active kept;
-      kept.n = n;
-      kept.count = count;
-      if (count < n) {
-        kept.mask = keep;
-        if (count * 4 < n || plan.expensive[value]) {
-          int c = 0;
-          for (int i = 0; i < n; ++i) {
-            sel[c] = static_cast<uint16_t>(i);
-            c += keep[i];
+      if (count == 0) continue;
+      uint8_t* values = nullptr;
+      if (node.sub.size() >= 2) {
+        // The value only where the WHERE holds.
+        const int32_t value = node.sub[1];
+        Active kept;
+        kept.n = n;
+        kept.count = count;
+        if (count < n) {
+          kept.mask = keep;
+          if (count * 4 < n || plan.expensive[value]) {
+            int c = 0;
+            for (int i = 0; i < n; ++i) {
+              sel[c] = static_cast<uint16_t>(i);
+              c += keep[i];
+            }
+            kept.sel = sel.data();
           }
-          kept.sel = sel.data();
         }
-      }
-      Vec v = frame.Eval(value, kept);
-      if (v.valid != nullptr) {
-        if (v.is_const) {
-          if (!v.valid[0]) std::memset(keep, 0, n);
-        } else {
-          for (int i = 0; i < n; ++i) keep[i] &= v.valid[i];
+        Vec v = frame.Eval(value, kept);
+        if (v.valid != nullptr) {
+          if (v.is_const) {
+            if (!v.valid[0]) std::memset(keep, 0, n);
+          } else {
+            for (int i = 0; i < n; ++i) keep[i] &= v.valid[i];
+          }
         }
+        if (NeedsValues(node)) {
+          values = ts.fused ? values_batch.data() : ts.values.data() + start * Width(ts.value_type);
+          StoreValues(v, ts.value_type, kept, values);
+        }
+        frame.Release(&v);
       }
-      if (NeedsValues(n_task)) {
-        const Ty vt = g.node(value).type;
-        StoreValues(v, vt, kept, tr.values.data() + start * Width(vt));
+      if (ts.fused) {
+        std::unique_ptr<Accumulator>& acc = ts.per_thread[thread];
+        if (acc == nullptr) acc = std::make_unique<Accumulator>(node.agg, ts.value_type, ts.parents);
+        acc->Add(keep, st->link_rows[node.link] + start, values, n);
       }
-      frame.Release(&v);
     }
     frame.EndBatch();
   }
-}
-
-Buffer OwnBits(const std::vector<uint8_t>& bytes, int64_t n) {
-  std::vector<uint8_t> bits(static_cast<size_t>(BitmapBytes(n)) + 8, 0);
-  for (int64_t i = 0; i < n; ++i) {
-    if (bytes[i]) SetBit(bits.data(), i);
-  }
-  return Buffer::Own(std::move(bits));
-}
-
-// Folds the kept rows of an aggregate into one value per parent row.
-Column Scatter(const plan::Graph& g, const Node& n, const TaskRows& tr, const int32_t* parent_of, int64_t child_rows,
-               int64_t parents, Diagnostics* diag) {
-  const uint8_t* keep = tr.keep.data();
-  switch (n.agg) {
-    case Agg::kExists: {
-      std::vector<uint8_t> out(static_cast<size_t>(parents), 0);
-      for (int64_t r = 0; r < child_rows; ++r) {
-        if (keep[r] && parent_of[r] >= 0) out[parent_of[r]] = 1;
-      }
-      return Column::FromBuffers(DataType::Bool(), parents, Buffer::Own(std::move(out)), {});
-    }
-    case Agg::kCount:
-    case Agg::kCountValues: {
-      std::vector<int64_t> out(static_cast<size_t>(parents), 0);
-      for (int64_t r = 0; r < child_rows; ++r) {
-        if (keep[r] && parent_of[r] >= 0) ++out[parent_of[r]];
-      }
-      return Column::FromBuffers(DataType::Int(), parents, Buffer::Own(std::move(out)), {});
-    }
-    default:
-      break;
-  }
-  const Ty vt = g.node(n.sub[1]).type;
-  std::vector<uint8_t> has(static_cast<size_t>(parents), 0);
-  if (n.agg == Agg::kSum || n.agg == Agg::kAvg) {
-    std::vector<int64_t> counts(n.agg == Agg::kAvg ? static_cast<size_t>(parents) : 0, 0);
-    if (vt == Ty::kInt) {
-      // Exact: an int sum overflows only if the true sum does not fit.
-      std::vector<__int128> acc(static_cast<size_t>(parents), 0);
-      const int64_t* v = reinterpret_cast<const int64_t*>(tr.values.data());
-      for (int64_t r = 0; r < child_rows; ++r) {
-        const int32_t p = parent_of[r];
-        if (!keep[r] || p < 0) continue;
-        acc[p] += v[r];
-        has[p] = 1;
-        if (!counts.empty()) ++counts[p];
-      }
-      if (n.agg == Agg::kAvg) {
-        std::vector<double> out(static_cast<size_t>(parents), 0);
-        for (int64_t p = 0; p < parents; ++p) {
-          if (has[p]) out[p] = static_cast<double>(acc[p]) / static_cast<double>(counts[p]);
-        }
-        return Column::FromBuffers(DataType::Float(), parents, Buffer::Own(std::move(out)), OwnBits(has, parents));
-      }
-      std::vector<int64_t> out(static_cast<size_t>(parents), 0);
-      for (int64_t p = 0; p < parents; ++p) {
-        if (!has[p]) continue;
-        if (acc[p] > INT64_MAX || acc[p] < INT64_MIN) {
-          has[p] = 0;
-          ++diag->int_overflow;
-        } else {
-          out[p] = static_cast<int64_t>(acc[p]);
-        }
-      }
-      return Column::FromBuffers(DataType::Int(), parents, Buffer::Own(std::move(out)), OwnBits(has, parents));
-    }
-    std::vector<double> out(static_cast<size_t>(parents), 0);
-    const double* v = reinterpret_cast<const double*>(tr.values.data());
-    for (int64_t r = 0; r < child_rows; ++r) {
-      const int32_t p = parent_of[r];
-      if (!keep[r] || p < 0) continue;
-      out[p] += v[r];
-      has[p] = 1;
-      if (!counts.empty()) ++counts[p];
-    }
-    if (n.agg == Agg::kAvg) {
-      for (int64_t p = 0; p < parents; ++p) {
-        if (has[p]) out[p] /= static_cast<double>(counts[p]);
-      }
-    }
-    return Column::FromBuffers(DataType::Float(), parents, Buffer::Own(std::move(out)), OwnBits(has, parents));
-  }
-  // min / max.
-  const bool is_min = n.agg == Agg::kMin;
-  Column result;
-  WithPhys(PhysOf(vt), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (!std::is_same_v<T, std::string_view>) {
-      std::vector<T> out(static_cast<size_t>(parents), T{});
-      const T* v = reinterpret_cast<const T*>(tr.values.data());
-      for (int64_t r = 0; r < child_rows; ++r) {
-        const int32_t p = parent_of[r];
-        if (!keep[r] || p < 0) continue;
-        if (!has[p] || (is_min ? v[r] < out[p] : out[p] < v[r])) out[p] = v[r];
-        has[p] = 1;
-      }
-      result = Column::FromBuffers(plan::DataTypeOf(vt), parents, Buffer::Own(std::move(out)), OwnBits(has, parents));
-    }
-  });
-  return result;
 }
 
 }  // namespace
@@ -348,28 +471,41 @@ absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState
           absl::StrCat("table '", stage.table, "' needed by the program is missing from the snapshot"));
     }
     const int64_t rows = table->num_rows();
-    std::vector<TaskRows> out(stage.tasks.size());
-    for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
-      const Node& n = g.node(task.node);
-      out[k].keep.assign(static_cast<size_t>(rows) + 8, 0);
-      Ty vt = Ty::kNull;
-      if (!task.aggregate) {
-        vt = n.type;
-        if (vt == Ty::kString || vt == Ty::kNull) {
-          return absl::InternalError("a parent value of type string cannot be materialized");
-        }
-      } else if (NeedsValues(n)) {
-        vt = g.node(n.sub[1]).type;
-      }
-      if (vt != Ty::kNull) out[k].values.assign(static_cast<size_t>(rows * Width(vt)) + 16, 0);
-    }
     const int64_t batches = (rows + kBatch - 1) / kBatch;
     const int use = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, batches)));
+    std::vector<TaskState> tasks(stage.tasks.size());
+    for (size_t k = 0; k < stage.tasks.size(); ++k) {
+      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      TaskState& ts = tasks[k];
+      ts.node = &g.node(task.node);
+      if (!task.aggregate) {
+        ts.value_type = ts.node->type;
+        if (ts.value_type == Ty::kString || ts.value_type == Ty::kNull) {
+          return absl::InternalError("a parent value of type string cannot be materialized");
+        }
+        ts.keep.assign(static_cast<size_t>(rows) + 8, 0);
+        ts.values.assign(static_cast<size_t>(rows * Width(ts.value_type)) + 16, 0);
+        continue;
+      }
+      const Table* parent = snapshot.FindTable(g.columns()[task.slot].table);
+      if (parent == nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat("table '", g.columns()[task.slot].table,
+                                                          "' needed by the program is missing from the snapshot"));
+      }
+      ts.parents = parent->num_rows();
+      if (ts.node->sub.size() >= 2) ts.value_type = g.node(ts.node->sub[1]).type;
+      ts.fused = !OrderSensitive(g, *ts.node);
+      if (ts.fused) {
+        ts.per_thread.resize(static_cast<size_t>(use));
+      } else {
+        ts.keep.assign(static_cast<size_t>(rows) + 8, 0);
+        ts.values.assign(static_cast<size_t>(rows * Width(ts.value_type)) + 16, 0);
+      }
+    }
     const int capacity = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kBatch, rows)));
     auto run = [&](int t) {
       RunBatches(plan, stage, st, rows, batches * t / use, batches * (t + 1) / use, capacity,
-                 (*thread_diag)[t].data(), &out);
+                 (*thread_diag)[t].data(), t, &tasks);
     };
     if (use == 1) {
       run(0);
@@ -380,22 +516,41 @@ absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState
     }
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PlanInfo::DerivedTask& task = stage.tasks[k];
-      const Node& n = g.node(task.node);
-      const plan::ColumnRef& ref = g.columns()[task.slot];
+      TaskState& ts = tasks[k];
+      const Node& n = *ts.node;
       Column col;
-      if (task.aggregate) {
-        const Table* parent = snapshot.FindTable(ref.table);
-        if (parent == nullptr) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("table '", ref.table, "' needed by the program is missing from the snapshot"));
+      if (!task.aggregate) {
+        std::vector<uint8_t> bits(static_cast<size_t>(BitmapBytes(rows)) + 8, 0);
+        for (int64_t r = 0; r < rows; ++r) {
+          if (ts.keep[r]) SetBit(bits.data(), r);
         }
+        col = Column::FromBuffers(plan::DataTypeOf(n.type), rows, Buffer::Own(std::move(ts.values)),
+                                  Buffer::Own(std::move(bits)));
+      } else {
         Diagnostics scratch;
         Diagnostics* diag = n.rule >= 0 ? &st->const_diag[n.rule] : &scratch;
-        col = Scatter(g, n, out[k], st->link_rows[n.link], rows, parent->num_rows(), diag);
-      } else {
-        std::vector<uint8_t> values = std::move(out[k].values);
-        col = Column::FromBuffers(plan::DataTypeOf(n.type), rows, Buffer::Own(std::move(values)),
-                                  OwnBits(out[k].keep, rows));
+        std::unique_ptr<Accumulator> total;
+        if (ts.fused) {
+          // Threads' partial results, merged in thread order (exact for these aggregates).
+          for (std::unique_ptr<Accumulator>& acc : ts.per_thread) {
+            if (acc == nullptr) continue;
+            if (total == nullptr) {
+              total = std::move(acc);
+            } else {
+              total->Merge(*acc);
+            }
+          }
+        } else {
+          // Float sums: one fold in row order, so the result is the same on any thread count.
+          total = std::make_unique<Accumulator>(n.agg, ts.value_type, ts.parents);
+          const int32_t* map = st->link_rows[n.link];
+          for (int64_t start = 0; start < rows; start += kBatch) {
+            const int len = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
+            total->Add(ts.keep.data() + start, map + start, ts.values.data() + start * Width(ts.value_type), len);
+          }
+        }
+        if (total == nullptr) total = std::make_unique<Accumulator>(n.agg, ts.value_type, ts.parents);
+        col = total->Finish(diag);
       }
       (*derived)[task.slot] = std::move(col);
       st->columns[task.slot] = &(*derived)[task.slot];

@@ -324,6 +324,12 @@ int32_t ExprBuilder::Between(int32_t x, int32_t lo, int32_t hi) {
       return Between(y, arith(Op::kAdd, c, lo), arith(Op::kAdd, c, hi));
     }
   }
+  if (!xn.eval_const && node(lo).eval_const && node(hi).eval_const && xn.op == Op::kTsToDate) {
+    // date(ts) BETWEEN lo AND hi  ⇔  date(ts) >= lo AND date(ts) <= hi, which
+    // Compare turns into comparisons of ts with day starts: no row pays for a
+    // time-zone conversion.
+    return And({Compare(Cmp::kGe, x, lo), Compare(Cmp::kLe, x, hi)});
+  }
   if (IsNullConst(x)) return Null(Ty::kBool);
   Node n;
   n.op = Op::kBetween;

@@ -11,9 +11,10 @@
 //     `days_since(c) BETWEEN a AND b` as `c BETWEEN today - b AND today - a`,
 //     where the right-hand sides are evaluation constants computed once per
 //     Evaluate();
-//   - `date(ts) < D` (and the other comparisons) becomes a comparison of ts
-//     with the first instant of day D (or D + 1) in the evaluation time zone,
-//     so that no row pays for a time-zone conversion;
+//   - `date(ts) < D` (and the other comparisons, and `date(ts) BETWEEN a AND
+//     b`) becomes a comparison of ts with the first instant of day D (or
+//     D + 1) in the evaluation time zone, so that no row pays for a time-zone
+//     conversion;
 //   - NOT pushed into comparisons and IS NULL; AND/OR flattened and
 //     simplified around constants.
 #ifndef DOCKET_PLAN_BUILDER_H_

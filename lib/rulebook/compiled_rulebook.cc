@@ -370,9 +370,9 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     return it->second;
   };
 
-  // Parent-field columns, built once per (table, field) for every list that shows them.
-  std::map<std::string, Column, std::less<>> parent_fields;
-  auto with_parent_fields = [&](const Table& table, const ListSpec& spec) -> absl::StatusOr<Table> {
+  // Parent fields a list shows or orders by, read for the list's rows only.
+  auto with_parent_fields = [&](const Table& table, const ListSpec& spec,
+                                const std::vector<int64_t>& rows) -> absl::StatusOr<Table> {
     std::vector<std::string> names;
     for (const std::string& s : spec.show) names.push_back(s);
     for (const OrderKey& k : spec.order_by) names.push_back(k.column);
@@ -385,15 +385,10 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
       if (ts == nullptr) continue;
       absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
       if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
-      const std::string memo = absl::StrCat(table.name(), "|", name);
-      auto it = parent_fields.find(memo);
-      if (it == parent_fields.end()) {
-        absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path);
-        if (!col.ok()) return col.status();
-        it = parent_fields.emplace(memo, *std::move(col)).first;
-      }
-      schemas.push_back(ColumnSchema{name, it->second.type(), {}});
-      columns.push_back(it->second);
+      absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
+      if (!col.ok()) return col.status();
+      schemas.push_back(ColumnSchema{name, col->type(), {}});
+      columns.push_back(*std::move(col));
     }
     if (columns.empty()) return table;
     return table.WithColumns(std::move(schemas), std::move(columns));
@@ -423,7 +418,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     lr.count = static_cast<int64_t>(rows.size());
     all_rows[which[w]] = rows;
     // Parent fields the list shows or orders by become columns of its table.
-    absl::StatusOr<Table> data = with_parent_fields(*table, spec);
+    absl::StatusOr<Table> data = with_parent_fields(*table, spec, rows);
     if (!data.ok()) return data.status();
     std::optional<int64_t> limit = spec.limit;
     if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;

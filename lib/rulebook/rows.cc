@@ -111,12 +111,16 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
     s.column = c;
     s.descending = k.descending;
     s.nulls_first = k.nulls_first;
-    if (c->type_id() == TypeId::kString && c->is_dictionary()) {
-      // Rank the dictionary once so rows compare as integers.
+    // Entries from the offsets buffer (one more int64 than entries): it does
+    // not depend on the dictionary's recorded length.
+    const int64_t entries = c->type_id() == TypeId::kString && c->is_dictionary()
+                                ? std::max<int64_t>(0, c->dictionary().values_buffer().size / 8 - 1)
+                                : 0;
+    if (entries > 0 && entries <= n) {
+      // Rank the dictionary once so rows compare as integers (when it is no
+      // bigger than the rows to order; a parent's strings seen through a
+      // join are compared in place instead).
       const Column& dict = c->dictionary();
-      // Entries from the offsets buffer (one more int64 than entries): it
-      // does not depend on the dictionary's recorded length.
-      const int64_t entries = std::max<int64_t>(0, dict.values_buffer().size / 8 - 1);
       std::vector<int32_t> order(static_cast<size_t>(entries));
       std::iota(order.begin(), order.end(), 0);
       std::sort(order.begin(), order.end(),
@@ -337,9 +341,9 @@ absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSc
 }
 
 absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
-                                         const ParentPath& path) {
-  // Compose the joins up to the table holding the column.
-  std::vector<int32_t> rows;
+                                         const ParentPath& path, const std::vector<int64_t>& rows) {
+  // The cached joins up to the table holding the column.
+  std::vector<std::shared_ptr<const storage::ParentMap>> steps;
   const Table* cur = &table;
   for (size_t i = 0; i + 1 < path.tables.size(); ++i) {
     const TableSchema* ts = schema.FindTable(path.tables[i]->name);
@@ -350,7 +354,7 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
     }
     absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = storage::ParentRows(*cur, ts->parent->via, *parent);
     if (!step.ok()) return step.status();
-    rows = i == 0 ? (*step)->rows : storage::ComposeRows(rows, (*step)->rows);
+    steps.push_back(*std::move(step));
     cur = parent;
   }
   const Column* src = cur->FindColumn(path.column->name);
@@ -359,16 +363,25 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
         absl::StrCat("column '", cur->name(), ".", path.column->name, "' is missing from the snapshot"));
   }
   const int64_t n = table.num_rows();
+  // The holding row of each asked-for row (-1: none, or not asked for).
+  std::vector<int32_t> at(static_cast<size_t>(n), -1);
   std::vector<uint8_t> valid(static_cast<size_t>(BitmapBytes(n)) + 8, 0);
-  for (int64_t r = 0; r < n; ++r) {
-    if (rows[r] >= 0 && src->IsValid(rows[r])) SetBit(valid.data(), r);
+  for (int64_t r : rows) {
+    int64_t p = r;
+    for (const auto& step : steps) {
+      p = step->rows[p];
+      if (p < 0) break;
+    }
+    if (p < 0) continue;
+    at[r] = static_cast<int32_t>(p);
+    if (src->IsValid(p)) SetBit(valid.data(), r);
   }
   auto gather = [&](auto tag) {
     using T = decltype(tag);
     std::vector<T> out(static_cast<size_t>(n), T{});
     const T* v = src->Values<T>();
-    for (int64_t r = 0; r < n; ++r) {
-      if (rows[r] >= 0) out[r] = v[rows[r]];
+    for (int64_t r : rows) {
+      if (at[r] >= 0) out[r] = v[at[r]];
     }
     return Buffer::Own(std::move(out));
   };
@@ -385,19 +398,19 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
       break;
   }
   if (src->is_dictionary()) {
-    // Codes into the same dictionary: no string is copied.
+    // Codes into the parent's dictionary: no string is copied.
     return Column::FromBuffers(src->type(), n, gather(int32_t{}), Buffer::Own(std::move(valid)), {},
                                src->dictionary_ptr());
   }
-  std::vector<int64_t> offsets(static_cast<size_t>(n) + 1, 0);
-  std::string chars;
-  for (int64_t r = 0; r < n; ++r) {
-    if (rows[r] >= 0 && src->IsValid(rows[r])) chars.append(src->StringAt(rows[r]));
-    offsets[r + 1] = static_cast<int64_t>(chars.size());
-  }
-  std::vector<char> bytes(chars.begin(), chars.end());
-  return Column::FromBuffers(src->type(), n, Buffer::Own(std::move(offsets)), Buffer::Own(std::move(valid)),
-                             Buffer::Own(std::move(bytes)));
+  // A plain parent column becomes the dictionary (without its validity: the
+  // bytes under a NULL are an empty string) and the codes are parent rows.
+  for (int32_t& p : at) p = p < 0 ? 0 : p;
+  auto dictionary = std::make_shared<const Column>(
+      Column::FromBuffers(src->type(), src->size(), src->values_buffer(), {}, src->chars_buffer()));
+  if (src->size() == 0) return Column::FromBuffers(src->type(), n, Buffer::Own(std::vector<int32_t>(n, 0)),
+                                                   Buffer::Own(std::move(valid)));
+  return Column::FromBuffers(src->type(), n, Buffer::Own(std::move(at)), Buffer::Own(std::move(valid)), {},
+                             std::move(dictionary));
 }
 
 }  // namespace docket::rulebook

@@ -41,11 +41,12 @@ struct ParentPath {
 // readable message (no location) when a step or the column is unknown.
 absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table, std::string_view dotted);
 
-// The values of a parent field for every row of `table` (NULL where the row
-// has no parent), read through the tables' cached joins.  `schema` holds the
-// relations.
+// A column of `table`'s length holding a parent field at `rows` (NULL where
+// the row has no parent) and NULL elsewhere, read through the tables' cached
+// joins.  `schema` holds the relations.  Strings are not copied: the column
+// is dictionary-encoded over the parent's strings.
 absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
-                                         const ParentPath& path);
+                                         const ParentPath& path, const std::vector<int64_t>& rows);
 
 // The owner of each row of a table: its owner column, or its parent's owner
 // through the `parent` relation (recursively).  A row whose owner is NULL,

@@ -247,6 +247,16 @@ TEST_F(Semantics, DstDayBoundaries) {
   EXPECT_EQ(rows("date(ts) = '2026-11-01'"), (V{4, 5, 6}));
   EXPECT_EQ(rows("ts < DATE '2026-03-09'"), (V{0, 1, 2}));
   EXPECT_EQ(rows("ts > DATE '2026-11-01'"), (V{7}));
+  // BETWEEN over date(ts) is rewritten to day starts; the rows are the same
+  // as a per-row conversion (day() keeps one), and no row is converted.
+  EXPECT_EQ(rows("date(ts) BETWEEN '2026-03-08' AND '2026-03-08'"), (V{1, 2}));
+  EXPECT_EQ(rows("date(ts) BETWEEN '2026-03-08' AND '2026-11-01'"), (V{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(rows("date(ts) NOT BETWEEN '2026-03-08' AND '2026-11-01'"), (V{0, 7}));
+  EXPECT_EQ(rows("date(ts) BETWEEN '2026-03-09' AND '2026-03-08'"), (V{}));
+  EXPECT_EQ(rows("date(ts) BETWEEN '2026-11-01' AND NULL OR day(ts) = 7"), (V{0}));
+  auto plan = CompiledPredicate::Compile("date(ts) BETWEEN today - 29 AND today", snap.schema, "t");
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->program().DebugString().find("ts_to_date"), std::string::npos) << plan->program().DebugString();
 }
 
 TEST_F(Semantics, StringsAndPatterns) {
