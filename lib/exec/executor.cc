@@ -239,15 +239,15 @@ void PlanInfo::AnalyzeRelated(PlanInfo* p) {
       d = level + 1;
     } else if (n.op == Op::kParentValue) {
       p->link_used[n.link] = 1;
-      if (!n.sub.empty()) {
+      if (!n.sub.empty() && g.node(n.sub[0]).op == Op::kAggregate) {
+        d = std::max(d, dep[n.sub[0]]);  // Reads the aggregate's column once its stage ran.
+      } else if (!n.sub.empty()) {
         const int32_t level = dep[n.sub[0]];
         if (!slot_done[n.column]) {
           slot_done[n.column] = 1;
           pending.push_back({level, g.links()[n.link].to, DerivedTask{n.sub[0], n.column, false}});
         }
         d = std::max(d, level + 1);
-      } else if (g.columns()[n.column].derived >= 0) {
-        d = std::max(d, dep[g.columns()[n.column].derived]);
       }
     }
     dep[id] = d;
@@ -281,9 +281,6 @@ void PlanInfo::AnalyzeRelated(PlanInfo* p) {
       if (n.op == Op::kAggregate || n.op == Op::kParentValue) {
         std::vector<int32_t>& links = p->rule_links[r];
         if (std::find(links.begin(), links.end(), n.link) == links.end()) links.push_back(n.link);
-        if (n.op == Op::kParentValue && n.sub.empty() && g.columns()[n.column].derived >= 0) {
-          stack.push_back(g.columns()[n.column].derived);
-        }
       }
       for (int32_t a : n.args) stack.push_back(a);
       for (int32_t a : n.sub) stack.push_back(a);

@@ -135,8 +135,11 @@ int32_t ExprBuilder::ParentValue(int32_t link, const std::string& ancestor, int3
   n.op = Op::kParentValue;
   n.type = xn.type;
   n.link = link;
-  if (xn.op == Op::kColumn || xn.op == Op::kAggregate) {
+  if (xn.op == Op::kColumn) {
     n.column = xn.column;  // Read in place.
+  } else if (xn.op == Op::kAggregate) {
+    n.column = xn.column;  // The aggregate's own column, read in place once its stage ran.
+    n.sub = {x};
   } else {
     n.column = g_->DerivedSlot(x, ancestor, xn.type);
     n.sub = {x};

@@ -73,7 +73,8 @@ enum class Op : uint8_t {
                 // column = the derived column holding one result per row of this table.
   kParentValue, // a value of an ancestor's row: link = this table → ancestor; column = the
                 // ancestor's column read (a base column, an aggregate's, or x materialized);
-                // sub = {x} when x (over the ancestor) must be materialized first.
+                // sub = {x} unless x is a plain column: an aggregate (computed in its stage)
+                // or an expression materialized over the ancestor first.
 };
 
 // Related-record aggregates.  kCount counts rows; kCountValues counts the

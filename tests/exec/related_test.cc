@@ -156,8 +156,12 @@ TEST(Related, ParentSegmentsAndAggregatesFromAChild) {
   ProgramBuilder b(s.schema);
   ASSERT_TRUE(b.AddSegment("big", ExpressionSource{"arr >= 150", {}}).ok());
   ASSERT_TRUE(b.AddSegment("crowded", ExpressionSource{"count(contacts) >= 2", {}}).ok());
+  ASSERT_TRUE(b.AddSegment("has_dm", ExpressionSource{"exists(contacts WHERE persona = 'dm')", {}}).ok());
   absl::StatusOr<int> big = b.AddPredicate("contacts", ExpressionSource{"account.big", {}});
   absl::StatusOr<int> crowded = b.AddPredicate("tasks", ExpressionSource{"account.crowded", {}});
+  // A parent's segment that is an aggregate itself is read from its column.
+  absl::StatusOr<int> dm = b.AddPredicate("tasks", ExpressionSource{"account.has_dm", {}});
+  ASSERT_TRUE(dm.ok()) << dm.status();
   ASSERT_TRUE(big.ok()) << big.status();
   ASSERT_TRUE(crowded.ok()) << crowded.status();
   absl::StatusOr<Program> p = std::move(b).Build();
@@ -170,6 +174,16 @@ TEST(Related, ParentSegmentsAndAggregatesFromAChild) {
   EXPECT_EQ(Rows(r->predicates[*big].rows), V({2}));
   EXPECT_EQ(Rows(r->predicates[*big].nulls), V({3, 4}));  // No parent: NULL, not FALSE.
   EXPECT_EQ(Rows(r->predicates[*crowded].rows), V({0, 2}));
+  EXPECT_EQ(Rows(r->predicates[*dm].rows), V({0, 1, 2}));
+  // Alone in its program too (the aggregate reached only through the parent value).
+  ProgramBuilder alone(s.schema);
+  ASSERT_TRUE(alone.AddSegment("has_dm", ExpressionSource{"exists(contacts WHERE persona = 'dm')", {}}).ok());
+  ASSERT_TRUE(alone.AddPredicate("tasks", ExpressionSource{"account.has_dm AND status = 'open'", {}}).ok());
+  absl::StatusOr<Program> ap = std::move(alone).Build();
+  ASSERT_TRUE(ap.ok()) << ap.status();
+  absl::StatusOr<ProgramResult> ar = ap->Evaluate(s, o);
+  ASSERT_TRUE(ar.ok()) << ar.status();
+  EXPECT_EQ(Rows(ar->predicates[0].rows), V({0, 1}));
 }
 
 TEST(Related, OrphansAreReportedNeverCounted) {

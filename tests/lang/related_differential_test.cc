@@ -299,9 +299,26 @@ struct Expr {
   std::string sql;
 };
 
+// A segment: its docket text, and its SQL with kSegAlias standing for the
+// row it is evaluated on.
+struct Segment {
+  std::string name;
+  std::string docket;
+  std::string sql;
+};
+const char kSegAlias[] = "SEGROW";
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
 class Gen {
  public:
-  Gen(Rng* rng, const World* w) : rng_(*rng), w_(*w) {}
+  // Segment texts use their own alias numbers (from 1000) so that, inlined
+  // into a query, their subqueries never shadow the query's aliases.
+  Gen(Rng* rng, const World* w, const Segment* seg_p = nullptr, const Segment* seg_c = nullptr, int first_alias = 0)
+      : rng_(*rng), w_(*w), seg_p_(seg_p), seg_c_(seg_c), aliases_(first_alias) {}
 
   // A predicate over `table`, whose current row is `alias` in SQL.
   Expr Bool(const Tab& t, const std::string& alias, int depth) {
@@ -414,6 +431,26 @@ class Gen {
   }
 
   Expr Leaf(const Tab& t, const std::string& alias, int /*depth*/) {
+    if (seg_p_ != nullptr && rng_.Percent(12)) {
+      // A segment: by bare name in its table, or through the parents.
+      if (&t == &w_.p) return {seg_p_->name, "(" + Replace(seg_p_->sql, kSegAlias, alias) + ")"};
+      const bool use_c = seg_c_ != nullptr && rng_.Percent(50);
+      if (&t == &w_.c && use_c) return {seg_c_->name, "(" + Replace(seg_c_->sql, kSegAlias, alias) + ")"};
+      if (&t == &w_.c) {
+        std::string a = Alias("p");
+        return {"par." + seg_p_->name, "(SELECT (" + Replace(seg_p_->sql, kSegAlias, a) + ") FROM p AS " + a +
+                                           " WHERE " + a + ".id = " + alias + ".pid)"};
+      }
+      if (use_c) {
+        std::string a = Alias("c");
+        return {"ch." + seg_c_->name, "(SELECT (" + Replace(seg_c_->sql, kSegAlias, a) + ") FROM c AS " + a +
+                                          " WHERE " + a + ".id = " + alias + ".cid)"};
+      }
+      std::string a = Alias("p"), b = Alias("c");
+      return {"ch.par." + seg_p_->name, "(SELECT (" + Replace(seg_p_->sql, kSegAlias, a) + ") FROM p AS " + a +
+                                            " WHERE " + a + ".id = (SELECT " + b + ".pid FROM c AS " + b + " WHERE " +
+                                            b + ".id = " + alias + ".cid))"};
+    }
     Val a = Value(t, alias);
     if (rng_.Percent(20)) {
       // Two values of one kind: a correlated comparison (c_i > par.p_i).
@@ -470,6 +507,8 @@ class Gen {
 
   Rng& rng_;
   const World& w_;
+  const Segment* seg_p_;
+  const Segment* seg_c_;
   int aliases_ = 0;
 };
 
@@ -489,15 +528,26 @@ TEST(RelatedDifferential, AgreesWithCorrelatedSubqueries) {
     Snapshot snap = SnapshotOf(w, rng);
     Db db(w);
     ++worlds;
+    // Two segments per world: one over p (may aggregate c and g), one over c.
+    Segment seg_p, seg_c;
+    {
+      Gen sg(&rng, &w, nullptr, nullptr, 1000);
+      Expr ep = sg.Bool(w.p, kSegAlias, 1);
+      Expr ec = sg.Bool(w.c, kSegAlias, 1);
+      seg_p = Segment{"seg_p", ep.docket, ep.sql};
+      seg_c = Segment{"seg_c", ec.docket, ec.sql};
+    }
     const int64_t per_world = std::max<int64_t>(10, 3000 / std::max<int64_t>(w.p.rows, 30));
     for (int64_t k = 0; k < per_world && done < iterations && failures < 5; ++k, ++done) {
       const Tab* t = rng.Percent(60) ? &w.p : rng.Percent(50) ? &w.c : &w.g;
-      Gen gen(&rng, &w);
+      Gen gen(&rng, &w, &seg_p, &seg_c);
       const std::string alias = t->name + "0";
       Expr e = gen.Bool(*t, alias, 0);
       std::optional<std::string> owner;
       if (rng.Percent(30)) owner = rng.Percent(80) ? "alice" : "nobody";
       ProgramBuilder builder(snap.schema);
+      ASSERT_TRUE(builder.AddSegment(seg_p.name, ExpressionSource{seg_p.docket, {}}).ok());
+      ASSERT_TRUE(builder.AddSegment(seg_c.name, ExpressionSource{seg_c.docket, {}}).ok());
       absl::StatusOr<int> idx = builder.AddPredicate(t->name, ExpressionSource{e.docket, {}});
       ASSERT_TRUE(idx.ok()) << e.docket << "\n" << idx.status();
       absl::StatusOr<Program> program = std::move(builder).Build();
@@ -530,7 +580,8 @@ TEST(RelatedDifferential, AgreesWithCorrelatedSubqueries) {
           ADD_FAILURE() << "disagreement (seed " << seed << ", case " << done << ", table " << t->name << " of "
                         << t->rows << " rows, row " << row << ", owner " << owner.value_or("-") << ", threads "
                         << opts.threads << "): docket " << int(got) << ", sqlite " << int(want[row])
-                        << "\n  docket: " << e.docket << "\n  sql:    " << e.sql;
+                        << "\n  docket: " << e.docket << "\n  sql:    " << e.sql << "\n  seg_p: " << seg_p.docket
+                        << "\n  seg_c: " << seg_c.docket;
           break;
         }
         ++outcomes[want[row] + 1];
