@@ -258,6 +258,18 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
   }
   for (const std::string& name : list->show) {
     const Column* c = table->FindColumn(name);
+    if (c == nullptr && name.find('.') != std::string::npos) {
+      // A parent field (account.name), read through the join for this row.
+      const TableSchema* ts = compiled.schema().FindTable(list->table);
+      absl::StatusOr<ParentPath> path = ts == nullptr ? absl::StatusOr<ParentPath>(absl::NotFoundError(name))
+                                                      : ResolveParentPath(compiled.schema(), *ts, name);
+      if (path.ok()) {
+        absl::StatusOr<Column> col = ParentFieldColumn(compiled.schema(), snapshot, *table, *path, {e.row});
+        if (!col.ok()) return col.status();
+        e.shown.emplace_back(name, CellValue(*col, e.row));
+        continue;
+      }
+    }
     e.shown.emplace_back(name, c == nullptr ? Value() : CellValue(*c, e.row));
   }
   return e;
