@@ -46,6 +46,9 @@ absl::Status RelatedData::Resolve(const PlanInfo& plan, const Schema& schema, co
   for (size_t l = 0; l < refs.size(); ++l) {
     if (!plan.link_used[l]) continue;
     Link& link = links_[l];
+    if (refs[l].from == refs[l].to) {
+      return absl::InternalError(absl::StrCat("a link from '", refs[l].from, "' to itself"));
+    }
     std::string table = refs[l].from;
     for (int depth = 0; table != refs[l].to; ++depth) {
       const TableSchema* ts = schema.FindTable(table);
@@ -73,7 +76,12 @@ absl::Status RelatedData::Resolve(const PlanInfo& plan, const Schema& schema, co
 }
 
 absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, const Snapshot& snapshot,
-                                                         const std::string& table, const std::string& owner) {
+                                                         const std::string& table, const std::string& owner,
+                                                         int depth) {
+  if (depth > 64) {
+    // Only an unvalidated schema gets here (Schema::Validate refuses parent cycles).
+    return absl::FailedPreconditionError(absl::StrCat("table '", table, "': parent relations nest deeper than 64"));
+  }
   const Table* t = snapshot.FindTable(table);
   if (t == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat("table '", table, "' is missing from the snapshot"));
@@ -114,22 +122,19 @@ absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, c
   // Through the parent, when the schema the program was compiled with has one.
   const TableSchema* ts = schema.FindTable(table);
   if (ts == nullptr || !ts->parent.has_value()) return std::optional<Bitmap>();
-  for (int depth = 0; depth < 64; ++depth) {
-    // Only the first step is taken here; the parent's own scope recurses.
-    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
-    if (!step.ok()) return step.status();
-    absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner);
-    if (!up.ok()) return up.status();
-    if (!up->has_value()) return std::optional<Bitmap>();
-    const Bitmap& parent = **up;
-    Bitmap out(t->num_rows());
-    const std::vector<int32_t>& rows = (*step)->rows;
-    for (int64_t r = 0; r < t->num_rows(); ++r) {
-      if (rows[r] >= 0 && parent.Get(rows[r])) out.Set(r);
-    }
-    return std::optional<Bitmap>(std::move(out));
+  // The parent's scope (which recurses up its own parents), through the join.
+  absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner, depth + 1);
+  if (!up.ok()) return up.status();
+  if (!up->has_value()) return std::optional<Bitmap>();
+  absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
+  if (!step.ok()) return step.status();
+  const Bitmap& parent = **up;
+  Bitmap out(t->num_rows());
+  const std::vector<int32_t>& rows = (*step)->rows;
+  for (int64_t r = 0; r < t->num_rows(); ++r) {
+    if (rows[r] >= 0 && parent.Get(rows[r])) out.Set(r);
   }
-  return std::optional<Bitmap>();
+  return std::optional<Bitmap>(std::move(out));
 }
 
 // ---------------------------------------------------------------------------

@@ -1102,6 +1102,11 @@ Binder::Result Binder::BindParentField(const SyntaxNode& n) {
     }
     return Error(n.span, "unknown parent '" + step + "' of " + cur->name + where, hint);
   }
+  if (cur == ctx_.table) {
+    // Only a schema that was never validated has a parent cycle.
+    return Error(n.span, "the parent relations of " + cur->name + " form a cycle",
+                 "Schema::Validate refuses parent cycles; validate the schema first");
+  }
   Result x = BindNameIn(*cur, n.parts.back(), n.span);
   if (!x.ok()) return x;
   int32_t link = b_->graph()->LinkSlot(ctx_.table->name, cur->name);
