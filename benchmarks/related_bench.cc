@@ -13,6 +13,7 @@
 //   build/benchmarks/related_bench                          # 1,000,000 accounts
 //   DOCKET_BENCH_ACCOUNTS=100000 build/benchmarks/related_bench
 //   DOCKET_BENCH_SQLITE=0 …                                 # skip SQLite (its load takes a minute)
+//   DOCKET_BENCH_RULEBOOKS=0 DOCKET_BENCH_RULE=goals …      # one rule only (profiling)
 //
 // Every hand loop's and SQLite's count is checked against docket's before
 // anything is timed; a mismatch aborts.  Times are medians of
@@ -374,7 +375,9 @@ int Main() {
   std::printf("\nread bandwidth (%d threads) %.2f GB/s\n\n", threads, bw / 1e9);
   std::printf("| rulebook | lists | bytes read | floor | first run (joins built) | later runs | later / floor |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+  const bool with_rulebooks = EnvInt("DOCKET_BENCH_RULEBOOKS", 1) != 0;
   for (const char* file : {"csm_hub.yaml", "kpi_cards.yaml"}) {
+    if (!with_rulebooks) break;
     absl::StatusOr<Rulebook> book = Rulebook::Load(root + "/examples/rulebooks/" + file);
     if (!book.ok()) Die(std::string(book.status().message()));
     absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, w.snap.schema);
@@ -408,12 +411,22 @@ int Main() {
   w.objective_plan = Join(*w.objectives, "success_plan_id", *w.plans);
   w.activity_account = Join(*w.activities, "account_id", *w.accounts);
   std::vector<Rule> rules = Rules(w);
-  {
+  if (const char* only = std::getenv("DOCKET_BENCH_RULE"); only != nullptr && *only != '\0') {
+    // One rule only (for profiling): the first whose name contains the text.
+    std::vector<Rule> kept;
+    for (Rule& r : rules) {
+      if (kept.empty() && r.name.find(only) != std::string::npos) kept.push_back(std::move(r));
+    }
+    if (kept.empty()) Die(std::string("no rule named like '") + only + "'");
+    rules = std::move(kept);
+  }
+  for (Rule& r : rules) {
+    if (r.name.rfind("renewal", 0) != 0) continue;
     absl::TimeZone ny;
     absl::LoadTimeZone("America/New_York", &ny);
     const int64_t from = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(kAsOf - 60), ny));
     const int32_t today = Days(kAsOf);
-    rules[3].sql = "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND a.renewal_date BETWEEN " +
+    r.sql = "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND a.renewal_date BETWEEN " +
                    std::to_string(today) + " AND " + std::to_string(today + 120) +
                    " AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.account_id = a.id AND x.kind = 'meeting' "
                    "AND x.occurred_at >= " + std::to_string(from) + ")";

@@ -167,9 +167,11 @@ class Accumulator {
   Accumulator(Agg agg, Ty value_type, int64_t parents) : agg_(agg), vt_(value_type), parents_(parents) {
     const size_t n = static_cast<size_t>(parents);
     switch (agg) {
-      case Agg::kExists: flag_.assign(n, 0); break;
+      // One spare slot past the end takes the rows without a parent, so the
+      // fold of exists and count has no branch.
+      case Agg::kExists: flag_.assign(n + 1, 0); break;
       case Agg::kCount:
-      case Agg::kCountValues: count_.assign(n, 0); break;
+      case Agg::kCountValues: count_.assign(n + 1, 0); break;
       case Agg::kSum:
       case Agg::kAvg:
         has_.assign(n, 0);
@@ -194,16 +196,20 @@ class Accumulator {
     switch (agg_) {
       case Agg::kExists: {
         uint8_t* f = flag_.data();
+        const uint32_t spare = static_cast<uint32_t>(parents_);
         for (int i = 0; i < n; ++i) {
-          if (keep[i] && parent[i] >= 0) f[parent[i]] = 1;
+          const uint32_t p = parent[i] < 0 ? spare : static_cast<uint32_t>(parent[i]);
+          f[p] |= keep[i];
         }
         return;
       }
       case Agg::kCount:
       case Agg::kCountValues: {
         int64_t* c = count_.data();
+        const uint32_t spare = static_cast<uint32_t>(parents_);
         for (int i = 0; i < n; ++i) {
-          if (keep[i] && parent[i] >= 0) ++c[parent[i]];
+          const uint32_t p = parent[i] < 0 ? spare : static_cast<uint32_t>(parent[i]);
+          c[p] += keep[i];
         }
         return;
       }
@@ -295,9 +301,11 @@ class Accumulator {
     const int64_t n = parents_;
     switch (agg_) {
       case Agg::kExists:
+        flag_.resize(static_cast<size_t>(n));  // Drop the spare slot.
         return Column::FromBuffers(DataType::Bool(), n, Buffer::Own(std::move(flag_)), {});
       case Agg::kCount:
       case Agg::kCountValues:
+        count_.resize(static_cast<size_t>(n));
         return Column::FromBuffers(DataType::Int(), n, Buffer::Own(std::move(count_)), {});
       case Agg::kSum:
       case Agg::kAvg: {
