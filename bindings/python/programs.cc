@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "docket/options.h"
 #include "docket/program.h"
@@ -45,20 +46,35 @@ py::dict DiagnosticsToDict(const Diagnostics& d) {
 }
 
 // Evaluates over a Table or a Snapshot (whichever `data` holds), GIL released.
-PredicateResult Run(const CompiledPredicate& pred, const py::object& data, const EvalOptions& options) {
-  absl::StatusOr<PredicateResult> r;
+// Over a snapshot the program's result also says which relations were read
+// and which child rows had no parent.
+struct RunResult {
+  PredicateResult predicate;
+  std::vector<RelationDiagnostics> relations;
+};
+
+RunResult Run(const CompiledPredicate& pred, const py::object& data, const EvalOptions& options) {
   if (py::isinstance<Table>(data)) {
     Table table = data.cast<Table>();  // Shares buffers: a cheap copy.
-    py::gil_scoped_release release;
-    r = pred.EvaluateTable(table, options);
-  } else if (py::isinstance<Snapshot>(data)) {
-    const Snapshot& snapshot = data.cast<const Snapshot&>();
-    py::gil_scoped_release release;
-    r = pred.Evaluate(snapshot, options);
-  } else {
-    throw py::type_error("evaluate() takes a _docket.Table or a _docket.Snapshot");
+    absl::StatusOr<PredicateResult> r;
+    {
+      py::gil_scoped_release release;
+      r = pred.EvaluateTable(table, options);
+    }
+    return RunResult{ValueOrThrow(std::move(r)), {}};
   }
-  return ValueOrThrow(std::move(r));
+  if (py::isinstance<Snapshot>(data)) {
+    const Snapshot& snapshot = data.cast<const Snapshot&>();
+    absl::StatusOr<ProgramResult> r;
+    {
+      py::gil_scoped_release release;
+      r = pred.program().Evaluate(snapshot, options);
+    }
+    ProgramResult pr = ValueOrThrow(std::move(r));
+    if (pr.predicates.empty()) throw py::value_error("empty predicate");
+    return RunResult{std::move(pr.predicates[0]), std::move(pr.relations)};
+  }
+  throw py::type_error("evaluate() takes a _docket.Table or a _docket.Snapshot");
 }
 
 CompileOptions MakeCompileOptions(const py::dict& params) {
@@ -81,28 +97,30 @@ void RegisterPrograms(py::module_& m) {
              const std::optional<std::string>& time_zone, const py::dict& params,
              const std::optional<std::string>& owner, bool want_nulls, int threads) {
             EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads);
-            PredicateResult r = Run(p, data, o);
+            RunResult run = Run(p, data, o);
+            const PredicateResult& r = run.predicate;
             py::object nulls = py::none();
             if (want_nulls && r.nulls.size() == r.rows.size() && r.nulls.CountSet() > 0) {
               nulls = BitsToBools(r.nulls.data(), r.nulls.size());
             }
             return py::make_tuple(BitsToBools(r.rows.data(), r.rows.size()), nulls, r.count,
-                                  DiagnosticsToDict(r.diagnostics));
+                                  DiagnosticsToDict(r.diagnostics), RelationsToList(run.relations));
           },
           py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
           py::arg("owner") = py::none(), py::arg("want_nulls") = true, py::arg("threads") = 0,
-          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics).")
+          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics, relations).")
       .def(
           "count",
           [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
              const std::optional<std::string>& time_zone, const py::dict& params,
              const std::optional<std::string>& owner, int threads) {
             EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, false, threads);
-            PredicateResult r = Run(p, data, o);
-            return py::make_tuple(r.count, DiagnosticsToDict(r.diagnostics));
+            RunResult run = Run(p, data, o);
+            return py::make_tuple(run.predicate.count, DiagnosticsToDict(run.predicate.diagnostics),
+                                  RelationsToList(run.relations));
           },
           py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
-          py::arg("owner") = py::none(), py::arg("threads") = 0);
+          py::arg("owner") = py::none(), py::arg("threads") = 0, "Returns (count, diagnostics, relations).");
 
   // Benchmark hook: the best of `iterations` evaluations timed inside C++
   // (no Python in the loop), to show what the binding adds.

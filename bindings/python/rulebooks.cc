@@ -255,6 +255,29 @@ void RegisterRulebooks(py::module_& m) {
              return out;
            })
       .def("keys", [](const RulebookResult& r, int i) { return ListAt(r, i).keys; })
+      .def(
+          "data_columns",
+          [](const RulebookResult& r, int i) {
+            py::list out;
+            for (const ColumnSchema& c : ListAt(r, i).data.schema().columns) {
+              out.append(py::make_tuple(c.name, c.type.ToString()));
+            }
+            return out;
+          },
+          "The columns of the list's table as evaluated: the table's own, then the parent fields "
+          "(account.name) the list shows or orders by.")
+      .def(
+          "column",
+          [](const RulebookResult& r, int i, const std::string& column) -> py::object {
+            const ListResult& l = ListAt(r, i);
+            const Column* c = l.data.FindColumn(column);
+            if (c == nullptr) return py::none();
+            return ColumnAtRows(*c, l.rows);
+          },
+          py::arg("i"), py::arg("column"),
+          "The values of `column` at the list's rows (ordered and limited) as numpy arrays: "
+          "(kind, values, nulls, categories, unit), see bindings/python/values.h; None when the list's "
+          "table has no such column.")
       .def("matches",
            [](const RulebookResult& r, int i) {
              const ListResult& l = ListAt(r, i);
@@ -267,6 +290,7 @@ void RegisterRulebooks(py::module_& m) {
              for (int64_t row : l.rows) out.append(ValueToPython(l.Cell(row, column)));
              return out;
            })
+      .def("relations", [](const RulebookResult& r) { return RelationsToList(r.relations); })
       .def("kpis", [](const RulebookResult& r) {
         py::list out;
         for (const KpiResult& k : r.kpis) {

@@ -6,7 +6,11 @@
 // clang-format on
 
 #include <cstring>
+#include <limits>
 #include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "docket/error.h"
 #include "errors.h"
@@ -124,6 +128,131 @@ py::array_t<uint8_t> BitsToBytes(const Bitmap& bits) {
   int64_t n = BitmapBytes(bits.size());
   py::array_t<uint8_t> out(n);
   if (n > 0) std::memcpy(out.mutable_data(), bits.data(), static_cast<size_t>(n));
+  return out;
+}
+
+py::tuple ColumnAtRows(const Column& column, const std::vector<int64_t>& rows) {
+  const auto n = static_cast<py::ssize_t>(rows.size());
+  bool any_null = false;
+  for (int64_t r : rows) {
+    if (r < 0 || r >= column.size()) throw py::index_error("row out of range");
+    any_null = any_null || column.IsNull(r);
+  }
+  py::object nulls = py::none();
+  if (any_null) {
+    py::array_t<bool> m(n);
+    bool* p = m.mutable_data();
+    for (py::ssize_t i = 0; i < n; ++i) p[i] = column.IsNull(rows[static_cast<size_t>(i)]);
+    nulls = std::move(m);
+  }
+  // Copies values of type T at `rows` into a numpy array of type Out, `null` under NULL.
+  auto gather = [&](auto in_tag, auto null) {
+    using In = decltype(in_tag);
+    using Out = decltype(null);
+    py::array_t<Out> out(n);
+    Out* dst = out.mutable_data();
+    const In* src = column.Values<In>();
+    for (py::ssize_t i = 0; i < n; ++i) {
+      int64_t r = rows[static_cast<size_t>(i)];
+      dst[i] = column.IsNull(r) ? null : static_cast<Out>(src[r]);
+    }
+    return out;
+  };
+  constexpr int64_t kNaT = std::numeric_limits<int64_t>::min();
+  switch (column.type_id()) {
+    case TypeId::kBool: {
+      py::array_t<bool> out(n);
+      bool* dst = out.mutable_data();
+      const uint8_t* src = column.Values<uint8_t>();
+      for (py::ssize_t i = 0; i < n; ++i) {
+        int64_t r = rows[static_cast<size_t>(i)];
+        dst[i] = !column.IsNull(r) && src[r] != 0;
+      }
+      return py::make_tuple("bool", out, nulls, py::none(), py::none());
+    }
+    case TypeId::kInt:
+      return py::make_tuple("int", gather(int64_t{}, int64_t{0}), nulls, py::none(), py::none());
+    case TypeId::kFloat:
+      return py::make_tuple("float", gather(double{}, std::numeric_limits<double>::quiet_NaN()), nulls, py::none(),
+                            py::none());
+    case TypeId::kDate:
+      return py::make_tuple("date", gather(int32_t{}, kNaT), nulls, py::none(), py::none());
+    case TypeId::kTimestamp:
+      return py::make_tuple("timestamp", gather(int64_t{}, kNaT), nulls, py::none(),
+                            std::string(TimeUnitSuffix(column.type().unit)));
+    case TypeId::kString:
+      break;
+  }
+  // Strings: codes into the distinct values at `rows` (a parent's dictionary
+  // may be far larger than the rows asked for).
+  py::array_t<int32_t> codes(n);
+  int32_t* dst = codes.mutable_data();
+  py::list categories;
+  int32_t next = 0;
+  if (column.is_dictionary()) {
+    const Column& dictionary = column.dictionary();
+    auto add = [&](int32_t code) {
+      std::string_view s = dictionary.StringAt(code);
+      categories.append(py::str(s.data(), s.size()));
+      return next++;
+    };
+    if (dictionary.size() <= 4 * static_cast<int64_t>(n) + 64) {
+      // A dictionary about the size of the rows asked for: a flat remap.
+      std::vector<int32_t> remap(static_cast<size_t>(dictionary.size()), -1);
+      for (py::ssize_t i = 0; i < n; ++i) {
+        int64_t r = rows[static_cast<size_t>(i)];
+        if (column.IsNull(r)) {
+          dst[i] = -1;
+          continue;
+        }
+        int32_t& m = remap[static_cast<size_t>(column.codes()[r])];
+        if (m < 0) m = add(column.codes()[r]);
+        dst[i] = m;
+      }
+    } else {
+      // A few rows of a large dictionary (a list's top rows over a parent's names).
+      absl::flat_hash_map<int32_t, int32_t> seen;
+      for (py::ssize_t i = 0; i < n; ++i) {
+        int64_t r = rows[static_cast<size_t>(i)];
+        if (column.IsNull(r)) {
+          dst[i] = -1;
+          continue;
+        }
+        auto it = seen.find(column.codes()[r]);
+        if (it == seen.end()) it = seen.emplace(column.codes()[r], add(column.codes()[r])).first;
+        dst[i] = it->second;
+      }
+    }
+  } else {
+    absl::flat_hash_map<std::string_view, int32_t> seen;
+    for (py::ssize_t i = 0; i < n; ++i) {
+      int64_t r = rows[static_cast<size_t>(i)];
+      if (column.IsNull(r)) {
+        dst[i] = -1;
+        continue;
+      }
+      std::string_view s = column.StringAt(r);
+      auto [it, added] = seen.try_emplace(s, next);
+      if (added) {
+        categories.append(py::str(s.data(), s.size()));
+        ++next;
+      }
+      dst[i] = it->second;
+    }
+  }
+  return py::make_tuple("string", codes, nulls, categories, py::none());
+}
+
+py::list RelationsToList(const std::vector<RelationDiagnostics>& relations) {
+  py::list out;
+  for (const RelationDiagnostics& r : relations) {
+    py::dict d;
+    d["table"] = r.table;
+    d["parent"] = r.parent;
+    d["null_keys"] = r.null_keys;
+    d["missing_keys"] = r.missing_keys;
+    out.append(d);
+  }
   return out;
 }
 

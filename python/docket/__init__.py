@@ -23,6 +23,18 @@ Run a rulebook and read the command center::
     res.kpis()                  # KPI values
     res.command_center()        # grouped by horizon (HTML in Jupyter)
 
+Rules over related records aggregate children (``exists(contacts WHERE …)``,
+``count(tasks)``, ``sum(opportunities.amount)``) or read parents
+(``account.arr``); they need every table, with its key and parent::
+
+    schema = docket.Schema.load("examples/schema.yaml")
+    snap = schema.prepare({"accounts": accounts_df, "contacts": contacts_df, "tasks": tasks_df})
+    no_dm = docket.compile("NOT exists(contacts WHERE persona = 'decision maker')", schema, table="accounts")
+    no_dm.query(snap, as_of="2026-11-22")
+    res = book.run(snap, as_of="2026-11-22")
+    res["tasks_due"]["account.name"]      # a parent field the list shows
+    res.relations()                       # child rows without a parent, per relation
+
 Columns are read without copying wherever the layout allows (int64,
 float64, bool, datetime64, the values of nullable dtypes, Categorical codes);
 evaluation releases the GIL, and tables, predicates and rulebooks may be

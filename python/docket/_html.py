@@ -19,6 +19,7 @@ _STYLE = """<style>
   border-radius: 8px; background: #e8eef9; text-align: right; font-weight: 600;}
 .docket-cc .zero {background: #f1f1f1; color: #888;}
 .docket-cc .action {color: #555; margin: 2px 0 4px 0; font-style: italic;}
+.docket-cc .note {color: #8a5a00; margin: 2px 0;}
 .docket-cc table {border-collapse: collapse; margin: 2px 0 8px 0;}
 .docket-cc td, .docket-cc th {padding: 1px 8px; text-align: left; border-bottom: 1px solid #eee;}
 </style>"""
@@ -74,6 +75,12 @@ def command_center_html(cc: "CommandCenter") -> str:
                 groups += ", …"
             out.append(f"<tr><td>{escape(k['title'])}</td><td>{_fmt(k['value'])}</td><td>{groups}</td></tr>")
         out.append("</table>")
+    from .results import orphan_notes
+
+    notes = orphan_notes(r._relations)
+    if notes:
+        out.append("<h3>Notes</h3>")
+        out.extend(f"<div class='note'>{escape(n)}</div>" for n in notes)
     out.append("</div>")
     return "".join(out)
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import _docket
 from ._options import AsOf, as_of_date, as_of_tuple
+from .errors import DataError
 from .table import Schema, Snapshot, Table, as_table
 
 __all__ = ["Predicate", "compile", "evaluate", "query", "count"]
@@ -23,14 +24,24 @@ class Predicate:
     Immutable and thread-safe: evaluate it from many threads at once (the
     GIL is released while docket works).  Create with :func:`docket.compile`.
 
+    A predicate over related records (``exists(contacts WHERE …)``,
+    ``count(tasks)``, ``account.arr``) is compiled against a
+    :class:`docket.Schema`, a :class:`docket.Rulebook` or a
+    :class:`docket.Snapshot` and evaluated over a dict of frames (prepared
+    with the schema's declared tables on each call) or, better when
+    evaluating repeatedly, a Snapshot prepared once.
+
     Attributes:
         expression: the source text.
         table: the name of the table it ranges over.
     """
 
-    def __init__(self, native: "_docket.Predicate", table: Optional[Table] = None) -> None:
+    def __init__(self, native: "_docket.Predicate", table: Optional[Table] = None, *, schema: Any = None,
+                 snapshot: Optional[Snapshot] = None) -> None:
         self._native = native
         self._table = table
+        self._schema = schema  # Declared tables, to prepare a dict of frames the way compile saw them.
+        self._snapshot = snapshot  # The data compiled against, when it was a Snapshot.
 
     @property
     def expression(self) -> str:
@@ -50,13 +61,17 @@ class Predicate:
     def _target(self, data: Optional[Any]) -> tuple:
         """(native table or snapshot, Table whose rows the result describes)."""
         if data is None:
-            if self._table is None:
-                raise TypeError("this predicate was compiled against a schema: pass the data to evaluate")
-            return self._table._native, self._table
-        if isinstance(data, Snapshot):
-            return data._native, data.tables[self.table]
-        if isinstance(data, Mapping) and data and all(isinstance(v, (pd.DataFrame, Table)) for v in data.values()):
-            snap = Snapshot(data)
+            if self._table is not None:
+                return self._table._native, self._table
+            if self._snapshot is not None:
+                return self._snapshot._native, self._snapshot.tables[self.table]
+            raise TypeError("this predicate was compiled against a schema: pass the data to evaluate "
+                            "(a dict of frames or a docket.Snapshot)")
+        if isinstance(data, Snapshot) or _is_tables(data):
+            snap = data if isinstance(data, Snapshot) else Snapshot(data, schema=self._schema)
+            if self.table not in snap.tables:
+                raise DataError(f"the data has no table '{self.table}' (it has: {', '.join(snap.tables) or 'none'})",
+                                detail=f"the data has no table '{self.table}'")
             return snap._native, snap.tables[self.table]
         table = as_table(data, name=self.table)
         if table.name != self.table:
@@ -78,8 +93,10 @@ class Predicate:
         Returns a pandas Series of dtype ``boolean`` aligned with the frame's
         index: True where the predicate is TRUE, False where FALSE and <NA>
         where it is NULL (SQL's three-valued logic).  ``series.attrs`` holds
-        ``as_of``, ``count`` (TRUE rows) and ``diagnostics`` (division by zero,
-        int overflow, orphan rows).
+        ``as_of``, ``count`` (TRUE rows), ``diagnostics`` (division by zero,
+        int overflow, orphan rows) and ``relations`` (over several tables:
+        ``[{table, parent, null_keys, missing_keys}]`` for each relation the
+        rule read, counting the child rows without a parent).
 
         Args:
             data: a DataFrame, a dict of arrays, a docket.Table, or (for rules
@@ -93,12 +110,12 @@ class Predicate:
         """
         native, table = self._target(data)
         day = as_of_date(as_of, time_zone)
-        rows, nulls, n, diagnostics = self._native.evaluate(
+        rows, nulls, n, diagnostics, relations = self._native.evaluate(
             native, as_of_tuple(day), time_zone, dict(params or {}), owner, True, threads)
         if nulls is None:
             nulls = np.zeros(len(rows), dtype=bool)
         series = pd.Series(pd.arrays.BooleanArray(rows, nulls), index=table.index, copy=False)
-        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics)
+        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics, relations=relations)
         return series
 
     def mask(
@@ -117,7 +134,7 @@ class Predicate:
 
     def _rows(self, native: Any, as_of: AsOf, time_zone: Optional[str], params: Optional[Mapping[str, Any]],
               owner: Optional[str], threads: int) -> np.ndarray:
-        rows, _, _, _ = self._native.evaluate(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
+        rows, _, _, _, _ = self._native.evaluate(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
                                               dict(params or {}), owner, False, threads)
         return rows
 
@@ -149,7 +166,7 @@ class Predicate:
         """The number of rows where the predicate is TRUE (nothing per row
         crosses into Python)."""
         native, _ = self._target(data)
-        n, _ = self._native.count(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
+        n, _, _ = self._native.count(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
                                   dict(params or {}), owner, threads)
         return n
 
@@ -177,8 +194,9 @@ def compile(
         expression: a docket expression (SQL WHERE syntax), e.g.
             ``"pulse IS NULL OR days_since(pulse_changed_at) > 90"``.
         table_or_schema: a DataFrame / dict of arrays / docket.Table (compile
-            against its column types), or a docket.Schema, docket.Snapshot or
-            docket.Rulebook (then name the `table`).
+            against its column types), or — for rules over related records —
+            a docket.Schema, docket.Rulebook, docket.Snapshot or a dict of
+            docket.Tables with their keys and parents (then name the `table`).
         table: the table of a schema the expression ranges over.
         params: default values of ``$name`` parameters (their types count).
 
@@ -186,8 +204,15 @@ def compile(
 
         stale = docket.compile("days_since(pulse_changed_at) > $days", accounts, params={"days": 90})
         stale.evaluate(accounts, as_of="2026-11-22", params={"days": 60})
+
+        schema = docket.Schema.load("examples/schema.yaml")
+        no_dm = docket.compile("NOT exists(contacts WHERE persona = 'decision maker')", schema, table="accounts")
+        snap = schema.prepare({"accounts": accounts_df, "contacts": contacts_df})
+        no_dm.count(snap, as_of="2026-11-22")
     """
     params = dict(params or {})
+    if not isinstance(table_or_schema, Snapshot) and _is_tables(table_or_schema):
+        table_or_schema = Snapshot(table_or_schema)
     if isinstance(table_or_schema, (Schema, Snapshot)) or hasattr(table_or_schema, "_declared_tables"):
         native_schema = _schema_of(table_or_schema)
         if table is None:
@@ -195,7 +220,10 @@ def compile(
             if len(names) != 1:
                 raise TypeError(f"name the table the expression ranges over: table= one of {names}")
             table = names[0]
-        return Predicate(_docket.compile_for_schema(expression, native_schema, table, params))
+        native = _docket.compile_for_schema(expression, native_schema, table, params)
+        if isinstance(table_or_schema, Snapshot):
+            return Predicate(native, schema=Schema(native_schema), snapshot=table_or_schema)
+        return Predicate(native, schema=table_or_schema)
     t = as_table(table_or_schema, name=table or "data")
     return Predicate(_docket.compile_for_table(expression, t._native, params), t)
 
@@ -208,6 +236,21 @@ def _schema_of(obj: Any) -> "_docket.Schema":
     return obj._native_schema()
 
 
+def _is_tables(data: Any) -> bool:
+    """True for {name: DataFrame | docket.Table | dict of arrays}: several tables, not one."""
+    return (isinstance(data, Mapping) and not isinstance(data, pd.DataFrame) and bool(data)
+            and all(isinstance(v, (pd.DataFrame, Table, Mapping)) for v in data.values()))
+
+
+def _prepared(data: Any, expression: str, params: Optional[Mapping[str, Any]], table: Optional[str]) -> tuple:
+    """(Predicate, the data to evaluate it over) for the one-shot functions."""
+    if isinstance(data, Snapshot) or _is_tables(data):
+        snap = data if isinstance(data, Snapshot) else Snapshot(data)
+        return compile(expression, snap, table=table, params=params), snap
+    t = as_table(data, name=table or "data")
+    return compile(expression, t, params=params), t
+
+
 def evaluate(
     data: Data,
     expression: str,
@@ -217,6 +260,7 @@ def evaluate(
     params: Optional[Mapping[str, Any]] = None,
     owner: Optional[str] = None,
     threads: int = 0,
+    table: Optional[str] = None,
 ) -> pd.Series:
     """Evaluates `expression` over each row of `data`.
 
@@ -225,15 +269,21 @@ def evaluate(
     :class:`docket.Table` (or compile once with :func:`docket.compile`) when
     evaluating repeatedly.
 
+    `data` may also hold several tables — a :class:`docket.Snapshot` or a dict
+    of docket.Tables with keys and parents — for rules over related records;
+    `table` then names the table the rule ranges over.
+
     Example::
 
         mask = docket.evaluate(df, "pulse IS NULL OR days_since(pulse_changed_at) > 90",
                                as_of="2026-11-22")
         df[mask.fillna(False)]
+
+        snap = docket.Schema.load("examples/schema.yaml").prepare(frames)
+        docket.evaluate(snap, "count(contacts WHERE is_champion) = 0", table="accounts", as_of="2026-11-22")
     """
-    t = as_table(data)
-    return compile(expression, t, params=params).evaluate(
-        t, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+    pred, target = _prepared(data, expression, params, table)
+    return pred.evaluate(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
 
 
 def query(
@@ -245,6 +295,7 @@ def query(
     params: Optional[Mapping[str, Any]] = None,
     owner: Optional[str] = None,
     threads: int = 0,
+    table: Optional[str] = None,
 ) -> pd.DataFrame:
     """The rows of `data` where `expression` is TRUE, as a DataFrame.
 
@@ -252,9 +303,8 @@ def query(
 
         docket.query(df, "arr > 100000 AND pulse IN ('red', 'yellow')", as_of="2026-11-22")
     """
-    t = as_table(data)
-    return compile(expression, t, params=params).query(
-        t, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+    pred, target = _prepared(data, expression, params, table)
+    return pred.query(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
 
 
 def count(
@@ -266,11 +316,11 @@ def count(
     params: Optional[Mapping[str, Any]] = None,
     owner: Optional[str] = None,
     threads: int = 0,
+    table: Optional[str] = None,
 ) -> int:
-    """The number of rows of `data` where `expression` is TRUE."""
-    t = as_table(data)
-    return compile(expression, t, params=params).count(
-        t, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+    """The number of rows of `data` where `expression` is TRUE (arguments as :func:`evaluate`)."""
+    pred, target = _prepared(data, expression, params, table)
+    return pred.count(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
 
 
 _ = _dt  # datetime is part of the AsOf type.

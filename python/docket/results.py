@@ -25,9 +25,12 @@ class ListResult:
 
     Attributes:
         id, title, horizon ("today" | "upcoming" | "past"), table, action,
-        resources ([(title, url)]), show (the shown columns), count (every
-        matching row in scope), diagnostics ({division_by_zero, int_overflow,
-        orphan_rows}).
+        resources ([(title, url)]), show (the shown columns, parent fields
+        such as ``account.name`` included), count (every matching row in
+        scope), diagnostics ({division_by_zero, int_overflow, orphan_rows}:
+        ``orphan_rows`` counts the rows of the tables the rule reads through a
+        relation — an aggregate's child table, a parent field's own table —
+        that have no parent).
     """
 
     def __init__(self, result: "Result", index: int, info: Dict[str, Any]) -> None:
@@ -59,19 +62,52 @@ class ListResult:
         table = self._result._snapshot.tables[self.table]
         return pd.Series(self._result._native.matches(self._index), index=table.index, copy=False)
 
+    @property
+    def types(self) -> Dict[str, str]:
+        """{column: docket type} of the columns :meth:`frame` can return: the
+        table's own columns, then the parent fields the list shows or orders by."""
+        return dict(self._result._native.data_columns(self._index))
+
+    @property
+    def parent_fields(self) -> List[str]:
+        """The parent fields (``account.name``, ``success_plan.account.name``)
+        the list shows or orders by: columns of :meth:`frame` that docket
+        read through the table's parents."""
+        own = set(self._result._snapshot.tables[self.table].types)
+        return [n for n, _ in self._result._native.data_columns(self._index) if n not in own]
+
     def frame(self, columns: Optional[List[str]] = None) -> pd.DataFrame:
         """The list's rows (ordered and limited) with its shown columns (or
-        `columns`), indexed as in the table's frame."""
-        table = self._result._snapshot.tables[self.table]
-        cols = list(columns) if columns is not None else self.show
+        `columns`), indexed as in the table's frame.
+
+        The table's own columns come from its frame (pandas' dtypes).  Parent
+        fields (``account.name``) come from docket's result, gathered in C++
+        for the list's rows; NULL where a row has no parent.  Their dtype is
+        the parent frame column's where it fits (object strings, float64,
+        datetime64 with its unit and time zone, category, nullable dtypes);
+        an int or bool field with NULLs becomes ``Int64`` / ``boolean``.
+        `columns` may name the table's columns and the parent fields the list
+        shows or orders by (:attr:`parent_fields`).
+        """
+        result = self._result
+        table = result._snapshot.tables[self.table]
+        cols = list(columns) if columns is not None else list(self.show)
         frame = table.frame
-        present = [c for c in cols if c in frame.columns]
-        out = frame.iloc[self.rows][present]
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:  # Not in the frame (e.g. undeclared): docket's own values.
+        parents = set(self.parent_fields)
+        rows = self.rows
+        from_frame = [c for c in cols if c not in parents and c in frame.columns]
+        out = frame.iloc[rows][list(dict.fromkeys(from_frame))]
+        computed = [c for c in dict.fromkeys(cols) if c not in from_frame]
+        if computed:
             out = out.copy()
-            for c in missing:
-                out[c] = self._result._native.cells(self._index, c)
+            for c in computed:
+                parts = result._native.column(self._index, c)
+                if parts is None:
+                    raise KeyError(
+                        f"list '{self.id}' has no column '{c}': use a column of table '{self.table}' or a parent "
+                        f"field the list shows or orders by ({', '.join(sorted(parents)) or 'none'})")
+                series = _series_from_parts(parts, out.index, c, _parent_dtype(result._snapshot, self.table, c))
+                out[c] = series.array  # Positional (the frame's index may repeat labels).
         return out[cols]
 
     def __len__(self) -> int:
@@ -86,13 +122,95 @@ class ListResult:
         return list_html(self, top=None)
 
 
+def _parent_dtype(snapshot: "Snapshot", table: str, dotted: str) -> Any:
+    """The dtype of the frame column a parent field (``success_plan.account.name``)
+    reads, or None when the path does not resolve to a frame column."""
+    *steps, column = dotted.split(".")
+    current = snapshot.tables.get(table)
+    for step in steps:
+        parent = current.parent if current is not None else None
+        if parent is None or parent[2] != step:
+            return None
+        current = snapshot.tables.get(parent[0])
+    if current is None:
+        return None
+    frame = current.frame
+    if column not in frame.columns:
+        return None
+    return frame[column].dtype
+
+
+def _series_from_parts(parts: tuple, index: pd.Index, name: str, like: Any = None) -> pd.Series:
+    """A Series from docket's column parts (see ``RulebookResult.column``):
+    numpy arrays, no Python work per row.  `like` is the dtype to match when
+    it fits (the parent frame column's)."""
+    kind, values, nulls, categories, unit = parts
+    mask = nulls if nulls is not None else np.zeros(len(values), dtype=bool)
+    data: Any
+    if kind == "string":
+        if isinstance(like, pd.CategoricalDtype):
+            data = pd.Categorical.from_codes(values, categories=pd.Index(categories, dtype=object)).astype(like)
+        else:
+            lookup = np.empty(len(categories) + 1, dtype=object)
+            lookup[: len(categories)] = categories
+            lookup[-1] = None  # Code -1 (NULL).
+            data = lookup[values]
+            if isinstance(like, pd.StringDtype):
+                data = pd.array(data, dtype=like)
+    elif kind == "bool":
+        if nulls is not None or isinstance(like, pd.BooleanDtype):
+            data = pd.arrays.BooleanArray(values, mask)
+        else:
+            data = values
+    elif kind == "int":
+        if nulls is not None or _is_nullable_int(like):
+            data = pd.arrays.IntegerArray(values, mask)
+            if _is_nullable_int(like):
+                data = data.astype(like)
+        else:
+            data = values
+    elif kind == "float":
+        if isinstance(like, pd.api.extensions.ExtensionDtype) and getattr(like, "kind", "") == "f":
+            data = pd.arrays.FloatingArray(values, mask).astype(like)
+        else:
+            data = values
+    else:  # date, timestamp
+        stamps = values.view(f"datetime64[{unit or 'D'}]")
+        if kind == "date" and like is not None and not _is_datetime(like):
+            data = stamps.astype(object)  # datetime.date objects (None for NULL), as the parent frame holds.
+        else:
+            naive = isinstance(like, np.dtype) and like.kind == "M"
+            try:
+                index_ = pd.DatetimeIndex(stamps)
+                if kind == "timestamp" and isinstance(like, pd.DatetimeTZDtype):
+                    index_ = index_.tz_localize("UTC").tz_convert(like.tz)
+                elif kind == "timestamp" and not naive:
+                    index_ = index_.tz_localize("UTC")  # An instant, as docket's scalars are.
+                elif naive and index_.dtype != like:
+                    index_ = index_.astype(like)  # The parent frame's unit.
+                data = index_
+            except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError, TypeError):
+                data = stamps.astype(object)  # Beyond pandas' range: dates / datetimes.
+    return pd.Series(data, index=index, name=name, copy=False)
+
+
+def _is_nullable_int(dtype: Any) -> bool:
+    return isinstance(dtype, pd.api.extensions.ExtensionDtype) and getattr(dtype, "kind", "") in ("i", "u")
+
+
+def _is_datetime(dtype: Any) -> bool:
+    return isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M")
+
+
 class Result:
     """What one rulebook run produced.
 
     ``res.counts()`` is a DataFrame of every list's count; ``res[list_id]``
-    the list's rows (shown columns, ordered and limited); ``res.kpis()`` the
-    KPI values; ``res.command_center()`` the CSM's view grouped by horizon
-    (also what a notebook displays for ``res``).
+    the list's rows (shown columns, parent fields included, ordered and
+    limited); ``res.kpis()`` the KPI values; ``res.relations()`` the child
+    rows without a parent per relation read; ``res.command_center()`` the
+    CSM's view grouped by horizon (also what a notebook displays for
+    ``res``).
 
     Attributes:
         name: the rulebook's name.  as_of: the date used.  time_zone: the zone
@@ -112,6 +230,7 @@ class Result:
         self.lists: List[ListResult] = [ListResult(self, i, info) for i, info in enumerate(native.lists())]
         self._by_id = {l.id: l for l in self.lists}
         self._kpis: List[Dict[str, Any]] = list(native.kpis())
+        self._relations: List[Dict[str, Any]] = list(native.relations())
 
     # -- lists ------------------------------------------------------------------
 
@@ -138,6 +257,20 @@ class Result:
     def keys(self, list_id: str) -> List[str]:
         """The keys of list `list_id`'s rows (ordered and limited)."""
         return self.list(list_id).keys
+
+    def relations(self) -> pd.DataFrame:
+        """The relations (child table → parent table) the run read through,
+        one row each: ``table``, ``parent``, ``null_keys`` (child rows whose
+        parent key is NULL) and ``missing_keys`` (child rows whose parent key
+        is not in the parent table).  Such rows have no parent: no aggregate
+        counts them and their parent fields are NULL.  See also
+        :attr:`orphans` and each list's ``diagnostics["orphan_rows"]``."""
+        return _relations_frame(self._relations)
+
+    @property
+    def orphans(self) -> int:
+        """Child rows without a parent, over every relation read (0 when the data is consistent)."""
+        return sum(r["null_keys"] + r["missing_keys"] for r in self._relations)
 
     def counts(self) -> pd.DataFrame:
         """One row per list: list, title, horizon, count (in rulebook order)."""
@@ -203,6 +336,7 @@ class Result:
                  **({"by_owner": {o: _jsonable(v) for o, v in k["groups"]}} if k["by_owner"] else {})}
                 for k in self._kpis
             ],
+            "relations": [dict(r) for r in self._relations],
         }
 
     def __repr__(self) -> str:
@@ -212,6 +346,34 @@ class Result:
 
     def _repr_html_(self) -> str:
         return self.command_center()._repr_html_()
+
+
+def _relations_frame(relations: List[Dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "table": [r["table"] for r in relations],
+            "parent": [r["parent"] for r in relations],
+            "null_keys": np.array([r["null_keys"] for r in relations], dtype=np.int64),
+            "missing_keys": np.array([r["missing_keys"] for r in relations], dtype=np.int64),
+        }
+    )
+
+
+def orphan_notes(relations: List[Dict[str, Any]]) -> List[str]:
+    """One sentence per relation with child rows that have no parent (as the CLI prints them)."""
+    notes = []
+    for r in relations:
+        n = r["null_keys"] + r["missing_keys"]
+        if n == 0:
+            continue
+        why = []
+        if r["missing_keys"]:
+            why.append(f"{r['missing_keys']:,} with a key not in {r['parent']}")
+        if r["null_keys"]:
+            why.append(f"{r['null_keys']:,} with no key")
+        notes.append(f"{n:,} {'row' if n == 1 else 'rows'} of {r['table']} have no parent ({', '.join(why)}): "
+                     "no aggregate counts them and their parent fields are NULL")
+    return notes
 
 
 def _jsonable(v: Any) -> Any:
@@ -261,6 +423,10 @@ class CommandCenter:
             lines.append("KPIs")
             for k in r._kpis:
                 lines.append(f"  {k['title']}: {_format_value(k['value'])}")
+        notes = orphan_notes(r._relations)
+        if notes:
+            lines.append("")
+            lines.extend(f"note: {n}" for n in notes)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
