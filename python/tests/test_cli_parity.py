@@ -2,41 +2,26 @@
 
 Each example rulebook is run by `build/docket run ... --format json` over
 examples/data and by docket.Rulebook.run over the same CSVs read with
-pandas.read_csv: counts and keys (after order_by and limit) must be equal.
+pandas.read_csv: counts, keys (after order_by and limit), the shown values
+(parent fields such as account.name included), KPI values and the relations
+read must be equal.
 """
-
-import json
-import subprocess
 
 import pytest
 
 import docket
-from conftest import BUILD, DATA, RULEBOOKS, needs_engine, not_yet_supported
+from conftest import RULEBOOKS, assert_same_as_cli, cli_run, needs_engine, not_yet_supported
 
 pytestmark = needs_engine
 
 AS_OF = "2026-11-22"
-CLI = BUILD / "docket"
 BOOKS = sorted(RULEBOOKS.glob("*.yaml"))
-
-
-def cli_run(book, owner=None):
-    if not CLI.exists():
-        pytest.skip(f"{CLI} is not built (set DOCKET_BUILD)")
-    cmd = [str(CLI), "run", str(book), "--data", str(DATA), "--as-of", AS_OF, "--format", "json"]
-    if owner is not None:
-        cmd += ["--owner", owner]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    if out.returncode == 2:
-        return out.stderr  # A compile error: Python must report the same one.
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
 
 
 @pytest.mark.parametrize("book_path", BOOKS, ids=[b.stem for b in BOOKS])
 @pytest.mark.parametrize("owner", [None, "Alice Chen"])
 def test_same_lists_as_the_cli(book_path, owner, example_frames):
-    expected = cli_run(book_path, owner)
+    expected = cli_run(book_path, as_of=AS_OF, owner=owner)
     book = docket.Rulebook.load(book_path)
     if isinstance(expected, str):
         with pytest.raises(docket.CompileError) as e:
@@ -48,12 +33,9 @@ def test_same_lists_as_the_cli(book_path, owner, example_frames):
     res = book.run(example_frames, as_of=AS_OF, owner=owner)
     assert res.as_of.isoformat() == expected["as_of"]
     assert res.owner == expected["owner"]
-    got = {l.id: (l.count, l.keys) for l in res.lists}
-    want = {l["id"]: (l["count"], [str(k) for k in l["keys"]]) for l in expected["lists"]}
-    assert got.keys() == want.keys()
-    for list_id in want:
-        assert got[list_id][0] == want[list_id][0], f"{book_path.stem}/{list_id}: count"
-        assert got[list_id][1] == want[list_id][1], f"{book_path.stem}/{list_id}: keys"
+    # Counts, keys, every shown value (parent fields such as account.name
+    # included) and the relations read.
+    assert_same_as_cli(res, expected, book_path.stem)
     # KPI values (overall) agree too.
     cli_kpis = {k["id"]: k for k in expected.get("kpis", [])}
     for _, k in res.kpis().iterrows():

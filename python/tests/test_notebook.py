@@ -33,3 +33,7 @@ def test_quickstart_notebook_runs(monkeypatch, example_frames):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = [o for o in outputs if "text/html" in o.get("data", {})]
     assert any("command center" in o["data"]["text/html"] for o in html)
+    # The related-records cells: an aggregate rule's count and a list with a parent field.
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert "accounts have no decision maker" in text
+    assert any("account.name" in o["data"]["text/html"] for o in html)
