@@ -331,8 +331,9 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
     std::vector<std::string> why;
     if (r.missing_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.missing_keys)), " with a key not in ", r.parent));
     if (r.null_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.null_keys)), " with no key"));
-    absl::StrAppend(&out, Dim(absl::StrCat("note: ", Plural(r.null_keys + r.missing_keys, "row", "rows"), " of ",
-                                           r.table, " have no parent (", absl::StrJoin(why, ", "),
+    const int64_t rows = r.null_keys + r.missing_keys;
+    absl::StrAppend(&out, Dim(absl::StrCat("note: ", Plural(rows, "row", "rows"), " of ", r.table,
+                                           rows == 1 ? " has" : " have", " no parent (", absl::StrJoin(why, ", "),
                                            "): no aggregate counts them and their parent fields are NULL"),
                               c),
                     "\n");

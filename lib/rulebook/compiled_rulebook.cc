@@ -14,6 +14,7 @@
 #include "rulebook/absl_compat.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
+#include "storage/relations.h"
 #include "rulebook/spec_parsers.h"
 #include "rulebook/yaml_source.h"
 
@@ -387,6 +388,21 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
       if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
       absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
       if (!col.ok()) return col.status();
+      // The relations read for it join those the rules read, orphans included.
+      for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
+        const std::string& child = path->tables[i]->name;
+        if (std::any_of(result.relations.begin(), result.relations.end(),
+                        [&](const RelationDiagnostics& r) { return r.table == child; })) {
+          continue;
+        }
+        const Table* c = snapshot.FindTable(child);
+        const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
+        if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
+        absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
+            storage::ParentRows(*c, path->tables[i]->parent->via, *p);
+        if (!map.ok()) return map.status();
+        result.relations.push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
+      }
       schemas.push_back(ColumnSchema{name, col->type(), {}});
       columns.push_back(*std::move(col));
     }

@@ -371,7 +371,8 @@ def orphan_notes(relations: List[Dict[str, Any]]) -> List[str]:
             why.append(f"{r['missing_keys']:,} with a key not in {r['parent']}")
         if r["null_keys"]:
             why.append(f"{r['null_keys']:,} with no key")
-        notes.append(f"{n:,} {'row' if n == 1 else 'rows'} of {r['table']} have no parent ({', '.join(why)}): "
+        notes.append(f"{n:,} {'row' if n == 1 else 'rows'} of {r['table']} {'has' if n == 1 else 'have'} no parent "
+                     f"({', '.join(why)}): "
                      "no aggregate counts them and their parent fields are NULL")
     return notes
 

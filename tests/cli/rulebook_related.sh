@@ -35,6 +35,7 @@ expect 0 "$docket" run "$R/related.yaml" --data "$R/data" --as-of 2026-11-22
 contains "$out" "No champion"
 contains "$out" "T4  Core          Alice"
 contains "$out" "note: 2 rows of contacts have no parent (1 with a key not in accounts, 1 with no key)"
+contains "$out" "note: 1 row of tasks has no parent (1 with a key not in accounts)"
 
 # JSON: keys in the list's order, parent fields in the rows, relations.
 expect 0 "$docket" run "$R/related.yaml" --data "$R/data" --as-of 2026-11-22 --format json
@@ -44,10 +45,11 @@ d = json.load(open(sys.argv[1]))
 l = {x["id"]: x for x in d["lists"]}
 assert l["no_champion"]["keys"] == ["A1"], l["no_champion"]
 assert l["no_champion"]["diagnostics"]["orphan_rows"] == 2
-assert l["open_tasks"]["keys"] == ["T4", "T2", "T1"]
-assert [r["account.name"] for r in l["open_tasks"]["rows"]] == ["Core", "Beta", "Acme"]
+assert l["open_tasks"]["keys"] == ["T4", "T2", "T1", "T5"]  # T5's account is missing: NULL sorts last.
+assert [r["account.name"] for r in l["open_tasks"]["rows"]] == ["Core", "Beta", "Acme", None]
 rel = {r["table"]: r for r in d["relations"]}
 assert rel["contacts"] == {"table": "contacts", "parent": "accounts", "null_keys": 1, "missing_keys": 1}, rel
+assert rel["tasks"] == {"table": "tasks", "parent": "accounts", "null_keys": 0, "missing_keys": 1}, rel
 PY
 
 # Owner scope: tasks by their own owner (T2 on Bob's account is Alice's).
@@ -58,6 +60,15 @@ d = json.load(open(sys.argv[1]))
 l = {x["id"]: x for x in d["lists"]}
 assert l["open_tasks"]["keys"] == ["T4", "T2"], l["open_tasks"]["keys"]
 assert l["no_champion"]["keys"] == ["A1"]
+PY
+
+expect 0 "$docket" run "$R/related.yaml" --data "$R/data" --as-of 2026-11-22 --owner Bob --format json
+/usr/bin/python3 - "$out" <<'PY' || fail "run owner Bob json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+l = {x["id"]: x for x in d["lists"]}
+assert l["open_tasks"]["keys"] == ["T1", "T5"], l["open_tasks"]["keys"]  # T5 is Bob's by its own owner.
+assert l["no_champion"]["keys"] == [], l["no_champion"]["keys"]
 PY
 
 # explain: an aggregate term and a parent field for one row.
