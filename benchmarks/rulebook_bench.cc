@@ -11,15 +11,25 @@
 // feature lands) are left out and named; the table says how many ran.
 // Google Benchmark prints its own lines; the summary table follows (times are
 // the median of DOCKET_BENCH_REPS runs, default 7).
+//
+// For the CSM hub (the default rulebook) the summary also has the practical
+// limit of SPEC section 7: hub_hand_loop.h, every list written by hand as
+// fused C++ loops, one pass per table.  Before anything is timed, its bitmap
+// of every list is compared with docket's, bit for bit, on 1 thread and on
+// the benchmark's thread count; a difference aborts, naming the list and
+// the first differing row.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -31,6 +41,7 @@
 #include "docket/rulebook.h"
 #include "docket/table.h"
 #include "gen/generator.h"
+#include "hub_hand_loop.h"
 
 namespace docket::bench {
 namespace {
@@ -50,6 +61,8 @@ struct Setup {
   RunOptions run;
   int64_t bytes = 0;                   // Columns the rules read, each once.
   int64_t rows = 0;
+  std::unique_ptr<HubHandLoop> hand;   // The CSM hub's hand-written loops (null for other rulebooks).
+  int threads = 1;
 };
 
 Setup* g = nullptr;
@@ -63,6 +76,25 @@ double Seconds(const std::function<void()>& f, int reps) {
   }
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
+}
+
+// Medians of f and h run alternately, `reps` times each: on a shared
+// machine both see the same load, so their ratio is steadier than that of
+// two separate medians.
+std::pair<double, double> Alternating(const std::function<void()>& f, const std::function<void()>& h, int reps) {
+  std::vector<double> tf, th;
+  for (int r = 0; r < reps; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    f();
+    auto mid = std::chrono::steady_clock::now();
+    h();
+    auto end = std::chrono::steady_clock::now();
+    tf.push_back(std::chrono::duration<double>(mid - start).count());
+    th.push_back(std::chrono::duration<double>(end - mid).count());
+  }
+  std::sort(tf.begin(), tf.end());
+  std::sort(th.begin(), th.end());
+  return {tf[tf.size() / 2], th[th.size() / 2]};
 }
 
 void BM_OnePass(benchmark::State& state) {
@@ -81,10 +113,59 @@ void BM_EachListAlone(benchmark::State& state) {
   }
 }
 
+void BM_HandLoop(benchmark::State& state) {
+  for (auto _ : state) g->hand->Run(g->threads);
+}
+
 void BM_CommandCenter(benchmark::State& state) {
   for (auto _ : state) {
     auto r = g->compiled->Evaluate(g->snapshot, g->run);
     benchmark::DoNotOptimize(r);
+  }
+}
+
+// True when `book` is the CSM hub: its lists, in order, are the hand loop's.
+bool IsCsmHub(const Rulebook& book) {
+  if (book.lists.size() != static_cast<size_t>(hub::kNumLists)) return false;
+  for (int k = 0; k < hub::kNumLists; ++k) {
+    if (book.lists[static_cast<size_t>(k)].id != hub::kLists[k].id ||
+        book.lists[static_cast<size_t>(k)].table != hub::kLists[k].table) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Aborts unless the hand loop's bitmap of every list equals docket's.
+void CheckHandLoop(const ProgramResult& docket, const HubHandLoop& hand, const Snapshot& snap, const char* how) {
+  for (int k = 0; k < hub::kNumLists; ++k) {
+    const PredicateResult& p = docket.predicates[static_cast<size_t>(k)];
+    const Table& t = *snap.FindTable(hub::kLists[k].table);
+    const int64_t n = t.num_rows();
+    const std::vector<uint64_t>& words = hand.bitmap(k);
+    if (p.rows.size() != n || static_cast<int64_t>(words.size()) != (n + 63) / 64) {
+      std::fprintf(stderr, "hub hand loop (%s): list %s: bitmap sizes differ (docket %lld rows, table %lld)\n", how,
+                   hub::kLists[k].id, static_cast<long long>(p.rows.size()), static_cast<long long>(n));
+      std::abort();
+    }
+    const uint8_t* hand_bits = reinterpret_cast<const uint8_t*>(words.data());
+    for (int64_t i = 0; i < n; ++i) {
+      const bool d = GetBit(p.rows.data(), i), h = GetBit(hand_bits, i);
+      if (d == h) continue;
+      const Column* key = t.key_column();
+      std::fprintf(stderr,
+                   "hub hand loop (%s): list %s differs first at row %lld (%s %s): docket %s, hand loop %s "
+                   "(counts: docket %lld, hand loop %lld)\n",
+                   how, hub::kLists[k].id, static_cast<long long>(i), t.name().c_str(),
+                   key != nullptr ? std::string(key->StringAt(i)).c_str() : "?", d ? "TRUE" : "not TRUE",
+                   h ? "TRUE" : "not TRUE", static_cast<long long>(p.count), static_cast<long long>(hand.count(k)));
+      std::abort();
+    }
+    if (p.count != hand.count(k)) {
+      std::fprintf(stderr, "hub hand loop (%s): list %s: count %lld, docket %lld\n", how, hub::kLists[k].id,
+                   static_cast<long long>(hand.count(k)), static_cast<long long>(p.count));
+      std::abort();
+    }
   }
 }
 
@@ -101,6 +182,7 @@ int Main(int argc, char** argv) {
 #endif
   static Setup setup;
   g = &setup;
+  setup.threads = threads;
 
   absl::StatusOr<Rulebook> book = Rulebook::Load(path);
   if (!book.ok()) {
@@ -172,10 +254,31 @@ int Main(int argc, char** argv) {
   setup.bytes = RuleBytes(kept, setup.snapshot);
   setup.rows = setup.snapshot.FindTable("accounts")->num_rows();
 
+  // The CSM hub's hand loop: row maps built here (not timed), then every
+  // list checked against docket's one pass on 1 and on `threads` threads.
+  double hand_setup_s = 0;
+  if (IsCsmHub(kept)) {
+    t0 = std::chrono::steady_clock::now();
+    setup.hand = std::make_unique<HubHandLoop>(setup.snapshot, gopts.as_of, kept.time_zone, kept.params);
+    hand_setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    absl::StatusOr<ProgramResult> docket = holder.program().Evaluate(setup.snapshot, setup.eval);
+    if (!docket.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(docket.status().message()).c_str());
+      return 1;
+    }
+    setup.hand->Run(1);
+    CheckHandLoop(*docket, *setup.hand, setup.snapshot, "1 thread");
+    setup.hand->Run(threads);
+    CheckHandLoop(*docket, *setup.hand, setup.snapshot, (std::to_string(threads) + " threads").c_str());
+  }
+
   benchmark::RegisterBenchmark("rulebook/one_pass", BM_OnePass)->Unit(benchmark::kMillisecond)->UseRealTime();
   benchmark::RegisterBenchmark("rulebook/each_list_alone", BM_EachListAlone)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
+  if (setup.hand != nullptr) {
+    benchmark::RegisterBenchmark("rulebook/hand_loop", BM_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
+  }
   benchmark::RegisterBenchmark("rulebook/command_center", BM_CommandCenter)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
@@ -193,6 +296,48 @@ int Main(int argc, char** argv) {
       reps);
   double center = Seconds([] { (void)g->compiled->Evaluate(g->snapshot, g->run); }, reps);
   double floor_s = static_cast<double>(setup.bytes) / bw;
+
+  // Against the hand loop: the one pass and the hand loop on 1 thread and
+  // on `threads`; per table, docket's lists each alone and the hand loop's
+  // pass of that table, all on 1 thread.
+  double one_pass_1 = 0, hand_1 = 0, one_pass_n = 0, hand_n = 0;
+  struct TableRow {
+    const char* table;
+    std::vector<HubHandLoop::Pass> passes;
+    int lists = 0;
+    double docket_alone = 0, hand = 0;
+  };
+  std::vector<TableRow> per_table;
+  std::vector<double> list_alone(setup.single.size(), 0);
+  if (setup.hand != nullptr) {
+    EvalOptions one_thread = setup.eval;
+    one_thread.threads = 1;
+    std::tie(one_pass_n, hand_n) = Alternating([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); },
+                                               [] { g->hand->Run(g->threads); }, reps);
+    std::tie(one_pass_1, hand_1) =
+        Alternating([&] { (void)g->compiled->program().Evaluate(g->snapshot, one_thread); }, [] { g->hand->Run(1); },
+                    reps);
+    using P = HubHandLoop::Pass;
+    per_table = {{"accounts", {P::kContacts, P::kGoals, P::kAccounts}},
+                 {"activities", {P::kActivities}},
+                 {"tasks", {P::kTasks}},
+                 {"playbooks", {P::kPlaybooks}},
+                 {"conversations", {P::kConversations}},
+                 {"requests", {P::kRequests}}};
+    for (size_t i = 0; i < setup.single.size(); ++i) {
+      list_alone[i] = Seconds([&] { (void)setup.single[i].Evaluate(g->snapshot, one_thread); }, reps);
+      for (TableRow& row : per_table) {
+        if (kept.lists[i].table == row.table) {
+          row.docket_alone += list_alone[i];
+          ++row.lists;
+        }
+      }
+    }
+    for (TableRow& row : per_table) {
+      for (HubHandLoop::Pass pass : row.passes) row.hand += Seconds([&] { g->hand->RunPass(pass); }, reps);
+    }
+    g->hand->Run(1);  // Leave complete results behind.
+  }
 
   // The on-change path: the whole rulebook against a one-account snapshot.
   gen::GenOptions one_opts = gopts;
@@ -228,11 +373,39 @@ int Main(int argc, char** argv) {
   std::printf("  read bandwidth (%d thr)     %10.2f GB/s\n", threads, bw / 1e9);
   std::printf("  floor                      %10.2f ms\n", floor_s * 1e3);
   std::printf("  one pass (Program)         %10.2f ms   %5.2fx floor\n", one_pass * 1e3, one_pass / floor_s);
+  if (setup.hand != nullptr) {
+    // Each ratio from the one pass and the hand loop timed alternately (the
+    // one pass's own median alongside).
+    std::printf("  hand-written fused loop    %10.2f ms   one pass / hand = %.2f   (%d threads; one pass %.2f ms "
+                "alternating with it)\n",
+                hand_n * 1e3, one_pass_n / hand_n, threads, one_pass_n * 1e3);
+    std::printf("  hand-written loop, 1 thread %9.2f ms   one pass / hand = %.2f   (1 thread; one pass %.2f ms)\n",
+                hand_1 * 1e3, one_pass_1 / hand_1, one_pass_1 * 1e3);
+    std::printf("  hand loop: %.2fx floor (%d threads); it reads %.1f MB (row maps, not the via strings: "
+                "%.2f ms at this bandwidth); row maps built once in %.0f ms (not timed)\n",
+                hand_n / floor_s, threads, static_cast<double>(setup.hand->bytes_read()) / 1e6,
+                static_cast<double>(setup.hand->bytes_read()) / bw * 1e3, hand_setup_s * 1e3);
+  }
   std::printf("  each list alone (sum)      %10.2f ms   %5.2fx floor   %5.2fx one pass\n", alone * 1e3,
               alone / floor_s, alone / one_pass);
   std::printf("  command center (+order, top 5, KPIs) %6.2f ms   %5.2fx one pass\n", center * 1e3, center / one_pass);
   std::printf("  one account (on-change path, 1 thread): program %.1f us, command center %.1f us\n", one_program_us,
               one_center_us);
+  if (setup.hand != nullptr) {
+    std::printf("\n  Per table, 1 thread: docket's lists each alone (summed) against the hand loop's pass\n");
+    std::printf("  %-14s %5s %14s %10s %8s\n", "table", "lists", "docket alone", "hand", "d / hand");
+    for (const auto& row : per_table) {
+      std::printf("  %-14s %5d %11.2f ms %7.2f ms %8.2f\n", row.table, row.lists, row.docket_alone * 1e3,
+                  row.hand * 1e3, row.docket_alone / row.hand);
+    }
+    std::printf("  (accounts: the hand loop's accounts, contacts and success_plans + objectives passes; the\n"
+                "  recent-meeting flag of renewal_no_meeting is set in the activities pass)\n");
+    std::printf("\n  Each list alone, 1 thread (docket ms, TRUE rows):\n");
+    for (size_t i = 0; i < setup.single.size(); ++i) {
+      std::printf("    %-22s %-14s %9.2f ms %10lld\n", kept.lists[i].id.c_str(), kept.lists[i].table.c_str(),
+                  list_alone[i] * 1e3, static_cast<long long>(setup.hand->count(static_cast<int>(i))));
+    }
+  }
   std::printf("  (sink %llu)\n", static_cast<unsigned long long>(probe.sink() & 1));
   return 0;
 }
