@@ -169,6 +169,7 @@ PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector
   p.const_slot.assign(size, -1);
   p.peel.assign(size, 0);
   p.expensive.assign(size, 0);
+  p.fallible_below.assign(size, 0);
   std::vector<uint8_t> eligible(size, 0), ineligible_parent(size, 0), fallible(size, 0);
   std::vector<uint8_t> is_root(size, 0);
   for (int32_t r : p.roots) is_root[r] = 1;
@@ -191,6 +192,7 @@ PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector
     }
     p.expensive[id] = exp;
     fallible[id] = fall;
+    p.fallible_below[id] = fall;
     // Per-entry evaluation would count diagnostics per entry, not per row: not for fallible subtrees.
     eligible[id] = !fall && !n.eval_const && n.type == Ty::kBool && n.single_column >= 0 &&
                    g.columns()[n.single_column].type == Ty::kString && n.op != Op::kIsNull &&
@@ -389,18 +391,18 @@ Vec Frame::Eval(int32_t id, const Active& a) {
     }
     return ConstVec(id);
   }
-  if (dict_slot_ < 0 && plan_->peel[id] && st_->luts[id] != nullptr) return Gather(id, a);
+  const bool gather = dict_slot_ < 0 && plan_->peel[id] && st_->luts[id] != nullptr;
   int32_t s = plan_->shared_slot[id];
   if (s >= 0) {
     if (stamp_[s] != batch_) {
-      cache_[s] = Compute(id, root_);
+      cache_[s] = gather ? Gather(id, root_) : Compute(id, root_);
       stamp_[s] = batch_;
     }
     Vec v = cache_[s];
     v.block = nullptr;
     return v;
   }
-  return Compute(id, a);
+  return gather ? Gather(id, a) : Compute(id, a);
 }
 
 Active Frame::Narrow(const Active& a, const uint8_t* keep, Block* blk, int* count) {
@@ -440,9 +442,18 @@ void MaybeSparse(Active* b, const Active& parent, bool expensive, uint16_t* sel_
 Vec Frame::Logic(int32_t id, const Active& a, bool is_and) {
   const Node& n = g_->node(id);
   Block* res = Acquire();
+  // Row states: TRUE (t = 1, fl = 0), FALSE (0, 1), NULL (0, 0).  While no
+  // operand has had a NULL every row is TRUE or FALSE, fl is ~t and is not
+  // stored: a rule without NULLs costs one pass per operand.
   uint8_t* t = res->As<uint8_t>();
   uint8_t* fl = res->valid.get();
+  bool have_fl = false;
   const int rows = a.n;
+  auto materialize_fl = [&] {
+    if (have_fl) return;
+    for (int i = 0; i < rows; ++i) fl[i] = ~t[i] & 1;
+    have_fl = true;
+  };
   {
     Vec v = Eval(n.args[0], a);
     const uint8_t* d = v.As<uint8_t>();
@@ -450,65 +461,92 @@ Vec Frame::Logic(int32_t id, const Active& a, bool is_and) {
       // An evaluation constant (e.g. `today < DATE '…'`): one value for every row.
       uint8_t vv = v.valid == nullptr ? 1 : v.valid[0];
       std::memset(t, vv & d[0] & 1, rows);
-      std::memset(fl, vv & ~d[0] & 1, rows);
-    } else if (v.valid == nullptr) {
-      for (int i = 0; i < rows; ++i) {
-        t[i] = d[i] & 1;
-        fl[i] = ~d[i] & 1;
+      if (!vv) {
+        std::memset(fl, 0, rows);
+        have_fl = true;
       }
+    } else if (v.valid == nullptr) {
+      for (int i = 0; i < rows; ++i) t[i] = d[i] & 1;
     } else {
       for (int i = 0; i < rows; ++i) {
         t[i] = v.valid[i] & d[i] & 1;
         fl[i] = v.valid[i] & ~d[i] & 1;
       }
+      have_fl = true;
     }
     Release(&v);
   }
-  Block* alive = Acquire();
-  uint8_t* keep = alive->valid.get();
+  Block* alive = nullptr;
   for (size_t k = 1; k < n.args.size(); ++k) {
-    const uint8_t* decided = is_and ? fl : t;
-    if (a.mask == nullptr) {
-      for (int i = 0; i < rows; ++i) keep[i] = decided[i] ^ 1;
-    } else {
-      for (int i = 0; i < rows; ++i) keep[i] = a.mask[i] & (decided[i] ^ 1);
+    const int32_t arg = n.args[k];
+    Active b = a;
+    if (plan_->expensive[arg] || plan_->fallible_below[arg]) {
+      // Only the rows still undecided: expensive work is skipped for the
+      // others, and a division on a row the rule already decided is neither
+      // computed nor counted.
+      if (alive == nullptr) alive = Acquire();
+      uint8_t* keep = alive->valid.get();
+      if (is_and) {
+        // Undecided = not FALSE.
+        if (have_fl) {
+          for (int i = 0; i < rows; ++i) keep[i] = fl[i] ^ 1;
+        } else {
+          std::memcpy(keep, t, rows);
+        }
+      } else {
+        for (int i = 0; i < rows; ++i) keep[i] = t[i] ^ 1;
+      }
+      if (a.mask != nullptr) {
+        for (int i = 0; i < rows; ++i) keep[i] &= a.mask[i];
+      }
+      int count;
+      b = Narrow(a, keep, alive, &count);
+      if (count == 0) break;
+      if (count == rows) {
+        b = a;
+      } else {
+        MaybeSparse(&b, a, plan_->expensive[arg], reinterpret_cast<uint16_t*>(alive->data.get()));
+      }
     }
-    int count;
-    Active b = Narrow(a, keep, alive, &count);
-    if (count == 0) break;
-    if (count == rows) {
-      b = a;
-    } else {
-      MaybeSparse(&b, a, plan_->expensive[n.args[k]], reinterpret_cast<uint16_t*>(alive->data.get()));
-    }
-    Vec v = Eval(n.args[k], b);
+    // Cheap operands run on every row of `a`: a decided row absorbs whatever
+    // they give it (FALSE stays FALSE under AND, TRUE stays TRUE under OR).
+    Vec v = Eval(arg, b);
     const uint8_t* d = v.As<uint8_t>();
     if (v.is_const) {
-      // Only a constant NULL can reach here (other constants fold away).
       uint8_t vv = v.valid == nullptr ? 1 : v.valid[0];
       uint8_t vt = vv & d[0] & 1, vf = vv & ~d[0] & 1;
+      if (!vv) materialize_fl();
       for (int i = 0; i < rows; ++i) {
         if (is_and) {
           t[i] &= vt;
-          fl[i] |= vf;
+          if (have_fl) fl[i] |= vf;
         } else {
           t[i] |= vt;
-          fl[i] &= vf;
+          if (have_fl) fl[i] &= vf;
         }
       }
     } else if (v.valid == nullptr) {
       if (is_and) {
-        for (int i = 0; i < rows; ++i) {
-          t[i] &= d[i];
-          fl[i] |= ~d[i] & 1;
+        if (have_fl) {
+          for (int i = 0; i < rows; ++i) {
+            t[i] &= d[i];
+            fl[i] |= ~d[i] & 1;
+          }
+        } else {
+          for (int i = 0; i < rows; ++i) t[i] &= d[i];
         }
       } else {
-        for (int i = 0; i < rows; ++i) {
-          t[i] |= d[i] & 1;
-          fl[i] &= ~d[i];
+        if (have_fl) {
+          for (int i = 0; i < rows; ++i) {
+            t[i] |= d[i] & 1;
+            fl[i] &= ~d[i];
+          }
+        } else {
+          for (int i = 0; i < rows; ++i) t[i] |= d[i] & 1;
         }
       }
     } else {
+      materialize_fl();
       const uint8_t* vv = v.valid;
       if (is_and) {
         for (int i = 0; i < rows; ++i) {
@@ -524,16 +562,17 @@ Vec Frame::Logic(int32_t id, const Active& a, bool is_and) {
     }
     Release(&v);
   }
-  Return(alive);
+  if (alive != nullptr) Return(alive);
+  Vec out;
+  out.data = t;
+  out.block = res;
+  if (!have_fl) return out;  // Every row TRUE or FALSE: no validity.
   uint8_t all = 1;
   for (int i = 0; i < rows; ++i) {
     fl[i] = (t[i] | fl[i]) & 1;
     all &= fl[i];
   }
-  Vec out;
-  out.data = t;
   out.valid = all ? nullptr : fl;
-  out.block = res;
   return out;
 }
 

@@ -55,6 +55,7 @@ struct PlanInfo {
   int32_t num_shared = 0;
   std::vector<uint8_t> peel;           // Per node: evaluate once per dictionary entry.
   std::vector<uint8_t> expensive;      // Per node: the subtree does string, regex or zone work.
+  std::vector<uint8_t> fallible_below; // Per node: the subtree can raise a diagnostic (division, overflow).
   std::vector<int32_t> const_slot;     // Per node: constant slot, -1 when none.
   std::vector<int32_t> const_nodes;    // Per slot: its node.
   bool needs_zone = false;
