@@ -554,7 +554,7 @@ class CsvReader {
     const char* t = end;
     while (t > body_ && (t[-1] == '\n' || t[-1] == '\r')) --t;
     if (t > body_) {  // Keep the last record's own line end out of the blank run.
-      if (t[0] == '\r' && t + 1 < end && t[1] == '\n') {
+      if (t < end && t[0] == '\r' && t + 1 < end && t[1] == '\n') {
         t += 2;
       } else if (t < end && t[0] == '\n') {
         ++t;

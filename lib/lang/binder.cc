@@ -14,6 +14,7 @@
 #include "lang/functions.h"
 #include "lang/literals.h"
 #include "lang/parser.h"
+#include "lang/stack_caps.h"
 #include "lang/suggest.h"
 #include "re2/re2.h"
 
@@ -148,7 +149,7 @@ absl::StatusOr<int32_t> Binder::BindRule(const TableSchema& table, const SourceT
     return source.Limit(root.span, "max_expression_nodes", options_->limits.max_expression_nodes,
                         "expression has " + std::to_string(n.tree_size) + " nodes after segment expansion");
   }
-  int depth_cap = std::min(4 * options_->limits.max_expression_depth, 4000);
+  int depth_cap = std::min(4 * options_->limits.max_expression_depth, kHardExpandedDepthCap);
   if (n.depth > depth_cap) {
     return source.Limit(root.span, "max_expression_depth", depth_cap,
                         "expression nested too deeply after segment expansion");

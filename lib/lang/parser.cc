@@ -7,13 +7,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "lang/lexer.h"
+#include "lang/stack_caps.h"
 
 namespace docket::lang {
 namespace {
 
-// Nesting beyond this is refused even when Limits allow more: it bounds the
-// native stack used by the parser, binder and executor.
-constexpr int kHardDepthCap = 2000;
 
 class Parser {
  public:

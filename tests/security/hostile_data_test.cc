@@ -106,10 +106,10 @@ TEST(HostileDataTest, MissingAndExtraColumns) {
   ExpectDataError(Read("id,n,n,d,note\na,1,1,2026-01-01,x\n"), "accounts.csv:1");
 }
 
-// Found by fuzz_csv: a file without a final line end makes the reader read
-// one byte past the end of the text (lib/io/csv_reader.cc:557 tests t[0]
-// before t < end).  Harmless-looking without ASan; `make sanitize` reports
-// the heap-buffer-overflow until it is fixed.
+// Found by fuzz_csv: a file without a final line end made the reader read
+// one byte past the end of the text (the trailing-blank-line scan tested t[0]
+// before t < end; fixed).  The text sits in a buffer of exactly its size, so
+// `make sanitize` catches any read past it.
 TEST(HostileDataTest, NoFinalNewline) {
   const std::string text = kHeader + "a,1,2026-01-01,x";
   std::unique_ptr<char[]> exact(new char[text.size()]);
@@ -117,6 +117,21 @@ TEST(HostileDataTest, NoFinalNewline) {
   absl::StatusOr<Table> t = Read(std::string_view(exact.get(), text.size()));
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->num_rows(), 1);
+  // And with CRLF line ends and blank lines after the last record; a lone CR
+  // at the very end is an error (a CR without LF), read without going past it.
+  for (const std::string& tail : {std::string("\r\n\r\n"), std::string("\n\n\n"), std::string("\r")}) {
+    const std::string more = kHeader + "a,1,2026-01-01,x" + tail;
+    std::unique_ptr<char[]> buf(new char[more.size()]);
+    std::memcpy(buf.get(), more.data(), more.size());
+    absl::StatusOr<Table> u = Read(std::string_view(buf.get(), more.size()));
+    if (tail == "\r") {
+      ASSERT_FALSE(u.ok());
+      EXPECT_NE(u.status().message().find("carriage return without a line feed"), std::string::npos) << u.status();
+      continue;
+    }
+    ASSERT_TRUE(u.ok()) << u.status();
+    EXPECT_EQ(u->num_rows(), 1);
+  }
 }
 
 }  // namespace
