@@ -2,9 +2,14 @@
 // reference::GenerateCase) into a random table with NULLs and a random
 // well-typed bool expression; the expression is printed in docket syntax,
 // compiled and evaluated by the vectorized engine, and evaluated row by row
-// by the reference evaluator (tests/security/reference_evaluator.h).  Any
-// disagreement — or the engine refusing a well-typed expression — traps,
-// after printing the case.
+// by the reference evaluator (tests/security/reference_evaluator.h).  About
+// half the inputs also decode related tables (a child c of t and sometimes a
+// grandchild g, with orphans and NULL parent keys): the rule over t may then
+// use aggregates over them (exists / count / sum / avg / min / max, nested,
+// with WHEREs reading parent fields) and further rules over c and g read
+// parent fields; every rule's every row is compared.  Any disagreement — or
+// the engine refusing a well-typed expression — traps, after printing the
+// case (for related cases, every table's rows).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
