@@ -24,7 +24,10 @@ Vec Out(Block* blk, const uint8_t* valid) {
 }
 
 int64_t NextAnniversary(int64_t d, int64_t months, int64_t today, bool* ok) {
-  *ok = months > 0 && months < (int64_t{1} << 20);
+  // Dates span about 141 million months, so a longer period leaves the date
+  // range at its first anniversary (NULL); below 2^36 the month arithmetic
+  // cannot overflow (the found date is checked against the range below).
+  *ok = months > 0 && months <= (int64_t{1} << 36);
   if (!*ok) return 0;
   int64_t k = 1;
   if (today > d) {
