@@ -1,10 +1,14 @@
 #include "storage/relations.h"
 
 #include <cstring>
+#include <algorithm>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 
@@ -12,12 +16,34 @@ namespace docket::storage {
 
 namespace {
 
-// A parent's key → row.  Strings are views into the key column, which the
-// index keeps alive through its Column copy.
+// String keys are indexed by row number alone (4 bytes a slot, so the table
+// stays cache-sized); hashing and equality read the key column, and a lookup
+// by string_view is heterogeneous.
+struct RowKeyHash {
+  using is_transparent = void;
+  const Column* key = nullptr;
+  size_t operator()(int32_t row) const { return absl::Hash<std::string_view>()(key->StringAt(row)); }
+  size_t operator()(std::string_view s) const { return absl::Hash<std::string_view>()(s); }
+};
+struct RowKeyEq {
+  using is_transparent = void;
+  const Column* key = nullptr;
+  bool operator()(int32_t a, int32_t b) const { return a == b; }
+  bool operator()(int32_t a, std::string_view b) const { return key->StringAt(a) == b; }
+  bool operator()(std::string_view a, int32_t b) const { return a == key->StringAt(b); }
+};
+using StringRows = absl::flat_hash_set<int32_t, RowKeyHash, RowKeyEq>;
+
+// A parent's key → row.  The index keeps the key column alive (its copy).
 struct KeyIndex {
   Column key;
-  absl::flat_hash_map<std::string_view, int32_t> strings;
+  StringRows strings;
   absl::flat_hash_map<int64_t, int32_t> numbers;  // int, date, timestamp, bool; float by bit pattern.
+  // The row holding string `s`, or -1.
+  int32_t Find(std::string_view s) const {
+    auto it = strings.find(s);
+    return it == strings.end() ? -1 : *it;
+  }
 };
 
 // The 64-bit lookup key of a fixed-width value (floats by their bits, with
@@ -71,11 +97,12 @@ absl::StatusOr<std::shared_ptr<const KeyIndex>> KeyIndexOf(const Table& parent) 
   }
   auto index = std::make_shared<KeyIndex>();
   index->key = *key;
+  index->strings = StringRows(0, RowKeyHash{&index->key}, RowKeyEq{&index->key});
   const int32_t rows = static_cast<int32_t>(parent.num_rows());
   if (key->type_id() == TypeId::kString) {
     index->strings.reserve(static_cast<size_t>(rows));
     for (int32_t r = 0; r < rows; ++r) {
-      if (key->IsValid(r)) index->strings.emplace(key->StringAt(r), r);
+      if (key->IsValid(r)) index->strings.insert(r);
     }
   } else {
     index->numbers.reserve(static_cast<size_t>(rows));
@@ -97,8 +124,7 @@ std::shared_ptr<ParentMap> BuildMap(const Column& via, const KeyIndex& index) {
     const Column& dict = via.dictionary();
     std::vector<int32_t> by_code(static_cast<size_t>(dict.size()) + 1, -1);
     for (int64_t e = 0; e < dict.size(); ++e) {
-      auto it = index.strings.find(dict.StringAt(e));
-      if (it != index.strings.end()) by_code[e] = it->second;
+      by_code[e] = index.Find(dict.StringAt(e));
     }
     const int32_t* codes = via.codes();
     const uint32_t last = static_cast<uint32_t>(dict.size());
@@ -106,15 +132,56 @@ std::shared_ptr<ParentMap> BuildMap(const Column& via, const KeyIndex& index) {
       uint32_t c = static_cast<uint32_t>(codes[r]);
       rows[r] = by_code[c < last ? c : last];
     }
-  } else if (via.type_id() == TypeId::kString) {
-    for (int64_t r = 0; r < n; ++r) {
-      auto it = index.strings.find(via.StringAt(r));
-      if (it != index.strings.end()) rows[r] = it->second;
-    }
   } else {
-    for (int64_t r = 0; r < n; ++r) {
-      auto it = index.numbers.find(FixedKey(via, r));
-      if (it != index.numbers.end()) rows[r] = it->second;
+    // Probes over row ranges on all cores (each row's answer depends on that
+    // row alone).  Children usually come grouped by parent, so a row whose
+    // key repeats the previous row's takes its answer without a probe.
+    const Column& parent_key = index.key;
+    const int64_t parents = parent_key.size();
+    auto probe = [&](int64_t lo, int64_t hi) {
+      if (via.type_id() == TypeId::kString) {
+        std::string_view prev;
+        int32_t prev_row = -1;
+        bool have_prev = false;
+        for (int64_t r = lo; r < hi; ++r) {
+          const std::string_view key = via.StringAt(r);
+          if (!have_prev || key != prev) {
+            // Children sorted like their parents: the next parent row is the
+            // likely one (a sequential read instead of a hash probe).
+            if (prev_row >= 0 && prev_row + 1 < parents && parent_key.StringAt(prev_row + 1) == key) {
+              ++prev_row;
+            } else {
+              prev_row = index.Find(key);
+            }
+            prev = key;
+            have_prev = true;
+          }
+          rows[r] = prev_row;
+        }
+      } else {
+        int64_t prev = 0;
+        int32_t prev_row = -1;
+        bool have_prev = false;
+        for (int64_t r = lo; r < hi; ++r) {
+          const int64_t key = FixedKey(via, r);
+          if (!have_prev || key != prev) {
+            auto it = index.numbers.find(key);
+            prev_row = it != index.numbers.end() ? it->second : -1;
+            prev = key;
+            have_prev = true;
+          }
+          rows[r] = prev_row;
+        }
+      }
+    };
+    const int64_t threads = std::max<int64_t>(
+        1, std::min<int64_t>(std::thread::hardware_concurrency(), n / (int64_t{1} << 16)));
+    if (threads == 1) {
+      probe(0, n);
+    } else {
+      std::vector<std::thread> pool;
+      for (int64_t t = 0; t < threads; ++t) pool.emplace_back(probe, n * t / threads, n * (t + 1) / threads);
+      for (std::thread& th : pool) th.join();
     }
   }
   for (int64_t r = 0; r < n; ++r) {
