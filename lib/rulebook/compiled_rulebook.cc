@@ -371,12 +371,10 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     return it->second;
   };
 
-  // Parent fields a list shows or orders by, read for the list's rows only.
-  auto with_parent_fields = [&](const Table& table, const ListSpec& spec,
+  // Parent fields a list orders by (read for all its rows) or shows (read
+  // for the rows it keeps), as columns of its table.
+  auto with_parent_fields = [&](const Table& table, const std::vector<std::string>& names,
                                 const std::vector<int64_t>& rows) -> absl::StatusOr<Table> {
-    std::vector<std::string> names;
-    for (const std::string& s : spec.show) names.push_back(s);
-    for (const OrderKey& k : spec.order_by) names.push_back(k.column);
     std::vector<ColumnSchema> schemas;
     std::vector<Column> columns;
     for (const std::string& name : names) {
@@ -385,7 +383,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
       const TableSchema* ts = impl_->schema.FindTable(table.name());
       if (ts == nullptr) continue;
       absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
-      if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
+      if (!path.ok()) return absl::FailedPreconditionError(path.status().message());
       absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
       if (!col.ok()) return col.status();
       // The relations read for it join those the rules read, orphans included.
@@ -432,13 +430,21 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     lr.matches = std::move(pr.rows);
     std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
     lr.count = static_cast<int64_t>(rows.size());
-    all_rows[which[w]] = rows;
-    // Parent fields the list shows or orders by become columns of its table.
-    absl::StatusOr<Table> data = with_parent_fields(*table, spec, rows);
+    // Only a list that a KPI measures keeps every matching row.
+    if (std::any_of(book.kpis.begin(), book.kpis.end(), [&](const KpiSpec& k) { return k.list == spec.id; })) {
+      all_rows[which[w]] = rows;
+    }
+    // Parent fields it orders by become columns of its table first (for
+    // every matching row), those it only shows after the limit.
+    std::vector<std::string> order_names;
+    for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
+    absl::StatusOr<Table> data = with_parent_fields(*table, order_names, rows);
     if (!data.ok()) return data.status();
     std::optional<int64_t> limit = spec.limit;
     if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
     rulebook::OrderAndLimit(*data, spec.order_by, limit, &rows);
+    data = with_parent_fields(*data, spec.show, rows);
+    if (!data.ok()) return data.status();
     const Column* key = table->key_column();
     lr.keys.reserve(rows.size());
     for (int64_t r : rows) {

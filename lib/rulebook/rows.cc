@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -152,7 +154,26 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
   const Column& fc = *first.column;
   if (fc.type_id() == TypeId::kString && first.dict_rank.empty()) {
     // Plain strings: compare in place.
-    if (keep < n) {
+    if (keep < n && keep * 8 < n) {
+      // A few rows of many: a bounded heap of the best `keep` (most rows cost
+      // one comparison with the worst kept one).
+      std::vector<int64_t> best;
+      best.reserve(static_cast<size_t>(keep));
+      if (keep > 0) {
+        for (int64_t r : *rows) {
+          if (static_cast<int64_t>(best.size()) < keep) {
+            best.push_back(r);
+            std::push_heap(best.begin(), best.end(), less);
+          } else if (less(r, best.front())) {
+            std::pop_heap(best.begin(), best.end(), less);
+            best.back() = r;
+            std::push_heap(best.begin(), best.end(), less);
+          }
+        }
+        std::sort(best.begin(), best.end(), less);
+      }
+      *rows = std::move(best);
+    } else if (keep < n) {
       if (keep > 0) {
         std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
         std::sort(rows->begin(), rows->begin() + keep, less);
@@ -170,9 +191,7 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
     uint64_t head;
     int64_t row;
   };
-  std::vector<Entry> entries(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t r = (*rows)[i];
+  auto entry_of = [&](int64_t r) -> Entry {
     uint64_t u = 0;
     bool null = fc.IsNull(r);
     if (!null) {
@@ -195,76 +214,47 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
       // Keep the top value free for NULLS LAST and zero for NULLS FIRST.
       u = u / 2 + 1;
     }
-    entries[i] = {null ? (first.nulls_first ? 0 : ~uint64_t{0}) : u, r};
-  }
+    return Entry{null ? (first.nulls_first ? 0 : ~uint64_t{0}) : u, r};
+  };
   // Halving the value merges neighbours; the full comparator settles them.
   auto entry_less = [&less](const Entry& a, const Entry& b) {
     if (a.head != b.head) return a.head < b.head;
     return less(a.row, b.row);
   };
-  if (keep < n) {
+  std::vector<Entry> entries;
+  if (keep < n && keep * 8 < n) {
+    // A few rows of many (a command center's top rows): a bounded heap of
+    // the best `keep`, one pass, no entry per row.
+    entries.reserve(static_cast<size_t>(keep));
     if (keep > 0) {
-      std::nth_element(entries.begin(), entries.begin() + (keep - 1), entries.end(), entry_less);
-      std::sort(entries.begin(), entries.begin() + keep, entry_less);
+      for (int64_t r : *rows) {
+        Entry e = entry_of(r);
+        if (static_cast<int64_t>(entries.size()) < keep) {
+          entries.push_back(e);
+          std::push_heap(entries.begin(), entries.end(), entry_less);
+        } else if (entry_less(e, entries.front())) {
+          std::pop_heap(entries.begin(), entries.end(), entry_less);
+          entries.back() = e;
+          std::push_heap(entries.begin(), entries.end(), entry_less);
+        }
+      }
+      std::sort(entries.begin(), entries.end(), entry_less);
     }
   } else {
-    std::sort(entries.begin(), entries.end(), entry_less);
+    entries.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) entries[i] = entry_of((*rows)[i]);
+    if (keep < n) {
+      if (keep > 0) {
+        std::nth_element(entries.begin(), entries.begin() + (keep - 1), entries.end(), entry_less);
+        std::sort(entries.begin(), entries.begin() + keep, entry_less);
+      }
+    } else {
+      std::sort(entries.begin(), entries.end(), entry_less);
+    }
   }
   rows->resize(static_cast<size_t>(keep));
   for (int64_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
 }
-
-namespace {
-
-// parent key → parent row.
-template <typename K>
-using KeyIndex = absl::flat_hash_map<K, int64_t>;
-
-// Maps each row of `child` to its parent's row through `via` (-1: no parent).
-std::vector<int64_t> ParentRows(const Table& child, const Column& via, const Table& parent) {
-  std::vector<int64_t> out(static_cast<size_t>(child.num_rows()), -1);
-  const Column* key = parent.key_column();
-  if (key == nullptr || key->type_id() != via.type_id()) return out;
-  if (key->type_id() == TypeId::kString) {
-    KeyIndex<std::string_view> index;
-    index.reserve(static_cast<size_t>(parent.num_rows()));
-    for (int64_t r = 0; r < parent.num_rows(); ++r) {
-      if (!key->IsNull(r)) index.emplace(key->StringAt(r), r);
-    }
-    for (int64_t r = 0; r < child.num_rows(); ++r) {
-      if (via.IsNull(r)) continue;
-      auto it = index.find(via.StringAt(r));
-      if (it != index.end()) out[r] = it->second;
-    }
-    return out;
-  }
-  auto as_int = [](const Column& c, int64_t r) -> int64_t {
-    switch (c.type_id()) {
-      case TypeId::kDate: return c.Values<int32_t>()[r];
-      case TypeId::kBool: return c.Values<uint8_t>()[r];
-      case TypeId::kFloat: {
-        double d = c.Values<double>()[r];
-        int64_t bits;
-        std::memcpy(&bits, &d, 8);
-        return bits;
-      }
-      default: return c.Values<int64_t>()[r];
-    }
-  };
-  KeyIndex<int64_t> index;
-  index.reserve(static_cast<size_t>(parent.num_rows()));
-  for (int64_t r = 0; r < parent.num_rows(); ++r) {
-    if (!key->IsNull(r)) index.emplace(as_int(*key, r), r);
-  }
-  for (int64_t r = 0; r < child.num_rows(); ++r) {
-    if (via.IsNull(r)) continue;
-    auto it = index.find(as_int(via, r));
-    if (it != index.end()) out[r] = it->second;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::optional<OwnerLookup> OwnerLookup::Make(const Snapshot& snapshot, const Table& table) {
   OwnerLookup out;
@@ -280,13 +270,15 @@ std::optional<OwnerLookup> OwnerLookup::Make(const Snapshot& snapshot, const Tab
     const std::optional<ParentRelation>& rel = current->schema().parent;
     if (!rel.has_value()) return std::nullopt;
     const Table* parent = snapshot.FindTable(rel->table);
-    const Column* via = current->FindColumn(rel->via);
-    if (parent == nullptr || via == nullptr) return std::nullopt;
-    std::vector<int64_t> step = ParentRows(*current, *via, *parent);
+    if (parent == nullptr) return std::nullopt;
+    // The cached join (storage/relations.h), shared with the engine.
+    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = storage::ParentRows(*current, rel->via, *parent);
+    if (!step.ok()) return std::nullopt;
+    const std::vector<int32_t>& up = (*step)->rows;
     if (depth == 0) {
-      map = std::move(step);
+      map.assign(up.begin(), up.end());
     } else {
-      for (int64_t& m : map) m = m < 0 ? -1 : step[m];
+      for (int64_t& m : map) m = m < 0 ? -1 : up[m];
     }
     if (!parent->schema().owner.empty()) {
       out.owner_ = parent->FindColumn(parent->schema().owner);
@@ -363,9 +355,19 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
         absl::StrCat("column '", cur->name(), ".", path.column->name, "' is missing from the snapshot"));
   }
   const int64_t n = table.num_rows();
-  // The holding row of each asked-for row (-1: none, or not asked for).
-  std::vector<int32_t> at(static_cast<size_t>(n), -1);
-  std::vector<uint8_t> valid(static_cast<size_t>(BitmapBytes(n)) + 8, 0);
+  // Table-long buffers of zeros from calloc: only the pages of the asked-for
+  // rows are ever touched, so a list of 25 rows over 10 million costs 25.
+  auto zeros = [](int64_t bytes) {
+    void* p = std::calloc(static_cast<size_t>(std::max<int64_t>(bytes, 1)), 1);
+    if (p == nullptr) throw std::bad_alloc();
+    return Buffer{static_cast<const uint8_t*>(p), bytes, std::shared_ptr<void>(p, std::free)};
+  };
+  Buffer valid = zeros(BitmapBytes(n) + 8);
+  uint8_t* valid_bits = const_cast<uint8_t*>(valid.data);
+  const bool plain_strings = src->type_id() == TypeId::kString && !src->is_dictionary();
+  const int width = src->type_id() == TypeId::kString ? 4 : ValueWidth(src->type_id());
+  Buffer values = zeros(n * width);
+  uint8_t* out = const_cast<uint8_t*>(values.data);
   for (int64_t r : rows) {
     int64_t p = r;
     for (const auto& step : steps) {
@@ -373,44 +375,28 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
       if (p < 0) break;
     }
     if (p < 0) continue;
-    at[r] = static_cast<int32_t>(p);
-    if (src->IsValid(p)) SetBit(valid.data(), r);
-  }
-  auto gather = [&](auto tag) {
-    using T = decltype(tag);
-    std::vector<T> out(static_cast<size_t>(n), T{});
-    const T* v = src->Values<T>();
-    for (int64_t r : rows) {
-      if (at[r] >= 0) out[r] = v[at[r]];
+    if (src->IsValid(p)) SetBit(valid_bits, r);
+    if (plain_strings) {
+      reinterpret_cast<int32_t*>(out)[r] = static_cast<int32_t>(p);  // The parent row is the code.
+    } else {
+      // The value (or dictionary code) at the parent row, byte for byte.
+      std::memcpy(out + r * width, src->values_buffer().data + p * width, static_cast<size_t>(width));
     }
-    return Buffer::Own(std::move(out));
-  };
-  switch (src->type_id()) {
-    case TypeId::kBool:
-      return Column::FromBuffers(src->type(), n, gather(uint8_t{}), Buffer::Own(std::move(valid)));
-    case TypeId::kDate:
-      return Column::FromBuffers(src->type(), n, gather(int32_t{}), Buffer::Own(std::move(valid)));
-    case TypeId::kInt:
-    case TypeId::kFloat:
-    case TypeId::kTimestamp:
-      return Column::FromBuffers(src->type(), n, gather(int64_t{}), Buffer::Own(std::move(valid)));
-    case TypeId::kString:
-      break;
   }
+  if (src->type_id() != TypeId::kString) return Column::FromBuffers(src->type(), n, values, valid);
   if (src->is_dictionary()) {
     // Codes into the parent's dictionary: no string is copied.
-    return Column::FromBuffers(src->type(), n, gather(int32_t{}), Buffer::Own(std::move(valid)), {},
-                               src->dictionary_ptr());
+    return Column::FromBuffers(src->type(), n, values, valid, {}, src->dictionary_ptr());
   }
   // A plain parent column becomes the dictionary (without its validity: the
   // bytes under a NULL are an empty string) and the codes are parent rows.
-  for (int32_t& p : at) p = p < 0 ? 0 : p;
+  if (src->size() == 0) {
+    // No parent rows: every row is NULL, a plain column of empty strings.
+    return Column::FromBuffers(src->type(), n, zeros((n + 1) * 8), valid);
+  }
   auto dictionary = std::make_shared<const Column>(
       Column::FromBuffers(src->type(), src->size(), src->values_buffer(), {}, src->chars_buffer()));
-  if (src->size() == 0) return Column::FromBuffers(src->type(), n, Buffer::Own(std::vector<int32_t>(n, 0)),
-                                                   Buffer::Own(std::move(valid)));
-  return Column::FromBuffers(src->type(), n, Buffer::Own(std::move(at)), Buffer::Own(std::move(valid)), {},
-                             std::move(dictionary));
+  return Column::FromBuffers(src->type(), n, values, valid, {}, std::move(dictionary));
 }
 
 }  // namespace docket::rulebook
