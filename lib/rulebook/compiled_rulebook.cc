@@ -443,7 +443,10 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     std::optional<int64_t> limit = spec.limit;
     if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
     rulebook::OrderAndLimit(*data, spec.order_by, limit, &rows);
-    data = with_parent_fields(*data, spec.show, rows);
+    // The kept rows' parent fields, shown ones first, in `show` order.
+    std::vector<std::string> kept_names = spec.show;
+    kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
+    data = with_parent_fields(*table, kept_names, rows);
     if (!data.ok()) return data.status();
     const Column* key = table->key_column();
     lr.keys.reserve(rows.size());
