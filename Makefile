@@ -39,7 +39,11 @@ build: deps configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	@if [ -d python/tests ]; then PYTHONPATH=$(BUILD)/python DOCKET_BUILD=$(BUILD) $(PYTHON) -m pytest -q python/tests; fi
+	@if [ -d python/tests ] && [ -d $(BUILD)/python/docket ]; then \
+	  PYTHONPATH=$(BUILD)/python DOCKET_BUILD=$(BUILD) $(PYTHON) -m pytest -q python/tests; \
+	elif [ -d python/tests ]; then \
+	  echo "docket: $(BUILD) was configured without the Python module (DOCKET_BUILD_PYTHON=OFF): pytest not run"; \
+	fi
 
 demo: build
 	./$(BUILD)/docket run examples/rulebooks/csm_hub.yaml --data examples/data --as-of 2026-11-22 --owner "Alice Chen"
