@@ -39,9 +39,10 @@ struct Err {
   std::string text;
 };
 
-Err CompileErr(const std::string& expr, SourceLocation origin = {}, CompileOptions co = {}) {
-  ProgramBuilder b(AccountsSchema(), co);
-  auto r = b.AddPredicate("accounts", ExpressionSource{expr, origin});
+Err CompileErrIn(const Schema& schema, const std::string& table, const std::string& expr, SourceLocation origin = {},
+                 CompileOptions co = {}) {
+  ProgramBuilder b(schema, co);
+  auto r = b.AddPredicate(table, ExpressionSource{expr, origin});
   EXPECT_FALSE(r.ok()) << expr;
   Err e;
   e.code = r.status().code();
@@ -50,6 +51,10 @@ Err CompileErr(const std::string& expr, SourceLocation origin = {}, CompileOptio
   EXPECT_TRUE(d.has_value()) << e.text;
   if (d) e.detail = *d;
   return e;
+}
+
+Err CompileErr(const std::string& expr, SourceLocation origin = {}, CompileOptions co = {}) {
+  return CompileErrIn(AccountsSchema(), "accounts", expr, origin, co);
 }
 
 TEST(Errors, UnknownColumnWithHintAndCaret) {
@@ -134,16 +139,7 @@ Schema RelatedSchema() {
 }
 
 Err RelatedErr(const std::string& table, const std::string& expr) {
-  ProgramBuilder b(RelatedSchema());
-  auto r = b.AddPredicate(table, ExpressionSource{expr, {}});
-  EXPECT_FALSE(r.ok()) << expr;
-  Err e;
-  e.code = r.status().code();
-  e.text = std::string(r.status().message());
-  auto d = GetErrorDetail(r.status());
-  EXPECT_TRUE(d.has_value()) << e.text;
-  if (d) e.detail = *d;
-  return e;
+  return CompileErrIn(RelatedSchema(), table, expr);
 }
 
 bool RelatedCompiles(const std::string& table, const std::string& expr) {
