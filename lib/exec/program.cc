@@ -351,6 +351,9 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
     int32_t slot = g.node(id).single_column;
     const Column* col = st.columns[slot];
     if (col == nullptr || !col->is_dictionary()) continue;
+    // Per entry pays only when there are more rows than entries (a snapshot
+    // of one account evaluates its rows directly).
+    if (col->size() < DictionarySize(col->dictionary())) continue;
     auto vit = virtual_columns.find(slot);
     if (vit == virtual_columns.end()) vit = virtual_columns.emplace(slot, DictionaryWithNull(col->dictionary())).first;
     const Column& vc = vit->second;
