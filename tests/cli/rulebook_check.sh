@@ -8,24 +8,7 @@ set -uo pipefail
 docket=$1
 src=$2
 T="$src/tests/data/rulebook"
-out=$(mktemp)
-err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- stdout:" >&2; cat "$out" >&2
-  echo "--- stderr:" >&2; cat "$err" >&2
-  failures=$((failures + 1))
-}
-expect() {
-  local want=$1; shift
-  "$@" > "$out" 2> "$err"
-  local got=$?
-  [[ $got == "$want" ]] || fail "expected exit $want, got $got: $*"
-}
-contains() { grep -qF -- "$2" "$1" || fail "'$2' not in output"; }
+source "$src/tests/cli/lib/expect.sh"
 
 expect 0 "$docket" check "$T/hub.yaml"
 contains "$out" "hub.yaml: ok — Test Hub: 3 lists (1 today, 1 upcoming, 1 past), 1 segment, 2 KPIs, 1 param"
@@ -50,4 +33,4 @@ expect 2 "$docket" check "$T/bad_when.yaml" --data "$T/bad_data"
 expect 2 "$docket" check "$T/missing.yaml"
 expect 2 "$docket" check
 
-exit $((failures > 0))
+finish

@@ -9,25 +9,7 @@ set -uo pipefail
 docket=$1
 src=$2
 R="$src/tests/data/related"
-out=$(mktemp)
-err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- stdout:" >&2; cat "$out" >&2
-  echo "--- stderr:" >&2; cat "$err" >&2
-  failures=$((failures + 1))
-}
-expect() {
-  local want=$1; shift
-  "$@" > "$out" 2> "$err"
-  local got=$?
-  [[ $got == "$want" ]] || fail "expected exit $want, got $got: $*"
-}
-contains() { grep -qF -- "$2" "$1" || fail "'$2' not in $1 output"; }
-lacks() { ! grep -qF -- "$2" "$1" || fail "'$2' unexpectedly in $1 output"; }
+source "$src/tests/cli/lib/expect.sh"
 
 # The command center: the account's name beside each task, ordered by it, and
 # a note for the contacts without an account.
@@ -96,4 +78,4 @@ contains "$err" "unknown parent field 'account.nme' in 'show' of list 'open_task
 contains "$err" ".yaml:17:16:"
 rm -f "$out.yaml"
 
-exit $((failures > 0))
+finish

@@ -8,27 +8,7 @@ set -uo pipefail
 docket=$1
 src=$2
 T="$src/tests/data/rulebook"
-out=$(mktemp)
-err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- stdout:" >&2; cat "$out" >&2
-  echo "--- stderr:" >&2; cat "$err" >&2
-  failures=$((failures + 1))
-}
-
-# run CMD... expecting exit status $1
-expect() {
-  local want=$1; shift
-  "$@" > "$out" 2> "$err"
-  local got=$?
-  [[ $got == "$want" ]] || fail "expected exit $want, got $got: $*"
-}
-
-contains() { grep -qF -- "$2" "$1" || fail "'$2' not in $1 output"; }
+source "$src/tests/cli/lib/expect.sh"
 
 # The human command center.
 expect 0 "$docket" run "$T/hub.yaml" --data "$T/data" --as-of 2028-02-29
@@ -129,4 +109,4 @@ expect 0 "$docket" explain "$T/hub.yaml" --data "$T/data" --as-of 2028-02-29 --l
 contains "$out" "is IN list 'outdated_pulse'"
 expect 2 "$docket" explain "$T/hub.yaml" --data "$T/data" --list outdated_pulse --key ZZ
 
-exit $((failures > 0))
+finish
