@@ -34,6 +34,7 @@
 #include "absl/time/civil_time.h"
 #include "bandwidth.h"
 #include "rule_bytes.h"
+#include "timing.h"
 #include "docket/program.h"
 #include "docket/rulebook.h"
 #include "docket/table.h"
@@ -53,17 +54,6 @@ int64_t EnvInt(const char* name, int64_t fallback) {
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "related_bench: %s\n", what.c_str());
   std::exit(1);
-}
-
-double Median(const std::function<void()>& f, int reps) {
-  std::vector<double> t;
-  for (int r = 0; r < reps; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
 }
 
 int32_t Days(absl::CivilDay d) { return static_cast<int32_t>(d - absl::CivilDay(1970, 1, 1)); }
@@ -408,7 +398,7 @@ int Main() {
         joins_s + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s: joins %.1f ms of the first run\n", file, joins_s * 1e3);
     if (!first.ok()) Die(std::string(first.status().message()));
-    const double later_s = Median([&] { (void)compiled->program().Evaluate(fresh, eval); }, reps);
+    const double later_s = MedianSeconds([&] { (void)compiled->program().Evaluate(fresh, eval); }, reps);
     const int64_t bytes = RuleBytes(*book, fresh);
     const double floor_s = static_cast<double>(bytes) / bw;
     std::printf("| %s | %zu | %.1f MB | %.1f ms | %.1f ms | %.1f ms | %.2fx |\n", file, book->lists.size(),
@@ -483,12 +473,12 @@ int Main() {
     }
   }
   for (Rule& r : rules) {
-    r.docket_s = Median([&] { (void)r.compiled->Evaluate(w.snap, eval); }, reps);
+    r.docket_s = MedianSeconds([&] { (void)r.compiled->Evaluate(w.snap, eval); }, reps);
     EvalOptions one = eval;
     one.threads = 1;
-    r.docket1_s = Median([&] { (void)r.compiled->Evaluate(w.snap, one); }, reps);
-    r.hand_s = Median([&] { (void)r.hand(); }, reps);
-    if (db) r.sqlite_s = Median([&] { (void)db->Count(r.sql); }, std::min(reps, 3));
+    r.docket1_s = MedianSeconds([&] { (void)r.compiled->Evaluate(w.snap, one); }, reps);
+    r.hand_s = MedianSeconds([&] { (void)r.hand(); }, reps);
+    if (db) r.sqlite_s = MedianSeconds([&] { (void)db->Count(r.sql); }, std::min(reps, 3));
   }
   std::printf("\n| rule | rows | docket (%d thr) | docket (1 thr) | hand loop (1 thr) | docket / hand, 1 thr | SQLite | "
               "SQLite / docket |\n",

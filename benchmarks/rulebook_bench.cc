@@ -36,6 +36,7 @@
 #include "absl/time/civil_time.h"
 #include "bandwidth.h"
 #include "rule_bytes.h"
+#include "timing.h"
 #include "benchmark/benchmark.h"
 #include "docket/program.h"
 #include "docket/rulebook.h"
@@ -66,17 +67,6 @@ struct Setup {
 };
 
 Setup* g = nullptr;
-
-double Seconds(const std::function<void()>& f, int reps) {
-  std::vector<double> t;
-  for (int r = 0; r < reps; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 // Medians of f and h run alternately, `reps` times each: on a shared
 // machine both see the same load, so their ratio is steadier than that of
@@ -288,13 +278,13 @@ int Main(int argc, char** argv) {
   // The summary, measured here in one run.
   BandwidthProbe probe;
   double bw = probe.Measure(threads);
-  double one_pass = Seconds([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); }, reps);
-  double alone = Seconds(
+  double one_pass = MedianSeconds([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); }, reps);
+  double alone = MedianSeconds(
       [] {
         for (const Program& p : g->single) (void)p.Evaluate(g->snapshot, g->eval);
       },
       reps);
-  double center = Seconds([] { (void)g->compiled->Evaluate(g->snapshot, g->run); }, reps);
+  double center = MedianSeconds([] { (void)g->compiled->Evaluate(g->snapshot, g->run); }, reps);
   double floor_s = static_cast<double>(setup.bytes) / bw;
 
   // Against the hand loop: the one pass and the hand loop on 1 thread and
@@ -325,7 +315,7 @@ int Main(int argc, char** argv) {
                  {"conversations", {P::kConversations}},
                  {"requests", {P::kRequests}}};
     for (size_t i = 0; i < setup.single.size(); ++i) {
-      list_alone[i] = Seconds([&] { (void)setup.single[i].Evaluate(g->snapshot, one_thread); }, reps);
+      list_alone[i] = MedianSeconds([&] { (void)setup.single[i].Evaluate(g->snapshot, one_thread); }, reps);
       for (TableRow& row : per_table) {
         if (kept.lists[i].table == row.table) {
           row.docket_alone += list_alone[i];
@@ -334,7 +324,7 @@ int Main(int argc, char** argv) {
       }
     }
     for (TableRow& row : per_table) {
-      for (HubHandLoop::Pass pass : row.passes) row.hand += Seconds([&] { g->hand->RunPass(pass); }, reps);
+      for (HubHandLoop::Pass pass : row.passes) row.hand += MedianSeconds([&] { g->hand->RunPass(pass); }, reps);
     }
     g->hand->Run(1);  // Leave complete results behind.
   }
@@ -351,13 +341,13 @@ int Main(int argc, char** argv) {
     RunOptions single_run = setup.run;
     single_run.threads = 1;
     constexpr int kCalls = 2000;
-    one_program_us = Seconds(
+    one_program_us = MedianSeconds(
                          [&] {
                            for (int i = 0; i < kCalls; ++i) (void)g->compiled->program().Evaluate(one_snap, single_thread);
                          },
                          3) /
                      kCalls * 1e6;
-    one_center_us = Seconds(
+    one_center_us = MedianSeconds(
                         [&] {
                           for (int i = 0; i < kCalls; ++i) (void)g->compiled->Evaluate(one_snap, single_run);
                         },
