@@ -51,9 +51,12 @@ demo: build
 bench: build
 	@for b in $(BUILD)/benchmarks/*_bench; do echo "== $$b"; $$b; done
 
+# The test binaries holding the thread tests TSan runs (names matching Concurrency or Thread).
+TSAN_TESTS := containment_test executor_test related_test rulebook_eval_test generator_test
 sanitize: deps
 	$(MAKE) test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS="-DDOCKET_SANITIZE=address,undefined -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
-	$(MAKE) build BUILD=build-tsan BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS="-DDOCKET_SANITIZE=thread -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
+	$(MAKE) configure BUILD=build-tsan BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS="-DDOCKET_SANITIZE=thread -DDOCKET_BUILD_BENCHMARKS=OFF -DDOCKET_BUILD_PYTHON=OFF"
+	cmake --build build-tsan -j $(JOBS) --target $(TSAN_TESTS)
 	cd build-tsan && ctest --output-on-failure -R '[Cc]oncurrency|[Tt]hread'
 
 FUZZ_SECONDS ?= 60
