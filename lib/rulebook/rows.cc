@@ -94,6 +94,29 @@ struct SortKey {
   }
 };
 
+// The best `keep` of `rows` by `less`, sorted, each row made into a T by
+// `make`: a bounded heap in one pass, most rows costing one comparison with
+// the worst one kept.
+template <typename T, typename Make, typename Less>
+std::vector<T> BestOf(const std::vector<int64_t>& rows, int64_t keep, const Make& make, const Less& less) {
+  std::vector<T> best;
+  if (keep <= 0) return best;
+  best.reserve(static_cast<size_t>(keep));
+  for (int64_t r : rows) {
+    T e = make(r);
+    if (static_cast<int64_t>(best.size()) < keep) {
+      best.push_back(e);
+      std::push_heap(best.begin(), best.end(), less);
+    } else if (less(e, best.front())) {
+      std::pop_heap(best.begin(), best.end(), less);
+      best.back() = e;
+      std::push_heap(best.begin(), best.end(), less);
+    }
+  }
+  std::sort(best.begin(), best.end(), less);
+  return best;
+}
+
 }  // namespace
 
 void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::optional<int64_t> limit,
@@ -155,24 +178,8 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
   if (fc.type_id() == TypeId::kString && first.dict_rank.empty()) {
     // Plain strings: compare in place.
     if (keep < n && keep * 8 < n) {
-      // A few rows of many: a bounded heap of the best `keep` (most rows cost
-      // one comparison with the worst kept one).
-      std::vector<int64_t> best;
-      best.reserve(static_cast<size_t>(keep));
-      if (keep > 0) {
-        for (int64_t r : *rows) {
-          if (static_cast<int64_t>(best.size()) < keep) {
-            best.push_back(r);
-            std::push_heap(best.begin(), best.end(), less);
-          } else if (less(r, best.front())) {
-            std::pop_heap(best.begin(), best.end(), less);
-            best.back() = r;
-            std::push_heap(best.begin(), best.end(), less);
-          }
-        }
-        std::sort(best.begin(), best.end(), less);
-      }
-      *rows = std::move(best);
+      // A few rows of many: a bounded heap of the best `keep`.
+      *rows = BestOf<int64_t>(*rows, keep, [](int64_t r) { return r; }, less);
     } else if (keep < n) {
       if (keep > 0) {
         std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
@@ -225,21 +232,7 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
   if (keep < n && keep * 8 < n) {
     // A few rows of many (a command center's top rows): a bounded heap of
     // the best `keep`, one pass, no entry per row.
-    entries.reserve(static_cast<size_t>(keep));
-    if (keep > 0) {
-      for (int64_t r : *rows) {
-        Entry e = entry_of(r);
-        if (static_cast<int64_t>(entries.size()) < keep) {
-          entries.push_back(e);
-          std::push_heap(entries.begin(), entries.end(), entry_less);
-        } else if (entry_less(e, entries.front())) {
-          std::pop_heap(entries.begin(), entries.end(), entry_less);
-          entries.back() = e;
-          std::push_heap(entries.begin(), entries.end(), entry_less);
-        }
-      }
-      std::sort(entries.begin(), entries.end(), entry_less);
-    }
+    entries = BestOf<Entry>(*rows, keep, entry_of, entry_less);
   } else {
     entries.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) entries[i] = entry_of((*rows)[i]);

@@ -19,24 +19,26 @@ TEST(OrderAndLimit, MatchesAStableSort) {
   for (int round = 0; round < 60; ++round) {
     const int n = 1 + static_cast<int>(rng() % 300);
     ColumnBuilder i(DataType::Int()), f(DataType::Float()), s(DataType::String()), d(DataType::Date());
+    ColumnBuilder p(DataType::String(), StringEncoding::kPlain);  // Strings compared in place.
     for (int r = 0; r < n; ++r) {
       (rng() % 5 == 0) ? i.AppendNull() : i.AppendInt(static_cast<int64_t>(rng() % 7) - 3);
       (rng() % 4 == 0) ? f.AppendNull() : f.AppendFloat(static_cast<double>(rng() % 9) / 2 - 2);
       (rng() % 6 == 0) ? s.AppendNull() : s.AppendString(std::string(1, static_cast<char>('a' + rng() % 4)));
       (rng() % 3 == 0) ? d.AppendNull() : d.AppendDate(static_cast<int32_t>(rng() % 5) - 2);
+      (rng() % 6 == 0) ? p.AppendNull() : p.AppendString(std::string(1 + rng() % 2, static_cast<char>('a' + rng() % 4)));
     }
     TableSchema ts;
     ts.name = "t";
     ts.columns = {{"i", DataType::Int(), {}}, {"f", DataType::Float(), {}}, {"s", DataType::String(), {}},
-                  {"d", DataType::Date(), {}}};
+                  {"d", DataType::Date(), {}}, {"p", DataType::String(), {}}};
     auto table = Table::Make(ts, {std::move(i).Finish(), std::move(f).Finish(), std::move(s).Finish(),
-                                  std::move(d).Finish()});
+                                  std::move(d).Finish(), std::move(p).Finish()});
     ASSERT_TRUE(table.ok()) << table.status();
-    const char* names[] = {"i", "f", "s", "d"};
+    const char* names[] = {"i", "f", "s", "d", "p"};
     std::vector<OrderKey> keys;
     for (int k = 0, nk = 1 + static_cast<int>(rng() % 3); k < nk; ++k) {
       OrderKey key;
-      key.column = names[rng() % 4];
+      key.column = names[rng() % 5];
       key.descending = rng() % 2;
       key.nulls_first = rng() % 3 == 0;
       keys.push_back(key);
