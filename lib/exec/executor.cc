@@ -170,7 +170,7 @@ PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector
   p.peel.assign(size, 0);
   p.expensive.assign(size, 0);
   p.fallible_below.assign(size, 0);
-  std::vector<uint8_t> eligible(size, 0), ineligible_parent(size, 0), fallible(size, 0);
+  std::vector<uint8_t> eligible(size, 0), ineligible_parent(size, 0);
   std::vector<uint8_t> is_root(size, 0);
   for (int32_t r : p.roots) is_root[r] = 1;
   for (int32_t id = 0; id < size; ++id) {
@@ -188,10 +188,9 @@ PlanInfo PlanInfo::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector
     bool fall = n.fallible;
     for (int32_t a : n.args) {
       exp = exp || p.expensive[a];
-      fall = fall || fallible[a];
+      fall = fall || p.fallible_below[a];
     }
     p.expensive[id] = exp;
-    fallible[id] = fall;
     p.fallible_below[id] = fall;
     // Per-entry evaluation would count diagnostics per entry, not per row: not for fallible subtrees.
     eligible[id] = !fall && !n.eval_const && n.type == Ty::kBool && n.single_column >= 0 &&

@@ -373,7 +373,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
 
   // Parent fields a list orders by (read for all its rows) or shows (read
   // for the rows it keeps), as columns of its table.
-  auto with_parent_fields = [&](const Table& table, const std::vector<std::string>& names,
+  auto with_parent_fields = [&](const Table& table, const ListSpec& spec, const std::vector<std::string>& names,
                                 const std::vector<int64_t>& rows) -> absl::StatusOr<Table> {
     std::vector<ColumnSchema> schemas;
     std::vector<Column> columns;
@@ -383,7 +383,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
       const TableSchema* ts = impl_->schema.FindTable(table.name());
       if (ts == nullptr) continue;
       absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
-      if (!path.ok()) return absl::FailedPreconditionError(path.status().message());
+      if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
       absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
       if (!col.ok()) return col.status();
       // The relations read for it join those the rules read, orphans included.
@@ -438,7 +438,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     // every matching row), those it only shows after the limit.
     std::vector<std::string> order_names;
     for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
-    absl::StatusOr<Table> data = with_parent_fields(*table, order_names, rows);
+    absl::StatusOr<Table> data = with_parent_fields(*table, spec, order_names, rows);
     if (!data.ok()) return data.status();
     std::optional<int64_t> limit = spec.limit;
     if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
@@ -446,7 +446,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     // The kept rows' parent fields, shown ones first, in `show` order.
     std::vector<std::string> kept_names = spec.show;
     kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
-    data = with_parent_fields(*table, kept_names, rows);
+    data = with_parent_fields(*table, spec, kept_names, rows);
     if (!data.ok()) return data.status();
     const Column* key = table->key_column();
     lr.keys.reserve(rows.size());
