@@ -1,5 +1,5 @@
-// The public API of program.h: ProgramBuilder compiles rules into one shared
-// graph; Program evaluates them batch by batch on one or more threads.
+// exec/program.cc — Program::Evaluate: runs a compiled program (see
+// plan/program_impl.h) batch by batch on one or more threads.
 #include "docket/program.h"
 
 #include <algorithm>
@@ -14,10 +14,8 @@
 #include "docket/error.h"
 #include "exec/executor.h"
 #include "exec/related.h"
-#include "lang/binder.h"
-#include "lang/parser.h"
-#include "lang/suggest.h"
-#include "plan/builder.h"
+#include "base/names.h"
+#include "plan/program_impl.h"
 
 namespace docket {
 
@@ -27,151 +25,11 @@ using exec::kBatch;
 using exec::Vec;
 
 // ---------------------------------------------------------------------------
-// ProgramBuilder.
-
-struct ProgramBuilder::Impl {
-  Schema schema;
-  CompileOptions options;
-  std::shared_ptr<plan::Graph> graph = std::make_shared<plan::Graph>();
-  plan::ExprBuilder builder{graph.get()};
-  lang::SegmentMap segments;
-  std::vector<int32_t> roots;
-  std::vector<std::string> rule_tables;
-  std::vector<ExpressionSource> sources;
-  int rules_and_segments = 0;
-};
-
-struct Program::Impl {
-  Schema schema;
-  std::map<std::string, Value, std::less<>> default_params;
-  std::vector<std::string> rule_tables;
-  std::vector<ExpressionSource> sources;
-  exec::PlanInfo plan;
-};
-
-ProgramBuilder::ProgramBuilder(Schema schema, CompileOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->schema = std::move(schema);
-  impl_->options = std::move(options);
-}
-ProgramBuilder::~ProgramBuilder() = default;
-ProgramBuilder::ProgramBuilder(ProgramBuilder&&) noexcept = default;
-ProgramBuilder& ProgramBuilder::operator=(ProgramBuilder&&) noexcept = default;
-
-namespace {
-
-bool IsIdentifier(std::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool ok = c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-absl::Status ProgramBuilder::AddSegment(std::string name, ExpressionSource source) {
-  if (impl_ == nullptr) return absl::FailedPreconditionError("ProgramBuilder was moved from");
-  if (!IsIdentifier(name)) {
-    return CompileError(source.origin, "segment name '" + name + "' is not a valid identifier",
-                        "use letters, digits and _ (not starting with a digit)");
-  }
-  if (++impl_->rules_and_segments > impl_->options.limits.max_rules) {
-    return LimitError(source.origin, "max_rules", impl_->options.limits.max_rules, "too many rules and segments");
-  }
-  if (impl_->segments.count(name) > 0) {
-    return CompileError(source.origin, "segment '" + name + "' is declared twice");
-  }
-  lang::SegmentDef def;
-  def.name = name;
-  def.source = std::make_unique<lang::SourceText>(std::move(source));
-  impl_->segments.emplace(std::move(name), std::move(def));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int> ProgramBuilder::AddPredicate(std::string_view table, ExpressionSource source) {
-  if (impl_ == nullptr) return absl::FailedPreconditionError("ProgramBuilder was moved from");
-  const TableSchema* ts = impl_->schema.FindTable(table);
-  if (ts == nullptr) {
-    std::vector<std::string> names;
-    for (const TableSchema& t : impl_->schema.tables) names.push_back(t.name);
-    std::string close = lang::Suggest(table, names);
-    return CompileError(source.origin, "unknown table '" + std::string(table) + "'",
-                        close.empty() ? (names.empty() ? "the schema has no tables" : "tables: " + absl::StrJoin(names, ", "))
-                                      : "did you mean '" + close + "'?");
-  }
-  if (++impl_->rules_and_segments > impl_->options.limits.max_rules) {
-    return LimitError(source.origin, "max_rules", impl_->options.limits.max_rules, "too many rules and segments");
-  }
-  lang::SourceText text(source);
-  absl::StatusOr<lang::SyntaxTree> tree = lang::Parse(text, impl_->options.limits);
-  if (!tree.ok()) return tree.status();
-  const int32_t rule = static_cast<int32_t>(impl_->roots.size());
-  lang::Binder binder(&impl_->builder, &impl_->schema, &impl_->options, &impl_->segments);
-  absl::StatusOr<int32_t> root = binder.BindRule(*ts, text, *tree, rule);
-  if (!root.ok()) return root.status();
-  impl_->roots.push_back(*root);
-  impl_->rule_tables.push_back(ts->name);
-  impl_->sources.push_back(std::move(source));
-  return rule;
-}
-
-absl::StatusOr<Program> ProgramBuilder::Build() && {
-  if (impl_ == nullptr) return absl::FailedPreconditionError("ProgramBuilder was moved from");
-  Impl& im = *impl_;
-  // Every segment must compile in at least one table (and have no cycle).
-  for (auto& [name, seg] : im.segments) {
-    if (seg.used) continue;
-    if (im.schema.tables.empty()) {
-      absl::StatusOr<lang::SyntaxTree> tree = lang::Parse(*seg.source, im.options.limits);
-      if (!tree.ok()) return tree.status();
-      continue;
-    }
-    absl::Status first;
-    bool ok = false;
-    for (const TableSchema& t : im.schema.tables) {
-      // Bind into a scratch graph so unused segments leave no trace in the program.
-      plan::Graph scratch;
-      plan::ExprBuilder b(&scratch);
-      lang::Binder binder(&b, &im.schema, &im.options, &im.segments);
-      absl::StatusOr<int32_t> r = binder.BindSegmentAlone(t, name, -1);
-      if (r.ok()) {
-        ok = true;
-        break;
-      }
-      if (first.ok()) first = r.status();
-    }
-    if (!ok) return first;
-  }
-  std::vector<std::string> tables;
-  std::vector<int32_t> rule_table;
-  for (const std::string& t : im.rule_tables) {
-    auto it = std::find(tables.begin(), tables.end(), t);
-    if (it == tables.end()) {
-      tables.push_back(t);
-      it = tables.end() - 1;
-    }
-    rule_table.push_back(static_cast<int32_t>(it - tables.begin()));
-  }
-  auto impl = std::make_shared<Program::Impl>();
-  impl->schema = im.schema;
-  impl->default_params = im.options.params;
-  impl->rule_tables = im.rule_tables;
-  impl->sources = im.sources;
-  impl->plan = exec::PlanInfo::Analyze(im.graph, im.roots, std::move(rule_table), std::move(tables));
-  Program p;
-  p.impl_ = std::move(impl);
-  impl_.reset();
-  return p;
-}
-
-// ---------------------------------------------------------------------------
 // Program.
 
 Program::Program() : impl_(std::make_shared<Impl>()) {
   auto impl = std::make_shared<Impl>();
-  impl->plan = exec::PlanInfo::Analyze(std::make_shared<plan::Graph>(), {}, {}, {});
+  impl->plan = plan::PhysicalPlan::Analyze(std::make_shared<plan::Graph>(), {}, {}, {});
   impl_ = std::move(impl);
 }
 Program::~Program() = default;
@@ -185,7 +43,7 @@ const std::string& Program::predicate_table(int i) const { return impl_->rule_ta
 const ExpressionSource& Program::predicate_source(int i) const { return impl_->sources[i]; }
 
 std::string Program::DebugString() const {
-  const exec::PlanInfo& p = impl_->plan;
+  const plan::PhysicalPlan& p = impl_->plan;
   const plan::Graph& g = *p.graph;
   std::string out;
   for (size_t r = 0; r < p.roots.size(); ++r) {
@@ -242,7 +100,7 @@ struct TableWork {
 absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const EvalOptions& options) const {
   const Impl& impl = *impl_;
   auto lookup = [&](std::string_view name) { return snapshot.FindTable(name); };
-  const exec::PlanInfo& plan = impl.plan;
+  const plan::PhysicalPlan& plan = impl.plan;
   const plan::Graph& g = *plan.graph;
   const int num_rules = static_cast<int>(plan.roots.size());
 
@@ -253,7 +111,7 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
     if (it == params.end()) {
       std::vector<std::string> names;
       for (const auto& [k, v] : impl.default_params) names.push_back(k);
-      std::string close = lang::Suggest(name, names);
+      std::string close = base::ClosestName(name, names);
       return absl::InvalidArgumentError(
           absl::StrCat("unknown parameter '", name, "'", close.empty() ? "" : " — did you mean '" + close + "'?"));
     }
@@ -509,26 +367,7 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
 }
 
 // ---------------------------------------------------------------------------
-// CompiledPredicate.
-
-absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view expression, const Schema& schema,
-                                                             std::string_view table, CompileOptions options) {
-  ProgramBuilder builder(schema, std::move(options));
-  absl::StatusOr<int> idx = builder.AddPredicate(table, ExpressionSource{std::string(expression), {}});
-  if (!idx.ok()) return idx.status();
-  absl::StatusOr<Program> program = std::move(builder).Build();
-  if (!program.ok()) return program.status();
-  CompiledPredicate p;
-  p.program_ = *std::move(program);
-  return p;
-}
-
-absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view expression, const TableSchema& table,
-                                                             CompileOptions options) {
-  Schema schema;
-  schema.tables.push_back(table);
-  return Compile(expression, schema, table.name, std::move(options));
-}
+// CompiledPredicate (evaluation; Compile is in lib/compiler).
 
 absl::StatusOr<PredicateResult> CompiledPredicate::Evaluate(const Snapshot& snapshot,
                                                             const EvalOptions& options) const {

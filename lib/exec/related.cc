@@ -40,7 +40,7 @@ absl::StatusOr<std::shared_ptr<const storage::ParentMap>> RelatedData::Step(cons
   return *map;
 }
 
-absl::Status RelatedData::Resolve(const PlanInfo& plan, const Schema& schema, const Snapshot& snapshot) {
+absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema, const Snapshot& snapshot) {
   const std::vector<plan::LinkRef>& refs = plan.graph->links();
   links_.assign(refs.size(), Link{});
   for (size_t l = 0; l < refs.size(); ++l) {
@@ -384,7 +384,7 @@ void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
 }
 
 // One thread's share of a stage: batches [b0, b1) of the table.
-void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
+void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
                 int64_t b1, int capacity, Diagnostics* diag, int thread, std::vector<TaskState>* tasks) {
   Frame frame(st, capacity, diag);
   std::vector<uint16_t> sel(static_cast<size_t>(capacity) + 8);
@@ -398,7 +398,7 @@ void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* s
     all.count = n;
     frame.BeginBatch(start, n, all);
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = (*tasks)[k];
       const Node& node = *ts.node;
       if (!task.aggregate) {
@@ -474,10 +474,10 @@ void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* s
 
 }  // namespace
 
-absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState* st, int threads,
+absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
                        std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived) {
   const plan::Graph& g = *plan.graph;
-  for (const PlanInfo::Stage& stage : plan.stages) {
+  for (const PhysicalPlan::Stage& stage : plan.stages) {
     const Table* table = snapshot.FindTable(stage.table);
     if (table == nullptr) {
       return absl::FailedPreconditionError(
@@ -488,7 +488,7 @@ absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState
     const int use = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, batches)));
     std::vector<TaskState> tasks(stage.tasks.size());
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];
       ts.node = &g.node(task.node);
       if (!task.aggregate) {
@@ -528,7 +528,7 @@ absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState
       for (std::thread& th : pool) th.join();
     }
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];
       const Node& n = *ts.node;
       Column col;

@@ -1,0 +1,26 @@
+// plan/program_impl.h — what a compiled Program holds: the schema it was
+// compiled against, default params, each rule's table and source, and the
+// physical plan.  Built by the compiler (lib/compiler), run by lib/exec.
+#ifndef DOCKET_PLAN_PROGRAM_IMPL_H_
+#define DOCKET_PLAN_PROGRAM_IMPL_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "docket/program.h"
+#include "plan/physical_plan.h"
+
+namespace docket {
+
+struct Program::Impl {
+  Schema schema;
+  std::map<std::string, Value, std::less<>> default_params;
+  std::vector<std::string> rule_tables;
+  std::vector<ExpressionSource> sources;
+  plan::PhysicalPlan plan;
+};
+
+}  // namespace docket
+
+#endif  // DOCKET_PLAN_PROGRAM_IMPL_H_
