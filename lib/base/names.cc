@@ -20,7 +20,8 @@ int Distance2(std::string_view a, std::string_view b) {
     for (size_t j = 1; j <= m; ++j) {
       int sub = a[i - 1] == b[j - 1] ? 0 : Lower(a[i - 1]) == Lower(b[j - 1]) ? 1 : 2;
       int v = std::min({at(i - 1, j) + 2, at(i, j - 1) + 2, at(i - 1, j - 1) + sub});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, at(i - 2, j - 2) + 2);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, at(i - 2, j - 2) + 2);
       at(i, j) = v;
     }
   }

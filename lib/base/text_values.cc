@@ -28,8 +28,8 @@ inline bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
 // Parses YYYY-MM-DD at the start of s (exactly 10 bytes).
 TextParse ParseDatePrefix(std::string_view s, int64_t* days) {
   int y, m, d;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||
-      !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d)) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m) ||
+      !Digits(s, 8, 2, &d)) {
     return TextParse::kSyntax;
   }
   if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
@@ -87,7 +87,8 @@ TextParse ParseIntText(std::string_view s, int64_t* out) {
   for (; i < s.size(); ++i) {
     char c = s[i];
     if (!IsDigit(c)) return TextParse::kSyntax;
-    if (!overflow && (__builtin_mul_overflow(v, 10, &v) || __builtin_sub_overflow(v, c - '0', &v))) {
+    if (!overflow &&
+        (__builtin_mul_overflow(v, 10, &v) || __builtin_sub_overflow(v, c - '0', &v))) {
       overflow = true;
     }
   }
@@ -125,8 +126,8 @@ TextParse ParseDateText(std::string_view s, int32_t* days_since_epoch) {
   return TextParse::kOk;
 }
 
-TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out,
-                             int* fraction_digits, bool* has_offset) {
+TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out, int* fraction_digits,
+                             bool* has_offset) {
   if (has_offset != nullptr) *has_offset = false;
   int64_t days;
   TextParse r = ParseDatePrefix(s, &days);
@@ -165,7 +166,8 @@ TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out,
     }
     if (i < s.size()) {
       char z = s[i];
-      if ((z == 'Z' || z == 'z' || z == '+' || z == '-') && has_offset != nullptr) *has_offset = true;
+      if ((z == 'Z' || z == 'z' || z == '+' || z == '-') && has_offset != nullptr)
+        *has_offset = true;
       if (z == 'Z' || z == 'z') {
         ++i;
       } else if (z == '+' || z == '-') {
@@ -216,7 +218,6 @@ void AppendPadded(std::string* out, int64_t v, int width) {
   for (int i = n; i < width; ++i) out->push_back('0');
   while (n > 0) out->push_back(buf[--n]);
 }
-
 
 }  // namespace
 

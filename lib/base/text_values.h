@@ -1,6 +1,6 @@
 // base/text_values.h — parsing and printing the text forms of docket values,
-// shared by the CSV reader, rule literals, the output formats and the command's flags.  Hand-written parsers
-// over string_views: no allocation, no locale, exact range checks.
+// shared by the CSV reader, rule literals, the output formats and the command's flags. Hand-written
+// parsers over string_views: no allocation, no locale, exact range checks.
 #ifndef DOCKET_BASE_TEXT_VALUES_H_
 #define DOCKET_BASE_TEXT_VALUES_H_
 

@@ -2,8 +2,6 @@
 // (lang), bind and plan it (plan), fold constants with the runtime's own
 // kernels (exec, so compile-time folding and evaluation never disagree), and
 // freeze the result with its physical plan into a Program.
-#include "docket/program.h"
-
 #include <algorithm>
 #include <utility>
 
@@ -11,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "base/names.h"
 #include "docket/error.h"
+#include "docket/program.h"
 #include "exec/constant.h"
 #include "lang/parser.h"
 #include "plan/binder.h"
@@ -34,8 +33,8 @@ struct ProgramBuilder::Impl {
   int rules_and_segments = 0;
 };
 
-
-ProgramBuilder::ProgramBuilder(Schema schema, CompileOptions options) : impl_(std::make_unique<Impl>()) {
+ProgramBuilder::ProgramBuilder(Schema schema, CompileOptions options)
+    : impl_(std::make_unique<Impl>()) {
   impl_->schema = std::move(schema);
   impl_->options = std::move(options);
 }
@@ -43,11 +42,7 @@ ProgramBuilder::~ProgramBuilder() = default;
 ProgramBuilder::ProgramBuilder(ProgramBuilder&&) noexcept = default;
 ProgramBuilder& ProgramBuilder::operator=(ProgramBuilder&&) noexcept = default;
 
-namespace {
-
-
-
-}  // namespace
+namespace {}  // namespace
 
 absl::Status ProgramBuilder::AddSegment(std::string name, ExpressionSource source) {
   if (impl_ == nullptr) return absl::FailedPreconditionError("ProgramBuilder was moved from");
@@ -56,7 +51,8 @@ absl::Status ProgramBuilder::AddSegment(std::string name, ExpressionSource sourc
                         "use letters, digits and _ (not starting with a digit)");
   }
   if (++impl_->rules_and_segments > impl_->options.limits.max_rules) {
-    return LimitError(source.origin, "max_rules", impl_->options.limits.max_rules, "too many rules and segments");
+    return LimitError(source.origin, "max_rules", impl_->options.limits.max_rules,
+                      "too many rules and segments");
   }
   if (impl_->segments.count(name) > 0) {
     return CompileError(source.origin, "segment '" + name + "' is declared twice");
@@ -76,11 +72,13 @@ absl::StatusOr<int> ProgramBuilder::AddPredicate(std::string_view table, Express
     for (const TableSchema& t : impl_->schema.tables) names.push_back(t.name);
     std::string close = base::ClosestName(table, names);
     return CompileError(source.origin, "unknown table '" + std::string(table) + "'",
-                        close.empty() ? (names.empty() ? "the schema has no tables" : "tables: " + absl::StrJoin(names, ", "))
+                        close.empty() ? (names.empty() ? "the schema has no tables"
+                                                       : "tables: " + absl::StrJoin(names, ", "))
                                       : "did you mean '" + close + "'?");
   }
   if (++impl_->rules_and_segments > impl_->options.limits.max_rules) {
-    return LimitError(source.origin, "max_rules", impl_->options.limits.max_rules, "too many rules and segments");
+    return LimitError(source.origin, "max_rules", impl_->options.limits.max_rules,
+                      "too many rules and segments");
   }
   lang::SourceText text(source);
   absl::StatusOr<lang::SyntaxTree> tree = lang::Parse(text, impl_->options.limits);
@@ -137,7 +135,8 @@ absl::StatusOr<Program> ProgramBuilder::Build() && {
   impl->default_params = im.options.params;
   impl->rule_tables = im.rule_tables;
   impl->sources = im.sources;
-  impl->plan = plan::PhysicalPlan::Analyze(im.graph, im.roots, std::move(rule_table), std::move(tables));
+  impl->plan =
+      plan::PhysicalPlan::Analyze(im.graph, im.roots, std::move(rule_table), std::move(tables));
   Program p;
   p.impl_ = std::move(impl);
   impl_.reset();
@@ -147,10 +146,13 @@ absl::StatusOr<Program> ProgramBuilder::Build() && {
 // ---------------------------------------------------------------------------
 // CompiledPredicate.
 
-absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view expression, const Schema& schema,
-                                                             std::string_view table, CompileOptions options) {
+absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view expression,
+                                                             const Schema& schema,
+                                                             std::string_view table,
+                                                             CompileOptions options) {
   ProgramBuilder builder(schema, std::move(options));
-  absl::StatusOr<int> idx = builder.AddPredicate(table, ExpressionSource{std::string(expression), {}});
+  absl::StatusOr<int> idx =
+      builder.AddPredicate(table, ExpressionSource{std::string(expression), {}});
   if (!idx.ok()) return idx.status();
   absl::StatusOr<Program> program = std::move(builder).Build();
   if (!program.ok()) return program.status();
@@ -159,7 +161,8 @@ absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view ex
   return p;
 }
 
-absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view expression, const TableSchema& table,
+absl::StatusOr<CompiledPredicate> CompiledPredicate::Compile(std::string_view expression,
+                                                             const TableSchema& table,
                                                              CompileOptions options) {
   Schema schema;
   schema.tables.push_back(table);

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/parallel.h"
 #include "exec/kernel_util.h"
 
 namespace docket::exec {
@@ -485,7 +485,7 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
     }
     const int64_t rows = table->num_rows();
     const int64_t batches = (rows + kBatch - 1) / kBatch;
-    const int use = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, batches)));
+    const int use = base::WorkerCount(threads, batches);
     std::vector<TaskState> tasks(stage.tasks.size());
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PhysicalPlan::DerivedTask& task = stage.tasks[k];
@@ -516,17 +516,10 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
       }
     }
     const int capacity = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kBatch, rows)));
-    auto run = [&](int t) {
-      RunBatches(plan, stage, st, rows, batches * t / use, batches * (t + 1) / use, capacity,
-                 (*thread_diag)[t].data(), t, &tasks);
-    };
-    if (use == 1) {
-      run(0);
-    } else {
-      std::vector<std::thread> pool;
-      for (int t = 0; t < use; ++t) pool.emplace_back(run, t);
-      for (std::thread& th : pool) th.join();
-    }
+    base::RunWorkers(use, [&](int t) {
+      const auto [b0, b1] = base::ShareOf(batches, t, use);
+      RunBatches(plan, stage, st, rows, b0, b1, capacity, (*thread_diag)[t].data(), t, &tasks);
+    });
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];

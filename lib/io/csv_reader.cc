@@ -45,7 +45,7 @@
 #include "absl/strings/string_view.h"
 #include "docket/error.h"
 #include "io/format.h"
-#include "io/parallel.h"
+#include "base/parallel.h"
 #include "base/names.h"
 #include "base/text_values.h"
 
@@ -537,7 +537,7 @@ class CsvReader {
         table_name_(std::move(table_name)),
         schema_(schema),
         options_(options),
-        threads_(ResolveThreads(options.threads)),
+        threads_(base::ResolveThreads(options.threads)),
         parser_(text, options.delimiter, options.limits) {}
 
   absl::StatusOr<Table> Read() {
@@ -562,7 +562,7 @@ class CsvReader {
     }
     trailing_ = t;
     SplitPieces();
-    ParallelFor(static_cast<int64_t>(pieces_.size()), threads_,
+    base::ParallelFor(static_cast<int64_t>(pieces_.size()), threads_,
                 [&](int64_t i) { ParsePiece(&pieces_[i]); });
     for (const Piece& piece : pieces_) {
       if (piece.problem) return ToStatus(*piece.problem, text_, filename_);
@@ -678,11 +678,11 @@ class CsvReader {
     starts[0] = body_;
     if (n > 1) {
       std::vector<int64_t> quotes(n);
-      ParallelFor(n, threads_,
+      base::ParallelFor(n, threads_,
                   [&](int64_t k) { quotes[k] = std::count(nominal[k], nominal[k + 1], '"'); });
       std::vector<uint8_t> in_quotes(n, 0);
       for (int k = 1; k < n; ++k) in_quotes[k] = (in_quotes[k - 1] + quotes[k - 1]) & 1;
-      ParallelFor(n - 1, threads_, [&](int64_t i) {
+      base::ParallelFor(n - 1, threads_, [&](int64_t i) {
         int k = static_cast<int>(i) + 1;
         bool inside = in_quotes[k];
         const char* x = nominal[k];
@@ -921,7 +921,7 @@ class CsvReader {
     std::vector<uint8_t> masks(static_cast<size_t>(ncols) * npieces, 0xFF);
     std::vector<uint8_t> seen(static_cast<size_t>(ncols) * npieces, 0);
     std::vector<int> digits(static_cast<size_t>(ncols) * npieces, 0);
-    ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
+    base::ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
       int c = static_cast<int>(task % ncols);
       int k = static_cast<int>(task / ncols);
       const ColumnPart& part = pieces_[k].parts[c];
@@ -969,7 +969,7 @@ class CsvReader {
     // Convert the views of typed columns.  Only a timestamp column can fail
     // here: one value needs nanoseconds and another is outside their range.
     std::vector<std::optional<Problem>> failures(static_cast<size_t>(ncols) * npieces);
-    ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
+    base::ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
       int c = static_cast<int>(task % ncols);
       int k = static_cast<int>(task / ncols);
       const ColumnPlan& plan = plans_[c];
@@ -1182,7 +1182,7 @@ class CsvReader {
       }
     }
     std::vector<Column> columns(order.size());
-    ParallelFor(static_cast<int64_t>(order.size()), threads_, [&](int64_t i) {
+    base::ParallelFor(static_cast<int64_t>(order.size()), threads_, [&](int64_t i) {
       int h = order[i];
       DataType type = plans_[h].type;
       Buffer validity = AssembleValidity(h, total);

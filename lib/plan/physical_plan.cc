@@ -27,8 +27,9 @@ bool IsExpensiveOp(const plan::Graph& g, const Node& n) {
 
 }  // namespace
 
-PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph, std::vector<int32_t> roots,
-                           std::vector<int32_t> rule_table, std::vector<std::string> tables) {
+PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph,
+                                   std::vector<int32_t> roots, std::vector<int32_t> rule_table,
+                                   std::vector<std::string> tables) {
   PhysicalPlan p;
   const plan::Graph& g = *graph;
   const int32_t size = g.size();
@@ -75,7 +76,8 @@ PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph, std
     } else if (parents[id] > 1) {
       p.shared_slot[id] = p.num_shared++;
     }
-    if (n.op == Op::kTsToDate || n.op == Op::kDayStart || n.op == Op::kCivilToTs) p.needs_zone = true;
+    if (n.op == Op::kTsToDate || n.op == Op::kDayStart || n.op == Op::kCivilToTs)
+      p.needs_zone = true;
     if (n.op == Op::kParam) p.params.push_back(n.name);
     bool exp = IsExpensiveOp(g, n);
     bool fall = n.fallible;
@@ -85,7 +87,8 @@ PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph, std
     }
     p.expensive[id] = exp;
     p.fallible_below[id] = fall;
-    // Per-entry evaluation would count diagnostics per entry, not per row: not for fallible subtrees.
+    // Per-entry evaluation would count diagnostics per entry, not per row: not for fallible
+    // subtrees.
     eligible[id] = !fall && !n.eval_const && n.type == Ty::kBool && n.single_column >= 0 &&
                    g.columns()[n.single_column].type == Ty::kString && n.op != Op::kIsNull &&
                    n.op != Op::kIsNotNull;

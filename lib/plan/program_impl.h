@@ -12,14 +12,19 @@
 #include "plan/physical_plan.h"
 
 namespace docket {
+namespace plan {
 
-struct Program::Impl {
+struct CompiledProgram {
   Schema schema;
   std::map<std::string, Value, std::less<>> default_params;
   std::vector<std::string> rule_tables;
   std::vector<ExpressionSource> sources;
-  plan::PhysicalPlan plan;
+  PhysicalPlan plan;
 };
+
+}  // namespace plan
+
+struct Program::Impl : plan::CompiledProgram {};
 
 }  // namespace docket
 
