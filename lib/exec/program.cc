@@ -322,7 +322,7 @@ class Evaluation {
     if (!options_.owner.has_value()) return absl::OkStatus();
     for (size_t t = 0; t < work_.size(); ++t) {
       absl::StatusOr<std::optional<Bitmap>> scope =
-          related_.Scope(impl_.schema, snapshot_, plan_.tables[t], *options_.owner);
+          related_.Scope(impl_.schema, snapshot_, plan_.tables[t], *options_.owner, plan_.max_relation_depth);
       if (!scope.ok()) return scope.status();
       scopes_[t] = *std::move(scope);
     }

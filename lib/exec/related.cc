@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
+#include "docket/error.h"
 #include "exec/kernel_util.h"
 
 namespace docket::exec {
@@ -52,7 +53,7 @@ absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema
     std::string table = refs[l].from;
     for (int depth = 0; table != refs[l].to; ++depth) {
       const TableSchema* ts = schema.FindTable(table);
-      if (depth >= 64 || ts == nullptr || !ts->parent.has_value()) {
+      if (depth >= plan.max_relation_depth || ts == nullptr || !ts->parent.has_value()) {
         return absl::InternalError(absl::StrCat("no path from '", refs[l].from, "' up to '", refs[l].to, "'"));
       }
       absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
@@ -77,10 +78,11 @@ absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema
 
 absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, const Snapshot& snapshot,
                                                          const std::string& table, const std::string& owner,
-                                                         int depth) {
-  if (depth > 64) {
+                                                         int max_depth, int depth) {
+  if (depth > max_depth) {
     // Only an unvalidated schema gets here (Schema::Validate refuses parent cycles).
-    return absl::FailedPreconditionError(absl::StrCat("table '", table, "': parent relations nest deeper than 64"));
+    return LimitError(SourceLocation{}, "max_relation_depth", max_depth,
+                      absl::StrCat("the parent relations above table '", table, "'"));
   }
   const Table* t = snapshot.FindTable(table);
   if (t == nullptr) {
@@ -123,7 +125,7 @@ absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, c
   const TableSchema* ts = schema.FindTable(table);
   if (ts == nullptr || !ts->parent.has_value()) return std::optional<Bitmap>();
   // The parent's scope (which recurses up its own parents), through the join.
-  absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner, depth + 1);
+  absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner, max_depth, depth + 1);
   if (!up.ok()) return up.status();
   if (!up->has_value()) return std::optional<Bitmap>();
   absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);

@@ -54,7 +54,6 @@ namespace io {
 namespace {
 
 constexpr int kBlockRows = 1024;
-constexpr int kMaxColumns = 100000;
 
 // ---------------------------------------------------------------------------
 // Problems: found anywhere, turned into a Status (with a line number) once.
@@ -591,13 +590,13 @@ class CsvReader {
       if (!parser_.Parse(r, fields.data(), static_cast<int>(fields.size()), &count, &problem)) {
         return ToStatus(problem, text_, filename_);
       }
+      if (count > options_.limits.max_csv_columns) {
+        return LimitError(SourceLocation{filename_, 1, 1}, "max_csv_columns", options_.limits.max_csv_columns,
+                          absl::StrCat("a header of ", count, " columns"));
+      }
       if (count <= static_cast<int>(fields.size())) {
         *p = r;
         break;
-      }
-      if (count > kMaxColumns) {
-        return LimitError(SourceLocation{filename_, 1, 1}, "columns", kMaxColumns,
-                          absl::StrCat("a header of ", count, " columns"));
       }
       fields.resize(count);
     }

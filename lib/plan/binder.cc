@@ -558,8 +558,9 @@ Binder::Result Binder::BindSegment(const SyntaxNode& use, SegmentDef& seg) {
     }
   }
   if (!seg.parse_status.ok()) return seg.parse_status;
-  if (segment_stack_.size() > 64) {
-    return Error(use.span, "segments nested more than 64 deep");
+  if (static_cast<int64_t>(segment_stack_.size()) >= options_->limits.max_segment_depth) {
+    return ctx_.source->Limit(use.span, "max_segment_depth", options_->limits.max_segment_depth,
+                              "segments used inside segments");
   }
   Context saved = ctx_;
   segment_stack_.push_back(seg.name);

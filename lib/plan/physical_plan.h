@@ -31,6 +31,7 @@ struct PhysicalPlan {
   std::vector<int32_t> const_slot;   // Per node: constant slot, -1 when none.
   std::vector<int32_t> const_nodes;  // Per slot: its node.
   bool needs_zone = false;
+  int max_relation_depth = 64;         // Limits::max_relation_depth at compile time.
   std::vector<std::string> params;  // Params used.
 
   // Related records: derived columns computed in stages before the rules run
