@@ -15,6 +15,7 @@
 #include "docket/error.h"
 #include "exec/executor.h"
 #include "exec/related.h"
+#include "plan/params.h"
 #include "plan/program_impl.h"
 
 namespace docket {
@@ -126,33 +127,11 @@ class Evaluation {
  private:
   const Table* Lookup(std::string_view name) const { return snapshot_.FindTable(name); }
 
-  // Params: defaults overridden by the options (same type; int widens to float).
+  // Params: defaults overridden by the options (plan/params.h).
   absl::Status ResolveParams() {
-    std::map<std::string, Value, std::less<>>& params = params_;
-    params = impl_.default_params;
-    const EvalOptions& options = options_;
-    for (const auto& [name, value] : options.params) {
-      auto it = params.find(name);
-      if (it == params.end()) {
-        std::vector<std::string> names;
-        for (const auto& [k, v] : impl_.default_params) names.push_back(k);
-        std::string close = base::ClosestName(name, names);
-        return absl::InvalidArgumentError(
-            absl::StrCat("unknown parameter '", name, "'",
-                         close.empty() ? "" : " — did you mean '" + close + "'?"));
-      }
-      TypeId want = it->second.type().id, got = value.type().id;
-      if (want == got || value.is_null()) {
-        it->second = value.is_null() ? Value::Null(it->second.type()) : value;
-      } else if (want == TypeId::kFloat && got == TypeId::kInt) {
-        it->second = Value::Float(static_cast<double>(value.int_value()));
-      } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", name, "' is ", std::string(TypeName(want)),
-                         " but the override is ", std::string(TypeName(got))));
-      }
-    }
-
+    absl::StatusOr<plan::ParamMap> params = plan::ApplyParamOverrides(impl_.default_params, options_.params);
+    if (!params.ok()) return params.status();
+    params_ = *std::move(params);
     return absl::OkStatus();
   }
 

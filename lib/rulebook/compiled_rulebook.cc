@@ -310,31 +310,14 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     which.erase(std::unique(which.begin(), which.end()), which.end());
   }
 
-  // Param overrides take the declared type (an int may stand for a float).
+  // Param overrides are checked by the program (plan/params.h: one rule for
+  // programs and rulebooks).
   EvalOptions eval;
   eval.as_of = options.as_of;
   eval.time_zone = options.time_zone.value_or(book.time_zone);
   eval.owner = options.owner;
   eval.threads = options.threads;
-  for (const auto& [name, value] : options.params) {
-    const RulebookParam* p = book.FindParam(name);
-    if (p == nullptr) {
-      std::vector<std::string> names;
-      for (const RulebookParam& q : book.params) names.push_back(q.name);
-      return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                        names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
-    }
-    Value v = value;
-    if (!(v.type() == p->value.type())) {
-      if (p->value.type().id == TypeId::kFloat && v.type().id == TypeId::kInt && !v.is_null()) {
-        v = Value::Float(static_cast<double>(v.int_value()));
-      } else {
-        return UsageError(absl::StrCat("param '", name, "' is ", p->value.type().ToString(), ", not ",
-                                       v.type().ToString()));
-      }
-    }
-    eval.params[name] = std::move(v);
-  }
+  eval.params = options.params;
 
   // One pass over the data for every list asked for.
   std::optional<Program> subset;
