@@ -534,7 +534,7 @@ absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult&
   kr.by_owner = spec.by_owner;
   kr.value = rulebook::Aggregate(spec.measure, column, list.matches);
   if (spec.by_owner) {
-    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(snapshot, *table);
+    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(impl_->schema, snapshot, *table, impl_->limits.max_relation_depth);
     if (!lookup.has_value()) {
       return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
                                                    spec.id, "' (by: owner)"));
