@@ -39,6 +39,8 @@ struct Limits {
   int64_t max_csv_field_bytes = 1 << 20;    // One CSV field.
   int64_t max_csv_line_bytes = 16 << 20;    // One CSV record.
   int64_t max_string_bytes = 1 << 20;       // One string value or literal.
+  int64_t max_ctas_per_sync = 100000;       // CTAs one `cta sync` may create (docket/cta.h); over it,
+                                            // the sync fails before writing anything.
 };
 
 struct CompileOptions {
