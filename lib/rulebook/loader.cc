@@ -322,10 +322,10 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
   if (segments_key.IsDefined() && !segments_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
   if (lists_key.IsDefined() && !lists_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
   if (kpis_key.IsDefined() && !kpis_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
-  if (owner_change_key.IsDefined()) {
+  if (owner_change_key.IsDefined() && !owner_change_key.IsNull()) {
     DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadOnOwnerChange(src_, owner_change_key, owner_change_node, book));
   }
-  if (ctas_key.IsDefined()) DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadCtas(src_, ctas_key, ctas_node, book));
+  if (ctas_key.IsDefined() && !ctas_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadCtas(src_, ctas_key, ctas_node, book));
 
   int64_t rules = static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
   if (rules > limits_.max_rules) {
