@@ -423,7 +423,11 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
         if (!part.is_column) {
           name += part.text;
         } else if (rc.name_columns[p] != nullptr) {
-          io::AppendCellText(&name, *rc.name_columns[p], r);
+          if (rc.name_columns[p]->IsNull(r)) {
+            name += "(none)";
+          } else {
+            io::AppendCellText(&name, *rc.name_columns[p], r);
+          }
         } else if (part.text == "key") {
           name += key;
         } else if (part.text == "type") {
