@@ -61,7 +61,7 @@ std::string FormatNumber(double d, int decimals = -1) {
 }
 
 std::string Truncate(std::string s, int64_t max_chars) {
-  if (DisplayWidth(s) <= max_chars) return s;
+  if (io::DisplayWidth(s) <= max_chars) return s;
   // Cut at a character boundary, leaving room for the ellipsis.
   std::string out;
   int64_t w = 0;
@@ -70,7 +70,7 @@ std::string Truncate(std::string s, int64_t max_chars) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
     len = std::min(len, s.size() - i);
-    int64_t cw = DisplayWidth(std::string_view(s).substr(i, len));
+    int64_t cw = io::DisplayWidth(std::string_view(s).substr(i, len));
     if (w + cw > max_chars - 1) break;
     out.append(s, i, len);
     w += cw;
@@ -80,7 +80,7 @@ std::string Truncate(std::string s, int64_t max_chars) {
 }
 
 std::string Pad(const std::string& s, int64_t width, bool right) {
-  int64_t pad = std::max<int64_t>(0, width - DisplayWidth(s));
+  int64_t pad = std::max<int64_t>(0, width - io::DisplayWidth(s));
   return right ? absl::StrCat(std::string(static_cast<size_t>(pad), ' '), s)
                : absl::StrCat(s, std::string(static_cast<size_t>(pad), ' '));
 }
@@ -88,7 +88,7 @@ std::string Pad(const std::string& s, int64_t width, bool right) {
 // A heading rule: "━━ TODAY ━━━━…" filling the width.
 std::string Rule(std::string_view title, int width, bool color) {
   std::string head = absl::StrCat("━━ ", Sv(title), " ");
-  int64_t fill = std::max<int64_t>(3, width - DisplayWidth(head));
+  int64_t fill = std::max<int64_t>(3, width - io::DisplayWidth(head));
   std::string line = head;
   for (int64_t i = 0; i < fill; ++i) line += "━";
   return Bold(line, color);
@@ -107,13 +107,13 @@ std::string KpiLabel(const KpiResult& k) {
 // (the first with `first` instead).
 std::string Wrap(std::string_view text, int64_t width, std::string_view first, std::string_view indent) {
   std::string out(first);
-  int64_t col = DisplayWidth(first);
+  int64_t col = io::DisplayWidth(first);
   bool line_has_word = false;
   for (absl::string_view word : absl::StrSplit(Sv(text), ' ', absl::SkipEmpty())) {
-    int64_t w = DisplayWidth(std::string_view(word.data(), word.size()));
+    int64_t w = io::DisplayWidth(std::string_view(word.data(), word.size()));
     if (line_has_word && col + 1 + w > width) {
       absl::StrAppend(&out, "\n", Sv(indent));
-      col = DisplayWidth(indent);
+      col = io::DisplayWidth(indent);
       line_has_word = false;
     }
     if (line_has_word) {
@@ -148,7 +148,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   const bool c = o.color;
   std::string count = FormatNumber(static_cast<double>(list.count));
   std::string title = Truncate(list.title, o.width - 12);
-  int64_t gap = std::max<int64_t>(2, o.width - DisplayWidth(title) - DisplayWidth(count));
+  int64_t gap = std::max<int64_t>(2, o.width - io::DisplayWidth(title) - io::DisplayWidth(count));
   absl::StrAppend(out, "\n", Bold(title, c), std::string(static_cast<size_t>(gap), ' '), Bold(count, c), "\n");
   if (!list.action.empty()) absl::StrAppend(out, Wrap(list.action, o.width, "  → ", "    "), "\n");
   for (const Resource& r : list.resources) {
@@ -188,7 +188,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   }
   std::vector<int64_t> width(columns.size(), 0);
   for (const auto& row : cells) {
-    for (size_t j = 0; j < row.size(); ++j) width[j] = std::max(width[j], DisplayWidth(row[j]));
+    for (size_t j = 0; j < row.size(); ++j) width[j] = std::max(width[j], io::DisplayWidth(row[j]));
   }
   // Fit the terminal: narrow the widest text column (not below 10) until the
   // row fits, then cut the cells to their column's width.
@@ -208,7 +208,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   }
   for (auto& row : cells) {
     for (size_t j = 0; j < row.size(); ++j) {
-      if (DisplayWidth(row[j]) > width[j]) row[j] = Truncate(row[j], width[j]);
+      if (io::DisplayWidth(row[j]) > width[j]) row[j] = Truncate(row[j], width[j]);
     }
   }
   for (size_t i = 0; i < cells.size(); ++i) {
@@ -236,28 +236,6 @@ void AppendJsonStringField(std::string* out, std::string_view name, std::string_
 
 }  // namespace
 
-int64_t DisplayWidth(std::string_view s) {
-  int64_t w = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (len > s.size() - i) len = 1;
-    uint32_t cp = c;
-    if (len > 1) {
-      cp = c & (0xFF >> (len + 1));
-      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    i += len;
-    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F) continue;
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
-                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
-                (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
-                (cp >= 0x20000 && cp <= 0x3FFFD);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
 
 std::string DisplayValue(const Value& v) {
   if (v.is_null()) return "—";
@@ -303,9 +281,9 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
     int64_t title_w = 0, value_w = 0;
     std::vector<std::string> values;
     for (const KpiResult& k : result.kpis) {
-      title_w = std::max(title_w, DisplayWidth(Truncate(k.title, 40)));
+      title_w = std::max(title_w, io::DisplayWidth(Truncate(k.title, 40)));
       values.push_back(DisplayValue(k.value));
-      value_w = std::max(value_w, DisplayWidth(values.back()));
+      value_w = std::max(value_w, io::DisplayWidth(values.back()));
     }
     for (size_t i = 0; i < result.kpis.size(); ++i) {
       const KpiResult& k = result.kpis[i];
@@ -314,7 +292,7 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
       // Per owner only for everyone: a scoped run has one owner.
       if (k.by_owner && !result.owner.has_value()) {
         int64_t owner_w = 0;
-        for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, DisplayWidth(Truncate(owner, 30)));
+        for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, io::DisplayWidth(Truncate(owner, 30)));
         for (const auto& [owner, v] : k.groups) {
           absl::StrAppend(&out, "      ", Pad(Truncate(owner, 30), owner_w, false), "  ", DisplayValue(v), "\n");
         }
@@ -536,9 +514,9 @@ std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDi
   absl::StrAppend(&out, "as of ", absl::FormatCivilTime(after.as_of), " (", after.time_zone, ")\n\n");
   int64_t title_w = 0, num_w = 1;
   for (const ListDiff& d : diffs) {
-    title_w = std::max(title_w, DisplayWidth(Truncate(d.title, 40)));
-    num_w = std::max({num_w, DisplayWidth(FormatNumber(static_cast<double>(d.before))),
-                      DisplayWidth(FormatNumber(static_cast<double>(d.after)))});
+    title_w = std::max(title_w, io::DisplayWidth(Truncate(d.title, 40)));
+    num_w = std::max({num_w, io::DisplayWidth(FormatNumber(static_cast<double>(d.before))),
+                      io::DisplayWidth(FormatNumber(static_cast<double>(d.after)))});
   }
   int changed = 0;
   for (const ListDiff& d : diffs) {

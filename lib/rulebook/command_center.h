@@ -52,7 +52,6 @@ std::string RenderDiffJson(const RulebookResult& after, const std::vector<ListDi
 
 // Display helpers shared with `docket explain`.
 std::string DisplayValue(const Value& v);   // NULL as "—", numbers with thousands separators.
-int64_t DisplayWidth(std::string_view s);   // Terminal columns.
 
 }  // namespace docket::rulebook
 

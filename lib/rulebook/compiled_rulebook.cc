@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
-#include "io/suggest.h"
+#include "base/names.h"
 #include "docket/rulebook.h"
 #include "rulebook/cta_spec.h"
 #include "rulebook/absl_compat.h"
@@ -63,14 +63,6 @@ absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::str
   return MakeError(d);
 }
 
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates,
-                       std::string_view fallback_what) {
-  std::string close = io::SuggestName(name, candidates);
-  if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
-  if (candidates.empty()) return "";
-  if (candidates.size() > 12) return "";
-  return absl::StrCat(rulebook::Sv(fallback_what), ": ", absl::StrJoin(candidates, ", "));
-}
 
 std::vector<std::string> ColumnNames(const TableSchema& t) {
   std::vector<std::string> out;
@@ -98,7 +90,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
     if (t == nullptr) {
       return ErrorAt(book, list.table_location,
                      absl::StrCat("list '", list.id, "' ranges over unknown table '", list.table, "'"),
-                     tables.empty() ? "declare it under 'tables:'" : DidYouMean(list.table, tables, "the tables are"),
+                     tables.empty() ? "declare it under 'tables:'" : base::DidYouMean(list.table, tables, "the tables are"),
                      static_cast<int>(list.table.size()));
     }
     std::vector<std::string> columns = ColumnNames(*t);
@@ -122,7 +114,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, list.show_locations[i],
                        absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '", list.id,
                                     "' (table '", t->name, "')"),
-                       DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
+                       base::DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
       }
     }
     for (const OrderKey& k : list.order_by) {
@@ -134,7 +126,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, k.location,
                        absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '", list.id,
                                     "' (table '", t->name, "')"),
-                       DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
+                       base::DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
       }
     }
   }
@@ -149,7 +141,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, kpi.measure_location,
                        absl::StrCat("unknown column '", kpi.measure.column, "' in the measure of KPI '", kpi.id,
                                     "' (list '", list->id, "' is over table '", t->name, "')"),
-                       DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
+                       base::DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
                        static_cast<int>(kpi.measure.column.size()));
       }
       if (!rulebook::MeasureAccepts(kpi.measure.kind, c->type)) {
@@ -217,13 +209,13 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
     const TableSchema* d = data.FindTable(t.name);
     if (d == nullptr) {
       return DataError(t.location, absl::StrCat("table '", t.name, "' is declared but not in the data"),
-                       DidYouMean(t.name, data_tables, "the data has"));
+                       base::DidYouMean(t.name, data_tables, "the data has"));
     }
     for (const ColumnSchema& c : t.columns) {
       const ColumnSchema* dc = d->Column(c.name);
       if (dc == nullptr) {
         return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared but not in the data"),
-                         DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
+                         base::DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
       }
       if (!(dc->type == c.type)) {
         return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared ",
@@ -291,7 +283,7 @@ absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::s
     std::vector<std::string> names;
     for (const RulebookParam& q : impl_->rulebook.params) names.push_back(q.name);
     return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                      names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
+                      names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
   }
   absl::StatusOr<Value> v = rulebook::ParseValueAs(text, p->value.type());
   if (!v.ok()) {
@@ -313,7 +305,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     for (const std::string& id : options.lists) {
       auto it = std::find(impl_->list_ids.begin(), impl_->list_ids.end(), id);
       if (it == impl_->list_ids.end()) {
-        return UsageError(absl::StrCat("unknown list '", id, "'"), DidYouMean(id, impl_->list_ids, "the lists are"));
+        return UsageError(absl::StrCat("unknown list '", id, "'"), base::DidYouMean(id, impl_->list_ids, "the lists are"));
       }
       which.push_back(static_cast<size_t>(it - impl_->list_ids.begin()));
     }
@@ -333,7 +325,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
       std::vector<std::string> names;
       for (const RulebookParam& q : book.params) names.push_back(q.name);
       return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                        names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
+                        names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
     }
     Value v = value;
     if (!(v.type() == p->value.type())) {

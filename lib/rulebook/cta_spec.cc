@@ -15,7 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "docket/error.h"
-#include "io/suggest.h"
+#include "base/names.h"
 #include "rulebook/spec_parsers.h"
 
 namespace docket {
@@ -62,7 +62,7 @@ const std::vector<std::string> kPolicies = {"move_none", "move_open", "move_all"
   } while (0)
 
 std::string Hint(std::string_view found, const std::vector<std::string>& candidates) {
-  std::string close = io::SuggestName(found, candidates);
+  std::string close = base::ClosestName(found, candidates);
   return close.empty() ? absl::StrCat("expected one of: ", absl::StrJoin(candidates, ", "))
                        : absl::StrCat("did you mean '", close, "'?");
 }
@@ -297,7 +297,7 @@ absl::Status CtaLoader::Load(const YAML::Node& node, CtaSpec* cta) const {
     const YAML::Node& v = kv.second;
     if (k == "id") {
       DOCKET_CTA_RETURN_IF_ERROR(Text(kv.first, v, &cta->id));
-      if (!IsIdentifier(cta->id)) {
+      if (!base::IsIdentifier(cta->id)) {
         return src_.Error(v, absl::StrCat("CTA id '", cta->id, "' is not a name"),
                           "use letters, digits and underscores, e.g. 'nps_response'");
       }
@@ -372,7 +372,7 @@ absl::Status CtaLoader::Load(const YAML::Node& node, CtaSpec* cta) const {
   if (book_.FindList(cta->list) == nullptr) {
     std::vector<std::string> ids;
     for (const ListSpec& l : book_.lists) ids.push_back(l.id);
-    std::string close = io::SuggestName(cta->list, ids);
+    std::string close = base::ClosestName(cta->list, ids);
     return src_.Error(cta->list_location, absl::StrCat("CTA '", cta->id, "' is raised by unknown list '", cta->list, "'"),
                       close.empty() ? (ids.empty() ? "the rulebook defines no lists"
                                                    : absl::StrCat("the lists are: ", absl::StrJoin(ids, ", ")))
@@ -465,7 +465,7 @@ absl::Status CheckCtaNames(const Rulebook& book, const Schema& schema) {
     }
     auto check = [&](const std::string& column, const SourceLocation& at, const std::string& what) -> absl::Status {
       if (std::find(columns.begin(), columns.end(), column) != columns.end()) return absl::OkStatus();
-      std::string hint = io::DidYouMean(column, columns);
+      std::string hint = base::DidYouMean(column, columns);
       if (hint.empty() && column.find('.') != std::string::npos) {
         hint = absl::StrCat("a parent field must be shown by list '", list->id, "' (add it to its 'show')");
       } else if (hint.empty()) {
