@@ -13,6 +13,7 @@
 // $USER).  Exit status: 0 success, 1 data, evaluation or store error (a
 // refused file, a CTA someone else claimed, an as_of going back), 2 usage or
 // compile error.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -252,8 +253,14 @@ int RunSync(const CtaArgs& args) {
                     " held by a snooze, ", r->skipped_cooldown, " in cooldown\n");
   }
   if (!r->ctas.empty()) {
+    // The first 50 changes for people; --format json has every one.
+    constexpr size_t kShown = 50;
+    std::vector<Cta> shown(r->ctas.begin(), r->ctas.begin() + std::min(r->ctas.size(), kShown));
     out += "\n";
-    out += CtaTable(r->ctas, /*with_change=*/true);
+    out += CtaTable(shown, /*with_change=*/true);
+    if (r->ctas.size() > kShown) {
+      absl::StrAppend(&out, "… ", r->ctas.size() - kShown, " more (--format json lists every change)\n");
+    }
   }
   Print(out);
   return 0;

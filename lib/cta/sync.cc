@@ -122,10 +122,6 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   for (const CtaSpec& c : rulebook.rulebook().ctas) {
     if (std::find(run.lists.begin(), run.lists.end(), c.list) == run.lists.end()) run.lists.push_back(c.list);
   }
-  if (run.lists.empty()) {
-    for (const ListSpec& l : rulebook.rulebook().lists) run.lists.push_back(l.id);
-    run.lists.resize(std::min<size_t>(run.lists.size(), 1));
-  }
   RulebookResult evaluated;
   if (!run.lists.empty()) {
     absl::StatusOr<RulebookResult> r = rulebook.Evaluate(snapshot, run);

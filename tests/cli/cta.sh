@@ -211,6 +211,18 @@ if [[ -x "$gen" ]]; then
     fi
   done
   echo "kill -9: $interrupted of 6 syncs interrupted (sync took ${took_ms} ms)"
+  # Two syncs of the same day at once: one waits for the other (busy
+  # timeout); the second finds nothing to do; the store is as after one.
+  cp "$work/base.db" "$work/two.db"
+  "$docket" cta sync "$book" --data "$work/big" --store "$work/two.db" --as-of 2026-11-22 --format json > "$work/two1.json" 2> "$work/two1.err" &
+  p1=$!
+  "$docket" cta sync "$book" --data "$work/big" --store "$work/two.db" --as-of 2026-11-22 --format json > "$work/two2.json" 2> "$work/two2.err" &
+  p2=$!
+  wait "$p1" || fail "concurrent sync 1: $(cat "$work/two1.err")"
+  wait "$p2" || fail "concurrent sync 2: $(cat "$work/two2.err")"
+  "$py" -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:]); assert sorted([a["created"]+a["closed"]>0, b["created"]+b["closed"]>0])==[False,True], (a["created"],b["created"])' \
+    "$work/two1.json" "$work/two2.json" || fail "two syncs at once both wrote"
+  [[ "$(dump "$work/two.db")" == "$full" ]] || fail "two syncs at once left a different store than one"
 else
   echo "skipping the kill -9 test: $gen not built"
 fi

@@ -515,6 +515,63 @@ TEST(CtaStoreFile, RefusesANewerSchemaVersion) {
   ASSERT_TRUE(CtaStore::Open(ok).ok());
 }
 
+
+// A CTA over a child table: its name reads a parent field the list shows, and
+// its owner is the account's (the tasks table has no owner column).
+TEST(CtaChildTable, ParentFieldsInNamesAndOwnerThroughTheParent) {
+  constexpr const char* kChildBook = R"(docket: 1
+tables:
+  accounts:
+    key: id
+    owner: csm
+    columns: {id: string, name: string, csm: string}
+  tasks:
+    key: id
+    parent: {table: accounts, via: account_id, as: account}
+    columns: {id: string, account_id: string, title: string, overdue: bool}
+lists:
+  - id: overdue_tasks
+    table: tasks
+    when: overdue
+    show: [title, account.name]
+    limit: 1
+ctas:
+  - {id: chase, list: overdue_tasks, type: activity, reason: Overdue task, name: "{account.name}: {title}"}
+)";
+  absl::StatusOr<Rulebook> book = Rulebook::FromYaml(kChildBook, "child.yaml");
+  ASSERT_TRUE(book.ok()) << book.status();
+  absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  Snapshot snap;
+  snap.schema = book->schema;
+  absl::StatusOr<Table> accounts = ReadCsvString("id,name,csm\nA1,Acme,Alice\nA2,Beta,\n", "accounts.csv", "accounts",
+                                                 book->schema.FindTable("accounts"));
+  absl::StatusOr<Table> tasks = ReadCsvString("id,account_id,title,overdue\nT1,A1,Call,true\nT2,A2,Mail,true\nT3,A1,Plan,false\n",
+                                              "tasks.csv", "tasks", book->schema.FindTable("tasks"));
+  ASSERT_TRUE(accounts.ok() && tasks.ok());
+  ASSERT_TRUE(snap.AddTable(*std::move(accounts)).ok());
+  ASSERT_TRUE(snap.AddTable(*std::move(tasks)).ok());
+  absl::StatusOr<CtaStore> store = CtaStore::Open(TempPath("child.db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  CtaSyncOptions o;
+  o.as_of = D(2026, 11, 22);
+  absl::StatusOr<CtaSyncReport> r = store->Sync(*compiled, snap, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->created, 2);  // Both overdue tasks, though the list shows one.
+  EXPECT_EQ(r->ctas[0].name, "Acme: Call");
+  EXPECT_EQ(r->ctas[0].owner, "Alice");
+  EXPECT_EQ(r->ctas[1].name, "Beta: Mail");
+  EXPECT_EQ(r->ctas[1].owner, std::nullopt);
+  // A parent field the list does not show is a compile error with a hint.
+  std::string text = absl::StrReplaceAll(kChildBook, {{"show: [title, account.name]", "show: [title]"}});
+  absl::StatusOr<Rulebook> unshown = Rulebook::FromYaml(text, "child.yaml");
+  ASSERT_TRUE(unshown.ok());
+  absl::StatusOr<CompiledRulebook> bad = CompiledRulebook::Compile(*unshown);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("unknown column 'account.name' in the name of CTA 'chase'"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("add it to its 'show'"));
+}
+
 // ---------------------------------------------------------------- The rulebook side --
 
 std::string BookError(const std::string& ctas, const std::string& extra_list_keys = "") {
