@@ -15,6 +15,7 @@
 #include "base/names.h"
 #include "base/parallel.h"
 #include "docket/rulebook.h"
+#include "rulebook/cta_spec.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
@@ -299,6 +300,8 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
   absl::StatusOr<Program> program = BuildProgram(impl->rulebook, schema, limits, all);
   if (!program.ok()) return program.status();
   impl->program = *std::move(program);
+  absl::Status ctas = rulebook::CheckCtaNames(impl->rulebook, schema);  // `ctas:` columns (cta_spec.cc).
+  if (!ctas.ok()) return ctas;
   CompiledRulebook out;
   out.impl_ = std::move(impl);
   return out;
