@@ -93,6 +93,9 @@ enum class Fn : uint8_t {
   kLower, kUpper, kLength, kTrim, kContains, kStartsWith, kEndsWith,
   kAbs, kRound, kRoundTo, kFloor, kCeil, kLeast, kGreatest,
 };
+// The number of Fn values (a new Fn goes before kGreatest or moves this).
+inline constexpr int kFnCount = static_cast<int>(Fn::kGreatest) + 1;
+// How Dump prints a call (plan/functions.h holds the name per Fn).
 std::string_view FnName(Fn f);
 
 // Constant data that some nodes carry.
