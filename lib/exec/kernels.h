@@ -3,7 +3,8 @@
 //   kernels_arith.cc    + - * / % and negation, int → float, checked int math; numeric functions
 //   kernels_date.cc     date ± days, date differences, months, zone conversions; date functions
 //   kernels_string.cc   LIKE / ILIKE, MATCHES; string functions
-//   kernels_call.cc     function calls: the kernel table (one per plan::Fn), nullif, least / greatest
+//   kernels_call.cc     function calls: the kernel table (one per plan::Fn), nullif, least /
+//   greatest
 // Each kernel reads its inputs through Flat / Scalar accessors (constant fast
 // paths), skips validity work when no input has NULLs, visits the active rows
 // and returns a Vec in a Block from the frame's pool.
@@ -49,13 +50,14 @@ Vec CallKernel(Frame& f, const plan::Node& n, const Vec* args, const Active& act
 // What a function kernel sees.
 struct CallInput {
   Frame& f;
-  const plan::Node& n;   // n.fn, n.type (the result's type)
-  const Vec* args;       // n.args evaluated
+  const plan::Node& n;  // n.fn, n.type (the result's type)
+  const Vec* args;      // n.args evaluated
   int nargs;
   const Active& act;
-  Diagnostics* d;        // int_overflow and friends (may be null)
-  Block* out;            // the result's block; out->valid is free scratch for validity
-  const uint8_t* valid;  // kStrict functions: the AND of the arguments' validity (nullptr: no NULLs)
+  Diagnostics* d;  // int_overflow and friends (may be null)
+  Block* out;      // the result's block; out->valid is free scratch for validity
+  const uint8_t*
+      valid;  // kStrict functions: the AND of the arguments' validity (nullptr: no NULLs)
 
   // The result: out's values with validity `v` (nullptr: no NULLs).
   Vec Result(const uint8_t* v) const {

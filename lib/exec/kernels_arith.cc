@@ -225,7 +225,8 @@ using plan::Fn;
 Vec Abs(const CallInput& in) {
   if (in.n.type == Ty::kFloat) {
     double* out = in.out->As<double>();
-    WithAccess<double>(in.args[0], [&](auto x) { ForEach(in.act, [&](int i) { out[i] = std::fabs(x[i]); }); });
+    WithAccess<double>(in.args[0],
+                       [&](auto x) { ForEach(in.act, [&](int i) { out[i] = std::fabs(x[i]); }); });
     return in.Result(in.valid);
   }
   const uint8_t* valid = in.valid;
@@ -257,7 +258,8 @@ Vec Abs(const CallInput& in) {
 template <double (*kRound)(double)>
 Vec RoundFloat(const CallInput& in) {
   double* out = in.out->As<double>();
-  WithAccess<double>(in.args[0], [&](auto x) { ForEach(in.act, [&](int i) { out[i] = kRound(x[i]); }); });
+  WithAccess<double>(in.args[0],
+                     [&](auto x) { ForEach(in.act, [&](int i) { out[i] = kRound(x[i]); }); });
   return in.Result(in.valid);
 }
 
@@ -310,7 +312,8 @@ Vec RoundTo(const CallInput& in) {
     });
   });
   if (any) {
-    int64_t c = CountActive(in.act, [&](int i) { return fail[i] && (valid == nullptr || valid[i]); });
+    int64_t c =
+        CountActive(in.act, [&](int i) { return fail[i] && (valid == nullptr || valid[i]); });
     if (in.d) in.d->int_overflow += c;
     for (int i = 0; i < rows; ++i) vbuf[i] = (valid ? valid[i] : 1) & !fail[i];
     valid = vbuf;

@@ -64,7 +64,10 @@ Vec NullIf(const CallInput& in) {
     T* out = blk->As<T>();
     WithAccess<T>(a, [&](auto xa) {
       if (ConstNull(b)) {
-        ForEach(in.act, [&](int i) { out[i] = xa[i]; ov[i] = a.ValidAt(i); });
+        ForEach(in.act, [&](int i) {
+          out[i] = xa[i];
+          ov[i] = a.ValidAt(i);
+        });
         return;
       }
       WithAccess<T>(b, [&](auto xb) {
@@ -95,7 +98,8 @@ std::vector<CallKernelEntry> NullFunctionKernels() {
 const std::array<CallKernelFn, plan::kFnCount>& CallKernels() {
   static const auto* kTable = [] {
     auto* table = new std::array<CallKernelFn, plan::kFnCount>{};
-    for (auto list : {NullFunctionKernels, NumberFunctionKernels, DateFunctionKernels, StringFunctionKernels}) {
+    for (auto list :
+         {NullFunctionKernels, NumberFunctionKernels, DateFunctionKernels, StringFunctionKernels}) {
       for (const CallKernelEntry& e : list()) {
         const int i = static_cast<int>(e.fn);
         if (i < plan::kFnCount) (*table)[i] = e.kernel;

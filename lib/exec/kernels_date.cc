@@ -156,7 +156,8 @@ using plan::Fn;
 template <typename Part>
 Vec DatePart(const CallInput& in, Part part) {
   int64_t* out = in.out->As<int64_t>();
-  WithAccess<int32_t>(in.args[0], [&](auto x) { ForEach(in.act, [&](int i) { out[i] = part(x[i]); }); });
+  WithAccess<int32_t>(in.args[0],
+                      [&](auto x) { ForEach(in.act, [&](int i) { out[i] = part(x[i]); }); });
   return in.Result(in.valid);
 }
 
@@ -167,7 +168,9 @@ Vec DateMap(const CallInput& in, Map map) {
   WithAccess<int32_t>(in.args[0], [&](auto x) {
     ForEach(in.act, [&](int i) {
       int64_t r = map(x[i]);
-      out[i] = static_cast<int32_t>(r < base::kMinDate ? base::kMinDate : r > base::kMaxDate ? base::kMaxDate : r);
+      out[i] = static_cast<int32_t>(r < base::kMinDate   ? base::kMinDate
+                                    : r > base::kMaxDate ? base::kMaxDate
+                                                         : r);
     });
   });
   return in.Result(in.valid);
@@ -236,16 +239,31 @@ Vec NextAnniversary(const CallInput& in) {
 std::vector<CallKernelEntry> DateFunctionKernels() {
   return {
       {Fn::kMonthsSince, MonthsSince},
-      {Fn::kYear, [](const CallInput& in) { return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).year; }); }},
+      {Fn::kYear,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).year; });
+       }},
       {Fn::kQuarter,
        [](const CallInput& in) {
-         return DatePart(in, [](int32_t x) -> int64_t { return (base::CivilFromDays(x).month - 1) / 3 + 1; });
+         return DatePart(
+             in, [](int32_t x) -> int64_t { return (base::CivilFromDays(x).month - 1) / 3 + 1; });
        }},
-      {Fn::kMonth, [](const CallInput& in) { return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).month; }); }},
-      {Fn::kDay, [](const CallInput& in) { return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).day; }); }},
-      {Fn::kDayOfWeek, [](const CallInput& in) { return DatePart(in, [](int32_t x) -> int64_t { return base::IsoDayOfWeek(x); }); }},
+      {Fn::kMonth,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).month; });
+       }},
+      {Fn::kDay,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).day; });
+       }},
+      {Fn::kDayOfWeek,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::IsoDayOfWeek(x); });
+       }},
       {Fn::kTruncWeek,
-       [](const CallInput& in) { return DateMap(in, [](int32_t x) { return int64_t{x} - (base::IsoDayOfWeek(x) - 1); }); }},
+       [](const CallInput& in) {
+         return DateMap(in, [](int32_t x) { return int64_t{x} - (base::IsoDayOfWeek(x) - 1); });
+       }},
       {Fn::kTruncMonth,
        [](const CallInput& in) {
          return DateMap(in, [](int32_t x) {
@@ -262,7 +280,8 @@ std::vector<CallKernelEntry> DateFunctionKernels() {
        }},
       {Fn::kTruncYear,
        [](const CallInput& in) {
-         return DateMap(in, [](int32_t x) { return base::DaysFromCivil(base::CivilFromDays(x).year, 1, 1); });
+         return DateMap(
+             in, [](int32_t x) { return base::DaysFromCivil(base::CivilFromDays(x).year, 1, 1); });
        }},
       {Fn::kNextAnniversary, NextAnniversary},
   };

@@ -169,11 +169,12 @@ template <bool kLower>
 Vec CaseMap(const CallInput& in) {
   // Constant inputs only reach here in constant mode (one row): read them flat.
   Flat<std::string_view> xs{in.args[0].As<std::string_view>()};
-  StringMap(in.out, in.act, xs, [](std::string_view s) { return s.size(); },
-            [](std::string_view s, char* dst) {
-              for (size_t k = 0; k < s.size(); ++k) dst[k] = kLower ? AsciiLower(s[k]) : AsciiUpper(s[k]);
-              return s.size();
-            });
+  StringMap(
+      in.out, in.act, xs, [](std::string_view s) { return s.size(); },
+      [](std::string_view s, char* dst) {
+        for (size_t k = 0; k < s.size(); ++k) dst[k] = kLower ? AsciiLower(s[k]) : AsciiUpper(s[k]);
+        return s.size();
+      });
   return in.Result(in.valid);
 }
 

@@ -10,11 +10,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/names.h"
 #include "docket/error.h"
 #include "lang/literals.h"
 #include "lang/parser.h"
 #include "lang/stack_caps.h"
-#include "base/names.h"
 #include "plan/functions.h"
 #include "re2/re2.h"
 
@@ -883,9 +883,12 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
                  close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
   }
   switch (entry->kind) {
-    case FunctionKind::kRelated: return BindAggregate(n, name);
-    case FunctionKind::kHistory: return BindHistory(n, name);
-    case FunctionKind::kScalar: break;
+    case FunctionKind::kRelated:
+      return BindAggregate(n, name);
+    case FunctionKind::kHistory:
+      return BindHistory(n, name);
+    case FunctionKind::kScalar:
+      break;
   }
   if (n.filter >= 0) {
     return Error(ctx_.tree->node(n.filter).span, "WHERE is only allowed inside related-record aggregates");
@@ -894,8 +897,10 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
   if (argc < entry->min_args || (entry->max_args >= 0 && argc > entry->max_args)) {
     std::string want = entry->min_args == entry->max_args ? std::to_string(entry->min_args)
                        : entry->max_args < 0 ? "at least " + std::to_string(entry->min_args)
-                                             : std::to_string(entry->min_args) + " or " + std::to_string(entry->max_args);
-    return Error(n.span, Cat(name, "() takes ", want, " argument", want == "1" ? "" : "s", ", got ", argc),
+                                             : std::to_string(entry->min_args) + " or " +
+                                                   std::to_string(entry->max_args);
+    return Error(n.span,
+                 Cat(name, "() takes ", want, " argument", want == "1" ? "" : "s", ", got ", argc),
                  std::string(entry->signature));
   }
   std::vector<Bound> args;
@@ -905,7 +910,8 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
     args.push_back(*x);
   }
   if (entry->bind == nullptr) {
-    return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())}, "function '" + name + "' is not implemented");
+    return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())},
+                 "function '" + name + "' is not implemented");
   }
   CallBinding call(this, entry, name, n.span, std::move(args));
   return entry->bind(call);
@@ -922,10 +928,18 @@ Binder::Result Binder::BindHistory(const SyntaxNode& n, const std::string& name)
 
 ExprBuilder& CallBinding::builder() { return *binder_->b_; }
 
-absl::Status CallBinding::AsDate(int i, std::string_view what) { return binder_->AsDate(&args_[i], what); }
-absl::Status CallBinding::AsString(int i, std::string_view what) { return binder_->AsString(&args_[i], what); }
-absl::Status CallBinding::AsInt(int i, std::string_view what) { return binder_->AsInt(&args_[i], what); }
-absl::Status CallBinding::AsNumber(int i, std::string_view what) { return binder_->AsNumber(&args_[i], what); }
+absl::Status CallBinding::AsDate(int i, std::string_view what) {
+  return binder_->AsDate(&args_[i], what);
+}
+absl::Status CallBinding::AsString(int i, std::string_view what) {
+  return binder_->AsString(&args_[i], what);
+}
+absl::Status CallBinding::AsInt(int i, std::string_view what) {
+  return binder_->AsInt(&args_[i], what);
+}
+absl::Status CallBinding::AsNumber(int i, std::string_view what) {
+  return binder_->AsNumber(&args_[i], what);
+}
 
 absl::StatusOr<Ty> CallBinding::UnifyAll(std::string_view context) {
   std::vector<BoundExpr*> ptrs;

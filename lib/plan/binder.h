@@ -67,7 +67,11 @@ class CallBinding {
  public:
   CallBinding(Binder* binder, const FunctionEntry* entry, std::string name, lang::Span span,
               std::vector<BoundExpr> args)
-      : binder_(binder), entry_(entry), name_(std::move(name)), span_(span), args_(std::move(args)) {}
+      : binder_(binder),
+        entry_(entry),
+        name_(std::move(name)),
+        span_(span),
+        args_(std::move(args)) {}
 
   const FunctionEntry& entry() const { return *entry_; }
   const std::string& name() const { return name_; }

@@ -44,7 +44,8 @@ enum class FunctionKind : uint8_t {
 // What a function does with NULL arguments.
 enum class NullRule : uint8_t {
   kStrict,     // NULL when any argument is NULL; a NULL constant argument folds the call to NULL
-  kSkipNulls,  // NULL arguments are skipped; NULL only when every argument is (coalesce, least, greatest)
+  kSkipNulls,  // NULL arguments are skipped; NULL only when every argument is (coalesce, least,
+               // greatest)
   kNullIf,     // NULL when the first argument is NULL or equals the second
   kAggregate,  // NULL values of the related rows are ignored (see the aggregates table)
   kHistory,    // NULL when there is no earlier value
@@ -63,16 +64,17 @@ struct Lowering {
 };
 
 struct FunctionEntry {
-  std::string_view name;       // lower case; calls are case-insensitive
+  std::string_view name;  // lower case; calls are case-insensitive
   FunctionKind kind = FunctionKind::kScalar;
   int min_args = 1;
-  int max_args = 1;            // -1: variadic
-  std::string_view usage;      // how docs/language.md writes a call: "days_since(d)"
-  std::string_view signature;  // types: "days_since(date | timestamp) -> int" (also the arity error's hint)
-  std::string_view doc;        // one line: what it returns (docs/language.md's "result" column)
-  std::string_view example;    // a rule using it
+  int max_args = 1;        // -1: variadic
+  std::string_view usage;  // how docs/language.md writes a call: "days_since(d)"
+  std::string_view
+      signature;  // types: "days_since(date | timestamp) -> int" (also the arity error's hint)
+  std::string_view doc;      // one line: what it returns (docs/language.md's "result" column)
+  std::string_view example;  // a rule using it
   NullRule nulls = NullRule::kStrict;
-  TypingRule bind = nullptr;   // kScalar only
+  TypingRule bind = nullptr;        // kScalar only
   std::vector<Lowering> lowers_to;  // empty: lowered to operators (Op::kDateDiff, Op::kCoalesce, …)
 };
 

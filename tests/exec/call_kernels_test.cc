@@ -23,16 +23,16 @@ using testing::D;
 
 TEST(CallKernels, OneKernelPerRegisteredFn) {
   std::map<int, int> listed;
-  for (auto list : {exec::NullFunctionKernels, exec::NumberFunctionKernels, exec::DateFunctionKernels,
-                    exec::StringFunctionKernels}) {
+  for (auto list : {exec::NullFunctionKernels, exec::NumberFunctionKernels,
+                    exec::DateFunctionKernels, exec::StringFunctionKernels}) {
     for (const exec::CallKernelEntry& e : list()) {
       EXPECT_NE(e.kernel, nullptr);
       ++listed[static_cast<int>(e.fn)];
     }
   }
   for (const auto& [fn, count] : listed) {
-    EXPECT_EQ(count, 1) << "plan::Fn #" << fn << " (" << plan::FnName(static_cast<Fn>(fn)) << ") has " << count
-                        << " kernels";
+    EXPECT_EQ(count, 1) << "plan::Fn #" << fn << " (" << plan::FnName(static_cast<Fn>(fn))
+                        << ") has " << count << " kernels";
     EXPECT_LT(fn, plan::kFnCount);
   }
   // Registry → kernel.
@@ -40,14 +40,15 @@ TEST(CallKernels, OneKernelPerRegisteredFn) {
   for (const FunctionEntry& f : plan::Functions()) {
     for (const plan::Lowering& l : f.lowers_to) {
       lowered.insert(static_cast<int>(l.fn));
-      EXPECT_NE(exec::CallKernels()[static_cast<int>(l.fn)], nullptr) << f.name << " lowers to " << l.plan_name
-                                                                      << ", which has no kernel";
+      EXPECT_NE(exec::CallKernels()[static_cast<int>(l.fn)], nullptr)
+          << f.name << " lowers to " << l.plan_name << ", which has no kernel";
     }
   }
   // Kernel → registry.
   for (int i = 0; i < plan::kFnCount; ++i) {
     if (exec::CallKernels()[i] == nullptr) continue;
-    EXPECT_EQ(lowered.count(i), 1u) << "the kernel of plan::Fn #" << i << " belongs to no registry function";
+    EXPECT_EQ(lowered.count(i), 1u)
+        << "the kernel of plan::Fn #" << i << " belongs to no registry function";
   }
   EXPECT_EQ(static_cast<int>(lowered.size()), plan::kFnCount);
 }
@@ -60,7 +61,8 @@ class CallNulls : public ::testing::Test {
         .Add("f", Col<double>(DataType::Float(), {2.5}))
         .Add("s", Col<std::string>(DataType::String(), {"abc"}))
         .Add("d", Col<int64_t>(DataType::Date(), {D(2026, 1, 31)}))
-        .Add("ts", Col<int64_t>(DataType::Timestamp(TimeUnit::kMicro), {int64_t{D(2026, 3, 8)} * 86400000000}))
+        .Add("ts", Col<int64_t>(DataType::Timestamp(TimeUnit::kMicro),
+                                {int64_t{D(2026, 3, 8)} * 86400000000}))
         .Add("ni", Col<int64_t>(DataType::Int(), {std::nullopt}))
         .Add("nf", Col<double>(DataType::Float(), {std::nullopt}))
         .Add("ns", Col<std::string>(DataType::String(), {std::nullopt}))
@@ -90,14 +92,19 @@ class CallNulls : public ::testing::Test {
 // each argument.
 TEST_F(CallNulls, EveryFunctionFollowsItsNullRule) {
   const std::map<std::string, std::vector<std::string>> cases = {
-      {"coalesce", {"coalesce(ni, 3) = 3", "coalesce(NULL, ni, i) = 7", "coalesce(ni, nf) IS NULL"}},
-      {"nullif", {"nullif(ni, 3) IS NULL", "nullif(NULL, 3) IS NULL", "nullif(i, ni) = 7", "nullif(i, NULL) = 7",
-                  "nullif(i, 7) IS NULL"}},
-      {"days_since", {"days_since(nd) IS NULL", "days_since(nts) IS NULL", "days_since(NULL) IS NULL"}},
+      {"coalesce",
+       {"coalesce(ni, 3) = 3", "coalesce(NULL, ni, i) = 7", "coalesce(ni, nf) IS NULL"}},
+      {"nullif",
+       {"nullif(ni, 3) IS NULL", "nullif(NULL, 3) IS NULL", "nullif(i, ni) = 7",
+        "nullif(i, NULL) = 7", "nullif(i, 7) IS NULL"}},
+      {"days_since",
+       {"days_since(nd) IS NULL", "days_since(nts) IS NULL", "days_since(NULL) IS NULL"}},
       {"days_until", {"days_until(nd) IS NULL", "days_until(NULL) IS NULL"}},
       {"months_since", {"months_since(nd) IS NULL", "months_since(NULL) IS NULL"}},
-      {"add_days", {"add_days(nd, 1) IS NULL", "add_days(d, ni) IS NULL", "add_days(d, NULL) IS NULL"}},
-      {"add_months", {"add_months(nd, 1) IS NULL", "add_months(d, ni) IS NULL", "add_months(NULL, 1) IS NULL"}},
+      {"add_days",
+       {"add_days(nd, 1) IS NULL", "add_days(d, ni) IS NULL", "add_days(d, NULL) IS NULL"}},
+      {"add_months",
+       {"add_months(nd, 1) IS NULL", "add_months(d, ni) IS NULL", "add_months(NULL, 1) IS NULL"}},
       {"date", {"date(nts) IS NULL", "date(nd) IS NULL", "date(NULL) IS NULL"}},
       {"year", {"year(nd) IS NULL", "year(NULL) IS NULL"}},
       {"quarter", {"quarter(nd) IS NULL", "quarter(NULL) IS NULL"}},
@@ -106,31 +113,42 @@ TEST_F(CallNulls, EveryFunctionFollowsItsNullRule) {
       {"day_of_week", {"day_of_week(nd) IS NULL", "day_of_week(NULL) IS NULL"}},
       {"date_trunc", {"date_trunc('month', nd) IS NULL", "date_trunc('week', NULL) IS NULL"}},
       {"next_anniversary",
-       {"next_anniversary(nd, 3) IS NULL", "next_anniversary(d, ni) IS NULL", "next_anniversary(d, NULL) IS NULL"}},
+       {"next_anniversary(nd, 3) IS NULL", "next_anniversary(d, ni) IS NULL",
+        "next_anniversary(d, NULL) IS NULL"}},
       {"lower", {"lower(ns) IS NULL", "lower(NULL) IS NULL"}},
       {"upper", {"upper(ns) IS NULL", "upper(NULL) IS NULL"}},
       {"length", {"length(ns) IS NULL", "length(NULL) IS NULL"}},
       {"trim", {"trim(ns) IS NULL", "trim(NULL) IS NULL"}},
-      {"contains", {"contains(ns, 'a') IS NULL", "contains(s, ns) IS NULL", "contains(s, NULL) IS NULL"}},
-      {"starts_with", {"starts_with(ns, 'a') IS NULL", "starts_with(s, ns) IS NULL", "starts_with(NULL, 'a') IS NULL"}},
-      {"ends_with", {"ends_with(ns, 'a') IS NULL", "ends_with(s, ns) IS NULL", "ends_with(s, NULL) IS NULL"}},
+      {"contains",
+       {"contains(ns, 'a') IS NULL", "contains(s, ns) IS NULL", "contains(s, NULL) IS NULL"}},
+      {"starts_with",
+       {"starts_with(ns, 'a') IS NULL", "starts_with(s, ns) IS NULL",
+        "starts_with(NULL, 'a') IS NULL"}},
+      {"ends_with",
+       {"ends_with(ns, 'a') IS NULL", "ends_with(s, ns) IS NULL", "ends_with(s, NULL) IS NULL"}},
       {"abs", {"abs(ni) IS NULL", "abs(nf) IS NULL", "abs(NULL) IS NULL"}},
-      {"round", {"round(nf) IS NULL", "round(f, ni) IS NULL", "round(i, ni) IS NULL", "round(nf, 1) IS NULL",
-                 "round(NULL, 1) IS NULL"}},
+      {"round",
+       {"round(nf) IS NULL", "round(f, ni) IS NULL", "round(i, ni) IS NULL", "round(nf, 1) IS NULL",
+        "round(NULL, 1) IS NULL"}},
       {"floor", {"floor(nf) IS NULL", "floor(ni) IS NULL", "floor(NULL) IS NULL"}},
       {"ceil", {"ceil(nf) IS NULL", "ceil(ni) IS NULL", "ceil(NULL) IS NULL"}},
-      {"least", {"least(ni, 3) = 3", "least(NULL, i, 9) = 7", "least(ni, nf) IS NULL", "least(s, ns) = 'abc'"}},
-      {"greatest", {"greatest(ni, 3) = 3", "greatest(NULL, i, 1) = 7", "greatest(ni, NULL) IS NULL",
-                    "greatest(nd, d) = d"}},
+      {"least",
+       {"least(ni, 3) = 3", "least(NULL, i, 9) = 7", "least(ni, nf) IS NULL",
+        "least(s, ns) = 'abc'"}},
+      {"greatest",
+       {"greatest(ni, 3) = 3", "greatest(NULL, i, 1) = 7", "greatest(ni, NULL) IS NULL",
+        "greatest(nd, d) = d"}},
   };
   for (const FunctionEntry& f : plan::Functions()) {
     if (f.kind != FunctionKind::kScalar) continue;
     auto it = cases.find(std::string(f.name));
-    ASSERT_NE(it, cases.end()) << "add NULL cases for " << f.name << " (" << plan::NullRuleText(f.nulls) << ")";
+    ASSERT_NE(it, cases.end()) << "add NULL cases for " << f.name << " ("
+                               << plan::NullRuleText(f.nulls) << ")";
     for (const std::string& expr : it->second) EXPECT_EQ(Eval(expr), "TRUE") << expr;
     if (f.nulls == plan::NullRule::kStrict) {
       // Strict: the cases are all "… IS NULL".
-      for (const std::string& expr : it->second) EXPECT_NE(expr.find("IS NULL"), std::string::npos) << expr;
+      for (const std::string& expr : it->second)
+        EXPECT_NE(expr.find("IS NULL"), std::string::npos) << expr;
     }
   }
 }

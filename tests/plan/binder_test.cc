@@ -102,27 +102,34 @@ TEST(Binder, ErrorsWithPositions) {
   for (const Case& c : std::vector<Case>{
            {"i > 0 AND lower(i) = 'a'", "lower() expects a string, but this is int", "", 17, 1},
            {"days_since(s) > 3", "days_since() expects a date, but this is string", "", 12, 1},
-           {"add_days(d, f) > e", "add_days() expects an int, but this is float", "round it with round(x)", 13, 1},
+           {"add_days(d, f) > e", "add_days() expects an int, but this is float",
+            "round it with round(x)", 13, 1},
            {"date_trunc('fortnight', d) = d", "unknown date_trunc unit 'fortnight'",
             "use 'week', 'month', 'quarter' or 'year'", 12, 11},
-           {"date_trunc(s, d) = d", "the unit of date_trunc must be 'week', 'month', 'quarter' or 'year'",
+           {"date_trunc(s, d) = d",
+            "the unit of date_trunc must be 'week', 'month', 'quarter' or 'year'",
             "write date_trunc('month', d)", 12, 1},
            {"least(b, c)", "least() does not take bool arguments", "", 1, 11},
            {"abs(s) > 1", "abs() expects a number, but this is string", "", 5, 1},
-           {"round(f, 1, 2) > 1", "round() takes 1 or 2 arguments, got 3", "round(x [, digits int]) -> type of x", 1, 14},
+           {"round(f, 1, 2) > 1", "round() takes 1 or 2 arguments, got 3",
+            "round(x [, digits int]) -> type of x", 1, 14},
            {"nullif(i, s) > 1", "cannot compare int with string", "", 8, 4},
            {"upper(s, s) = s", "upper() takes 1 argument, got 2", "upper(string) -> string", 1, 11},
            {"lenght(s) > 1", "unknown function 'lenght'", "did you mean 'length'?", 1, 6},
-           {"frobnicate(s)", "unknown function 'frobnicate'", "see docs/language.md for the functions", 1, 10},
+           {"frobnicate(s)", "unknown function 'frobnicate'",
+            "see docs/language.md for the functions", 1, 10},
            {"prev(i) > 1", "history functions are not supported yet (prev)",
             "they come with the snapshot-history feature", 1, 4},
-           {"lower(s WHERE b) = 'a'", "WHERE is only allowed inside related-record aggregates", "", 15, 1},
-           {"i + 'x' > 1", "cannot add int and string 'x'", "remove the quotes around the number", 1, 7},
-           {"d > 3", "cannot compare date with int", "for a number of days use days_since(d) or d - DATE 'YYYY-MM-DD'",
-            1, 5},
+           {"lower(s WHERE b) = 'a'", "WHERE is only allowed inside related-record aggregates", "",
+            15, 1},
+           {"i + 'x' > 1", "cannot add int and string 'x'", "remove the quotes around the number",
+            1, 7},
+           {"d > 3", "cannot compare date with int",
+            "for a number of days use days_since(d) or d - DATE 'YYYY-MM-DD'", 1, 5},
            {"d < '2026-02-30'", "cannot compare date with string '2026-02-30'",
             "write a date as 'YYYY-MM-DD', e.g. '2026-11-22'", 5, 12},
-           {"s", "a rule must be a condition (bool), but this is string", "compare it, e.g. x = 'value'", 1, 1},
+           {"s", "a rule must be a condition (bool), but this is string",
+            "compare it, e.g. x = 'value'", 1, 1},
            {"pulse = 'red'", "unknown column 'pulse' in t", "", 1, 5},
        }) {
     testing::BindResult r = p.Bind(c.text);
@@ -142,7 +149,8 @@ TEST(Binder, ErrorsWithPositions) {
 // carry the file, the line within it and the column on that line.
 TEST(Binder, ErrorsAreLocatedInTheirFile) {
   PlanBinder p;
-  testing::BindResult r = p.Bind("i > 0 AND\n  upper(d) = 'X'", SourceLocation{"book.yaml", 12, 14});
+  testing::BindResult r =
+      p.Bind("i > 0 AND\n  upper(d) = 'X'", SourceLocation{"book.yaml", 12, 14});
   ASSERT_TRUE(r.error.has_value()) << r.status;
   EXPECT_EQ(r.error->message, "upper() expects a string, but this is date");
   EXPECT_EQ(r.error->location.file, "book.yaml");

@@ -6,6 +6,8 @@
 // generated: after changing an entry, run
 //   DOCKET_UPDATE_DOCS=1 build/tests/functions_test --gtest_filter='*DocTable*'
 // to rewrite it.
+#include "plan/functions.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -18,7 +20,6 @@
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
 #include "docket/program.h"
-#include "plan/functions.h"
 
 namespace docket {
 namespace {
@@ -30,7 +31,8 @@ using plan::Functions;
 using ::testing::HasSubstr;
 
 constexpr std::string_view kBegin =
-    "<!-- functions table: generated from lib/plan/functions.cc; tests/plan/functions_test.cc checks it -->";
+    "<!-- functions table: generated from lib/plan/functions.cc; tests/plan/functions_test.cc "
+    "checks it -->";
 constexpr std::string_view kEnd = "<!-- end of functions table -->";
 
 std::string LanguageDocPath() { return std::string(DOCKET_SOURCE_DIR) + "/docs/language.md"; }
@@ -67,8 +69,8 @@ std::string RenderTable() {
   for (const FunctionEntry& f : Functions()) {
     if (f.kind != FunctionKind::kScalar) continue;
     std::string_view types = f.signature.substr(f.name.size());
-    out += Cat("| `", Cell(f.usage), "` | `", Cell(types), "` | ", Cell(f.doc), " | ", plan::NullRuleText(f.nulls),
-               " | `", Cell(f.example), "` |\n");
+    out += Cat("| `", Cell(f.usage), "` | `", Cell(types), "` | ", Cell(f.doc), " | ",
+               plan::NullRuleText(f.nulls), " | `", Cell(f.example), "` |\n");
   }
   return out;
 }
@@ -79,7 +81,8 @@ TEST(FunctionRegistry, EntriesAreConsistent) {
     SCOPED_TRACE(std::string(f.name));
     EXPECT_TRUE(names.insert(f.name).second) << "duplicate entry";
     EXPECT_EQ(plan::FindFunction(f.name), &f);
-    EXPECT_TRUE(std::all_of(f.name.begin(), f.name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }));
+    EXPECT_TRUE(std::all_of(f.name.begin(), f.name.end(),
+                            [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }));
     EXPECT_GE(f.min_args, 0);
     EXPECT_TRUE(f.max_args < 0 || f.max_args >= f.min_args);
     EXPECT_EQ(f.usage.substr(0, f.name.size() + 1), Cat(f.name, "("));
@@ -132,13 +135,33 @@ Schema ExampleSchema() {
     for (auto& [n, type] : columns) t.columns.push_back(ColumnSchema{n, type, {}});
     s.tables.push_back(std::move(t));
   };
-  const DataType str = DataType::String(), date = DataType::Date(), f64 = DataType::Float(), i64 = DataType::Int();
+  const DataType str = DataType::String(), date = DataType::Date(), f64 = DataType::Float(),
+                 i64 = DataType::Int();
   table("accounts", std::nullopt,
-        {{"id", str}, {"csm", str}, {"arr", f64}, {"seats", i64}, {"pulse", str}, {"forecast", str},
-         {"pulse_changed_at", date}, {"renewal_date", date}, {"subscription_start", date}, {"created_at", date},
-         {"last_login_at", DataType::Timestamp()}, {"closed_at", date}, {"segment", str}, {"region", str},
-         {"name", str}, {"notes", str}, {"email", str}, {"delta", i64}, {"score", f64}, {"nps", i64},
-         {"usage_30d", f64}, {"contract_end", date}, {"last_call", date}, {"last_email", date}});
+        {{"id", str},
+         {"csm", str},
+         {"arr", f64},
+         {"seats", i64},
+         {"pulse", str},
+         {"forecast", str},
+         {"pulse_changed_at", date},
+         {"renewal_date", date},
+         {"subscription_start", date},
+         {"created_at", date},
+         {"last_login_at", DataType::Timestamp()},
+         {"closed_at", date},
+         {"segment", str},
+         {"region", str},
+         {"name", str},
+         {"notes", str},
+         {"email", str},
+         {"delta", i64},
+         {"score", f64},
+         {"nps", i64},
+         {"usage_30d", f64},
+         {"contract_end", date},
+         {"last_call", date},
+         {"last_email", date}});
   ParentRelation up{"accounts", "account_id", "account", {}};
   table("contacts", up, {{"id", str}, {"account_id", str}, {"persona", str}});
   table("tasks", up, {{"id", str}, {"account_id", str}, {"status", str}, {"due_date", date}});
@@ -153,7 +176,8 @@ TEST(FunctionRegistry, ExamplesCompile) {
   for (const FunctionEntry& f : Functions()) {
     SCOPED_TRACE(std::string(f.example));
     ProgramBuilder b(ExampleSchema());
-    absl::StatusOr<int> r = b.AddPredicate("accounts", ExpressionSource{std::string(f.example), {}});
+    absl::StatusOr<int> r =
+        b.AddPredicate("accounts", ExpressionSource{std::string(f.example), {}});
     if (f.kind == FunctionKind::kHistory) {
       // Reserved: compiles once history lands, and until then fails at the function.
       if (!r.ok()) {
@@ -197,7 +221,8 @@ TEST(FunctionRegistry, ArityErrorsQuoteTheSignature) {
 // Unknown names get the did-you-mean over the registry's names.
 TEST(FunctionRegistry, UnknownFunctionSuggestsARegisteredName) {
   ProgramBuilder b(ExampleSchema());
-  absl::StatusOr<int> r = b.AddPredicate("accounts", ExpressionSource{"arr > 0 AND day_since(renewal_date) > 3", {}});
+  absl::StatusOr<int> r =
+      b.AddPredicate("accounts", ExpressionSource{"arr > 0 AND day_since(renewal_date) > 3", {}});
   ASSERT_FALSE(r.ok());
   std::optional<ErrorDetail> d = GetErrorDetail(r.status());
   ASSERT_TRUE(d.has_value());
@@ -222,7 +247,8 @@ TEST(FunctionRegistry, DocTableIsTheRegistry) {
     std::ofstream(path, std::ios::binary) << doc;
     GTEST_SKIP() << "rewrote the functions table of " << path;
   }
-  EXPECT_EQ(have, want) << path << "'s function table differs from the registry (lib/plan/functions.cc); "
+  EXPECT_EQ(have, want) << path
+                        << "'s function table differs from the registry (lib/plan/functions.cc); "
                         << "rerun with DOCKET_UPDATE_DOCS=1 to rewrite it";
 }
 
@@ -240,7 +266,8 @@ TEST(FunctionRegistry, DocNamesTheAggregatesAndHistory) {
   for (std::string row; std::getline(rows, row);) {
     if (row.rfind("| `", 0) != 0) continue;
     std::string first = row.substr(0, row.find(" | ", 2));  // The first cell.
-    for (std::sregex_iterator it(first.begin(), first.end(), name), e; it != e; ++it) in_doc.insert((*it)[1]);
+    for (std::sregex_iterator it(first.begin(), first.end(), name), e; it != e; ++it)
+      in_doc.insert((*it)[1]);
   }
   for (const FunctionEntry& f : Functions()) {
     if (f.kind == FunctionKind::kRelated) in_registry.insert(std::string(f.name));

@@ -23,10 +23,16 @@ namespace docket::testing {
 inline Schema PlanSchema() {
   TableSchema t;
   t.name = "t";
-  for (auto [name, type] : std::vector<std::pair<const char*, DataType>>{
-           {"i", DataType::Int()}, {"j", DataType::Int()}, {"f", DataType::Float()}, {"s", DataType::String()},
-           {"d", DataType::Date()}, {"e", DataType::Date()}, {"ts", DataType::Timestamp(TimeUnit::kMicro)},
-           {"b", DataType::Bool()}, {"c", DataType::Bool()}}) {
+  for (auto [name, type] :
+       std::vector<std::pair<const char*, DataType>>{{"i", DataType::Int()},
+                                                     {"j", DataType::Int()},
+                                                     {"f", DataType::Float()},
+                                                     {"s", DataType::String()},
+                                                     {"d", DataType::Date()},
+                                                     {"e", DataType::Date()},
+                                                     {"ts", DataType::Timestamp(TimeUnit::kMicro)},
+                                                     {"b", DataType::Bool()},
+                                                     {"c", DataType::Bool()}}) {
     t.columns.push_back(ColumnSchema{name, type, {}});
   }
   Schema s;
@@ -54,7 +60,8 @@ class PlanBinder {
     segments_.emplace(name, std::move(def));
   }
 
-  BindResult Bind(const std::string& text, SourceLocation origin = {}, const std::string& table = "t") {
+  BindResult Bind(const std::string& text, SourceLocation origin = {},
+                  const std::string& table = "t") {
     BindResult out;
     plan::Graph graph;
     plan::ExprBuilder builder(&graph, &exec::FoldConstant);

@@ -79,7 +79,8 @@ TEST(Rewrite, DaysSinceBecomesAColumnComparison) {
   EXPECT_EQ(p.Dump("days_until(d) <= 180"), "(<= d (+ " + today + " 180))");
   EXPECT_EQ(p.Dump("days_since(d) BETWEEN 30 AND 37"),
             "(between d (- " + today + " 37) (- " + today + " 30))");
-  EXPECT_EQ(p.Dump("days_until(d) BETWEEN 0 AND 7"), "(between d (+ " + today + " 0) (+ " + today + " 7))");
+  EXPECT_EQ(p.Dump("days_until(d) BETWEEN 0 AND 7"),
+            "(between d (+ " + today + " 0) (+ " + today + " 7))");
   // today - d compared with a constant is the same rewrite.
   EXPECT_EQ(p.Dump("today - d > 90"), "(< d (- " + today + " 90))");
   // Not against a row value: the difference is computed per row.
@@ -97,7 +98,8 @@ TEST(Rewrite, DateOfTimestampBecomesATimestampComparison) {
   EXPECT_EQ(p.Dump("date(ts) > '2026-03-08'"), "(>= ts (day_start 20521))");
   EXPECT_EQ(p.Dump("date(ts) = '2026-03-08'"),
             "(and (>= ts (day_start DATE '2026-03-08')) (< ts (day_start 20521)))");
-  EXPECT_EQ(p.Dump("date(ts) != '2026-03-08'"), "(or (< ts (day_start DATE '2026-03-08')) (>= ts (day_start 20521)))");
+  EXPECT_EQ(p.Dump("date(ts) != '2026-03-08'"),
+            "(or (< ts (day_start DATE '2026-03-08')) (>= ts (day_start 20521)))");
   EXPECT_EQ(p.Dump("date(ts) BETWEEN '2026-03-08' AND '2026-03-09'"),
             "(and (>= ts (day_start DATE '2026-03-08')) (< ts (day_start 20522)))");
   // A timestamp compared with a date is the same comparison.
@@ -139,10 +141,13 @@ TEST(Rewrite, AndOrAreFlattenedAndSimplified) {
 
 // Program::DebugString shows the evaluation constants the rewrites made.
 TEST(Rewrite, ProgramShowsTheEvaluationConstants) {
-  auto pred = CompiledPredicate::Compile("days_since(d) > 90 AND date(ts) = today", testing::PlanSchema(), "t");
+  auto pred = CompiledPredicate::Compile("days_since(d) > 90 AND date(ts) = today",
+                                         testing::PlanSchema(), "t");
   ASSERT_TRUE(pred.ok()) << pred.status();
   const std::string plan = pred->program().DebugString();
-  EXPECT_NE(plan.find("per evaluation: (- (date_diff today DATE '1970-01-01') 90)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("per evaluation: (- (date_diff today DATE '1970-01-01') 90)"),
+            std::string::npos)
+      << plan;
   EXPECT_NE(plan.find("per evaluation: (day_start today)"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("ts_to_date"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("date_diff today d"), std::string::npos) << plan;
@@ -174,13 +179,17 @@ class RewriteMeaning : public ::testing::Test {
     auto chance = [&](int percent) { return static_cast<int>(rng() % 100) < percent; };
     const int32_t around = D(2026, 11, 22);
     // Days whose midnight moves in New York (DST starts 2026-03-08, ends 2026-11-01).
-    const std::vector<int32_t> days = {D(2026, 3, 7), D(2026, 3, 8), D(2026, 3, 9), D(2026, 10, 31),
-                                       D(2026, 11, 1), D(2026, 11, 2), D(2026, 11, 21), D(2026, 11, 22)};
+    const std::vector<int32_t> days = {D(2026, 3, 7),   D(2026, 3, 8),  D(2026, 3, 9),
+                                       D(2026, 10, 31), D(2026, 11, 1), D(2026, 11, 2),
+                                       D(2026, 11, 21), D(2026, 11, 22)};
     for (int r = 0; r < kRows; ++r) {
-      rows_.i.push_back(chance(10) ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(rng() % 11) - 2));
-      rows_.j.push_back(chance(10) ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(rng() % 7)));
-      rows_.d.push_back(chance(10) ? std::nullopt
-                                   : std::optional<int32_t>(around + static_cast<int32_t>(rng() % 801) - 400));
+      rows_.i.push_back(chance(10) ? std::nullopt
+                                   : std::optional<int64_t>(static_cast<int64_t>(rng() % 11) - 2));
+      rows_.j.push_back(chance(10) ? std::nullopt
+                                   : std::optional<int64_t>(static_cast<int64_t>(rng() % 7)));
+      rows_.d.push_back(
+          chance(10) ? std::nullopt
+                     : std::optional<int32_t>(around + static_cast<int32_t>(rng() % 801) - 400));
       std::optional<int64_t> ts;
       if (!chance(10)) {
         int64_t day = days[rng() % days.size()];
@@ -200,7 +209,8 @@ class RewriteMeaning : public ::testing::Test {
     tb.Add("i", Col<int64_t>(DataType::Int(), rows_.i))
         .Add("j", Col<int64_t>(DataType::Int(), rows_.j))
         .Add("f", Col<double>(DataType::Float(), std::vector<std::optional<double>>(kRows, 0.5)))
-        .Add("s", Col<std::string>(DataType::String(), std::vector<std::optional<std::string>>(kRows, "x")))
+        .Add("s", Col<std::string>(DataType::String(),
+                                   std::vector<std::optional<std::string>>(kRows, "x")))
         .Add("d", Col<int64_t>(DataType::Date(), d64))
         .Add("e", Col<int64_t>(DataType::Date(), d64))
         .Add("ts", Col<int64_t>(DataType::Timestamp(TimeUnit::kMicro), rows_.ts))
@@ -210,7 +220,8 @@ class RewriteMeaning : public ::testing::Test {
   }
 
   // Evaluates `rule` and compares every row with `meaning(row)`.
-  void ExpectMeaning(const std::string& rule, const EvalOptions& opts, const std::function<Tri(size_t)>& meaning) {
+  void ExpectMeaning(const std::string& rule, const EvalOptions& opts,
+                     const std::function<Tri(size_t)>& meaning) {
     SCOPED_TRACE(rule);
     auto pred = CompiledPredicate::Compile(rule, snapshot_.schema, "t");
     ASSERT_TRUE(pred.ok()) << pred.status();
@@ -220,10 +231,13 @@ class RewriteMeaning : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status();
     int wrong = 0, seen[3] = {0, 0, 0};
     for (size_t row = 0; row < rows_.size(); ++row) {
-      Tri got = r->rows.Get(static_cast<int64_t>(row)) ? T : r->nulls.Get(static_cast<int64_t>(row)) ? N : F;
+      Tri got = r->rows.Get(static_cast<int64_t>(row))    ? T
+                : r->nulls.Get(static_cast<int64_t>(row)) ? N
+                                                          : F;
       Tri want = meaning(row);
       ++seen[want];
-      if (got != want && ++wrong <= 3) ADD_FAILURE() << "row " << row << ": got " << got << ", want " << want;
+      if (got != want && ++wrong <= 3)
+        ADD_FAILURE() << "row " << row << ": got " << got << ", want " << want;
     }
     EXPECT_EQ(wrong, 0);
     // The rule is not constant over the rows: the comparison means something.
@@ -240,7 +254,8 @@ class RewriteMeaning : public ::testing::Test {
 };
 
 TEST_F(RewriteMeaning, DaysSinceAndUntil) {
-  for (absl::CivilDay as_of : {absl::CivilDay(2026, 11, 22), absl::CivilDay(2026, 9, 1), absl::CivilDay(2027, 2, 28)}) {
+  for (absl::CivilDay as_of :
+       {absl::CivilDay(2026, 11, 22), absl::CivilDay(2026, 9, 1), absl::CivilDay(2027, 2, 28)}) {
     EvalOptions o;
     o.as_of = as_of;
     const int64_t today = as_of - absl::CivilDay(1970, 1, 1);
@@ -255,7 +270,8 @@ TEST_F(RewriteMeaning, DaysSinceAndUntil) {
     ExpectMeaning("90 <= days_since(d)", o, cmp([](int64_t x) { return x >= 90; }));
     ExpectMeaning("days_until(d) <= 180", o, cmp([](int64_t x) { return -x <= 180; }));
     ExpectMeaning("days_until(d) = 3", o, cmp([](int64_t x) { return -x == 3; }));
-    ExpectMeaning("days_since(d) BETWEEN 30 AND 200", o, cmp([](int64_t x) { return x >= 30 && x <= 200; }));
+    ExpectMeaning("days_since(d) BETWEEN 30 AND 200", o,
+                  cmp([](int64_t x) { return x >= 30 && x <= 200; }));
     ExpectMeaning("NOT days_since(d) > 90", o, cmp([](int64_t x) { return !(x > 90); }));
     ExpectMeaning("today - d < 10", o, cmp([](int64_t x) { return x < 10; }));
     ExpectMeaning("days_since(d) > i", o, [&](size_t r) {
@@ -285,10 +301,12 @@ TEST_F(RewriteMeaning, DateOfTimestamp) {
       ExpectMeaning("date(ts) BETWEEN " + lit + " AND '2026-11-21'", o,
                     cmp([&](int64_t x) { return x >= day && x <= D(2026, 11, 21); }));
     }
-    ExpectMeaning("days_since(ts) > 3", o,
-                  [&](size_t r) { return rows_.ts[r] ? Of(D(2026, 11, 22) - DayIn(*rows_.ts[r], zone) > 3) : N; });
-    ExpectMeaning("date(ts) = today", o,
-                  [&](size_t r) { return rows_.ts[r] ? Of(DayIn(*rows_.ts[r], zone) == D(2026, 11, 22)) : N; });
+    ExpectMeaning("days_since(ts) > 3", o, [&](size_t r) {
+      return rows_.ts[r] ? Of(D(2026, 11, 22) - DayIn(*rows_.ts[r], zone) > 3) : N;
+    });
+    ExpectMeaning("date(ts) = today", o, [&](size_t r) {
+      return rows_.ts[r] ? Of(DayIn(*rows_.ts[r], zone) == D(2026, 11, 22)) : N;
+    });
   }
 }
 
@@ -300,11 +318,14 @@ TEST_F(RewriteMeaning, NotAndOrFollowKleeneLogic) {
   };
   auto i_gt_1 = gt(rows_.i, 1);
   auto j_gt_2 = gt(rows_.j, 2);
-  ExpectMeaning("NOT (i < 3)", o, [&](size_t r) { return rows_.i[r] ? Of(!(*rows_.i[r] < 3)) : N; });
+  ExpectMeaning("NOT (i < 3)", o,
+                [&](size_t r) { return rows_.i[r] ? Of(!(*rows_.i[r] < 3)) : N; });
   ExpectMeaning("NOT (i IS NULL)", o, [&](size_t r) { return Of(rows_.i[r].has_value()); });
   ExpectMeaning("NOT NOT b", o, [&](size_t r) { return Of(rows_.b[r]); });
-  ExpectMeaning("NOT (b AND c)", o, [&](size_t r) { return Not(And(Of(rows_.b[r]), Of(rows_.c[r]))); });
-  ExpectMeaning("NOT (b OR i > 1)", o, [&](size_t r) { return Not(Or(Of(rows_.b[r]), i_gt_1(r))); });
+  ExpectMeaning("NOT (b AND c)", o,
+                [&](size_t r) { return Not(And(Of(rows_.b[r]), Of(rows_.c[r]))); });
+  ExpectMeaning("NOT (b OR i > 1)", o,
+                [&](size_t r) { return Not(Or(Of(rows_.b[r]), i_gt_1(r))); });
   ExpectMeaning("b AND (c AND (i > 1 AND j > 2))", o, [&](size_t r) {
     return And(Of(rows_.b[r]), And(Of(rows_.c[r]), And(i_gt_1(r), j_gt_2(r))));
   });
