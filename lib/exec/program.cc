@@ -15,6 +15,7 @@
 #include "docket/error.h"
 #include "exec/executor.h"
 #include "exec/related.h"
+#include "plan/params.h"
 #include "plan/program_impl.h"
 
 namespace docket {
@@ -41,6 +42,31 @@ Program& Program::operator=(Program&&) noexcept = default;
 int Program::num_predicates() const { return static_cast<int>(impl_->plan.roots.size()); }
 const std::string& Program::predicate_table(int i) const { return impl_->rule_tables[i]; }
 const ExpressionSource& Program::predicate_source(int i) const { return impl_->sources[i]; }
+
+Program Program::Select(const std::vector<int>& which) const {
+  const plan::CompiledProgram& from = *impl_;
+  auto impl = std::make_shared<Impl>();
+  impl->schema = from.schema;
+  impl->default_params = from.default_params;
+  std::vector<int32_t> roots;
+  std::vector<std::string> tables;
+  std::vector<int32_t> rule_table;
+  for (int i : which) {
+    impl->rule_tables.push_back(from.rule_tables[i]);
+    impl->sources.push_back(from.sources[i]);
+    roots.push_back(from.plan.roots[i]);
+    const std::string& t = from.rule_tables[i];
+    auto it = std::find(tables.begin(), tables.end(), t);
+    if (it == tables.end()) it = tables.insert(tables.end(), t);
+    rule_table.push_back(static_cast<int32_t>(it - tables.begin()));
+  }
+  impl->plan = plan::PhysicalPlan::Analyze(from.plan.graph, std::move(roots), std::move(rule_table),
+                                           std::move(tables));
+  impl->plan.max_relation_depth = from.plan.max_relation_depth;
+  Program p;
+  p.impl_ = std::move(impl);
+  return p;
+}
 
 std::string Program::DebugString() const {
   const plan::PhysicalPlan& p = impl_->plan;
@@ -126,33 +152,11 @@ class Evaluation {
  private:
   const Table* Lookup(std::string_view name) const { return snapshot_.FindTable(name); }
 
-  // Params: defaults overridden by the options (same type; int widens to float).
+  // Params: defaults overridden by the options (plan/params.h).
   absl::Status ResolveParams() {
-    std::map<std::string, Value, std::less<>>& params = params_;
-    params = impl_.default_params;
-    const EvalOptions& options = options_;
-    for (const auto& [name, value] : options.params) {
-      auto it = params.find(name);
-      if (it == params.end()) {
-        std::vector<std::string> names;
-        for (const auto& [k, v] : impl_.default_params) names.push_back(k);
-        std::string close = base::ClosestName(name, names);
-        return absl::InvalidArgumentError(
-            absl::StrCat("unknown parameter '", name, "'",
-                         close.empty() ? "" : " — did you mean '" + close + "'?"));
-      }
-      TypeId want = it->second.type().id, got = value.type().id;
-      if (want == got || value.is_null()) {
-        it->second = value.is_null() ? Value::Null(it->second.type()) : value;
-      } else if (want == TypeId::kFloat && got == TypeId::kInt) {
-        it->second = Value::Float(static_cast<double>(value.int_value()));
-      } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", name, "' is ", std::string(TypeName(want)),
-                         " but the override is ", std::string(TypeName(got))));
-      }
-    }
-
+    absl::StatusOr<plan::ParamMap> params = plan::ApplyParamOverrides(impl_.default_params, options_.params);
+    if (!params.ok()) return params.status();
+    params_ = *std::move(params);
     return absl::OkStatus();
   }
 
