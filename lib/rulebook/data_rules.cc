@@ -1,0 +1,96 @@
+#include "rulebook/data_rules.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "docket/column.h"
+#include "lang/suggest.h"
+
+namespace docket {
+
+TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given) {
+  TableNameCheck out;
+  for (const std::string& name : given) {
+    if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
+    std::string close = lang::Suggest(name, declared);
+    out.error = absl::InvalidArgumentError(absl::StrCat(
+        "table '", name, "' is not declared",
+        close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"),
+        " (declared tables: ", absl::StrJoin(declared, ", "), ")"));
+    return out;
+  }
+  for (const std::string& name : declared) {
+    if (std::find(given.begin(), given.end(), name) == given.end()) out.missing.push_back(name);
+  }
+  if (!out.missing.empty()) {
+    out.warnings.push_back(absl::StrCat(
+        out.missing.size() == 1 ? "declared table '" : "declared tables '", absl::StrJoin(out.missing, "', '"),
+        out.missing.size() == 1 ? "' was" : "' were",
+        " given no data and are treated as empty: their lists match nothing and exists(…) over them is FALSE"));
+  }
+  return out;
+}
+
+namespace {
+
+// Whether `table` has an owner column, directly or through its parents.
+bool Scoped(const Schema& schema, const TableSchema* t) {
+  for (int depth = 0; t != nullptr && depth < 64; ++depth) {
+    if (!t->owner.empty()) return true;
+    if (!t->parent.has_value()) return false;
+    t = schema.FindTable(t->parent->table);
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner,
+                        std::string* warning) {
+  warning->clear();
+  std::vector<std::string> names = tables;
+  if (names.empty()) {
+    for (const auto& [name, t] : snapshot.tables) names.push_back(name);
+  }
+  bool any_scoped = false;
+  for (const std::string& name : names) any_scoped = any_scoped || Scoped(snapshot.schema, snapshot.schema.FindTable(name));
+  if (!any_scoped) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "owner '", owner, "' was given, but ", names.size() == 1 ? "table '" + names[0] + "' has" : "no table has",
+        " no owner column, so every row would be counted; declare the owner column (owner= on the table, "
+        "`owner:` in the schema) or leave the owner out"));
+  }
+  // Every owner value of every table with an owner column (distinct, capped).
+  std::set<std::string, std::less<>> seen;
+  for (const auto& [name, t] : snapshot.tables) {
+    const std::string& col_name = t.schema().owner;
+    if (col_name.empty()) continue;
+    const Column* col = t.FindColumn(col_name);
+    if (col == nullptr || col->type_id() != TypeId::kString) continue;
+    if (col->is_dictionary()) {
+      const Column& dict = col->dictionary();
+      for (int64_t i = 0; i < dict.size(); ++i) {
+        if (dict.StringAt(i) == owner) return absl::OkStatus();
+        if (seen.size() < 100000) seen.emplace(dict.StringAt(i));
+      }
+    } else {
+      for (int64_t r = 0; r < col->size(); ++r) {
+        if (!col->IsValid(r)) continue;
+        if (col->StringAt(r) == owner) return absl::OkStatus();
+        if (seen.size() < 100000) seen.emplace(col->StringAt(r));
+      }
+    }
+  }
+  std::vector<std::string> owners(seen.begin(), seen.end());
+  std::string close = lang::Suggest(owner, owners);
+  *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
+                          close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
+  return absl::OkStatus();
+}
+
+}  // namespace docket
