@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "docket/column.h"
+#include "io/text_values.h"
 #include "lang/suggest.h"
 
 namespace docket {
@@ -91,6 +92,31 @@ absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>
   *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
                           close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
   return absl::OkStatus();
+}
+
+std::string_view Unquoted(std::string_view text) {
+  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') && text.back() == text.front()) {
+    return text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
+Value ParamFromText(std::string_view text) {
+  std::string_view inner = Unquoted(text);
+  if (inner.size() != text.size()) return Value::String(std::string(inner));
+  bool b;
+  int64_t i;
+  double d;
+  int32_t day;
+  if (text.size() > 1 && io::ParseBoolText(text, &b) == io::TextParse::kOk) return Value::Bool(b);
+  size_t digits = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
+  bool leading_zero = text.size() > digits + 1 && text[digits] == '0' &&
+                      text.find_first_not_of("0123456789", digits) == std::string_view::npos;
+  if (leading_zero) return Value::String(std::string(text));  // A code such as a ZIP: 02134.
+  if (io::ParseIntText(text, &i) == io::TextParse::kOk) return Value::Int(i);
+  if (io::ParseFloatText(text, &d) == io::TextParse::kOk) return Value::Float(d);
+  if (io::ParseDateText(text, &day) == io::TextParse::kOk) return Value::DateFromDays(day);
+  return Value::String(std::string(text));
 }
 
 }  // namespace docket

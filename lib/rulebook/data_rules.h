@@ -7,11 +7,13 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "docket/schema.h"
 #include "docket/table.h"
+#include "docket/value.h"
 
 namespace docket {
 
@@ -34,6 +36,16 @@ TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const s
 // owner would be ignored and everyone counted).  `tables` empty: every table.
 absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner,
                         std::string* warning);
+
+// The text of a --param without a declared type (docket eval): text in
+// single or double quotes is a string (quotes removed); true/false a bool; an
+// integer without a leading zero an int (02134 is a code: a string); a float;
+// a YYYY-MM-DD date; anything else a string.
+Value ParamFromText(std::string_view text);
+
+// `text` without one pair of surrounding single or double quotes (a
+// string param written as in a rule: --param "zip='10001'").
+std::string_view Unquoted(std::string_view text);
 
 }  // namespace docket
 
