@@ -295,9 +295,19 @@ Vec CallKernel(Frame& f, const plan::Node& n, const plan::Graph& /*g*/, const Ve
         WithAccess2<double, int64_t>(args[0], args[1], [&](auto x, auto digits) {
           ForEachExact(act, [&](int i) {
             int64_t dg = std::clamp<int64_t>(digits[i], -400, 400);
-            double scale = std::pow(10.0, static_cast<double>(dg));
-            double r = std::round(x[i] * scale) / scale;
-            out[i] = std::isfinite(r) ? r : x[i];
+            if (!std::isfinite(x[i])) {
+              out[i] = x[i];
+            } else if (dg < 0) {
+              // To a multiple of 10^-dg; past 10^308 every finite x rounds to 0.
+              double p = std::pow(10.0, static_cast<double>(-dg));
+              out[i] = std::isfinite(p) ? std::round(x[i] / p) * p : 0.0;
+              if (!std::isfinite(out[i])) out[i] = x[i];
+            } else {
+              // 10^dg past the double range (or x * 10^dg overflowing): x has no digits to drop.
+              double scale = std::pow(10.0, static_cast<double>(dg));
+              double r = std::round(x[i] * scale) / scale;
+              out[i] = std::isfinite(r) ? r : x[i];
+            }
           });
         });
         return Out(blk, valid);
