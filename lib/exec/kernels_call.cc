@@ -8,6 +8,7 @@
 #include "exec/calendar.h"
 #include "exec/kernels.h"
 #include "exec/strings.h"
+#include "exec/unicode_case.h"
 
 namespace docket::exec {
 namespace {
@@ -203,14 +204,9 @@ Vec CallKernel(Frame& f, const plan::Node& n, const plan::Graph& /*g*/, const Ve
       const bool lower = n.fn == Fn::kLower;
       // Constant inputs only reach here in constant mode (one row): read them flat.
       Flat<std::string_view> xs{args[0].As<std::string_view>()};
-      StringMap(blk, act, xs, [](std::string_view s) { return s.size(); },
-                [lower](std::string_view s, char* dst) {
-                  for (size_t k = 0; k < s.size(); ++k) {
-                    unsigned char c = static_cast<unsigned char>(s[k]);
-                    dst[k] = static_cast<char>(lower ? AsciiLower(static_cast<char>(c)) : AsciiUpper(static_cast<char>(c)));
-                  }
-                  return s.size();
-                });
+      // Unicode case mapping (exec/unicode_case.h); ASCII stays byte-wise.
+      StringMap(blk, act, xs, [](std::string_view s) { return MapCaseBound(s); },
+                [lower](std::string_view s, char* dst) { return MapCase(s, lower, dst); });
       return Out(blk, valid);
     }
     case Fn::kTrim: {

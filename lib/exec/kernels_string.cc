@@ -2,6 +2,7 @@
 
 #include "exec/kernels.h"
 #include "exec/strings.h"
+#include "exec/unicode_case.h"
 #include "re2/re2.h"
 
 namespace docket::exec {
@@ -74,27 +75,31 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
     if (n.like != nullptr && pattern.is_const) {
       using Shape = plan::LikePayload::Shape;
       const std::string& lit = n.like->literal;
-      switch (n.like->shape) {
+      // ILIKE over text that is not ASCII folds with Unicode case mapping
+      // (the ASCII shapes below would compare bytes).
+      const bool ascii_lit = IsAscii(lit);
+      const std::string_view p0 = *pattern.As<std::string_view>();
+      switch (ci && !ascii_lit ? Shape::kGeneral : n.like->shape) {
         case Shape::kAny:
           ForEach(act, [&](int i) { out[i] = 1; });
           return;
         case Shape::kExact:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = EqualsIgnoreCase(xs[i], lit); });
+            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? EqualsIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
           } else {
             ForEachExact(act, [&](int i) { out[i] = xs[i] == lit; });
           }
           return;
         case Shape::kPrefix:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = StartsWithIgnoreCase(xs[i], lit); });
+            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? StartsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
           } else {
             ForEachExact(act, [&](int i) { out[i] = StartsWith(xs[i], lit); });
           }
           return;
         case Shape::kSuffix:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = EndsWithIgnoreCase(xs[i], lit); });
+            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? EndsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
           } else {
             ForEachExact(act, [&](int i) { out[i] = EndsWith(xs[i], lit); });
           }
@@ -109,11 +114,15 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
           break;
       }
       std::string_view p = *pattern.As<std::string_view>();
-      ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], p, ci); });
+      if (ci) {
+        ForEachExact(act, [&](int i) { out[i] = LikeMatchUnicodeCi(xs[i], p); });
+      } else {
+        ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], p, false); });
+      }
       return;
     }
     WithAccess<std::string_view>(pattern, [&](auto ps) {
-      ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], ps[i], ci); });
+      ForEachExact(act, [&](int i) { out[i] = ci ? LikeMatchUnicodeCi(xs[i], ps[i]) : LikeMatch(xs[i], ps[i], false); });
     });
   });
   return BoolResult(blk, valid);
