@@ -16,13 +16,18 @@ namespace docket {
 
 TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given) {
   TableNameCheck out;
+  std::vector<std::string> not_given;
+  for (const std::string& name : declared) {
+    if (std::find(given.begin(), given.end(), name) == given.end()) not_given.push_back(name);
+  }
   for (const std::string& name : given) {
     if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
-    std::string close = lang::Suggest(name, declared);
-    out.error = absl::InvalidArgumentError(absl::StrCat(
-        "table '", name, "' is not declared",
-        close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"),
-        " (declared tables: ", absl::StrJoin(declared, ", "), ")"));
+    // An undeclared table is allowed (as the CLI ignores other files in a
+    // directory) unless it is the misspelling of a declared table not given.
+    std::string close = lang::Suggest(name, not_given);
+    if (close.empty()) continue;
+    out.error = absl::InvalidArgumentError(absl::StrCat("table '", name, "' is not declared — did you mean '", close,
+                                                        "'? (declared tables: ", absl::StrJoin(declared, ", "), ")"));
     return out;
   }
   for (const std::string& name : declared) {

@@ -24,9 +24,11 @@ struct TableNameCheck {
   std::vector<std::string> warnings;  // One sentence naming the missing tables (none when none).
 };
 
-// `given` against the `declared` tables (a schema's, in order).  An undeclared name is an error
-// (InvalidArgument, "did you mean"): a misspelled table would otherwise be
-// ignored and its declared table silently empty.  A declared table not given
+// `given` against the `declared` tables (a schema's, in order).  An undeclared
+// name close to a declared table that was not given is an error
+// (InvalidArgument, "did you mean"): the misspelled table would otherwise be
+// ignored and the declared one silently empty.  Other undeclared names are
+// extra tables, ignored (as the CLI ignores other files in a directory).  A declared table not given
 // is legal (its lists match nothing) but suspicious: a warning.
 TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given);
 
