@@ -22,8 +22,8 @@
 #include "docket/schema_yaml.h"
 #include "rulebook/data_rules.h"
 #include "io/format.h"
-#include "io/suggest.h"
-#include "io/text_values.h"
+#include "base/names.h"
+#include "base/text_values.h"
 
 namespace docket::cli {
 namespace {
@@ -75,7 +75,7 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
       return UsageError(absl::StrCat("no table '", args.table, "' in ", args.data, " (no file ", file.string(),
                                      "; it holds ", names.empty() ? "no .csv files" : absl::StrJoin(names, ", "),
                                      ")"),
-                        io::DidYouMean(args.table, names));
+                        base::DidYouMean(args.table, names));
     }
     absl::StatusOr<Table> table = ReadCsvFile(file.string(), nullptr, csv);
     if (!table.ok()) return table.status();
@@ -100,7 +100,7 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
     if (out.snapshot.FindTable(out.table) == nullptr) {
       std::vector<std::string> names;
       for (const auto& [name, table] : out.snapshot.tables) names.push_back(name);
-      std::string hint = io::DidYouMean(out.table, names);
+      std::string hint = base::DidYouMean(out.table, names);
       return UsageError(absl::StrCat("no table '", out.table, "' in ", args.data, " (it holds ",
                                      TableNames(out.snapshot), ")"),
                         hint);
@@ -118,7 +118,7 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
     if (table_schema == nullptr) {
       std::vector<std::string> names;
       for (const TableSchema& t : schema->tables) names.push_back(t.name);
-      std::string hint = io::DidYouMean(out.table, names);
+      std::string hint = base::DidYouMean(out.table, names);
       if (hint.empty()) hint = "name the schema's table with --table";
       return UsageError(absl::StrCat("table '", out.table, "' is not in the schema ", args.schema),
                         hint);
@@ -164,11 +164,11 @@ int RunEval(const EvalArgs& args) {
   if (args.as_of.empty()) {
     eval.as_of = absl::ToCivilDay(absl::Now(), eval.time_zone);
     std::string day;
-    io::AppendDateText(&day, DaysSinceEpoch(eval.as_of));
+    base::AppendDateText(&day, DaysSinceEpoch(eval.as_of));
     std::fprintf(stderr, "docket: as_of %s\n", day.c_str());
   } else {
     int32_t days;
-    if (io::ParseDateText(args.as_of, &days) != io::TextParse::kOk) {
+    if (base::ParseDateText(args.as_of, &days) != base::TextParse::kOk) {
       return PrintError(UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"),
                                    "write it as YYYY-MM-DD, e.g. --as-of 2026-11-22"));
     }

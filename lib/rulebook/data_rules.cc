@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "docket/column.h"
-#include "io/text_values.h"
-#include "lang/suggest.h"
+#include "base/names.h"
+#include "base/text_values.h"
 
 namespace docket {
 
@@ -24,7 +24,7 @@ TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const s
     if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
     // An undeclared table is allowed (as the CLI ignores other files in a
     // directory) unless it is the misspelling of a declared table not given.
-    std::string close = lang::Suggest(name, not_given);
+    std::string close = base::ClosestName(name, not_given);
     if (close.empty()) continue;
     out.error = absl::InvalidArgumentError(absl::StrCat("table '", name, "' is not declared — did you mean '", close,
                                                         "'? (declared tables: ", absl::StrJoin(declared, ", "), ")"));
@@ -93,7 +93,7 @@ absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>
     }
   }
   std::vector<std::string> owners(seen.begin(), seen.end());
-  std::string close = lang::Suggest(owner, owners);
+  std::string close = base::ClosestName(owner, owners);
   *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
                           close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
   return absl::OkStatus();
@@ -113,14 +113,14 @@ Value ParamFromText(std::string_view text) {
   int64_t i;
   double d;
   int32_t day;
-  if (text.size() > 1 && io::ParseBoolText(text, &b) == io::TextParse::kOk) return Value::Bool(b);
+  if (text.size() > 1 && base::ParseBoolText(text, &b) == base::TextParse::kOk) return Value::Bool(b);
   size_t digits = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
   bool leading_zero = text.size() > digits + 1 && text[digits] == '0' &&
                       text.find_first_not_of("0123456789", digits) == std::string_view::npos;
   if (leading_zero) return Value::String(std::string(text));  // A code such as a ZIP: 02134.
-  if (io::ParseIntText(text, &i) == io::TextParse::kOk) return Value::Int(i);
-  if (io::ParseFloatText(text, &d) == io::TextParse::kOk) return Value::Float(d);
-  if (io::ParseDateText(text, &day) == io::TextParse::kOk) return Value::DateFromDays(day);
+  if (base::ParseIntText(text, &i) == base::TextParse::kOk) return Value::Int(i);
+  if (base::ParseFloatText(text, &d) == base::TextParse::kOk) return Value::Float(d);
+  if (base::ParseDateText(text, &day) == base::TextParse::kOk) return Value::DateFromDays(day);
   return Value::String(std::string(text));
 }
 
