@@ -15,6 +15,7 @@
 #include "docket/program.h"
 #include "docket/table.h"
 #include "errors.h"
+#include "fmt/format.h"
 #include "register.h"
 #include "values.h"
 
@@ -80,6 +81,16 @@ RunResult Run(const CompiledPredicate& pred, const py::object& data, const EvalO
 CompileOptions MakeCompileOptions(const py::dict& params) {
   CompileOptions o;
   o.params = ParamsFromPython(params);
+  for (const auto& [name, value] : o.params) {
+    // A compile-time param's value gives its type: None has none (it would
+    // silently become a bool).  A None override of a typed param is a NULL.
+    if (value.is_null()) {
+      throw py::type_error(fmt::format(
+          "param '{}' is None at compile time, so it has no type; give a value of the type it will hold "
+          "(e.g. 0, 0.0, '', datetime.date), then pass params={{'{}': None}} when evaluating for a NULL",
+          name, name));
+    }
+  }
   return o;
 }
 

@@ -12,6 +12,7 @@ void RegisterTables(pybind11::module_& m);     // tables.cc: Table, Snapshot, Sc
 void RegisterPrograms(pybind11::module_& m);   // programs.cc: Predicate.
 void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
 void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
+void RegisterChecks(pybind11::module_& m);     // checks.cc: the shared data rules (table names, owners).
 
 // {table: {name, key, owner, parent, columns: [(name, type)]}} (tables.cc).
 pybind11::dict SchemaToDict(const Schema& schema);

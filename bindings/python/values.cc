@@ -30,7 +30,7 @@ Value ValueFromPython(const std::string& what, py::handle o) {
   ImportDateTime();
   PyObject* p = o.ptr();
   py::module_ np = py::module_::import("numpy");
-  if (p == Py_None) return Value();
+  if (p == Py_None || p == py::module_::import("pandas").attr("NA").ptr()) return Value();
   if (PyBool_Check(p) || py::isinstance(o, np.attr("bool_"))) return Value::Bool(PyObject_IsTrue(p) == 1);
   if (PyLong_Check(p) || py::isinstance(o, np.attr("integer"))) {
     int overflow = 0;
@@ -40,8 +40,34 @@ Value ValueFromPython(const std::string& what, py::handle o) {
   }
   if (PyFloat_Check(p) || py::isinstance(o, np.attr("floating"))) return Value::Float(o.cast<double>());
   if (PyUnicode_Check(p)) return Value::String(o.cast<std::string>());
-  if (PyDateTime_Check(p) || py::isinstance(o, np.attr("datetime64"))) {
-    py::object ts = py::module_::import("pandas").attr("Timestamp")(o);
+  // Dates and times mean what they mean in a column (docs/python.md, "One
+  // meaning per value"): numpy's datetime64[D] and datetime.date are dates;
+  // every other datetime64, datetime.datetime and pandas.Timestamp is an
+  // instant (naive ones are UTC, as a naive datetime64 column is); NaT is NULL.
+  if (py::isinstance(o, np.attr("datetime64"))) {
+    if (np.attr("isnat")(o).cast<bool>()) return Value();
+    std::string unit = np.attr("datetime_data")(o.attr("dtype")).cast<py::tuple>()[0].cast<std::string>();
+    if (unit == "D") {
+      int64_t days = o.attr("astype")("int64").cast<int64_t>();
+      return Value::DateFromDays(static_cast<int32_t>(days));
+    }
+    TimeUnit tu = TimeUnit::kSecond;
+    py::object v = py::reinterpret_borrow<py::object>(o);
+    if (unit == "ms") {
+      tu = TimeUnit::kMilli;
+    } else if (unit == "us") {
+      tu = TimeUnit::kMicro;
+    } else if (unit == "ns") {
+      tu = TimeUnit::kNano;
+    } else if (unit != "s") {
+      v = o.attr("astype")("datetime64[s]");  // Minutes, hours, weeks, months, years.
+    }
+    return Value::Timestamp(v.attr("astype")("int64").cast<int64_t>(), tu);
+  }
+  if (PyDateTime_Check(p)) {
+    py::object pd = py::module_::import("pandas");
+    if (pd.attr("isna")(o).cast<bool>()) return Value();  // pandas.NaT
+    py::object ts = pd.attr("Timestamp")(o);
     return Value::Timestamp(ts.attr("value").cast<int64_t>(), TimeUnit::kNano);
   }
   if (PyDate_Check(p)) {

@@ -2,6 +2,7 @@
 //
 //   docket eval --data examples/data --table accounts
 //               --where "arr > 100000 AND pulse = 'red'" --format table
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "docket/error.h"
 #include "docket/program.h"
 #include "docket/schema_yaml.h"
+#include "rulebook/data_rules.h"
 #include "io/format.h"
 #include "base/names.h"
 #include "base/text_values.h"
@@ -39,19 +41,9 @@ struct EvalArgs {
   int threads = 0;
 };
 
-// A --param value takes the type its text reads as: true/false, an int, a
-// float, a YYYY-MM-DD date, else a string.
-Value ParamValue(std::string_view text) {
-  bool b;
-  int64_t i;
-  double d;
-  int32_t day;
-  if (text.size() > 1 && base::ParseBoolText(text, &b) == base::TextParse::kOk) return Value::Bool(b);
-  if (base::ParseIntText(text, &i) == base::TextParse::kOk) return Value::Int(i);
-  if (base::ParseFloatText(text, &d) == base::TextParse::kOk) return Value::Float(d);
-  if (base::ParseDateText(text, &day) == base::TextParse::kOk) return Value::DateFromDays(day);
-  return Value::String(std::string(text));
-}
+// A --param value takes the type its text reads as (rulebook/data_rules.h:
+// quoted text is a string, 02134 a string code, then bool, int, float, date).
+Value ParamValue(std::string_view text) { return ParamFromText(text); }
 
 std::string TableNames(const Snapshot& snapshot) {
   std::vector<std::string> names;
@@ -69,6 +61,28 @@ struct Loaded {
 absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const CsvOptions& csv) {
   Loaded out;
   std::error_code ec;
+  if (std::filesystem::is_directory(args.data, ec) && schema == nullptr && !args.table.empty()) {
+    // Without a schema no relations are known, so the rule can read only its
+    // own table: only DIR/<table>.csv is read (an unrelated bad file does not
+    // stop the job).
+    std::filesystem::path file = std::filesystem::path(args.data) / (args.table + ".csv");
+    if (!std::filesystem::exists(file, ec)) {
+      std::vector<std::string> names;
+      for (const auto& entry : std::filesystem::directory_iterator(args.data, ec)) {
+        if (entry.path().extension() == ".csv") names.push_back(entry.path().stem().string());
+      }
+      std::sort(names.begin(), names.end());
+      return UsageError(absl::StrCat("no table '", args.table, "' in ", args.data, " (no file ", file.string(),
+                                     "; it holds ", names.empty() ? "no .csv files" : absl::StrJoin(names, ", "),
+                                     ")"),
+                        base::DidYouMean(args.table, names));
+    }
+    absl::StatusOr<Table> table = ReadCsvFile(file.string(), nullptr, csv);
+    if (!table.ok()) return table.status();
+    out.table = args.table;
+    if (absl::Status s = out.snapshot.AddTable(*std::move(table)); !s.ok()) return s;
+    return out;
+  }
   if (std::filesystem::is_directory(args.data, ec)) {
     absl::StatusOr<Snapshot> snapshot = ReadCsvDirectory(args.data, schema, csv);
     if (!snapshot.ok()) return snapshot.status();

@@ -26,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "rulebook/data_rules.h"
 #include "docket/csv.h"
 #include "docket/error.h"
 #include "docket/rulebook.h"
@@ -170,6 +171,13 @@ absl::StatusOr<Prepared> Prepare(const RulebookArgs& args, const Rulebook& book,
   bool defaulted = false;
   absl::StatusOr<RunOptions> run = MakeRunOptions(args, *compiled, &defaulted);
   if (!run.ok()) return run.status();
+  if (run->owner.has_value()) {
+    // The shared owner rule (rulebook/data_rules.h): no owner column anywhere is
+    // an error, an owner who owns no row a warning.
+    std::string warning;
+    if (absl::Status s = CheckOwner(snapshot, {}, *run->owner, &warning); !s.ok()) return s;
+    if (!warning.empty()) std::fprintf(stderr, "docket: warning: %s\n", warning.c_str());
+  }
   return Prepared{*std::move(compiled), *std::move(run), defaulted};
 }
 

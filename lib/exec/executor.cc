@@ -26,8 +26,22 @@ void ScalarValue::Set(const Value& v, Ty t) {
   }
   switch (t) {
     case Ty::kBool: b = v.bool_value(); break;
-    case Ty::kInt:
-    case Ty::kTimestamp: i = v.int_value(); break;
+    case Ty::kInt: i = v.int_value(); break;
+    case Ty::kTimestamp: {
+      // The engine counts micros; a value in another unit (a Python param in
+      // ns, a C++ caller's seconds) is converted here, flooring like a column.
+      const int64_t per = UnitsPerSecond(v.type().unit);
+      i = v.int_value();
+      if (v.type().id == TypeId::kTimestamp && per != 1000000) {
+        if (per > 1000000) {
+          const int64_t div = per / 1000000;
+          i = i / div - ((i % div) < 0 ? 1 : 0);
+        } else {
+          i *= 1000000 / per;
+        }
+      }
+      break;
+    }
     case Ty::kFloat: f = v.type().id == TypeId::kFloat ? v.float_value() : static_cast<double>(v.int_value()); break;
     case Ty::kDate: d = static_cast<int32_t>(v.int_value()); break;
     case Ty::kString: s = v.string_value(); break;

@@ -275,9 +275,19 @@ Vec RoundTo(const CallInput& in) {
     WithAccess2<double, int64_t>(in.args[0], in.args[1], [&](auto x, auto digits) {
       ForEachExact(in.act, [&](int i) {
         int64_t dg = std::clamp<int64_t>(digits[i], -400, 400);
-        double scale = std::pow(10.0, static_cast<double>(dg));
-        double r = std::round(x[i] * scale) / scale;
-        out[i] = std::isfinite(r) ? r : x[i];
+        if (!std::isfinite(x[i])) {
+          out[i] = x[i];
+        } else if (dg < 0) {
+          // To a multiple of 10^-dg; past 10^308 every finite x rounds to 0.
+          double p = std::pow(10.0, static_cast<double>(-dg));
+          out[i] = std::isfinite(p) ? std::round(x[i] / p) * p : 0.0;
+          if (!std::isfinite(out[i])) out[i] = x[i];
+        } else {
+          // 10^dg past the double range (or x * 10^dg overflowing): x has no digits to drop.
+          double scale = std::pow(10.0, static_cast<double>(dg));
+          double r = std::round(x[i] * scale) / scale;
+          out[i] = std::isfinite(r) ? r : x[i];
+        }
       });
     });
     return in.Result(in.valid);

@@ -4,6 +4,7 @@
 
 #include "exec/kernels.h"
 #include "exec/strings.h"
+#include "exec/unicode_case.h"
 #include "re2/re2.h"
 
 namespace docket::exec {
@@ -76,27 +77,31 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
     if (n.like != nullptr && pattern.is_const) {
       using Shape = plan::LikePayload::Shape;
       const std::string& lit = n.like->literal;
-      switch (n.like->shape) {
+      // ILIKE over text that is not ASCII folds with Unicode case mapping
+      // (the ASCII shapes below would compare bytes).
+      const bool ascii_lit = IsAscii(lit);
+      const std::string_view p0 = *pattern.As<std::string_view>();
+      switch (ci && !ascii_lit ? Shape::kGeneral : n.like->shape) {
         case Shape::kAny:
           ForEach(act, [&](int i) { out[i] = 1; });
           return;
         case Shape::kExact:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = EqualsIgnoreCase(xs[i], lit); });
+            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? EqualsIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
           } else {
             ForEachExact(act, [&](int i) { out[i] = xs[i] == lit; });
           }
           return;
         case Shape::kPrefix:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = StartsWithIgnoreCase(xs[i], lit); });
+            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? StartsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
           } else {
             ForEachExact(act, [&](int i) { out[i] = StartsWith(xs[i], lit); });
           }
           return;
         case Shape::kSuffix:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = EndsWithIgnoreCase(xs[i], lit); });
+            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? EndsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
           } else {
             ForEachExact(act, [&](int i) { out[i] = EndsWith(xs[i], lit); });
           }
@@ -111,11 +116,15 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
           break;
       }
       std::string_view p = *pattern.As<std::string_view>();
-      ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], p, ci); });
+      if (ci) {
+        ForEachExact(act, [&](int i) { out[i] = LikeMatchUnicodeCi(xs[i], p); });
+      } else {
+        ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], p, false); });
+      }
       return;
     }
     WithAccess<std::string_view>(pattern, [&](auto ps) {
-      ForEachExact(act, [&](int i) { out[i] = LikeMatch(xs[i], ps[i], ci); });
+      ForEachExact(act, [&](int i) { out[i] = ci ? LikeMatchUnicodeCi(xs[i], ps[i]) : LikeMatch(xs[i], ps[i], false); });
     });
   });
   return BoolResult(blk, valid);
@@ -164,17 +173,15 @@ void StringMap(Block* blk, const Active& act, Flat<std::string_view> xs, Size si
   });
 }
 
-// lower / upper: ASCII case mapping, other bytes unchanged.
+// lower / upper: Unicode case mapping (exec/unicode_case.h, libutf8proc);
+// ASCII stays byte-wise.
 template <bool kLower>
 Vec CaseMap(const CallInput& in) {
   // Constant inputs only reach here in constant mode (one row): read them flat.
   Flat<std::string_view> xs{in.args[0].As<std::string_view>()};
   StringMap(
-      in.out, in.act, xs, [](std::string_view s) { return s.size(); },
-      [](std::string_view s, char* dst) {
-        for (size_t k = 0; k < s.size(); ++k) dst[k] = kLower ? AsciiLower(s[k]) : AsciiUpper(s[k]);
-        return s.size();
-      });
+      in.out, in.act, xs, [](std::string_view s) { return MapCaseBound(s); },
+      [](std::string_view s, char* dst) { return MapCase(s, kLower, dst); });
   return in.Result(in.valid);
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/strings/str_join.h"
 #include "base/names.h"
 #include "docket/error.h"
@@ -210,8 +211,7 @@ absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
     if (target == Ty::kDate) {
       std::optional<int32_t> d = ParseDateText(text);
       if (!d) {
-        return Error(b->span, Cat("cannot ", context, " date with string '", text, "'"),
-                     "write a date as 'YYYY-MM-DD', e.g. '2026-11-22'");
+        return Error(b->span, Cat("cannot ", context, " date with string '", text, "'"), DateTextHint(text));
       }
       Span span = b->span;
       *b = Bound{b_->Const(Value::DateFromDays(*d)), Ty::kDate, span};
@@ -237,6 +237,21 @@ absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
   return Error(b->span, Cat("cannot ", context, " ", std::string(TyName(target)), " with ", Describe(*b, *b_)));
 }
 
+// The hint for a date literal that does not read: which part is out of range.
+std::string Binder::DateTextHint(const std::string& text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' && absl::SimpleAtoi(text.substr(0, 4), &y) &&
+      absl::SimpleAtoi(text.substr(5, 2), &m) && absl::SimpleAtoi(text.substr(8, 2), &d)) {
+    if (m < 1 || m > 12) return Cat("the month ", text.substr(5, 2), " is out of range (01-12)");
+    absl::CivilDay first(y, m, 1);
+    int days = static_cast<int>(absl::CivilDay(absl::CivilMonth(first) + 1) - first);
+    if (d < 1 || d > days) {
+      return Cat("the day ", text.substr(8, 2), " is out of range: ", text.substr(0, 7), " has ", days, " days");
+    }
+  }
+  return "write a date as 'YYYY-MM-DD', e.g. '2026-11-22'";
+}
+
 absl::StatusOr<Ty> Binder::Unify(std::vector<Bound*> items, Span where, std::string_view context) {
   bool any_temporal = false, any_date = false, any_float = false;
   std::vector<Ty> kinds;
@@ -260,8 +275,15 @@ absl::StatusOr<Ty> Binder::Unify(std::vector<Bound*> items, Span where, std::str
     } else if (t != target) {
       std::string hint;
       if ((IsNumeric(t) && target == Ty::kString) || (t == Ty::kString && IsNumeric(target))) {
-        hint = b->string_literal || (first && first->string_literal) ? "remove the quotes around the number"
-                                                                     : "";
+        // "Remove the quotes" only when the quoted text is a number ('42'); 'big' is text.
+        const Bound* lit = b->string_literal ? b : (first && first->string_literal ? first : nullptr);
+        if (lit != nullptr) {
+          const std::string text = b_->node(lit->id).value.string_value();
+          double unused = 0;
+          hint = absl::SimpleAtod(text, &unused) ? "remove the quotes around the number"
+                                                 : Cat("'", text, "' is text, not a number: compare with a number, "
+                                                        "or compare a string column with it");
+        }
       } else if ((t == Ty::kInt && IsTemporal(target)) || (IsTemporal(t) && target == Ty::kInt)) {
         hint = "for a number of days use days_since(d) or d - DATE 'YYYY-MM-DD'";
       }

@@ -125,6 +125,7 @@ class Binder {
     const lang::SyntaxTree* tree = nullptr;
   };
   using Result = absl::StatusOr<Bound>;
+  static std::string DateTextHint(const std::string& text);
 
   Result Bind(int32_t syntax_id);
   Result BindValue(int32_t syntax_id);  // Bind and refuse an INTERVAL.

@@ -16,6 +16,7 @@
 #include "base/parallel.h"
 #include "docket/rulebook.h"
 #include "rulebook/cta_spec.h"
+#include "rulebook/data_rules.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
@@ -319,6 +320,8 @@ absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::s
     return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
                       names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
   }
+  // A string param written as in a rule (--param "zip='10001'") is the text inside the quotes.
+  if (p->value.type().id == TypeId::kString) text = Unquoted(text);
   absl::StatusOr<Value> v = rulebook::ParseValueAs(text, p->value.type());
   if (!v.ok()) {
     return UsageError(absl::StrCat("param '", rulebook::Sv(name), "': ", v.status().message()),

@@ -236,7 +236,22 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
   eval.as_of = options.as_of;
   eval.time_zone = options.time_zone.value_or(book.time_zone);
   eval.params = options.params;
-  eval.owner = options.owner;
+  if (options.owner.has_value()) {
+    // The owner scope, asked separately: the terms below are the row's own
+    // truth (evaluated under the scope they would all read FALSE).
+    e.owner = options.owner;
+    ProgramBuilder scope_builder(compiled.schema(), copts);
+    absl::StatusOr<int> all = scope_builder.AddPredicate(list->table, ExpressionSource{"TRUE", {}});
+    if (!all.ok()) return all.status();
+    absl::StatusOr<Program> scope_program = std::move(scope_builder).Build();
+    if (!scope_program.ok()) return scope_program.status();
+    EvalOptions scoped = eval;
+    scoped.owner = options.owner;
+    scoped.threads = options.threads;
+    absl::StatusOr<ProgramResult> in = scope_program->Evaluate(snapshot, scoped);
+    if (!in.ok()) return in.status();
+    e.in_scope = in->predicates[0].rows.Get(e.row);
+  }
   eval.threads = options.threads;
   eval.want_nulls = true;
   absl::StatusOr<ProgramResult> values = program->Evaluate(snapshot, eval);
@@ -280,6 +295,10 @@ std::string RenderExplanation(const Explanation& e, bool color) {
   std::string out;
   absl::StrAppend(&out, bold(absl::StrCat(e.table, " ", e.key)), " is ", e.in_list ? "IN" : "NOT in", " list '",
                   e.list_id, "' (", e.list_title, ")\n\n");
+  if (e.owner.has_value() && !e.in_scope) {
+    absl::StrAppend(&out, "note: this row is outside ", *e.owner, "'s scope (its owner is someone else), so it is in none of ",
+                    *e.owner, "'s lists; the terms below are the row's own values\n\n");
+  }
   absl::StrAppend(&out, e.connective.empty() ? "when:\n" : absl::StrCat("when (terms joined by ", e.connective, "):\n"));
   // Value, then the term (a segment's terms indented under its name), then
   // where it is written.

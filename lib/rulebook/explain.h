@@ -43,6 +43,11 @@ struct Explanation {
   std::string connective;
   std::vector<TermValue> terms;
   std::vector<std::pair<std::string, Value>> shown;  // The list's shown columns.
+  // With an owner: the owner, and whether the row is in their scope.  The
+  // terms are the row's own truth either way (a row outside the scope is not
+  // in the owner's list whatever its terms say).
+  std::optional<std::string> owner;
+  bool in_scope = true;
 };
 
 // Explains row `key` of list `list_id`.  The row is looked up by the list

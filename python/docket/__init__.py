@@ -45,7 +45,7 @@ both :class:`Error`.  See docs/python.md.
 
 from __future__ import annotations
 
-from .errors import CompileError, DataError, Error  # First: the native module raises these.
+from .errors import CompileError, DataError, DocketWarning, Error  # First: the native module raises these.
 from . import _docket  # noqa: E402,F401  (loads the native module after the exceptions)
 from .predicate import Predicate, compile, count, evaluate, query  # noqa: E402
 from .results import CommandCenter, ListResult, Result  # noqa: E402
@@ -72,5 +72,6 @@ __all__ = [
     "Error",
     "CompileError",
     "DataError",
+    "DocketWarning",
     "__version__",
 ]

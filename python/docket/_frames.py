@@ -141,6 +141,15 @@ def frame_columns(data: Any) -> Tuple[List[str], Mapping[str, Any], Optional[pd.
             raise DataError(f"the DataFrame has two columns named '{dup}'")
         return names, {str(c): data.iloc[:, i] for i, c in enumerate(data.columns)}, data
     if isinstance(data, Mapping):
+        series = [v for v in data.values() if isinstance(v, pd.Series)]
+        if len(series) > 1 and any(not s.index.equals(series[0].index) for s in series[1:]):
+            # Series with different indexes: aligned by label, as pandas.DataFrame(dict) does (never
+            # by position); labels one Series lacks are NULL there.
+            if len(series) != len(data):
+                raise DataError("a dict mixes pandas Series with different indexes and arrays/lists: docket "
+                                "cannot tell which label each array value belongs to",
+                                hint="build the DataFrame yourself (pd.DataFrame(...)) or pass only Series")
+            return frame_columns(pd.DataFrame({str(k): v for k, v in data.items()}))
         names = [str(c) for c in data.keys()]
         columns = {str(k): v for k, v in data.items()}
         lengths = {len(v) for v in columns.values()}

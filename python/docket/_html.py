@@ -41,7 +41,7 @@ def list_html(l: "ListResult", top: Optional[int]) -> str:
     if l.action:
         parts.append(f"<div class='action'>{escape(l.action)}</div>")
     if l.resources:
-        links = ", ".join(f"<a href='{escape(url, quote=True)}'>{escape(title)}</a>" for title, url in l.resources)
+        links = ", ".join(_link(title, url) for title, url in l.resources)
         parts.append(f"<div>{links}</div>")
     if l.count:
         frame = l.frame()
@@ -106,3 +106,15 @@ def table_html(t: "Table") -> str:
                     f"<td>{how}</td></tr>")
     return (f"{_STYLE}<div class='docket-cc'><b>docket.Table '{escape(t.name)}'</b>: {t.num_rows:,} rows"
             f"<table><tr><th>column</th><th>type</th><th>NULLs</th><th>storage</th></tr>{''.join(rows)}</table></div>")
+
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _link(title: str, url: str) -> str:
+    """A resource as a link only when its URL is http, https or mailto
+    (rulebooks are untrusted input, docs/security.md); anything else —
+    ``javascript:``, ``data:``, relative paths — stays text."""
+    if str(url).strip().lower().startswith(_SAFE_SCHEMES) and not any(c in str(url) for c in "\x00\n\r\t"):
+        return f"<a href='{escape(url, quote=True)}' rel='noopener noreferrer'>{escape(title)}</a>"
+    return f"{escape(title)} ({escape(url)})"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-__all__ = ["Error", "CompileError", "DataError"]
+__all__ = ["Error", "CompileError", "DataError", "DocketWarning"]
 
 
 class Error(Exception):
@@ -84,3 +84,9 @@ class CompileError(Error):
 class DataError(Error):
     """The data does not fit: an unsupported dtype, a bad value, a duplicate
     or NULL key, a missing declared column, or a configured limit."""
+
+
+class DocketWarning(UserWarning):
+    """A legal but suspicious input (an owner who owns no row, a declared
+    table given no data): printed on stderr by Python's warnings machinery and
+    kept in ``Result.warnings`` / ``Series.attrs["warnings"]``."""

@@ -11,7 +11,7 @@ import pandas as pd
 from . import _docket
 from ._options import AsOf, as_of_date, as_of_tuple
 from .errors import DataError
-from .table import Schema, Snapshot, Table, as_table
+from .table import Schema, Snapshot, Table, _warn, as_table
 
 __all__ = ["Predicate", "compile", "evaluate", "query", "count"]
 
@@ -76,6 +76,17 @@ class Predicate:
         table = as_table(data, name=self.table)
         if table.name != self.table:
             table = Table(table, name=self.table)
+        if self._table is not None:
+            # The data as the compiled types, as the language converts (an int column where the
+            # predicate was compiled over floats: read_csv gives int64 when a day's values are whole).
+            # A conversion that cannot be made is a DataError naming the column.
+            want = self._table.types
+            have = table.types
+            convert = {c: ("timestamp" if t.startswith("timestamp") else t)
+                       for c, t in want.items() if c in have and have[c] != t
+                       and not (t.startswith("timestamp") and have[c].startswith("timestamp"))}
+            if convert:
+                table = Table(table, name=self.table, types=convert)
         return table._native, table
 
     def evaluate(
@@ -109,13 +120,14 @@ class Predicate:
             threads: evaluation threads (0: one per core); never changes results.
         """
         native, table = self._target(data)
+        warnings = self._owner_warnings(native, owner)
         day = as_of_date(as_of, time_zone)
         rows, nulls, n, diagnostics, relations = self._native.evaluate(
             native, as_of_tuple(day), time_zone, dict(params or {}), owner, True, threads)
         if nulls is None:
             nulls = np.zeros(len(rows), dtype=bool)
         series = pd.Series(pd.arrays.BooleanArray(rows, nulls), index=table.index, copy=False)
-        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics, relations=relations)
+        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics, relations=relations, warnings=warnings)
         return series
 
     def mask(
@@ -132,8 +144,21 @@ class Predicate:
         native, _ = self._target(data)
         return self._rows(native, as_of, time_zone, params, owner, threads)
 
+    def _owner_warnings(self, native: Any, owner: Optional[str]) -> list:
+        """The shared owner rule (rulebook/data_rules.h): DataError when the table has no owner
+        column (the owner would be ignored), a DocketWarning when the owner owns no row."""
+        if owner is None:
+            return []
+        snap = native if isinstance(native, _docket.Snapshot) else _docket.Snapshot([native])
+        w = _docket.check_owner(snap, [self.table], owner)
+        if not w:
+            return []
+        _warn(w)
+        return [w]
+
     def _rows(self, native: Any, as_of: AsOf, time_zone: Optional[str], params: Optional[Mapping[str, Any]],
               owner: Optional[str], threads: int) -> np.ndarray:
+        self._owner_warnings(native, owner)
         rows, _, _, _, _ = self._native.evaluate(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
                                               dict(params or {}), owner, False, threads)
         return rows
@@ -166,6 +191,7 @@ class Predicate:
         """The number of rows where the predicate is TRUE (nothing per row
         crosses into Python)."""
         native, _ = self._target(data)
+        self._owner_warnings(native, owner)
         n, _, _ = self._native.count(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
                                   dict(params or {}), owner, threads)
         return n

@@ -215,7 +215,8 @@ class Result:
     Attributes:
         name: the rulebook's name.  as_of: the date used.  time_zone: the zone
         used.  owner: the owner scope (None: everyone).  missing_tables:
-        declared tables that were not given (treated as empty).
+        declared tables that were not given (treated as empty).  warnings:
+        legal but suspicious inputs (also issued as docket.DocketWarning).
     """
 
     def __init__(self, native: "_docket.RulebookResult", snapshot: "Snapshot", rulebook: "Rulebook") -> None:
@@ -227,6 +228,9 @@ class Result:
         self.time_zone: str = native.time_zone
         self.owner: Optional[str] = native.owner
         self.missing_tables: List[str] = list(snapshot.missing_tables)
+        # Legal but suspicious inputs (a declared table given no data, an owner who owns no row);
+        # each was also issued as a docket.DocketWarning (stderr).
+        self.warnings: List[str] = list(getattr(snapshot, "warnings", []))
         self.lists: List[ListResult] = [ListResult(self, i, info) for i, info in enumerate(native.lists())]
         self._by_id = {l.id: l for l in self.lists}
         self._kpis: List[Dict[str, Any]] = list(native.kpis())

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from . import _docket
 from ._options import AsOf, as_of_date, as_of_tuple
 from .results import Result
-from .table import Snapshot, Table, TableDecl
+from .table import Snapshot, Table, TableDecl, _warn
 
 __all__ = ["Rulebook"]
 
@@ -150,20 +150,30 @@ class Rulebook:
             params: overrides of the rulebook's params; a str is parsed as the
                 param's declared type.
             time_zone: overrides the rulebook's time zone.
-            lists: only these lists (and KPIs over them).
+            lists: only these lists (and KPIs over them); a str is one list id.
             max_rows: caps the rows kept per list (counts are never capped).
             threads: evaluation threads (0: one per core); never changes results.
 
         Returns:
             a :class:`docket.Result`.
         """
+        if isinstance(lists, str):
+            lists = [lists]  # One list id, not its letters.
         snapshot = tables if isinstance(tables, Snapshot) else self.prepare(tables)
         compiled = self._compile(snapshot)
+        warnings = list(getattr(snapshot, "warnings", []))
+        if owner is not None:
+            w = _docket.check_owner(snapshot._native, [], owner)
+            if w:
+                _warn(w)
+                warnings.append(w)
         zone = time_zone or self.time_zone
         day = as_of_date(as_of, zone)
         native = compiled.run(snapshot._native, as_of_tuple(day), time_zone, owner, dict(params or {}), threads,
                               list(lists or []), max_rows)
-        return Result(native, snapshot, self)
+        result = Result(native, snapshot, self)
+        result.warnings = warnings
+        return result
 
     def __repr__(self) -> str:
         return (f"<docket.Rulebook '{self.name}': {len(self.lists)} lists, {len(self.kpis)} KPIs, "

@@ -242,6 +242,17 @@ class Snapshot:
 
     def __init__(self, tables: Mapping[str, Any], schema: Any = None) -> None:
         declared = _declared_tables(schema)
+        if not isinstance(tables, Mapping) or isinstance(tables, pd.DataFrame):
+            raise TypeError(f"expected a dict of tables {{table name: DataFrame}}, not {type(tables).__name__}"
+                            + (f" (e.g. {{'{next(iter(declared))}': df}})" if declared else ""))
+        self.warnings: List[str] = []
+        if declared is not None:
+            # The shared data rule (rulebook/data_rules.h): an undeclared name is an error, a declared
+            # table not given is a warning.
+            _, warns = _docket.check_table_names(list(declared), [str(n) for n in tables])
+            for w in warns:
+                _warn(w)
+            self.warnings.extend(warns)
         prepared: Dict[str, Table] = {}
         for name, data in tables.items():
             name = str(name)
@@ -303,6 +314,15 @@ def _declared_tables(schema: Any) -> Optional[Dict[str, TableDecl]]:
     else:
         raise TypeError(f"schema must be a docket.Schema, a docket.Rulebook or a dict, not {type(schema).__name__}")
     return d or None
+
+
+def _warn(message: str) -> None:
+    """A legal but suspicious input: a DocketWarning (stderr) and Result.warnings."""
+    import warnings
+
+    from .errors import DocketWarning
+
+    warnings.warn(message, DocketWarning, stacklevel=4)
 
 
 def as_table(data: Any, name: str = "data") -> Table:

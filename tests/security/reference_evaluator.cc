@@ -4,6 +4,8 @@
 // dynamic program for LIKE, std::regex for MATCHES.
 #include "security/reference_evaluator.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -164,15 +166,37 @@ size_t CodePointBytes(const std::string& s, size_t i) {
   return std::min(n, s.size() - i);
 }
 
+// Unicode simple case mapping, code point by code point (utf8proc), as the
+// language specifies; invalid bytes are kept.
+std::string MapCaseRef(const std::string& in, bool lower) {
+  std::string out;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+  utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(in.size()), i = 0;
+  while (i < n) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
+    if (len <= 0) {
+      out.push_back(in[static_cast<size_t>(i++)]);
+      continue;
+    }
+    utf8proc_uint8_t buf[4];
+    utf8proc_ssize_t w = utf8proc_encode_char(lower ? utf8proc_tolower(cp) : utf8proc_toupper(cp), buf);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(w));
+    i += len;
+  }
+  return out;
+}
+
 char AsciiLower(char ch) { return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch; }
-char AsciiUpper(char ch) { return (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch; }
 
 // SQL LIKE: `%` any run of characters, `_` exactly one character (a UTF-8
 // code point), `\` escapes the next pattern character (a trailing `\` is a
 // literal backslash).  ILIKE folds ASCII letters only.  A dynamic program
 // over (string position, pattern position): match[i][j] is true when
 // s[i..] matches p[j..].
-bool Like(const std::string& s, const std::string& p, bool ci) {
+bool Like(const std::string& s0, const std::string& p0, bool ci) {
+  const std::string s = ci ? MapCaseRef(s0, true) : s0;
+  const std::string p = ci ? MapCaseRef(p0, true) : p0;
   struct Item {
     enum { kAny, kOne, kByte } kind;
     char byte;
@@ -609,7 +633,7 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
   }
   if (fn == "lower" || fn == "upper") {
     std::string s = a[0].s;
-    for (char& ch : s) ch = fn == "lower" ? AsciiLower(ch) : AsciiUpper(ch);
+    s = MapCaseRef(s, fn == "lower");
     return Str(s);
   }
   if (fn == "trim") return Str(TrimAscii(a[0].s));

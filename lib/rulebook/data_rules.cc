@@ -1,0 +1,127 @@
+#include "rulebook/data_rules.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "docket/column.h"
+#include "base/names.h"
+#include "base/text_values.h"
+
+namespace docket {
+
+TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given) {
+  TableNameCheck out;
+  std::vector<std::string> not_given;
+  for (const std::string& name : declared) {
+    if (std::find(given.begin(), given.end(), name) == given.end()) not_given.push_back(name);
+  }
+  for (const std::string& name : given) {
+    if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
+    // An undeclared table is allowed (as the CLI ignores other files in a
+    // directory) unless it is the misspelling of a declared table not given.
+    std::string close = base::ClosestName(name, not_given);
+    if (close.empty()) continue;
+    out.error = absl::InvalidArgumentError(absl::StrCat("table '", name, "' is not declared — did you mean '", close,
+                                                        "'? (declared tables: ", absl::StrJoin(declared, ", "), ")"));
+    return out;
+  }
+  for (const std::string& name : declared) {
+    if (std::find(given.begin(), given.end(), name) == given.end()) out.missing.push_back(name);
+  }
+  if (!out.missing.empty()) {
+    out.warnings.push_back(absl::StrCat(
+        out.missing.size() == 1 ? "declared table '" : "declared tables '", absl::StrJoin(out.missing, "', '"),
+        out.missing.size() == 1 ? "' was" : "' were",
+        " given no data and are treated as empty: their lists match nothing and exists(…) over them is FALSE"));
+  }
+  return out;
+}
+
+namespace {
+
+// Whether `table` has an owner column, directly or through its parents.
+bool Scoped(const Schema& schema, const TableSchema* t) {
+  for (int depth = 0; t != nullptr && depth < 64; ++depth) {
+    if (!t->owner.empty()) return true;
+    if (!t->parent.has_value()) return false;
+    t = schema.FindTable(t->parent->table);
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner,
+                        std::string* warning) {
+  warning->clear();
+  std::vector<std::string> names = tables;
+  if (names.empty()) {
+    for (const auto& [name, t] : snapshot.tables) names.push_back(name);
+  }
+  bool any_scoped = false;
+  for (const std::string& name : names) any_scoped = any_scoped || Scoped(snapshot.schema, snapshot.schema.FindTable(name));
+  if (!any_scoped) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "owner '", owner, "' was given, but ", names.size() == 1 ? "table '" + names[0] + "' has" : "no table has",
+        " no owner column, so every row would be counted; declare the owner column (owner= on the table, "
+        "`owner:` in the schema) or leave the owner out"));
+  }
+  // Every owner value of every table with an owner column (distinct, capped).
+  std::set<std::string, std::less<>> seen;
+  for (const auto& [name, t] : snapshot.tables) {
+    const std::string& col_name = t.schema().owner;
+    if (col_name.empty()) continue;
+    const Column* col = t.FindColumn(col_name);
+    if (col == nullptr || col->type_id() != TypeId::kString) continue;
+    if (col->is_dictionary()) {
+      const Column& dict = col->dictionary();
+      for (int64_t i = 0; i < dict.size(); ++i) {
+        if (dict.StringAt(i) == owner) return absl::OkStatus();
+        if (seen.size() < 100000) seen.emplace(dict.StringAt(i));
+      }
+    } else {
+      for (int64_t r = 0; r < col->size(); ++r) {
+        if (!col->IsValid(r)) continue;
+        if (col->StringAt(r) == owner) return absl::OkStatus();
+        if (seen.size() < 100000) seen.emplace(col->StringAt(r));
+      }
+    }
+  }
+  std::vector<std::string> owners(seen.begin(), seen.end());
+  std::string close = base::ClosestName(owner, owners);
+  *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
+                          close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
+  return absl::OkStatus();
+}
+
+std::string_view Unquoted(std::string_view text) {
+  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') && text.back() == text.front()) {
+    return text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
+Value ParamFromText(std::string_view text) {
+  std::string_view inner = Unquoted(text);
+  if (inner.size() != text.size()) return Value::String(std::string(inner));
+  bool b;
+  int64_t i;
+  double d;
+  int32_t day;
+  if (text.size() > 1 && base::ParseBoolText(text, &b) == base::TextParse::kOk) return Value::Bool(b);
+  size_t digits = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
+  bool leading_zero = text.size() > digits + 1 && text[digits] == '0' &&
+                      text.find_first_not_of("0123456789", digits) == std::string_view::npos;
+  if (leading_zero) return Value::String(std::string(text));  // A code such as a ZIP: 02134.
+  if (base::ParseIntText(text, &i) == base::TextParse::kOk) return Value::Int(i);
+  if (base::ParseFloatText(text, &d) == base::TextParse::kOk) return Value::Float(d);
+  if (base::ParseDateText(text, &day) == base::TextParse::kOk) return Value::DateFromDays(day);
+  return Value::String(std::string(text));
+}
+
+}  // namespace docket
