@@ -181,6 +181,8 @@ struct KpiSpec {
   SourceLocation measure_location;
 };
 
+struct MetricsSpec;  // docket/metrics.h
+
 // A parsed, structurally valid rulebook.  Names are checked against the
 // schema when it is compiled (CompiledRulebook::Compile).
 struct Rulebook {
@@ -194,6 +196,8 @@ struct Rulebook {
   std::vector<SegmentSpec> segments;
   std::vector<ListSpec> lists;
   std::vector<KpiSpec> kpis;
+  // `metrics:`, `goals:`, `alerts:` (docket/metrics.h); null when none.
+  std::shared_ptr<const MetricsSpec> metrics;
 
   // Reads and parses a rulebook file (at most limits.max_rulebook_bytes).
   static absl::StatusOr<Rulebook> Load(const std::string& path, const Limits& limits = {});

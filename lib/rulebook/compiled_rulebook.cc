@@ -12,6 +12,7 @@
 #include "io/suggest.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
+#include "metrics/check.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 #include "storage/relations.h"
@@ -259,6 +260,8 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
   }
   absl::Status names = CheckNames(rulebook, schema);
   if (!names.ok()) return names;
+  absl::Status metric_names = metrics::CheckMetrics(rulebook, schema, limits);  // metrics:, goals:, alerts:
+  if (!metric_names.ok()) return metric_names;
 
   auto impl = std::make_shared<Impl>();
   impl->rulebook = rulebook;

@@ -24,6 +24,7 @@
 #include "io/suggest.h"
 #include "docket/rulebook.h"
 #include "io/schema_node.h"
+#include "rulebook/metric_spec.h"
 #include "rulebook/spec_parsers.h"
 #include "rulebook/yaml_source.h"
 #include "yaml-cpp/yaml.h"
@@ -93,7 +94,9 @@ using rulebook::YamlSource;
   } while (0)
 
 const std::vector<std::string> kTopKeys = {"docket", "name", "description", "time_zone", "params",
-                                           "tables", "segments", "lists", "kpis"};
+                                           "tables", "segments", "lists", "kpis",
+                                           // Metrics, goals and alerts (rulebook/metric_spec.cc).
+                                           "metrics", "goals", "alerts", "week_start", "fiscal_year_start"};
 const std::vector<std::string> kListKeys = {"id",    "title",    "description", "horizon", "table",
                                             "when",  "show",     "order_by",    "limit",   "action",
                                             "resources"};
@@ -313,6 +316,7 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
   if (segments_key.IsDefined() && !segments_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
   if (lists_key.IsDefined() && !lists_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
   if (kpis_key.IsDefined() && !kpis_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
+  DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadMetricsSections(src_, root, book));
 
   int64_t rules = static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
   if (rules > limits_.max_rules) {
