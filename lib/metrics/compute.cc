@@ -1029,7 +1029,7 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       }
       if (goal != nullptr) target = AsDouble(goal->target);
       std::optional<double> previous = AsDouble(v.previous);
-      if (previous && *previous != 0) change = (*value - *previous) / *previous;
+      if (previous && *previous != 0) change = (*value - *previous) / std::fabs(*previous);
       if (as.kind == AlertKind::kGoal) {
         if (goal == nullptr) continue;
         measure = AsDouble(goal->attainment);
@@ -1038,7 +1038,7 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       } else {
         std::optional<std::string> k = peer_key(v.by);
         if (!k || !median_of.count(*k) || median_of[*k] == 0) continue;
-        measure = (*value - median_of[*k]) / median_of[*k];
+        measure = (*value - median_of[*k]) / std::fabs(median_of[*k]);
         change = measure;
       }
       if (!measure) continue;
