@@ -91,6 +91,7 @@ struct SimplePlan {
   const uint8_t* rows = nullptr;          // In-scope and where: the predicate's bitmap.
   const int32_t* day = nullptr;           // Per-row local day (date column or converted timestamps).
   const int64_t* distinct_key = nullptr;  // count_distinct: a key per row (equal values, equal keys).
+  int64_t distinct_count = 0;             // Keys are dense ids 0..distinct_count-1 (0: not dense).
   const int32_t* group = nullptr;         // Per-row group code.
   int32_t num_groups = 0;
   int64_t lo = 0;                         // First day of the previous interval.
@@ -284,7 +285,16 @@ Groups GroupsFromOwner(const rulebook::OwnerLookup& owners, int64_t n) {
   absl::flat_hash_map<std::string, int32_t> by_text;
   std::vector<Label> labels;
   int32_t null_code = -1;
+  std::vector<int32_t> of_code;  // Dictionary owners: code → group, no hashing per row.
   for (int64_t r = 0; r < n; ++r) {
+    int32_t code = -1;
+    if (owners.dictionary()) {
+      if (!owners.GetCode(r, &code)) code = -1;
+      if (code >= 0 && static_cast<size_t>(code) < of_code.size() && of_code[static_cast<size_t>(code)] >= 0) {
+        g.codes[r] = of_code[static_cast<size_t>(code)];
+        continue;
+      }
+    }
     std::string_view owner;
     if (!owners.Get(r, &owner)) {
       if (null_code < 0) {
@@ -300,6 +310,10 @@ Groups GroupsFromOwner(const rulebook::OwnerLookup& owners, int64_t n) {
       labels.emplace_back(std::string(owner));
     }
     g.codes[r] = it->second;
+    if (code >= 0) {
+      if (static_cast<size_t>(code) >= of_code.size()) of_code.resize(static_cast<size_t>(code) + 1, -1);
+      of_code[static_cast<size_t>(code)] = it->second;
+    }
   }
   std::vector<int32_t> order(labels.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
@@ -313,7 +327,8 @@ Groups GroupsFromOwner(const rulebook::OwnerLookup& owners, int64_t n) {
 }
 
 // Keys for count_distinct: equal values get equal keys.
-std::vector<int64_t> DistinctKeys(const Column& c) {
+std::vector<int64_t> DistinctKeys(const Column& c, int64_t* dense_count) {
+  *dense_count = 0;
   const int64_t n = c.size();
   std::vector<int64_t> keys(static_cast<size_t>(n), std::numeric_limits<int64_t>::min());
   if (c.type_id() == TypeId::kString) {
@@ -332,6 +347,7 @@ std::vector<int64_t> DistinctKeys(const Column& c) {
         if (!c.IsNull(r)) keys[r] = ids.emplace(c.StringAt(r), static_cast<int64_t>(ids.size())).first->second;
       }
     }
+    *dense_count = static_cast<int64_t>(ids.size());
     return keys;
   }
   for (int64_t r = 0; r < n; ++r) {
@@ -365,7 +381,6 @@ std::vector<int32_t> TimestampDays(const Column& c, int64_t lo, int64_t hi, absl
     }
     return absl::ToUnixMicros(t);
   };
-  (void)per_second;
   // bounds[k]: the first instant of local day lo + k (k = 0 … span).
   std::vector<int64_t> bounds;
   absl::CivilDay first = absl::CivilDay(1970, 1, 1) + lo;
@@ -374,12 +389,17 @@ std::vector<int32_t> TimestampDays(const Column& c, int64_t lo, int64_t hi, absl
   std::vector<int32_t> days(static_cast<size_t>(n), kNoDay);
   const int64_t* v = c.Values<int64_t>();
   const int64_t b0 = bounds.front(), bn = bounds.back();
+  const int64_t day_units = 86400 * per_second;
+  const int64_t last = static_cast<int64_t>(bounds.size()) - 2;
   for (int64_t r = 0; r < n; ++r) {
     if (c.IsNull(r)) continue;
     int64_t t = v[r];
     if (t < b0 || t >= bn) continue;
-    size_t k = static_cast<size_t>(std::upper_bound(bounds.begin(), bounds.end(), t) - bounds.begin()) - 1;
-    days[r] = static_cast<int32_t>(lo + static_cast<int64_t>(k));
+    // A local day is 23 to 25 hours long: guess by 24 hours, then step.
+    int64_t k = std::min<int64_t>((t - b0) / day_units, last);
+    while (bounds[static_cast<size_t>(k)] > t) --k;
+    while (bounds[static_cast<size_t>(k) + 1] <= t) ++k;
+    days[r] = static_cast<int32_t>(lo + k);
   }
   return days;
 }
@@ -394,7 +414,17 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
   int64_t parts = std::clamp<int64_t>(num_rows / (1 << 18), 1, 16);
   while (parts > 1 && static_cast<size_t>(parts) * total_cells * sizeof(Cell) > (size_t{256} << 20)) --parts;
   std::vector<std::vector<std::vector<Cell>>> cells(static_cast<size_t>(parts));
-  // count_distinct: (cell, key) pairs per partition, sorted and deduplicated.
+  // count_distinct: a bitset of cells × keys per partition when the keys are
+  // dense ids (strings) and it is small; otherwise (cell, key) pairs, sorted
+  // and deduplicated.
+  std::vector<std::vector<std::vector<uint64_t>>> bits(static_cast<size_t>(parts));
+  std::vector<int64_t> dense_keys(plans.size(), 0);  // Key count when the bitset is used, else 0.
+  for (size_t m = 0; m < plans.size(); ++m) {
+    const SimplePlan& p = *plans[m];
+    if (p.spec->measure.kind != MeasureKind::kCountDistinct || p.distinct_count <= 0) continue;
+    int64_t cells_m = static_cast<int64_t>(p.num_groups + 1) * p.slots;
+    if (cells_m * p.distinct_count * parts <= (int64_t{1} << 31)) dense_keys[m] = p.distinct_count;
+  }
   std::vector<std::vector<std::vector<std::pair<int64_t, int64_t>>>> pairs(static_cast<size_t>(parts));
   io::ParallelFor(parts, io::ResolveThreads(threads), [&](int64_t part) {
     int64_t begin = num_rows * part / parts, end = num_rows * (part + 1) / parts;
@@ -402,6 +432,7 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
     auto& my_pairs = pairs[part];
     mine.resize(plans.size());
     my_pairs.resize(plans.size());
+    bits[part].resize(plans.size());
     for (size_t m = 0; m < plans.size(); ++m) {
       const SimplePlan& p = *plans[m];
       std::vector<Cell>& acc = mine[m];
@@ -422,7 +453,18 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
         AddRow(p, acc[base + s], r);
         int32_t gp = grain && s == 1 ? p.grain_of_day[off] : -1;
         if (gp >= 0) AddRow(p, acc[base + 2 + gp], r);
-        if (distinct && p.distinct_key[r] != std::numeric_limits<int64_t>::min()) {
+        if (distinct && dense_keys[m] > 0 && p.distinct_key[r] != std::numeric_limits<int64_t>::min()) {
+          std::vector<uint64_t>& b = bits[part][m];
+          if (b.empty()) b.assign(static_cast<size_t>((static_cast<int64_t>(p.num_groups + 1) * p.slots * dense_keys[m] + 63) / 64), 0);
+          const int64_t k = dense_keys[m], key = p.distinct_key[r];
+          auto set = [&](int64_t cell) { b[static_cast<size_t>((cell * k + key) >> 6)] |= uint64_t{1} << ((cell * k + key) & 63); };
+          set(base + s);
+          set(total_base + s);
+          if (gp >= 0) {
+            set(base + 2 + gp);
+            set(total_base + 2 + gp);
+          }
+        } else if (distinct && p.distinct_key[r] != std::numeric_limits<int64_t>::min()) {
           int64_t key = p.distinct_key[r];
           my_pairs[m].emplace_back(base + s, key);
           my_pairs[m].emplace_back(total_base + s, key);
@@ -443,7 +485,29 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
     for (int64_t part = 1; part < parts; ++part) {
       for (size_t i = 0; i < acc.size(); ++i) Merge(p, acc[i], cells[part][m][i]);
     }
-    if (p.spec->measure.kind == MeasureKind::kCountDistinct) {
+    if (p.spec->measure.kind == MeasureKind::kCountDistinct && dense_keys[m] > 0) {
+      const int64_t k = dense_keys[m];
+      std::vector<uint64_t> merged;
+      for (int64_t part = 0; part < parts; ++part) {
+        std::vector<uint64_t>& b = bits[part][m];
+        if (b.empty()) continue;
+        if (merged.empty()) {
+          merged = std::move(b);
+        } else {
+          for (size_t w = 0; w < merged.size(); ++w) merged[w] |= b[w];
+        }
+      }
+      std::vector<int64_t>& counts = (*distinct_out)[m];
+      counts.assign(acc.size(), 0);
+      for (size_t cell = 0; cell < acc.size() && !merged.empty(); ++cell) {
+        int64_t n = 0;
+        for (int64_t key = 0; key < k; ++key) {
+          int64_t bit = static_cast<int64_t>(cell) * k + key;
+          n += (merged[static_cast<size_t>(bit >> 6)] >> (bit & 63)) & 1;
+        }
+        counts[cell] = n;
+      }
+    } else if (p.spec->measure.kind == MeasureKind::kCountDistinct) {
       std::vector<std::pair<int64_t, int64_t>> all;
       for (int64_t part = 0; part < parts; ++part) {
         all.insert(all.end(), pairs[part][m].begin(), pairs[part][m].end());
@@ -538,7 +602,7 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
   // Per table: group codes per `by`, days per time column, distinct keys.
   std::map<std::string, std::unique_ptr<Groups>, std::less<>> groups_cache;
   std::map<std::string, std::vector<int32_t>, std::less<>> days_cache;
-  std::map<std::string, std::vector<int64_t>, std::less<>> distinct_cache;
+  std::map<std::string, std::pair<std::vector<int64_t>, int64_t>, std::less<>> distinct_cache;
   std::vector<SimplePlan> plans(spec.metrics.size());
   std::map<std::string, std::vector<SimplePlan*>, std::less<>> by_table;
 
@@ -652,8 +716,13 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     if (m.measure.kind == MeasureKind::kCountDistinct) {
       std::string key = absl::StrCat(m.table, "\x1f", m.measure.column);
       auto it = distinct_cache.find(key);
-      if (it == distinct_cache.end()) it = distinct_cache.emplace(key, DistinctKeys(*p.value)).first;
-      p.distinct_key = it->second.data();
+      if (it == distinct_cache.end()) {
+        int64_t dense = 0;
+        std::vector<int64_t> keys = DistinctKeys(*p.value, &dense);
+        it = distinct_cache.emplace(key, std::make_pair(std::move(keys), dense)).first;
+      }
+      p.distinct_key = it->second.first.data();
+      p.distinct_count = it->second.second;
     }
     // Day → slot.
     p.cur = IntervalRange(m.interval, options.as_of, cal);
