@@ -1,15 +1,19 @@
 // CompiledRulebook: every list of a rulebook in one docket::Program, then
 // per-list ordering/limit, keys and KPIs over the program's result bitmaps.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
-#include "io/suggest.h"
+#include "base/names.h"
+#include "base/parallel.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
 #include "metrics/check.h"
@@ -41,12 +45,42 @@ Value ListResult::Cell(int64_t row, std::string_view column) const {
   return rulebook::CellValue(*c, row);
 }
 
+std::vector<int64_t> ListResult::KeptRows() const {
+  if (!all_matches) return rows;
+  return rulebook::SetRows(matches);
+}
+
+std::string ListResult::Key(int64_t row) const {
+  const Column* key = data.key_column();
+  return key != nullptr ? rulebook::CellValue(*key, row).ToString() : absl::StrCat(row);
+}
+
+std::vector<std::string> ListResult::Keys() const {
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(kept()));
+  ForEachKeptRow([&](int64_t row) { out.push_back(Key(row)); });
+  return out;
+}
+
 struct CompiledRulebook::Impl {
   Rulebook rulebook;
   Schema schema;
   Limits limits;
   Program program;                  // One predicate per list, in list order.
   std::vector<std::string> list_ids;
+
+  // The program for a subset of the lists: compiled once (Program::Select
+  // re-plans the same graph), kept for the next evaluation of that subset.
+  const Program& ProgramFor(const std::vector<size_t>& which) const {
+    if (which.size() == rulebook.lists.size()) return program;
+    std::vector<int> key(which.begin(), which.end());
+    absl::MutexLock lock(&mu);
+    auto it = subsets.find(key);
+    if (it == subsets.end()) it = subsets.emplace(key, program.Select(key)).first;
+    return it->second;  // std::map never moves its nodes.
+  }
+  mutable absl::Mutex mu;
+  mutable std::map<std::vector<int>, Program> subsets ABSL_GUARDED_BY(mu);
 };
 
 namespace {
@@ -63,14 +97,6 @@ absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::str
   return MakeError(d);
 }
 
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates,
-                       std::string_view fallback_what) {
-  std::string close = io::SuggestName(name, candidates);
-  if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
-  if (candidates.empty()) return "";
-  if (candidates.size() > 12) return "";
-  return absl::StrCat(rulebook::Sv(fallback_what), ": ", absl::StrJoin(candidates, ", "));
-}
 
 std::vector<std::string> ColumnNames(const TableSchema& t) {
   std::vector<std::string> out;
@@ -98,7 +124,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
     if (t == nullptr) {
       return ErrorAt(book, list.table_location,
                      absl::StrCat("list '", list.id, "' ranges over unknown table '", list.table, "'"),
-                     tables.empty() ? "declare it under 'tables:'" : DidYouMean(list.table, tables, "the tables are"),
+                     tables.empty() ? "declare it under 'tables:'" : base::DidYouMean(list.table, tables, "the tables are"),
                      static_cast<int>(list.table.size()));
     }
     std::vector<std::string> columns = ColumnNames(*t);
@@ -122,7 +148,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, list.show_locations[i],
                        absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '", list.id,
                                     "' (table '", t->name, "')"),
-                       DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
+                       base::DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
       }
     }
     for (const OrderKey& k : list.order_by) {
@@ -134,7 +160,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, k.location,
                        absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '", list.id,
                                     "' (table '", t->name, "')"),
-                       DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
+                       base::DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
       }
     }
   }
@@ -149,7 +175,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, kpi.measure_location,
                        absl::StrCat("unknown column '", kpi.measure.column, "' in the measure of KPI '", kpi.id,
                                     "' (list '", list->id, "' is over table '", t->name, "')"),
-                       DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
+                       base::DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
                        static_cast<int>(kpi.measure.column.size()));
       }
       if (!rulebook::MeasureAccepts(kpi.measure.kind, c->type)) {
@@ -217,13 +243,13 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
     const TableSchema* d = data.FindTable(t.name);
     if (d == nullptr) {
       return DataError(t.location, absl::StrCat("table '", t.name, "' is declared but not in the data"),
-                       DidYouMean(t.name, data_tables, "the data has"));
+                       base::DidYouMean(t.name, data_tables, "the data has"));
     }
     for (const ColumnSchema& c : t.columns) {
       const ColumnSchema* dc = d->Column(c.name);
       if (dc == nullptr) {
         return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared but not in the data"),
-                         DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
+                         base::DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
       }
       if (!(dc->type == c.type)) {
         return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared ",
@@ -291,7 +317,7 @@ absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::s
     std::vector<std::string> names;
     for (const RulebookParam& q : impl_->rulebook.params) names.push_back(q.name);
     return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                      names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
+                      names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
   }
   absl::StatusOr<Value> v = rulebook::ParseValueAs(text, p->value.type());
   if (!v.ok()) {
@@ -313,7 +339,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     for (const std::string& id : options.lists) {
       auto it = std::find(impl_->list_ids.begin(), impl_->list_ids.end(), id);
       if (it == impl_->list_ids.end()) {
-        return UsageError(absl::StrCat("unknown list '", id, "'"), DidYouMean(id, impl_->list_ids, "the lists are"));
+        return UsageError(absl::StrCat("unknown list '", id, "'"), base::DidYouMean(id, impl_->list_ids, "the lists are"));
       }
       which.push_back(static_cast<size_t>(it - impl_->list_ids.begin()));
     }
@@ -321,41 +347,17 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     which.erase(std::unique(which.begin(), which.end()), which.end());
   }
 
-  // Param overrides take the declared type (an int may stand for a float).
+  // Param overrides are checked by the program (plan/params.h: one rule for
+  // programs and rulebooks).
   EvalOptions eval;
   eval.as_of = options.as_of;
   eval.time_zone = options.time_zone.value_or(book.time_zone);
   eval.owner = options.owner;
   eval.threads = options.threads;
-  for (const auto& [name, value] : options.params) {
-    const RulebookParam* p = book.FindParam(name);
-    if (p == nullptr) {
-      std::vector<std::string> names;
-      for (const RulebookParam& q : book.params) names.push_back(q.name);
-      return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                        names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
-    }
-    Value v = value;
-    if (!(v.type() == p->value.type())) {
-      if (p->value.type().id == TypeId::kFloat && v.type().id == TypeId::kInt && !v.is_null()) {
-        v = Value::Float(static_cast<double>(v.int_value()));
-      } else {
-        return UsageError(absl::StrCat("param '", name, "' is ", p->value.type().ToString(), ", not ",
-                                       v.type().ToString()));
-      }
-    }
-    eval.params[name] = std::move(v);
-  }
+  eval.params = options.params;
 
   // One pass over the data for every list asked for.
-  std::optional<Program> subset;
-  const Program* program = &impl_->program;
-  if (which.size() != book.lists.size()) {
-    absl::StatusOr<Program> p = BuildProgram(book, impl_->schema, impl_->limits, which);
-    if (!p.ok()) return p.status();
-    subset = *std::move(p);
-    program = &*subset;
-  }
+  const Program* program = &impl_->ProgramFor(which);
   absl::StatusOr<ProgramResult> evaluated = program->Evaluate(snapshot, eval);
   if (!evaluated.ok()) return evaluated.status();
 
@@ -365,130 +367,184 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   result.as_of = options.as_of;
   result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
   result.owner = options.owner;
+  result.lists.resize(which.size());
+  std::vector<std::vector<RelationDiagnostics>> list_relations(which.size());
+  std::vector<absl::Status> list_status(which.size());
 
-  // Owner lookups, one per table, built on first use.
-  std::map<std::string, std::optional<rulebook::OwnerLookup>, std::less<>> owners;
-  auto owner_lookup = [&](const Table& table) -> const std::optional<rulebook::OwnerLookup>& {
-    auto it = owners.find(table.name());
-    if (it == owners.end()) it = owners.emplace(table.name(), rulebook::OwnerLookup::Make(snapshot, table)).first;
-    return it->second;
-  };
-
-  // Parent fields a list orders by (read for all its rows) or shows (read
-  // for the rows it keeps), as columns of its table.
-  auto with_parent_fields = [&](const Table& table, const ListSpec& spec, const std::vector<std::string>& names,
-                                const std::vector<int64_t>& rows) -> absl::StatusOr<Table> {
-    std::vector<ColumnSchema> schemas;
-    std::vector<Column> columns;
-    for (const std::string& name : names) {
-      if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
-      if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
-      const TableSchema* ts = impl_->schema.FindTable(table.name());
-      if (ts == nullptr) continue;
-      absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
-      if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
-      absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
-      if (!col.ok()) return col.status();
-      // The relations read for it join those the rules read, orphans included.
-      for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
-        const std::string& child = path->tables[i]->name;
-        if (std::any_of(result.relations.begin(), result.relations.end(),
-                        [&](const RelationDiagnostics& r) { return r.table == child; })) {
-          continue;
-        }
-        const Table* c = snapshot.FindTable(child);
-        const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
-        if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
-        absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
-            storage::ParentRows(*c, path->tables[i]->parent->via, *p);
-        if (!map.ok()) return map.status();
-        result.relations.push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
+  // The lists, on every core (each list on one worker; results in list order).
+  const int workers = base::WorkerCount(options.threads, static_cast<int64_t>(which.size()));
+  base::RunWorkers(workers, [&](int w) {
+    for (size_t i = static_cast<size_t>(w); i < which.size(); i += static_cast<size_t>(workers)) {
+      list_status[i] = MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]), snapshot,
+                                       options, &result.lists[i], &list_relations[i]);
+    }
+  });
+  for (size_t i = 0; i < which.size(); ++i) {
+    if (!list_status[i].ok()) return list_status[i];
+    for (RelationDiagnostics& r : list_relations[i]) {
+      if (std::none_of(result.relations.begin(), result.relations.end(),
+                       [&](const RelationDiagnostics& x) { return x.table == r.table; })) {
+        result.relations.push_back(std::move(r));
       }
-      schemas.push_back(ColumnSchema{name, col->type(), {}});
-      columns.push_back(*std::move(col));
     }
-    if (columns.empty()) return table;
-    return table.WithColumns(std::move(schemas), std::move(columns));
-  };
-
-  std::vector<std::vector<int64_t>> all_rows(book.lists.size());  // Every matching row, for KPIs.
-  for (size_t w = 0; w < which.size(); ++w) {
-    const ListSpec& spec = book.lists[which[w]];
-    PredicateResult& pr = evaluated->predicates[w];
-    const Table* table = snapshot.FindTable(spec.table);
-    if (table == nullptr) {
-      return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
-    }
-    ListResult lr;
-    lr.id = spec.id;
-    lr.title = spec.title;
-    lr.horizon = spec.horizon;
-    lr.table = spec.table;
-    lr.action = spec.action;
-    lr.resources = spec.resources;
-    lr.show = spec.show;
-    lr.diagnostics = pr.diagnostics;
-    // The program already limited every table to the owner's scope (its own
-    // owner column, or its parent's through the join).
-    lr.matches = std::move(pr.rows);
-    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
-    lr.count = static_cast<int64_t>(rows.size());
-    // Only a list that a KPI measures keeps every matching row.
-    if (std::any_of(book.kpis.begin(), book.kpis.end(), [&](const KpiSpec& k) { return k.list == spec.id; })) {
-      all_rows[which[w]] = rows;
-    }
-    // Parent fields it orders by become columns of its table first (for
-    // every matching row), those it only shows after the limit.
-    std::vector<std::string> order_names;
-    for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
-    absl::StatusOr<Table> data = with_parent_fields(*table, spec, order_names, rows);
-    if (!data.ok()) return data.status();
-    std::optional<int64_t> limit = spec.limit;
-    if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
-    rulebook::OrderAndLimit(*data, spec.order_by, limit, &rows);
-    // The kept rows' parent fields, shown ones first, in `show` order.
-    std::vector<std::string> kept_names = spec.show;
-    kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
-    data = with_parent_fields(*table, spec, kept_names, rows);
-    if (!data.ok()) return data.status();
-    const Column* key = table->key_column();
-    lr.keys.reserve(rows.size());
-    for (int64_t r : rows) {
-      lr.keys.push_back(key != nullptr ? rulebook::CellValue(*key, r).ToString() : absl::StrCat(r));
-    }
-    lr.rows = std::move(rows);
-    lr.data = *std::move(data);
-    result.lists.push_back(std::move(lr));
   }
 
+  // KPIs straight from the lists' bitmaps, on every core.
+  std::vector<const KpiSpec*> kpis;
+  std::vector<const ListResult*> kpi_lists;
   for (const KpiSpec& spec : book.kpis) {
-    const ListSpec* list = book.FindList(spec.list);
-    size_t li = static_cast<size_t>(list - book.lists.data());
-    if (std::find(which.begin(), which.end(), li) == which.end()) continue;
-    const Table* table = snapshot.FindTable(list->table);
-    const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
-    if (!spec.measure.column.empty() && column == nullptr) {
-      return DataError(spec.measure_location,
-                       absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
-    }
-    KpiResult kr;
-    kr.id = spec.id;
-    kr.title = spec.title;
-    kr.list = spec.list;
-    kr.measure = spec.measure;
-    kr.by_owner = spec.by_owner;
-    kr.value = rulebook::Aggregate(spec.measure, column, all_rows[li]);
-    if (spec.by_owner) {
-      const std::optional<rulebook::OwnerLookup>& lookup = owner_lookup(*table);
-      if (!lookup.has_value()) {
-        return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
-                                                     spec.id, "' (by: owner)"));
+    for (const ListResult& l : result.lists) {
+      if (l.id == spec.list) {
+        kpis.push_back(&spec);
+        kpi_lists.push_back(&l);
       }
-      kr.groups = rulebook::AggregateByOwner(spec.measure, column, all_rows[li], *lookup);
     }
-    result.kpis.push_back(std::move(kr));
+  }
+  result.kpis.resize(kpis.size());
+  std::vector<absl::Status> kpi_status(kpis.size());
+  const int kpi_workers = base::WorkerCount(options.threads, static_cast<int64_t>(kpis.size()));
+  base::RunWorkers(kpi_workers, [&](int w) {
+    for (size_t i = static_cast<size_t>(w); i < kpis.size(); i += static_cast<size_t>(kpi_workers)) {
+      kpi_status[i] = ComputeKpi(*kpis[i], *kpi_lists[i], snapshot, &result.kpis[i]);
+    }
+  });
+  for (const absl::Status& st : kpi_status) {
+    if (!st.ok()) return st;
   }
   return result;
+}
+
+// One list's result from its bitmap: the rows it keeps (ordered and limited),
+// and the parent fields it orders by or shows as columns of its table.
+absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateResult evaluated,
+                                               const Snapshot& snapshot, const RunOptions& options,
+                                               ListResult* out, std::vector<RelationDiagnostics>* relations) const {
+  const Table* table = snapshot.FindTable(spec.table);
+  if (table == nullptr) {
+    return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
+  }
+  ListResult& lr = *out;
+  lr.id = spec.id;
+  lr.title = spec.title;
+  lr.horizon = spec.horizon;
+  lr.table = spec.table;
+  lr.action = spec.action;
+  lr.resources = spec.resources;
+  lr.show = spec.show;
+  lr.diagnostics = evaluated.diagnostics;
+  // The program already limited every table to the owner's scope (its own
+  // owner column, or its parent's through the join).
+  lr.matches = std::move(evaluated.rows);
+  lr.count = evaluated.count;
+  std::optional<int64_t> limit = spec.limit;
+  if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
+
+  std::vector<std::string> order_names;
+  for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
+  const bool shows_parent_fields = std::any_of(spec.show.begin(), spec.show.end(), [&](const std::string& name) {
+    return name.find('.') != std::string::npos && table->FindColumn(name) == nullptr;
+  });
+  Table data = *table;
+  if (spec.order_by.empty()) {
+    if (limit.has_value()) {
+      // The first `limit` matches in row order: no pass over the rest.
+      const int64_t keep = std::clamp<int64_t>(*limit, 0, lr.count);
+      lr.rows.reserve(static_cast<size_t>(keep));
+      if (keep > 0) {
+        ForEachSetBit(lr.matches.data(), 0, lr.matches.size(), [&](int64_t row) {
+          lr.rows.push_back(row);
+          return static_cast<int64_t>(lr.rows.size()) < keep;
+        });
+      }
+    } else if (shows_parent_fields) {
+      lr.rows = rulebook::SetRows(lr.matches);  // Its parent fields are read for every kept row.
+    } else {
+      lr.all_matches = true;
+    }
+  } else {
+    // Parent fields it orders by become columns of its table first (for every
+    // matching row); ordering and the limit choose the kept rows.
+    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
+    absl::StatusOr<Table> ordered = WithParentFields(*table, spec, order_names, rows, snapshot, relations);
+    if (!ordered.ok()) return ordered.status();
+    rulebook::OrderAndLimit(*ordered, spec.order_by, limit, &rows);
+    lr.rows = std::move(rows);
+  }
+  // The kept rows' parent fields, shown ones first, in `show` order.
+  if (!lr.all_matches) {
+    std::vector<std::string> kept_names = spec.show;
+    kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
+    absl::StatusOr<Table> shown = WithParentFields(*table, spec, kept_names, lr.rows, snapshot, relations);
+    if (!shown.ok()) return shown.status();
+    data = *std::move(shown);
+  }
+  lr.data = std::move(data);
+  return absl::OkStatus();
+}
+
+// `table` with the parent fields among `names` added as columns, read for
+// `rows`; the relations read for them are reported (orphans included).
+absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, const ListSpec& spec,
+                                                         const std::vector<std::string>& names,
+                                                         const std::vector<int64_t>& rows, const Snapshot& snapshot,
+                                                         std::vector<RelationDiagnostics>* relations) const {
+  std::vector<ColumnSchema> schemas;
+  std::vector<Column> columns;
+  for (const std::string& name : names) {
+    if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
+    if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
+    const TableSchema* ts = impl_->schema.FindTable(table.name());
+    if (ts == nullptr) continue;
+    absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
+    if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
+    absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
+    if (!col.ok()) return col.status();
+    for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
+      const std::string& child = path->tables[i]->name;
+      if (std::any_of(relations->begin(), relations->end(),
+                      [&](const RelationDiagnostics& r) { return r.table == child; })) {
+        continue;
+      }
+      const Table* c = snapshot.FindTable(child);
+      const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
+      if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
+      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
+          storage::ParentRows(*c, path->tables[i]->parent->via, *p);
+      if (!map.ok()) return map.status();
+      relations->push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
+    }
+    schemas.push_back(ColumnSchema{name, col->type(), {}});
+    columns.push_back(*std::move(col));
+  }
+  if (columns.empty()) return table;
+  return table.WithColumns(std::move(schemas), std::move(columns));
+}
+
+// One KPI over its list's bitmap, overall and per owner.
+absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult& list, const Snapshot& snapshot,
+                                          KpiResult* out) const {
+  const Table* table = snapshot.FindTable(list.table);
+  const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
+  if (!spec.measure.column.empty() && column == nullptr) {
+    return DataError(spec.measure_location,
+                     absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
+  }
+  KpiResult& kr = *out;
+  kr.id = spec.id;
+  kr.title = spec.title;
+  kr.list = spec.list;
+  kr.measure = spec.measure;
+  kr.by_owner = spec.by_owner;
+  kr.value = rulebook::Aggregate(spec.measure, column, list.matches);
+  if (spec.by_owner) {
+    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(snapshot, *table);
+    if (!lookup.has_value()) {
+      return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
+                                                   spec.id, "' (by: owner)"));
+    }
+    kr.groups = rulebook::AggregateByOwner(spec.measure, column, list.matches, *lookup);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace docket
