@@ -20,8 +20,8 @@
 #include "absl/time/time.h"
 #include "docket/error.h"
 #include "docket/metrics.h"
-#include "io/parallel.h"
-#include "metrics/derived.h"
+#include "base/parallel.h"
+#include "rulebook/metric_derived.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 
@@ -426,7 +426,7 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
     if (cells_m * p.distinct_count * parts <= (int64_t{1} << 31)) dense_keys[m] = p.distinct_count;
   }
   std::vector<std::vector<std::vector<std::pair<int64_t, int64_t>>>> pairs(static_cast<size_t>(parts));
-  io::ParallelFor(parts, io::ResolveThreads(threads), [&](int64_t part) {
+  base::ParallelFor(parts, base::ResolveThreads(threads), [&](int64_t part) {
     int64_t begin = num_rows * part / parts, end = num_rows * (part + 1) / parts;
     auto& mine = cells[part];
     auto& my_pairs = pairs[part];

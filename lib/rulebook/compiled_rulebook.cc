@@ -16,7 +16,7 @@
 #include "base/parallel.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
-#include "metrics/check.h"
+#include "rulebook/metric_check.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 #include "storage/relations.h"

@@ -17,8 +17,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "docket/metrics.h"
-#include "io/suggest.h"
-#include "metrics/derived.h"
+#include "base/names.h"
+#include "rulebook/metric_derived.h"
 #include "rulebook/spec_parsers.h"
 
 namespace docket::rulebook {
@@ -38,7 +38,7 @@ const std::vector<std::string> kAlertKeys = {"id",      "title",    "description
                                              "audience", "ramping", "table"};
 
 std::string Hint(std::string_view name, const std::vector<std::string>& candidates, std::string_view what) {
-  std::string close = io::SuggestName(name, candidates);
+  std::string close = base::ClosestName(name, candidates);
   if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
   if (candidates.empty()) return absl::StrCat("the rulebook defines no ", std::string(what));
   if (candidates.size() > 12) return "";
@@ -55,7 +55,7 @@ class MetricsLoader {
       if (!kv.first.IsScalar()) return src_.Error(kv.first, absl::StrCat("keys ", where, " must be names"));
       const std::string& k = kv.first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        std::string close = io::SuggestName(k, allowed);
+        std::string close = base::ClosestName(k, allowed);
         return src_.Error(kv.first, absl::StrCat("unknown key '", k, "' ", where),
                           close.empty() ? absl::StrCat("expected one of: ", absl::StrJoin(allowed, ", "))
                                         : absl::StrCat("did you mean '", close, "'?"));
@@ -125,7 +125,7 @@ class MetricsLoader {
     }
     std::vector<std::string> names;
     for (const auto& [name, kind] : kNamed) names.push_back(name);
-    std::string close = io::SuggestName(s, names);
+    std::string close = base::ClosestName(s, names);
     return src_.Error(v, absl::StrCat("unknown interval '", s, "'"),
                       close.empty() ? "this_week, last_week, this_month, last_month, this_quarter, last_quarter, "
                                       "year_to_date or trailing N days|weeks|months"
@@ -165,7 +165,7 @@ class MetricsLoader {
       absl::StatusOr<std::string> s = Text(kv.first, v);
       if (!s.ok()) return s.status();
       if (k == "id") {
-        if (!IsIdentifier(*s)) return src_.Error(v, "a metric id must be an identifier (letters, digits, '_')");
+        if (!base::IsIdentifier(*s)) return src_.Error(v, "a metric id must be an identifier (letters, digits, '_')");
         m->id = *s;
         m->location = src_.Location(v);
       } else if (k == "title") {
@@ -211,7 +211,7 @@ class MetricsLoader {
         } else if (g == "quarter") {
           m->grain = Grain::kQuarter;
         } else {
-          std::string close = io::SuggestName(g, {"day", "week", "month", "quarter"});
+          std::string close = base::ClosestName(g, {"day", "week", "month", "quarter"});
           return src_.Error(v, absl::StrCat("unknown grain '", *s, "'"),
                             close.empty() ? "day, week, month or quarter" : absl::StrCat("did you mean '", close, "'?"));
         }
@@ -226,7 +226,7 @@ class MetricsLoader {
         } else if (f == "duration") {
           m->format = MetricFormat::kDuration;
         } else {
-          std::string close = io::SuggestName(f, {"number", "percent", "currency", "duration"});
+          std::string close = base::ClosestName(f, {"number", "percent", "currency", "duration"});
           return src_.Error(v, absl::StrCat("unknown format '", *s, "'"),
                             close.empty() ? "number, percent, currency or duration"
                                           : absl::StrCat("did you mean '", close, "'?"));
@@ -375,7 +375,7 @@ class MetricsLoader {
         } else if (kind == "peer") {
           a->kind = AlertKind::kPeer;
         } else {
-          std::string close = io::SuggestName(kind, {"goal", "trend", "peer"});
+          std::string close = base::ClosestName(kind, {"goal", "trend", "peer"});
           return src_.Error(v, absl::StrCat("unknown alert kind '", *s, "'"),
                             close.empty() ? "goal, trend or peer" : absl::StrCat("did you mean '", close, "'?"));
         }
@@ -394,7 +394,7 @@ class MetricsLoader {
         } else if (val == "neutral") {
           a->valence = Valence::kNeutral;
         } else {
-          std::string close = io::SuggestName(val, {"positive", "warning", "neutral"});
+          std::string close = base::ClosestName(val, {"positive", "warning", "neutral"});
           return src_.Error(v, absl::StrCat("unknown valence '", *s, "'"),
                             close.empty() ? "positive, warning or neutral" : absl::StrCat("did you mean '", close, "'?"));
         }
@@ -540,7 +540,7 @@ absl::Status LoadMetricsSections(const YamlSource& src, const YAML::Node& root, 
       std::string d = absl::AsciiStrToLower(*s);
       auto it = std::find(kDays.begin(), kDays.end(), d);
       if (it == kDays.end()) {
-        std::string close = io::SuggestName(d, kDays);
+        std::string close = base::ClosestName(d, kDays);
         return src.Error(v, absl::StrCat("unknown week_start '", *s, "'"),
                          close.empty() ? "a day of the week: monday … sunday" : absl::StrCat("did you mean '", close, "'?"));
       }
@@ -557,7 +557,7 @@ absl::Status LoadMetricsSections(const YamlSource& src, const YAML::Node& root, 
       if (it != kMonths.end()) {
         month = static_cast<int>(it - kMonths.begin()) + 1;
       } else if (!absl::SimpleAtoi(m, &month) || month < 1 || month > 12) {
-        std::string close = io::SuggestName(m, kMonths);
+        std::string close = base::ClosestName(m, kMonths);
         return src.Error(v, absl::StrCat("unknown fiscal_year_start '", *s, "'"),
                          close.empty() ? "a month: february, or its number 1..12" : absl::StrCat("did you mean '", close, "'?"));
       }

@@ -1,21 +1,11 @@
-// lib/metrics/ — metrics, goals and alerts (include/docket/metrics.h).
-//
-//   calendar.cc     intervals, previous intervals, grain periods (absl::CivilDay)
-//   derived.{h,cc}  the arithmetic of derived metrics (`expr: a / b * 100`)
-//   aggregate.{h,cc} the one-pass, multi-threaded groups × periods aggregator
-//   compute.cc      ComputeMetrics: where-predicates through docket::Program,
-//                   groups, ratios, derived metrics, goals and alerts
-//   render.cc       JSON, text and CSV output
-//
-// This layer may use the public headers, lib/rulebook (owner lookups, parent
-// fields, cells) and lib/io (JSON strings); nothing below depends on it.
-//
+// The arithmetic of derived metrics (`expr: a / b * 100`, docket/metrics.h).
 // Derived metrics are NOT compiled with the docket language: `expr:` is a
 // small arithmetic language of its own — metric ids, numbers, + - * / and
 // parentheses — evaluated per group over metric values (NULL in, NULL out; a
-// division by zero is NULL).
-#ifndef DOCKET_METRICS_DERIVED_H_
-#define DOCKET_METRICS_DERIVED_H_
+// division by zero is NULL).  Parsed by the loader (rulebook/metric_spec.cc),
+// evaluated by lib/metrics/compute.cc.
+#ifndef DOCKET_RULEBOOK_METRIC_DERIVED_H_
+#define DOCKET_RULEBOOK_METRIC_DERIVED_H_
 
 #include <cstddef>
 #include <optional>
@@ -82,4 +72,4 @@ std::optional<double> EvalDerived(const std::vector<DerivedToken>& tokens, Looku
 
 }  // namespace docket::metrics
 
-#endif  // DOCKET_METRICS_DERIVED_H_
+#endif  // DOCKET_RULEBOOK_METRIC_DERIVED_H_

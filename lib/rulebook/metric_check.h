@@ -1,8 +1,8 @@
 // Compile-time checks of a rulebook's metrics against the schema (called by
 // CompiledRulebook::Compile): tables, measured, time and `by` columns, and
 // every `where:` compiled with the rulebook's segments and params.
-#ifndef DOCKET_METRICS_CHECK_H_
-#define DOCKET_METRICS_CHECK_H_
+#ifndef DOCKET_RULEBOOK_METRIC_CHECK_H_
+#define DOCKET_RULEBOOK_METRIC_CHECK_H_
 
 #include "absl/status/status.h"
 #include "docket/options.h"
@@ -15,4 +15,4 @@ absl::Status CheckMetrics(const Rulebook& book, const Schema& schema, const Limi
 
 }  // namespace docket::metrics
 
-#endif  // DOCKET_METRICS_CHECK_H_
+#endif  // DOCKET_RULEBOOK_METRIC_CHECK_H_

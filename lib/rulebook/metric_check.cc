@@ -1,4 +1,4 @@
-#include "metrics/check.h"
+#include "rulebook/metric_check.h"
 
 #include <string>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
 #include "docket/metrics.h"
-#include "io/suggest.h"
+#include "base/names.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 
@@ -25,7 +25,7 @@ absl::Status At(const SourceLocation& where, std::string message, std::string hi
 }
 
 std::string Hint(std::string_view name, const std::vector<std::string>& candidates, std::string_view what) {
-  std::string close = io::SuggestName(name, candidates);
+  std::string close = base::ClosestName(name, candidates);
   if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
   if (candidates.empty() || candidates.size() > 12) return "";
   return absl::StrCat(std::string(what), ": ", absl::StrJoin(candidates, ", "));

@@ -1,4 +1,4 @@
-#include "metrics/derived.h"
+#include "rulebook/metric_derived.h"
 
 #include <cctype>
 #include <cstdlib>
