@@ -14,5 +14,6 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterRulebooks(m);
   docket::python::RegisterCtas(m);
   docket::python::RegisterChecks(m);
+  docket::python::RegisterMetrics(m);
 #endif
 }

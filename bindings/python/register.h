@@ -13,6 +13,7 @@ void RegisterPrograms(pybind11::module_& m);   // programs.cc: Predicate.
 void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
 void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
 void RegisterChecks(pybind11::module_& m);     // checks.cc: the shared data rules (table names, owners).
+void RegisterMetrics(pybind11::module_& m);    // metrics.cc: compute_metrics.
 
 // {table: {name, key, owner, parent, columns: [(name, type)]}} (tables.cc).
 pybind11::dict SchemaToDict(const Schema& schema);

@@ -183,6 +183,8 @@ struct KpiSpec {
   SourceLocation measure_location;
 };
 
+struct MetricsSpec;  // docket/metrics.h
+
 // A parsed, structurally valid rulebook.  Names are checked against the
 // schema when it is compiled (CompiledRulebook::Compile).
 struct Rulebook {
@@ -199,6 +201,8 @@ struct Rulebook {
   // `ctas:` — list rows raised as calls-to-action (docket/cta_spec.h, docket/cta.h).
   std::vector<CtaSpec> ctas;
   OwnerChangePolicy on_owner_change = OwnerChangePolicy::kMoveOpen;
+  // `metrics:`, `goals:`, `alerts:` (docket/metrics.h); null when none.
+  std::shared_ptr<const MetricsSpec> metrics;
 
   // Reads and parses a rulebook file (at most limits.max_rulebook_bytes).
   static absl::StatusOr<Rulebook> Load(const std::string& path, const Limits& limits = {});

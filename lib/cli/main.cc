@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   docket::cli::AddDiffCommand(app, run);
   docket::cli::AddExplainCommand(app, run);
   docket::cli::AddCtaCommand(app, run);
+  docket::cli::AddMetricsCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

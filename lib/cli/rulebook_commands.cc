@@ -29,6 +29,7 @@
 #include "rulebook/data_rules.h"
 #include "docket/csv.h"
 #include "docket/error.h"
+#include "docket/metrics.h"
 #include "docket/rulebook.h"
 #include "rulebook/command_center.h"
 #include "rulebook/explain.h"
@@ -214,6 +215,14 @@ int RunRun(const RulebookArgs& args) {
     o.color = UseColor();
     o.width = TerminalWidth();
     Print(rulebook::RenderCommandCenter(*result, o));
+    // The rulebook's metrics, goals and alerts close the Past section.
+    if (book->metrics != nullptr && !book->metrics->metrics.empty()) {
+      absl::StatusOr<MetricsResult> metrics = ComputeMetrics(prepared->compiled, *snapshot, run);
+      if (!metrics.ok()) return PrintError(metrics.status());
+      std::string head = "━━ PAST · METRICS AND ALERTS ";
+      for (int i = 29; i < o.width; ++i) head += "━";  // The heading is 29 columns wide.
+      Print(absl::StrCat("\n", head, "\n\n", RenderMetricsText(*metrics)));
+    }
   }
   return 0;
 }

@@ -26,6 +26,7 @@
 #include "docket/table.h"
 #include "gen/column_writer.h"
 #include "gen/random.h"
+#include "gen/reps.h"
 
 namespace docket::gen {
 namespace {
@@ -931,6 +932,7 @@ void Generator::InitOutputs(double share) {
     if (!want_[t]) continue;
     const TableSchema* ts = schema_.FindTable(names[t]);
     out_[t].schema = ts;
+    if (names[t] == "reps") continue;  // Built once, in reps.cc.
     const int64_t expected =
         static_cast<int64_t>(static_cast<double>(o_.num_accounts) * ratios[t] * 1.02 * share) + 16 +
         o_.orphan_rows;
@@ -1046,6 +1048,12 @@ absl::StatusOr<Snapshot> Generator::Run() {
   Snapshot snapshot;
   for (size_t t = 0; t < names.size(); ++t) {
     if (!want[t]) continue;
+    if (names[t] == "reps") {  // One row per CSM (reps.cc).
+      absl::StatusOr<Table> reps = RepsTable(*out_[t].schema, o_.num_accounts == 0 ? 0 : o_.num_csms, o_.as_of);
+      if (!reps.ok()) return reps.status();
+      if (absl::Status st = snapshot.AddTable(*std::move(reps)); !st.ok()) return st;
+      continue;
+    }
     std::vector<Column> columns;
     columns.reserve(out_[t].cols.size());
     for (ColumnWriter& b : out_[t].cols) columns.push_back(std::move(b).Finish());

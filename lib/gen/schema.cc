@@ -33,7 +33,7 @@ TableSchema MakeTable(std::string name, std::string key, std::string owner, cons
 const std::vector<std::string>& TableNames() {
   static const std::vector<std::string>* names = new std::vector<std::string>{
       "accounts",  "contacts",   "tasks",         "success_plans", "objectives",
-      "playbooks", "activities", "conversations", "opportunities", "requests"};
+      "playbooks", "activities", "conversations", "opportunities", "requests", "reps"};
   return *names;
 }
 
@@ -151,6 +151,15 @@ Schema ExampleSchema() {
                                      {"priority", s},
                                      {"status", s},
                                      {"created_at", d}}));
+  schema.tables.push_back(MakeTable("reps", "name", "name", nullptr, nullptr, nullptr,
+                                    {{"name", s},
+                                     {"team", s},
+                                     {"segment", s},
+                                     {"manager", s},
+                                     {"start_date", d},
+                                     {"meeting_goal", i},
+                                     {"email_goal", i},
+                                     {"touch_goal", i}}));
   return schema;
 }
 

@@ -18,6 +18,7 @@
 #include "rulebook/cta_spec.h"
 #include "rulebook/data_rules.h"
 #include "rulebook/absl_compat.h"
+#include "rulebook/metric_check.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 #include "storage/relations.h"
@@ -287,6 +288,8 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
   }
   absl::Status names = CheckNames(rulebook, schema);
   if (!names.ok()) return names;
+  absl::Status metric_names = metrics::CheckMetrics(rulebook, schema, limits);  // metrics:, goals:, alerts:
+  if (!metric_names.ok()) return metric_names;
 
   auto impl = std::make_shared<Impl>();
   impl->rulebook = rulebook;

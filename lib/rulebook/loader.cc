@@ -25,6 +25,7 @@
 #include "docket/rulebook.h"
 #include "io/schema_node.h"
 #include "rulebook/cta_spec.h"
+#include "rulebook/metric_spec.h"
 #include "rulebook/spec_parsers.h"
 #include "rulebook/yaml_source.h"
 #include "yaml-cpp/yaml.h"
@@ -95,7 +96,9 @@ using rulebook::YamlSource;
 
 const std::vector<std::string> kTopKeys = {"docket", "name", "description", "time_zone", "params",
                                            "tables", "segments", "lists", "kpis", "ctas",
-                                           "on_owner_change"};
+                                           "on_owner_change",
+                                           // Metrics, goals and alerts (rulebook/metric_spec.cc).
+                                           "metrics", "goals", "alerts", "week_start", "fiscal_year_start"};
 const std::vector<std::string> kListKeys = {"id",    "title",    "description", "horizon", "table",
                                             "when",  "show",     "order_by",    "limit",   "action",
                                             "resources"};
@@ -326,6 +329,7 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
     DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadOnOwnerChange(src_, owner_change_key, owner_change_node, book));
   }
   if (ctas_key.IsDefined() && !ctas_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadCtas(src_, ctas_key, ctas_node, book));
+  DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadMetricsSections(src_, root, book));
 
   int64_t rules = static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
   if (rules > limits_.max_rules) {

@@ -49,6 +49,7 @@ from .errors import CompileError, DataError, DocketWarning, Error  # First: the 
 from . import _docket  # noqa: E402,F401  (loads the native module after the exceptions)
 from .predicate import Predicate, compile, count, evaluate, query  # noqa: E402
 from .results import CommandCenter, ListResult, Result  # noqa: E402
+from .metrics import MetricsResult  # noqa: E402
 from .rulebook import Rulebook  # noqa: E402
 from .cta import CtaStore  # noqa: E402
 from .table import Schema, Snapshot, Table  # noqa: E402
@@ -69,6 +70,7 @@ __all__ = [
     "Result",
     "ListResult",
     "CommandCenter",
+    "MetricsResult",
     "Error",
     "CompileError",
     "DataError",

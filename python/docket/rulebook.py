@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from . import _docket
 from ._options import AsOf, as_of_date, as_of_tuple
 from .results import Result
+from .metrics import MetricsResult
 from .table import Snapshot, Table, TableDecl, _warn
 
 __all__ = ["Rulebook"]
@@ -174,6 +175,29 @@ class Rulebook:
         result = Result(native, snapshot, self)
         result.warnings = warnings
         return result
+
+    def metrics(
+        self,
+        tables: Union[Snapshot, Mapping[str, Any]],
+        *,
+        as_of: AsOf = None,
+        owner: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        time_zone: Optional[str] = None,
+        threads: int = 0,
+    ) -> MetricsResult:
+        """Evaluates the rulebook's metrics, goals and alerts (docs/python.md).
+
+        Arguments as for :meth:`run`; returns a :class:`docket.MetricsResult`
+        with ``values()``, ``series()``, ``goals()``, ``alerts()`` and ``plot()``.
+        """
+        snapshot = tables if isinstance(tables, Snapshot) else self.prepare(tables)
+        compiled = self._compile(snapshot)
+        zone = time_zone or self.time_zone
+        day = as_of_date(as_of, zone)
+        text, warnings = _docket.compute_metrics(compiled, snapshot._native, as_of_tuple(day), time_zone, owner,
+                                                 dict(params or {}), threads)
+        return MetricsResult(text, warnings)
 
     def __repr__(self) -> str:
         return (f"<docket.Rulebook '{self.name}': {len(self.lists)} lists, {len(self.kpis)} KPIs, "

@@ -36,4 +36,5 @@ def test_quickstart_notebook_runs(monkeypatch, example_frames):
     # The related-records cells: an aggregate rule's count and a list with a parent field.
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "accounts have no decision maker" in text
+    assert "plotted 8 reps" in text  # The metrics section draws a series per rep.
     assert any("account.name" in o["data"]["text/html"] for o in html)
