@@ -4,7 +4,6 @@ answers as one machine.
 ::
 
     import dask.dataframe as dd
-from dask.delayed import Delayed
     from distributed import Client
     import docket, docket.dask
 
@@ -337,8 +336,7 @@ class _Layout:
             with_pos = frame.assign(**{POS: pos})
             for i in range(n):
                 split[i][name] = with_pos.take(order[bounds[i]:bounds[i + 1]])
-        if client is not None:
-            return client.scatter(split)
+        # Literals in the graph, not scattered: a partition whose worker dies is sent again.
         return [dask.delayed(s, pure=False) for s in split]
 
     def _partition_dask(self, n: int) -> List[Any]:
@@ -363,7 +361,7 @@ class _Layout:
                 keyed = frame.map_partitions(_with_join_key, col, typ)
                 joined = keyed.merge(lookup, how="left", left_on="__docket_join__",
                                      right_on="__docket_parent_key__", shuffle="tasks")
-                frame = joined.map_partitions(_take_parent_route)
+                frame = joined.map_partitions(_take_parent_route, frame._meta.index.name)
             routed[name] = frame
         out = {}
         for name, frame in routed.items():
@@ -435,14 +433,17 @@ def _normalize_key_column(part: pd.DataFrame, col: str, typ: str) -> pd.DataFram
 def _with_join_key(part: pd.DataFrame, col: str, typ: str) -> pd.DataFrame:
     values, null = _normalized(part[col], typ)
     keys = pd.Series(values, index=part.index, dtype=object).where(~null, None)
-    return part.assign(__docket_join__=keys)
+    # A merge does not keep the index: carry it as a column.
+    return part.assign(__docket_join__=keys, __docket_index__=part.index)
 
 
-def _take_parent_route(part: pd.DataFrame) -> pd.DataFrame:
+def _take_parent_route(part: pd.DataFrame, index_name: Any) -> pd.DataFrame:
     parent = part["__docket_parent_route__"]
     route = np.where(parent.isna().to_numpy(), part[ROUTE].to_numpy(),
                      parent.fillna(0).to_numpy().astype(np.uint64)).astype(np.uint64)
-    out = part.drop(columns=["__docket_join__", "__docket_parent_key__", "__docket_parent_route__"])
+    out = part.drop(columns=["__docket_join__", "__docket_parent_key__", "__docket_parent_route__",
+                             "__docket_index__"])
+    out.index = pd.Index(part["__docket_index__"].to_numpy(), name=index_name)
     return out.assign(**{ROUTE: route})
 
 
@@ -606,23 +607,32 @@ def _partial(measure: str, values: Any, owners: Any) -> Dict[str, Any]:
 
 
 def _compute(inputs: List[Any], book: Rulebook, spec: _Spec, client: Any) -> List[Dict[str, Any]]:
+    tasks = [dask.delayed(_run_partition, pure=False)(book, frames, i, spec) for i, frames in enumerate(inputs)]
     try:
-        if client is not None and not any(isinstance(x, Delayed) for x in inputs):
-            futures = [client.submit(_run_partition, book, frames, i, spec, pure=False)
-                       for i, frames in enumerate(inputs)]
-            return client.gather(futures)
-        tasks = [dask.delayed(_run_partition, pure=False)(book, frames, i, spec) for i, frames in enumerate(inputs)]
         return list(dask.compute(*tasks))
-    except Error:
-        raise  # The user's data or rulebook, exactly as one machine reports it.
-    except Exception as e:  # noqa: BLE001 - everything else is the cluster's
+    except _cluster_errors() as e:
         name = type(e).__name__
         raise ClusterError(
             f"docket.dask.run failed on the cluster ({name}: {e}); no partial result is returned",
             detail=f"docket.dask.run failed on the cluster ({name})",
             hint="a worker died while running a partition more often than Dask retries it "
                  "(distributed.scheduler.allowed-failures): check the workers' memory (docs/scale-out.md)"
-            if name == "KilledWorker" else None) from e
+            if name == "KilledWorker" else "check the scheduler and the workers") from e
+
+
+def _cluster_errors() -> Tuple[type, ...]:
+    """The exceptions that mean the cluster, not the data, failed."""
+    out: List[type] = [OSError, TimeoutError]
+    for module, name in (("distributed.scheduler", "KilledWorker"), ("distributed.comm.core", "CommClosedError"),
+                         ("distributed.client", "FutureCancelledError")):
+        try:
+            out.append(getattr(__import__(module, fromlist=[name]), name))
+        except (ImportError, AttributeError):  # Not in every version of distributed.
+            pass
+    import concurrent.futures
+
+    out.append(concurrent.futures.CancelledError)
+    return tuple(out)
 
 
 def _check_complete(results: List[Dict[str, Any]], n: int, rows: Dict[str, int]) -> None:
