@@ -42,7 +42,7 @@ import dask.dataframe as dd
 from . import _docket
 from ._options import as_of_date
 from .errors import DataError, Error
-from .results import HORIZONS, CommandCenter, _jsonable, _relations_frame, _series_from_parts
+from .results import CommandCenter, _jsonable, _relations_frame, _series_from_parts
 from .rulebook import Rulebook
 
 __all__ = ["run", "DaskResult", "DaskListResult", "ClusterError", "NotSupportedError"]
@@ -107,9 +107,9 @@ def _run(book: Rulebook, tables: Mapping[str, Any], *, as_of: Any, owner: Option
     if not isinstance(book, Rulebook):
         raise TypeError(f"book must be a docket.Rulebook, not {type(book).__name__}")
     if history is not None:
-        raise NotSupportedError(
+        raise _error(NotSupportedError,
             "docket.dask.run: history= is not supported yet",
-            hint="run history functions (prev, changed, trigger: entered) with Rulebook.run on one machine")
+            "run history functions (prev, changed, trigger: entered) with Rulebook.run on one machine")
     if not isinstance(tables, Mapping):
         raise TypeError(f"tables must map table names to DataFrames, not {type(tables).__name__}")
     if max_rows is not None and (not isinstance(max_rows, (int, np.integer)) or max_rows < 0):
@@ -124,6 +124,10 @@ def _run(book: Rulebook, tables: Mapping[str, Any], *, as_of: Any, owner: Option
     n = layout.partition_count(npartitions)
     spec = _Spec(day, owner, dict(params or {}), lists, max_rows, hook)
     inputs, client = layout.partition(n)
+    if client is not None:
+        # Kept on the workers while the result lives (to_dask() reads them again); a worker's
+        # loss recomputes them from the graph.
+        inputs = list(client.persist(inputs))
     results = _compute(inputs, book, spec, client)
     _check_complete(results, n, layout.rows)
     return DaskResult(book, skeleton, results, layout, inputs, spec, client)
@@ -156,10 +160,10 @@ class _Layout:
     def __init__(self, book: Rulebook, tables: Mapping[str, Any]) -> None:
         declared = book.tables
         if not declared:
-            raise DataError(
+            raise _error(DataError,
                 f"rulebook '{book.name}' declares no tables: docket.dask partitions the data by the declared keys "
                 "and relations",
-                hint="add a tables: section (key, owner, parent) to the rulebook")
+                "add a tables: section (key, owner, parent) to the rulebook")
         self.book = book
         self.declared = declared
         self.frames: Dict[str, Any] = {}
@@ -167,8 +171,7 @@ class _Layout:
             name = str(name)
             if name not in declared:
                 hint = _did_you_mean(name, declared) or f"the rulebook declares: {', '.join(declared)}"
-                raise DataError(f"table '{name}' is not declared by rulebook '{book.name}'",
-                                detail=f"table '{name}' is not declared by rulebook '{book.name}'", hint=hint)
+                raise _error(DataError, f"table '{name}' is not declared by rulebook '{book.name}'", hint)
             if not isinstance(frame, (pd.DataFrame, dd.DataFrame)):
                 raise TypeError(f"table '{name}': docket.dask takes a Dask or pandas DataFrame, "
                                 f"not {type(frame).__name__}")
@@ -184,24 +187,22 @@ class _Layout:
         have = [str(c) for c in frame.columns]
         parent = decl.get("parent")
         if parent is not None and parent[1] not in have:
-            raise DataError(
+            raise _error(DataError,
                 f"table '{name}': column '{parent[1]}' (its parent key: the relation to {parent[0]}) is not in the "
                 "data; docket.dask partitions a child table by it",
-                detail=f"table '{name}': column '{parent[1]}' (its parent key) is not in the data",
-                hint=_did_you_mean(parent[1], have) or f"the data's columns are: {', '.join(have)}")
+                _did_you_mean(parent[1], have) or f"the data's columns are: {', '.join(have)}")
         key = decl.get("key")
         if key and key not in have:
-            raise DataError(f"table '{name}': key column '{key}' is not in the data",
-                            hint=_did_you_mean(key, have) or f"the data's columns are: {', '.join(have)}")
+            raise _error(DataError, f"table '{name}': key column '{key}' is not in the data",
+                            _did_you_mean(key, have) or f"the data's columns are: {', '.join(have)}")
         for col, typ in decl["columns"]:
             if col not in have:
-                raise DataError(
+                raise _error(DataError,
                     f"table '{name}': column '{col}' ({typ}) is declared but not in the data",
-                    detail=f"table '{name}': column '{col}' is declared but not in the data",
-                    hint=f"the data's columns are: {', '.join(have)}")
+                    f"the data's columns are: {', '.join(have)}")
         for reserved in (POS, ROUTE):
             if reserved in have:
-                raise DataError(f"table '{name}': column '{reserved}' is reserved by docket.dask")
+                raise _error(DataError, f"table '{name}': column '{reserved}' is reserved by docket.dask")
 
     def _check_keys(self) -> None:
         """Row counts, and every key unique and not NULL across all
@@ -230,14 +231,14 @@ class _Layout:
             self.rows[name] = sum(lengths)
             key = self.declared[name].get("key")
             if key and int(parts["nulls"]):
-                raise DataError(f"table '{name}': {int(parts['nulls'])} NULL keys in column '{key}'",
-                                hint="every row needs a key")
+                raise _error(DataError, f"table '{name}': {int(parts['nulls'])} NULL keys in column '{key}'",
+                                "every row needs a key")
             if key and len(parts["dups"]):
                 value, times = next(iter(parts["dups"].items()))
-                raise DataError(
+                raise _error(DataError,
                     f"table '{name}': duplicate key '{value}' in column '{key}' ({int(times)} rows): keys must be "
                     "unique across all partitions",
-                    hint="drop or merge the duplicate rows before running")
+                    "drop or merge the duplicate rows before running")
 
     def empty_frames(self) -> Dict[str, pd.DataFrame]:
         out = {}
@@ -372,20 +373,25 @@ class _Layout:
         return [dask.delayed(dict)({name: parts[i] for name, parts in out.items()}) for i in range(n)]
 
 
+def _error(cls: type, message: str, hint: Optional[str] = None) -> Error:
+    """A docket error whose text is the message and its hint (as the engine's read)."""
+    return cls(f"{message} — {hint}" if hint else message, detail=message, hint=hint)
+
+
 def _check_key_values(name: str, key: str, values: pd.Series) -> None:
     nulls = int(values.isna().sum())
     if nulls:
-        raise DataError(f"table '{name}': {nulls} NULL keys in column '{key}'", hint="every row needs a key")
+        raise _error(DataError, f"table '{name}': {nulls} NULL keys in column '{key}'", "every row needs a key")
     dup = values.duplicated(keep=False).to_numpy()
     if dup.any():
         where = np.flatnonzero(dup)
         first = values.iloc[where[0]]
         again = where[1:][values.iloc[where[1:]].to_numpy() == first]
         rows = f"rows {where[0]} and {again[0]}" if len(again) else f"row {where[0]}"
-        raise DataError(
+        raise _error(DataError,
             f"table '{name}': duplicate key '{first}' in column '{key}' ({rows}): keys must be unique across all "
             "partitions",
-            hint="drop or merge the duplicate rows before running")
+            "drop or merge the duplicate rows before running")
 
 
 def _with_positions(frame: dd.DataFrame, lengths: List[int]) -> dd.DataFrame:
@@ -805,9 +811,9 @@ class DaskListResult:
         return self._frame[cols]
 
     def mask(self) -> pd.Series:
-        raise NotSupportedError(
+        raise _error(NotSupportedError,
             f"list '{self.id}': mask() over partitioned data is not supported",
-            hint=f"res.to_dask('{self.id}') is every matching row as a Dask DataFrame")
+            f"res.to_dask('{self.id}') is every matching row as a Dask DataFrame")
 
     def to_dask(self, columns: Optional[List[str]] = None) -> dd.DataFrame:
         """Every matching row in scope (not limited), with the shown columns
