@@ -129,12 +129,14 @@ def test_same_as_one_machine(client, frames, path):
     got = ddk.run(book, as_dask(tables, 2), as_of=AS_OF)
     assert got.partitions == 2
     assert_same(got, want, f"{path.stem}/dask x2")
+    if path.stem == "kpi_cards":  # objectives -> success_plans -> accounts: grandchildren follow their account.
+        assert got.list("my_high_priority_objectives").count > 0
     # pandas frames, split: one partition and several.
     for n in (1, 5):
         assert_same(ddk._run(book, tables, as_of=AS_OF, npartitions=n), want, f"{path.stem}/pandas x{n}")
 
 
-@pytest.mark.parametrize("name", ["csm_hub", "kpi_cards", "pooled_csm"])
+@pytest.mark.parametrize("name", ["kpi_cards", "pooled_csm"])
 def test_owner_scope(client, frames, name):
     book = docket.Rulebook.load(RULEBOOKS / f"{name}.yaml")
     tables = given(book, frames)
@@ -147,7 +149,7 @@ def test_owner_scope(client, frames, name):
 
 def test_more_partitions_than_accounts(client, frames):
     """A slice of 40 accounts (a few per owner) with their related rows over
-    64 partitions: most partitions are empty, the answers do not change."""
+    16 partitions: many partitions are empty, the answers do not change."""
     book = docket.Rulebook.load(RULEBOOKS / "csm_hub.yaml")
     accounts = frames["accounts"].iloc[:40]
     ids = set(accounts["id"])
@@ -156,12 +158,12 @@ def test_more_partitions_than_accounts(client, frames):
         if t in book.tables and t in frames:
             tables[t] = frames[t][frames[t]["account_id"].isin(ids)]
     owner = accounts["csm"].value_counts().index[0]
-    assert (accounts["csm"] == owner).sum() < 64
+    assert (accounts["csm"] == owner).sum() < 16
     for who in (None, owner):
         want = book.run(tables, as_of=AS_OF, owner=who)
-        got = ddk._run(book, tables, as_of=AS_OF, owner=who, npartitions=64)
-        assert got.partitions == 64
-        assert_same(got, want, f"64 partitions/{who}")
+        got = ddk._run(book, tables, as_of=AS_OF, owner=who, npartitions=16)
+        assert got.partitions == 16
+        assert_same(got, want, f"16 partitions/{who}")
 
 
 def test_lists_max_rows_and_params(client, frames):
@@ -259,24 +261,13 @@ def test_order_ties_and_every_measure(client, frames):
     tasks.loc[tasks.index[::9], "status"] = None
     tasks.loc[tasks.index[::17], "account_id"] = "no-such-account"  # Orphans.
     tables = {"accounts": accounts, "contacts": frames["contacts"], "tasks": tasks}
-    for owner in (None, "Alice Chen"):
-        want = book.run(tables, as_of=AS_OF, owner=owner)
-        assert want.list("ties").count > 40 and want.orphans > 0
-        for n in (1, 5):
-            assert_same(ddk._run(book, tables, as_of=AS_OF, owner=owner, npartitions=n), want, f"edge/{owner}/{n}")
-        assert_same(ddk.run(book, as_dask(tables, 4), as_of=AS_OF, owner=owner), want, f"edge dask/{owner}")
-
-
-def test_grandchildren_follow_their_account(client, frames):
-    """objectives -> success_plans -> accounts: a list over objectives
-    showing success_plan.account.name needs all three in one partition."""
-    book = docket.Rulebook.load(RULEBOOKS / "kpi_cards.yaml")
-    tables = given(book, frames)
     want = book.run(tables, as_of=AS_OF)
-    got = ddk.run(book, as_dask(tables, 5), as_of=AS_OF)
-    assert want.list("my_high_priority_objectives").count > 0
-    assert want.relations()["missing_keys"].sum() == got.relations()["missing_keys"].sum()
-    assert_same(got, want, "grandchildren")
+    assert want.list("ties").count > 40 and want.orphans > 0
+    for n in (1, 5):
+        assert_same(ddk._run(book, tables, as_of=AS_OF, npartitions=n), want, f"edge/{n}")
+    assert_same(ddk.run(book, as_dask(tables, 3), as_of=AS_OF), want, "edge dask")
+    mine = book.run(tables, as_of=AS_OF, owner="Alice Chen")
+    assert_same(ddk._run(book, tables, as_of=AS_OF, owner="Alice Chen", npartitions=4), mine, "edge/Alice")
 
 
 def test_result_api(client, frames):

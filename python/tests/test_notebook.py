@@ -37,3 +37,5 @@ def test_quickstart_notebook_runs(monkeypatch, example_frames):
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "accounts have no decision maker" in text
     assert any("account.name" in o["data"]["text/html"] for o in html)
+    # The scale-out cell: a local Dask cluster gives one machine's answers.
+    assert "the same counts and keys as one machine: True" in text
