@@ -43,6 +43,31 @@ int Program::num_predicates() const { return static_cast<int>(impl_->plan.roots.
 const std::string& Program::predicate_table(int i) const { return impl_->rule_tables[i]; }
 const ExpressionSource& Program::predicate_source(int i) const { return impl_->sources[i]; }
 
+Program Program::Select(const std::vector<int>& which) const {
+  const plan::CompiledProgram& from = *impl_;
+  auto impl = std::make_shared<Impl>();
+  impl->schema = from.schema;
+  impl->default_params = from.default_params;
+  std::vector<int32_t> roots;
+  std::vector<std::string> tables;
+  std::vector<int32_t> rule_table;
+  for (int i : which) {
+    impl->rule_tables.push_back(from.rule_tables[i]);
+    impl->sources.push_back(from.sources[i]);
+    roots.push_back(from.plan.roots[i]);
+    const std::string& t = from.rule_tables[i];
+    auto it = std::find(tables.begin(), tables.end(), t);
+    if (it == tables.end()) it = tables.insert(tables.end(), t);
+    rule_table.push_back(static_cast<int32_t>(it - tables.begin()));
+  }
+  impl->plan = plan::PhysicalPlan::Analyze(from.plan.graph, std::move(roots), std::move(rule_table),
+                                           std::move(tables));
+  impl->plan.max_relation_depth = from.plan.max_relation_depth;
+  Program p;
+  p.impl_ = std::move(impl);
+  return p;
+}
+
 std::string Program::DebugString() const {
   const plan::PhysicalPlan& p = impl_->plan;
   const plan::Graph& g = *p.graph;

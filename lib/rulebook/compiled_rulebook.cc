@@ -1,12 +1,15 @@
 // CompiledRulebook: every list of a rulebook in one docket::Program, then
 // per-list ordering/limit, keys and KPIs over the program's result bitmaps.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
 #include "base/names.h"
@@ -46,6 +49,19 @@ struct CompiledRulebook::Impl {
   Limits limits;
   Program program;                  // One predicate per list, in list order.
   std::vector<std::string> list_ids;
+
+  // The program for a subset of the lists: compiled once (Program::Select
+  // re-plans the same graph), kept for the next evaluation of that subset.
+  const Program& ProgramFor(const std::vector<size_t>& which) const {
+    if (which.size() == rulebook.lists.size()) return program;
+    std::vector<int> key(which.begin(), which.end());
+    absl::MutexLock lock(&mu);
+    auto it = subsets.find(key);
+    if (it == subsets.end()) it = subsets.emplace(key, program.Select(key)).first;
+    return it->second;  // std::map never moves its nodes.
+  }
+  mutable absl::Mutex mu;
+  mutable std::map<std::vector<int>, Program> subsets ABSL_GUARDED_BY(mu);
 };
 
 namespace {
@@ -320,14 +336,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   eval.params = options.params;
 
   // One pass over the data for every list asked for.
-  std::optional<Program> subset;
-  const Program* program = &impl_->program;
-  if (which.size() != book.lists.size()) {
-    absl::StatusOr<Program> p = BuildProgram(book, impl_->schema, impl_->limits, which);
-    if (!p.ok()) return p.status();
-    subset = *std::move(p);
-    program = &*subset;
-  }
+  const Program* program = &impl_->ProgramFor(which);
   absl::StatusOr<ProgramResult> evaluated = program->Evaluate(snapshot, eval);
   if (!evaluated.ok()) return evaluated.status();
 

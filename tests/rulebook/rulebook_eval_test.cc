@@ -358,6 +358,34 @@ TEST_F(RulebookEval, ThreadCountDoesNotChangeResults) {
   }
 }
 
+// A subset of the lists is the same compiled program re-planned for those
+// lists: it gives the full run's answers, needs only its own tables, and the
+// second run of the same subset reuses the first's program.
+TEST_F(RulebookEval, SubsetOfListsIsCompiledOnce) {
+  RunOptions all;
+  RulebookResult full = Run(all);
+  Snapshot accounts_only;
+  accounts_only.schema = book_.schema;
+  ASSERT_TRUE(accounts_only.AddTable(*snap_.FindTable("accounts")).ok());
+  RunOptions o;
+  o.as_of = D(2028, 2, 29);
+  o.lists = {"yellow", "healthy_big"};
+  for (int round = 0; round < 2; ++round) {
+    absl::StatusOr<RulebookResult> r = compiled_->Evaluate(accounts_only, o);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->lists.size(), 2u);
+    for (const ListResult& l : r->lists) {
+      const ListResult* f = full.FindList(l.id);
+      ASSERT_NE(f, nullptr);
+      EXPECT_EQ(l.count, f->count) << l.id;
+      EXPECT_EQ(l.keys, f->keys) << l.id;
+    }
+  }
+  // A list over tasks still needs the tasks table.
+  o.lists = {"open_tasks"};
+  EXPECT_EQ(compiled_->Evaluate(accounts_only, o).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(RulebookEval, MissingTableInSnapshotIsADataError) {
   Snapshot partial;
   partial.schema = book_.schema;
