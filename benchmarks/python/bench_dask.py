@@ -115,8 +115,10 @@ def main() -> int:
     results = []
     t1, want = best(lambda: book.run(frames, as_of=AS_OF, threads=1), args.repeat)
     results.append(("one process, 1 thread", t1, None))
+    print(f"  one process, 1 thread: {t1:.2f} s", flush=True)
     t0, _ = best(lambda: book.run(frames, as_of=AS_OF, threads=0), args.repeat)
     results.append((f"one process, {os.cpu_count()} threads", t0, None))
+    print(f"  one process, {os.cpu_count()} threads: {t0:.2f} s", flush=True)
 
     for workers in (1, 2):
         with dask.config.set({"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False,
@@ -133,6 +135,7 @@ def main() -> int:
                     return 1
                 results.append((f"dask, {workers} worker{'s' if workers > 1 else ''}, {args.partitions} partitions",
                                 t, got.partitions))
+                print(f"  {results[-1][0]}: {t:.2f} s (answers equal one process's)", flush=True)
                 del got
             finally:
                 client.close()
