@@ -135,7 +135,8 @@ def main() -> int:
                     return 1
                 results.append((f"dask, {workers} worker{'s' if workers > 1 else ''}, {args.partitions} partitions",
                                 t, got.partitions))
-                print(f"  {results[-1][0]}: {t:.2f} s (answers equal one process's)", flush=True)
+                phases = ", ".join(f"{k} {v:.2f} s" for k, v in got.timings.items())
+                print(f"  {results[-1][0]}: {t:.2f} s (answers equal one process's; last run: {phases})", flush=True)
                 del got
             finally:
                 client.close()

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import threading
+import time
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
@@ -116,6 +117,14 @@ def _run(book: Rulebook, tables: Mapping[str, Any], *, as_of: Any, owner: Option
         raise ValueError(f"max_rows must be a non-negative int, not {max_rows!r}")
     lists = None if lists is None else [str(l) for l in ([lists] if isinstance(lists, str) else lists)]
     day = as_of_date(as_of, book.time_zone)
+    clock = [time.perf_counter()]
+    timings: Dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = now - clock[0]
+        clock[0] = now
+
     layout = _Layout(book, tables)
     # Everything that can be checked on the shape alone — the rulebook against
     # the columns' dtypes, params, lists, owner — by a run over empty frames.
@@ -123,14 +132,20 @@ def _run(book: Rulebook, tables: Mapping[str, Any], *, as_of: Any, owner: Option
                         max_rows=max_rows, threads=1)
     n = layout.partition_count(npartitions)
     spec = _Spec(day, owner, dict(params or {}), lists, max_rows, hook)
+    lap("checks")
     inputs, client = layout.partition(n)
     if client is not None:
         # Kept on the workers while the result lives (to_dask() reads them again); a worker's
         # loss recomputes them from the graph.
         inputs = list(client.persist(inputs))
+    lap("partition")
     results = _compute(inputs, book, spec, client)
     _check_complete(results, n, layout.rows)
-    return DaskResult(book, skeleton, results, layout, inputs, spec, client)
+    lap("compute")
+    out = DaskResult(book, skeleton, results, layout, inputs, spec, client)
+    lap("merge")
+    out.timings = timings
+    return out
 
 
 # -- layout: tables, relations, partitions ---------------------------------------------------------------------------
@@ -861,6 +876,9 @@ class DaskResult:
         self.owner: Optional[str] = skeleton.owner
         self.missing_tables: List[str] = list(skeleton.missing_tables)
         self.warnings: List[str] = []
+        # Seconds on the client per phase: checks (input checks, the empty run), partition (splitting, or
+        # building the shuffle, and shipping), compute (the partitions' runs), merge.
+        self.timings: Dict[str, float] = {}
         book_lists = {l["id"]: l for l in book.lists}
         self.lists: List[DaskListResult] = []
         for i, sl in enumerate(skeleton.lists):

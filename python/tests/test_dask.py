@@ -284,6 +284,8 @@ def test_result_api(client, frames):
     assert "<" in got._repr_html_()
     assert got.keys("tasks_due") == want.keys("tasks_due")
     assert got.warnings == [] and got.missing_tables == want.missing_tables
+    assert list(got.timings) == ["checks", "partition", "compute", "merge"]
+    assert all(t >= 0 for t in got.timings.values())
     with pytest.raises(KeyError, match="the lists are"):
         got.list("nope")
     with pytest.raises(docket.dask.NotSupportedError, match="to_dask"):
