@@ -195,7 +195,7 @@ int RunRun(const RulebookArgs& args) {
   absl::StatusOr<RulebookResult> result = prepared->compiled.Evaluate(*snapshot, run);
   if (!result.ok()) return PrintError(result.status());
   if (format == "json") {
-    Print(rulebook::RenderJson(*result));
+    rulebook::WriteJson(*result, [](std::string_view piece) { Print(piece); });
   } else if (format == "csv") {
     std::fprintf(stderr, "docket: as of %s (%s)\n", absl::FormatCivilTime(result->as_of).c_str(),
                  result->time_zone.c_str());

@@ -159,7 +159,15 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     absl::StrAppend(out, Dim("    ✓ nothing here", c), "\n");
     return;
   }
-  const int64_t shown = std::min<int64_t>(static_cast<int64_t>(list.rows.size()), o.rows_per_list);
+  // The first rows the list keeps (made now, for these rows only).
+  std::vector<int64_t> top;
+  if (o.rows_per_list > 0) {
+    list.ForEachKeptRow([&](int64_t row) {
+      top.push_back(row);
+      return static_cast<int64_t>(top.size()) < o.rows_per_list;
+    });
+  }
+  const int64_t shown = static_cast<int64_t>(top.size());
   if (shown <= 0) return;
   // Cells, then widths, then aligned lines.
   std::vector<const Column*> columns;
@@ -174,7 +182,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     const Column* col = columns[j];
     if (col == nullptr || col->type_id() != TypeId::kFloat) continue;
     for (int64_t i = 0; i < shown; ++i) {
-      int64_t r = list.rows[i];
+      int64_t r = top[i];
       if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r])) whole[j] = false;
     }
   }
@@ -182,7 +190,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   for (const std::string& name : list.show) cells[0].push_back(name);
   for (int64_t i = 0; i < shown; ++i) {
     for (size_t j = 0; j < columns.size(); ++j) {
-      std::string text = columns[j] == nullptr ? "" : DisplayCell(*columns[j], list.rows[i], whole[j], zone);
+      std::string text = columns[j] == nullptr ? "" : DisplayCell(*columns[j], top[i], whole[j], zone);
       cells[i + 1].push_back(Truncate(std::move(text), kMaxCellChars));
     }
   }
@@ -320,6 +328,21 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
 }
 
 std::string RenderJson(const RulebookResult& result) {
+  std::string all;
+  WriteJson(result, [&](std::string_view piece) { all.append(piece); });
+  return all;
+}
+
+void WriteJson(const RulebookResult& result, const io::OutputSink& sink) {
+  // Written in pieces of about 64 KiB as the kept rows are walked, so a list
+  // of millions of keys never sits in memory as one string.
+  constexpr size_t kPiece = 1 << 16;
+  auto flush = [&](std::string* buffer) {
+    if (buffer->size() >= kPiece) {
+      sink(*buffer);
+      buffer->clear();
+    }
+  };
   std::string out = "{";
   AppendJsonStringField(&out, "rulebook", result.name);
   out += ",";
@@ -345,10 +368,13 @@ std::string RenderJson(const RulebookResult& result) {
     out += ",";
     AppendJsonStringField(&out, "table", l.table);
     absl::StrAppend(&out, ",\"count\":", l.count, ",\"keys\":[");
-    for (size_t k = 0; k < l.keys.size(); ++k) {
-      if (k > 0) out += ",";
-      io::AppendJsonString(&out, l.keys[k]);
-    }
+    bool first_key = true;
+    l.ForEachKeptRow([&](int64_t row) {
+      if (!first_key) out += ",";
+      first_key = false;
+      io::AppendJsonString(&out, l.Key(row));
+      flush(&out);
+    });
     out += "],";
     AppendJsonStringField(&out, "action", l.action);
     out += ",\"resources\":[";
@@ -368,8 +394,10 @@ std::string RenderJson(const RulebookResult& result) {
     out += "],\"rows\":[";
     std::vector<const Column*> columns;
     for (const std::string& name : l.show) columns.push_back(l.data.FindColumn(name));
-    for (size_t r = 0; r < l.rows.size(); ++r) {
-      if (r > 0) out += ",";
+    bool first_row = true;
+    l.ForEachKeptRow([&](int64_t row) {
+      if (!first_row) out += ",";
+      first_row = false;
       out += "{";
       for (size_t s = 0; s < l.show.size(); ++s) {
         if (s > 0) out += ",";
@@ -378,11 +406,12 @@ std::string RenderJson(const RulebookResult& result) {
         if (columns[s] == nullptr) {
           out += "null";
         } else {
-          io::AppendJsonCell(&out, *columns[s], l.rows[r]);
+          io::AppendJsonCell(&out, *columns[s], row);
         }
       }
       out += "}";
-    }
+      flush(&out);
+    });
     out += "]";
     if (!l.diagnostics.empty()) {
       absl::StrAppend(&out, ",\"diagnostics\":{\"division_by_zero\":", l.diagnostics.division_by_zero,
@@ -433,7 +462,7 @@ std::string RenderJson(const RulebookResult& result) {
     absl::StrAppend(&out, ",\"null_keys\":", r.null_keys, ",\"missing_keys\":", r.missing_keys, "}");
   }
   out += "]}\n";
-  return out;
+  sink(out);
 }
 
 std::string RenderCsv(const RulebookResult& result) {
@@ -455,16 +484,17 @@ std::string RenderCsv(const RulebookResult& result) {
       bool shown = std::find(l.show.begin(), l.show.end(), c) != l.show.end();
       cols.push_back(shown ? l.data.FindColumn(c) : nullptr);
     }
-    for (size_t r = 0; r < l.rows.size(); ++r) {
+    int64_t rank = 0;
+    l.ForEachKeptRow([&](int64_t row) {
       io::AppendCsvField(&out, l.id);
-      absl::StrAppend(&out, ",", Sv(HorizonName(l.horizon)), ",", r + 1, ",");
-      io::AppendCsvField(&out, l.keys[r]);
+      absl::StrAppend(&out, ",", Sv(HorizonName(l.horizon)), ",", ++rank, ",");
+      io::AppendCsvField(&out, l.Key(row));
       for (const Column* c : cols) {
         out += ",";
-        if (c != nullptr) io::AppendCsvCell(&out, *c, l.rows[r]);
+        if (c != nullptr) io::AppendCsvCell(&out, *c, row);
       }
       out += "\n";
-    }
+    });
   }
   return out;
 }

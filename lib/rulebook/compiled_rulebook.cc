@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
 #include "base/names.h"
+#include "base/parallel.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/kpi.h"
@@ -41,6 +42,23 @@ Value ListResult::Cell(int64_t row, std::string_view column) const {
   const Column* c = data.FindColumn(column);
   if (c == nullptr) return Value();
   return rulebook::CellValue(*c, row);
+}
+
+std::vector<int64_t> ListResult::KeptRows() const {
+  if (!all_matches) return rows;
+  return rulebook::SetRows(matches);
+}
+
+std::string ListResult::Key(int64_t row) const {
+  const Column* key = data.key_column();
+  return key != nullptr ? rulebook::CellValue(*key, row).ToString() : absl::StrCat(row);
+}
+
+std::vector<std::string> ListResult::Keys() const {
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(kept()));
+  ForEachKeptRow([&](int64_t row) { out.push_back(Key(row)); });
+  return out;
 }
 
 struct CompiledRulebook::Impl {
@@ -346,130 +364,184 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   result.as_of = options.as_of;
   result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
   result.owner = options.owner;
+  result.lists.resize(which.size());
+  std::vector<std::vector<RelationDiagnostics>> list_relations(which.size());
+  std::vector<absl::Status> list_status(which.size());
 
-  // Owner lookups, one per table, built on first use.
-  std::map<std::string, std::optional<rulebook::OwnerLookup>, std::less<>> owners;
-  auto owner_lookup = [&](const Table& table) -> const std::optional<rulebook::OwnerLookup>& {
-    auto it = owners.find(table.name());
-    if (it == owners.end()) it = owners.emplace(table.name(), rulebook::OwnerLookup::Make(snapshot, table)).first;
-    return it->second;
-  };
-
-  // Parent fields a list orders by (read for all its rows) or shows (read
-  // for the rows it keeps), as columns of its table.
-  auto with_parent_fields = [&](const Table& table, const ListSpec& spec, const std::vector<std::string>& names,
-                                const std::vector<int64_t>& rows) -> absl::StatusOr<Table> {
-    std::vector<ColumnSchema> schemas;
-    std::vector<Column> columns;
-    for (const std::string& name : names) {
-      if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
-      if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
-      const TableSchema* ts = impl_->schema.FindTable(table.name());
-      if (ts == nullptr) continue;
-      absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
-      if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
-      absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
-      if (!col.ok()) return col.status();
-      // The relations read for it join those the rules read, orphans included.
-      for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
-        const std::string& child = path->tables[i]->name;
-        if (std::any_of(result.relations.begin(), result.relations.end(),
-                        [&](const RelationDiagnostics& r) { return r.table == child; })) {
-          continue;
-        }
-        const Table* c = snapshot.FindTable(child);
-        const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
-        if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
-        absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
-            storage::ParentRows(*c, path->tables[i]->parent->via, *p);
-        if (!map.ok()) return map.status();
-        result.relations.push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
+  // The lists, on every core (each list on one worker; results in list order).
+  const int workers = base::WorkerCount(options.threads, static_cast<int64_t>(which.size()));
+  base::RunWorkers(workers, [&](int w) {
+    for (size_t i = static_cast<size_t>(w); i < which.size(); i += static_cast<size_t>(workers)) {
+      list_status[i] = MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]), snapshot,
+                                       options, &result.lists[i], &list_relations[i]);
+    }
+  });
+  for (size_t i = 0; i < which.size(); ++i) {
+    if (!list_status[i].ok()) return list_status[i];
+    for (RelationDiagnostics& r : list_relations[i]) {
+      if (std::none_of(result.relations.begin(), result.relations.end(),
+                       [&](const RelationDiagnostics& x) { return x.table == r.table; })) {
+        result.relations.push_back(std::move(r));
       }
-      schemas.push_back(ColumnSchema{name, col->type(), {}});
-      columns.push_back(*std::move(col));
     }
-    if (columns.empty()) return table;
-    return table.WithColumns(std::move(schemas), std::move(columns));
-  };
-
-  std::vector<std::vector<int64_t>> all_rows(book.lists.size());  // Every matching row, for KPIs.
-  for (size_t w = 0; w < which.size(); ++w) {
-    const ListSpec& spec = book.lists[which[w]];
-    PredicateResult& pr = evaluated->predicates[w];
-    const Table* table = snapshot.FindTable(spec.table);
-    if (table == nullptr) {
-      return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
-    }
-    ListResult lr;
-    lr.id = spec.id;
-    lr.title = spec.title;
-    lr.horizon = spec.horizon;
-    lr.table = spec.table;
-    lr.action = spec.action;
-    lr.resources = spec.resources;
-    lr.show = spec.show;
-    lr.diagnostics = pr.diagnostics;
-    // The program already limited every table to the owner's scope (its own
-    // owner column, or its parent's through the join).
-    lr.matches = std::move(pr.rows);
-    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
-    lr.count = static_cast<int64_t>(rows.size());
-    // Only a list that a KPI measures keeps every matching row.
-    if (std::any_of(book.kpis.begin(), book.kpis.end(), [&](const KpiSpec& k) { return k.list == spec.id; })) {
-      all_rows[which[w]] = rows;
-    }
-    // Parent fields it orders by become columns of its table first (for
-    // every matching row), those it only shows after the limit.
-    std::vector<std::string> order_names;
-    for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
-    absl::StatusOr<Table> data = with_parent_fields(*table, spec, order_names, rows);
-    if (!data.ok()) return data.status();
-    std::optional<int64_t> limit = spec.limit;
-    if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
-    rulebook::OrderAndLimit(*data, spec.order_by, limit, &rows);
-    // The kept rows' parent fields, shown ones first, in `show` order.
-    std::vector<std::string> kept_names = spec.show;
-    kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
-    data = with_parent_fields(*table, spec, kept_names, rows);
-    if (!data.ok()) return data.status();
-    const Column* key = table->key_column();
-    lr.keys.reserve(rows.size());
-    for (int64_t r : rows) {
-      lr.keys.push_back(key != nullptr ? rulebook::CellValue(*key, r).ToString() : absl::StrCat(r));
-    }
-    lr.rows = std::move(rows);
-    lr.data = *std::move(data);
-    result.lists.push_back(std::move(lr));
   }
 
+  // KPIs straight from the lists' bitmaps, on every core.
+  std::vector<const KpiSpec*> kpis;
+  std::vector<const ListResult*> kpi_lists;
   for (const KpiSpec& spec : book.kpis) {
-    const ListSpec* list = book.FindList(spec.list);
-    size_t li = static_cast<size_t>(list - book.lists.data());
-    if (std::find(which.begin(), which.end(), li) == which.end()) continue;
-    const Table* table = snapshot.FindTable(list->table);
-    const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
-    if (!spec.measure.column.empty() && column == nullptr) {
-      return DataError(spec.measure_location,
-                       absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
-    }
-    KpiResult kr;
-    kr.id = spec.id;
-    kr.title = spec.title;
-    kr.list = spec.list;
-    kr.measure = spec.measure;
-    kr.by_owner = spec.by_owner;
-    kr.value = rulebook::Aggregate(spec.measure, column, all_rows[li]);
-    if (spec.by_owner) {
-      const std::optional<rulebook::OwnerLookup>& lookup = owner_lookup(*table);
-      if (!lookup.has_value()) {
-        return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
-                                                     spec.id, "' (by: owner)"));
+    for (const ListResult& l : result.lists) {
+      if (l.id == spec.list) {
+        kpis.push_back(&spec);
+        kpi_lists.push_back(&l);
       }
-      kr.groups = rulebook::AggregateByOwner(spec.measure, column, all_rows[li], *lookup);
     }
-    result.kpis.push_back(std::move(kr));
+  }
+  result.kpis.resize(kpis.size());
+  std::vector<absl::Status> kpi_status(kpis.size());
+  const int kpi_workers = base::WorkerCount(options.threads, static_cast<int64_t>(kpis.size()));
+  base::RunWorkers(kpi_workers, [&](int w) {
+    for (size_t i = static_cast<size_t>(w); i < kpis.size(); i += static_cast<size_t>(kpi_workers)) {
+      kpi_status[i] = ComputeKpi(*kpis[i], *kpi_lists[i], snapshot, &result.kpis[i]);
+    }
+  });
+  for (const absl::Status& st : kpi_status) {
+    if (!st.ok()) return st;
   }
   return result;
+}
+
+// One list's result from its bitmap: the rows it keeps (ordered and limited),
+// and the parent fields it orders by or shows as columns of its table.
+absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateResult evaluated,
+                                               const Snapshot& snapshot, const RunOptions& options,
+                                               ListResult* out, std::vector<RelationDiagnostics>* relations) const {
+  const Table* table = snapshot.FindTable(spec.table);
+  if (table == nullptr) {
+    return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
+  }
+  ListResult& lr = *out;
+  lr.id = spec.id;
+  lr.title = spec.title;
+  lr.horizon = spec.horizon;
+  lr.table = spec.table;
+  lr.action = spec.action;
+  lr.resources = spec.resources;
+  lr.show = spec.show;
+  lr.diagnostics = evaluated.diagnostics;
+  // The program already limited every table to the owner's scope (its own
+  // owner column, or its parent's through the join).
+  lr.matches = std::move(evaluated.rows);
+  lr.count = evaluated.count;
+  std::optional<int64_t> limit = spec.limit;
+  if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
+
+  std::vector<std::string> order_names;
+  for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
+  const bool shows_parent_fields = std::any_of(spec.show.begin(), spec.show.end(), [&](const std::string& name) {
+    return name.find('.') != std::string::npos && table->FindColumn(name) == nullptr;
+  });
+  Table data = *table;
+  if (spec.order_by.empty()) {
+    if (limit.has_value()) {
+      // The first `limit` matches in row order: no pass over the rest.
+      const int64_t keep = std::clamp<int64_t>(*limit, 0, lr.count);
+      lr.rows.reserve(static_cast<size_t>(keep));
+      if (keep > 0) {
+        ForEachSetBit(lr.matches.data(), 0, lr.matches.size(), [&](int64_t row) {
+          lr.rows.push_back(row);
+          return static_cast<int64_t>(lr.rows.size()) < keep;
+        });
+      }
+    } else if (shows_parent_fields) {
+      lr.rows = rulebook::SetRows(lr.matches);  // Its parent fields are read for every kept row.
+    } else {
+      lr.all_matches = true;
+    }
+  } else {
+    // Parent fields it orders by become columns of its table first (for every
+    // matching row); ordering and the limit choose the kept rows.
+    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
+    absl::StatusOr<Table> ordered = WithParentFields(*table, spec, order_names, rows, snapshot, relations);
+    if (!ordered.ok()) return ordered.status();
+    rulebook::OrderAndLimit(*ordered, spec.order_by, limit, &rows);
+    lr.rows = std::move(rows);
+  }
+  // The kept rows' parent fields, shown ones first, in `show` order.
+  if (!lr.all_matches) {
+    std::vector<std::string> kept_names = spec.show;
+    kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
+    absl::StatusOr<Table> shown = WithParentFields(*table, spec, kept_names, lr.rows, snapshot, relations);
+    if (!shown.ok()) return shown.status();
+    data = *std::move(shown);
+  }
+  lr.data = std::move(data);
+  return absl::OkStatus();
+}
+
+// `table` with the parent fields among `names` added as columns, read for
+// `rows`; the relations read for them are reported (orphans included).
+absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, const ListSpec& spec,
+                                                         const std::vector<std::string>& names,
+                                                         const std::vector<int64_t>& rows, const Snapshot& snapshot,
+                                                         std::vector<RelationDiagnostics>* relations) const {
+  std::vector<ColumnSchema> schemas;
+  std::vector<Column> columns;
+  for (const std::string& name : names) {
+    if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
+    if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
+    const TableSchema* ts = impl_->schema.FindTable(table.name());
+    if (ts == nullptr) continue;
+    absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
+    if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
+    absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
+    if (!col.ok()) return col.status();
+    for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
+      const std::string& child = path->tables[i]->name;
+      if (std::any_of(relations->begin(), relations->end(),
+                      [&](const RelationDiagnostics& r) { return r.table == child; })) {
+        continue;
+      }
+      const Table* c = snapshot.FindTable(child);
+      const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
+      if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
+      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
+          storage::ParentRows(*c, path->tables[i]->parent->via, *p);
+      if (!map.ok()) return map.status();
+      relations->push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
+    }
+    schemas.push_back(ColumnSchema{name, col->type(), {}});
+    columns.push_back(*std::move(col));
+  }
+  if (columns.empty()) return table;
+  return table.WithColumns(std::move(schemas), std::move(columns));
+}
+
+// One KPI over its list's bitmap, overall and per owner.
+absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult& list, const Snapshot& snapshot,
+                                          KpiResult* out) const {
+  const Table* table = snapshot.FindTable(list.table);
+  const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
+  if (!spec.measure.column.empty() && column == nullptr) {
+    return DataError(spec.measure_location,
+                     absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
+  }
+  KpiResult& kr = *out;
+  kr.id = spec.id;
+  kr.title = spec.title;
+  kr.list = spec.list;
+  kr.measure = spec.measure;
+  kr.by_owner = spec.by_owner;
+  kr.value = rulebook::Aggregate(spec.measure, column, list.matches);
+  if (spec.by_owner) {
+    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(snapshot, *table);
+    if (!lookup.has_value()) {
+      return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
+                                                   spec.id, "' (by: owner)"));
+    }
+    kr.groups = rulebook::AggregateByOwner(spec.measure, column, list.matches, *lookup);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace docket
