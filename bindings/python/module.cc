@@ -13,5 +13,6 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterPrograms(m);
   docket::python::RegisterRulebooks(m);
   docket::python::RegisterPartials(m);
+  docket::python::RegisterCtas(m);
 #endif
 }

@@ -48,9 +48,10 @@ py::tuple OwnersAtRows(const rulebook::OwnerLookup& lookup, const std::vector<in
 void RegisterPartials(py::module_& m) {
   m.def(
       "_list_matches",
-      [](const std::shared_ptr<RulebookResult>& r, const Snapshot& snapshot, int i, const std::string& column,
-         bool owners) {
-        if (i < 0 || i >= static_cast<int>(r->lists.size())) throw py::index_error("list index out of range");
+      [](const std::shared_ptr<RulebookResult>& r, const Snapshot& snapshot, int i,
+         const std::string& column, bool owners) {
+        if (i < 0 || i >= static_cast<int>(r->lists.size()))
+          throw py::index_error("list index out of range");
         const ListResult& l = r->lists[static_cast<size_t>(i)];
         std::vector<int64_t> rows = rulebook::SetRows(l.matches);
         py::object values = py::none();
@@ -66,23 +67,28 @@ void RegisterPartials(py::module_& m) {
             if (ts == nullptr || column.find('.') == std::string::npos) {
               throw py::key_error("list '" + l.id + "' has no column '" + column + "'");
             }
-            absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(snapshot.schema, *ts, column);
+            absl::StatusOr<rulebook::ParentPath> path =
+                rulebook::ResolveParentPath(snapshot.schema, *ts, column);
             if (!path.ok()) throw py::key_error(std::string(path.status().message()));
-            absl::StatusOr<Column> c = rulebook::ParentFieldColumn(snapshot.schema, snapshot, *table, *path, rows);
+            absl::StatusOr<Column> c =
+                rulebook::ParentFieldColumn(snapshot.schema, snapshot, *table, *path, rows);
             if (!c.ok()) throw py::key_error(std::string(c.status().message()));
             values = ColumnAtRows(*c, rows);
           }
         }
         py::object who = py::none();
         if (owners) {
-          std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(snapshot, *table);
+          std::optional<rulebook::OwnerLookup> lookup =
+              rulebook::OwnerLookup::Make(snapshot, *table);
           if (lookup.has_value()) who = OwnersAtRows(*lookup, rows);
         }
         return py::make_tuple(static_cast<int64_t>(rows.size()), values, who);
       },
       py::arg("result"), py::arg("snapshot"), py::arg("i"), py::arg("column"), py::arg("owners"),
-      "(count, values, owners) at every matching row of list `i` (ascending row order): `values` the parts of "
-      "`column` (a column of the list's table or a parent field such as account.name) (see values.h; None for no column), `owners` each row's owner as parts of kind \"string\" (code "
+      "(count, values, owners) at every matching row of list `i` (ascending row order): `values` "
+      "the parts of "
+      "`column` (a column of the list's table or a parent field such as account.name) (see "
+      "values.h; None for no column), `owners` each row's owner as parts of kind \"string\" (code "
       "-1: no owner; None when the table has no owner anywhere up its parents).");
 }
 

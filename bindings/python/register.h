@@ -11,7 +11,9 @@ namespace docket::python {
 void RegisterTables(pybind11::module_& m);     // tables.cc: Table, Snapshot, Schema, debug helpers.
 void RegisterPrograms(pybind11::module_& m);   // programs.cc: Predicate.
 void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
-void RegisterPartials(pybind11::module_& m);   // partials.cc: a list's matching rows for docket.dask's KPI merge.
+void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
+// partials.cc: a list's matching rows, for docket.dask's KPI merge.
+void RegisterPartials(pybind11::module_& m);
 
 // {table: {name, key, owner, parent, columns: [(name, type)]}} (tables.cc).
 pybind11::dict SchemaToDict(const Schema& schema);
