@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "docket/options.h"
 #include "docket/rulebook.h"
 #include "docket/table.h"
 #include "register.h"
@@ -78,8 +79,8 @@ void RegisterPartials(py::module_& m) {
         }
         py::object who = py::none();
         if (owners) {
-          std::optional<rulebook::OwnerLookup> lookup =
-              rulebook::OwnerLookup::Make(snapshot, *table);
+          std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(
+              snapshot.schema, snapshot, *table, Limits{}.max_relation_depth);
           if (lookup.has_value()) who = OwnersAtRows(*lookup, rows);
         }
         return py::make_tuple(static_cast<int64_t>(rows.size()), values, who);
