@@ -18,7 +18,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := build-essential cmake pkg-config libabsl-dev libre2-dev libfmt-dev libyaml-cpp-dev \
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev pybind11-dev python3-dev \
   python3-numpy python3-pandas python3-pytest python3-nbclient python3-nbformat python3-ipykernel \
-  python3-numexpr clang libclang-rt-14-dev clang-format clang-tidy libutf8proc-dev python3-matplotlib
+  python3-numexpr python3-dask python3-distributed clang libclang-rt-14-dev clang-format clang-tidy libutf8proc-dev python3-matplotlib
 
 .PHONY: all deps configure build test demo bench sanitize fuzz clean format format-check lint
 all: build

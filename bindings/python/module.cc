@@ -12,6 +12,7 @@ PYBIND11_MODULE(_docket, m) {
 #ifdef DOCKET_PYTHON_WITH_ENGINE
   docket::python::RegisterPrograms(m);
   docket::python::RegisterRulebooks(m);
+  docket::python::RegisterPartials(m);
   docket::python::RegisterCtas(m);
   docket::python::RegisterChecks(m);
   docket::python::RegisterMetrics(m);

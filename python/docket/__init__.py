@@ -56,6 +56,17 @@ from .table import Schema, Snapshot, Table  # noqa: E402
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):  # noqa: ANN201
+    """``docket.dask`` (scale-out on Dask) is imported on first use, so that
+    ``import docket`` does not import Dask."""
+    if name == "dask":
+        import importlib
+
+        return importlib.import_module(".dask", __name__)
+    raise AttributeError(f"module 'docket' has no attribute '{name}'")
+
+
 __all__ = [
     "Table",
     "Snapshot",

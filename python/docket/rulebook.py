@@ -35,20 +35,33 @@ class Rulebook:
     file, line and column.
     """
 
-    def __init__(self, native: "_docket.Rulebook") -> None:
+    def __init__(self, native: "_docket.Rulebook", text: Optional[str] = None) -> None:
         self._native = native
+        self._text = text  # The YAML it was parsed from: a Rulebook pickles as its text (docket.dask).
         self._compiled: Dict[Any, "_docket.CompiledRulebook"] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Rulebook":
         """Reads and parses a rulebook file."""
-        return cls(_docket.Rulebook.load(os.fspath(path)))
+        native = _docket.Rulebook.load(os.fspath(path))
+        with open(os.fspath(path), encoding="utf-8") as f:
+            text = f.read()
+        return cls(native, text)
 
     @classmethod
     def from_yaml(cls, text: str, filename: str = "<rulebook>") -> "Rulebook":
         """Parses rulebook text; `filename` labels error positions."""
-        return cls(_docket.Rulebook.from_yaml(text, filename))
+        return cls(_docket.Rulebook.from_yaml(text, filename), text)
+
+    def __reduce__(self) -> Any:
+        """Pickles as the YAML text and the file name it came from (so errors
+        on a Dask worker still name the original file); parsed again on load."""
+        text = self._text
+        if text is None:
+            with open(self.file, encoding="utf-8") as f:
+                text = f.read()
+        return (Rulebook.from_yaml, (text, self.file))
 
     # -- what the rulebook says -------------------------------------------------
 

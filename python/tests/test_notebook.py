@@ -38,3 +38,5 @@ def test_quickstart_notebook_runs(monkeypatch, example_frames):
     assert "accounts have no decision maker" in text
     assert "plotted 8 reps" in text  # The metrics section draws a series per rep.
     assert any("account.name" in o["data"]["text/html"] for o in html)
+    # The scale-out cell: a local Dask cluster gives one machine's answers.
+    assert "the same counts and keys as one machine: True" in text
