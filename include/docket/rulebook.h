@@ -101,6 +101,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "docket/bitmap.h"
+#include "docket/history.h"
 #include "docket/options.h"
 #include "docket/program.h"
 #include "docket/schema.h"
@@ -215,6 +216,7 @@ struct RunOptions {
   int threads = 0;                               // 0: one per core.
   std::vector<std::string> lists;                // Only these lists (and KPIs over them); empty = all.
   std::optional<int64_t> max_rows;               // Caps rows/keys of every list (after its own limit).
+  const History* history = nullptr;              // Older snapshots (docket/history.h); nullptr: none.
 };
 
 struct ListResult {
@@ -265,6 +267,8 @@ struct RulebookResult {
   // The relations read through (child → parent) and the child rows without a
   // parent, which no aggregate counts and whose parent fields are NULL.
   std::vector<RelationDiagnostics> relations;
+  // What the history functions could not read (ProgramResult::notes).
+  std::vector<std::string> notes;
 
   const ListResult* FindList(std::string_view id) const;
   const KpiResult* FindKpi(std::string_view id) const;

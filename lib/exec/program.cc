@@ -13,6 +13,7 @@
 #include "docket/builder.h"
 #include "docket/error.h"
 #include "exec/executor.h"
+#include "exec/history.h"
 #include "exec/related.h"
 #include "lang/binder.h"
 #include "lang/parser.h"
@@ -297,7 +298,7 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
     }
   }
   for (size_t c = 0; c < cols.size(); ++c) {
-    if (!slot_used[c] || cols[c].derived >= 0) continue;  // Derived columns are computed below.
+    if (!slot_used[c] || cols[c].derived >= 0 || cols[c].history >= 0) continue;  // Computed below.
     const Table* table = lookup(cols[c].table);
     if (table == nullptr) {
       return absl::FailedPreconditionError(
@@ -322,6 +323,30 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
       views.reserve(size + 1);
       for (int64_t i = 0; i < size; ++i) views.push_back(dict.StringAt(i));
       views.push_back(std::string_view());
+    }
+  }
+
+  // History columns: older snapshots joined on the key (exec/history.h).
+  std::vector<Column> history_columns(cols.size());
+  std::vector<std::string> history_notes;
+  if (!g.history().empty()) {
+    if (absl::Status s = exec::ResolveHistory(g, slot_used, impl.schema, snapshot, options, &history_columns,
+                                              &history_notes);
+        !s.ok()) {
+      return s;
+    }
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (!slot_used[c] || cols[c].history < 0) continue;
+      const Column* col = &history_columns[c];
+      st.columns[c] = col;
+      if (col->is_dictionary()) {
+        const Column& dict = col->dictionary();
+        std::vector<std::string_view>& views = st.dict_views[c];
+        const int64_t size = DictionarySize(dict);
+        views.reserve(size + 1);
+        for (int64_t i = 0; i < size; ++i) views.push_back(dict.StringAt(i));
+        views.push_back(std::string_view());
+      }
     }
   }
 
@@ -407,6 +432,7 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot, const 
 
   // Results.
   ProgramResult result;
+  result.notes = std::move(history_notes);
   result.predicates.resize(num_rules);
   int64_t max_rows = 0;
   int64_t total_batches = 0;
@@ -535,6 +561,7 @@ absl::StatusOr<PredicateResult> CompiledPredicate::Evaluate(const Snapshot& snap
   absl::StatusOr<ProgramResult> r = program_.Evaluate(snapshot, options);
   if (!r.ok()) return r.status();
   if (r->predicates.empty()) return absl::FailedPreconditionError("empty CompiledPredicate");
+  r->predicates[0].notes = std::move(r->notes);
   return std::move(r->predicates[0]);
 }
 

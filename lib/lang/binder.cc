@@ -886,10 +886,7 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
   }
   Span name_span{n.span.offset, static_cast<int32_t>(n.text.size())};
   if (info->group == FunctionGroup::kRelated) return BindAggregate(n, name);
-  if (info->group == FunctionGroup::kHistory) {
-    return Error(name_span, "history functions are not supported yet (" + name + ")",
-                 "they come with the snapshot-history feature");
-  }
+  if (info->group == FunctionGroup::kHistory) return BindHistory(n, name);  // lang/bind_history.cc
   if (n.filter >= 0) {
     return Error(ctx_.tree->node(n.filter).span, "WHERE is only allowed inside related-record aggregates");
   }

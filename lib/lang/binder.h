@@ -81,6 +81,8 @@ class Binder {
   // (exists / count / sum / avg / min / max over a descendant table).
   Result BindParentField(const SyntaxNode& n);
   Result BindAggregate(const SyntaxNode& n, const std::string& name);
+  // History: prev / changed / pct_change / is_new (lang/bind_history.cc).
+  Result BindHistory(const SyntaxNode& n, const std::string& name);
   // Binds `name` (a column or segment) as if written in `table`.
   Result BindNameIn(const TableSchema& table, const std::string& name, Span span);
   // The parent of `t` in the schema (nullptr when none).

@@ -38,9 +38,10 @@ const std::vector<FunctionInfo>& FunctionCatalog() {
       {"avg", "avg(child_table.column [WHERE …])", FunctionGroup::kRelated, 1, 1},
       {"min", "min(child_table.column [WHERE …])", FunctionGroup::kRelated, 1, 1},
       {"max", "max(child_table.column [WHERE …])", FunctionGroup::kRelated, 1, 1},
-      {"prev", "prev(x)", FunctionGroup::kHistory, 1, 1},
-      {"changed", "changed(x)", FunctionGroup::kHistory, 1, 1},
-      {"pct_change", "pct_change(x)", FunctionGroup::kHistory, 1, 1},
+      {"prev", "prev(column [, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR]) -> type of column", FunctionGroup::kHistory, 1, 2},
+      {"changed", "changed(column [, INTERVAL n UNIT]) -> bool", FunctionGroup::kHistory, 1, 2},
+      {"pct_change", "pct_change(number column [, INTERVAL n UNIT]) -> float", FunctionGroup::kHistory, 1, 2},
+      {"is_new", "is_new([INTERVAL n UNIT]) -> bool", FunctionGroup::kHistory, 0, 1},
   };
   return *kCatalog;
 }

@@ -324,6 +324,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   eval.time_zone = options.time_zone.value_or(book.time_zone);
   eval.owner = options.owner;
   eval.threads = options.threads;
+  eval.history = options.history;
   for (const auto& [name, value] : options.params) {
     const RulebookParam* p = book.FindParam(name);
     if (p == nullptr) {
@@ -358,6 +359,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
 
   RulebookResult result;
   result.relations = evaluated->relations;
+  result.notes = evaluated->notes;
   result.name = book.name;
   result.as_of = options.as_of;
   result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;

@@ -238,6 +238,7 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
   eval.params = options.params;
   eval.owner = options.owner;
   eval.threads = options.threads;
+  eval.history = options.history;
   eval.want_nulls = true;
   absl::StatusOr<ProgramResult> values = program->Evaluate(snapshot, eval);
   if (!values.ok()) return values.status();
