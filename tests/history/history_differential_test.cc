@@ -222,6 +222,7 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
     db.Exec("CREATE TABLE cur_c (rowidx INTEGER, id TEXT, account_id TEXT, title TEXT)");
     db.Exec("CREATE TABLE hist_c (snap_day TEXT, rowidx INTEGER, id TEXT, account_id TEXT, title TEXT)");
     db.Exec("CREATE TABLE snaps (snap_day TEXT)");
+    db.Exec("BEGIN");
     Load(db, "cur", "", current.rows);
     LoadContacts(db, "cur_c", "", current.contacts);
     for (size_t s = 0; s < days.size(); ++s) {
@@ -230,6 +231,7 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
       Load(db, "hist", days[s], snaps[s].rows);
       LoadContacts(db, "hist_c", days[s], snaps[s].contacts);
     }
+    db.Exec("COMMIT");
     std::vector<Pick> picks = {
         {"", "(SELECT max(snap_day) FROM snaps WHERE snap_day < '" + as_of + "')"},
         {", INTERVAL 7 DAY", "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-7 day'))"},
