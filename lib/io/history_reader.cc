@@ -94,6 +94,14 @@ absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schem
         t = ReadCsvFile(path, &lenient, options);
       } else {
         t = ReadCsvFile(path, nullptr, options);
+        if (t.ok() && t->key_column() == nullptr && t->FindColumn("id") != nullptr) {
+          // Inference gives no key to an `id` with duplicates or NULLs; the
+          // current table's key is `id`, so read again with it: the error
+          // names the file and the line of the duplicate.
+          TableSchema keyed = t->schema();
+          keyed.key = "id";
+          t = ReadCsvFile(path, &keyed, options);
+        }
       }
       if (!t.ok()) return t.status();
       if (absl::Status s = snap.AddTable(*std::move(t)); !s.ok()) return s;
