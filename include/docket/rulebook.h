@@ -144,6 +144,14 @@ struct Resource {
   std::string url;
 };
 
+// A list that fires on change (Totango's "on entry" / "on exit"): see
+// docs/rulebooks.md.  kEntered: rows whose `when` is TRUE now and was not TRUE
+// in the older snapshot (evaluated there at that snapshot's date, with the
+// same params and owner); kExited: rows whose `when` was TRUE then and is not
+// now, including keys gone from the current snapshot (shown with their last
+// values).
+enum class Trigger : uint8_t { kNone, kEntered, kExited };
+
 struct ListSpec {
   std::string id;
   std::string title;                 // Defaults to id.
@@ -159,6 +167,10 @@ struct ListSpec {
   std::vector<Resource> resources;
   SourceLocation location;           // The list's `id:`.
   SourceLocation table_location;
+  Trigger trigger = Trigger::kNone;  // `trigger: entered | exited`.
+  bool has_since = false;            // `since: INTERVAL n UNIT`: compare with the snapshot on or
+  int32_t since_days = 0;            // before as_of - interval instead of the latest before as_of.
+  int32_t since_months = 0;
 };
 
 enum class MeasureKind : uint8_t { kCount, kCountColumn, kSum, kAvg, kMin, kMax, kCountDistinct };
@@ -302,6 +314,8 @@ class CompiledRulebook {
 
  private:
   CompiledRulebook() = default;
+  absl::StatusOr<RulebookResult> EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
+                                              bool triggers) const;
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };

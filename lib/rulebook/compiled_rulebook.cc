@@ -12,6 +12,9 @@
 #include "io/suggest.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
+#include "absl/container/flat_hash_set.h"
+#include "exec/calendar.h"
+#include "docket/history.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 #include "storage/relations.h"
@@ -300,6 +303,11 @@ absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::s
 
 absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapshot,
                                                           const RunOptions& options) const {
+  return EvaluateImpl(snapshot, options, /*triggers=*/true);
+}
+
+absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
+                                                              bool triggers) const {
   const Rulebook& book = impl_->rulebook;
 
   // Which lists: all, or those asked for (in rulebook order).
@@ -410,6 +418,74 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     return table.WithColumns(std::move(schemas), std::move(columns));
   };
 
+  // Trigger lists: the same lists evaluated on the older snapshot, at its
+  // date, with the history before it (same params and owner); one
+  // evaluation per older snapshot.
+  struct Then {
+    const DatedSnapshot* snap = nullptr;
+    std::optional<History> before;
+    RulebookResult result;
+  };
+  std::vector<std::unique_ptr<Then>> thens;
+  std::vector<Then*> list_then(book.lists.size(), nullptr);
+  std::vector<std::string> trigger_notes;
+  if (triggers) {
+    std::vector<std::pair<const DatedSnapshot*, std::vector<std::string>>> groups;
+    int without = 0;
+    std::string first_without;
+    for (size_t w : which) {
+      const ListSpec& spec = book.lists[w];
+      if (spec.trigger == Trigger::kNone) continue;
+      const DatedSnapshot* older = nullptr;
+      if (options.history != nullptr) {
+        if (spec.has_since) {
+          int64_t day = DaysSinceEpoch(options.as_of) - spec.since_days;
+          day = exec::AddMonthsClamped(day, -spec.since_months);
+          older = options.history->LatestOnOrBefore(absl::CivilDay(1970, 1, 1) + day);
+        } else {
+          older = options.history->LatestBefore(options.as_of);
+        }
+      }
+      if (older == nullptr) {
+        if (without++ == 0) first_without = spec.id;
+        continue;
+      }
+      auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == older; });
+      if (it == groups.end()) it = groups.insert(groups.end(), {older, {}});
+      it->second.push_back(spec.id);
+    }
+    if (without > 0) {
+      trigger_notes.push_back(absl::StrCat(
+          "trigger list", without > 1 ? "s" : "", " '", first_without, "'",
+          without > 1 ? absl::StrCat(" and ", without - 1, " other(s)") : "", " ",
+          without > 1 ? "are" : "is", " empty: ",
+          options.history == nullptr ? "no history was given (pass --history DIR, or history= in Python)"
+                                     : "no older snapshot is old enough to compare with"));
+    }
+    for (auto& [older, ids] : groups) {
+      auto then = std::make_unique<Then>();
+      then->snap = older;
+      then->before = options.history->Before(older->date);
+      RunOptions o = options;
+      o.as_of = older->date;
+      o.lists = ids;
+      o.max_rows = 0;
+      o.history = &*then->before;
+      absl::StatusOr<RulebookResult> r = EvaluateImpl(older->snapshot, o, /*triggers=*/false);
+      if (!r.ok()) {
+        return absl::Status(r.status().code(), absl::StrCat("evaluating the trigger lists on snapshot ",
+                                                            absl::FormatCivilTime(older->date), ": ",
+                                                            r.status().message()));
+      }
+      then->result = *std::move(r);
+      for (const std::string& id : ids) {
+        list_then[static_cast<size_t>(book.FindList(id) - book.lists.data())] = then.get();
+      }
+      thens.push_back(std::move(then));
+    }
+  }
+  std::vector<const Table*> list_tables(book.lists.size(), nullptr);
+
   std::vector<std::vector<int64_t>> all_rows(book.lists.size());  // Every matching row, for KPIs.
   for (size_t w = 0; w < which.size(); ++w) {
     const ListSpec& spec = book.lists[which[w]];
@@ -430,6 +506,46 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     // The program already limited every table to the owner's scope (its own
     // owner column, or its parent's through the join).
     lr.matches = std::move(pr.rows);
+    if (triggers && spec.trigger != Trigger::kNone) {
+      // Compare by key with the older evaluation.
+      const Then* then = list_then[which[w]];
+      const ListResult* old_list = then != nullptr ? then->result.FindList(spec.id) : nullptr;
+      if (old_list == nullptr) {
+        lr.matches = Bitmap(table->num_rows());  // No history: empty (a note says why).
+      } else {
+        const Table* old_table = then->snap->snapshot.FindTable(spec.table);
+        const Column* now_key = table->key_column();
+        const Column* old_key = old_table != nullptr ? old_table->key_column() : nullptr;
+        if (now_key == nullptr || old_key == nullptr) {
+          return DataError(spec.location, absl::StrCat("list '", spec.id, "' has a trigger but table '", spec.table,
+                                                       "' has no key in ", now_key == nullptr ? "the current snapshot"
+                                                       : "snapshot " + absl::FormatCivilTime(then->snap->date)));
+        }
+        auto keys_of = [](const Column& key, const Bitmap& m) {
+          absl::flat_hash_set<std::string> out;
+          for (int64_t r : rulebook::SetRows(m)) out.insert(rulebook::CellValue(key, r).ToString());
+          return out;
+        };
+        if (spec.trigger == Trigger::kEntered) {
+          absl::flat_hash_set<std::string> before = keys_of(*old_key, old_list->matches);
+          Bitmap entered(table->num_rows());
+          for (int64_t r : rulebook::SetRows(lr.matches)) {
+            if (!before.contains(rulebook::CellValue(*now_key, r).ToString())) entered.Set(r);
+          }
+          lr.matches = std::move(entered);
+        } else {
+          absl::flat_hash_set<std::string> now = keys_of(*now_key, lr.matches);
+          Bitmap exited(old_table->num_rows());
+          for (int64_t r : rulebook::SetRows(old_list->matches)) {
+            if (!now.contains(rulebook::CellValue(*old_key, r).ToString())) exited.Set(r);
+          }
+          lr.matches = std::move(exited);
+          table = old_table;  // Shown with their last values.
+          lr.diagnostics = old_list->diagnostics;
+        }
+      }
+    }
+    list_tables[which[w]] = table;
     std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
     lr.count = static_cast<int64_t>(rows.size());
     // Only a list that a KPI measures keeps every matching row.
@@ -464,7 +580,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     const ListSpec* list = book.FindList(spec.list);
     size_t li = static_cast<size_t>(list - book.lists.data());
     if (std::find(which.begin(), which.end(), li) == which.end()) continue;
-    const Table* table = snapshot.FindTable(list->table);
+    const Table* table = list_tables[li] != nullptr ? list_tables[li] : snapshot.FindTable(list->table);
     const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
     if (!spec.measure.column.empty() && column == nullptr) {
       return DataError(spec.measure_location,
@@ -487,6 +603,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
     }
     result.kpis.push_back(std::move(kr));
   }
+  result.notes.insert(result.notes.end(), trigger_notes.begin(), trigger_notes.end());
   return result;
 }
 

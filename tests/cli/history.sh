@@ -66,6 +66,42 @@ ev "prev(usage) > 0"; expect 0 "column 'usage' is not in table 'accounts' of sna
 printf 'id,csm,usage\nA,alice,x\n' > "$h/2026-11-15/accounts.csv"
 ev "prev(usage) > 0"; expect 1 "is string in snapshot 2026-11-15 ($h/2026-11-15) but int in $h/2026-11-22" -- "${eval_args[@]}"
 
+# Trigger lists: entered / exited (a key gone from the current snapshot is
+# shown with its last values), KPIs over them; without history one note.
+t=$work/trig
+mkdir -p "$t/h/2026-11-15" "$t/h/2026-11-22"
+printf 'id,csm,usage,key_feature\nA,alice,12,false\nB,bob,0,true\nC,bob,4,false\nE,erin,9,true\n' > "$t/h/2026-11-15/accounts.csv"
+printf 'id,csm,usage,key_feature\nA,alice,6,true\nB,bob,3,true\nD,dan,1,true\nC,carol,5,false\n' > "$t/h/2026-11-22/accounts.csv"
+cat > "$t/rb.yaml" <<'YAML'
+docket: 1
+name: triggers
+tables:
+  accounts:
+    key: id
+    owner: csm
+    columns: {id: string, csm: string, usage: int, key_feature: bool}
+lists:
+  - {id: first_key_feature, table: accounts, when: key_feature, trigger: entered}
+  - {id: lost_key_feature, table: accounts, when: key_feature, trigger: exited}
+  - {id: since_month, table: accounts, when: key_feature, trigger: entered, since: INTERVAL 1 MONTH}
+  - {id: owner_changed, table: accounts, when: changed(csm), show: [id, csm]}
+kpis:
+  - {id: n_exited, list: lost_key_feature, measure: count}
+YAML
+expect 0 '"keys":["A","D"]' -- run "$t/rb.yaml" --history "$t/h" --as-of 2026-11-22 --format json
+grep -qF '"id":"lost_key_feature","title":"lost_key_feature","horizon":"today","table":"accounts","count":1,"keys":["E"]' "$work/out" \
+  || fail "exited: want E (gone from the current snapshot)"
+grep -qF '"id":"owner_changed","title":"owner_changed","horizon":"today","table":"accounts","count":1,"keys":["C"]' "$work/out" \
+  || fail "owner_changed: want C"
+grep -qF 'trigger list' "$work/err" || fail "since: 1 month has no snapshot old enough: want a note"
+expect 0 "no history was given" -- run "$t/rb.yaml" --data "$t/h/2026-11-22" --as-of 2026-11-22 --format json
+grep -qF '"id":"first_key_feature","title":"first_key_feature","horizon":"today","table":"accounts","count":0' "$work/out" \
+  || fail "without history a trigger list is empty"
+sed 's/trigger: entered}/trigger: entred}/' "$t/rb.yaml" > "$t/bad.yaml"
+expect 2 "did you mean 'entered'" -- run "$t/bad.yaml" --history "$t/h" --as-of 2026-11-22
+# diff: each side at its own date (the --before folder's date).
+expect 0 "owner_changed" -- diff "$t/rb.yaml" --before "$t/h/2026-11-15" --after "$t/h/2026-11-22" --history "$t/h" --as-of 2026-11-22
+
 if [[ $failures -ne 0 ]]; then
   echo "history: $failures failure(s)" >&2
   exit 1
