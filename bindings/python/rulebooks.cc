@@ -240,7 +240,7 @@ void RegisterRulebooks(py::module_& m) {
                d["resources"] = ResourcesToList(l.resources);
                d["show"] = l.show;
                d["count"] = l.count;
-               d["shown"] = static_cast<int64_t>(l.rows.size());
+               d["shown"] = l.kept();
                d["table_rows"] = l.data.num_rows();
                d["diagnostics"] = DiagnosticsToDict(l.diagnostics);
                out.append(d);
@@ -250,11 +250,14 @@ void RegisterRulebooks(py::module_& m) {
       .def("rows",
            [](const RulebookResult& r, int i) {
              const ListResult& l = ListAt(r, i);
-             py::array_t<int64_t> out(static_cast<py::ssize_t>(l.rows.size()));
-             std::copy(l.rows.begin(), l.rows.end(), out.mutable_data());
+             // Positions straight into a numpy array (from the bitmap when
+             // the list keeps every match): no Python object per row.
+             py::array_t<int64_t> out(static_cast<py::ssize_t>(l.kept()));
+             int64_t* dst = out.mutable_data();
+             l.ForEachKeptRow([&](int64_t row) { *dst++ = row; });
              return out;
            })
-      .def("keys", [](const RulebookResult& r, int i) { return ListAt(r, i).keys; })
+      .def("keys", [](const RulebookResult& r, int i) { return ListAt(r, i).Keys(); })
       .def(
           "data_columns",
           [](const RulebookResult& r, int i) {
@@ -272,7 +275,7 @@ void RegisterRulebooks(py::module_& m) {
             const ListResult& l = ListAt(r, i);
             const Column* c = l.data.FindColumn(column);
             if (c == nullptr) return py::none();
-            return ColumnAtRows(*c, l.rows);
+            return ColumnAtRows(*c, l.KeptRows());
           },
           py::arg("i"), py::arg("column"),
           "The values of `column` at the list's rows (ordered and limited) as numpy arrays: "
@@ -287,7 +290,7 @@ void RegisterRulebooks(py::module_& m) {
            [](const RulebookResult& r, int i, const std::string& column) {
              const ListResult& l = ListAt(r, i);
              py::list out;
-             for (int64_t row : l.rows) out.append(ValueToPython(l.Cell(row, column)));
+             l.ForEachKeptRow([&](int64_t row) { out.append(ValueToPython(l.Cell(row, column))); });
              return out;
            })
       .def("relations", [](const RulebookResult& r) { return RelationsToList(r.relations); })

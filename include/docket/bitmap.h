@@ -15,7 +15,9 @@
 #define DOCKET_BITMAP_H_
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace docket {
@@ -30,6 +32,35 @@ inline int64_t BitmapBytes(int64_t bits) { return (bits + 7) / 8; }
 
 // Number of set bits in [0, length).
 int64_t CountSetBits(const uint8_t* bits, int64_t length);
+
+// Calls fn(i) for each set bit i in [begin, end), ascending, 64 bits a word;
+// stops early when fn returns false (fn may also return void).  Returns
+// whether it reached the end.
+//
+//   docket::ForEachSetBit(bits.data(), 0, bits.size(), [&](int64_t row) { ... });
+template <typename Fn>
+bool ForEachSetBit(const uint8_t* bits, int64_t begin, int64_t end, Fn&& fn) {
+  int64_t i = begin;
+  while (i < end) {
+    const int64_t word_start = i & ~int64_t{63};
+    uint64_t word = 0;
+    const int64_t bytes = std::min<int64_t>(8, BitmapBytes(end) - word_start / 8);
+    std::memcpy(&word, bits + word_start / 8, static_cast<size_t>(bytes));
+    word &= ~uint64_t{0} << (i - word_start);
+    if (end - word_start < 64) word &= (uint64_t{1} << (end - word_start)) - 1;
+    while (word != 0) {
+      const int64_t row = word_start + __builtin_ctzll(word);
+      if constexpr (std::is_same_v<decltype(fn(row)), bool>) {
+        if (!fn(row)) return false;
+      } else {
+        fn(row);
+      }
+      word &= word - 1;
+    }
+    i = word_start + 64;
+  }
+  return true;
+}
 
 // A read-only, non-owning view of a bitmap of `size` bits.
 class BitmapView {

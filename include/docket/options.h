@@ -41,6 +41,11 @@ struct Limits {
   int64_t max_csv_field_bytes = 1 << 20;    // One CSV field.
   int64_t max_csv_line_bytes = 16 << 20;    // One CSV record.
   int64_t max_string_bytes = 1 << 20;       // One string value or literal.
+  int64_t max_csv_columns = 100000;         // Columns in one CSV header.
+  int max_relation_depth = 64;              // Tables in one chain of parent relations
+                                            // (a grandchild's chain is 3).
+  int max_name_parts = 64;                  // Parts of one dotted name (success_plan.account.csm is 3).
+  int max_segment_depth = 64;               // Segments used inside segments, nested.
 };
 
 struct CompileOptions {

@@ -129,6 +129,12 @@ class Program {
   // A readable dump of the optimized plan (for `docket explain` and tests).
   std::string DebugString() const;
 
+  // The program restricted to predicates `which` (indices, in the order
+  // given): the same compiled graph re-planned for those roots only — no
+  // parsing or binding again, and only the tables and columns they need are
+  // read.  Cheap; a CompiledRulebook caches one per subset of lists.
+  Program Select(const std::vector<int>& which) const;
+
   // Evaluates every predicate.  Errors: FailedPrecondition when a table or
   // column the program needs is missing from `snapshot` or has another type;
   // InvalidArgument for a bad param override.

@@ -48,8 +48,8 @@
 //   absl::StatusOr<docket::RulebookResult> r = hub->Evaluate(snapshot, run);
 //   for (const docket::ListResult& list : r->lists) {
 //     list.count;       // every matching row in scope
-//     list.rows;        // row indices after order_by and limit
-//     list.keys;        // the key of each of those rows
+//     list.ForEachKeptRow([&](int64_t row) { ... });   // after order_by and limit
+//     list.Key(row);    // the key of a row, made when asked for
 //     list.Cell(list.rows[0], "arr");   // a shown value
 //   }
 //   r->FindKpi("arr_missing_forecast")->value;     // overall
@@ -94,6 +94,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -241,10 +242,36 @@ struct ListResult {
   std::vector<std::string> show;
   int64_t count = 0;              // Every matching row in scope.
   Bitmap matches;                 // Bit i set: row i of the table is in the list.
-  std::vector<int64_t> rows;      // Matching rows after order_by and limit.
-  std::vector<std::string> keys;  // The key of each of `rows` (the row index when the table has no key).
   Diagnostics diagnostics;
   Table data;                     // The list's table; shares the snapshot's buffers.
+
+  // The rows the list keeps, in order: its matches after order_by and limit
+  // (and RunOptions::max_rows).  Results cost what they hold: a list with
+  // neither order_by nor a limit keeps every match in row order without
+  // copying them — `rows` stays empty, `all_matches` is true, and
+  // ForEachKeptRow walks `matches`.  Keys are made only when asked for.
+  std::vector<int64_t> rows;
+  bool all_matches = false;
+  int64_t kept() const { return all_matches ? count : static_cast<int64_t>(rows.size()); }
+  // fn(row) for each kept row in order; fn may return false to stop.
+  template <typename Fn>
+  void ForEachKeptRow(Fn&& fn) const {
+    if (all_matches) {
+      ForEachSetBit(matches.data(), 0, matches.size(), fn);
+      return;
+    }
+    for (int64_t r : rows) {
+      if constexpr (std::is_same_v<decltype(fn(r)), bool>) {
+        if (!fn(r)) return;
+      } else {
+        fn(r);
+      }
+    }
+  }
+  std::vector<int64_t> KeptRows() const;   // The kept rows, materialised.
+  // The key of `row` as text (the row number when the table has no key).
+  std::string Key(int64_t row) const;
+  std::vector<std::string> Keys() const;   // The kept rows' keys, materialised.
 
   // The value of `column` at `row` of the list's table (NULL of type bool
   // when the column does not exist).
@@ -316,6 +343,16 @@ class CompiledRulebook {
   CompiledRulebook() = default;
   absl::StatusOr<RulebookResult> EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
                                               bool triggers) const;
+  absl::Status ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options, ProgramResult* evaluated,
+                             std::vector<const Snapshot*>* list_snapshot, std::vector<std::string>* notes) const;
+  absl::Status MaterializeList(const ListSpec& spec, PredicateResult evaluated, const Snapshot& snapshot,
+                               const RunOptions& options, ListResult* out,
+                               std::vector<RelationDiagnostics>* relations) const;
+  absl::StatusOr<Table> WithParentFields(const Table& table, const ListSpec& spec,
+                                         const std::vector<std::string>& names, const std::vector<int64_t>& rows,
+                                         const Snapshot& snapshot, std::vector<RelationDiagnostics>* relations) const;
+  absl::Status ComputeKpi(const KpiSpec& spec, const ListResult& list, const Snapshot& snapshot,
+                          KpiResult* out) const;
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };

@@ -22,8 +22,8 @@
 #include "docket/program.h"
 #include "docket/schema_yaml.h"
 #include "io/format.h"
-#include "io/suggest.h"
-#include "io/text_values.h"
+#include "base/names.h"
+#include "base/text_values.h"
 
 namespace docket::cli {
 namespace {
@@ -49,10 +49,10 @@ Value ParamValue(std::string_view text) {
   int64_t i;
   double d;
   int32_t day;
-  if (text.size() > 1 && io::ParseBoolText(text, &b) == io::TextParse::kOk) return Value::Bool(b);
-  if (io::ParseIntText(text, &i) == io::TextParse::kOk) return Value::Int(i);
-  if (io::ParseFloatText(text, &d) == io::TextParse::kOk) return Value::Float(d);
-  if (io::ParseDateText(text, &day) == io::TextParse::kOk) return Value::DateFromDays(day);
+  if (text.size() > 1 && base::ParseBoolText(text, &b) == base::TextParse::kOk) return Value::Bool(b);
+  if (base::ParseIntText(text, &i) == base::TextParse::kOk) return Value::Int(i);
+  if (base::ParseFloatText(text, &d) == base::TextParse::kOk) return Value::Float(d);
+  if (base::ParseDateText(text, &day) == base::TextParse::kOk) return Value::DateFromDays(day);
   return Value::String(std::string(text));
 }
 
@@ -89,7 +89,7 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
     if (out.snapshot.FindTable(out.table) == nullptr) {
       std::vector<std::string> names;
       for (const auto& [name, table] : out.snapshot.tables) names.push_back(name);
-      std::string hint = io::DidYouMean(out.table, names);
+      std::string hint = base::DidYouMean(out.table, names);
       return UsageError(absl::StrCat("no table '", out.table, "' in ", args.data, " (it holds ",
                                      TableNames(out.snapshot), ")"),
                         hint);
@@ -107,7 +107,7 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
     if (table_schema == nullptr) {
       std::vector<std::string> names;
       for (const TableSchema& t : schema->tables) names.push_back(t.name);
-      std::string hint = io::DidYouMean(out.table, names);
+      std::string hint = base::DidYouMean(out.table, names);
       if (hint.empty()) hint = "name the schema's table with --table";
       return UsageError(absl::StrCat("table '", out.table, "' is not in the schema ", args.schema),
                         hint);
@@ -153,11 +153,11 @@ int RunEval(const EvalArgs& args) {
   if (args.as_of.empty()) {
     eval.as_of = absl::ToCivilDay(absl::Now(), eval.time_zone);
     std::string day;
-    io::AppendDateText(&day, DaysSinceEpoch(eval.as_of));
+    base::AppendDateText(&day, DaysSinceEpoch(eval.as_of));
     std::fprintf(stderr, "docket: as_of %s\n", day.c_str());
   } else {
     int32_t days;
-    if (io::ParseDateText(args.as_of, &days) != io::TextParse::kOk) {
+    if (base::ParseDateText(args.as_of, &days) != base::TextParse::kOk) {
       return PrintError(UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"),
                                    "write it as YYYY-MM-DD, e.g. --as-of 2026-11-22"));
     }

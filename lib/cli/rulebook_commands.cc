@@ -247,7 +247,7 @@ int RunRun(const RulebookArgs& args) {
   if (!result.ok()) return PrintError(result.status());
   PrintNotes(result->notes);
   if (format == "json") {
-    Print(rulebook::RenderJson(*result));
+    rulebook::WriteJson(*result, [](std::string_view piece) { Print(piece); });
   } else if (format == "csv") {
     std::fprintf(stderr, "docket: as of %s (%s)\n", absl::FormatCivilTime(result->as_of).c_str(),
                  result->time_zone.c_str());

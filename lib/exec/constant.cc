@@ -18,7 +18,7 @@ std::optional<Value> FoldConstant(const plan::Graph& graph, int32_t id) {
   }
   n.rule = -1;
   int32_t root = mini->Intern(std::move(n));
-  PlanInfo plan = PlanInfo::Analyze(mini, {root}, {0}, {""});
+  PhysicalPlan plan = PhysicalPlan::Analyze(mini, {root}, {0}, {""});
   EvalState st;
   st.plan = &plan;
   std::map<std::string, Value, std::less<>> no_params;

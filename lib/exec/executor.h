@@ -1,6 +1,6 @@
 // exec/executor.h — evaluates a plan::Graph over batches of rows.
 //
-// PlanInfo is the immutable analysis of a graph for a set of rule roots
+// PhysicalPlan is the immutable analysis of a graph for a set of rule roots
 // (which nodes are shared and cached per batch, which string predicates are
 // evaluated once per dictionary entry, which constants exist).  EvalState is
 // what one Evaluate() call knows (as_of, zone, params, the resolved columns,
@@ -29,8 +29,11 @@
 #include "exec/vector.h"
 #include "exec/zone.h"
 #include "plan/expr.h"
+#include "plan/physical_plan.h"
 
 namespace docket::exec {
+
+using plan::PhysicalPlan;
 
 struct ScalarValue {
   int64_t i = 0;       // int, timestamp (micros)
@@ -45,45 +48,6 @@ struct ScalarValue {
   const void* Ptr(plan::Ty t) const;
 };
 
-struct PlanInfo {
-  std::shared_ptr<const plan::Graph> graph;
-  std::vector<int32_t> roots;          // Per rule.
-  std::vector<int32_t> rule_table;     // Per rule: index into tables.
-  std::vector<std::string> tables;     // Distinct tables, in first-use order.
-  std::vector<uint8_t> reachable;      // Per node.
-  std::vector<int32_t> shared_slot;    // Per node: cache slot, -1 when not shared.
-  int32_t num_shared = 0;
-  std::vector<uint8_t> peel;           // Per node: evaluate once per dictionary entry.
-  std::vector<uint8_t> expensive;      // Per node: the subtree does string, regex or zone work.
-  std::vector<uint8_t> fallible_below; // Per node: the subtree can raise a diagnostic (division, overflow).
-  std::vector<int32_t> const_slot;     // Per node: constant slot, -1 when none.
-  std::vector<int32_t> const_nodes;    // Per slot: its node.
-  bool needs_zone = false;
-  std::vector<std::string> params;     // Params used.
-
-  // Related records: derived columns computed in stages before the rules run
-  // (exec/related.h).  A stage is one pass over `table` computing its tasks;
-  // stages run in order (a nested aggregate's stage before its user's).
-  struct DerivedTask {
-    int32_t node = -1;        // The kAggregate node, or the node a kParentValue materializes.
-    int32_t slot = -1;        // The derived column slot it fills.
-    bool aggregate = false;
-  };
-  struct Stage {
-    std::string table;
-    std::vector<DerivedTask> tasks;
-  };
-  std::vector<Stage> stages;
-  std::vector<uint8_t> link_used;                 // Per link of the graph.
-  std::vector<std::vector<int32_t>> rule_links;   // Per rule: the links it reads through.
-
-  // Analyses `graph` for `roots` (roots[i] over tables[rule_table[i]]).
-  static PlanInfo Analyze(std::shared_ptr<const plan::Graph> graph, std::vector<int32_t> roots,
-                          std::vector<int32_t> rule_table, std::vector<std::string> tables);
-
- private:
-  static void AnalyzeRelated(PlanInfo* p);
-};
 
 // A per-dictionary-entry result of a peeled node: entries 0..D-1 are the
 // dictionary entries, entry D is the NULL row.
@@ -94,7 +58,7 @@ struct Lut {
 };
 
 struct EvalState {
-  const PlanInfo* plan = nullptr;
+  const PhysicalPlan* plan = nullptr;
   int64_t today = 0;
   std::shared_ptr<const ZoneTable> zone;
   const std::map<std::string, Value, std::less<>>* params = nullptr;
@@ -142,7 +106,7 @@ class Frame {
 
   EvalState* st_;
   const plan::Graph* g_;
-  const PlanInfo* plan_;
+  const PhysicalPlan* plan_;
   int capacity_;
   Diagnostics* diag_;
   Diagnostics unowned_;

@@ -10,7 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "docket/history.h"
-#include "exec/calendar.h"
+#include "base/calendar.h"
 #include "storage/relations.h"
 
 namespace docket {
@@ -247,7 +247,7 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     const DatedSnapshot* older;
     if (ref.has_interval) {
       int64_t day = DaysSinceEpoch(options.as_of) - ref.days;
-      day = AddMonthsClamped(day, -ref.months);
+      day = base::AddMonthsClamped(day, -ref.months);
       const absl::CivilDay target = absl::CivilDay(1970, 1, 1) + day;
       older = history->LatestOnOrBefore(std::min(target, options.as_of));
       if (older == nullptr) {

@@ -5,7 +5,7 @@
 #include <type_traits>
 #include <limits>
 
-#include "exec/calendar.h"
+#include "base/calendar.h"
 #include "exec/kernels.h"
 #include "exec/strings.h"
 
@@ -31,14 +31,14 @@ int64_t NextAnniversary(int64_t d, int64_t months, int64_t today, bool* ok) {
   if (!*ok) return 0;
   int64_t k = 1;
   if (today > d) {
-    int64_t between = MonthsBetween(d, today);
+    int64_t between = base::MonthsBetween(d, today);
     k = std::max<int64_t>(1, between / months);
   }
   // At most a couple of steps from the estimate.
-  for (int guard = 0; guard < 64 && AddMonthsClamped(d, k * months) < today; ++guard) ++k;
-  while (k > 1 && AddMonthsClamped(d, (k - 1) * months) >= today) --k;
-  int64_t r = AddMonthsClamped(d, k * months);
-  *ok = r >= kMinDate && r <= kMaxDate;
+  for (int guard = 0; guard < 64 && base::AddMonthsClamped(d, k * months) < today; ++guard) ++k;
+  while (k > 1 && base::AddMonthsClamped(d, (k - 1) * months) >= today) --k;
+  int64_t r = base::AddMonthsClamped(d, k * months);
+  *ok = r >= base::kMinDate && r <= base::kMaxDate;
   return r;
 }
 
@@ -144,32 +144,32 @@ Vec CallKernel(Frame& f, const plan::Node& n, const plan::Graph& /*g*/, const Ve
     WithAccess<int32_t>(args[0], [&](auto x) {
       ForEach(act, [&](int i) {
         int64_t r = fn(x[i]);
-        out[i] = static_cast<int32_t>(r < kMinDate ? kMinDate : r > kMaxDate ? kMaxDate : r);
+        out[i] = static_cast<int32_t>(r < base::kMinDate ? base::kMinDate : r > base::kMaxDate ? base::kMaxDate : r);
       });
     });
     return Out(blk, valid);
   };
   switch (n.fn) {
-    case Fn::kYear: return date_part([](int32_t x) { return CivilFromDays(x).year; });
-    case Fn::kMonth: return date_part([](int32_t x) { return static_cast<int64_t>(CivilFromDays(x).month); });
-    case Fn::kDay: return date_part([](int32_t x) { return static_cast<int64_t>(CivilFromDays(x).day); });
+    case Fn::kYear: return date_part([](int32_t x) { return base::CivilFromDays(x).year; });
+    case Fn::kMonth: return date_part([](int32_t x) { return static_cast<int64_t>(base::CivilFromDays(x).month); });
+    case Fn::kDay: return date_part([](int32_t x) { return static_cast<int64_t>(base::CivilFromDays(x).day); });
     case Fn::kQuarter:
-      return date_part([](int32_t x) { return static_cast<int64_t>((CivilFromDays(x).month - 1) / 3 + 1); });
-    case Fn::kDayOfWeek: return date_part([](int32_t x) { return static_cast<int64_t>(IsoDayOfWeek(x)); });
-    case Fn::kTruncWeek: return date_map([](int32_t x) { return int64_t{x} - (IsoDayOfWeek(x) - 1); });
+      return date_part([](int32_t x) { return static_cast<int64_t>((base::CivilFromDays(x).month - 1) / 3 + 1); });
+    case Fn::kDayOfWeek: return date_part([](int32_t x) { return static_cast<int64_t>(base::IsoDayOfWeek(x)); });
+    case Fn::kTruncWeek: return date_map([](int32_t x) { return int64_t{x} - (base::IsoDayOfWeek(x) - 1); });
     case Fn::kTruncMonth:
-      return date_map([](int32_t x) { Ymd c = CivilFromDays(x); return DaysFromCivil(c.year, c.month, 1); });
+      return date_map([](int32_t x) { base::Ymd c = base::CivilFromDays(x); return base::DaysFromCivil(c.year, c.month, 1); });
     case Fn::kTruncQuarter:
       return date_map([](int32_t x) {
-        Ymd c = CivilFromDays(x);
-        return DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+        base::Ymd c = base::CivilFromDays(x);
+        return base::DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1);
       });
     case Fn::kTruncYear:
-      return date_map([](int32_t x) { return DaysFromCivil(CivilFromDays(x).year, 1, 1); });
+      return date_map([](int32_t x) { return base::DaysFromCivil(base::CivilFromDays(x).year, 1, 1); });
     case Fn::kMonthsSince: {
       int64_t* out = blk->As<int64_t>();
       WithAccess2<int32_t, int32_t>(args[0], args[1], [&](auto x, auto t) {
-        ForEachExact(act, [&](int i) { out[i] = MonthsBetween(x[i], t[i]); });
+        ForEachExact(act, [&](int i) { out[i] = base::MonthsBetween(x[i], t[i]); });
       });
       return Out(blk, valid);
     }

@@ -1,6 +1,6 @@
 #include <limits>
 
-#include "exec/calendar.h"
+#include "base/calendar.h"
 #include "exec/kernels.h"
 
 namespace docket::exec {
@@ -24,7 +24,7 @@ const uint8_t* MarkOverflow(Frame& f, const Active& act, const uint8_t* in_valid
   uint8_t any = 0;
   ForEach(act, [&](int i) {
     int64_t v = wide[i];
-    bool bad = v < kMinDate || v > kMaxDate;
+    bool bad = v < base::kMinDate || v > base::kMaxDate;
     out[i] = bad ? 0 : static_cast<int32_t>(v);
     any |= bad;
   });
@@ -32,7 +32,7 @@ const uint8_t* MarkOverflow(Frame& f, const Active& act, const uint8_t* in_valid
   Block* fb = f.Acquire();
   uint8_t* fail = fb->As<uint8_t>();
   std::memset(fail, 0, n);
-  ForEach(act, [&](int i) { fail[i] = wide[i] < kMinDate || wide[i] > kMaxDate; });
+  ForEach(act, [&](int i) { fail[i] = wide[i] < base::kMinDate || wide[i] > base::kMaxDate; });
   int64_t c = CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
   if (d) d->int_overflow += c;
   for (int i = 0; i < n; ++i) vbuf[i] = (in_valid ? in_valid[i] : 1) & !fail[i];
@@ -81,9 +81,9 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
         ForEachExact(act, [&](int i) {
           int64_t m = y[i];
           if (m > (int64_t{1} << 34) || m < -(int64_t{1} << 34)) {
-            wide[i] = kMaxDate + int64_t{1};
+            wide[i] = base::kMaxDate + int64_t{1};
           } else {
-            wide[i] = AddMonthsClamped(x[i], m);
+            wide[i] = base::AddMonthsClamped(x[i], m);
           }
         });
       });
@@ -113,7 +113,7 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       WithAccess<int64_t>(args[0], [&](auto x) {
         ForEach(act, [&](int i) {
           int64_t day = zone->DayOf(x[i]);
-          out[i] = static_cast<int32_t>(day < kMinDate ? kMinDate : day > kMaxDate ? kMaxDate : day);
+          out[i] = static_cast<int32_t>(day < base::kMinDate ? base::kMinDate : day > base::kMaxDate ? base::kMaxDate : day);
         });
       });
       return Result(blk, in_valid);
@@ -123,8 +123,8 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       Ty ta = g.node(n.args[0]).type;
       ForEachExact(act, [&](int i) {
         int64_t day = ReadDay(args[0], ta, i);
-        if (day < kMinDate - 1) day = kMinDate - 1;
-        if (day > kMaxDate + 1) day = kMaxDate + 1;
+        if (day < base::kMinDate - 1) day = base::kMinDate - 1;
+        if (day > base::kMaxDate + 1) day = base::kMaxDate + 1;
         out[i] = zone->DayStart(day);
       });
       return Result(blk, in_valid);

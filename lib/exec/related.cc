@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/parallel.h"
+#include "docket/error.h"
 #include "exec/kernel_util.h"
 
 namespace docket::exec {
@@ -40,7 +41,7 @@ absl::StatusOr<std::shared_ptr<const storage::ParentMap>> RelatedData::Step(cons
   return *map;
 }
 
-absl::Status RelatedData::Resolve(const PlanInfo& plan, const Schema& schema, const Snapshot& snapshot) {
+absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema, const Snapshot& snapshot) {
   const std::vector<plan::LinkRef>& refs = plan.graph->links();
   links_.assign(refs.size(), Link{});
   for (size_t l = 0; l < refs.size(); ++l) {
@@ -52,7 +53,7 @@ absl::Status RelatedData::Resolve(const PlanInfo& plan, const Schema& schema, co
     std::string table = refs[l].from;
     for (int depth = 0; table != refs[l].to; ++depth) {
       const TableSchema* ts = schema.FindTable(table);
-      if (depth >= 64 || ts == nullptr || !ts->parent.has_value()) {
+      if (depth >= plan.max_relation_depth || ts == nullptr || !ts->parent.has_value()) {
         return absl::InternalError(absl::StrCat("no path from '", refs[l].from, "' up to '", refs[l].to, "'"));
       }
       absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
@@ -77,10 +78,11 @@ absl::Status RelatedData::Resolve(const PlanInfo& plan, const Schema& schema, co
 
 absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, const Snapshot& snapshot,
                                                          const std::string& table, const std::string& owner,
-                                                         int depth) {
-  if (depth > 64) {
+                                                         int max_depth, int depth) {
+  if (depth > max_depth) {
     // Only an unvalidated schema gets here (Schema::Validate refuses parent cycles).
-    return absl::FailedPreconditionError(absl::StrCat("table '", table, "': parent relations nest deeper than 64"));
+    return LimitError(SourceLocation{}, "max_relation_depth", max_depth,
+                      absl::StrCat("the parent relations above table '", table, "'"));
   }
   const Table* t = snapshot.FindTable(table);
   if (t == nullptr) {
@@ -123,7 +125,7 @@ absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, c
   const TableSchema* ts = schema.FindTable(table);
   if (ts == nullptr || !ts->parent.has_value()) return std::optional<Bitmap>();
   // The parent's scope (which recurses up its own parents), through the join.
-  absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner, depth + 1);
+  absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner, max_depth, depth + 1);
   if (!up.ok()) return up.status();
   if (!up->has_value()) return std::optional<Bitmap>();
   absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
@@ -384,7 +386,7 @@ void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
 }
 
 // One thread's share of a stage: batches [b0, b1) of the table.
-void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
+void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
                 int64_t b1, int capacity, Diagnostics* diag, int thread, std::vector<TaskState>* tasks) {
   Frame frame(st, capacity, diag);
   std::vector<uint16_t> sel(static_cast<size_t>(capacity) + 8);
@@ -398,7 +400,7 @@ void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* s
     all.count = n;
     frame.BeginBatch(start, n, all);
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = (*tasks)[k];
       const Node& node = *ts.node;
       if (!task.aggregate) {
@@ -474,10 +476,10 @@ void RunBatches(const PlanInfo& plan, const PlanInfo::Stage& stage, EvalState* s
 
 }  // namespace
 
-absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState* st, int threads,
+absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
                        std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived) {
   const plan::Graph& g = *plan.graph;
-  for (const PlanInfo::Stage& stage : plan.stages) {
+  for (const PhysicalPlan::Stage& stage : plan.stages) {
     const Table* table = snapshot.FindTable(stage.table);
     if (table == nullptr) {
       return absl::FailedPreconditionError(
@@ -485,10 +487,10 @@ absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState
     }
     const int64_t rows = table->num_rows();
     const int64_t batches = (rows + kBatch - 1) / kBatch;
-    const int use = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, batches)));
+    const int use = base::WorkerCount(threads, batches);
     std::vector<TaskState> tasks(stage.tasks.size());
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];
       ts.node = &g.node(task.node);
       if (!task.aggregate) {
@@ -516,19 +518,12 @@ absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState
       }
     }
     const int capacity = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kBatch, rows)));
-    auto run = [&](int t) {
-      RunBatches(plan, stage, st, rows, batches * t / use, batches * (t + 1) / use, capacity,
-                 (*thread_diag)[t].data(), t, &tasks);
-    };
-    if (use == 1) {
-      run(0);
-    } else {
-      std::vector<std::thread> pool;
-      for (int t = 0; t < use; ++t) pool.emplace_back(run, t);
-      for (std::thread& th : pool) th.join();
-    }
+    base::RunWorkers(use, [&](int t) {
+      const auto [b0, b1] = base::ShareOf(batches, t, use);
+      RunBatches(plan, stage, st, rows, b0, b1, capacity, (*thread_diag)[t].data(), t, &tasks);
+    });
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
-      const PlanInfo::DerivedTask& task = stage.tasks[k];
+      const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];
       const Node& n = *ts.node;
       Column col;

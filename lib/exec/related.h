@@ -44,7 +44,7 @@ class RelatedData {
  public:
   // Resolves the links `plan` uses.  `schema` holds the relations the program
   // was compiled with; the tables come from `snapshot`.
-  absl::Status Resolve(const PlanInfo& plan, const Schema& schema, const Snapshot& snapshot);
+  absl::Status Resolve(const PhysicalPlan& plan, const Schema& schema, const Snapshot& snapshot);
 
   // Start row → end row of link `link` (only for used links).
   const int32_t* rows(int32_t link) const { return links_[link].rows; }
@@ -54,7 +54,8 @@ class RelatedData {
   // Rows of `table` in the scope of `owner`; nullopt when the table has no
   // owner, directly or through its parents (every row is in scope).
   absl::StatusOr<std::optional<Bitmap>> Scope(const Schema& schema, const Snapshot& snapshot,
-                                              const std::string& table, const std::string& owner, int depth = 0);
+                                              const std::string& table, const std::string& owner, int max_depth,
+                                              int depth = 0);
 
   // Every direct relation consulted, with its NULL and missing parent keys.
   const std::vector<RelationDiagnostics>& relations() const { return relations_; }
@@ -76,7 +77,7 @@ class RelatedData {
 // Runs the plan's stages.  Fills `derived` (indexed by column slot) and points
 // st->columns at it; diagnostics raised per row go to thread_diag[t][rule],
 // those of the scatter (int sum overflow) to st->const_diag.
-absl::Status RunStages(const PlanInfo& plan, const Snapshot& snapshot, EvalState* st, int threads,
+absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
                        std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived);
 
 }  // namespace docket::exec

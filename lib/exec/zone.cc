@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/time/civil_time.h"
-#include "exec/calendar.h"
+#include "base/calendar.h"
 
 namespace docket::exec {
 
@@ -46,12 +46,12 @@ int64_t ZoneTable::OffsetAt(int64_t s) const {
 }
 
 int64_t ZoneTable::DayOf(int64_t micros) const {
-  int64_t s = FloorDiv(micros, 1000000);
-  return FloorDiv(s + OffsetAt(s), 86400);
+  int64_t s = base::FloorDiv(micros, 1000000);
+  return base::FloorDiv(s + OffsetAt(s), 86400);
 }
 
 int64_t ZoneTable::DayStart(int64_t day) const {
-  Ymd c = CivilFromDays(day);
+  base::Ymd c = base::CivilFromDays(day);
   absl::TimeZone::TimeInfo info = tz_.At(absl::CivilSecond(c.year, c.month, c.day, 0, 0, 0));
   // In a gap (midnight skipped) the day starts at the transition.
   absl::Time t = info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
@@ -59,11 +59,11 @@ int64_t ZoneTable::DayStart(int64_t day) const {
 }
 
 int64_t ZoneTable::FromCivil(int64_t civil_micros) const {
-  int64_t secs = FloorDiv(civil_micros, 1000000);
+  int64_t secs = base::FloorDiv(civil_micros, 1000000);
   int64_t frac = civil_micros - secs * 1000000;
-  int64_t day = FloorDiv(secs, 86400);
+  int64_t day = base::FloorDiv(secs, 86400);
   int64_t sod = secs - day * 86400;
-  Ymd c = CivilFromDays(day);
+  base::Ymd c = base::CivilFromDays(day);
   absl::TimeZone::TimeInfo info = tz_.At(absl::CivilSecond(c.year, c.month, c.day, sod / 3600, (sod / 60) % 60, sod % 60));
   return absl::ToUnixMicros(info.pre) + frac;
 }

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "base/calendar.h"
+
 namespace docket::gen {
 
 // splitmix64's finalizer: a bijective 64-bit mix.
@@ -55,32 +57,15 @@ struct Ymd {
 };
 
 inline int32_t DaysFromCivil(int32_t y, int32_t m, int32_t d) {
-  y -= m <= 2;
-  const int32_t era = (y >= 0 ? y : y - 399) / 400;
-  const int32_t yoe = y - era * 400;
-  const int32_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return static_cast<int32_t>(base::DaysFromCivil(y, m, d));
 }
 
-inline Ymd CivilFromDays(int64_t z64) {
-  int64_t z = z64 + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  return Ymd{static_cast<int32_t>(y + (m <= 2)), static_cast<int32_t>(m), static_cast<int32_t>(d)};
+inline Ymd CivilFromDays(int64_t z) {
+  base::Ymd c = base::CivilFromDays(z);
+  return Ymd{static_cast<int32_t>(c.year), c.month, c.day};
 }
 
-inline int32_t DaysInMonth(int32_t y, int32_t m) {
-  static constexpr int32_t kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return 29;
-  return kDays[m - 1];
-}
+inline int32_t DaysInMonth(int32_t y, int32_t m) { return base::DaysInMonth(y, m); }
 
 // d + n months, clamped to the month's end (Jan 31 + 1 month = Feb 28/29).
 inline int32_t AddMonths(int32_t days, int32_t n) {

@@ -45,16 +45,15 @@
 #include "absl/strings/string_view.h"
 #include "docket/error.h"
 #include "io/format.h"
-#include "io/parallel.h"
-#include "io/suggest.h"
-#include "io/text_values.h"
+#include "base/parallel.h"
+#include "base/names.h"
+#include "base/text_values.h"
 
 namespace docket {
 namespace io {
 namespace {
 
 constexpr int kBlockRows = 1024;
-constexpr int kMaxColumns = 100000;
 
 // ---------------------------------------------------------------------------
 // Problems: found anywhere, turned into a Status (with a line number) once.
@@ -478,43 +477,43 @@ std::string_view FieldText(const Field& f, Arena* arena) {
   return std::string_view(out, n);
 }
 
-const char* TypeHint(Plan plan, TextParse r, DataType type) {
+const char* TypeHint(Plan plan, base::TextParse r, DataType type) {
   switch (plan) {
     case Plan::kBool: return "write true or false (or 1 or 0); leave the field empty for NULL";
     case Plan::kInt:
-      return r == TextParse::kRange ? "int is 64-bit; declare the column float, or string for an identifier"
+      return r == base::TextParse::kRange ? "int is 64-bit; declare the column float, or string for an identifier"
                                     : "write a whole number like 42; declare the column float for fractions";
     case Plan::kFloat:
-      return r == TextParse::kRange ? "the value is beyond double precision range"
+      return r == base::TextParse::kRange ? "the value is beyond double precision range"
                                     : "write a number like 4.2 or 1e3; leave the field empty for NULL";
     case Plan::kDate:
-      return r == TextParse::kRange ? "check the month and day" : "write dates as YYYY-MM-DD";
+      return r == base::TextParse::kRange ? "check the month and day" : "write dates as YYYY-MM-DD";
     case Plan::kTimestamp:
-      if (r == TextParse::kPrecision) {
+      if (r == base::TextParse::kPrecision) {
         return type.unit == TimeUnit::kNano ? "at most 9 fractional digits"
                                             : "declare the column timestamp[ns] (or [us]) to keep the fraction";
       }
-      if (r == TextParse::kRange) return "check the time fields; the value must fit the column's unit";
+      if (r == base::TextParse::kRange) return "check the time fields; the value must fit the column's unit";
       return "write timestamps as YYYY-MM-DD HH:MM[:SS[.fraction]] with an optional Z or ±HH:MM";
     case Plan::kViews: break;
   }
   return "";
 }
 
-std::string BadValueMessage(const ColumnPlan& col, std::string_view text, TextParse r) {
+std::string BadValueMessage(const ColumnPlan& col, std::string_view text, base::TextParse r) {
   std::string what;
   switch (r) {
-    case TextParse::kRange:
+    case base::TextParse::kRange:
     {
       int32_t days;
       bool bad_day = col.plan == Plan::kDate ||
                      (col.plan == Plan::kTimestamp && text.size() >= 10 &&
-                      ParseDateText(text.substr(0, 10), &days) != TextParse::kOk);
+                      base::ParseDateText(text.substr(0, 10), &days) != base::TextParse::kOk);
       what = bad_day ? absl::StrCat("is not a valid ", col.type.ToString())
                      : absl::StrCat("is out of range for ", col.type.ToString());
     }
       break;
-    case TextParse::kPrecision:
+    case base::TextParse::kPrecision:
       what = absl::StrCat("has more precision than ", col.type.ToString());
       break;
     default: {
@@ -537,7 +536,7 @@ class CsvReader {
         table_name_(std::move(table_name)),
         schema_(schema),
         options_(options),
-        threads_(ResolveThreads(options.threads)),
+        threads_(base::ResolveThreads(options.threads)),
         parser_(text, options.delimiter, options.limits) {}
 
   absl::StatusOr<Table> Read() {
@@ -562,7 +561,7 @@ class CsvReader {
     }
     trailing_ = t;
     SplitPieces();
-    ParallelFor(static_cast<int64_t>(pieces_.size()), threads_,
+    base::ParallelFor(static_cast<int64_t>(pieces_.size()), threads_,
                 [&](int64_t i) { ParsePiece(&pieces_[i]); });
     for (const Piece& piece : pieces_) {
       if (piece.problem) return ToStatus(*piece.problem, text_, filename_);
@@ -591,13 +590,13 @@ class CsvReader {
       if (!parser_.Parse(r, fields.data(), static_cast<int>(fields.size()), &count, &problem)) {
         return ToStatus(problem, text_, filename_);
       }
+      if (count > options_.limits.max_csv_columns) {
+        return LimitError(SourceLocation{filename_, 1, 1}, "max_csv_columns", options_.limits.max_csv_columns,
+                          absl::StrCat("a header of ", count, " columns"));
+      }
       if (count <= static_cast<int>(fields.size())) {
         *p = r;
         break;
-      }
-      if (count > kMaxColumns) {
-        return LimitError(SourceLocation{filename_, 1, 1}, "columns", kMaxColumns,
-                          absl::StrCat("a header of ", count, " columns"));
       }
       fields.resize(count);
     }
@@ -638,7 +637,7 @@ class CsvReader {
       ColumnPlan& plan = plans_[i];
       int s = schema_->FindColumn(plan.name);
       if (s < 0) {
-        std::string close = SuggestName(plan.name, declared);
+        std::string close = base::ClosestName(plan.name, declared);
         return DataError(LocationAt(text_, filename_, header_offsets_[i]),
                          absl::StrCat("column '", Shown(plan.name), "' is not in the schema of table '",
                                       schema_->name, "'"),
@@ -678,11 +677,11 @@ class CsvReader {
     starts[0] = body_;
     if (n > 1) {
       std::vector<int64_t> quotes(n);
-      ParallelFor(n, threads_,
+      base::ParallelFor(n, threads_,
                   [&](int64_t k) { quotes[k] = std::count(nominal[k], nominal[k + 1], '"'); });
       std::vector<uint8_t> in_quotes(n, 0);
       for (int k = 1; k < n; ++k) in_quotes[k] = (in_quotes[k - 1] + quotes[k - 1]) & 1;
-      ParallelFor(n - 1, threads_, [&](int64_t i) {
+      base::ParallelFor(n - 1, threads_, [&](int64_t i) {
         int k = static_cast<int>(i) + 1;
         bool inside = in_quotes[k];
         const char* x = nominal[k];
@@ -790,7 +789,7 @@ class CsvReader {
   std::optional<Problem> ConvertBlock(Piece* piece, const Field* fields, int rows) {
     const int ncols = static_cast<int>(plans_.size());
     int bad_row = rows, bad_col = ncols;
-    TextParse bad_result = TextParse::kOk;
+    base::TextParse bad_result = base::TextParse::kOk;
     for (int c = 0; c < ncols; ++c) {
       const ColumnPlan& plan = plans_[c];
       ColumnPart& part = piece->parts[c];
@@ -824,8 +823,8 @@ class CsvReader {
           }
           valid[r] = 1;
           std::string_view s = f.escaped ? FieldText(f, &piece->arena) : std::string_view(f.data, f.size);
-          TextParse result = parse(s, &out[r]);
-          if (result != TextParse::kOk) {
+          base::TextParse result = parse(s, &out[r]);
+          if (result != base::TextParse::kOk) {
             if (r < bad_row || (r == bad_row && c < bad_col)) {
               bad_row = r;
               bad_col = c;
@@ -839,27 +838,27 @@ class CsvReader {
         case Plan::kBool:
           convert.template operator()<uint8_t>([](std::string_view s, uint8_t* out) {
             bool b = false;
-            TextParse r = ParseBoolText(s, &b);
+            base::TextParse r = base::ParseBoolText(s, &b);
             *out = b;
             return r;
           });
           break;
         case Plan::kInt:
           convert.template operator()<int64_t>(
-              [](std::string_view s, int64_t* out) { return ParseIntText(s, out); });
+              [](std::string_view s, int64_t* out) { return base::ParseIntText(s, out); });
           break;
         case Plan::kFloat:
           convert.template operator()<double>(
-              [](std::string_view s, double* out) { return ParseFloatText(s, out); });
+              [](std::string_view s, double* out) { return base::ParseFloatText(s, out); });
           break;
         case Plan::kDate:
           convert.template operator()<int32_t>(
-              [](std::string_view s, int32_t* out) { return ParseDateText(s, out); });
+              [](std::string_view s, int32_t* out) { return base::ParseDateText(s, out); });
           break;
         case Plan::kTimestamp: {
           TimeUnit unit = plan.type.unit;
           convert.template operator()<int64_t>(
-              [unit](std::string_view s, int64_t* out) { return ParseTimestampText(s, unit, out); });
+              [unit](std::string_view s, int64_t* out) { return base::ParseTimestampText(s, unit, out); });
           break;
         }
         case Plan::kViews: break;
@@ -884,34 +883,34 @@ class CsvReader {
     char c = s[0];
     if (c == 't' || c == 'T' || c == 'f' || c == 'F') {
       bool b;
-      return s.size() > 1 && ParseBoolText(s, &b) == TextParse::kOk ? kCanBool : 0;
+      return s.size() > 1 && base::ParseBoolText(s, &b) == base::TextParse::kOk ? kCanBool : 0;
     }
     if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')) return 0;
     uint8_t m = 0;
     if (s.size() >= 10 && s[4] == '-') {
       int32_t days;
-      if (ParseDateText(s, &days) == TextParse::kOk) return kCanDate | kCanTimestamp;
+      if (base::ParseDateText(s, &days) == base::TextParse::kOk) return kCanDate | kCanTimestamp;
       // A timestamp in the inferred unit, or in nanoseconds when its
       // fraction needs them (the column's unit is chosen from the digits).
       int64_t units;
       int digits = 0;
-      TextParse r = ParseTimestampText(s, unit, &units, &digits);
-      if (r == TextParse::kPrecision) r = ParseTimestampText(s, TimeUnit::kNano, &units, &digits);
-      if (r != TextParse::kOk) return 0;
+      base::TextParse r = base::ParseTimestampText(s, unit, &units, &digits);
+      if (r == base::TextParse::kPrecision) r = base::ParseTimestampText(s, TimeUnit::kNano, &units, &digits);
+      if (r != base::TextParse::kOk) return 0;
       *fraction_digits = std::max(*fraction_digits, digits);
       return kCanTimestamp;
     }
     int64_t i;
-    TextParse r = ParseIntText(s, &i);
-    if (r == TextParse::kOk) {
+    base::TextParse r = base::ParseIntText(s, &i);
+    if (r == base::TextParse::kOk) {
       size_t digits_start = (c == '-' || c == '+') ? 1 : 0;
       // Leading zeros (007, 02134) mark codes, not numbers: keep them as text.
       if (s.size() - digits_start > 1 && s[digits_start] == '0') return 0;
       return kCanInt | kCanFloat;
     }
-    if (r == TextParse::kRange) return 0;  // Too long for int64: an identifier, keep the text.
+    if (r == base::TextParse::kRange) return 0;  // Too long for int64: an identifier, keep the text.
     double d;
-    if (ParseFloatText(s, &d) == TextParse::kOk) m |= kCanFloat;
+    if (base::ParseFloatText(s, &d) == base::TextParse::kOk) m |= kCanFloat;
     return m;
   }
 
@@ -921,7 +920,7 @@ class CsvReader {
     std::vector<uint8_t> masks(static_cast<size_t>(ncols) * npieces, 0xFF);
     std::vector<uint8_t> seen(static_cast<size_t>(ncols) * npieces, 0);
     std::vector<int> digits(static_cast<size_t>(ncols) * npieces, 0);
-    ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
+    base::ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
       int c = static_cast<int>(task % ncols);
       int k = static_cast<int>(task / ncols);
       const ColumnPart& part = pieces_[k].parts[c];
@@ -969,7 +968,7 @@ class CsvReader {
     // Convert the views of typed columns.  Only a timestamp column can fail
     // here: one value needs nanoseconds and another is outside their range.
     std::vector<std::optional<Problem>> failures(static_cast<size_t>(ncols) * npieces);
-    ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
+    base::ParallelFor(static_cast<int64_t>(ncols) * npieces, threads_, [&](int64_t task) {
       int c = static_cast<int>(task % ncols);
       int k = static_cast<int>(task / ncols);
       const ColumnPlan& plan = plans_[c];
@@ -986,8 +985,8 @@ class CsvReader {
             part.valid[r] = 0;
             continue;
           }
-          TextParse result = parse(s, &out[r]);
-          if (result != TextParse::kOk) {
+          base::TextParse result = parse(s, &out[r]);
+          if (result != base::TextParse::kOk) {
             Problem p;
             bool in_text = s.data() >= text_.data() && s.data() < text_.data() + text_.size();
             p.offset = in_text ? s.data() - text_.data() : RecordOffset(k, static_cast<int64_t>(r));
@@ -1002,27 +1001,27 @@ class CsvReader {
         case TypeId::kBool:
           convert.template operator()<uint8_t>([](std::string_view s, uint8_t* out) {
             bool b = false;
-            TextParse r = ParseBoolText(s, &b);
+            base::TextParse r = base::ParseBoolText(s, &b);
             *out = b;
             return r;
           });
           break;
         case TypeId::kInt:
           convert.template operator()<int64_t>(
-              [](std::string_view s, int64_t* out) { return ParseIntText(s, out); });
+              [](std::string_view s, int64_t* out) { return base::ParseIntText(s, out); });
           break;
         case TypeId::kFloat:
           convert.template operator()<double>(
-              [](std::string_view s, double* out) { return ParseFloatText(s, out); });
+              [](std::string_view s, double* out) { return base::ParseFloatText(s, out); });
           break;
         case TypeId::kDate:
           convert.template operator()<int32_t>(
-              [](std::string_view s, int32_t* out) { return ParseDateText(s, out); });
+              [](std::string_view s, int32_t* out) { return base::ParseDateText(s, out); });
           break;
         case TypeId::kTimestamp: {
           TimeUnit unit = plan.type.unit;
           convert.template operator()<int64_t>(
-              [unit](std::string_view s, int64_t* out) { return ParseTimestampText(s, unit, out); });
+              [unit](std::string_view s, int64_t* out) { return base::ParseTimestampText(s, unit, out); });
           break;
         }
         case TypeId::kString: break;
@@ -1182,7 +1181,7 @@ class CsvReader {
       }
     }
     std::vector<Column> columns(order.size());
-    ParallelFor(static_cast<int64_t>(order.size()), threads_, [&](int64_t i) {
+    base::ParallelFor(static_cast<int64_t>(order.size()), threads_, [&](int64_t i) {
       int h = order[i];
       DataType type = plans_[h].type;
       Buffer validity = AssembleValidity(h, total);
@@ -1279,10 +1278,10 @@ class CsvReader {
       case TypeId::kString: return std::string(part.strings[i]);
       case TypeId::kBool: return part.values[i] ? "true" : "false";
       case TypeId::kInt: return absl::StrCat(reinterpret_cast<const int64_t*>(part.values.data())[i]);
-      case TypeId::kFloat: AppendFloatText(&out, reinterpret_cast<const double*>(part.values.data())[i]); return out;
-      case TypeId::kDate: AppendDateText(&out, reinterpret_cast<const int32_t*>(part.values.data())[i]); return out;
+      case TypeId::kFloat: base::AppendFloatText(&out, reinterpret_cast<const double*>(part.values.data())[i]); return out;
+      case TypeId::kDate: base::AppendDateText(&out, reinterpret_cast<const int32_t*>(part.values.data())[i]); return out;
       case TypeId::kTimestamp:
-        AppendTimestampText(&out, reinterpret_cast<const int64_t*>(part.values.data())[i], type.unit);
+        base::AppendTimestampText(&out, reinterpret_cast<const int64_t*>(part.values.data())[i], type.unit);
         return out;
     }
     return out;

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "docket/error.h"
-#include "io/suggest.h"
-#include "io/text_values.h"
+#include "base/names.h"
+#include "base/text_values.h"
 
 namespace docket::io {
 namespace {
@@ -40,6 +40,26 @@ int64_t CharCount(std::string_view s) {
   return n;
 }
 
+
+// The first `chars` characters of s.
+std::string_view CharPrefix(std::string_view s, int64_t chars) {
+  size_t i = 0;
+  for (int64_t n = 0; i < s.size() && n < chars; ++n) {
+    int len = Utf8Char(s, i);
+    i += len == 0 ? 1 : len;
+  }
+  return s.substr(0, i);
+}
+
+void Flush(std::string* buf, const OutputSink& sink, bool force) {
+  if (!buf->empty() && (force || buf->size() >= kFlushBytes)) {
+    sink(*buf);
+    buf->clear();
+  }
+}
+
+}  // namespace
+
 // Terminal columns of s: East Asian wide and fullwidth characters and most
 // emoji take two, combining marks none, everything else one.
 int64_t DisplayWidth(std::string_view s) {
@@ -65,34 +85,15 @@ int64_t DisplayWidth(std::string_view s) {
   return w;
 }
 
-// The first `chars` characters of s.
-std::string_view CharPrefix(std::string_view s, int64_t chars) {
-  size_t i = 0;
-  for (int64_t n = 0; i < s.size() && n < chars; ++n) {
-    int len = Utf8Char(s, i);
-    i += len == 0 ? 1 : len;
-  }
-  return s.substr(0, i);
-}
-
-void Flush(std::string* buf, const OutputSink& sink, bool force) {
-  if (!buf->empty() && (force || buf->size() >= kFlushBytes)) {
-    sink(*buf);
-    buf->clear();
-  }
-}
-
-}  // namespace
-
 void AppendCellText(std::string* out, const Column& c, int64_t row) {
   if (c.IsNull(row)) return;
   switch (c.type_id()) {
     case TypeId::kBool: out->append(c.Values<uint8_t>()[row] ? "true" : "false"); break;
     case TypeId::kInt: absl::StrAppend(out, c.Values<int64_t>()[row]); break;
-    case TypeId::kFloat: AppendFloatText(out, c.Values<double>()[row]); break;
+    case TypeId::kFloat: base::AppendFloatText(out, c.Values<double>()[row]); break;
     case TypeId::kString: out->append(c.StringAt(row)); break;
-    case TypeId::kDate: AppendDateText(out, c.Values<int32_t>()[row]); break;
-    case TypeId::kTimestamp: AppendTimestampText(out, c.Values<int64_t>()[row], c.type().unit); break;
+    case TypeId::kDate: base::AppendDateText(out, c.Values<int32_t>()[row]); break;
+    case TypeId::kTimestamp: base::AppendTimestampText(out, c.Values<int64_t>()[row], c.type().unit); break;
   }
 }
 
@@ -177,7 +178,7 @@ void AppendJsonCell(std::string* out, const Column& c, int64_t row) {
       if (!std::isfinite(v)) {
         out->append("null");
       } else {
-        AppendFloatText(out, v);
+        base::AppendFloatText(out, v);
       }
       return;
     }
@@ -220,7 +221,7 @@ absl::StatusOr<std::vector<int>> ResolveColumns(const Table& table,
   for (const std::string& name : names) {
     int i = table.schema().FindColumn(name);
     if (i < 0) {
-      std::string close = SuggestName(name, all);
+      std::string close = base::ClosestName(name, all);
       return UsageError(absl::StrCat("table '", table.name(), "' has no column '", name, "'"),
                         close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
     }

@@ -21,6 +21,11 @@ namespace docket::io {
 // Receives output in pieces (e.g. fwrite to stdout, or append to a string).
 using OutputSink = std::function<void(std::string_view)>;
 
+// Terminal columns of s: East Asian wide and fullwidth characters and most
+// emoji take two, combining marks none, everything else one.  The one
+// measure every aligned output (tables, the command center, explain) uses.
+int64_t DisplayWidth(std::string_view s);
+
 // Plain text of one cell: "" for NULL, true/false, 42, 4.2 (shortest
 // round-trip), 2026-11-22, 2026-11-22T13:05:00Z, strings as they are.
 void AppendCellText(std::string* out, const Column& column, int64_t row);

@@ -11,7 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
 #include "io/schema_node.h"
-#include "io/suggest.h"
+#include "base/names.h"
 #include "yaml-cpp/yaml.h"
 
 namespace docket {
@@ -57,16 +57,7 @@ const char* KindName(const YAML::Node& n) {
 
 // A table or column name that can also name a file (`DIR/<table>.csv`) and
 // appear unquoted in rules.
-bool IsIdentifier(std::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    bool digit = c >= '0' && c <= '9';
-    if (!(alpha || (i > 0 && digit))) return false;
-  }
-  return true;
-}
+
 
 class TablesParser {
  public:
@@ -87,7 +78,7 @@ class TablesParser {
       const YAML::Node& name_node = entry.first;
       if (!name_node.IsScalar()) return Error(name_node, "a table name must be a plain name");
       std::string name = name_node.Scalar();
-      if (!IsIdentifier(name)) {
+      if (!base::IsIdentifier(name)) {
         return Error(name_node, absl::StrCat("bad table name '", name, "'"),
                      "use letters, digits and '_', starting with a letter or '_'");
       }
@@ -158,7 +149,7 @@ class TablesParser {
       } else if (key == "description") {
         // Free text for readers of the file.
       } else {
-        std::string hint = DidYouMean(key, TableKeys());
+        std::string hint = base::DidYouMean(key, TableKeys());
         if (hint.empty()) hint = absl::StrCat("a table has ", absl::StrJoin(TableKeys(), ", "));
         return Error(k, absl::StrCat("unknown key '", key, "' in table '", name, "'"), hint);
       }
@@ -177,7 +168,7 @@ class TablesParser {
                             const std::string& role) -> absl::Status {
       if (col.empty() || table.FindColumn(col) >= 0) return absl::OkStatus();
       return Error(at, absl::StrCat(role, " '", col, "' is not a column of table '", name, "'"),
-                   DidYouMean(col, names));
+                   base::DidYouMean(col, names));
     };
     if (auto s = check_column(table.key, key_node, "key"); !s.ok()) return s;
     if (auto s = check_column(table.owner, owner_node, "owner"); !s.ok()) return s;
@@ -222,7 +213,7 @@ class TablesParser {
       }
       absl::StatusOr<DataType> type = ParseDataType(spelled);
       if (!type.ok()) {
-        std::string hint = DidYouMean(type_node.Scalar(), TypeSpellings());
+        std::string hint = base::DidYouMean(type_node.Scalar(), TypeSpellings());
         if (hint.empty()) {
           hint = "types: bool, int, float, string, date, timestamp, timestamp[s|ms|us|ns]";
         }
@@ -257,7 +248,7 @@ class TablesParser {
                            : name == "as"  ? &parent.as
                                            : nullptr;
       if (field == nullptr) {
-        std::string hint = DidYouMean(name, ParentKeys());
+        std::string hint = base::DidYouMean(name, ParentKeys());
         if (hint.empty()) hint = "'parent:' has table, via and as";
         return Error(k, absl::StrCat("unknown key '", name, "' in 'parent:' of table '",
                                      table_name, "'"),
@@ -347,7 +338,7 @@ absl::StatusOr<Schema> ParseSchemaYaml(std::string_view text, std::string_view f
       bool known = false;
       for (const std::string& k : io::TopLevelKeys()) known = known || k == key;
       if (!known) {
-        std::string hint = io::DidYouMean(key, io::TopLevelKeys());
+        std::string hint = base::DidYouMean(key, io::TopLevelKeys());
         if (hint.empty()) hint = "a schema file has a 'tables:' section";
         return CompileError(io::YamlLocation(entry.first, filename),
                             absl::StrCat("unknown key '", key, "'"), hint);

@@ -1,4 +1,5 @@
-// lang/literals.h — parsing of date and timestamp literal text.
+// lang/literals.h — date and timestamp literals, read with the one grammar
+// of base/text_values.h (CSV fields and rule literals never disagree).
 #ifndef DOCKET_LANG_LITERALS_H_
 #define DOCKET_LANG_LITERALS_H_
 
@@ -15,7 +16,7 @@ struct TimestampText {
   int64_t micros = 0;     // Civil microseconds (as if UTC) when !has_zone; else absolute.
   bool has_zone = false;  // Ended in Z or ±HH[:MM].
 };
-// 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][Z|±HH[:MM]]'.
+// base::ParseTimestampText's grammar, at microsecond precision.
 std::optional<TimestampText> ParseTimestampText(std::string_view text);
 
 }  // namespace docket::lang

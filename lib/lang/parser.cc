@@ -455,7 +455,9 @@ class Parser {
       node.text += "." + field.text;
       node.parts.push_back(field.text);
       node.span = Span::Cover(t.span, field.span);
-      if (node.parts.size() > 64) return source_.Error(node.span, "a dotted name has more than 64 parts");
+      if (static_cast<int64_t>(node.parts.size()) > limits_.max_name_parts) {
+        return source_.Limit(node.span, "max_name_parts", limits_.max_name_parts, "a dotted name");
+      }
     }
     return Add(std::move(node));
   }

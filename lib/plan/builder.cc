@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "exec/calendar.h"
-#include "exec/constant.h"
+#include "base/calendar.h"
 
 namespace docket::plan {
 namespace {
@@ -53,7 +52,7 @@ int32_t ExprBuilder::Const(Value v) {
     // Constants are kept in microseconds like every computed timestamp.
     int64_t units = v.int_value();
     int64_t per = UnitsPerSecond(v.type().unit);
-    int64_t micros = per < 1000000 ? units * (1000000 / per) : exec::FloorDiv(units, per / 1000000);
+    int64_t micros = per < 1000000 ? units * (1000000 / per) : base::FloorDiv(units, per / 1000000);
     v = Value::Timestamp(micros, TimeUnit::kMicro);
   }
   n.value = std::move(v);
@@ -103,8 +102,8 @@ int32_t ExprBuilder::Fold(int32_t id) {
     any_null = any_null || IsNullConst(a);
   }
   if (any_null && IsStrict(n)) return Null(n.type);
-  if (!all_const) return id;
-  std::optional<Value> v = exec::FoldConstant(*g_, id);
+  if (!all_const || fold_ == nullptr) return id;
+  std::optional<Value> v = fold_(*g_, id);
   if (!v) return id;  // Raised a diagnostic: leave it to evaluation so it is counted.
   return Const(*std::move(v));
 }

@@ -20,15 +20,24 @@
 #ifndef DOCKET_PLAN_BUILDER_H_
 #define DOCKET_PLAN_BUILDER_H_
 
+#include <optional>
 #include <vector>
 
 #include "plan/expr.h"
 
 namespace docket::plan {
 
+// Evaluates node `id` of `graph`, whose arguments are all constants and which
+// needs no evaluation context; nullopt when it raises a diagnostic (division
+// by zero, overflow), which must then be counted at evaluation time.  The
+// compiler passes the executor's own (exec/constant.h), so folding at compile
+// time and evaluation at run time share one set of kernels; nullptr folds
+// nothing.
+using ConstantFolder = std::optional<Value> (*)(const Graph& graph, int32_t id);
+
 class ExprBuilder {
  public:
-  explicit ExprBuilder(Graph* graph) : g_(graph) {}
+  ExprBuilder(Graph* graph, ConstantFolder folder) : g_(graph), fold_(folder) {}
   Graph* graph() const { return g_; }
   const Node& node(int32_t id) const { return g_->node(id); }
   Ty type(int32_t id) const { return g_->node(id).type; }
@@ -68,6 +77,7 @@ class ExprBuilder {
  private:
   int32_t Fold(int32_t id);
   Graph* g_;
+  ConstantFolder fold_ = nullptr;
   int32_t rule_ = -1;
 };
 

@@ -61,7 +61,7 @@ std::string FormatNumber(double d, int decimals = -1) {
 }
 
 std::string Truncate(std::string s, int64_t max_chars) {
-  if (DisplayWidth(s) <= max_chars) return s;
+  if (io::DisplayWidth(s) <= max_chars) return s;
   // Cut at a character boundary, leaving room for the ellipsis.
   std::string out;
   int64_t w = 0;
@@ -70,7 +70,7 @@ std::string Truncate(std::string s, int64_t max_chars) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
     len = std::min(len, s.size() - i);
-    int64_t cw = DisplayWidth(std::string_view(s).substr(i, len));
+    int64_t cw = io::DisplayWidth(std::string_view(s).substr(i, len));
     if (w + cw > max_chars - 1) break;
     out.append(s, i, len);
     w += cw;
@@ -80,7 +80,7 @@ std::string Truncate(std::string s, int64_t max_chars) {
 }
 
 std::string Pad(const std::string& s, int64_t width, bool right) {
-  int64_t pad = std::max<int64_t>(0, width - DisplayWidth(s));
+  int64_t pad = std::max<int64_t>(0, width - io::DisplayWidth(s));
   return right ? absl::StrCat(std::string(static_cast<size_t>(pad), ' '), s)
                : absl::StrCat(s, std::string(static_cast<size_t>(pad), ' '));
 }
@@ -88,7 +88,7 @@ std::string Pad(const std::string& s, int64_t width, bool right) {
 // A heading rule: "━━ TODAY ━━━━…" filling the width.
 std::string Rule(std::string_view title, int width, bool color) {
   std::string head = absl::StrCat("━━ ", Sv(title), " ");
-  int64_t fill = std::max<int64_t>(3, width - DisplayWidth(head));
+  int64_t fill = std::max<int64_t>(3, width - io::DisplayWidth(head));
   std::string line = head;
   for (int64_t i = 0; i < fill; ++i) line += "━";
   return Bold(line, color);
@@ -107,13 +107,13 @@ std::string KpiLabel(const KpiResult& k) {
 // (the first with `first` instead).
 std::string Wrap(std::string_view text, int64_t width, std::string_view first, std::string_view indent) {
   std::string out(first);
-  int64_t col = DisplayWidth(first);
+  int64_t col = io::DisplayWidth(first);
   bool line_has_word = false;
   for (absl::string_view word : absl::StrSplit(Sv(text), ' ', absl::SkipEmpty())) {
-    int64_t w = DisplayWidth(std::string_view(word.data(), word.size()));
+    int64_t w = io::DisplayWidth(std::string_view(word.data(), word.size()));
     if (line_has_word && col + 1 + w > width) {
       absl::StrAppend(&out, "\n", Sv(indent));
-      col = DisplayWidth(indent);
+      col = io::DisplayWidth(indent);
       line_has_word = false;
     }
     if (line_has_word) {
@@ -148,7 +148,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   const bool c = o.color;
   std::string count = FormatNumber(static_cast<double>(list.count));
   std::string title = Truncate(list.title, o.width - 12);
-  int64_t gap = std::max<int64_t>(2, o.width - DisplayWidth(title) - DisplayWidth(count));
+  int64_t gap = std::max<int64_t>(2, o.width - io::DisplayWidth(title) - io::DisplayWidth(count));
   absl::StrAppend(out, "\n", Bold(title, c), std::string(static_cast<size_t>(gap), ' '), Bold(count, c), "\n");
   if (!list.action.empty()) absl::StrAppend(out, Wrap(list.action, o.width, "  → ", "    "), "\n");
   for (const Resource& r : list.resources) {
@@ -159,7 +159,15 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     absl::StrAppend(out, Dim("    ✓ nothing here", c), "\n");
     return;
   }
-  const int64_t shown = std::min<int64_t>(static_cast<int64_t>(list.rows.size()), o.rows_per_list);
+  // The first rows the list keeps (made now, for these rows only).
+  std::vector<int64_t> top;
+  if (o.rows_per_list > 0) {
+    list.ForEachKeptRow([&](int64_t row) {
+      top.push_back(row);
+      return static_cast<int64_t>(top.size()) < o.rows_per_list;
+    });
+  }
+  const int64_t shown = static_cast<int64_t>(top.size());
   if (shown <= 0) return;
   // Cells, then widths, then aligned lines.
   std::vector<const Column*> columns;
@@ -174,7 +182,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     const Column* col = columns[j];
     if (col == nullptr || col->type_id() != TypeId::kFloat) continue;
     for (int64_t i = 0; i < shown; ++i) {
-      int64_t r = list.rows[i];
+      int64_t r = top[i];
       if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r])) whole[j] = false;
     }
   }
@@ -182,13 +190,13 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   for (const std::string& name : list.show) cells[0].push_back(name);
   for (int64_t i = 0; i < shown; ++i) {
     for (size_t j = 0; j < columns.size(); ++j) {
-      std::string text = columns[j] == nullptr ? "" : DisplayCell(*columns[j], list.rows[i], whole[j], zone);
+      std::string text = columns[j] == nullptr ? "" : DisplayCell(*columns[j], top[i], whole[j], zone);
       cells[i + 1].push_back(Truncate(std::move(text), kMaxCellChars));
     }
   }
   std::vector<int64_t> width(columns.size(), 0);
   for (const auto& row : cells) {
-    for (size_t j = 0; j < row.size(); ++j) width[j] = std::max(width[j], DisplayWidth(row[j]));
+    for (size_t j = 0; j < row.size(); ++j) width[j] = std::max(width[j], io::DisplayWidth(row[j]));
   }
   // Fit the terminal: narrow the widest text column (not below 10) until the
   // row fits, then cut the cells to their column's width.
@@ -208,7 +216,7 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
   }
   for (auto& row : cells) {
     for (size_t j = 0; j < row.size(); ++j) {
-      if (DisplayWidth(row[j]) > width[j]) row[j] = Truncate(row[j], width[j]);
+      if (io::DisplayWidth(row[j]) > width[j]) row[j] = Truncate(row[j], width[j]);
     }
   }
   for (size_t i = 0; i < cells.size(); ++i) {
@@ -236,28 +244,6 @@ void AppendJsonStringField(std::string* out, std::string_view name, std::string_
 
 }  // namespace
 
-int64_t DisplayWidth(std::string_view s) {
-  int64_t w = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (len > s.size() - i) len = 1;
-    uint32_t cp = c;
-    if (len > 1) {
-      cp = c & (0xFF >> (len + 1));
-      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    i += len;
-    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F) continue;
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
-                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
-                (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
-                (cp >= 0x20000 && cp <= 0x3FFFD);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
 
 std::string DisplayValue(const Value& v) {
   if (v.is_null()) return "—";
@@ -303,9 +289,9 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
     int64_t title_w = 0, value_w = 0;
     std::vector<std::string> values;
     for (const KpiResult& k : result.kpis) {
-      title_w = std::max(title_w, DisplayWidth(Truncate(k.title, 40)));
+      title_w = std::max(title_w, io::DisplayWidth(Truncate(k.title, 40)));
       values.push_back(DisplayValue(k.value));
-      value_w = std::max(value_w, DisplayWidth(values.back()));
+      value_w = std::max(value_w, io::DisplayWidth(values.back()));
     }
     for (size_t i = 0; i < result.kpis.size(); ++i) {
       const KpiResult& k = result.kpis[i];
@@ -314,7 +300,7 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
       // Per owner only for everyone: a scoped run has one owner.
       if (k.by_owner && !result.owner.has_value()) {
         int64_t owner_w = 0;
-        for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, DisplayWidth(Truncate(owner, 30)));
+        for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, io::DisplayWidth(Truncate(owner, 30)));
         for (const auto& [owner, v] : k.groups) {
           absl::StrAppend(&out, "      ", Pad(Truncate(owner, 30), owner_w, false), "  ", DisplayValue(v), "\n");
         }
@@ -342,6 +328,21 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
 }
 
 std::string RenderJson(const RulebookResult& result) {
+  std::string all;
+  WriteJson(result, [&](std::string_view piece) { all.append(piece); });
+  return all;
+}
+
+void WriteJson(const RulebookResult& result, const io::OutputSink& sink) {
+  // Written in pieces of about 64 KiB as the kept rows are walked, so a list
+  // of millions of keys never sits in memory as one string.
+  constexpr size_t kPiece = 1 << 16;
+  auto flush = [&](std::string* buffer) {
+    if (buffer->size() >= kPiece) {
+      sink(*buffer);
+      buffer->clear();
+    }
+  };
   std::string out = "{";
   AppendJsonStringField(&out, "rulebook", result.name);
   out += ",";
@@ -367,10 +368,13 @@ std::string RenderJson(const RulebookResult& result) {
     out += ",";
     AppendJsonStringField(&out, "table", l.table);
     absl::StrAppend(&out, ",\"count\":", l.count, ",\"keys\":[");
-    for (size_t k = 0; k < l.keys.size(); ++k) {
-      if (k > 0) out += ",";
-      io::AppendJsonString(&out, l.keys[k]);
-    }
+    bool first_key = true;
+    l.ForEachKeptRow([&](int64_t row) {
+      if (!first_key) out += ",";
+      first_key = false;
+      io::AppendJsonString(&out, l.Key(row));
+      flush(&out);
+    });
     out += "],";
     AppendJsonStringField(&out, "action", l.action);
     out += ",\"resources\":[";
@@ -390,8 +394,10 @@ std::string RenderJson(const RulebookResult& result) {
     out += "],\"rows\":[";
     std::vector<const Column*> columns;
     for (const std::string& name : l.show) columns.push_back(l.data.FindColumn(name));
-    for (size_t r = 0; r < l.rows.size(); ++r) {
-      if (r > 0) out += ",";
+    bool first_row = true;
+    l.ForEachKeptRow([&](int64_t row) {
+      if (!first_row) out += ",";
+      first_row = false;
       out += "{";
       for (size_t s = 0; s < l.show.size(); ++s) {
         if (s > 0) out += ",";
@@ -400,11 +406,12 @@ std::string RenderJson(const RulebookResult& result) {
         if (columns[s] == nullptr) {
           out += "null";
         } else {
-          io::AppendJsonCell(&out, *columns[s], l.rows[r]);
+          io::AppendJsonCell(&out, *columns[s], row);
         }
       }
       out += "}";
-    }
+      flush(&out);
+    });
     out += "]";
     if (!l.diagnostics.empty()) {
       absl::StrAppend(&out, ",\"diagnostics\":{\"division_by_zero\":", l.diagnostics.division_by_zero,
@@ -455,7 +462,7 @@ std::string RenderJson(const RulebookResult& result) {
     absl::StrAppend(&out, ",\"null_keys\":", r.null_keys, ",\"missing_keys\":", r.missing_keys, "}");
   }
   out += "]}\n";
-  return out;
+  sink(out);
 }
 
 std::string RenderCsv(const RulebookResult& result) {
@@ -477,16 +484,17 @@ std::string RenderCsv(const RulebookResult& result) {
       bool shown = std::find(l.show.begin(), l.show.end(), c) != l.show.end();
       cols.push_back(shown ? l.data.FindColumn(c) : nullptr);
     }
-    for (size_t r = 0; r < l.rows.size(); ++r) {
+    int64_t rank = 0;
+    l.ForEachKeptRow([&](int64_t row) {
       io::AppendCsvField(&out, l.id);
-      absl::StrAppend(&out, ",", Sv(HorizonName(l.horizon)), ",", r + 1, ",");
-      io::AppendCsvField(&out, l.keys[r]);
+      absl::StrAppend(&out, ",", Sv(HorizonName(l.horizon)), ",", ++rank, ",");
+      io::AppendCsvField(&out, l.Key(row));
       for (const Column* c : cols) {
         out += ",";
-        if (c != nullptr) io::AppendCsvCell(&out, *c, l.rows[r]);
+        if (c != nullptr) io::AppendCsvCell(&out, *c, row);
       }
       out += "\n";
-    }
+    });
   }
   return out;
 }
@@ -536,9 +544,9 @@ std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDi
   absl::StrAppend(&out, "as of ", absl::FormatCivilTime(after.as_of), " (", after.time_zone, ")\n\n");
   int64_t title_w = 0, num_w = 1;
   for (const ListDiff& d : diffs) {
-    title_w = std::max(title_w, DisplayWidth(Truncate(d.title, 40)));
-    num_w = std::max({num_w, DisplayWidth(FormatNumber(static_cast<double>(d.before))),
-                      DisplayWidth(FormatNumber(static_cast<double>(d.after)))});
+    title_w = std::max(title_w, io::DisplayWidth(Truncate(d.title, 40)));
+    num_w = std::max({num_w, io::DisplayWidth(FormatNumber(static_cast<double>(d.before))),
+                      io::DisplayWidth(FormatNumber(static_cast<double>(d.after)))});
   }
   int changed = 0;
   for (const ListDiff& d : diffs) {

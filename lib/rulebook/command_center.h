@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "docket/rulebook.h"
+#include "io/format.h"
 
 namespace docket::rulebook {
 
@@ -27,6 +28,9 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
 // lists [{id, title, horizon, table, count, keys, action, resources, columns,
 // rows, diagnostics?}], kpis [{id, title, list, measure, by, value, values}].
 std::string RenderJson(const RulebookResult& result);
+// The same, written to `sink` in pieces as it is made (straight from each
+// list's bitmap: a list of millions of keys never sits in memory whole).
+void WriteJson(const RulebookResult& result, const io::OutputSink& sink);
 
 // One CSV row per (list, key): list, horizon, rank, key, then the union of
 // the lists' shown columns (empty where a list does not show a column).
@@ -52,7 +56,6 @@ std::string RenderDiffJson(const RulebookResult& after, const std::vector<ListDi
 
 // Display helpers shared with `docket explain`.
 std::string DisplayValue(const Value& v);   // NULL as "—", numbers with thousands separators.
-int64_t DisplayWidth(std::string_view s);   // Terminal columns.
 
 }  // namespace docket::rulebook
 

@@ -1,20 +1,24 @@
 // CompiledRulebook: every list of a rulebook in one docket::Program, then
 // per-list ordering/limit, keys and KPIs over the program's result bitmaps.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "docket/history.h"
+#include "base/calendar.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
 #include "docket/error.h"
-#include "io/suggest.h"
+#include "base/names.h"
+#include "base/parallel.h"
 #include "docket/rulebook.h"
 #include "rulebook/absl_compat.h"
-#include "absl/container/flat_hash_set.h"
-#include "exec/calendar.h"
-#include "docket/history.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
 #include "storage/relations.h"
@@ -43,12 +47,42 @@ Value ListResult::Cell(int64_t row, std::string_view column) const {
   return rulebook::CellValue(*c, row);
 }
 
+std::vector<int64_t> ListResult::KeptRows() const {
+  if (!all_matches) return rows;
+  return rulebook::SetRows(matches);
+}
+
+std::string ListResult::Key(int64_t row) const {
+  const Column* key = data.key_column();
+  return key != nullptr ? rulebook::CellValue(*key, row).ToString() : absl::StrCat(row);
+}
+
+std::vector<std::string> ListResult::Keys() const {
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(kept()));
+  ForEachKeptRow([&](int64_t row) { out.push_back(Key(row)); });
+  return out;
+}
+
 struct CompiledRulebook::Impl {
   Rulebook rulebook;
   Schema schema;
   Limits limits;
   Program program;                  // One predicate per list, in list order.
   std::vector<std::string> list_ids;
+
+  // The program for a subset of the lists: compiled once (Program::Select
+  // re-plans the same graph), kept for the next evaluation of that subset.
+  const Program& ProgramFor(const std::vector<size_t>& which) const {
+    if (which.size() == rulebook.lists.size()) return program;
+    std::vector<int> key(which.begin(), which.end());
+    absl::MutexLock lock(&mu);
+    auto it = subsets.find(key);
+    if (it == subsets.end()) it = subsets.emplace(key, program.Select(key)).first;
+    return it->second;  // std::map never moves its nodes.
+  }
+  mutable absl::Mutex mu;
+  mutable std::map<std::vector<int>, Program> subsets ABSL_GUARDED_BY(mu);
 };
 
 namespace {
@@ -65,14 +99,6 @@ absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::str
   return MakeError(d);
 }
 
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates,
-                       std::string_view fallback_what) {
-  std::string close = io::SuggestName(name, candidates);
-  if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
-  if (candidates.empty()) return "";
-  if (candidates.size() > 12) return "";
-  return absl::StrCat(rulebook::Sv(fallback_what), ": ", absl::StrJoin(candidates, ", "));
-}
 
 std::vector<std::string> ColumnNames(const TableSchema& t) {
   std::vector<std::string> out;
@@ -100,7 +126,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
     if (t == nullptr) {
       return ErrorAt(book, list.table_location,
                      absl::StrCat("list '", list.id, "' ranges over unknown table '", list.table, "'"),
-                     tables.empty() ? "declare it under 'tables:'" : DidYouMean(list.table, tables, "the tables are"),
+                     tables.empty() ? "declare it under 'tables:'" : base::DidYouMean(list.table, tables, "the tables are"),
                      static_cast<int>(list.table.size()));
     }
     std::vector<std::string> columns = ColumnNames(*t);
@@ -124,7 +150,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, list.show_locations[i],
                        absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '", list.id,
                                     "' (table '", t->name, "')"),
-                       DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
+                       base::DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
       }
     }
     for (const OrderKey& k : list.order_by) {
@@ -136,7 +162,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, k.location,
                        absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '", list.id,
                                     "' (table '", t->name, "')"),
-                       DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
+                       base::DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
       }
     }
   }
@@ -151,7 +177,7 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         return ErrorAt(book, kpi.measure_location,
                        absl::StrCat("unknown column '", kpi.measure.column, "' in the measure of KPI '", kpi.id,
                                     "' (list '", list->id, "' is over table '", t->name, "')"),
-                       DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
+                       base::DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
                        static_cast<int>(kpi.measure.column.size()));
       }
       if (!rulebook::MeasureAccepts(kpi.measure.kind, c->type)) {
@@ -219,13 +245,13 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
     const TableSchema* d = data.FindTable(t.name);
     if (d == nullptr) {
       return DataError(t.location, absl::StrCat("table '", t.name, "' is declared but not in the data"),
-                       DidYouMean(t.name, data_tables, "the data has"));
+                       base::DidYouMean(t.name, data_tables, "the data has"));
     }
     for (const ColumnSchema& c : t.columns) {
       const ColumnSchema* dc = d->Column(c.name);
       if (dc == nullptr) {
         return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared but not in the data"),
-                         DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
+                         base::DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
       }
       if (!(dc->type == c.type)) {
         return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared ",
@@ -291,7 +317,7 @@ absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::s
     std::vector<std::string> names;
     for (const RulebookParam& q : impl_->rulebook.params) names.push_back(q.name);
     return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                      names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
+                      names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
   }
   absl::StatusOr<Value> v = rulebook::ParseValueAs(text, p->value.type());
   if (!v.ok()) {
@@ -318,7 +344,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
     for (const std::string& id : options.lists) {
       auto it = std::find(impl_->list_ids.begin(), impl_->list_ids.end(), id);
       if (it == impl_->list_ids.end()) {
-        return UsageError(absl::StrCat("unknown list '", id, "'"), DidYouMean(id, impl_->list_ids, "the lists are"));
+        return UsageError(absl::StrCat("unknown list '", id, "'"), base::DidYouMean(id, impl_->list_ids, "the lists are"));
       }
       which.push_back(static_cast<size_t>(it - impl_->list_ids.begin()));
     }
@@ -326,285 +352,316 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
     which.erase(std::unique(which.begin(), which.end()), which.end());
   }
 
-  // Param overrides take the declared type (an int may stand for a float).
+  // Param overrides are checked by the program (plan/params.h: one rule for
+  // programs and rulebooks).
   EvalOptions eval;
   eval.as_of = options.as_of;
   eval.time_zone = options.time_zone.value_or(book.time_zone);
   eval.owner = options.owner;
   eval.threads = options.threads;
+  eval.params = options.params;
   eval.history = options.history;
-  for (const auto& [name, value] : options.params) {
-    const RulebookParam* p = book.FindParam(name);
-    if (p == nullptr) {
-      std::vector<std::string> names;
-      for (const RulebookParam& q : book.params) names.push_back(q.name);
-      return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                        names.empty() ? "the rulebook declares no params" : DidYouMean(name, names, "the params are"));
-    }
-    Value v = value;
-    if (!(v.type() == p->value.type())) {
-      if (p->value.type().id == TypeId::kFloat && v.type().id == TypeId::kInt && !v.is_null()) {
-        v = Value::Float(static_cast<double>(v.int_value()));
-      } else {
-        return UsageError(absl::StrCat("param '", name, "' is ", p->value.type().ToString(), ", not ",
-                                       v.type().ToString()));
-      }
-    }
-    eval.params[name] = std::move(v);
-  }
 
   // One pass over the data for every list asked for.
-  std::optional<Program> subset;
-  const Program* program = &impl_->program;
-  if (which.size() != book.lists.size()) {
-    absl::StatusOr<Program> p = BuildProgram(book, impl_->schema, impl_->limits, which);
-    if (!p.ok()) return p.status();
-    subset = *std::move(p);
-    program = &*subset;
-  }
+  const Program* program = &impl_->ProgramFor(which);
   absl::StatusOr<ProgramResult> evaluated = program->Evaluate(snapshot, eval);
   if (!evaluated.ok()) return evaluated.status();
 
   RulebookResult result;
   result.relations = evaluated->relations;
-  result.notes = evaluated->notes;
   result.name = book.name;
   result.as_of = options.as_of;
   result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
   result.owner = options.owner;
-
-  // Owner lookups, one per table, built on first use.
-  std::map<std::string, std::optional<rulebook::OwnerLookup>, std::less<>> owners;
-  auto owner_lookup = [&](const Table& table) -> const std::optional<rulebook::OwnerLookup>& {
-    auto it = owners.find(table.name());
-    if (it == owners.end()) it = owners.emplace(table.name(), rulebook::OwnerLookup::Make(snapshot, table)).first;
-    return it->second;
-  };
-
-  // Parent fields a list orders by (read for all its rows) or shows (read
-  // for the rows it keeps), as columns of its table.
-  auto with_parent_fields = [&](const Table& table, const ListSpec& spec, const std::vector<std::string>& names,
-                                const std::vector<int64_t>& rows) -> absl::StatusOr<Table> {
-    std::vector<ColumnSchema> schemas;
-    std::vector<Column> columns;
-    for (const std::string& name : names) {
-      if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
-      if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
-      const TableSchema* ts = impl_->schema.FindTable(table.name());
-      if (ts == nullptr) continue;
-      absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
-      if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
-      absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
-      if (!col.ok()) return col.status();
-      // The relations read for it join those the rules read, orphans included.
-      for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
-        const std::string& child = path->tables[i]->name;
-        if (std::any_of(result.relations.begin(), result.relations.end(),
-                        [&](const RelationDiagnostics& r) { return r.table == child; })) {
-          continue;
-        }
-        const Table* c = snapshot.FindTable(child);
-        const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
-        if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
-        absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
-            storage::ParentRows(*c, path->tables[i]->parent->via, *p);
-        if (!map.ok()) return map.status();
-        result.relations.push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
-      }
-      schemas.push_back(ColumnSchema{name, col->type(), {}});
-      columns.push_back(*std::move(col));
-    }
-    if (columns.empty()) return table;
-    return table.WithColumns(std::move(schemas), std::move(columns));
-  };
-
-  // Trigger lists: the same lists evaluated on the older snapshot, at its
-  // date, with the history before it (same params and owner); one
-  // evaluation per older snapshot.
-  struct Then {
-    const DatedSnapshot* snap = nullptr;
-    std::optional<History> before;
-    RulebookResult result;
-  };
-  std::vector<std::unique_ptr<Then>> thens;
-  std::vector<Then*> list_then(book.lists.size(), nullptr);
-  std::vector<std::string> trigger_notes;
+  result.notes = evaluated->notes;
+  result.lists.resize(which.size());
+  // Trigger lists (docs/rulebooks.md): compared by key with the same lists
+  // evaluated on the older snapshot at its date; exited rows come from there.
+  std::vector<const Snapshot*> list_snapshot(which.size(), &snapshot);
   if (triggers) {
-    std::vector<std::pair<const DatedSnapshot*, std::vector<std::string>>> groups;
-    int without = 0;
-    std::string first_without;
-    for (size_t w : which) {
-      const ListSpec& spec = book.lists[w];
-      if (spec.trigger == Trigger::kNone) continue;
-      const DatedSnapshot* older = nullptr;
-      if (options.history != nullptr) {
-        if (spec.has_since) {
-          int64_t day = DaysSinceEpoch(options.as_of) - spec.since_days;
-          day = exec::AddMonthsClamped(day, -spec.since_months);
-          older = options.history->LatestOnOrBefore(absl::CivilDay(1970, 1, 1) + day);
-        } else {
-          older = options.history->LatestBefore(options.as_of);
-        }
-      }
-      if (older == nullptr) {
-        if (without++ == 0) first_without = spec.id;
-        continue;
-      }
-      auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == older; });
-      if (it == groups.end()) it = groups.insert(groups.end(), {older, {}});
-      it->second.push_back(spec.id);
+    absl::Status s = ApplyTriggers(which, options, &*evaluated, &list_snapshot, &result.notes);
+    if (!s.ok()) return s;
+  }
+  std::vector<std::vector<RelationDiagnostics>> list_relations(which.size());
+  std::vector<absl::Status> list_status(which.size());
+
+  // The lists, on every core (each list on one worker; results in list order).
+  const int workers = base::WorkerCount(options.threads, static_cast<int64_t>(which.size()));
+  base::RunWorkers(workers, [&](int w) {
+    for (size_t i = static_cast<size_t>(w); i < which.size(); i += static_cast<size_t>(workers)) {
+      list_status[i] = MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]),
+                                       *list_snapshot[i], options, &result.lists[i], &list_relations[i]);
     }
-    if (without > 0) {
-      trigger_notes.push_back(absl::StrCat(
-          "trigger list", without > 1 ? "s" : "", " '", first_without, "'",
-          without > 1 ? absl::StrCat(" and ", without - 1, " other(s)") : "", " ",
-          without > 1 ? "are" : "is", " empty: ",
-          options.history == nullptr ? "no history was given (pass --history DIR, or history= in Python)"
-                                     : "no older snapshot is old enough to compare with"));
-    }
-    for (auto& [older, ids] : groups) {
-      auto then = std::make_unique<Then>();
-      then->snap = older;
-      then->before = options.history->Before(older->date);
-      RunOptions o = options;
-      o.as_of = older->date;
-      o.lists = ids;
-      o.max_rows = 0;
-      o.history = &*then->before;
-      absl::StatusOr<RulebookResult> r = EvaluateImpl(older->snapshot, o, /*triggers=*/false);
-      if (!r.ok()) {
-        return absl::Status(r.status().code(), absl::StrCat("evaluating the trigger lists on snapshot ",
-                                                            absl::FormatCivilTime(older->date), ": ",
-                                                            r.status().message()));
+  });
+  for (size_t i = 0; i < which.size(); ++i) {
+    if (!list_status[i].ok()) return list_status[i];
+    for (RelationDiagnostics& r : list_relations[i]) {
+      if (std::none_of(result.relations.begin(), result.relations.end(),
+                       [&](const RelationDiagnostics& x) { return x.table == r.table; })) {
+        result.relations.push_back(std::move(r));
       }
-      then->result = *std::move(r);
-      for (const std::string& id : ids) {
-        list_then[static_cast<size_t>(book.FindList(id) - book.lists.data())] = then.get();
-      }
-      thens.push_back(std::move(then));
     }
   }
-  std::vector<const Table*> list_tables(book.lists.size(), nullptr);
 
-  std::vector<std::vector<int64_t>> all_rows(book.lists.size());  // Every matching row, for KPIs.
-  for (size_t w = 0; w < which.size(); ++w) {
-    const ListSpec& spec = book.lists[which[w]];
-    PredicateResult& pr = evaluated->predicates[w];
-    const Table* table = snapshot.FindTable(spec.table);
-    if (table == nullptr) {
-      return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
-    }
-    ListResult lr;
-    lr.id = spec.id;
-    lr.title = spec.title;
-    lr.horizon = spec.horizon;
-    lr.table = spec.table;
-    lr.action = spec.action;
-    lr.resources = spec.resources;
-    lr.show = spec.show;
-    lr.diagnostics = pr.diagnostics;
-    // The program already limited every table to the owner's scope (its own
-    // owner column, or its parent's through the join).
-    lr.matches = std::move(pr.rows);
-    if (triggers && spec.trigger != Trigger::kNone) {
-      // Compare by key with the older evaluation.
-      const Then* then = list_then[which[w]];
-      const ListResult* old_list = then != nullptr ? then->result.FindList(spec.id) : nullptr;
-      if (old_list == nullptr) {
-        lr.matches = Bitmap(table->num_rows());  // No history: empty (a note says why).
-      } else {
-        const Table* old_table = then->snap->snapshot.FindTable(spec.table);
-        const Column* now_key = table->key_column();
-        const Column* old_key = old_table != nullptr ? old_table->key_column() : nullptr;
-        if (now_key == nullptr || old_key == nullptr) {
-          return DataError(spec.location, absl::StrCat("list '", spec.id, "' has a trigger but table '", spec.table,
-                                                       "' has no key in ", now_key == nullptr ? "the current snapshot"
-                                                       : "snapshot " + absl::FormatCivilTime(then->snap->date)));
-        }
-        auto keys_of = [](const Column& key, const Bitmap& m) {
-          absl::flat_hash_set<std::string> out;
-          for (int64_t r : rulebook::SetRows(m)) out.insert(rulebook::CellValue(key, r).ToString());
-          return out;
-        };
-        if (spec.trigger == Trigger::kEntered) {
-          absl::flat_hash_set<std::string> before = keys_of(*old_key, old_list->matches);
-          Bitmap entered(table->num_rows());
-          for (int64_t r : rulebook::SetRows(lr.matches)) {
-            if (!before.contains(rulebook::CellValue(*now_key, r).ToString())) entered.Set(r);
-          }
-          lr.matches = std::move(entered);
-        } else {
-          absl::flat_hash_set<std::string> now = keys_of(*now_key, lr.matches);
-          Bitmap exited(old_table->num_rows());
-          for (int64_t r : rulebook::SetRows(old_list->matches)) {
-            if (!now.contains(rulebook::CellValue(*old_key, r).ToString())) exited.Set(r);
-          }
-          lr.matches = std::move(exited);
-          table = old_table;  // Shown with their last values.
-          lr.diagnostics = old_list->diagnostics;
-        }
+  // KPIs straight from the lists' bitmaps, on every core.
+  std::vector<const KpiSpec*> kpis;
+  std::vector<const ListResult*> kpi_lists;
+  std::vector<const Snapshot*> kpi_snapshots;
+  for (const KpiSpec& spec : book.kpis) {
+    for (size_t i = 0; i < result.lists.size(); ++i) {
+      if (result.lists[i].id == spec.list) {
+        kpis.push_back(&spec);
+        kpi_lists.push_back(&result.lists[i]);
+        kpi_snapshots.push_back(list_snapshot[i]);
       }
     }
-    list_tables[which[w]] = table;
-    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
-    lr.count = static_cast<int64_t>(rows.size());
-    // Only a list that a KPI measures keeps every matching row.
-    if (std::any_of(book.kpis.begin(), book.kpis.end(), [&](const KpiSpec& k) { return k.list == spec.id; })) {
-      all_rows[which[w]] = rows;
+  }
+  result.kpis.resize(kpis.size());
+  std::vector<absl::Status> kpi_status(kpis.size());
+  const int kpi_workers = base::WorkerCount(options.threads, static_cast<int64_t>(kpis.size()));
+  base::RunWorkers(kpi_workers, [&](int w) {
+    for (size_t i = static_cast<size_t>(w); i < kpis.size(); i += static_cast<size_t>(kpi_workers)) {
+      kpi_status[i] = ComputeKpi(*kpis[i], *kpi_lists[i], *kpi_snapshots[i], &result.kpis[i]);
     }
-    // Parent fields it orders by become columns of its table first (for
-    // every matching row), those it only shows after the limit.
-    std::vector<std::string> order_names;
-    for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
-    absl::StatusOr<Table> data = with_parent_fields(*table, spec, order_names, rows);
-    if (!data.ok()) return data.status();
-    std::optional<int64_t> limit = spec.limit;
-    if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
-    rulebook::OrderAndLimit(*data, spec.order_by, limit, &rows);
-    // The kept rows' parent fields, shown ones first, in `show` order.
+  });
+  for (const absl::Status& st : kpi_status) {
+    if (!st.ok()) return st;
+  }
+  return result;
+}
+
+// Trigger lists: for each older snapshot needed (the latest before as_of, or
+// on or before as_of - since), the trigger lists evaluated there at its date
+// with the history before it; then entered = TRUE now and not then (by key),
+// exited = TRUE then and not now (rows of the older table).
+absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options,
+                                             ProgramResult* evaluated, std::vector<const Snapshot*>* list_snapshot,
+                                             std::vector<std::string>* notes) const {
+  const Rulebook& book = impl_->rulebook;
+  std::vector<std::pair<const DatedSnapshot*, std::vector<size_t>>> groups;  // Older snapshot, positions in which.
+  int without = 0;
+  std::string first_without;
+  for (size_t i = 0; i < which.size(); ++i) {
+    const ListSpec& spec = book.lists[which[i]];
+    if (spec.trigger == Trigger::kNone) continue;
+    const DatedSnapshot* older = nullptr;
+    if (options.history != nullptr) {
+      if (spec.has_since) {
+        int64_t day = DaysSinceEpoch(options.as_of) - spec.since_days;
+        day = base::AddMonthsClamped(day, -spec.since_months);
+        older = options.history->LatestOnOrBefore(absl::CivilDay(1970, 1, 1) + day);
+      } else {
+        older = options.history->LatestBefore(options.as_of);
+      }
+    }
+    PredicateResult& pr = evaluated->predicates[i];
+    if (older == nullptr) {
+      if (without++ == 0) first_without = spec.id;
+      pr.rows = Bitmap(pr.rows.size());  // Empty; one note says why.
+      pr.count = 0;
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == older; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {older, {}});
+    it->second.push_back(i);
+  }
+  if (without > 0) {
+    notes->push_back(absl::StrCat(
+        "trigger list", without > 1 ? "s" : "", " '", first_without, "'",
+        without > 1 ? absl::StrCat(" and ", without - 1, " other(s)") : "", " ", without > 1 ? "are" : "is",
+        " empty: ",
+        options.history == nullptr ? "no history was given (pass --history DIR, or history= in Python)"
+                                   : "no older snapshot is old enough to compare with"));
+  }
+  for (auto& [older, positions] : groups) {
+    History before = options.history->Before(older->date);
+    RunOptions o = options;
+    o.as_of = older->date;
+    o.lists.clear();
+    for (size_t i : positions) o.lists.push_back(book.lists[which[i]].id);
+    o.max_rows = 0;
+    o.history = &before;
+    absl::StatusOr<RulebookResult> then = EvaluateImpl(older->snapshot, o, /*triggers=*/false);
+    if (!then.ok()) {
+      return absl::Status(then.status().code(), absl::StrCat("evaluating the trigger lists on snapshot ",
+                                                             absl::FormatCivilTime(older->date), ": ",
+                                                             then.status().message()));
+    }
+    for (size_t i : positions) {
+      const ListSpec& spec = book.lists[which[i]];
+      const ListResult* old_list = then->FindList(spec.id);
+      const Table* now_table = (*list_snapshot)[i]->FindTable(spec.table);
+      const Table* old_table = older->snapshot.FindTable(spec.table);
+      const Column* now_key = now_table != nullptr ? now_table->key_column() : nullptr;
+      const Column* old_key = old_table != nullptr ? old_table->key_column() : nullptr;
+      if (old_list == nullptr || now_key == nullptr || old_key == nullptr) {
+        return DataError(spec.location, absl::StrCat("list '", spec.id, "' has a trigger but table '", spec.table,
+                                                     "' has no key in ",
+                                                     now_key == nullptr ? std::string("the current snapshot")
+                                                                        : "snapshot " + absl::FormatCivilTime(older->date)));
+      }
+      auto keys_of = [](const Column& key, const Bitmap& m) {
+        absl::flat_hash_set<std::string> out;
+        for (int64_t r = 0; r < m.size(); ++r) {
+          if (m.Get(r)) out.insert(rulebook::CellValue(key, r).ToString());
+        }
+        return out;
+      };
+      PredicateResult& pr = evaluated->predicates[i];
+      if (spec.trigger == Trigger::kEntered) {
+        absl::flat_hash_set<std::string> was = keys_of(*old_key, old_list->matches);
+        Bitmap entered(pr.rows.size());
+        for (int64_t r = 0; r < pr.rows.size(); ++r) {
+          if (pr.rows.Get(r) && !was.contains(rulebook::CellValue(*now_key, r).ToString())) entered.Set(r);
+        }
+        pr.rows = std::move(entered);
+      } else {
+        absl::flat_hash_set<std::string> now = keys_of(*now_key, pr.rows);
+        Bitmap exited(old_table->num_rows());
+        for (int64_t r = 0; r < old_list->matches.size(); ++r) {
+          if (old_list->matches.Get(r) && !now.contains(rulebook::CellValue(*old_key, r).ToString())) exited.Set(r);
+        }
+        pr.rows = std::move(exited);
+        pr.diagnostics = old_list->diagnostics;
+        (*list_snapshot)[i] = &older->snapshot;  // Shown with their last values.
+      }
+      pr.count = pr.rows.CountSet();
+    }
+  }
+  return absl::OkStatus();
+}
+
+// One list's result from its bitmap: the rows it keeps (ordered and limited),
+// and the parent fields it orders by or shows as columns of its table.
+absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateResult evaluated,
+                                               const Snapshot& snapshot, const RunOptions& options,
+                                               ListResult* out, std::vector<RelationDiagnostics>* relations) const {
+  const Table* table = snapshot.FindTable(spec.table);
+  if (table == nullptr) {
+    return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
+  }
+  ListResult& lr = *out;
+  lr.id = spec.id;
+  lr.title = spec.title;
+  lr.horizon = spec.horizon;
+  lr.table = spec.table;
+  lr.action = spec.action;
+  lr.resources = spec.resources;
+  lr.show = spec.show;
+  lr.diagnostics = evaluated.diagnostics;
+  // The program already limited every table to the owner's scope (its own
+  // owner column, or its parent's through the join).
+  lr.matches = std::move(evaluated.rows);
+  lr.count = evaluated.count;
+  std::optional<int64_t> limit = spec.limit;
+  if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
+
+  std::vector<std::string> order_names;
+  for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
+  const bool shows_parent_fields = std::any_of(spec.show.begin(), spec.show.end(), [&](const std::string& name) {
+    return name.find('.') != std::string::npos && table->FindColumn(name) == nullptr;
+  });
+  Table data = *table;
+  if (spec.order_by.empty()) {
+    if (limit.has_value()) {
+      // The first `limit` matches in row order: no pass over the rest.
+      const int64_t keep = std::clamp<int64_t>(*limit, 0, lr.count);
+      lr.rows.reserve(static_cast<size_t>(keep));
+      if (keep > 0) {
+        ForEachSetBit(lr.matches.data(), 0, lr.matches.size(), [&](int64_t row) {
+          lr.rows.push_back(row);
+          return static_cast<int64_t>(lr.rows.size()) < keep;
+        });
+      }
+    } else if (shows_parent_fields) {
+      lr.rows = rulebook::SetRows(lr.matches);  // Its parent fields are read for every kept row.
+    } else {
+      lr.all_matches = true;
+    }
+  } else {
+    // Parent fields it orders by become columns of its table first (for every
+    // matching row); ordering and the limit choose the kept rows.
+    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
+    absl::StatusOr<Table> ordered = WithParentFields(*table, spec, order_names, rows, snapshot, relations);
+    if (!ordered.ok()) return ordered.status();
+    rulebook::OrderAndLimit(*ordered, spec.order_by, limit, &rows);
+    lr.rows = std::move(rows);
+  }
+  // The kept rows' parent fields, shown ones first, in `show` order.
+  if (!lr.all_matches) {
     std::vector<std::string> kept_names = spec.show;
     kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
-    data = with_parent_fields(*table, spec, kept_names, rows);
-    if (!data.ok()) return data.status();
-    const Column* key = table->key_column();
-    lr.keys.reserve(rows.size());
-    for (int64_t r : rows) {
-      lr.keys.push_back(key != nullptr ? rulebook::CellValue(*key, r).ToString() : absl::StrCat(r));
-    }
-    lr.rows = std::move(rows);
-    lr.data = *std::move(data);
-    result.lists.push_back(std::move(lr));
+    absl::StatusOr<Table> shown = WithParentFields(*table, spec, kept_names, lr.rows, snapshot, relations);
+    if (!shown.ok()) return shown.status();
+    data = *std::move(shown);
   }
+  lr.data = std::move(data);
+  return absl::OkStatus();
+}
 
-  for (const KpiSpec& spec : book.kpis) {
-    const ListSpec* list = book.FindList(spec.list);
-    size_t li = static_cast<size_t>(list - book.lists.data());
-    if (std::find(which.begin(), which.end(), li) == which.end()) continue;
-    const Table* table = list_tables[li] != nullptr ? list_tables[li] : snapshot.FindTable(list->table);
-    const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
-    if (!spec.measure.column.empty() && column == nullptr) {
-      return DataError(spec.measure_location,
-                       absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
-    }
-    KpiResult kr;
-    kr.id = spec.id;
-    kr.title = spec.title;
-    kr.list = spec.list;
-    kr.measure = spec.measure;
-    kr.by_owner = spec.by_owner;
-    kr.value = rulebook::Aggregate(spec.measure, column, all_rows[li]);
-    if (spec.by_owner) {
-      const std::optional<rulebook::OwnerLookup>& lookup = owner_lookup(*table);
-      if (!lookup.has_value()) {
-        return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
-                                                     spec.id, "' (by: owner)"));
+// `table` with the parent fields among `names` added as columns, read for
+// `rows`; the relations read for them are reported (orphans included).
+absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, const ListSpec& spec,
+                                                         const std::vector<std::string>& names,
+                                                         const std::vector<int64_t>& rows, const Snapshot& snapshot,
+                                                         std::vector<RelationDiagnostics>* relations) const {
+  std::vector<ColumnSchema> schemas;
+  std::vector<Column> columns;
+  for (const std::string& name : names) {
+    if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
+    if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
+    const TableSchema* ts = impl_->schema.FindTable(table.name());
+    if (ts == nullptr) continue;
+    absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
+    if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
+    absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
+    if (!col.ok()) return col.status();
+    for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
+      const std::string& child = path->tables[i]->name;
+      if (std::any_of(relations->begin(), relations->end(),
+                      [&](const RelationDiagnostics& r) { return r.table == child; })) {
+        continue;
       }
-      kr.groups = rulebook::AggregateByOwner(spec.measure, column, all_rows[li], *lookup);
+      const Table* c = snapshot.FindTable(child);
+      const Table* p = snapshot.FindTable(path->tables[i + 1]->name);
+      if (c == nullptr || p == nullptr || !path->tables[i]->parent.has_value()) continue;
+      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
+          storage::ParentRows(*c, path->tables[i]->parent->via, *p);
+      if (!map.ok()) return map.status();
+      relations->push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
     }
-    result.kpis.push_back(std::move(kr));
+    schemas.push_back(ColumnSchema{name, col->type(), {}});
+    columns.push_back(*std::move(col));
   }
-  result.notes.insert(result.notes.end(), trigger_notes.begin(), trigger_notes.end());
-  return result;
+  if (columns.empty()) return table;
+  return table.WithColumns(std::move(schemas), std::move(columns));
+}
+
+// One KPI over its list's bitmap, overall and per owner.
+absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult& list, const Snapshot& snapshot,
+                                          KpiResult* out) const {
+  const Table* table = snapshot.FindTable(list.table);
+  const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
+  if (!spec.measure.column.empty() && column == nullptr) {
+    return DataError(spec.measure_location,
+                     absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
+  }
+  KpiResult& kr = *out;
+  kr.id = spec.id;
+  kr.title = spec.title;
+  kr.list = spec.list;
+  kr.measure = spec.measure;
+  kr.by_owner = spec.by_owner;
+  kr.value = rulebook::Aggregate(spec.measure, column, list.matches);
+  if (spec.by_owner) {
+    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(snapshot, *table);
+    if (!lookup.has_value()) {
+      return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
+                                                   spec.id, "' (by: owner)"));
+    }
+    kr.groups = rulebook::AggregateByOwner(spec.measure, column, list.matches, *lookup);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace docket

@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "docket/error.h"
-#include "io/suggest.h"
+#include "base/names.h"
 #include "io/format.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/command_center.h"
@@ -166,7 +166,7 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
   if (list == nullptr) {
     std::vector<std::string> ids;
     for (const ListSpec& l : book.lists) ids.push_back(l.id);
-    std::string close = io::SuggestName(list_id, ids);
+    std::string close = base::ClosestName(list_id, ids);
     return UsageError(absl::StrCat("unknown list '", Sv(list_id), "'"),
                       close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
   }
@@ -291,13 +291,13 @@ std::string RenderExplanation(const Explanation& e, bool color) {
     std::replace(text.begin(), text.end(), '\n', ' ');
     text = CollapseSpaces(text);
     if (t.depth > 0) text = absl::StrCat("  ", t.connective.empty() ? "=" : t.connective, " ", text);
-    text_w = std::max(text_w, std::min<size_t>(DisplayWidth(text), 56));
+    text_w = std::max(text_w, std::min<size_t>(io::DisplayWidth(text), 56));
     texts.push_back(std::move(text));
   }
   for (size_t i = 0; i < e.terms.size(); ++i) {
     const TermValue& t = e.terms[i];
     std::string v = !t.value.has_value() ? "NULL " : *t.value ? "TRUE " : "FALSE";
-    size_t w = DisplayWidth(texts[i]);
+    size_t w = io::DisplayWidth(texts[i]);
     std::string pad(w < text_w ? text_w - w : 0, ' ');
     absl::StrAppend(&out, "  ", bold(v), "  ", texts[i], pad, "  ", t.term.location.ToString(), "\n");
   }

@@ -146,28 +146,27 @@ class Accumulator {
 
 }  // namespace
 
-Value Aggregate(const Measure& measure, const Column* column, const std::vector<int64_t>& rows) {
-  if (measure.kind == MeasureKind::kCount) return Value::Int(static_cast<int64_t>(rows.size()));
+Value Aggregate(const Measure& measure, const Column* column, const Bitmap& rows) {
+  if (measure.kind == MeasureKind::kCount) return Value::Int(rows.CountSet());
   Accumulator acc(measure, column);
-  for (int64_t r : rows) acc.Add(r);
+  ForEachSetBit(rows.data(), 0, rows.size(), [&](int64_t r) { acc.Add(r); });
   return acc.Result();
 }
 
 std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure, const Column* column,
-                                                            const std::vector<int64_t>& rows,
-                                                            const OwnerLookup& owners) {
+                                                            const Bitmap& rows, const OwnerLookup& owners) {
   absl::flat_hash_map<std::string_view, size_t> index;
   std::vector<Accumulator> groups;
   std::optional<Accumulator> unassigned;
   if (owners.dictionary()) {
     // Group by dictionary code: no hashing per row.
     std::vector<int32_t> group_of_code;
-    for (int64_t r : rows) {
+    ForEachSetBit(rows.data(), 0, rows.size(), [&](int64_t r) {
       int32_t code;
       if (!owners.GetCode(r, &code)) {
         if (!unassigned) unassigned.emplace(measure, column);
         unassigned->Add(r);
-        continue;
+        return;
       }
       if (static_cast<size_t>(code) >= group_of_code.size()) group_of_code.resize(static_cast<size_t>(code) + 1, -1);
       int32_t& g = group_of_code[static_cast<size_t>(code)];
@@ -178,19 +177,19 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
         g = static_cast<int32_t>(it->second);
       }
       groups[static_cast<size_t>(g)].Add(r);
-    }
-  }
-  const std::vector<int64_t> none;
-  for (int64_t r : owners.dictionary() ? none : rows) {
-    std::string_view owner;
-    if (!owners.Get(r, &owner)) {
-      if (!unassigned) unassigned.emplace(measure, column);
-      unassigned->Add(r);
-      continue;
-    }
-    auto [it, inserted] = index.emplace(owner, groups.size());
-    if (inserted) groups.emplace_back(measure, column);
-    groups[it->second].Add(r);
+    });
+  } else {
+    ForEachSetBit(rows.data(), 0, rows.size(), [&](int64_t r) {
+      std::string_view owner;
+      if (!owners.Get(r, &owner)) {
+        if (!unassigned) unassigned.emplace(measure, column);
+        unassigned->Add(r);
+        return;
+      }
+      auto [it, inserted] = index.emplace(owner, groups.size());
+      if (inserted) groups.emplace_back(measure, column);
+      groups[it->second].Add(r);
+    });
   }
   std::vector<std::pair<std::string_view, size_t>> sorted(index.begin(), index.end());
   std::sort(sorted.begin(), sorted.end());

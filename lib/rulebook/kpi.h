@@ -20,14 +20,15 @@ namespace docket::rulebook {
 // number; min and max an orderable type; count and count_distinct anything).
 bool MeasureAccepts(MeasureKind kind, DataType type);
 
-// The measure over `rows` of `column` (nullptr for count).
-Value Aggregate(const Measure& measure, const Column* column, const std::vector<int64_t>& rows);
+// The measure over the rows set in `rows` of `column` (nullptr for count),
+// straight from the list's bitmap: no row vector is made.
+Value Aggregate(const Measure& measure, const Column* column, const Bitmap& rows);
 
-// The measure per owner of `rows` (sorted by owner; NULL owners last as
-// kUnassignedOwner).
+// The measure per owner of the rows set in `rows` (sorted by owner; NULL
+// owners last as kUnassignedOwner), grouped by the owner column's dictionary
+// codes when it has them.
 std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure, const Column* column,
-                                                            const std::vector<int64_t>& rows,
-                                                            const OwnerLookup& owners);
+                                                            const Bitmap& rows, const OwnerLookup& owners);
 
 }  // namespace docket::rulebook
 

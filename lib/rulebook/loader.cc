@@ -22,7 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "docket/error.h"
-#include "io/suggest.h"
+#include "base/names.h"
 #include "docket/rulebook.h"
 #include "io/schema_node.h"
 #include "rulebook/spec_parsers.h"
@@ -196,7 +196,7 @@ absl::Status Loader::CheckKeys(const YAML::Node& map, const std::vector<std::str
     if (!key.IsScalar()) return src_.Error(key, absl::StrCat("keys ", where, " must be names"));
     const std::string& k = key.Scalar();
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      std::string close = io::SuggestName(k, allowed);
+      std::string close = base::ClosestName(k, allowed);
       std::string hint = close.empty() ? absl::StrCat("expected one of: ", absl::StrJoin(allowed, ", "))
                                        : absl::StrCat("did you mean '", close, "'?");
       return src_.Error(key, absl::StrCat("unknown key '", k, "' ", where), hint);
@@ -326,7 +326,7 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
   for (const ListSpec& l : book->lists) list_ids.push_back(l.id);
   for (const KpiSpec& k : book->kpis) {
     if (book->FindList(k.list) == nullptr) {
-      std::string close = io::SuggestName(k.list, list_ids);
+      std::string close = base::ClosestName(k.list, list_ids);
       return src_.Error(k.list_location, absl::StrCat("KPI '", k.id, "' measures unknown list '", k.list, "'"),
                         close.empty() ? (list_ids.empty() ? "the rulebook defines no lists"
                                                           : absl::StrCat("the lists are: ",
@@ -349,7 +349,7 @@ absl::Status Loader::LoadParams(const YAML::Node& key, const YAML::Node& node, R
   for (const auto& it_kv : node) {
     const YAML::Node& k = it_kv.first;
     const YAML::Node& v = it_kv.second;
-    if (!k.IsScalar() || !rulebook::IsIdentifier(k.Scalar())) {
+    if (!k.IsScalar() || !base::IsIdentifier(k.Scalar())) {
       return src_.Error(k, "a param name must be an identifier (letters, digits, '_')");
     }
     auto [pos, inserted] = seen.emplace(k.Scalar(), k.Mark().line + 1);
@@ -388,7 +388,7 @@ absl::Status Loader::LoadSegments(const YAML::Node& key, const YAML::Node& node,
   for (const auto& it_kv : node) {
     const YAML::Node& k = it_kv.first;
     const YAML::Node& v = it_kv.second;
-    if (!k.IsScalar() || !rulebook::IsIdentifier(k.Scalar())) {
+    if (!k.IsScalar() || !base::IsIdentifier(k.Scalar())) {
       return src_.Error(k, "a segment name must be an identifier (letters, digits, '_')");
     }
     auto [pos, inserted] = seen.emplace(k.Scalar(), k.Mark().line + 1);
@@ -460,7 +460,7 @@ absl::Status Loader::LoadList(const YAML::Node& node, ListSpec* list) const {
       } else if (lower == "past") {
         list->horizon = Horizon::kPast;
       } else {
-        std::string close = io::SuggestName(lower, {"today", "upcoming", "past"});
+        std::string close = base::ClosestName(lower, {"today", "upcoming", "past"});
         return src_.Error(v, absl::StrCat("unknown horizon '", h, "'"),
                           close.empty() ? "expected today, upcoming or past"
                                         : absl::StrCat("did you mean '", close, "'?"));
@@ -683,7 +683,7 @@ absl::Status Loader::LoadKpi(const YAML::Node& node, KpiSpec* kpi) const {
         if (absl::StrContains(m.status().message(), "unknown measure")) {
           size_t paren = text.find('(');
           std::string fn = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text.substr(0, paren)));
-          std::string close = io::SuggestName(fn, {"count", "sum", "avg", "min", "max", "count_distinct"});
+          std::string close = base::ClosestName(fn, {"count", "sum", "avg", "min", "max", "count_distinct"});
           if (!close.empty()) hint = absl::StrCat("did you mean '", close, "'?");
         }
         return src_.Error(InsideScalar(v, err), std::string(m.status().message()), hint);

@@ -307,7 +307,7 @@ absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSc
   const TableSchema* cur = &table;
   out.tables.push_back(cur);
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (!cur->parent.has_value() || cur->parent->as != parts[i] || out.tables.size() > 64) {
+    if (!cur->parent.has_value() || cur->parent->as != parts[i]) {  // Bounded by the parts.
       return absl::InvalidArgumentError(
           cur->parent.has_value()
               ? absl::StrCat("'", parts[i], "' is not the parent of ", cur->name, " (its parent is '",

@@ -12,14 +12,7 @@
 
 namespace docket::rulebook {
 
-bool IsIdentifier(std::string_view s) {
-  if (s.empty()) return false;
-  if (!absl::ascii_isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  }
-  return true;
-}
+
 
 namespace {
 

@@ -33,8 +33,6 @@ Value InferParamValue(std::string_view text);
 // Parses `text` as a value of `type` (a `--param` override).
 absl::StatusOr<Value> ParseValueAs(std::string_view text, DataType type);
 
-// True for [A-Za-z_][A-Za-z0-9_]*.
-bool IsIdentifier(std::string_view s);
 
 }  // namespace docket::rulebook
 

@@ -1,5 +1,7 @@
 #include "docket/error.h"
 
+#include "base/names.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -103,41 +105,8 @@ absl::Status LimitError(SourceLocation where, std::string_view limit_name, int64
                           absl::StrCat("raise Limits::", name, " if this input is legitimate")));
 }
 
-namespace {
-// Optimal-string-alignment distance: Levenshtein plus a swap of two adjacent
-// characters as one edit ("pluse" is one edit from "pulse").
-int EditDistance(std::string_view a, std::string_view b) {
-  const size_t n = a.size(), m = b.size();
-  std::vector<int> d((n + 1) * (m + 1));
-  auto at = [&](size_t i, size_t j) -> int& { return d[i * (m + 1) + j]; };
-  for (size_t i = 0; i <= n; ++i) at(i, 0) = static_cast<int>(i);
-  for (size_t j = 0; j <= m; ++j) at(0, j) = static_cast<int>(j);
-  for (size_t i = 1; i <= n; ++i) {
-    for (size_t j = 1; j <= m; ++j) {
-      int best = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] != b[j - 1])});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, at(i - 2, j - 2) + 1);
-      at(i, j) = best;
-    }
-  }
-  return at(n, m);
-}
-}  // namespace
-
 std::string ClosestMatch(std::string_view name, const std::vector<std::string>& candidates) {
-  if (name.size() > 64) return "";
-  std::string best;
-  int best_d = 1 << 30;
-  for (const std::string& c : candidates) {
-    if (c.size() > 64) continue;
-    int d = EditDistance(name, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  // Suggest when at most a third of the name differs (at least one edit allowed).
-  int allowed = std::max<int>(1, static_cast<int>(name.size()) / 3);
-  return best_d <= allowed ? best : "";
+  return base::ClosestName(name, candidates);
 }
 
 }  // namespace docket

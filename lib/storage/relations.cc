@@ -3,9 +3,9 @@
 #include <cstring>
 #include <algorithm>
 #include <limits>
-#include <thread>
 #include <utility>
 
+#include "base/parallel.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
@@ -174,15 +174,12 @@ std::shared_ptr<ParentMap> BuildMap(const Column& via, const KeyIndex& index) {
         }
       }
     };
-    const int64_t threads = std::max<int64_t>(
-        1, std::min<int64_t>(std::thread::hardware_concurrency(), n / (int64_t{1} << 16)));
-    if (threads == 1) {
-      probe(0, n);
-    } else {
-      std::vector<std::thread> pool;
-      for (int64_t t = 0; t < threads; ++t) pool.emplace_back(probe, n * t / threads, n * (t + 1) / threads);
-      for (std::thread& th : pool) th.join();
-    }
+    // Probes in ranges of at least 64K rows, on every core.
+    const int threads = base::WorkerCount(0, n / (int64_t{1} << 16));
+    base::RunWorkers(threads, [&](int t) {
+      const auto [lo, hi] = base::ShareOf(n, t, threads);
+      probe(lo, hi);
+    });
   }
   for (int64_t r = 0; r < n; ++r) {
     if (via.IsNull(r)) {

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "docket/program.h"
-#include "exec/calendar.h"
+#include "base/calendar.h"
 #include "exec/test_table.h"
 
 namespace docket {

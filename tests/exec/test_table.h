@@ -10,11 +10,11 @@
 #include "docket/builder.h"
 #include "docket/program.h"
 #include "docket/table.h"
-#include "exec/calendar.h"
+#include "base/calendar.h"
 
 namespace docket::testing {
 
-inline int32_t D(int y, int m, int d) { return static_cast<int32_t>(exec::DaysFromCivil(y, m, d)); }
+inline int32_t D(int y, int m, int d) { return static_cast<int32_t>(base::DaysFromCivil(y, m, d)); }
 
 // Builds one column from optional values.
 template <typename T>

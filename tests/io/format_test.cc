@@ -5,7 +5,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "io/format.h"
-#include "io/text_values.h"
+#include "base/calendar.h"
+#include "base/text_values.h"
 
 namespace docket::io {
 namespace {
@@ -126,46 +127,44 @@ TEST(Format, SelectedRows) {
 
 TEST(TextValues, ParsersAndPrinters) {
   int64_t i;
-  EXPECT_EQ(ParseIntText("", &i), TextParse::kSyntax);
-  EXPECT_EQ(ParseIntText("-", &i), TextParse::kSyntax);
-  EXPECT_EQ(ParseIntText(" 1", &i), TextParse::kSyntax);
-  EXPECT_EQ(ParseIntText("99999999999999999999999", &i), TextParse::kRange);
+  EXPECT_EQ(base::ParseIntText("", &i), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseIntText("-", &i), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseIntText(" 1", &i), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseIntText("99999999999999999999999", &i), base::TextParse::kRange);
   double d;
-  EXPECT_EQ(ParseFloatText(".5", &d), TextParse::kOk);
+  EXPECT_EQ(base::ParseFloatText(".5", &d), base::TextParse::kOk);
   EXPECT_EQ(d, 0.5);
-  EXPECT_EQ(ParseFloatText("+2.5e-3", &d), TextParse::kOk);
+  EXPECT_EQ(base::ParseFloatText("+2.5e-3", &d), base::TextParse::kOk);
   EXPECT_EQ(d, 0.0025);
-  EXPECT_EQ(ParseFloatText("inf", &d), TextParse::kSyntax);
-  EXPECT_EQ(ParseFloatText("-nan", &d), TextParse::kSyntax);
-  EXPECT_EQ(ParseFloatText("0x10", &d), TextParse::kSyntax);
+  EXPECT_EQ(base::ParseFloatText("inf", &d), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseFloatText("-nan", &d), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseFloatText("0x10", &d), base::TextParse::kSyntax);
   bool b;
-  EXPECT_EQ(ParseBoolText("TrUe", &b), TextParse::kOk);
+  EXPECT_EQ(base::ParseBoolText("TrUe", &b), base::TextParse::kOk);
   EXPECT_TRUE(b);
-  EXPECT_EQ(ParseBoolText("yes", &b), TextParse::kSyntax);
+  EXPECT_EQ(base::ParseBoolText("yes", &b), base::TextParse::kSyntax);
   int32_t day;
-  EXPECT_EQ(ParseDateText("1970-01-01", &day), TextParse::kOk);
+  EXPECT_EQ(base::ParseDateText("1970-01-01", &day), base::TextParse::kOk);
   EXPECT_EQ(day, 0);
-  EXPECT_EQ(ParseDateText("1900-02-29", &day), TextParse::kRange);
-  EXPECT_EQ(ParseDateText("0001-01-01", &day), TextParse::kOk);
-  EXPECT_EQ(ParseDateText("2000-02-29", &day), TextParse::kOk);
+  EXPECT_EQ(base::ParseDateText("1900-02-29", &day), base::TextParse::kRange);
+  EXPECT_EQ(base::ParseDateText("0001-01-01", &day), base::TextParse::kOk);
+  EXPECT_EQ(base::ParseDateText("2000-02-29", &day), base::TextParse::kOk);
   std::string s;
-  AppendDateText(&s, day);
+  base::AppendDateText(&s, day);
   EXPECT_EQ(s, "2000-02-29");
   for (int64_t days : {-719162, -1, 0, 1, 20779, 2932896}) {
-    int64_t y;
-    unsigned m, dd;
-    CivilFromDays(days, &y, &m, &dd);
-    EXPECT_EQ(DaysFromCivil(y, m, dd), days);
+    const base::Ymd c = base::CivilFromDays(days);
+    EXPECT_EQ(base::DaysFromCivil(c.year, c.month, c.day), days);
   }
   int64_t ts;
-  EXPECT_EQ(ParseTimestampText("2026-11-22T13:05:00+14:00", TimeUnit::kSecond, &ts), TextParse::kOk);
-  EXPECT_EQ(ParseTimestampText("2026-11-22T13:05:00+24:00", TimeUnit::kSecond, &ts), TextParse::kRange);
-  EXPECT_EQ(ParseTimestampText("2026-11-22T13:05:60", TimeUnit::kSecond, &ts), TextParse::kRange);
-  EXPECT_EQ(ParseTimestampText("2026-11-22T13:5", TimeUnit::kSecond, &ts), TextParse::kSyntax);
-  EXPECT_EQ(ParseTimestampText("2026-11-22T13:05:00.1234567891", TimeUnit::kNano, &ts), TextParse::kSyntax);
-  EXPECT_EQ(ParseTimestampText("2026-11-22T13:05:00.", TimeUnit::kNano, &ts), TextParse::kSyntax);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00+14:00", TimeUnit::kSecond, &ts), base::TextParse::kOk);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00+24:00", TimeUnit::kSecond, &ts), base::TextParse::kRange);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:60", TimeUnit::kSecond, &ts), base::TextParse::kRange);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:5", TimeUnit::kSecond, &ts), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00.1234567891", TimeUnit::kNano, &ts), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00.", TimeUnit::kNano, &ts), base::TextParse::kSyntax);
   s.clear();
-  AppendTimestampText(&s, -1, TimeUnit::kMicro);
+  base::AppendTimestampText(&s, -1, TimeUnit::kMicro);
   EXPECT_EQ(s, "1969-12-31T23:59:59.999999Z");
 }
 

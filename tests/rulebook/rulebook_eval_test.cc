@@ -211,44 +211,44 @@ TEST_F(RulebookEval, ListsOrderAndLimit) {
   // days_since(2027-12-01) is exactly 90 on the leap day: not > 90.
   EXPECT_EQ(stale->count, 3);
   // arr DESC: A2 and A5 tie at 5000 (row order), A3's NULL last.
-  EXPECT_THAT(stale->keys, ElementsAre("A2", "A5", "A3"));
+  EXPECT_THAT(stale->Keys(), ElementsAre("A2", "A5", "A3"));
   EXPECT_THAT(stale->rows, ElementsAre(1, 4, 2));
   EXPECT_EQ(stale->Cell(4, "name"), Value::String("Echo"));
   EXPECT_TRUE(stale->Cell(2, "arr").is_null());
   EXPECT_TRUE(stale->matches.Get(1) && stale->matches.Get(2) && stale->matches.Get(4));
   EXPECT_FALSE(stale->matches.Get(0));
 
-  EXPECT_THAT(r.FindList("outdated_nulls_first")->keys, ElementsAre("A3", "A2", "A5"));
+  EXPECT_THAT(r.FindList("outdated_nulls_first")->Keys(), ElementsAre("A3", "A2", "A5"));
   // Defaults: title is the id, show is the key and the owner.
   EXPECT_EQ(r.FindList("outdated_nulls_first")->title, "outdated_nulls_first");
   EXPECT_THAT(r.FindList("outdated_nulls_first")->show, ElementsAre("id", "csm"));
 
   // add_months(2028-02-29, 1) = 2028-03-29: A1 (03-31) is out, A2 (today) in.
-  EXPECT_THAT(r.FindList("renewal_window")->keys, ElementsAre("A2"));
+  EXPECT_THAT(r.FindList("renewal_window")->Keys(), ElementsAre("A2"));
   // 2028-02-29 - 30 days = 2028-01-30.
-  EXPECT_THAT(r.FindList("onboarding_review")->keys, ElementsAre("A3"));
+  EXPECT_THAT(r.FindList("onboarding_review")->Keys(), ElementsAre("A3"));
   // health >= 70 AND arr >= 1000: A1, A5 (A3's NULL health is NULL, not TRUE);
   // csm ASC then name DESC puts Echo first; limit 1, count 2.
   const ListResult* healthy = r.FindList("healthy_big");
   EXPECT_EQ(healthy->count, 2);
-  EXPECT_THAT(healthy->keys, ElementsAre("A5"));
+  EXPECT_THAT(healthy->Keys(), ElementsAre("A5"));
   EXPECT_EQ(r.FindList("nobody")->count, 0);
-  EXPECT_THAT(r.FindList("nobody")->keys, IsEmpty());
-  EXPECT_THAT(r.FindList("no_champion_contacts")->keys, ElementsAre("C1", "C2", "C4"));
-  EXPECT_THAT(r.FindList("open_tasks")->keys, ElementsAre("T1", "T3"));
+  EXPECT_THAT(r.FindList("nobody")->Keys(), IsEmpty());
+  EXPECT_THAT(r.FindList("no_champion_contacts")->Keys(), ElementsAre("C1", "C2", "C4"));
+  EXPECT_THAT(r.FindList("open_tasks")->Keys(), ElementsAre("T1", "T3"));
 }
 
 TEST_F(RulebookEval, MonthEndClamps) {
   RunOptions o;
   o.as_of = D(2028, 1, 31);  // + 1 month = 2028-02-29.
   RulebookResult r = Run(o);
-  EXPECT_THAT(r.FindList("renewal_window")->keys, ElementsAre("A2"));
+  EXPECT_THAT(r.FindList("renewal_window")->Keys(), ElementsAre("A2"));
   o.as_of = D(2027, 1, 31);  // + 1 month = 2027-02-28: A2's 2028-02-29 is a year out.
   r = Run(o);
-  EXPECT_THAT(r.FindList("renewal_window")->keys, IsEmpty());
+  EXPECT_THAT(r.FindList("renewal_window")->Keys(), IsEmpty());
   o.as_of = D(2028, 3, 31);  // [03-31, 04-30]: A1 (today) and A5.
   r = Run(o);
-  EXPECT_THAT(r.FindList("renewal_window")->keys, ElementsAre("A1", "A5"));
+  EXPECT_THAT(r.FindList("renewal_window")->Keys(), ElementsAre("A1", "A5"));
 }
 
 TEST_F(RulebookEval, Kpis) {
@@ -281,21 +281,21 @@ TEST_F(RulebookEval, OwnerScope) {
   RulebookResult r = Run(o);
   EXPECT_EQ(r.owner, "Alice");
   EXPECT_EQ(r.FindList("outdated_pulse")->count, 2);
-  EXPECT_THAT(r.FindList("outdated_pulse")->keys, ElementsAre("A5", "A3"));
+  EXPECT_THAT(r.FindList("outdated_pulse")->Keys(), ElementsAre("A5", "A3"));
   EXPECT_FALSE(r.FindList("outdated_pulse")->matches.Get(1));  // Bob's row is not even in the bitmap.
   EXPECT_EQ(r.FindList("yellow")->count, 0);                    // A4 has no owner: outside every scope.
-  EXPECT_THAT(r.FindList("renewal_window")->keys, IsEmpty());
-  EXPECT_THAT(r.FindList("no_champion_contacts")->keys, ElementsAre("C1"));  // Through the parent.
-  EXPECT_THAT(r.FindList("open_tasks")->keys, ElementsAre("T3"));            // Own owner column wins.
+  EXPECT_THAT(r.FindList("renewal_window")->Keys(), IsEmpty());
+  EXPECT_THAT(r.FindList("no_champion_contacts")->Keys(), ElementsAre("C1"));  // Through the parent.
+  EXPECT_THAT(r.FindList("open_tasks")->Keys(), ElementsAre("T3"));            // Own owner column wins.
   EXPECT_THAT(r.FindKpi("outdated_arr")->groups, ElementsAre(Pair("Alice", Value::Float(5000))));
   EXPECT_EQ(r.FindKpi("outdated_arr")->value, Value::Float(5000));
   EXPECT_THAT(r.FindKpi("contacts_by_owner")->groups, ElementsAre(Pair("Alice", Value::Int(1))));
 
   o.owner = "Bob";
   r = Run(o);
-  EXPECT_THAT(r.FindList("outdated_pulse")->keys, ElementsAre("A2"));
-  EXPECT_THAT(r.FindList("open_tasks")->keys, ElementsAre("T1"));
-  EXPECT_THAT(r.FindList("no_champion_contacts")->keys, ElementsAre("C2", "C4"));
+  EXPECT_THAT(r.FindList("outdated_pulse")->Keys(), ElementsAre("A2"));
+  EXPECT_THAT(r.FindList("open_tasks")->Keys(), ElementsAre("T1"));
+  EXPECT_THAT(r.FindList("no_champion_contacts")->Keys(), ElementsAre("C2", "C4"));
 
   o.owner = "Nobody";
   r = Run(o);
@@ -306,11 +306,11 @@ TEST_F(RulebookEval, ParamsOverrideAtRunTime) {
   RunOptions o;
   o.params["stale_days"] = Value::Int(89);  // A1's 90 days now count.
   RulebookResult r = Run(o);
-  EXPECT_THAT(r.FindList("outdated_pulse")->keys, ElementsAre("A2", "A5", "A1", "A3"));
+  EXPECT_THAT(r.FindList("outdated_pulse")->Keys(), ElementsAre("A2", "A5", "A1", "A3"));
   o.params.clear();
   o.params["big_arr"] = Value::Int(5000);  // An int stands for a float param.
   r = Run(o);
-  EXPECT_THAT(r.FindList("healthy_big")->keys, ElementsAre("A5"));
+  EXPECT_THAT(r.FindList("healthy_big")->Keys(), ElementsAre("A5"));
   EXPECT_EQ(r.FindList("healthy_big")->count, 1);
 
   absl::StatusOr<Value> v = compiled_->ParseParam("stale_days", "60");
@@ -335,7 +335,7 @@ TEST_F(RulebookEval, ListFilterAndMaxRows) {
   ASSERT_EQ(r.lists.size(), 2u);
   EXPECT_EQ(r.lists[0].id, "outdated_pulse");  // Rulebook order.
   EXPECT_EQ(r.lists[0].count, 3);
-  EXPECT_THAT(r.lists[0].keys, ElementsAre("A2"));
+  EXPECT_THAT(r.lists[0].Keys(), ElementsAre("A2"));
   // Only KPIs over the chosen lists.
   for (const KpiResult& k : r.kpis) EXPECT_EQ(k.list, "outdated_pulse");
   EXPECT_EQ(r.kpis.size(), 7u);
@@ -353,9 +353,37 @@ TEST_F(RulebookEval, ThreadCountDoesNotChangeResults) {
   RulebookResult a = Run(one), b = Run(two);
   ASSERT_EQ(a.lists.size(), b.lists.size());
   for (size_t i = 0; i < a.lists.size(); ++i) {
-    EXPECT_EQ(a.lists[i].keys, b.lists[i].keys);
+    EXPECT_EQ(a.lists[i].Keys(), b.lists[i].Keys());
     EXPECT_EQ(a.lists[i].count, b.lists[i].count);
   }
+}
+
+// A subset of the lists is the same compiled program re-planned for those
+// lists: it gives the full run's answers, needs only its own tables, and the
+// second run of the same subset reuses the first's program.
+TEST_F(RulebookEval, SubsetOfListsIsCompiledOnce) {
+  RunOptions all;
+  RulebookResult full = Run(all);
+  Snapshot accounts_only;
+  accounts_only.schema = book_.schema;
+  ASSERT_TRUE(accounts_only.AddTable(*snap_.FindTable("accounts")).ok());
+  RunOptions o;
+  o.as_of = D(2028, 2, 29);
+  o.lists = {"yellow", "healthy_big"};
+  for (int round = 0; round < 2; ++round) {
+    absl::StatusOr<RulebookResult> r = compiled_->Evaluate(accounts_only, o);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->lists.size(), 2u);
+    for (const ListResult& l : r->lists) {
+      const ListResult* f = full.FindList(l.id);
+      ASSERT_NE(f, nullptr);
+      EXPECT_EQ(l.count, f->count) << l.id;
+      EXPECT_EQ(l.Keys(), f->Keys()) << l.id;
+    }
+  }
+  // A list over tasks still needs the tasks table.
+  o.lists = {"open_tasks"};
+  EXPECT_EQ(compiled_->Evaluate(accounts_only, o).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(RulebookEval, MissingTableInSnapshotIsADataError) {
@@ -413,14 +441,14 @@ kpis:
   o.as_of = D(2028, 2, 29);
   absl::StatusOr<RulebookResult> r = compiled->Evaluate(snap, o);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_THAT(r->FindList("no_champion")->keys, ElementsAre("A1", "A2", "A4", "A5", "A6"));  // C3 on A3 is one.
+  EXPECT_THAT(r->FindList("no_champion")->Keys(), ElementsAre("A1", "A2", "A4", "A5", "A6"));  // C3 on A3 is one.
   const ListResult* open = r->FindList("open_tasks");
-  EXPECT_THAT(open->keys, ElementsAre("T3", "T1"));  // Echo before Acme.
+  EXPECT_THAT(open->Keys(), ElementsAre("T3", "T1"));  // Echo before Acme.
   EXPECT_EQ(open->Cell(open->rows[0], "account.name"), Value::String("Echo"));
   EXPECT_EQ(open->Cell(open->rows[1], "account.csm"), Value::String("Alice"));
   EXPECT_THAT(r->FindKpi("open_by_owner")->groups, ElementsAre(Pair("Alice", Value::Int(1)), Pair("Bob", Value::Int(1))));
   const ListResult* big = r->FindList("contacts_of_big");
-  EXPECT_THAT(big->keys, ElementsAre("C2", "C1"));
+  EXPECT_THAT(big->Keys(), ElementsAre("C2", "C1"));
   EXPECT_EQ(big->Cell(big->rows[0], "account.name"), Value::String("Beta"));
   EXPECT_THAT(r->relations, Not(IsEmpty()));
   for (const RelationDiagnostics& rel : r->relations) EXPECT_EQ(rel.null_keys + rel.missing_keys, 0) << rel.table;
@@ -429,8 +457,8 @@ kpis:
   o.owner = "Alice";
   r = compiled->Evaluate(snap, o);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_THAT(r->FindList("open_tasks")->keys, ElementsAre("T3"));
-  EXPECT_THAT(r->FindList("contacts_of_big")->keys, ElementsAre("C1"));
+  EXPECT_THAT(r->FindList("open_tasks")->Keys(), ElementsAre("T3"));
+  EXPECT_THAT(r->FindList("contacts_of_big")->Keys(), ElementsAre("C1"));
 
   // An orphan contact: its account fields are NULL, it counts for no account, and it is reported.
   o.owner.reset();
@@ -441,7 +469,7 @@ kpis:
   snap.tables["contacts"] = *std::move(contacts);
   r = compiled->Evaluate(snap, o);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_THAT(r->FindList("no_champion")->keys, ElementsAre("A1", "A2", "A3", "A4", "A5", "A6"));
+  EXPECT_THAT(r->FindList("no_champion")->Keys(), ElementsAre("A1", "A2", "A3", "A4", "A5", "A6"));
   EXPECT_EQ(r->FindList("no_champion")->diagnostics.orphan_rows, 1);
   bool reported = false;
   for (const RelationDiagnostics& rel : r->relations) {

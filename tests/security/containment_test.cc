@@ -133,7 +133,7 @@ std::string Fingerprint(const RulebookResult& r) {
   std::string out;
   for (const ListResult& l : r.lists) {
     out += l.id + ":" + std::to_string(l.count) + ":";
-    for (const std::string& k : l.keys) out += k + ",";
+    for (const std::string& k : l.Keys()) out += k + ",";
     out += "\n";
   }
   for (const KpiResult& k : r.kpis) {

@@ -385,3 +385,49 @@ TEST(SurvivalTest, BillionLaughsIsRejectedQuickly) {
 
 }  // namespace
 }  // namespace docket
+
+namespace docket {
+namespace {
+
+// The limits that were hidden constants until issue 12: each is an option,
+// hit exactly at its value.
+TEST(LimitsTest, CsvColumns) {
+  CsvOptions o;
+  o.threads = 1;
+  o.limits.max_csv_columns = 5;
+  EXPECT_TRUE(ReadCsvString("a,b,c,d,e\n1,2,3,4,5\n", "w.csv", "w", nullptr, o).ok());
+  absl::StatusOr<Table> t = ReadCsvString("a,b,c,d,e,f\n1,2,3,4,5,6\n", "w.csv", "w", nullptr, o);
+  ASSERT_FALSE(t.ok());
+  ExpectLimit(t.status(), "max_csv_columns", 5);
+}
+
+TEST(LimitsTest, NameParts) {
+  Limits l;
+  l.max_name_parts = 2;
+  // A two-part name binds as far as the parser is concerned (it is not a parent here).
+  absl::Status two = CompileWith("a.b > 1", l);
+  EXPECT_NE(two.code(), absl::StatusCode::kResourceExhausted) << two;
+  ExpectLimit(CompileWith("a.b.c > 1", l), "max_name_parts", 2);
+}
+
+TEST(LimitsTest, SegmentDepth) {
+  Limits l;
+  l.max_segment_depth = 3;
+  auto build = [&](int depth) {
+    CompileOptions o;
+    o.limits = l;
+    Schema schema;
+    schema.tables.push_back(Accounts());
+    ProgramBuilder b(schema, o);
+    EXPECT_TRUE(b.AddSegment("s0", {"n > 1", {}}).ok());
+    for (int i = 1; i < depth; ++i) {
+      EXPECT_TRUE(b.AddSegment("s" + std::to_string(i), {"s" + std::to_string(i - 1), {}}).ok());
+    }
+    return b.AddPredicate("accounts", {"s" + std::to_string(depth - 1), {}}).status();
+  };
+  EXPECT_TRUE(build(3).ok()) << build(3);
+  ExpectLimit(build(4), "max_segment_depth", 3);
+}
+
+}  // namespace
+}  // namespace docket

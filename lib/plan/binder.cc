@@ -1,4 +1,4 @@
-#include "lang/binder.h"
+#include "plan/binder.h"
 
 #include <algorithm>
 #include <string>
@@ -15,16 +15,13 @@
 #include "lang/literals.h"
 #include "lang/parser.h"
 #include "lang/stack_caps.h"
-#include "lang/suggest.h"
+#include "base/names.h"
 #include "re2/re2.h"
 
-namespace docket::lang {
+namespace docket::plan {
 
-using plan::Cmp;
-using plan::Fn;
-using plan::Node;
-using plan::Op;
-using plan::Ty;
+using namespace ::docket::lang;  // NOLINT: the binder reads every syntax type.
+
 
 namespace {
 
@@ -390,7 +387,7 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       if (it == options_->params.end()) {
         std::vector<std::string> names;
         for (const auto& [k, v] : options_->params) names.push_back(k);
-        std::string close = Suggest(n.text, names);
+        std::string close = base::ClosestName(n.text, names);
         return Error(n.span, "unknown parameter $" + n.text,
                      close.empty() ? (names.empty() ? "declare it under params:" : "declared: $" + absl::StrJoin(names, ", $"))
                                    : "did you mean $" + close + "?");
@@ -518,7 +515,7 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   std::vector<std::string> names;
   for (const ColumnSchema& c : ctx_.table->columns) names.push_back(c.name);
   for (const auto& [k, v] : *segments_) names.push_back(k);
-  std::string close = Suggest(n.text, names);
+  std::string close = base::ClosestName(n.text, names);
   std::string hint;
   // A column of an ancestor needs its path (account.arr).
   const TableSchema* up = ParentOf(*ctx_.table);
@@ -561,8 +558,9 @@ Binder::Result Binder::BindSegment(const SyntaxNode& use, SegmentDef& seg) {
     }
   }
   if (!seg.parse_status.ok()) return seg.parse_status;
-  if (segment_stack_.size() > 64) {
-    return Error(use.span, "segments nested more than 64 deep");
+  if (static_cast<int64_t>(segment_stack_.size()) >= options_->limits.max_segment_depth) {
+    return ctx_.source->Limit(use.span, "max_segment_depth", options_->limits.max_segment_depth,
+                              "segments used inside segments");
   }
   Context saved = ctx_;
   segment_stack_.push_back(seg.name);
@@ -880,13 +878,13 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
   const std::string name = absl::AsciiStrToLower(n.text);
   const FunctionInfo* info = FindFunction(name);
   if (info == nullptr) {
-    std::string close = Suggest(name, FunctionNames());
+    std::string close = base::ClosestName(name, FunctionNames());
     return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())}, "unknown function '" + n.text + "'",
                  close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
   }
   Span name_span{n.span.offset, static_cast<int32_t>(n.text.size())};
   if (info->group == FunctionGroup::kRelated) return BindAggregate(n, name);
-  if (info->group == FunctionGroup::kHistory) return BindHistory(n, name);  // lang/bind_history.cc
+  if (info->group == FunctionGroup::kHistory) return BindHistory(n, name);  // plan/bind_history.cc
   if (n.filter >= 0) {
     return Error(ctx_.tree->node(n.filter).span, "WHERE is only allowed inside related-record aggregates");
   }
@@ -1148,7 +1146,7 @@ Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& nam
     } else if (names.empty()) {
       hint = ctx_.table->name + " has no child tables (a table with 'parent: {table: " + ctx_.table->name +
              ", …}' in the schema)";
-    } else if (std::string close = Suggest(table_name, names); !close.empty()) {
+    } else if (std::string close = base::ClosestName(table_name, names); !close.empty()) {
       hint = "did you mean '" + close + "'?";
     } else {
       hint = "the tables below " + ctx_.table->name + " are " + absl::StrJoin(names, ", ");
@@ -1229,4 +1227,4 @@ Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& nam
   return out;
 }
 
-}  // namespace docket::lang
+}  // namespace docket::plan

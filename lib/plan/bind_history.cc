@@ -1,4 +1,4 @@
-// lang/bind_history.cc — binding prev(), changed(), pct_change() and is_new().
+// plan/bind_history.cc — binding prev(), changed(), pct_change() and is_new().
 //
 // Each reads history columns (plan::HistoryRef): the column's value in an
 // older snapshot, and whether the row's key is in that snapshot, gathered
@@ -20,16 +20,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lang/binder.h"
+#include "plan/binder.h"
 #include "lang/functions.h"
 
-namespace docket::lang {
+namespace docket::plan {
 
-using plan::Cmp;
-using plan::HistoryRef;
-using plan::Node;
-using plan::Op;
-using plan::Ty;
+using namespace ::docket::lang;  // NOLINT: the binder reads every syntax type.
 
 Binder::Result Binder::BindHistory(const SyntaxNode& n, const std::string& name) {
   const Span name_span{n.span.offset, static_cast<int32_t>(n.text.size())};
@@ -177,4 +173,4 @@ Binder::Result Binder::BindHistory(const SyntaxNode& n, const std::string& name)
   return Bound{make(Op::kDiv, Ty::kFloat, {diff, pf.id}), Ty::kFloat, n.span};
 }
 
-}  // namespace docket::lang
+}  // namespace docket::plan

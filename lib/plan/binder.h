@@ -1,18 +1,21 @@
-// lang/binder.h — resolves names and types: syntax tree → bound graph nodes.
+// plan/binder.h — resolves names and types: syntax tree → bound graph nodes.
+//
+// The binder lives with the plan (as DuckDB's lives in its planner): it reads
+// lang's syntax tree and writes Node operators, so it sits above both.
 //
 // The binder resolves every name of a rule against the rule's table
 // (columns), the declared segments (inlined at each use, in the user's
 // table), CompileOptions::params ($name) and the function catalog, checks
 // every type, inserts the implicit conversions (int → float, timestamp →
 // civil date, string literal → date or timestamp) and lowers the rest of the
-// language (BETWEEN, IN, INTERVAL, CASE, functions) to plan::Node operators
-// through plan::ExprBuilder, which folds and rewrites as it goes.
+// language (BETWEEN, IN, INTERVAL, CASE, functions) to Node operators
+// through ExprBuilder, which folds and rewrites as it goes.
 //
 // After binding, evaluation cannot meet a type error.  Errors point at the
 // source of the text that holds the mistake (a rule's or a segment's own
 // ExpressionSource) and carry a hint where one exists.
-#ifndef DOCKET_LANG_BINDER_H_
-#define DOCKET_LANG_BINDER_H_
+#ifndef DOCKET_PLAN_BINDER_H_
+#define DOCKET_PLAN_BINDER_H_
 
 #include <map>
 #include <memory>
@@ -26,14 +29,14 @@
 #include "lang/syntax.h"
 #include "plan/builder.h"
 
-namespace docket::lang {
+namespace docket::plan {
 
 struct SegmentDef {
   std::string name;
-  std::unique_ptr<SourceText> source;
+  std::unique_ptr<lang::SourceText> source;
   bool parsed = false;
   absl::Status parse_status;
-  SyntaxTree tree;
+  lang::SyntaxTree tree;
   bool used = false;
 };
 
@@ -41,10 +44,10 @@ using SegmentMap = std::map<std::string, SegmentDef, std::less<>>;
 
 class Binder {
  public:
-  Binder(plan::ExprBuilder* builder, const Schema* schema, const CompileOptions* options, SegmentMap* segments);
+  Binder(ExprBuilder* builder, const Schema* schema, const CompileOptions* options, SegmentMap* segments);
 
   // Binds a rule over `table`; the result must be bool.
-  absl::StatusOr<int32_t> BindRule(const TableSchema& table, const SourceText& source, const SyntaxTree& tree,
+  absl::StatusOr<int32_t> BindRule(const TableSchema& table, const lang::SourceText& source, const lang::SyntaxTree& tree,
                                    int32_t rule);
   // Binds a segment on its own over `table` (Build()'s check of unused segments).
   absl::StatusOr<int32_t> BindSegmentAlone(const TableSchema& table, std::string_view name, int32_t rule);
@@ -52,8 +55,8 @@ class Binder {
  private:
   struct Bound {
     int32_t id = -1;
-    plan::Ty type = plan::Ty::kNull;
-    Span span;
+    Ty type = Ty::kNull;
+    lang::Span span;
     bool string_literal = false;  // A string literal (may become a date or timestamp).
     bool interval = false;        // INTERVAL n UNIT: id = amount (int), days or months per unit.
     int32_t interval_days = 0;
@@ -61,30 +64,30 @@ class Binder {
   };
   struct Context {
     const TableSchema* table = nullptr;
-    const SourceText* source = nullptr;
-    const SyntaxTree* tree = nullptr;
+    const lang::SourceText* source = nullptr;
+    const lang::SyntaxTree* tree = nullptr;
   };
   using Result = absl::StatusOr<Bound>;
 
   Result Bind(int32_t syntax_id);
   Result BindValue(int32_t syntax_id);  // Bind and refuse an INTERVAL.
-  Result BindName(const SyntaxNode& n);
-  Result BindSegment(const SyntaxNode& use, SegmentDef& seg);
-  Result BindCompare(const SyntaxNode& n);
-  Result BindArithmetic(const SyntaxNode& n);
-  Result BindIn(const SyntaxNode& n);
-  Result BindLike(const SyntaxNode& n);
-  Result BindMatches(const SyntaxNode& n);
-  Result BindCase(const SyntaxNode& n);
-  Result BindCall(const SyntaxNode& n);
+  Result BindName(const lang::SyntaxNode& n);
+  Result BindSegment(const lang::SyntaxNode& use, SegmentDef& seg);
+  Result BindCompare(const lang::SyntaxNode& n);
+  Result BindArithmetic(const lang::SyntaxNode& n);
+  Result BindIn(const lang::SyntaxNode& n);
+  Result BindLike(const lang::SyntaxNode& n);
+  Result BindMatches(const lang::SyntaxNode& n);
+  Result BindCase(const lang::SyntaxNode& n);
+  Result BindCall(const lang::SyntaxNode& n);
   // Related records: a parent field (account.arr) and a child aggregate
   // (exists / count / sum / avg / min / max over a descendant table).
-  Result BindParentField(const SyntaxNode& n);
-  Result BindAggregate(const SyntaxNode& n, const std::string& name);
-  // History: prev / changed / pct_change / is_new (lang/bind_history.cc).
-  Result BindHistory(const SyntaxNode& n, const std::string& name);
+  Result BindParentField(const lang::SyntaxNode& n);
+  Result BindAggregate(const lang::SyntaxNode& n, const std::string& name);
+  // History: prev / changed / pct_change / is_new (plan/bind_history.cc).
+  Result BindHistory(const lang::SyntaxNode& n, const std::string& name);
   // Binds `name` (a column or segment) as if written in `table`.
-  Result BindNameIn(const TableSchema& table, const std::string& name, Span span);
+  Result BindNameIn(const TableSchema& table, const std::string& name, lang::Span span);
   // The parent of `t` in the schema (nullptr when none).
   const TableSchema* ParentOf(const TableSchema& t) const;
   // The tables below `t` (children, grandchildren, …), nearest first.
@@ -92,23 +95,23 @@ class Binder {
   // "account." or "success_plan.account." — how `from` names `ancestor`;
   // empty when `ancestor` is not above `from`.
   std::string PathTo(const TableSchema& from, const TableSchema& ancestor) const;
-  Result BindDateLiteral(const SyntaxNode& n);
-  Result BindTimestampLiteral(const SyntaxNode& n);
+  Result BindDateLiteral(const lang::SyntaxNode& n);
+  Result BindTimestampLiteral(const lang::SyntaxNode& n);
 
-  absl::Status Error(Span span, std::string message, std::string hint = "") const;
+  absl::Status Error(lang::Span span, std::string message, std::string hint = "") const;
   absl::Status ExpectBool(Bound* b, std::string_view what);
   // Converts `b` to `target` (implicit conversions only).
-  absl::Status Coerce(Bound* b, plan::Ty target, std::string_view context);
+  absl::Status Coerce(Bound* b, Ty target, std::string_view context);
   // Finds the common type of `items` and converts them all to it.
-  absl::StatusOr<plan::Ty> Unify(std::vector<Bound*> items, Span where, std::string_view context);
+  absl::StatusOr<Ty> Unify(std::vector<Bound*> items, lang::Span where, std::string_view context);
   absl::Status AsDate(Bound* b, std::string_view fn);
   absl::Status AsString(Bound* b, std::string_view fn);
   absl::Status AsInt(Bound* b, std::string_view fn);
   absl::Status AsNumber(Bound* b, std::string_view fn);
-  Bound Make(plan::Node n, Span span);
-  static std::string Describe(const Bound& b, const plan::ExprBuilder& builder);
+  Bound Make(Node n, lang::Span span);
+  static std::string Describe(const Bound& b, const ExprBuilder& builder);
 
-  plan::ExprBuilder* b_;
+  ExprBuilder* b_;
   const Schema* schema_;
   const CompileOptions* options_;
   SegmentMap* segments_;
@@ -117,6 +120,6 @@ class Binder {
   std::vector<std::string> segment_stack_;
 };
 
-}  // namespace docket::lang
+}  // namespace docket::plan
 
-#endif  // DOCKET_LANG_BINDER_H_
+#endif  // DOCKET_PLAN_BINDER_H_

@@ -1,14 +1,14 @@
-// exec/calendar.h — branch-light civil-calendar arithmetic on day numbers
+// base/calendar.h — branch-light civil-calendar arithmetic on day numbers
 // (days since 1970-01-01), used by the date kernels on every row.
 //
 // These are Howard Hinnant's algorithms (proleptic Gregorian calendar): no
 // table, no time zone, no virtual call, valid for every int32 day number.
-#ifndef DOCKET_EXEC_CALENDAR_H_
-#define DOCKET_EXEC_CALENDAR_H_
+#ifndef DOCKET_BASE_CALENDAR_H_
+#define DOCKET_BASE_CALENDAR_H_
 
 #include <cstdint>
 
-namespace docket::exec {
+namespace docket::base {
 
 struct Ymd {
   int64_t year;
@@ -83,6 +83,6 @@ constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
 constexpr int64_t kMinDate = -2147483647 - 1;
 constexpr int64_t kMaxDate = 2147483647;
 
-}  // namespace docket::exec
+}  // namespace docket::base
 
-#endif  // DOCKET_EXEC_CALENDAR_H_
+#endif  // DOCKET_BASE_CALENDAR_H_

@@ -1,8 +1,8 @@
-// Parsing and printing the text forms of docket values, shared by the CSV
-// reader, the output formats and the command's flags.  Hand-written parsers
-// over string_views: no allocation, no locale, exact range checks.
-#ifndef DOCKET_IO_TEXT_VALUES_H_
-#define DOCKET_IO_TEXT_VALUES_H_
+// base/text_values.h — parsing and printing the text forms of docket values,
+// shared by the CSV reader, rule literals, the output formats and the command's flags. Hand-written
+// parsers over string_views: no allocation, no locale, exact range checks.
+#ifndef DOCKET_BASE_TEXT_VALUES_H_
+#define DOCKET_BASE_TEXT_VALUES_H_
 
 #include <cstdint>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include "docket/types.h"
 
-namespace docket::io {
+namespace docket::base {
 
 enum class TextParse : uint8_t {
   kOk,
@@ -29,13 +29,12 @@ TextParse ParseFloatText(std::string_view s, double* out);
 TextParse ParseDateText(std::string_view s, int32_t* days_since_epoch);
 // YYYY-MM-DD[(T|t| )HH:MM[:SS[(.|,)fraction]][Z|z|±HH[:MM]|±HHMM]], UTC when
 // no offset; a bare date is midnight UTC.  `fraction_digits`, when given,
-// receives the number of significant fractional digits (0-9).
+// receives the number of significant fractional digits (0-9); `has_offset`
+// whether the text ended in Z or an offset (rule literals without one are
+// civil times in the evaluation's zone).  The one grammar for CSV fields,
+// flags and rule literals.
 TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out,
-                             int* fraction_digits = nullptr);
-
-// Days since 1970-01-01 of a proleptic Gregorian day, and back.
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
-void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
+                             int* fraction_digits = nullptr, bool* has_offset = nullptr);
 
 // "2026-11-22".
 void AppendDateText(std::string* out, int64_t days_since_epoch);
@@ -45,6 +44,6 @@ void AppendTimestampText(std::string* out, int64_t units, TimeUnit unit);
 // Shortest text that reads back as the same double ("4.2", "1e+300").
 void AppendFloatText(std::string* out, double v);
 
-}  // namespace docket::io
+}  // namespace docket::base
 
-#endif  // DOCKET_IO_TEXT_VALUES_H_
+#endif  // DOCKET_BASE_TEXT_VALUES_H_

@@ -1,11 +1,13 @@
-#include "io/text_values.h"
+#include "base/text_values.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <system_error>
 
-namespace docket::io {
+#include "base/calendar.h"
+
+namespace docket::base {
 namespace {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -23,24 +25,17 @@ inline bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-inline bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-inline unsigned DaysInMonth(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
-
 // Parses YYYY-MM-DD at the start of s (exactly 10 bytes).
 TextParse ParseDatePrefix(std::string_view s, int64_t* days) {
   int y, m, d;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||
-      !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d)) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m) ||
+      !Digits(s, 8, 2, &d)) {
     return TextParse::kSyntax;
   }
-  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, m)) {
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
     return TextParse::kRange;
   }
-  *days = DaysFromCivil(y, m, d);
+  *days = DaysFromCivil(y, static_cast<int32_t>(m), static_cast<int32_t>(d));
   return TextParse::kOk;
 }
 
@@ -92,7 +87,8 @@ TextParse ParseIntText(std::string_view s, int64_t* out) {
   for (; i < s.size(); ++i) {
     char c = s[i];
     if (!IsDigit(c)) return TextParse::kSyntax;
-    if (!overflow && (__builtin_mul_overflow(v, 10, &v) || __builtin_sub_overflow(v, c - '0', &v))) {
+    if (!overflow &&
+        (__builtin_mul_overflow(v, 10, &v) || __builtin_sub_overflow(v, c - '0', &v))) {
       overflow = true;
     }
   }
@@ -130,8 +126,9 @@ TextParse ParseDateText(std::string_view s, int32_t* days_since_epoch) {
   return TextParse::kOk;
 }
 
-TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out,
-                             int* fraction_digits) {
+TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out, int* fraction_digits,
+                             bool* has_offset) {
+  if (has_offset != nullptr) *has_offset = false;
   int64_t days;
   TextParse r = ParseDatePrefix(s, &days);
   if (r != TextParse::kOk) return r;
@@ -169,6 +166,8 @@ TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out,
     }
     if (i < s.size()) {
       char z = s[i];
+      if ((z == 'Z' || z == 'z' || z == '+' || z == '-') && has_offset != nullptr)
+        *has_offset = true;
       if (z == 'Z' || z == 'z') {
         ++i;
       } else if (z == '+' || z == '-') {
@@ -204,29 +203,6 @@ TextParse ParseTimestampText(std::string_view s, TimeUnit unit, int64_t* out,
   return TextParse::kOk;
 }
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* year, unsigned* month, unsigned* day) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *day = doy - (153 * mp + 2) / 5 + 1;
-  *month = mp < 10 ? mp + 3 : mp - 9;
-  *year = y + (*month <= 2);
-}
-
 namespace {
 
 void AppendPadded(std::string* out, int64_t v, int width) {
@@ -243,17 +219,12 @@ void AppendPadded(std::string* out, int64_t v, int width) {
   while (n > 0) out->push_back(buf[--n]);
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 }  // namespace
 
 void AppendDateText(std::string* out, int64_t days) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  const Ymd c = CivilFromDays(days);
+  const int64_t y = c.year;
+  const unsigned m = static_cast<unsigned>(c.month), d = static_cast<unsigned>(c.day);
   AppendPadded(out, y, 4);
   out->push_back('-');
   AppendPadded(out, m, 2);
@@ -296,4 +267,4 @@ void AppendFloatText(std::string* out, double v) {
   out->append(buf, ec == std::errc() ? ptr - buf : 0);
 }
 
-}  // namespace docket::io
+}  // namespace docket::base

@@ -1,0 +1,201 @@
+// exec/execute_dispatch.cc — Compute: one node over one batch, dispatched by
+// operator to the kernels (exec/kernels_*.cc, a file per kind).
+#include <algorithm>
+#include <cstring>
+
+#include "exec/executor.h"
+#include "exec/kernels.h"
+
+namespace docket::exec {
+
+using plan::Node;
+using plan::Op;
+using plan::Ty;
+
+Vec Frame::Compute(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  Diagnostics* d = (n.rule >= 0 && diag_ != nullptr) ? &diag_[n.rule] : &unowned_;
+  switch (n.op) {
+    case Op::kConst:
+    case Op::kParam:
+    case Op::kToday: {
+      // Only reached in constant mode.
+      Block* blk = Acquire();
+      ScalarValue s;
+      if (n.op == Op::kConst) {
+        s.Set(n.value, n.type);
+      } else if (n.op == Op::kToday) {
+        s.Set(Value::DateFromDays(static_cast<int32_t>(st_->today)), n.type);
+      } else {
+        auto it = st_->params->find(n.name);
+        s.Set(it == st_->params->end() ? plan::NullOf(n.type) : it->second, n.type);
+      }
+      Vec v;
+      v.block = blk;
+      if (n.type == Ty::kString) {
+        blk->arena = s.s;
+        *blk->As<std::string_view>() = blk->arena;
+      } else {
+        std::memcpy(blk->data.get(), s.Ptr(n.type), 8);
+      }
+      blk->valid[0] = s.valid;
+      v.data = blk->data.get();
+      v.valid = blk->valid.get();
+      return v;
+    }
+    case Op::kColumn:
+      return LoadColumn(id, a);
+    case Op::kAnd:
+      return Logic(id, a, true);
+    case Op::kOr:
+      return Logic(id, a, false);
+    case Op::kNot: {
+      Vec x = Eval(n.args[0], a);
+      Block* blk = Acquire();
+      uint8_t* out = blk->As<uint8_t>();
+      const uint8_t* xd = x.As<uint8_t>();
+      for (int i = 0; i < a.n; ++i) out[i] = ~xd[i] & 1;
+      Vec v;
+      v.data = out;
+      v.block = blk;
+      if (x.valid != nullptr) {
+        std::memcpy(blk->valid.get(), x.valid, a.n);
+        v.valid = blk->valid.get();
+      }
+      Release(&x);
+      return v;
+    }
+    case Op::kIsNull:
+    case Op::kIsNotNull: {
+      const uint8_t want_valid = n.op == Op::kIsNotNull;
+      Block* blk = Acquire();
+      uint8_t* out = blk->As<uint8_t>();
+      Vec v;
+      v.data = out;
+      v.block = blk;
+      const Node& arg = g_->node(n.args[0]);
+      if (arg.op == Op::kColumn && plan_->shared_slot[n.args[0]] < 0) {
+        // Only the validity bitmap is read.
+        const Column* col = ColumnFor(arg.column);
+        if (col->validity() == nullptr) {
+          std::memset(out, want_valid, a.n);
+        } else {
+          UnpackBits(col->validity(), start_, a.n, out);
+          if (!want_valid) {
+            for (int i = 0; i < a.n; ++i) out[i] ^= 1;
+          }
+        }
+        return v;
+      }
+      Vec x = Eval(n.args[0], a);
+      if (x.valid == nullptr) {
+        std::memset(out, want_valid, a.n);
+      } else {
+        for (int i = 0; i < a.n; ++i) out[i] = (x.valid[i] & 1) ^ (want_valid ^ 1);
+      }
+      Release(&x);
+      return v;
+    }
+    case Op::kCompare: {
+      Vec x = Eval(n.args[0], a);
+      Vec y = Eval(n.args[1], a);
+      Vec v = CompareKernel(*this, n.cmp, PhysOf(g_->node(n.args[0]).type),
+                            PhysOf(g_->node(n.args[1]).type), x, y, a);
+      Release(&x);
+      Release(&y);
+      return v;
+    }
+    case Op::kBetween: {
+      Vec x = Eval(n.args[0], a);
+      Vec lo = Eval(n.args[1], a);
+      Vec hi = Eval(n.args[2], a);
+      Vec v =
+          BetweenKernel(*this, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type),
+                        PhysOf(g_->node(n.args[2]).type), x, lo, hi, a);
+      Release(&x);
+      Release(&lo);
+      Release(&hi);
+      return v;
+    }
+    case Op::kInSet: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = InSetKernel(*this, *n.in_set, g_->node(n.args[0]).type, x, a);
+      Release(&x);
+      return v;
+    }
+    case Op::kLike: {
+      Vec x = Eval(n.args[0], a);
+      Vec p = Eval(n.args[1], a);
+      Vec v = LikeKernel(*this, n, x, p, a);
+      Release(&x);
+      Release(&p);
+      return v;
+    }
+    case Op::kMatches: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = MatchesKernel(*this, n, x, a);
+      Release(&x);
+      return v;
+    }
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+    case Op::kDiv:
+    case Op::kMod: {
+      Vec x = Eval(n.args[0], a);
+      Vec y = Eval(n.args[1], a);
+      Vec v = ArithKernel(*this, n.op, n.type, x, y, a, d);
+      Release(&x);
+      Release(&y);
+      return v;
+    }
+    case Op::kNeg: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = NegKernel(*this, n.type, x, a, d);
+      Release(&x);
+      return v;
+    }
+    case Op::kIntToFloat: {
+      Vec x = Eval(n.args[0], a);
+      Vec v = IntToFloatKernel(*this, x, a);
+      Release(&x);
+      return v;
+    }
+    case Op::kTsToDate:
+    case Op::kDayStart:
+    case Op::kCivilToTs:
+    case Op::kDateAddDays:
+    case Op::kDateDiff:
+    case Op::kAddMonths: {
+      Vec args[2];
+      for (size_t k = 0; k < n.args.size(); ++k) args[k] = Eval(n.args[k], a);
+      Vec v = DateKernel(*this, n, *g_, args, a, st_->zone.get(), d);
+      for (size_t k = 0; k < n.args.size(); ++k) Release(&args[k]);
+      return v;
+    }
+    case Op::kCall: {
+      Vec args[8];
+      std::vector<Vec> many;
+      Vec* ptr = args;
+      if (n.args.size() > 8) {
+        many.resize(n.args.size());
+        ptr = many.data();
+      }
+      for (size_t k = 0; k < n.args.size(); ++k) ptr[k] = Eval(n.args[k], a);
+      Vec v = CallKernel(*this, n, *g_, ptr, a, d);
+      for (size_t k = 0; k < n.args.size(); ++k) Release(&ptr[k]);
+      return v;
+    }
+    case Op::kCase:
+      return Case(id, a);
+    case Op::kCoalesce:
+      return Coalesce(id, a);
+    case Op::kAggregate:
+      return LoadColumn(id, a);  // Its derived column, computed in an earlier stage.
+    case Op::kParentValue:
+      return ParentValue(id, a);
+  }
+  return AllNull(Acquire(), a.n);
+}
+
+}  // namespace docket::exec
