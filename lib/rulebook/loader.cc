@@ -500,7 +500,7 @@ absl::Status Loader::LoadList(const YAML::Node& node, ListSpec* list) const {
       } else if (lower == "exited") {
         list->trigger = Trigger::kExited;
       } else {
-        std::string close = io::SuggestName(lower, {"entered", "exited"});
+        std::string close = base::ClosestName(lower, {"entered", "exited"});
         return src_.Error(v, absl::StrCat("unknown trigger '", t, "'"),
                           close.empty() ? "expected entered or exited" : absl::StrCat("did you mean '", close, "'?"));
       }
