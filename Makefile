@@ -5,6 +5,8 @@
 #   make bench    build and run the benchmarks (prints tables of ratios)
 #   make sanitize run the tests under ASan+UBSan (build-asan/) and TSan (build-tsan/)
 #   make fuzz     run every libFuzzer target (FUZZ_SECONDS each, default 60)
+#   make format   clang-format every C++ file in place (.clang-format); make format-check only checks
+#   make lint     clang-tidy over lib/ (.clang-tidy, warnings are errors) and the stage layering check
 
 PYTHON      ?= /usr/bin/python3
 BUILD       ?= build
@@ -16,9 +18,9 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := build-essential cmake pkg-config libabsl-dev libre2-dev libfmt-dev libyaml-cpp-dev \
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev pybind11-dev python3-dev \
   python3-numpy python3-pandas python3-pytest python3-nbclient python3-nbformat python3-ipykernel \
-  python3-numexpr clang libclang-rt-14-dev
+  python3-numexpr clang libclang-rt-14-dev clang-format clang-tidy
 
-.PHONY: all deps configure build test demo bench sanitize fuzz clean
+.PHONY: all deps configure build test demo bench sanitize fuzz clean format format-check lint
 all: build
 
 # Installs the Debian packages that are missing (nothing happens when all are present).
@@ -69,6 +71,20 @@ fuzz: deps
 	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build-fuzz/corpus/$$name tests/fuzz/$${name#fuzz_} || exit 1; \
 	done
+
+# Every C++ source and header of the project (not build trees).
+CXX_SOURCES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null || find lib include tests benchmarks bindings tools examples -name '*.cc' -o -name '*.h')
+format:
+	clang-format -i $(CXX_SOURCES)
+format-check:
+	@clang-format --dry-run --Werror $(CXX_SOURCES) && echo "docket: clang-format clean ($(words $(CXX_SOURCES)) files)"
+
+# clang-tidy needs the compile commands of a configured build.
+lint: build
+	$(PYTHON) tools/layers/check_layers.py .
+	run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet '$(CURDIR)/lib/.*\.cc$$' > $(BUILD)/clang-tidy.log 2>&1 \
+	  || { grep -E 'warning:|error:' $(BUILD)/clang-tidy.log | sort -u | head -50; echo "docket: clang-tidy found problems (full log: $(BUILD)/clang-tidy.log)"; exit 1; }
+	@echo "docket: clang-tidy clean over lib/"
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -31,6 +31,7 @@
 #include "benchmark/benchmark.h"
 #include "docket/options.h"
 #include "docket/program.h"
+#include "docket/rulebook.h"
 #include "docket/table.h"
 #include "gen/generator.h"
 #include "hand_loops.h"
@@ -58,6 +59,7 @@ struct State {
   AccountsView view;
   std::vector<CompiledPredicate> predicates;
   std::optional<Program> program;
+  std::optional<CompiledRulebook> rulebook;  // The same eight rules as lists of a rulebook.
   int32_t today = 0, today_minus_4_months = 0;
   std::vector<int64_t> counts;
 };
@@ -94,6 +96,18 @@ void BM_DocketAll(benchmark::State& state) {
   for (auto _ : state) {
     absl::StatusOr<ProgramResult> r = g->program->Evaluate(g->snapshot, opts);
     benchmark::DoNotOptimize(r->predicates[0].count);
+  }
+}
+
+// The main call: the eight rules as the lists of a rulebook (counts, kept
+// rows and KPIs), against BM_DocketAll's bare Program in the same run.
+void BM_RulebookAll(benchmark::State& state) {
+  RunOptions opts;
+  opts.as_of = kAsOf;
+  opts.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    absl::StatusOr<RulebookResult> r = g->rulebook->Evaluate(g->snapshot, opts);
+    benchmark::DoNotOptimize(r->lists[0].count);
   }
 }
 
@@ -282,6 +296,19 @@ int main(int argc, char** argv) {
   absl::StatusOr<Program> program = std::move(builder).Build();
   if (!program.ok()) Die(program.status().ToString());
   state.program = *std::move(program);
+  {
+    // Workload A as a rulebook: one list per rule, no order or limit (every
+    // match is kept), over the generated accounts' own schema.
+    std::string yaml = "docket: 1\nname: workload A\nlists:\n";
+    for (const WorkloadRule& rule : WorkloadA()) {
+      yaml += std::string("  - id: ") + rule.name + "\n    table: accounts\n    when: \"" + rule.text + "\"\n";
+    }
+    absl::StatusOr<Rulebook> book = Rulebook::FromYaml(yaml, "workload_a.yaml");
+    if (!book.ok()) Die(book.status().ToString());
+    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, state.snapshot.schema);
+    if (!compiled.ok()) Die(compiled.status().ToString());
+    state.rulebook = *std::move(compiled);
+  }
   absl::StatusOr<ProgramResult> all1 = state.program->Evaluate(state.snapshot, Options(1));
   absl::StatusOr<ProgramResult> all2 = state.program->Evaluate(state.snapshot, Options(2));
   if (!all1.ok() || !all2.ok()) Die("program evaluation failed");
@@ -328,6 +355,7 @@ int main(int argc, char** argv) {
         ->UseRealTime();
   }
   benchmark::RegisterBenchmark("docket/all8", BM_DocketAll)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("rulebook/all8", BM_RulebookAll)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
   benchmark::RegisterBenchmark("hand/all8", BM_HandAll)->Unit(benchmark::kMillisecond)->UseRealTime();
   benchmark::Initialize(&argc, argv);
   RecordingReporter reporter;
@@ -380,6 +408,12 @@ int main(int argc, char** argv) {
               all_1 / hand_all, static_cast<double>(all_bytes) / 1e6, floor1, all_1 / floor1);
   std::printf("%-18s %10s %9.2f %8s %8s %9.1f %9.2f %9.2f   (floor at %.1f GB/s)\n", "all 8, 2 threads", "", all_2,
               "", "", static_cast<double>(all_bytes) / 1e6, floor2, all_2 / floor2, bw2 / 1e9);
+  const double book_1 = get("rulebook/all8/1/real_time"), book_2 = get("rulebook/all8/2/real_time");
+  std::printf("\nthe main call, Rulebook::Evaluate of the 8 rules as lists (target <= 1.3x the Program):\n");
+  std::printf("  1 thread  %9.2f ms = %.2fx the Program (%.2f ms)\n", book_1, book_1 / all_1, all_1);
+  std::printf("  2 threads %9.2f ms = %.2fx the Program (%.2f ms)\n", book_2, book_2 / all_2, all_2);
+  std::printf("threads (target >= 1.7x): Program 2 vs 1 = %.2fx, Rulebook 2 vs 1 = %.2fx\n", all_1 / all_2,
+              book_1 / book_2);
   if (sqlite.ran) {
     double sqlite_ms = 0;
     for (double m : sqlite.ms) sqlite_ms += m;

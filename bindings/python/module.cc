@@ -12,5 +12,6 @@ PYBIND11_MODULE(_docket, m) {
 #ifdef DOCKET_PYTHON_WITH_ENGINE
   docket::python::RegisterPrograms(m);
   docket::python::RegisterRulebooks(m);
+  docket::python::RegisterCtas(m);
 #endif
 }

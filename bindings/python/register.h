@@ -11,6 +11,7 @@ namespace docket::python {
 void RegisterTables(pybind11::module_& m);     // tables.cc: Table, Snapshot, Schema, debug helpers.
 void RegisterPrograms(pybind11::module_& m);   // programs.cc: Predicate.
 void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
+void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
 
 // {table: {name, key, owner, parent, columns: [(name, type)]}} (tables.cc).
 pybind11::dict SchemaToDict(const Schema& schema);

@@ -46,6 +46,8 @@ struct Limits {
                                             // (a grandchild's chain is 3).
   int max_name_parts = 64;                  // Parts of one dotted name (success_plan.account.csm is 3).
   int max_segment_depth = 64;               // Segments used inside segments, nested.
+  int64_t max_ctas_per_sync = 100000;       // CTAs one `cta sync` may create (docket/cta.h); over it,
+                                            // the sync fails before writing anything.
 };
 
 struct CompileOptions {

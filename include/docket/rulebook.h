@@ -102,6 +102,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "docket/bitmap.h"
+#include "docket/cta_spec.h"
 #include "docket/history.h"
 #include "docket/options.h"
 #include "docket/program.h"
@@ -208,6 +209,9 @@ struct Rulebook {
   std::vector<SegmentSpec> segments;
   std::vector<ListSpec> lists;
   std::vector<KpiSpec> kpis;
+  // `ctas:` — list rows raised as calls-to-action (docket/cta_spec.h, docket/cta.h).
+  std::vector<CtaSpec> ctas;
+  OwnerChangePolicy on_owner_change = OwnerChangePolicy::kMoveOpen;
 
   // Reads and parses a rulebook file (at most limits.max_rulebook_bytes).
   static absl::StatusOr<Rulebook> Load(const std::string& path, const Limits& limits = {});
@@ -218,6 +222,7 @@ struct Rulebook {
   const ListSpec* FindList(std::string_view id) const;
   const KpiSpec* FindKpi(std::string_view id) const;
   const RulebookParam* FindParam(std::string_view name) const;
+  const CtaSpec* FindCta(std::string_view id) const;
 };
 
 // How a compiled rulebook is evaluated.

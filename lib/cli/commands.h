@@ -24,6 +24,7 @@ void AddCheckCommand(CLI::App& app, Runner& run);    // rulebook_commands.cc
 void AddRunCommand(CLI::App& app, Runner& run);      // rulebook_commands.cc
 void AddDiffCommand(CLI::App& app, Runner& run);     // rulebook_commands.cc
 void AddExplainCommand(CLI::App& app, Runner& run);  // rulebook_commands.cc
+void AddCtaCommand(CLI::App& app, Runner& run);      // cta_commands.cc
 
 // Prints "docket: <message>" to stderr and returns the exit status for the
 // status's code: 2 for InvalidArgument (usage or compile error), 1 otherwise.

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   docket::cli::AddRunCommand(app, run);
   docket::cli::AddDiffCommand(app, run);
   docket::cli::AddExplainCommand(app, run);
+  docket::cli::AddCtaCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -50,20 +50,20 @@ absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema
     if (refs[l].from == refs[l].to) {
       return absl::InternalError(absl::StrCat("a link from '", refs[l].from, "' to itself"));
     }
-    std::string table = refs[l].from;
-    for (int depth = 0; table != refs[l].to; ++depth) {
-      const TableSchema* ts = schema.FindTable(table);
-      if (depth >= plan.max_relation_depth || ts == nullptr || !ts->parent.has_value()) {
-        return absl::InternalError(absl::StrCat("no path from '", refs[l].from, "' up to '", refs[l].to, "'"));
-      }
-      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
+    absl::StatusOr<std::vector<std::string>> chain =
+        storage::ParentChain(schema, refs[l].from, refs[l].to, plan.max_relation_depth);
+    if (!chain.ok()) {
+      if (chain.status().code() == absl::StatusCode::kResourceExhausted) return chain.status();
+      return absl::InternalError(absl::StrCat("no path from '", refs[l].from, "' up to '", refs[l].to, "'"));
+    }
+    for (size_t depth = 0; depth + 1 < chain->size(); ++depth) {
+      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, (*chain)[depth]);
       if (!step.ok()) return step.status();
       if (depth == 0) {
         link.step = *step;
       } else {
         link.composed = storage::ComposeRows(depth == 1 ? link.step->rows : link.composed, (*step)->rows);
       }
-      table = ts->parent->table;
     }
     if (link.composed.empty() && link.step != nullptr) {
       link.rows = link.step->rows.data();
@@ -78,63 +78,57 @@ absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema
 
 absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, const Snapshot& snapshot,
                                                          const std::string& table, const std::string& owner,
-                                                         int max_depth, int depth) {
-  if (depth > max_depth) {
-    // Only an unvalidated schema gets here (Schema::Validate refuses parent cycles).
-    return LimitError(SourceLocation{}, "max_relation_depth", max_depth,
-                      absl::StrCat("the parent relations above table '", table, "'"));
+                                                         int max_depth) {
+  // The nearest table at or above `table` with an owner column
+  // (storage/relations.h); a table's own owner column wins over its parent's.
+  absl::StatusOr<std::optional<std::vector<std::string>>> chain =
+      storage::OwnerChain(schema, snapshot, table, max_depth);
+  if (!chain.ok()) return chain.status();
+  if (!chain->has_value()) return std::optional<Bitmap>();
+  const Table* owning = snapshot.FindTable((*chain)->back());
+  const std::string& owner_col = owning->schema().owner;
+  const Column* col = owning->FindColumn(owner_col);
+  if (col == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("owner column '", owner_col, "' of table '", owning->name(), "' is missing"));
   }
+  if (col->type_id() != TypeId::kString) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("owner column '", owner_col, "' of table '", owning->name(), "' must be a string column"));
+  }
+  // The owner's rows of the owning table.
+  Bitmap owned(owning->num_rows());
+  uint8_t* bits = owned.mutable_data();
+  if (col->is_dictionary()) {
+    const Column& dict = col->dictionary();
+    int32_t code = -1;
+    for (int64_t i = 0; i < dict.size(); ++i) {
+      if (dict.StringAt(i) == owner) {
+        code = static_cast<int32_t>(i);
+        break;
+      }
+    }
+    const int32_t* codes = col->codes();
+    for (int64_t r = 0; r < owning->num_rows(); ++r) {
+      if (codes[r] == code && col->IsValid(r)) SetBit(bits, r);
+    }
+  } else {
+    for (int64_t r = 0; r < owning->num_rows(); ++r) {
+      if (col->IsValid(r) && col->StringAt(r) == owner) SetBit(bits, r);
+    }
+  }
+  if ((*chain)->size() == 1) return std::optional<Bitmap>(std::move(owned));
+  // Down the joins to `table`: a row is in scope when its owning ancestor is.
+  for (size_t i = 0; i + 1 < (*chain)->size(); ++i) {
+    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, (**chain)[i]);
+    if (!step.ok()) return step.status();
+  }
+  absl::StatusOr<std::vector<int32_t>> rows = storage::ChainRows(schema, snapshot, **chain);
+  if (!rows.ok()) return rows.status();
   const Table* t = snapshot.FindTable(table);
-  if (t == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("table '", table, "' is missing from the snapshot"));
-  }
-  const std::string& owner_col = t->schema().owner;
-  if (!owner_col.empty()) {
-    const Column* col = t->FindColumn(owner_col);
-    if (col == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("owner column '", owner_col, "' of table '", table, "' is missing"));
-    }
-    if (col->type_id() != TypeId::kString) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("owner column '", owner_col, "' of table '", table, "' must be a string column"));
-    }
-    Bitmap out(t->num_rows());
-    uint8_t* bits = out.mutable_data();
-    if (col->is_dictionary()) {
-      const Column& dict = col->dictionary();
-      int32_t code = -1;
-      for (int64_t i = 0; i < dict.size(); ++i) {
-        if (dict.StringAt(i) == owner) {
-          code = static_cast<int32_t>(i);
-          break;
-        }
-      }
-      const int32_t* codes = col->codes();
-      for (int64_t r = 0; r < t->num_rows(); ++r) {
-        if (codes[r] == code && col->IsValid(r)) SetBit(bits, r);
-      }
-    } else {
-      for (int64_t r = 0; r < t->num_rows(); ++r) {
-        if (col->IsValid(r) && col->StringAt(r) == owner) SetBit(bits, r);
-      }
-    }
-    return std::optional<Bitmap>(std::move(out));
-  }
-  // Through the parent, when the schema the program was compiled with has one.
-  const TableSchema* ts = schema.FindTable(table);
-  if (ts == nullptr || !ts->parent.has_value()) return std::optional<Bitmap>();
-  // The parent's scope (which recurses up its own parents), through the join.
-  absl::StatusOr<std::optional<Bitmap>> up = Scope(schema, snapshot, ts->parent->table, owner, max_depth, depth + 1);
-  if (!up.ok()) return up.status();
-  if (!up->has_value()) return std::optional<Bitmap>();
-  absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, table);
-  if (!step.ok()) return step.status();
-  const Bitmap& parent = **up;
   Bitmap out(t->num_rows());
-  const std::vector<int32_t>& rows = (*step)->rows;
   for (int64_t r = 0; r < t->num_rows(); ++r) {
-    if (rows[r] >= 0 && parent.Get(rows[r])) out.Set(r);
+    if ((*rows)[r] >= 0 && owned.Get((*rows)[r])) out.Set(r);
   }
   return std::optional<Bitmap>(std::move(out));
 }

@@ -54,8 +54,7 @@ class RelatedData {
   // Rows of `table` in the scope of `owner`; nullopt when the table has no
   // owner, directly or through its parents (every row is in scope).
   absl::StatusOr<std::optional<Bitmap>> Scope(const Schema& schema, const Snapshot& snapshot,
-                                              const std::string& table, const std::string& owner, int max_depth,
-                                              int depth = 0);
+                                              const std::string& table, const std::string& owner, int max_depth);
 
   // Every direct relation consulted, with its NULL and missing parent keys.
   const std::vector<RelationDiagnostics>& relations() const { return relations_; }

@@ -18,6 +18,7 @@
 #include "base/names.h"
 #include "base/parallel.h"
 #include "docket/rulebook.h"
+#include "rulebook/cta_spec.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
@@ -302,6 +303,8 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
   absl::StatusOr<Program> program = BuildProgram(impl->rulebook, schema, limits, all);
   if (!program.ok()) return program.status();
   impl->program = *std::move(program);
+  absl::Status ctas = rulebook::CheckCtaNames(impl->rulebook, schema);  // `ctas:` columns (cta_spec.cc).
+  if (!ctas.ok()) return ctas;
   CompiledRulebook out;
   out.impl_ = std::move(impl);
   return out;
@@ -654,7 +657,7 @@ absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult&
   kr.by_owner = spec.by_owner;
   kr.value = rulebook::Aggregate(spec.measure, column, list.matches);
   if (spec.by_owner) {
-    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(snapshot, *table);
+    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(impl_->schema, snapshot, *table, impl_->limits.max_relation_depth);
     if (!lookup.has_value()) {
       return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
                                                    spec.id, "' (by: owner)"));

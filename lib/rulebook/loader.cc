@@ -25,6 +25,7 @@
 #include "base/names.h"
 #include "docket/rulebook.h"
 #include "io/schema_node.h"
+#include "rulebook/cta_spec.h"
 #include "rulebook/spec_parsers.h"
 #include "rulebook/yaml_source.h"
 #include "yaml-cpp/yaml.h"
@@ -94,7 +95,8 @@ using rulebook::YamlSource;
   } while (0)
 
 const std::vector<std::string> kTopKeys = {"docket", "name", "description", "time_zone", "params",
-                                           "tables", "segments", "lists", "kpis"};
+                                           "tables", "segments", "lists", "kpis", "ctas",
+                                           "on_owner_change"};
 const std::vector<std::string> kListKeys = {"id",    "title",    "description", "horizon", "table",
                                             "when",  "show",     "order_by",    "limit",   "action",
                                             "resources", "trigger", "since"};
@@ -246,6 +248,7 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
 
   YAML::Node version_key, tables_key, params_key, segments_key, lists_key, kpis_key;
   YAML::Node tables_node, params_node, segments_node, lists_node, kpis_node;
+  YAML::Node ctas_key, ctas_node, owner_change_key, owner_change_node;
   bool has_version = false;
   for (const auto& it_kv : root) {
     const std::string& k = it_kv.first.Scalar();
@@ -294,6 +297,12 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
     } else if (k == "kpis") {
       kpis_key = it_kv.first;
       kpis_node = v;
+    } else if (k == "ctas") {
+      ctas_key = it_kv.first;
+      ctas_node = v;
+    } else if (k == "on_owner_change") {
+      owner_change_key = it_kv.first;
+      owner_change_node = v;
     }
   }
   if (!has_version) {
@@ -314,6 +323,10 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
   if (segments_key.IsDefined() && !segments_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
   if (lists_key.IsDefined() && !lists_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
   if (kpis_key.IsDefined() && !kpis_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
+  if (owner_change_key.IsDefined() && !owner_change_key.IsNull()) {
+    DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadOnOwnerChange(src_, owner_change_key, owner_change_node, book));
+  }
+  if (ctas_key.IsDefined() && !ctas_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadCtas(src_, ctas_key, ctas_node, book));
 
   int64_t rules = static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
   if (rules > limits_.max_rules) {

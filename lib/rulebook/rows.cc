@@ -249,40 +249,24 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
   for (int64_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
 }
 
-std::optional<OwnerLookup> OwnerLookup::Make(const Snapshot& snapshot, const Table& table) {
+std::optional<OwnerLookup> OwnerLookup::Make(const Schema& schema, const Snapshot& snapshot, const Table& table,
+                                             int max_depth) {
+  // The nearest table at or above `table` with an owner column, and the
+  // composed join to it (storage/relations.h: the cached joins).
+  absl::StatusOr<std::optional<std::vector<std::string>>> chain =
+      storage::OwnerChain(schema, snapshot, table.name(), max_depth);
+  if (!chain.ok() || !chain->has_value()) return std::nullopt;
+  const Table* owning = snapshot.FindTable((*chain)->back());
   OwnerLookup out;
-  if (!table.schema().owner.empty()) {
-    out.owner_ = table.FindColumn(table.schema().owner);
-    if (out.owner_ == nullptr || out.owner_->type_id() != TypeId::kString) return std::nullopt;
-    return out;
+  out.owner_ = owning->FindColumn(owning->schema().owner);
+  if (out.owner_ == nullptr || out.owner_->type_id() != TypeId::kString) return std::nullopt;
+  if ((*chain)->size() > 1) {
+    absl::StatusOr<std::vector<int32_t>> rows = storage::ChainRows(schema, snapshot, **chain);
+    if (!rows.ok()) return std::nullopt;
+    out.row_map_ = *std::move(rows);
+    out.through_parent_ = true;
   }
-  // Through parents: compose child → parent row maps up to the owning table.
-  const Table* current = &table;
-  std::vector<int64_t> map;
-  for (int depth = 0; depth < 64; ++depth) {
-    const std::optional<ParentRelation>& rel = current->schema().parent;
-    if (!rel.has_value()) return std::nullopt;
-    const Table* parent = snapshot.FindTable(rel->table);
-    if (parent == nullptr) return std::nullopt;
-    // The cached join (storage/relations.h), shared with the engine.
-    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = storage::ParentRows(*current, rel->via, *parent);
-    if (!step.ok()) return std::nullopt;
-    const std::vector<int32_t>& up = (*step)->rows;
-    if (depth == 0) {
-      map.assign(up.begin(), up.end());
-    } else {
-      for (int64_t& m : map) m = m < 0 ? -1 : up[m];
-    }
-    if (!parent->schema().owner.empty()) {
-      out.owner_ = parent->FindColumn(parent->schema().owner);
-      if (out.owner_ == nullptr || out.owner_->type_id() != TypeId::kString) return std::nullopt;
-      out.row_map_ = std::move(map);
-      out.through_parent_ = true;
-      return out;
-    }
-    current = parent;
-  }
-  return std::nullopt;
+  return out;
 }
 
 bool OwnerLookup::Get(int64_t row, std::string_view* owner) const {
@@ -328,19 +312,16 @@ absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSc
 absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
                                          const ParentPath& path, const std::vector<int64_t>& rows) {
   // The cached joins up to the table holding the column.
-  std::vector<std::shared_ptr<const storage::ParentMap>> steps;
-  const Table* cur = &table;
-  for (size_t i = 0; i + 1 < path.tables.size(); ++i) {
-    const TableSchema* ts = schema.FindTable(path.tables[i]->name);
-    const Table* parent = snapshot.FindTable(path.tables[i + 1]->name);
-    if (ts == nullptr || !ts->parent.has_value() || parent == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("table '", path.tables[i + 1]->name, "' is missing from the snapshot"));
-    }
-    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = storage::ParentRows(*cur, ts->parent->via, *parent);
-    if (!step.ok()) return step.status();
-    steps.push_back(*std::move(step));
-    cur = parent;
+  std::vector<std::string> chain;
+  for (const TableSchema* t : path.tables) chain.push_back(t->name);
+  chain[0] = table.name();
+  absl::StatusOr<std::vector<std::shared_ptr<const storage::ParentMap>>> chain_steps =
+      storage::ChainSteps(schema, snapshot, chain);
+  if (!chain_steps.ok()) return chain_steps.status();
+  const std::vector<std::shared_ptr<const storage::ParentMap>>& steps = *chain_steps;
+  const Table* cur = snapshot.FindTable(chain.back());
+  if (cur == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat("table '", chain.back(), "' is missing from the snapshot"));
   }
   const Column* src = cur->FindColumn(path.column->name);
   if (src == nullptr) {

@@ -54,7 +54,8 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
 class OwnerLookup {
  public:
   // nullopt when neither the table nor any ancestor has an owner column.
-  static std::optional<OwnerLookup> Make(const Snapshot& snapshot, const Table& table);
+  static std::optional<OwnerLookup> Make(const Schema& schema, const Snapshot& snapshot, const Table& table,
+                                         int max_depth);
   // Whether row `row` has an owner, and which.
   bool Get(int64_t row, std::string_view* owner) const;
   // When the owner column is dictionary-encoded: the owner's dictionary code
@@ -73,7 +74,7 @@ class OwnerLookup {
 
  private:
   const Column* owner_ = nullptr;          // The owner column of the table that has one.
-  std::vector<int64_t> row_map_;           // When owned through parents: this row → owner table row (-1: none).
+  std::vector<int32_t> row_map_;           // When owned through parents: this row → owner table row (-1: none).
   bool through_parent_ = false;
 };
 

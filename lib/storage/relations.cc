@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/parallel.h"
+#include "docket/error.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
@@ -235,6 +236,81 @@ std::vector<int32_t> ComposeRows(const std::vector<int32_t>& down, const std::ve
   const int32_t* u = up.data();
   for (size_t i = 0; i < down.size(); ++i) out[i] = d[i] < 0 ? -1 : u[d[i]];
   return out;
+}
+
+namespace {
+
+absl::Status TooDeep(std::string_view table, int max_depth) {
+  return LimitError(SourceLocation{}, "max_relation_depth", max_depth,
+                    absl::StrCat("the parent relations above table '", std::string(table), "'"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ParentChain(const Schema& schema, std::string_view from,
+                                                     std::string_view to, int max_depth) {
+  std::vector<std::string> chain = {std::string(from)};
+  while (chain.back() != to) {
+    if (static_cast<int>(chain.size()) > max_depth) return TooDeep(from, max_depth);
+    const TableSchema* ts = schema.FindTable(chain.back());
+    if (ts == nullptr || !ts->parent.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat("table '", std::string(to), "' is not above table '", std::string(from), "'"));
+    }
+    chain.push_back(ts->parent->table);
+  }
+  return chain;
+}
+
+absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema, const Snapshot& snapshot,
+                                                                   std::string_view table, int max_depth) {
+  std::vector<std::string> chain = {std::string(table)};
+  for (;;) {
+    const Table* t = snapshot.FindTable(chain.back());
+    if (t == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat("table '", chain.back(), "' is missing from the snapshot"));
+    }
+    if (!t->schema().owner.empty()) return std::optional<std::vector<std::string>>(std::move(chain));
+    const TableSchema* ts = schema.FindTable(chain.back());
+    if (ts == nullptr || !ts->parent.has_value()) return std::optional<std::vector<std::string>>();
+    if (static_cast<int>(chain.size()) > max_depth) return TooDeep(table, max_depth);
+    chain.push_back(ts->parent->table);
+  }
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(const Schema& schema,
+                                                                         const Snapshot& snapshot,
+                                                                         const std::vector<std::string>& chain) {
+  std::vector<std::shared_ptr<const ParentMap>> steps;
+  for (size_t i = 0; i + 1 < chain.size(); ++i) {
+    const TableSchema* ts = schema.FindTable(chain[i]);
+    const Table* child = snapshot.FindTable(chain[i]);
+    const Table* parent = snapshot.FindTable(chain[i + 1]);
+    if (ts == nullptr || !ts->parent.has_value() || child == nullptr || parent == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat("table '", child == nullptr ? chain[i] : chain[i + 1],
+                                                        "' is missing from the snapshot"));
+    }
+    absl::StatusOr<std::shared_ptr<const ParentMap>> step = ParentRows(*child, ts->parent->via, *parent);
+    if (!step.ok()) return step.status();
+    steps.push_back(*std::move(step));
+  }
+  return steps;
+}
+
+absl::StatusOr<std::vector<int32_t>> ChainRows(const Schema& schema, const Snapshot& snapshot,
+                                               const std::vector<std::string>& chain) {
+  const Table* first = chain.empty() ? nullptr : snapshot.FindTable(chain[0]);
+  if (first == nullptr) return absl::FailedPreconditionError("a relation's table is missing from the snapshot");
+  absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> steps = ChainSteps(schema, snapshot, chain);
+  if (!steps.ok()) return steps.status();
+  std::vector<int32_t> rows;
+  if (steps->empty()) {
+    rows.resize(static_cast<size_t>(first->num_rows()));
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<int32_t>(i);
+    return rows;
+  }
+  rows = (*steps)[0]->rows;
+  for (size_t i = 1; i < steps->size(); ++i) rows = ComposeRows(rows, (*steps)[i]->rows);
+  return rows;
 }
 
 }  // namespace docket::storage

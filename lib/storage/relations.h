@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,33 @@ absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child, 
 
 // Composes child → parent with parent → grandparent: out[i] = up[down[i]].
 std::vector<int32_t> ComposeRows(const std::vector<int32_t>& down, const std::vector<int32_t>& up);
+
+// Walking relations: the one home of "go up the parents", used by the
+// binder's checks, the engine's joins and owner scope, and the rulebook's
+// parent-field columns and owner lookups.  `schema` holds the relations;
+// every walk stops after `max_depth` steps (Limits::max_relation_depth) with
+// a ResourceExhausted naming that limit, so an unvalidated schema with a
+// parent cycle never loops.
+
+// The tables from `from` up to its ancestor `to`, both included
+// (`from` == `to` gives one table).  InvalidArgument when `to` is not above.
+absl::StatusOr<std::vector<std::string>> ParentChain(const Schema& schema, std::string_view from,
+                                                     std::string_view to, int max_depth);
+
+// The tables from `table` up to the nearest one that has an owner column in
+// `snapshot` (the table itself when it has one); nullopt when none does.
+absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema, const Snapshot& snapshot,
+                                                                   std::string_view table, int max_depth);
+
+// The cached joins along `chain` (chain[i] → chain[i + 1]), one per step.
+absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(const Schema& schema,
+                                                                         const Snapshot& snapshot,
+                                                                         const std::vector<std::string>& chain);
+
+// Row of chain[0] → row of chain.back() through the cached joins of `snapshot`
+// (-1: no ancestor); the identity map when the chain is one table.
+absl::StatusOr<std::vector<int32_t>> ChainRows(const Schema& schema, const Snapshot& snapshot,
+                                               const std::vector<std::string>& chain);
 
 // What a table caches; opaque outside relations.cc.
 struct TableCache;

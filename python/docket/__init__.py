@@ -50,6 +50,7 @@ from . import _docket  # noqa: E402,F401  (loads the native module after the exc
 from .predicate import Predicate, compile, count, evaluate, query  # noqa: E402
 from .results import CommandCenter, ListResult, Result  # noqa: E402
 from .rulebook import Rulebook  # noqa: E402
+from .cta import CtaStore  # noqa: E402
 from .table import Schema, Snapshot, Table  # noqa: E402
 
 __version__ = "0.1.0"
@@ -64,6 +65,7 @@ __all__ = [
     "query",
     "count",
     "Rulebook",
+    "CtaStore",
     "Result",
     "ListResult",
     "CommandCenter",
