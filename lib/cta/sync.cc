@@ -164,7 +164,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       return CompileError(spec.list_location, absl::StrCat("CTA '", spec.id, "': table '", rc.table->name(),
                                                            "' has no key"));
     }
-    rc.owners = rulebook::OwnerLookup::Make(snapshot, *rc.table);
+    rc.owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *rc.table, Limits{}.max_relation_depth);
     // Parent fields (account.name) for every matching row.
     std::vector<std::string> wanted;
     for (const CtaTemplatePart& p : spec.name) {
@@ -329,7 +329,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     for (const auto& [table_name, ids] : by_table) {
       const Table* table = snapshot.FindTable(table_name);
       if (table == nullptr || table->key_column() == nullptr) continue;
-      std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(snapshot, *table);
+      std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
       if (!owners.has_value()) continue;
       absl::flat_hash_set<std::string_view> keys;
       for (size_t i : ids) keys.insert(live[i].key);

@@ -182,7 +182,7 @@ Vec Frame::Compute(int32_t id, const Active& a) {
         ptr = many.data();
       }
       for (size_t k = 0; k < n.args.size(); ++k) ptr[k] = Eval(n.args[k], a);
-      Vec v = CallKernel(*this, n, *g_, ptr, a, d);
+      Vec v = CallKernel(*this, n, ptr, a, d);
       for (size_t k = 0; k < n.args.size(); ++k) Release(&ptr[k]);
       return v;
     }

@@ -121,7 +121,6 @@ class Frame {
   std::vector<Vec> cache_;      // Per shared slot.
   std::vector<std::unique_ptr<Block>> blocks_;
   std::vector<Block*> free_;
-  friend struct Kernels;
 };
 
 }  // namespace docket::exec

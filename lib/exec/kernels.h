@@ -1,14 +1,24 @@
 // exec/kernels.h — the vectorized kernels, one file per kind:
 //   kernels_compare.cc  =, !=, <, <=, >, >=, BETWEEN, IN (constant sets)
-//   kernels_arith.cc    + - * / % and negation, int → float, checked int math
-//   kernels_date.cc     date ± days, date differences, months, zone conversions, date functions
-//   kernels_string.cc   LIKE / ILIKE, MATCHES, string functions
-//   kernels_misc.cc     numeric functions, least / greatest, nullif
+//   kernels_arith.cc    + - * / % and negation, int → float, checked int math; numeric functions
+//   kernels_date.cc     date ± days, date differences, months, zone conversions; date functions
+//   kernels_string.cc   LIKE / ILIKE, MATCHES; string functions
+//   kernels_call.cc     function calls: the kernel table (one per plan::Fn), nullif, least /
+//   greatest
 // Each kernel reads its inputs through Flat / Scalar accessors (constant fast
 // paths), skips validity work when no input has NULLs, visits the active rows
 // and returns a Vec in a Block from the frame's pool.
+//
+// Functions (Op::kCall) are registered in plan/functions.h, which says what
+// each does with NULLs; here each plan::Fn has one kernel (CallKernels()).
+// For a kStrict function the dispatch (CallKernel) handles NULLs before the
+// kernel runs: a NULL constant argument gives an all-NULL result, otherwise
+// the kernel gets the AND of its arguments' validity.
 #ifndef DOCKET_EXEC_KERNELS_H_
 #define DOCKET_EXEC_KERNELS_H_
+
+#include <array>
+#include <vector>
 
 #include "docket/program.h"
 #include "exec/executor.h"
@@ -34,9 +44,44 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
 Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, const Active& act);
 Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act);
 
-// kCall (every function).
-Vec CallKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* args, const Active& act,
-               Diagnostics* d);
+// kCall: runs the kernel of n.fn (below), applying the function's NULL rule.
+Vec CallKernel(Frame& f, const plan::Node& n, const Vec* args, const Active& act, Diagnostics* d);
+
+// What a function kernel sees.
+struct CallInput {
+  Frame& f;
+  const plan::Node& n;  // n.fn, n.type (the result's type)
+  const Vec* args;      // n.args evaluated
+  int nargs;
+  const Active& act;
+  Diagnostics* d;  // int_overflow and friends (may be null)
+  Block* out;      // the result's block; out->valid is free scratch for validity
+  const uint8_t*
+      valid;  // kStrict functions: the AND of the arguments' validity (nullptr: no NULLs)
+
+  // The result: out's values with validity `v` (nullptr: no NULLs).
+  Vec Result(const uint8_t* v) const {
+    Vec r;
+    r.data = out->data.get();
+    r.valid = v;
+    r.block = out;
+    return r;
+  }
+};
+using CallKernelFn = Vec (*)(const CallInput& in);
+struct CallKernelEntry {
+  plan::Fn fn;
+  CallKernelFn kernel;
+};
+
+// The function kernels of each file, and the table of them all by plan::Fn
+// (assembled once, in kernels_call.cc; nullptr for a Fn without a kernel,
+// which tests/exec/call_kernels_test.cc rules out).
+std::vector<CallKernelEntry> NullFunctionKernels();    // kernels_call.cc
+std::vector<CallKernelEntry> NumberFunctionKernels();  // kernels_arith.cc
+std::vector<CallKernelEntry> DateFunctionKernels();    // kernels_date.cc
+std::vector<CallKernelEntry> StringFunctionKernels();  // kernels_string.cc
+const std::array<CallKernelFn, plan::kFnCount>& CallKernels();
 
 // SQL LIKE on one value (exposed for tests): % any run, _ one code point,
 // backslash escapes; case_insensitive folds ASCII letters.

@@ -1,3 +1,6 @@
+// Arithmetic kernels: + - * / % and negation, int → float, checked int math
+// (operators), and the numeric functions (calls).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -207,6 +210,128 @@ Vec IntToFloatKernel(Frame& f, const Vec& a, const Active& act) {
   WithAccess<int64_t>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = static_cast<double>(x[i]); }); });
   const Vec* vs[1] = {&a};
   return Result(blk, CombineValid(vs, 1, act.n, blk->valid.get()));
+}
+
+// ---------------------------------------------------------------------------
+// Numeric functions (Op::kCall).  All are strict: CallKernel has handled NULL
+// arguments, and in.valid is the AND of the arguments' validity.  floor,
+// ceil and round of an int never get here (the binder keeps the int).
+
+namespace {
+
+using plan::Fn;
+
+// abs: the minimum int has no absolute value (NULL, counted as an overflow).
+Vec Abs(const CallInput& in) {
+  if (in.n.type == Ty::kFloat) {
+    double* out = in.out->As<double>();
+    WithAccess<double>(in.args[0],
+                       [&](auto x) { ForEach(in.act, [&](int i) { out[i] = std::fabs(x[i]); }); });
+    return in.Result(in.valid);
+  }
+  const uint8_t* valid = in.valid;
+  uint8_t* vbuf = in.out->valid.get();
+  int64_t* out = in.out->As<int64_t>();
+  int64_t overflow = 0;
+  WithAccess<int64_t>(in.args[0], [&](auto x) {
+    ForEach(in.act, [&](int i) {
+      int64_t v = x[i];
+      out[i] = v < 0 ? (v == std::numeric_limits<int64_t>::min() ? 0 : -v) : v;
+    });
+    overflow = CountActive(in.act, [&](int i) {
+      return x[i] == std::numeric_limits<int64_t>::min() && (valid == nullptr || valid[i]);
+    });
+  });
+  if (overflow > 0) {
+    if (in.d) in.d->int_overflow += overflow;
+    WithAccess<int64_t>(in.args[0], [&](auto x) {
+      for (int i = 0; i < in.act.n; ++i) {
+        vbuf[i] = (valid ? valid[i] : 1) & (x[i] != std::numeric_limits<int64_t>::min());
+      }
+    });
+    valid = vbuf;
+  }
+  return in.Result(valid);
+}
+
+// round / floor / ceil of a float.
+template <double (*kRound)(double)>
+Vec RoundFloat(const CallInput& in) {
+  double* out = in.out->As<double>();
+  WithAccess<double>(in.args[0],
+                     [&](auto x) { ForEach(in.act, [&](int i) { out[i] = kRound(x[i]); }); });
+  return in.Result(in.valid);
+}
+
+double Round(double x) { return std::round(x); }
+double Floor(double x) { return std::floor(x); }
+double Ceil(double x) { return std::ceil(x); }
+
+// round(x, digits): half away from zero.
+Vec RoundTo(const CallInput& in) {
+  const int rows = in.act.n;
+  if (in.n.type == Ty::kFloat) {
+    double* out = in.out->As<double>();
+    WithAccess2<double, int64_t>(in.args[0], in.args[1], [&](auto x, auto digits) {
+      ForEachExact(in.act, [&](int i) {
+        int64_t dg = std::clamp<int64_t>(digits[i], -400, 400);
+        double scale = std::pow(10.0, static_cast<double>(dg));
+        double r = std::round(x[i] * scale) / scale;
+        out[i] = std::isfinite(r) ? r : x[i];
+      });
+    });
+    return in.Result(in.valid);
+  }
+  // int: rounding to negative digits (half away from zero); non-negative digits keep x.
+  const uint8_t* valid = in.valid;
+  uint8_t* vbuf = in.out->valid.get();
+  int64_t* out = in.out->As<int64_t>();
+  Block* fb = in.f.Acquire();
+  uint8_t* fail = fb->As<uint8_t>();
+  std::memset(fail, 0, rows);
+  uint8_t any = 0;
+  WithAccess2<int64_t, int64_t>(in.args[0], in.args[1], [&](auto x, auto digits) {
+    ForEachExact(in.act, [&](int i) {
+      int64_t v = x[i], dg = digits[i];
+      if (dg >= 0) {
+        out[i] = v;
+        return;
+      }
+      if (dg < -18) {
+        out[i] = 0;
+        return;
+      }
+      int64_t p = 1;
+      for (int64_t k = 0; k < -dg; ++k) p *= 10;
+      int64_t q = v / p, r = v % p;
+      if (2 * (r < 0 ? -r : r) >= p) q += v < 0 ? -1 : 1;
+      long long res;
+      fail[i] = __builtin_mul_overflow(q, p, &res);
+      out[i] = fail[i] ? 0 : res;
+      any |= fail[i];
+    });
+  });
+  if (any) {
+    int64_t c =
+        CountActive(in.act, [&](int i) { return fail[i] && (valid == nullptr || valid[i]); });
+    if (in.d) in.d->int_overflow += c;
+    for (int i = 0; i < rows; ++i) vbuf[i] = (valid ? valid[i] : 1) & !fail[i];
+    valid = vbuf;
+  }
+  in.f.Return(fb);
+  return in.Result(valid);
+}
+
+}  // namespace
+
+std::vector<CallKernelEntry> NumberFunctionKernels() {
+  return {
+      {Fn::kAbs, Abs},
+      {Fn::kRound, RoundFloat<Round>},
+      {Fn::kRoundTo, RoundTo},
+      {Fn::kFloor, RoundFloat<Floor>},
+      {Fn::kCeil, RoundFloat<Ceil>},
+  };
 }
 
 }  // namespace docket::exec

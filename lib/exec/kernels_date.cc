@@ -1,3 +1,7 @@
+// Date kernels: date ± days, date differences, months, time-zone
+// conversions (operators), and the date functions (calls).
+#include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "base/calendar.h"
@@ -138,6 +142,149 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       break;
   }
   return AllNull(blk, rows);
+}
+
+// ---------------------------------------------------------------------------
+// Date functions (Op::kCall).  All are strict: CallKernel has handled NULL
+// arguments, and in.valid is the AND of the arguments' validity.
+
+namespace {
+
+using plan::Fn;
+
+// date → int.
+template <typename Part>
+Vec DatePart(const CallInput& in, Part part) {
+  int64_t* out = in.out->As<int64_t>();
+  WithAccess<int32_t>(in.args[0],
+                      [&](auto x) { ForEach(in.act, [&](int i) { out[i] = part(x[i]); }); });
+  return in.Result(in.valid);
+}
+
+// date → date, clamped to the date range.
+template <typename Map>
+Vec DateMap(const CallInput& in, Map map) {
+  int32_t* out = in.out->As<int32_t>();
+  WithAccess<int32_t>(in.args[0], [&](auto x) {
+    ForEach(in.act, [&](int i) {
+      int64_t r = map(x[i]);
+      out[i] = static_cast<int32_t>(r < base::kMinDate   ? base::kMinDate
+                                    : r > base::kMaxDate ? base::kMaxDate
+                                                         : r);
+    });
+  });
+  return in.Result(in.valid);
+}
+
+// months_since(d) lowers to {d, today}.
+Vec MonthsSince(const CallInput& in) {
+  int64_t* out = in.out->As<int64_t>();
+  WithAccess2<int32_t, int32_t>(in.args[0], in.args[1], [&](auto x, auto t) {
+    ForEachExact(in.act, [&](int i) { out[i] = base::MonthsBetween(x[i], t[i]); });
+  });
+  return in.Result(in.valid);
+}
+
+int64_t NextAnniversaryOf(int64_t d, int64_t months, int64_t today, bool* ok) {
+  // Dates span about 141 million months, so a longer period leaves the date
+  // range at its first anniversary (NULL); below 2^36 the month arithmetic
+  // cannot overflow (the found date is checked against the range below).
+  *ok = months > 0 && months <= (int64_t{1} << 36);
+  if (!*ok) return 0;
+  int64_t k = 1;
+  if (today > d) {
+    int64_t between = base::MonthsBetween(d, today);
+    k = std::max<int64_t>(1, between / months);
+  }
+  // At most a couple of steps from the estimate.
+  for (int guard = 0; guard < 64 && base::AddMonthsClamped(d, k * months) < today; ++guard) ++k;
+  while (k > 1 && base::AddMonthsClamped(d, (k - 1) * months) >= today) --k;
+  int64_t r = base::AddMonthsClamped(d, k * months);
+  *ok = r >= base::kMinDate && r <= base::kMaxDate;
+  return r;
+}
+
+// next_anniversary(d, months) lowers to {d, months, today}.
+Vec NextAnniversary(const CallInput& in) {
+  const int rows = in.act.n;
+  int32_t* out = in.out->As<int32_t>();
+  uint8_t* vbuf = in.out->valid.get();
+  const uint8_t* valid = in.valid;
+  Block* fb = in.f.Acquire();
+  uint8_t* fail = fb->As<uint8_t>();
+  std::memset(fail, 0, rows);
+  uint8_t any = 0;
+  WithAccess2<int32_t, int64_t>(in.args[0], in.args[1], [&](auto x, auto m) {
+    WithAccess<int32_t>(in.args[2], [&](auto t) {
+      ForEachExact(in.act, [&](int i) {
+        bool ok;
+        int64_t r = NextAnniversaryOf(x[i], m[i], t[i], &ok);
+        out[i] = ok ? static_cast<int32_t>(r) : 0;
+        fail[i] = !ok;
+        any |= fail[i];
+      });
+    });
+  });
+  if (any) {
+    // A non-positive period is NULL (not counted); a result past the date range is an overflow.
+    for (int i = 0; i < rows; ++i) vbuf[i] = (valid ? valid[i] : 1) & !fail[i];
+    valid = vbuf;
+  }
+  in.f.Return(fb);
+  return in.Result(valid);
+}
+
+}  // namespace
+
+std::vector<CallKernelEntry> DateFunctionKernels() {
+  return {
+      {Fn::kMonthsSince, MonthsSince},
+      {Fn::kYear,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).year; });
+       }},
+      {Fn::kQuarter,
+       [](const CallInput& in) {
+         return DatePart(
+             in, [](int32_t x) -> int64_t { return (base::CivilFromDays(x).month - 1) / 3 + 1; });
+       }},
+      {Fn::kMonth,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).month; });
+       }},
+      {Fn::kDay,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::CivilFromDays(x).day; });
+       }},
+      {Fn::kDayOfWeek,
+       [](const CallInput& in) {
+         return DatePart(in, [](int32_t x) -> int64_t { return base::IsoDayOfWeek(x); });
+       }},
+      {Fn::kTruncWeek,
+       [](const CallInput& in) {
+         return DateMap(in, [](int32_t x) { return int64_t{x} - (base::IsoDayOfWeek(x) - 1); });
+       }},
+      {Fn::kTruncMonth,
+       [](const CallInput& in) {
+         return DateMap(in, [](int32_t x) {
+           base::Ymd c = base::CivilFromDays(x);
+           return base::DaysFromCivil(c.year, c.month, 1);
+         });
+       }},
+      {Fn::kTruncQuarter,
+       [](const CallInput& in) {
+         return DateMap(in, [](int32_t x) {
+           base::Ymd c = base::CivilFromDays(x);
+           return base::DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+         });
+       }},
+      {Fn::kTruncYear,
+       [](const CallInput& in) {
+         return DateMap(
+             in, [](int32_t x) { return base::DaysFromCivil(base::CivilFromDays(x).year, 1, 1); });
+       }},
+      {Fn::kNextAnniversary, NextAnniversary},
+  };
 }
 
 }  // namespace docket::exec

@@ -1,3 +1,5 @@
+// String kernels: LIKE / ILIKE and MATCHES (operators), and the string
+// functions (calls).
 #include <string_view>
 
 #include "exec/kernels.h"
@@ -133,6 +135,98 @@ Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act
     });
   });
   return BoolResult(blk, valid);
+}
+
+// ---------------------------------------------------------------------------
+// String functions (Op::kCall).  All are strict: CallKernel has handled NULL
+// arguments, and in.valid is the AND of the arguments' validity.
+
+namespace {
+
+using plan::Fn;
+
+// A string function into the block's arena: writes the strings of active
+// rows, then points the views at them.
+template <typename Size, typename Write>
+void StringMap(Block* blk, const Active& act, Flat<std::string_view> xs, Size size, Write write) {
+  std::string_view* out = blk->As<std::string_view>();
+  // Rows outside the active set must still be safe to read.
+  std::memset(static_cast<void*>(out), 0, sizeof(std::string_view) * static_cast<size_t>(act.n));
+  size_t total = 0;
+  ForEachExact(act, [&](int i) { total += size(xs[i]); });
+  blk->arena.resize(total);
+  char* base = blk->arena.data();
+  size_t pos = 0;
+  ForEachExact(act, [&](int i) {
+    size_t len = write(xs[i], base + pos);
+    out[i] = std::string_view(base + pos, len);
+    pos += len;
+  });
+}
+
+// lower / upper: ASCII case mapping, other bytes unchanged.
+template <bool kLower>
+Vec CaseMap(const CallInput& in) {
+  // Constant inputs only reach here in constant mode (one row): read them flat.
+  Flat<std::string_view> xs{in.args[0].As<std::string_view>()};
+  StringMap(
+      in.out, in.act, xs, [](std::string_view s) { return s.size(); },
+      [](std::string_view s, char* dst) {
+        for (size_t k = 0; k < s.size(); ++k) dst[k] = kLower ? AsciiLower(s[k]) : AsciiUpper(s[k]);
+        return s.size();
+      });
+  return in.Result(in.valid);
+}
+
+Vec Trim(const CallInput& in) {
+  // Views into the input: no copy needed.
+  const std::string_view* xs = in.args[0].As<std::string_view>();
+  std::string_view* out = in.out->As<std::string_view>();
+  std::memset(static_cast<void*>(out), 0, sizeof(std::string_view) * static_cast<size_t>(in.act.n));
+  ForEachExact(in.act, [&](int i) { out[i] = StripAsciiWhitespace(xs[i]); });
+  if (in.args[0].block != nullptr) {
+    in.out->deps.push_back(in.args[0].block);
+    const_cast<Vec&>(in.args[0]).block = nullptr;
+  }
+  return in.Result(in.valid);
+}
+
+// UTF-8 code points: the bytes that do not continue a sequence.
+Vec Length(const CallInput& in) {
+  int64_t* out = in.out->As<int64_t>();
+  WithAccess<std::string_view>(in.args[0], [&](auto xs) {
+    ForEachExact(in.act, [&](int i) {
+      std::string_view s = xs[i];
+      int64_t c = 0;
+      for (char ch : s) c += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+      out[i] = c;
+    });
+  });
+  return in.Result(in.valid);
+}
+
+// contains / starts_with / ends_with: (string, string) → bool, bytewise.
+template <bool (*kTest)(std::string_view, std::string_view)>
+Vec StringTest(const CallInput& in) {
+  uint8_t* out = in.out->As<uint8_t>();
+  WithAccess2<std::string_view, std::string_view>(in.args[0], in.args[1], [&](auto xs, auto ys) {
+    ForEachExact(in.act, [&](int i) { out[i] = kTest(xs[i], ys[i]); });
+  });
+  return in.Result(in.valid);
+}
+
+}  // namespace
+
+std::vector<CallKernelEntry> StringFunctionKernels() {
+  return {
+      {Fn::kLower, CaseMap<true>},
+      {Fn::kUpper, CaseMap<false>},
+      {Fn::kLength, Length},
+      {Fn::kTrim, Trim},
+      {Fn::kContains, StringTest<Contains>},
+      {Fn::kStartsWith, StringTest<StartsWith>},
+      {Fn::kEndsWith, StringTest<EndsWith>},
+  };
 }
 
 }  // namespace docket::exec

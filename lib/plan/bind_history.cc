@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "plan/binder.h"
-#include "lang/functions.h"
+#include "plan/functions.h"
 
 namespace docket::plan {
 
@@ -108,8 +108,8 @@ Binder::Result Binder::BindHistory(const SyntaxNode& n, const std::string& name)
     column = arg.parts.back();
     arg_text = absl::StrJoin(arg.parts, ".");
   } else if (arg.kind == SyntaxKind::kCall) {
-    const FunctionInfo* f = FindFunction(absl::AsciiStrToLower(arg.text));
-    if (f != nullptr && f->group == FunctionGroup::kRelated) {
+    const FunctionEntry* f = FindFunction(absl::AsciiStrToLower(arg.text));
+    if (f != nullptr && f->kind == FunctionKind::kRelated) {
       return Error(arg.span, name + "() of a child aggregate is not supported",
                    "older snapshots are read by key, column by column: export the aggregate as a column of " +
                        table.name + " (then " + name + "(that_column) works), or compare " + arg.text +

@@ -10,12 +10,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/names.h"
 #include "docket/error.h"
-#include "lang/functions.h"
 #include "lang/literals.h"
 #include "lang/parser.h"
 #include "lang/stack_caps.h"
-#include "base/names.h"
+#include "plan/functions.h"
 #include "re2/re2.h"
 
 namespace docket::plan {
@@ -876,147 +876,96 @@ Binder::Result Binder::BindCase(const SyntaxNode& n) {
 
 Binder::Result Binder::BindCall(const SyntaxNode& n) {
   const std::string name = absl::AsciiStrToLower(n.text);
-  const FunctionInfo* info = FindFunction(name);
-  if (info == nullptr) {
+  const FunctionEntry* entry = FindFunction(name);
+  if (entry == nullptr) {
     std::string close = base::ClosestName(name, FunctionNames());
     return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())}, "unknown function '" + n.text + "'",
                  close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
   }
-  Span name_span{n.span.offset, static_cast<int32_t>(n.text.size())};
-  if (info->group == FunctionGroup::kRelated) return BindAggregate(n, name);
-  if (info->group == FunctionGroup::kHistory) return BindHistory(n, name);  // plan/bind_history.cc
+  switch (entry->kind) {
+    case FunctionKind::kRelated:
+      return BindAggregate(n, name);
+    case FunctionKind::kHistory:
+      return BindHistory(n, name);
+    case FunctionKind::kScalar:
+      break;
+  }
   if (n.filter >= 0) {
     return Error(ctx_.tree->node(n.filter).span, "WHERE is only allowed inside related-record aggregates");
   }
   int argc = static_cast<int>(n.children.size());
-  if (argc < info->min_args || (info->max_args >= 0 && argc > info->max_args)) {
-    std::string want = info->min_args == info->max_args ? std::to_string(info->min_args)
-                       : info->max_args < 0         ? "at least " + std::to_string(info->min_args)
-                                                    : std::to_string(info->min_args) + " or " + std::to_string(info->max_args);
-    return Error(n.span, Cat(name, "() takes ", want, " argument", want == "1" ? "" : "s", ", got ", argc),
-                 std::string(info->signature));
+  if (argc < entry->min_args || (entry->max_args >= 0 && argc > entry->max_args)) {
+    std::string want = entry->min_args == entry->max_args ? std::to_string(entry->min_args)
+                       : entry->max_args < 0 ? "at least " + std::to_string(entry->min_args)
+                                             : std::to_string(entry->min_args) + " or " +
+                                                   std::to_string(entry->max_args);
+    return Error(n.span,
+                 Cat(name, "() takes ", want, " argument", want == "1" ? "" : "s", ", got ", argc),
+                 std::string(entry->signature));
   }
-  std::vector<Bound> a;
+  std::vector<Bound> args;
   for (int32_t c : n.children) {
     Result x = BindValue(c);
     if (!x.ok()) return x;
-    a.push_back(*x);
+    args.push_back(*x);
   }
-  auto call = [&](Fn fn, Ty type, std::vector<int32_t> args) {
-    Node node;
-    node.op = Op::kCall;
-    node.fn = fn;
-    node.type = type;
-    node.args = std::move(args);
-    return Make(std::move(node), n.span);
-  };
-  auto simple = [&](Op op, Ty type, std::vector<int32_t> args) {
-    Node node;
-    node.op = op;
-    node.type = type;
-    node.args = std::move(args);
-    return Make(std::move(node), n.span);
-  };
-  if (name == "coalesce" || name == "least" || name == "greatest") {
-    std::vector<Bound*> ptrs;
-    for (Bound& b : a) ptrs.push_back(&b);
-    absl::StatusOr<Ty> t = Unify(ptrs, n.span, "mix");
-    if (!t.ok()) return t.status();
-    std::vector<int32_t> args;
-    for (Bound& b : a) args.push_back(b.id);
-    if (name == "coalesce") {
-      // Leading NULLs drop out; a non-NULL constant ends the list.
-      std::vector<int32_t> kept;
-      for (int32_t id : args) {
-        if (b_->IsNullConst(id)) continue;
-        kept.push_back(id);
-        if (b_->IsConst(id)) break;
-      }
-      if (kept.empty()) return Bound{b_->Null(*t), *t, n.span};
-      if (kept.size() == 1) return Bound{kept[0], *t, n.span};
-      return simple(Op::kCoalesce, *t, std::move(kept));
-    }
-    if (*t == Ty::kBool) return Error(n.span, name + "() does not take bool arguments");
-    return call(name == "least" ? Fn::kLeast : Fn::kGreatest, *t, std::move(args));
+  if (entry->bind == nullptr) {
+    return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())},
+                 "function '" + name + "' is not implemented");
   }
-  if (name == "nullif") {
-    Bound x = a[0], y = a[1];
-    absl::StatusOr<Ty> t = Unify({&x, &y}, n.span, "compare");
-    if (!t.ok()) return t.status();
-    return call(Fn::kNullIf, *t, {x.id, y.id});
-  }
-  if (name == "days_since" || name == "days_until" || name == "months_since") {
-    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
-    int32_t today = b_->Today();
-    if (name == "days_since") return simple(Op::kDateDiff, Ty::kInt, {today, a[0].id});
-    if (name == "days_until") return simple(Op::kDateDiff, Ty::kInt, {a[0].id, today});
-    return call(Fn::kMonthsSince, Ty::kInt, {a[0].id, today});
-  }
-  if (name == "add_days" || name == "add_months") {
-    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
-    if (absl::Status s = AsInt(&a[1], name + "()"); !s.ok()) return s;
-    return simple(name == "add_days" ? Op::kDateAddDays : Op::kAddMonths, Ty::kDate, {a[0].id, a[1].id});
-  }
-  if (name == "date") {
-    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
-    a[0].span = n.span;
-    return a[0];
-  }
-  if (name == "year" || name == "quarter" || name == "month" || name == "day" || name == "day_of_week") {
-    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
-    Fn fn = name == "year" ? Fn::kYear : name == "quarter" ? Fn::kQuarter : name == "month" ? Fn::kMonth
-            : name == "day" ? Fn::kDay : Fn::kDayOfWeek;
-    return call(fn, Ty::kInt, {a[0].id});
-  }
-  if (name == "date_trunc") {
-    if (!a[0].string_literal) {
-      return Error(a[0].span, "the unit of date_trunc must be 'week', 'month', 'quarter' or 'year'",
-                   "write date_trunc('month', d)");
-    }
-    std::string unit = absl::AsciiStrToLower(b_->node(a[0].id).value.string_value());
-    Fn fn;
-    if (unit == "week") {
-      fn = Fn::kTruncWeek;
-    } else if (unit == "month") {
-      fn = Fn::kTruncMonth;
-    } else if (unit == "quarter") {
-      fn = Fn::kTruncQuarter;
-    } else if (unit == "year") {
-      fn = Fn::kTruncYear;
-    } else {
-      return Error(a[0].span, "unknown date_trunc unit '" + unit + "'", "use 'week', 'month', 'quarter' or 'year'");
-    }
-    if (absl::Status s = AsDate(&a[1], name); !s.ok()) return s;
-    return call(fn, Ty::kDate, {a[1].id});
-  }
-  if (name == "next_anniversary") {
-    if (absl::Status s = AsDate(&a[0], name); !s.ok()) return s;
-    if (absl::Status s = AsInt(&a[1], name + "()"); !s.ok()) return s;
-    return call(Fn::kNextAnniversary, Ty::kDate, {a[0].id, a[1].id, b_->Today()});
-  }
-  if (name == "lower" || name == "upper" || name == "trim" || name == "length") {
-    if (absl::Status s = AsString(&a[0], name + "()"); !s.ok()) return s;
-    Fn fn = name == "lower" ? Fn::kLower : name == "upper" ? Fn::kUpper : name == "trim" ? Fn::kTrim : Fn::kLength;
-    return call(fn, fn == Fn::kLength ? Ty::kInt : Ty::kString, {a[0].id});
-  }
-  if (name == "contains" || name == "starts_with" || name == "ends_with") {
-    if (absl::Status s = AsString(&a[0], name + "()"); !s.ok()) return s;
-    if (absl::Status s = AsString(&a[1], name + "()"); !s.ok()) return s;
-    Fn fn = name == "contains" ? Fn::kContains : name == "starts_with" ? Fn::kStartsWith : Fn::kEndsWith;
-    return call(fn, Ty::kBool, {a[0].id, a[1].id});
-  }
-  if (name == "abs" || name == "floor" || name == "ceil" || name == "round") {
-    if (absl::Status s = AsNumber(&a[0], name + "()"); !s.ok()) return s;
-    Ty t = a[0].type;
-    if (name == "round" && argc == 2) {
-      if (absl::Status s = AsInt(&a[1], "round()"); !s.ok()) return s;
-      return call(Fn::kRoundTo, t, {a[0].id, a[1].id});
-    }
-    if (t == Ty::kInt && name != "abs") return a[0];
-    Fn fn = name == "abs" ? Fn::kAbs : name == "floor" ? Fn::kFloor : name == "ceil" ? Fn::kCeil : Fn::kRound;
-    return call(fn, t, {a[0].id});
-  }
-  return Error(name_span, "function '" + name + "' is not implemented");
+  CallBinding call(this, entry, name, n.span, std::move(args));
+  return entry->bind(call);
+}
+
+// Binder::BindHistory: plan/bind_history.cc.
+
+// ---------------------------------------------------------------------------
+// CallBinding: what a function's typing rule (plan/functions.cc) may use.
+
+ExprBuilder& CallBinding::builder() { return *binder_->b_; }
+
+absl::Status CallBinding::AsDate(int i, std::string_view what) {
+  return binder_->AsDate(&args_[i], what);
+}
+absl::Status CallBinding::AsString(int i, std::string_view what) {
+  return binder_->AsString(&args_[i], what);
+}
+absl::Status CallBinding::AsInt(int i, std::string_view what) {
+  return binder_->AsInt(&args_[i], what);
+}
+absl::Status CallBinding::AsNumber(int i, std::string_view what) {
+  return binder_->AsNumber(&args_[i], what);
+}
+
+absl::StatusOr<Ty> CallBinding::UnifyAll(std::string_view context) {
+  std::vector<BoundExpr*> ptrs;
+  for (BoundExpr& b : args_) ptrs.push_back(&b);
+  return Unify(std::move(ptrs), context);
+}
+
+absl::StatusOr<Ty> CallBinding::Unify(std::vector<BoundExpr*> items, std::string_view context) {
+  return binder_->Unify(std::move(items), span_, context);
+}
+
+absl::Status CallBinding::Error(Span span, std::string message, std::string hint) const {
+  return binder_->Error(span, std::move(message), std::move(hint));
+}
+
+BoundExpr CallBinding::Call(Fn fn, Ty type, std::vector<int32_t> args) {
+  Node node;
+  node.op = Op::kCall;
+  node.fn = fn;
+  node.type = type;
+  node.args = std::move(args);
+  return binder_->Make(std::move(node), span_);
+}
+
+BoundExpr CallBinding::Operator(Op op, Ty type, std::vector<int32_t> args) {
+  Node node;
+  node.op = op;
+  node.type = type;
+  node.args = std::move(args);
+  return binder_->Make(std::move(node), span_);
 }
 
 // ---------------------------------------------------------------------------

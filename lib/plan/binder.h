@@ -5,10 +5,11 @@
 //
 // The binder resolves every name of a rule against the rule's table
 // (columns), the declared segments (inlined at each use, in the user's
-// table), CompileOptions::params ($name) and the function catalog, checks
-// every type, inserts the implicit conversions (int → float, timestamp →
-// civil date, string literal → date or timestamp) and lowers the rest of the
-// language (BETWEEN, IN, INTERVAL, CASE, functions) to Node operators
+// table), CompileOptions::params ($name) and the function registry
+// (plan/functions.h), checks every type, inserts the implicit conversions
+// (int → float, timestamp → civil date, string literal → date or timestamp)
+// and lowers the rest of the language (BETWEEN, IN, INTERVAL, CASE; each
+// function through its registry entry's typing rule) to Node operators
 // through ExprBuilder, which folds and rewrites as it goes.
 //
 // After binding, evaluation cannot meet a type error.  Errors point at the
@@ -20,6 +21,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -42,6 +45,67 @@ struct SegmentDef {
 
 using SegmentMap = std::map<std::string, SegmentDef, std::less<>>;
 
+// A bound (typed) expression: a graph node, its type and where its text is.
+struct BoundExpr {
+  int32_t id = -1;
+  Ty type = Ty::kNull;
+  lang::Span span;
+  bool string_literal = false;  // A string literal (may become a date or timestamp).
+  bool interval = false;        // INTERVAL n UNIT: id = amount (int), days or months per unit.
+  int32_t interval_days = 0;
+  int32_t interval_months = 0;
+};
+
+class Binder;
+struct FunctionEntry;  // plan/functions.h
+
+// A function call being bound, as its typing rule (plan/functions.h) sees
+// it: the lower-case name, the call's span, the bound arguments (arity
+// already checked) and the binder's implicit conversions, which report
+// errors exactly as everywhere else in the binder.
+class CallBinding {
+ public:
+  CallBinding(Binder* binder, const FunctionEntry* entry, std::string name, lang::Span span,
+              std::vector<BoundExpr> args)
+      : binder_(binder),
+        entry_(entry),
+        name_(std::move(name)),
+        span_(span),
+        args_(std::move(args)) {}
+
+  const FunctionEntry& entry() const { return *entry_; }
+  const std::string& name() const { return name_; }
+  lang::Span span() const { return span_; }
+  int argc() const { return static_cast<int>(args_.size()); }
+  BoundExpr& arg(int i) { return args_[i]; }
+  std::vector<BoundExpr>& args() { return args_; }
+  ExprBuilder& builder();
+
+  // Conversions of argument i; `what` names the function in the message
+  // ("lower()", or "days_since" for AsDate, which adds the parentheses).
+  absl::Status AsDate(int i, std::string_view what);
+  absl::Status AsString(int i, std::string_view what);
+  absl::Status AsInt(int i, std::string_view what);
+  absl::Status AsNumber(int i, std::string_view what);
+  // The common type of every argument, converting them all to it.
+  absl::StatusOr<Ty> UnifyAll(std::string_view context);
+  absl::StatusOr<Ty> Unify(std::vector<BoundExpr*> items, std::string_view context);
+  absl::Status Error(lang::Span span, std::string message, std::string hint = "") const;
+
+  // The result: an Op::kCall of `fn`, another operator, or an existing node,
+  // spanning the whole call.
+  BoundExpr Call(Fn fn, Ty type, std::vector<int32_t> args);
+  BoundExpr Operator(Op op, Ty type, std::vector<int32_t> args);
+  BoundExpr Existing(int32_t id, Ty type) const { return BoundExpr{id, type, span_}; }
+
+ private:
+  Binder* binder_;
+  const FunctionEntry* entry_;
+  std::string name_;
+  lang::Span span_;
+  std::vector<BoundExpr> args_;
+};
+
 class Binder {
  public:
   Binder(ExprBuilder* builder, const Schema* schema, const CompileOptions* options, SegmentMap* segments);
@@ -53,15 +117,8 @@ class Binder {
   absl::StatusOr<int32_t> BindSegmentAlone(const TableSchema& table, std::string_view name, int32_t rule);
 
  private:
-  struct Bound {
-    int32_t id = -1;
-    Ty type = Ty::kNull;
-    lang::Span span;
-    bool string_literal = false;  // A string literal (may become a date or timestamp).
-    bool interval = false;        // INTERVAL n UNIT: id = amount (int), days or months per unit.
-    int32_t interval_days = 0;
-    int32_t interval_months = 0;
-  };
+  friend class CallBinding;
+  using Bound = BoundExpr;
   struct Context {
     const TableSchema* table = nullptr;
     const lang::SourceText* source = nullptr;
@@ -80,6 +137,8 @@ class Binder {
   Result BindMatches(const lang::SyntaxNode& n);
   Result BindCase(const lang::SyntaxNode& n);
   Result BindCall(const lang::SyntaxNode& n);
+  // prev / changed / pct_change (reserved: an error until snapshot history).
+  Result BindHistory(const lang::SyntaxNode& n, const std::string& name);
   // Related records: a parent field (account.arr) and a child aggregate
   // (exists / count / sum / avg / min / max over a descendant table).
   Result BindParentField(const lang::SyntaxNode& n);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/calendar.h"
+#include "plan/functions.h"
 
 namespace docket::plan {
 namespace {
@@ -36,7 +37,7 @@ bool IsStrict(const Node& n) {
     case Op::kAddMonths:
       return true;
     case Op::kCall:
-      return n.fn != Fn::kNullIf && n.fn != Fn::kLeast && n.fn != Fn::kGreatest;
+      return NullsOf(n.fn) == NullRule::kStrict;  // The function registry says.
     default:
       return false;
   }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "plan/functions.h"
 
 namespace docket::plan {
 
@@ -82,35 +83,8 @@ Cmp NegateCmp(Cmp c) {
 }
 
 std::string_view FnName(Fn f) {
-  switch (f) {
-    case Fn::kNullIf: return "nullif";
-    case Fn::kMonthsSince: return "months_since";
-    case Fn::kYear: return "year";
-    case Fn::kQuarter: return "quarter";
-    case Fn::kMonth: return "month";
-    case Fn::kDay: return "day";
-    case Fn::kDayOfWeek: return "day_of_week";
-    case Fn::kTruncWeek: return "date_trunc_week";
-    case Fn::kTruncMonth: return "date_trunc_month";
-    case Fn::kTruncQuarter: return "date_trunc_quarter";
-    case Fn::kTruncYear: return "date_trunc_year";
-    case Fn::kNextAnniversary: return "next_anniversary";
-    case Fn::kLower: return "lower";
-    case Fn::kUpper: return "upper";
-    case Fn::kLength: return "length";
-    case Fn::kTrim: return "trim";
-    case Fn::kContains: return "contains";
-    case Fn::kStartsWith: return "starts_with";
-    case Fn::kEndsWith: return "ends_with";
-    case Fn::kAbs: return "abs";
-    case Fn::kRound: return "round";
-    case Fn::kRoundTo: return "round";
-    case Fn::kFloor: return "floor";
-    case Fn::kCeil: return "ceil";
-    case Fn::kLeast: return "least";
-    case Fn::kGreatest: return "greatest";
-  }
-  return "?";
+  const FnInfo& info = FnInfoOf(f);
+  return info.lowering != nullptr ? info.lowering->plan_name : "?";
 }
 
 std::string_view AggName(Agg a) {
@@ -199,8 +173,7 @@ bool IsFallible(const Node& n) {
     case Op::kAggregate:
       return n.agg == Agg::kSum && n.type == Ty::kInt;
     case Op::kCall:
-      return n.fn == Fn::kAbs || n.fn == Fn::kRoundTo || n.fn == Fn::kNextAnniversary ||
-             n.fn == Fn::kRound || n.fn == Fn::kFloor || n.fn == Fn::kCeil;
+      return IsFallibleFn(n.fn);
     default:
       return false;
   }

@@ -1,7 +1,7 @@
 // plan/expr.h — the bound, typed expression graph that every later stage
 // works on.
 //
-// The binder (lang/binder.h) turns a syntax tree into nodes of a Graph.  The
+// The binder (plan/binder.h) turns a syntax tree into nodes of a Graph.  The
 // Graph hash-conses its nodes: building a node equal to an existing one
 // returns the existing id, so a subexpression written in several rules (or
 // reached through a segment used by several rules) is one node, computed
@@ -9,7 +9,7 @@
 // checked int arithmetic) are keyed by their rule too, so that diagnostics
 // are counted per rule.
 //
-// Constant folding and the as_of rewrites (plan/rewrite.h) run as nodes are
+// Constant folding and the as_of rewrites (plan/builder.h) run as nodes are
 // built.  A node is
 //   - a compile-time constant (kConst),
 //   - an evaluation constant (depends only on literals, $params, `today` and
@@ -93,6 +93,9 @@ enum class Fn : uint8_t {
   kLower, kUpper, kLength, kTrim, kContains, kStartsWith, kEndsWith,
   kAbs, kRound, kRoundTo, kFloor, kCeil, kLeast, kGreatest,
 };
+// The number of Fn values (a new Fn goes before kGreatest or moves this).
+inline constexpr int kFnCount = static_cast<int>(Fn::kGreatest) + 1;
+// How Dump prints a call (plan/functions.h holds the name per Fn).
 std::string_view FnName(Fn f);
 
 // Constant data that some nodes carry.

@@ -375,7 +375,7 @@ TEST(EvalReferenceTest, StringKernelOverDictionaryWithNull) {
 // related-records fuzzing, where int sums near the int64 limits met a float
 // item): with one float item, two ints that round to the same double are
 // equal, as in PostgreSQL.  The reference had compared each pair in its own
-// type; the engine's binder unifies the list (lib/lang/binder.cc BindIn).
+// type; the engine's binder unifies the list (lib/plan/binder.cc BindIn).
 TEST(EvalReferenceTest, InListComparesInOneType) {
   TableSchema ts;
   ts.name = "t";
