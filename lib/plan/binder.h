@@ -137,8 +137,6 @@ class Binder {
   Result BindMatches(const lang::SyntaxNode& n);
   Result BindCase(const lang::SyntaxNode& n);
   Result BindCall(const lang::SyntaxNode& n);
-  // prev / changed / pct_change (reserved: an error until snapshot history).
-  Result BindHistory(const lang::SyntaxNode& n, const std::string& name);
   // Related records: a parent field (account.arr) and a child aggregate
   // (exists / count / sum / avg / min / max over a descendant table).
   Result BindParentField(const lang::SyntaxNode& n);
