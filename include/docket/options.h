@@ -24,6 +24,8 @@
 
 namespace docket {
 
+class History;  // docket/history.h
+
 // Safety limits.  Hitting one is a ResourceExhausted error naming the limit
 // and its value (see docs/security.md).  Defaults keep a 2-core machine healthy.
 struct Limits {
@@ -62,6 +64,9 @@ struct EvalOptions {
   std::optional<std::string> owner;            // Owner scope; nullopt = everyone.
   int threads = 0;                             // 0: one per core; results never depend on it.
   bool want_nulls = false;                     // Also report which rows were NULL.
+  // Dated snapshots read by prev()/changed()/pct_change()/is_new() (docket/history.h);
+  // nullptr: no history (those functions are NULL and the result says why in a note).
+  const History* history = nullptr;
 };
 
 }  // namespace docket

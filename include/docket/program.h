@@ -69,6 +69,7 @@ struct PredicateResult {
   Bitmap nulls;           // With EvalOptions::want_nulls: bit i set when NULL.
   int64_t count = 0;      // rows.CountSet().
   Diagnostics diagnostics;
+  std::vector<std::string> notes;  // CompiledPredicate::Evaluate: ProgramResult::notes.
 };
 
 // A relation (child → parent) the evaluation read through, and the child
@@ -84,6 +85,10 @@ struct RelationDiagnostics {
 struct ProgramResult {
   std::vector<PredicateResult> predicates;  // In AddPredicate order.
   std::vector<RelationDiagnostics> relations;
+  // What the history functions could not read (no snapshot old enough, a
+  // table or column missing from an older snapshot), each with the rows it
+  // made NULL: one line each, for the user.
+  std::vector<std::string> notes;
 };
 
 class Program;

@@ -103,6 +103,7 @@
 #include "absl/time/time.h"
 #include "docket/bitmap.h"
 #include "docket/cta_spec.h"
+#include "docket/history.h"
 #include "docket/options.h"
 #include "docket/program.h"
 #include "docket/schema.h"
@@ -145,6 +146,14 @@ struct Resource {
   std::string url;
 };
 
+// A list that fires on change (Totango's "on entry" / "on exit"): see
+// docs/rulebooks.md.  kEntered: rows whose `when` is TRUE now and was not TRUE
+// in the older snapshot (evaluated there at that snapshot's date, with the
+// same params and owner); kExited: rows whose `when` was TRUE then and is not
+// now, including keys gone from the current snapshot (shown with their last
+// values).
+enum class Trigger : uint8_t { kNone, kEntered, kExited };
+
 struct ListSpec {
   std::string id;
   std::string title;                 // Defaults to id.
@@ -160,6 +169,10 @@ struct ListSpec {
   std::vector<Resource> resources;
   SourceLocation location;           // The list's `id:`.
   SourceLocation table_location;
+  Trigger trigger = Trigger::kNone;  // `trigger: entered | exited`.
+  bool has_since = false;            // `since: INTERVAL n UNIT`: compare with the snapshot on or
+  int32_t since_days = 0;            // before as_of - interval instead of the latest before as_of.
+  int32_t since_months = 0;
 };
 
 enum class MeasureKind : uint8_t { kCount, kCountColumn, kSum, kAvg, kMin, kMax, kCountDistinct };
@@ -225,6 +238,7 @@ struct RunOptions {
   int threads = 0;                               // 0: one per core.
   std::vector<std::string> lists;                // Only these lists (and KPIs over them); empty = all.
   std::optional<int64_t> max_rows;               // Caps rows/keys of every list (after its own limit).
+  const History* history = nullptr;              // Older snapshots (docket/history.h); nullptr: none.
 };
 
 struct ListResult {
@@ -301,6 +315,8 @@ struct RulebookResult {
   // The relations read through (child → parent) and the child rows without a
   // parent, which no aggregate counts and whose parent fields are NULL.
   std::vector<RelationDiagnostics> relations;
+  // What the history functions could not read (ProgramResult::notes).
+  std::vector<std::string> notes;
 
   const ListResult* FindList(std::string_view id) const;
   const KpiResult* FindKpi(std::string_view id) const;
@@ -334,6 +350,10 @@ class CompiledRulebook {
 
  private:
   CompiledRulebook() = default;
+  absl::StatusOr<RulebookResult> EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
+                                              bool triggers) const;
+  absl::Status ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options, ProgramResult* evaluated,
+                             std::vector<const Snapshot*>* list_snapshot, std::vector<std::string>* notes) const;
   absl::Status MaterializeList(const ListSpec& spec, PredicateResult evaluated, const Snapshot& snapshot,
                                const RunOptions& options, ListResult* out,
                                std::vector<RelationDiagnostics>* relations) const;

@@ -13,11 +13,13 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "docket/csv.h"
 #include "docket/error.h"
+#include "docket/history.h"
 #include "docket/program.h"
 #include "docket/schema_yaml.h"
 #include "rulebook/data_rules.h"
@@ -39,6 +41,7 @@ struct EvalArgs {
   std::vector<std::string> params;
   std::vector<std::string> columns;
   int threads = 0;
+  std::string history;  // --history DIR (DIR/YYYY-MM-DD/<table>.csv)
 };
 
 // A --param value takes the type its text reads as (rulebook/data_rules.h:
@@ -202,7 +205,29 @@ int RunEval(const EvalArgs& args) {
   CsvOptions csv;
   csv.threads = args.threads;
   csv.limits = compile.limits;
-  absl::StatusOr<Loaded> loaded = Load(args, schema ? &*schema : nullptr, csv);
+  EvalArgs data_args = args;
+  if (args.data.empty()) {
+    if (args.history.empty()) {
+      return PrintError(UsageError("--data is required", "pass --data FILE|DIR (or --history DIR with a folder dated --as-of)"));
+    }
+    data_args.data = (std::filesystem::path(args.history) / absl::FormatCivilTime(eval.as_of)).string();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(data_args.data, ec)) {
+      return PrintError(UsageError(absl::StrCat("no snapshot folder ", data_args.data, " for as_of ",
+                                                absl::FormatCivilTime(eval.as_of)),
+                                   "pass --data for the current snapshot, or --as-of the date of a folder in " +
+                                       args.history));
+    }
+  }
+  std::optional<History> history;
+  if (!args.history.empty()) {
+    absl::StatusOr<History> h = ReadHistoryDirectory(args.history, schema ? &*schema : nullptr, eval.as_of, csv);
+    if (!h.ok()) return PrintError(h.status());
+    h->current_source = data_args.data;
+    history = *std::move(h);
+    eval.history = &*history;
+  }
+  absl::StatusOr<Loaded> loaded = Load(data_args, schema ? &*schema : nullptr, csv);
   if (!loaded.ok()) return PrintError(loaded.status());
   const Snapshot& snapshot = loaded->snapshot;
   const Table& table = *snapshot.FindTable(loaded->table);
@@ -221,6 +246,7 @@ int RunEval(const EvalArgs& args) {
   absl::StatusOr<PredicateResult> result = predicate->Evaluate(snapshot, eval);
   if (!result.ok()) return PrintError(result.status());
   PrintDiagnostics(result->diagnostics);
+  for (const std::string& note : result->notes) std::fprintf(stderr, "docket: note: %s\n", note.c_str());
 
   if (args.format == "count") {
     std::printf("%lld\n", static_cast<long long>(result->count));
@@ -251,8 +277,10 @@ void AddEvalCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand(
       "eval", "Evaluate one predicate over a CSV table and print the matching rows");
-  cmd->add_option("--data", args->data, "A CSV file, or a directory of <table>.csv files")
-      ->required();
+  cmd->add_option("--data", args->data,
+                  "A CSV file, or a directory of <table>.csv files (default with --history: its folder dated --as-of)");
+  cmd->add_option("--history", args->history,
+                  "Older snapshots for prev(), changed(), pct_change(), is_new(): DIR/YYYY-MM-DD/<table>.csv");
   cmd->add_option("--table", args->table,
                   "The table the predicate ranges over (required when --data is a directory "
                   "with several tables; for a file, defaults to the file's stem)");

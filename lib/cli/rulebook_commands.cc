@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "docket/csv.h"
 #include "docket/error.h"
 #include "docket/metrics.h"
+#include "docket/history.h"
 #include "docket/rulebook.h"
 #include "rulebook/command_center.h"
 #include "rulebook/explain.h"
@@ -52,6 +54,8 @@ struct RulebookArgs {
   int threads = 0;
   std::string list;
   std::string key;
+  std::string history;       // --history DIR (DIR/YYYY-MM-DD/<table>.csv)
+  std::string before_as_of;  // diff: the before side's date
 };
 
 void Print(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
@@ -83,6 +87,48 @@ absl::StatusOr<Snapshot> LoadData(const Rulebook& book, const std::string& dir, 
   csv.threads = threads;
   const Schema* schema = book.schema.tables.empty() ? nullptr : &book.schema;
   return ReadCsvDirectory(dir, schema, csv);
+}
+
+// --as-of, or today in the rulebook's time zone.
+absl::StatusOr<absl::CivilDay> AsOf(const std::string& text, const Rulebook& book, const std::string& flag = "--as-of") {
+  if (text.empty()) return absl::ToCivilDay(absl::Now(), book.time_zone);
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
+    return UsageError(absl::StrCat(flag, " '", text, "' is not a date"), "write it as YYYY-MM-DD");
+  }
+  return day;
+}
+
+// The current snapshot's directory: --data, else the --history folder dated as_of.
+absl::StatusOr<std::string> DataDir(const RulebookArgs& args, const Rulebook& book) {
+  if (!args.data.empty()) return args.data;
+  if (args.history.empty()) return UsageError("--data is required", "pass --data DIR (or --history DIR with a folder dated --as-of)");
+  absl::StatusOr<absl::CivilDay> day = AsOf(args.as_of, book);
+  if (!day.ok()) return day.status();
+  std::string dir = (std::filesystem::path(args.history) / absl::FormatCivilTime(*day)).string();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return UsageError(absl::StrCat("no snapshot folder ", dir, " for as_of ", absl::FormatCivilTime(*day)),
+                      "pass --data DIR for the current snapshot, or --as-of the date of a folder in " + args.history);
+  }
+  return dir;
+}
+
+// The older snapshots (dated before `as_of`), or nullopt without --history.
+absl::StatusOr<std::optional<History>> LoadHistory(const RulebookArgs& args, const Rulebook& book, absl::CivilDay as_of,
+                                                   const std::string& current) {
+  if (args.history.empty()) return std::optional<History>();
+  CsvOptions csv;
+  csv.threads = args.threads;
+  const Schema* schema = book.schema.tables.empty() ? nullptr : &book.schema;
+  absl::StatusOr<History> h = ReadHistoryDirectory(args.history, schema, as_of, csv);
+  if (!h.ok()) return h.status();
+  h->current_source = current;
+  return std::optional<History>(*std::move(h));
+}
+
+void PrintNotes(const std::vector<std::string>& notes) {
+  for (const std::string& n : notes) std::fprintf(stderr, "docket: note: %s\n", n.c_str());
 }
 
 absl::StatusOr<RunOptions> MakeRunOptions(const RulebookArgs& args, const CompiledRulebook& compiled,
@@ -190,11 +236,16 @@ int RunRun(const RulebookArgs& args) {
     absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
     if (!compiled.ok()) return PrintError(compiled.status());
   }
-  absl::StatusOr<Snapshot> snapshot = LoadData(*book, args.data, args.threads);
+  absl::StatusOr<std::string> dir = DataDir(args, *book);
+  if (!dir.ok()) return PrintError(dir.status());
+  absl::StatusOr<Snapshot> snapshot = LoadData(*book, *dir, args.threads);
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<Prepared> prepared = Prepare(args, *book, *snapshot);
   if (!prepared.ok()) return PrintError(prepared.status());
   RunOptions& run = prepared->run;
+  absl::StatusOr<std::optional<History>> history = LoadHistory(args, *book, run.as_of, *dir);
+  if (!history.ok()) return PrintError(history.status());
+  if (history->has_value()) run.history = &**history;
   const std::string format = args.format.empty() ? "table" : args.format;
   if (format != "table" && args.limit >= 0) run.max_rows = args.limit;
   if (format == "table") {
@@ -203,6 +254,7 @@ int RunRun(const RulebookArgs& args) {
   }
   absl::StatusOr<RulebookResult> result = prepared->compiled.Evaluate(*snapshot, run);
   if (!result.ok()) return PrintError(result.status());
+  PrintNotes(result->notes);
   if (format == "json") {
     rulebook::WriteJson(*result, [](std::string_view piece) { Print(piece); });
   } else if (format == "csv") {
@@ -241,10 +293,38 @@ int RunDiff(const RulebookArgs& args) {
   absl::StatusOr<Prepared> prepared = Prepare(args, *book, *after);
   if (!prepared.ok()) return PrintError(prepared.status());
   prepared->run.max_rows = 0;  // Keys come from every matching row.
-  absl::StatusOr<RulebookResult> b = prepared->compiled.Evaluate(*before, prepared->run);
+  // Each side at its own date: --before-as-of, else the date the --before
+  // folder is named by (DIR/YYYY-MM-DD), else --as-of.
+  RunOptions before_run = prepared->run;
+  if (!args.before_as_of.empty()) {
+    absl::StatusOr<absl::CivilDay> d = AsOf(args.before_as_of, *book, "--before-as-of");
+    if (!d.ok()) return PrintError(d.status());
+    before_run.as_of = *d;
+  } else {
+    absl::CivilDay d;
+    std::string folder = std::filesystem::path(args.before).lexically_normal().filename().string();
+    if (folder.empty()) folder = std::filesystem::path(args.before).lexically_normal().parent_path().filename().string();
+    if (folder.size() == 10 && absl::ParseCivilTime(folder, &d)) before_run.as_of = d;
+  }
+  if (before_run.as_of > prepared->run.as_of) {
+    return PrintError(UsageError(absl::StrCat("the before side's date ", absl::FormatCivilTime(before_run.as_of),
+                                              " is after the after side's ", absl::FormatCivilTime(prepared->run.as_of)),
+                                 "pass --before-as-of and --as-of in order"));
+  }
+  absl::StatusOr<std::optional<History>> history = LoadHistory(args, *book, prepared->run.as_of, args.after);
+  if (!history.ok()) return PrintError(history.status());
+  std::optional<History> before_history;
+  if (history->has_value()) {
+    prepared->run.history = &**history;
+    before_history = (*history)->Before(before_run.as_of);
+    before_history->current_source = args.before;
+    before_run.history = &*before_history;
+  }
+  absl::StatusOr<RulebookResult> b = prepared->compiled.Evaluate(*before, before_run);
   if (!b.ok()) return PrintError(b.status());
   absl::StatusOr<RulebookResult> a = prepared->compiled.Evaluate(*after, prepared->run);
   if (!a.ok()) return PrintError(a.status());
+  PrintNotes(a->notes);
   std::vector<rulebook::ListDiff> diffs = rulebook::DiffResults(*b, *a);
   if (args.format == "json") {
     Print(rulebook::RenderDiffJson(*a, diffs));
@@ -261,10 +341,15 @@ int RunExplain(const RulebookArgs& args) {
     absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
     if (!compiled.ok()) return PrintError(compiled.status());
   }
-  absl::StatusOr<Snapshot> snapshot = LoadData(*book, args.data, args.threads);
+  absl::StatusOr<std::string> dir = DataDir(args, *book);
+  if (!dir.ok()) return PrintError(dir.status());
+  absl::StatusOr<Snapshot> snapshot = LoadData(*book, *dir, args.threads);
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<Prepared> prepared = Prepare(args, *book, *snapshot);
   if (!prepared.ok()) return PrintError(prepared.status());
+  absl::StatusOr<std::optional<History>> history = LoadHistory(args, *book, prepared->run.as_of, *dir);
+  if (!history.ok()) return PrintError(history.status());
+  if (history->has_value()) prepared->run.history = &**history;
   absl::StatusOr<rulebook::Explanation> e =
       rulebook::Explain(prepared->compiled, *snapshot, args.list, args.key, prepared->run);
   if (!e.ok()) return PrintError(e.status());
@@ -312,7 +397,8 @@ void AddRunCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<RulebookArgs>();
   CLI::App* cmd = AddCommon(app, "run", "Run a rulebook: the command center (every list's count and top rows, KPIs)",
                             args);
-  cmd->add_option("--data", args->data, "A directory of <table>.csv files")->required();
+  cmd->add_option("--data", args->data, "A directory of <table>.csv files (default with --history: its folder dated --as-of)");
+  cmd->add_option("--history", args->history, "Older snapshots for prev()/changed()/triggers: DIR/YYYY-MM-DD/<table>.csv");
   AddAsOf(cmd, args);
   AddOwner(cmd, args);
   cmd->add_option("--list", args->lists, "Only this list (repeatable, or comma-separated ids)");
@@ -330,6 +416,9 @@ void AddDiffCommand(CLI::App& app, Runner& run) {
   CLI::App* cmd = AddCommon(app, "diff", "Compare two snapshots: per list, the keys that entered and left", args);
   cmd->add_option("--before", args->before, "The earlier snapshot's directory")->required();
   cmd->add_option("--after", args->after, "The later snapshot's directory")->required();
+  cmd->add_option("--before-as-of", args->before_as_of,
+                  "The before side's evaluation date (default: the date --before's folder is named by, else --as-of)");
+  cmd->add_option("--history", args->history, "Older snapshots for prev()/changed(): DIR/YYYY-MM-DD/<table>.csv");
   AddAsOf(cmd, args);
   AddOwner(cmd, args);
   cmd->add_option("--list", args->lists, "Only this list (repeatable, or comma-separated ids)");
@@ -342,7 +431,8 @@ void AddDiffCommand(CLI::App& app, Runner& run) {
 void AddExplainCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<RulebookArgs>();
   CLI::App* cmd = AddCommon(app, "explain", "Explain why one row is or is not in a list", args);
-  cmd->add_option("--data", args->data, "A directory of <table>.csv files")->required();
+  cmd->add_option("--data", args->data, "A directory of <table>.csv files (default with --history: its folder dated --as-of)");
+  cmd->add_option("--history", args->history, "Older snapshots for prev()/changed()/triggers: DIR/YYYY-MM-DD/<table>.csv");
   cmd->add_option("--list", args->list, "The list's id")->required();
   cmd->add_option("--key", args->key, "The row's key")->required();
   AddAsOf(cmd, args);

@@ -14,6 +14,7 @@
 #include "docket/builder.h"
 #include "docket/error.h"
 #include "exec/executor.h"
+#include "exec/history.h"
 #include "exec/related.h"
 #include "plan/params.h"
 #include "plan/program_impl.h"
@@ -194,7 +195,7 @@ class Evaluation {
       }
     }
     for (size_t c = 0; c < cols.size(); ++c) {
-      if (!slot_used[c] || cols[c].derived >= 0) continue;  // Derived columns are computed below.
+      if (!slot_used[c] || cols[c].derived >= 0 || cols[c].history >= 0) continue;  // Computed below.
       const Table* table = lookup(cols[c].table);
       if (table == nullptr) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -224,6 +225,28 @@ class Evaluation {
       }
     }
 
+    // History columns: older snapshots joined on the key (exec/history.h).
+    if (!g.history().empty()) {
+      history_columns_.resize(cols.size());
+      if (absl::Status s = exec::ResolveHistory(g, slot_used, impl_.schema, snapshot_, options_, &history_columns_,
+                                                &result_.notes);
+          !s.ok()) {
+        return s;
+      }
+      for (size_t c = 0; c < cols.size(); ++c) {
+        if (!slot_used[c] || cols[c].history < 0) continue;
+        const Column* col = &history_columns_[c];
+        st.columns[c] = col;
+        if (col->is_dictionary()) {
+          const Column& dict = col->dictionary();
+          std::vector<std::string_view>& views = st.dict_views[c];
+          const int64_t size = DictionarySize(dict);
+          views.reserve(size + 1);
+          for (int64_t i = 0; i < size; ++i) views.push_back(dict.StringAt(i));
+          views.push_back(std::string_view());
+        }
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -458,6 +481,7 @@ class Evaluation {
   std::vector<std::vector<Diagnostics>> thread_diag_;
   exec::RelatedData related_;
   std::vector<Column> derived_;
+  std::vector<Column> history_columns_;  // Per column slot: prev() values and key presence.
   std::vector<std::optional<Bitmap>> scopes_;
   ProgramResult result_;
 };
@@ -477,6 +501,7 @@ absl::StatusOr<PredicateResult> CompiledPredicate::Evaluate(const Snapshot& snap
   absl::StatusOr<ProgramResult> r = program_.Evaluate(snapshot, options);
   if (!r.ok()) return r.status();
   if (r->predicates.empty()) return absl::FailedPreconditionError("empty CompiledPredicate");
+  r->predicates[0].notes = std::move(r->notes);
   return std::move(r->predicates[0]);
 }
 

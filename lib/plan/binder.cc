@@ -939,11 +939,7 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
   return entry->bind(call);
 }
 
-Binder::Result Binder::BindHistory(const SyntaxNode& n, const std::string& name) {
-  return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())},
-               "history functions are not supported yet (" + name + ")",
-               "they come with the snapshot-history feature");
-}
+// Binder::BindHistory: plan/bind_history.cc.
 
 // ---------------------------------------------------------------------------
 // CallBinding: what a function's typing rule (plan/functions.cc) may use.

@@ -138,12 +138,12 @@ class Binder {
   Result BindMatches(const lang::SyntaxNode& n);
   Result BindCase(const lang::SyntaxNode& n);
   Result BindCall(const lang::SyntaxNode& n);
-  // prev / changed / pct_change (reserved: an error until snapshot history).
-  Result BindHistory(const lang::SyntaxNode& n, const std::string& name);
   // Related records: a parent field (account.arr) and a child aggregate
   // (exists / count / sum / avg / min / max over a descendant table).
   Result BindParentField(const lang::SyntaxNode& n);
   Result BindAggregate(const lang::SyntaxNode& n, const std::string& name);
+  // History: prev / changed / pct_change / is_new (plan/bind_history.cc).
+  Result BindHistory(const lang::SyntaxNode& n, const std::string& name);
   // Binds `name` (a column or segment) as if written in `table`.
   Result BindNameIn(const TableSchema& table, const std::string& name, lang::Span span);
   // The parent of `t` in the schema (nullptr when none).

@@ -262,6 +262,21 @@ int32_t Graph::LinkSlot(const std::string& from, const std::string& to) {
   return static_cast<int32_t>(links_.size() - 1);
 }
 
+int32_t Graph::HistorySlot(const std::string& table, HistoryRef ref, Ty type) {
+  std::string key = absl::StrCat("\x01history:", static_cast<int>(ref.kind), ":", ref.has_interval ? 1 : 0, ":",
+                                 ref.days, ":", ref.months, ":", ref.column.size(), ":", ref.column);
+  for (const std::string& t : ref.path) absl::StrAppend(&key, ":", t.size(), ":", t);
+  auto it = column_index_.find(key);
+  if (it != column_index_.end()) return it->second;
+  ColumnRef c{table, ref.text, type};
+  c.history = static_cast<int32_t>(history_.size());
+  history_.push_back(std::move(ref));
+  columns_.push_back(std::move(c));
+  int32_t id = static_cast<int32_t>(columns_.size() - 1);
+  column_index_.emplace(std::move(key), id);
+  return id;
+}
+
 int32_t Graph::ColumnSlot(const std::string& table, const std::string& name, Ty type) {
   std::string key = absl::StrCat(table.size(), ":", table, name);
   auto it = column_index_.find(key);

@@ -150,6 +150,23 @@ struct ColumnRef {
   // computed during evaluation (an aggregate's result, or an expression a
   // child reads through kParentValue).  -1 for a column of the data.
   int32_t derived = -1;
+  // A history column (prev() and friends): index into Graph::history(), -1 otherwise.
+  int32_t history = -1;
+};
+
+// A column of an older snapshot (exec/history.h), gathered into a column
+// aligned with the rows of the current `table` before the rules run.
+struct HistoryRef {
+  enum class Kind : uint8_t { kValue, kPresent };
+  Kind kind = Kind::kValue;      // kValue: `column` of the row with the same key;
+                                 // kPresent: bool, TRUE when the key is in that snapshot,
+                                 // FALSE when not, NULL when there is no such snapshot.
+  std::vector<std::string> path; // Tables from the rule's table up to the one holding `column`.
+  std::string column;            // kValue only.
+  bool has_interval = false;     // false: the latest snapshot before as_of.
+  int32_t days = 0;              // With an interval: on or before as_of - days - months.
+  int32_t months = 0;
+  std::string text;              // As written, for notes: "prev(account.csm, INTERVAL 30 DAY)".
 };
 
 // A path up the parent relations of the schema: from a table to one of its
@@ -173,6 +190,9 @@ class Graph {
   // The derived column holding node `node` over `table` (created on first use).
   int32_t DerivedSlot(int32_t node, const std::string& table, Ty type);
   int32_t LinkSlot(const std::string& from, const std::string& to);
+  // The history column `ref` over `table` (created on first use).
+  int32_t HistorySlot(const std::string& table, HistoryRef ref, Ty type);
+  const std::vector<HistoryRef>& history() const { return history_; }
   // Sets the column a kAggregate reads (its own derived column).
   void SetColumn(int32_t id, int32_t slot) { nodes_[id].column = slot; }
 
@@ -184,6 +204,7 @@ class Graph {
   std::vector<Node> nodes_;
   std::vector<ColumnRef> columns_;
   std::vector<LinkRef> links_;
+  std::vector<HistoryRef> history_;
   absl::flat_hash_map<std::string, int32_t> index_;
   absl::flat_hash_map<std::string, int32_t> column_index_;
 };

@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "docket/history.h"
+#include "base/calendar.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
@@ -335,6 +338,11 @@ absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::s
 
 absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapshot,
                                                           const RunOptions& options) const {
+  return EvaluateImpl(snapshot, options, /*triggers=*/true);
+}
+
+absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
+                                                              bool triggers) const {
   const Rulebook& book = impl_->rulebook;
 
   // Which lists: all, or those asked for (in rulebook order).
@@ -361,6 +369,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   eval.owner = options.owner;
   eval.threads = options.threads;
   eval.params = options.params;
+  eval.history = options.history;
 
   // One pass over the data for every list asked for.
   const Program* program = &impl_->ProgramFor(which);
@@ -373,7 +382,15 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   result.as_of = options.as_of;
   result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
   result.owner = options.owner;
+  result.notes = evaluated->notes;
   result.lists.resize(which.size());
+  // Trigger lists (docs/rulebooks.md): compared by key with the same lists
+  // evaluated on the older snapshot at its date; exited rows come from there.
+  std::vector<const Snapshot*> list_snapshot(which.size(), &snapshot);
+  if (triggers) {
+    absl::Status s = ApplyTriggers(which, options, &*evaluated, &list_snapshot, &result.notes);
+    if (!s.ok()) return s;
+  }
   std::vector<std::vector<RelationDiagnostics>> list_relations(which.size());
   std::vector<absl::Status> list_status(which.size());
 
@@ -381,8 +398,8 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   const int workers = base::WorkerCount(options.threads, static_cast<int64_t>(which.size()));
   base::RunWorkers(workers, [&](int w) {
     for (size_t i = static_cast<size_t>(w); i < which.size(); i += static_cast<size_t>(workers)) {
-      list_status[i] = MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]), snapshot,
-                                       options, &result.lists[i], &list_relations[i]);
+      list_status[i] = MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]),
+                                       *list_snapshot[i], options, &result.lists[i], &list_relations[i]);
     }
   });
   for (size_t i = 0; i < which.size(); ++i) {
@@ -398,11 +415,13 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   // KPIs straight from the lists' bitmaps, on every core.
   std::vector<const KpiSpec*> kpis;
   std::vector<const ListResult*> kpi_lists;
+  std::vector<const Snapshot*> kpi_snapshots;
   for (const KpiSpec& spec : book.kpis) {
-    for (const ListResult& l : result.lists) {
-      if (l.id == spec.list) {
+    for (size_t i = 0; i < result.lists.size(); ++i) {
+      if (result.lists[i].id == spec.list) {
         kpis.push_back(&spec);
-        kpi_lists.push_back(&l);
+        kpi_lists.push_back(&result.lists[i]);
+        kpi_snapshots.push_back(list_snapshot[i]);
       }
     }
   }
@@ -411,13 +430,114 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   const int kpi_workers = base::WorkerCount(options.threads, static_cast<int64_t>(kpis.size()));
   base::RunWorkers(kpi_workers, [&](int w) {
     for (size_t i = static_cast<size_t>(w); i < kpis.size(); i += static_cast<size_t>(kpi_workers)) {
-      kpi_status[i] = ComputeKpi(*kpis[i], *kpi_lists[i], snapshot, &result.kpis[i]);
+      kpi_status[i] = ComputeKpi(*kpis[i], *kpi_lists[i], *kpi_snapshots[i], &result.kpis[i]);
     }
   });
   for (const absl::Status& st : kpi_status) {
     if (!st.ok()) return st;
   }
   return result;
+}
+
+// Trigger lists: for each older snapshot needed (the latest before as_of, or
+// on or before as_of - since), the trigger lists evaluated there at its date
+// with the history before it; then entered = TRUE now and not then (by key),
+// exited = TRUE then and not now (rows of the older table).
+absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options,
+                                             ProgramResult* evaluated, std::vector<const Snapshot*>* list_snapshot,
+                                             std::vector<std::string>* notes) const {
+  const Rulebook& book = impl_->rulebook;
+  std::vector<std::pair<const DatedSnapshot*, std::vector<size_t>>> groups;  // Older snapshot, positions in which.
+  int without = 0;
+  std::string first_without;
+  for (size_t i = 0; i < which.size(); ++i) {
+    const ListSpec& spec = book.lists[which[i]];
+    if (spec.trigger == Trigger::kNone) continue;
+    const DatedSnapshot* older = nullptr;
+    if (options.history != nullptr) {
+      if (spec.has_since) {
+        int64_t day = DaysSinceEpoch(options.as_of) - spec.since_days;
+        day = base::AddMonthsClamped(day, -spec.since_months);
+        older = options.history->LatestOnOrBefore(absl::CivilDay(1970, 1, 1) + day);
+      } else {
+        older = options.history->LatestBefore(options.as_of);
+      }
+    }
+    PredicateResult& pr = evaluated->predicates[i];
+    if (older == nullptr) {
+      if (without++ == 0) first_without = spec.id;
+      pr.rows = Bitmap(pr.rows.size());  // Empty; one note says why.
+      pr.count = 0;
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == older; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {older, {}});
+    it->second.push_back(i);
+  }
+  if (without > 0) {
+    notes->push_back(absl::StrCat(
+        "trigger list", without > 1 ? "s" : "", " '", first_without, "'",
+        without > 1 ? absl::StrCat(" and ", without - 1, " other(s)") : "", " ", without > 1 ? "are" : "is",
+        " empty: ",
+        options.history == nullptr ? "no history was given (pass --history DIR, or history= in Python)"
+                                   : "no older snapshot is old enough to compare with"));
+  }
+  for (auto& [older, positions] : groups) {
+    History before = options.history->Before(older->date);
+    RunOptions o = options;
+    o.as_of = older->date;
+    o.lists.clear();
+    for (size_t i : positions) o.lists.push_back(book.lists[which[i]].id);
+    o.max_rows = 0;
+    o.history = &before;
+    absl::StatusOr<RulebookResult> then = EvaluateImpl(older->snapshot, o, /*triggers=*/false);
+    if (!then.ok()) {
+      return absl::Status(then.status().code(), absl::StrCat("evaluating the trigger lists on snapshot ",
+                                                             absl::FormatCivilTime(older->date), ": ",
+                                                             then.status().message()));
+    }
+    for (size_t i : positions) {
+      const ListSpec& spec = book.lists[which[i]];
+      const ListResult* old_list = then->FindList(spec.id);
+      const Table* now_table = (*list_snapshot)[i]->FindTable(spec.table);
+      const Table* old_table = older->snapshot.FindTable(spec.table);
+      const Column* now_key = now_table != nullptr ? now_table->key_column() : nullptr;
+      const Column* old_key = old_table != nullptr ? old_table->key_column() : nullptr;
+      if (old_list == nullptr || now_key == nullptr || old_key == nullptr) {
+        return DataError(spec.location, absl::StrCat("list '", spec.id, "' has a trigger but table '", spec.table,
+                                                     "' has no key in ",
+                                                     now_key == nullptr ? std::string("the current snapshot")
+                                                                        : "snapshot " + absl::FormatCivilTime(older->date)));
+      }
+      auto keys_of = [](const Column& key, const Bitmap& m) {
+        absl::flat_hash_set<std::string> out;
+        for (int64_t r = 0; r < m.size(); ++r) {
+          if (m.Get(r)) out.insert(rulebook::CellValue(key, r).ToString());
+        }
+        return out;
+      };
+      PredicateResult& pr = evaluated->predicates[i];
+      if (spec.trigger == Trigger::kEntered) {
+        absl::flat_hash_set<std::string> was = keys_of(*old_key, old_list->matches);
+        Bitmap entered(pr.rows.size());
+        for (int64_t r = 0; r < pr.rows.size(); ++r) {
+          if (pr.rows.Get(r) && !was.contains(rulebook::CellValue(*now_key, r).ToString())) entered.Set(r);
+        }
+        pr.rows = std::move(entered);
+      } else {
+        absl::flat_hash_set<std::string> now = keys_of(*now_key, pr.rows);
+        Bitmap exited(old_table->num_rows());
+        for (int64_t r = 0; r < old_list->matches.size(); ++r) {
+          if (old_list->matches.Get(r) && !now.contains(rulebook::CellValue(*old_key, r).ToString())) exited.Set(r);
+        }
+        pr.rows = std::move(exited);
+        pr.diagnostics = old_list->diagnostics;
+        (*list_snapshot)[i] = &older->snapshot;  // Shown with their last values.
+      }
+      pr.count = pr.rows.CountSet();
+    }
+  }
+  return absl::OkStatus();
 }
 
 // One list's result from its bitmap: the rows it keeps (ordered and limited),

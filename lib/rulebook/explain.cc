@@ -253,6 +253,7 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
     e.in_scope = in->predicates[0].rows.Get(e.row);
   }
   eval.threads = options.threads;
+  eval.history = options.history;
   eval.want_nulls = true;
   absl::StatusOr<ProgramResult> values = program->Evaluate(snapshot, eval);
   if (!values.ok()) return values.status();

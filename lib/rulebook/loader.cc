@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -101,7 +102,7 @@ const std::vector<std::string> kTopKeys = {"docket", "name", "description", "tim
                                            "metrics", "goals", "alerts", "week_start", "fiscal_year_start"};
 const std::vector<std::string> kListKeys = {"id",    "title",    "description", "horizon", "table",
                                             "when",  "show",     "order_by",    "limit",   "action",
-                                            "resources"};
+                                            "resources", "trigger", "since"};
 const std::vector<std::string> kKpiKeys = {"id", "title", "description", "list", "measure", "by"};
 const std::vector<std::string> kResourceKeys = {"title", "url"};
 
@@ -507,7 +508,40 @@ absl::Status Loader::LoadList(const YAML::Node& node, ListSpec* list) const {
       list->action = std::string(absl::StripAsciiWhitespace(v.Scalar()));
     } else if (k == "resources") {
       DOCKET_RB_RETURN_IF_ERROR(LoadResources(it_kv.first, v, list));
+    } else if (k == "trigger") {
+      std::string t;
+      DOCKET_RB_RETURN_IF_ERROR(NonEmptyScalar(it_kv.first, v, "", &t));
+      std::string lower = absl::AsciiStrToLower(t);
+      if (lower == "entered") {
+        list->trigger = Trigger::kEntered;
+      } else if (lower == "exited") {
+        list->trigger = Trigger::kExited;
+      } else {
+        std::string close = base::ClosestName(lower, {"entered", "exited"});
+        return src_.Error(v, absl::StrCat("unknown trigger '", t, "'"),
+                          close.empty() ? "expected entered or exited" : absl::StrCat("did you mean '", close, "'?"));
+      }
+    } else if (k == "since") {
+      std::string t;
+      DOCKET_RB_RETURN_IF_ERROR(NonEmptyScalar(it_kv.first, v, "", &t));
+      std::vector<std::string> w = absl::StrSplit(absl::AsciiStrToUpper(t), ' ', absl::SkipWhitespace());
+      if (!w.empty() && w[0] == "INTERVAL") w.erase(w.begin());
+      int64_t n = 0;
+      std::string unit = w.size() == 2 ? w[1] : "";
+      if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
+      if (w.size() != 2 || !absl::SimpleAtoi(w[0], &n) || n < 1 || n > 100000 ||
+          (unit != "DAY" && unit != "WEEK" && unit != "MONTH" && unit != "QUARTER" && unit != "YEAR")) {
+        return src_.Error(v, absl::StrCat("'since' must be an interval such as INTERVAL 7 DAY, not '", t, "'"),
+                          "write since: INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR (n ≥ 1)");
+      }
+      list->has_since = true;
+      list->since_days = static_cast<int32_t>(unit == "DAY" ? n : unit == "WEEK" ? 7 * n : 0);
+      list->since_months = static_cast<int32_t>(unit == "MONTH" ? n : unit == "QUARTER" ? 3 * n : unit == "YEAR" ? 12 * n : 0);
     }
+  }
+  if (list->has_since && list->trigger == Trigger::kNone) {
+    return src_.Error(src_.Location(node), absl::StrCat("'since' in list '", list->id, "' needs 'trigger: entered' or 'trigger: exited'"),
+                      "since: says which older snapshot a trigger list compares with");
   }
   SourceLocation at = src_.Location(node);
   if (!has_id) return src_.Error(at, "missing required key 'id' in a list", "every list needs a unique id");

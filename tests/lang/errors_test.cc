@@ -111,7 +111,9 @@ TEST(Errors, Functions) {
   EXPECT_EQ(e.detail.hint, "did you mean 'days_since'?");
   EXPECT_EQ(e.detail.span, 10);
   EXPECT_EQ(CompileErr("days_since() > 1").detail.message, "days_since() takes 1 argument, got 0");
-  EXPECT_EQ(CompileErr("changed(pulse)").detail.message, "history functions are not supported yet (changed)");
+  // History functions need the table's key (this schema declares none).
+  EXPECT_EQ(CompileErr("changed(pulse)").detail.message,
+            "changed() needs a key on table accounts to find its rows in older snapshots");
   EXPECT_EQ(CompileErr("date_trunc('fortnight', renewal_date) = today").detail.message,
             "unknown date_trunc unit 'fortnight'");
 }
