@@ -679,14 +679,14 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
         g->codes.assign(static_cast<size_t>(table->num_rows()), 0);
         g->labels = {std::nullopt};
       } else if (m.by == "owner" && table->FindColumn("owner") == nullptr) {
-        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(snapshot, *table);
+        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
         if (!owners.has_value()) {
           return MetricDataError(m, m.by_location, absl::StrCat("metric '", m.id, "' is 'by: owner' but table '",
                                                                 m.table, "' has no owner column (nor a parent with one)"));
         }
         *g = GroupsFromOwner(*owners, table->num_rows());
       } else if (m.by == "owner") {
-        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(snapshot, *table);
+        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
         if (owners.has_value()) {
           *g = GroupsFromOwner(*owners, table->num_rows());
         } else {
