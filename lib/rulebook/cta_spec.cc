@@ -152,8 +152,8 @@ absl::Status CtaLoader::Owner(const YAML::Node& key, const YAML::Node& value, Ct
     return absl::OkStatus();
   }
   if (value.IsMap() && value.size() == 1) {
-    const YAML::Node& k = value.begin()->first;
-    const YAML::Node& v = value.begin()->second;
+    const YAML::Node k = value.begin()->first;  // Copies: the iterator is a temporary.
+    const YAML::Node v = value.begin()->second;
     std::string word = k.IsScalar() ? k.Scalar() : "";
     if (word == "owner_or" || word == "column") {
       std::string text;
