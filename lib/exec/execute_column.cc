@@ -12,7 +12,7 @@ using plan::Node;
 using plan::Op;
 using plan::Ty;
 
-Vec Frame::LoadColumn(int32_t id, const Active& a) {
+Vec Frame::LoadColumn(int32_t id, const Active& a, const uint64_t** words) {
   const Node& n = g_->node(id);
   const Column* col = ColumnFor(n.column);
   Vec v;
@@ -21,9 +21,17 @@ Vec Frame::LoadColumn(int32_t id, const Active& a) {
     if (blk == nullptr) blk = Acquire();
     return blk;
   };
+  if (words != nullptr) *words = nullptr;
   if (col->validity() != nullptr) {
-    UnpackBits(col->validity(), start_, n_, block()->valid.get());
-    v.valid = blk->valid.get();
+    if (words != nullptr) {
+      // The validity stays words (in the block's validity bytes, which hold them).
+      uint64_t* w = reinterpret_cast<uint64_t*>(block()->valid.get());
+      LoadBitmapWords(col->validity(), start_, n_, w);
+      *words = w;
+    } else {
+      UnpackBits(col->validity(), start_, n_, block()->valid.get());
+      v.valid = blk->valid.get();
+    }
   }
   switch (n.type) {
     case Ty::kInt:
