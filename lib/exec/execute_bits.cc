@@ -188,9 +188,16 @@ BitVec Frame::ComputeBits(int32_t id, const Active& a) {
 Vec Frame::EvalWithWords(int32_t id, const Active& a, Block** words_block, const uint64_t** words) {
   (void)words_block;
   const Node& n = g_->node(id);
-  if ((n.op == Op::kColumn || n.op == Op::kAggregate) && !n.eval_const && plan_->shared_slot[id] < 0) {
-    // The validity bitmap is read as words, never unpacked.
-    return LoadColumn(id, a, words);
+  if ((n.op == Op::kColumn || n.op == Op::kAggregate) && !n.eval_const) {
+    // The validity bitmap is read as words, never unpacked.  A shared column
+    // is read again rather than taken from the cache when its values are
+    // read in place (nothing is computed twice).
+    bool in_place = n.type == Ty::kInt || n.type == Ty::kFloat || n.type == Ty::kDate;
+    if (n.type == Ty::kTimestamp) {
+      const Column* col = ColumnFor(n.column);
+      in_place = col->type().unit == TimeUnit::kMicro;
+    }
+    if (plan_->shared_slot[id] < 0 || in_place) return LoadColumn(id, a, words);
   }
   *words = nullptr;
   return Eval(id, a);
@@ -260,8 +267,8 @@ BitVec Frame::NullTestBits(int32_t id, const Active& a) {
       for (int w = 0; w < words; ++w) v[w] = ~valid[w];
     }
   };
-  if (an.op == Op::kColumn && plan_->shared_slot[arg] < 0) {
-    // Only the validity bitmap is read, as words.
+  if (an.op == Op::kColumn || an.op == Op::kAggregate) {
+    // Only the validity bitmap is read, as words (shared or not: nothing is computed).
     const Column* col = ColumnFor(an.column);
     if (col->validity() == nullptr) {
       from(nullptr);
@@ -355,7 +362,9 @@ BitVec Frame::LogicBits(int32_t id, const Active& a, bool is_and) {
   for (size_t k = 1; k < n.args.size(); ++k) {
     const int32_t arg = n.args[k];
     Active b = a;
-    if (plan_->expensive[arg] || plan_->fallible_below[arg]) {
+    // A dictionary predicate is a table lookup per row, however costly per entry.
+    const bool lookup = dict_slot_ < 0 && plan_->peel[arg] && st_->luts[arg] != nullptr;
+    if ((plan_->expensive[arg] && !lookup) || plan_->fallible_below[arg]) {
       // Only the rows still undecided: expensive work is skipped for the
       // others, and a division on a row the rule already decided is neither
       // computed nor counted.
