@@ -53,9 +53,14 @@ struct ScalarValue {
 // A per-dictionary-entry result of a peeled node: entries 0..D-1 are the
 // dictionary entries, entry D is the NULL row.
 struct Lut {
-  std::vector<uint8_t> value;
+  std::vector<uint8_t> value;  // value | valid << 1, per entry.
   std::vector<uint8_t> valid;
   bool any_null = false;  // Some entry 0..D-1 is NULL.
+  // Set by Finish(): when no entry 0..D-1 is NULL and at most two are TRUE,
+  // rows compare their code with those (no table lookup per row).
+  int num_true = -1;  // -1: look the code up in `value`.
+  int32_t true_codes[2] = {-1, -1};
+  void Finish();
 };
 
 struct EvalState {

@@ -315,6 +315,7 @@ class Evaluation {
         frame.Release(&v);
         frame.EndBatch();
       }
+      lut->Finish();
       st.luts[id] = std::move(lut);
     }
   }
