@@ -145,7 +145,7 @@ BitVec Frame::ComputeBits(int32_t id, const Active& a) {
         break;
       }
       const uint64_t* xw = nullptr;
-      Vec x = EvalWithWords(n.args[0], a, nullptr, &xw);
+      Vec x = EvalWithWords(n.args[0], a, &xw);
       Block* blk = Acquire();
       uint8_t* bytes = blk->valid.get();
       BitVec out;
@@ -185,8 +185,7 @@ BitVec Frame::ComputeBits(int32_t id, const Active& a) {
   return b;
 }
 
-Vec Frame::EvalWithWords(int32_t id, const Active& a, Block** words_block, const uint64_t** words) {
-  (void)words_block;
+Vec Frame::EvalWithWords(int32_t id, const Active& a, const uint64_t** words) {
   const Node& n = g_->node(id);
   if ((n.op == Op::kColumn || n.op == Op::kAggregate) && !n.eval_const) {
     // The validity bitmap is read as words, never unpacked.  A shared column
@@ -207,8 +206,8 @@ BitVec Frame::CompareBits(int32_t id, const Active& a) {
   const Node& n = g_->node(id);
   const uint64_t* xw = nullptr;
   const uint64_t* yw = nullptr;
-  Vec x = EvalWithWords(n.args[0], a, nullptr, &xw);
-  Vec y = EvalWithWords(n.args[1], a, nullptr, &yw);
+  Vec x = EvalWithWords(n.args[0], a, &xw);
+  Vec y = EvalWithWords(n.args[1], a, &yw);
   Block* blk = Acquire();
   uint64_t* v = ValueWords(blk);
   uint64_t* k = ValidWords(blk, a.n);

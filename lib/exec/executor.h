@@ -116,7 +116,7 @@ class Frame {
   BitVec CompareBits(int32_t id, const Active& a);
   BitVec NullTestBits(int32_t id, const Active& a);
   // An operand's values with its validity as words (*words; nullptr: no NULL).
-  Vec EvalWithWords(int32_t id, const Active& a, Block** words_block, const uint64_t** words);
+  Vec EvalWithWords(int32_t id, const Active& a, const uint64_t** words);
   BitVec PackVec(const Vec& v, int n);
   Vec UnpackBitVec(const BitVec& b, int n);
   Vec Case(int32_t id, const Active& a);
