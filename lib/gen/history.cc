@@ -347,7 +347,7 @@ class Builder {
 
 }  // namespace
 
-absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& options,
+absl::StatusOr<std::vector<PastSnapshot>> GenerateHistory(const GenOptions& options,
                                                            const Snapshot& current,
                                                            const HistoryOptions& history) {
   const Table* accounts = current.FindTable("accounts");
@@ -401,12 +401,12 @@ absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& opt
   }
 
   Builder b(options, history, *accounts, gone, std::move(gone_ids), std::move(gone_at));
-  std::vector<DatedSnapshot> out;
+  std::vector<PastSnapshot> out;
   for (int k = history.snapshots; k >= 1; --k) {
     const int age = k * history.interval_days;
     absl::StatusOr<Table> t = b.Build(age);
     if (!t.ok()) return t.status();
-    DatedSnapshot ds;
+    PastSnapshot ds;
     ds.date = options.as_of - age;
     absl::Status added = ds.snapshot.AddTable(*std::move(t));
     if (!added.ok()) return added;
@@ -415,9 +415,9 @@ absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& opt
   return out;
 }
 
-absl::Status WriteHistoryDirectory(const std::vector<DatedSnapshot>& history,
+absl::Status WriteHistoryDirectory(const std::vector<PastSnapshot>& history,
                                    const std::string& dir) {
-  for (const DatedSnapshot& s : history) {
+  for (const PastSnapshot& s : history) {
     const std::string sub = (std::filesystem::path(dir) / absl::FormatCivilTime(s.date)).string();
     absl::Status st = WriteCsvDirectory(s.snapshot, sub);
     if (!st.ok()) return st;
