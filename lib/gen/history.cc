@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "gen/column_writer.h"
+#include "docket/builder.h"
 #include "gen/random.h"
 
 namespace docket::gen {
@@ -56,7 +56,7 @@ Cell Read(const Column& c, int64_t row) {
   return v;
 }
 
-void Write(const Cell& v, ColumnWriter* w, TypeId type) {
+void Write(const Cell& v, ColumnBuilder* w, TypeId type) {
   if (v.null) return w->AppendNull();
   switch (type) {
     case TypeId::kBool:
@@ -170,9 +170,11 @@ class Builder {
   }
 
   absl::StatusOr<Table> Build(int age) {
-    std::vector<ColumnWriter> w;
+    // ColumnBuilder's automatic string encoding, as the CSV reader would
+    // build these columns (dictionaries for the low-cardinality ones).
+    std::vector<ColumnBuilder> w;
     w.reserve(keep_.size());
-    for (int c : keep_) w.emplace_back(now_.column(c).type());
+    for (int c : keep_) w.emplace_back(now_.column(c).type(), StringEncoding::kAuto);
     std::vector<Cell> row(static_cast<size_t>(now_.num_columns()));
     auto emit = [&] {
       for (size_t k = 0; k < keep_.size(); ++k)
