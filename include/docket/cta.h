@@ -153,6 +153,11 @@ struct CtaSyncOptions {
   // owner recorded on their CTAs.
   std::map<std::string, std::map<std::string, std::optional<std::string>, std::less<>>, std::less<>>
       previous_owners;
+  // Older snapshots (docket/history.h), read by the trigger lists' history
+  // functions and `trigger: entered | exited`; nullptr: none (a trigger list
+  // is then empty, with a note).  Owner changes are still decided against the
+  // owner recorded on each CTA (docs/rulebooks.md, "Owner changes").
+  const History* history = nullptr;
 };
 
 struct CtaSyncReport {
@@ -167,6 +172,7 @@ struct CtaSyncReport {
   int64_t skipped_snoozed = 0;         // Triggered identities held by a snooze.
   int64_t skipped_cooldown = 0;        // Triggered identities in cooldown.
   std::vector<Cta> ctas;               // What this sync created, updated or closed (by id).
+  std::vector<std::string> notes;      // What the evaluation's history functions could not read.
   double evaluate_seconds = 0;         // Evaluating the trigger lists.
   double store_seconds = 0;            // Planning and writing the store.
 };

@@ -118,6 +118,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   run.as_of = options.as_of;
   run.params = options.params;
   run.threads = options.threads;
+  run.history = options.history;
   run.max_rows = 0;  // The sync reads the match bitmaps, not the ordered rows.
   for (const CtaSpec& c : rulebook.rulebook().ctas) {
     if (std::find(run.lists.begin(), run.lists.end(), c.list) == run.lists.end()) run.lists.push_back(c.list);
@@ -130,7 +131,10 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   }
   double evaluate_seconds = Since(start);
   absl::StatusOr<CtaSyncReport> report = Sync(rulebook, snapshot, evaluated, options);
-  if (report.ok()) report->evaluate_seconds = evaluate_seconds;
+  if (report.ok()) {
+    report->evaluate_seconds = evaluate_seconds;
+    report->notes = evaluated.notes;
+  }
   return report;
 }
 
@@ -156,6 +160,9 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
           absl::StrCat("CTA '", spec.id, "': list '", spec.list, "' was not evaluated (pass every trigger list)"));
     }
     rc.table = snapshot.FindTable(rc.list->table);
+    if (const ListSpec* ls = book.FindList(spec.list); ls != nullptr && ls->trigger == Trigger::kExited) {
+      rc.table = &rc.list->data;  // Its rows are the older snapshot's, with their last values.
+    }
     if (rc.table == nullptr) {
       return DataError(spec.list_location, absl::StrCat("table '", rc.list->table, "' is not in the snapshot"));
     }
@@ -366,7 +373,9 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       before = p->second;
     }
     const std::optional<std::string>& now = cur->second;
-    if (before == now && l.row_owner == now) continue;
+    // The store already saw this owner: any change up to it was applied then
+    // (a second sync of the same data changes nothing, whatever previous_owners say).
+    if (l.row_owner == now) continue;
     std::string what = absl::StrCat("account owner ", before.value_or("(none)"), " → ", now.value_or("(none)"),
                                     "; on_owner_change: ", std::string(OwnerChangePolicyName(policy)));
     l.row_owner = now;
