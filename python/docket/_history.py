@@ -107,8 +107,12 @@ def _older_table(day: _dt.date, name: str, data: Any, current: Any) -> Any:
     """The older snapshot's `name` prepared like the current table `current`."""
     from .table import Table
 
-    have = set(_columns_of(data))
     current_types = current.types
+    if (isinstance(data, Table) and data.name == name and data.key == current.key and data.owner == current.owner
+            and data.parent == current.parent
+            and all(data.types.get(c, want) == want for c, want in current_types.items())):
+        return data  # Prepared already, like the current table: used as it is (prepare once, run often).
+    have = set(_columns_of(data))
     columns = [c for c in current_types if c in have]
     source = _select(data, columns)
     key = current.key if current.key in have else None

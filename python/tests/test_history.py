@@ -388,3 +388,17 @@ def test_the_docs_example_runs():
     namespace = {}
     exec(compile("\n".join(code), "docs/python.md", "exec"), namespace)
     assert namespace["res"].notes == []
+
+
+def test_prepared_older_tables_are_used_as_they_are(hist):
+    _, frames, _ = hist
+    current = docket.Table(frames[AS_OF], name="accounts", key="id", owner="csm")
+    older = {d: docket.Table(f, name="accounts", key="id", owner="csm") for d, f in frames.items() if d < AS_OF}
+    raw = {d: f for d, f in frames.items() if d < AS_OF}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", docket.DocketWarning)
+        a = docket.evaluate(current, "changed(csm) OR pct_change(usage) < -0.2", as_of=AS_OF, history=older)
+        b = docket.evaluate(current, "changed(csm) OR pct_change(usage) < -0.2", as_of=AS_OF, history=raw)
+    pd.testing.assert_series_equal(a, b)
+    from docket._history import _older_table
+    assert _older_table(dt.date(2026, 11, 15), "accounts", older["2026-11-15"], current) is older["2026-11-15"]
