@@ -93,7 +93,8 @@ class Rulebook:
 
     @property
     def lists(self) -> List[Dict[str, Any]]:
-        """Every list: id, title, horizon, table, when, show, order_by, limit, action, resources."""
+        """Every list: id, title, horizon, table, when, show, order_by, limit, action, resources,
+        trigger (None, "entered" or "exited")."""
         return list(self._native.lists())
 
     @property
