@@ -103,13 +103,17 @@ def _row_label(data: Any, row: int) -> str:
     return f"position {row}"
 
 
-def _older_table(day: _dt.date, name: str, data: Any, current: Any) -> Any:
-    """The older snapshot's `name` prepared like the current table `current`."""
+def _older_table(day: _dt.date, name: str, data: Any, current: Any, tables: Any = None) -> Any:
+    """The older snapshot's `name` prepared like the current table `current`
+    (`tables`: the names of the older snapshot's tables, for its parent)."""
     from .table import Table
 
     current_types = current.types
+    parent = current.parent
+    if parent is not None and tables is not None and parent[0] not in tables:
+        parent = None  # The parent table is not in this snapshot: its fields read NULL there (with a note).
     if (isinstance(data, Table) and data.name == name and data.key == current.key and data.owner == current.owner
-            and data.parent == current.parent
+            and data.parent == parent
             and all(data.types.get(c, want) == want for c, want in current_types.items())):
         return data  # Prepared already, like the current table: used as it is (prepare once, run often).
     have = set(_columns_of(data))
@@ -117,7 +121,7 @@ def _older_table(day: _dt.date, name: str, data: Any, current: Any) -> Any:
     source = _select(data, columns)
     key = current.key if current.key in have else None
     owner = current.owner if current.owner in have else None
-    parent = current.parent if current.parent is not None and current.parent[1] in have else None
+    parent = parent if parent is not None and parent[1] in have else None
     try:
         t = Table(source, name=name, key=key, owner=owner, parent=parent)
         convert = {c: ("timestamp" if want.startswith("timestamp") else want)
@@ -151,6 +155,7 @@ def _older_snapshot(day: _dt.date, value: Any, current: Mapping[str, Any]) -> "_
         raise TypeError(f"history[{day.isoformat()}] must be {{table name: DataFrame}} (as tables=), "
                         f"not {type(value).__name__}")
     tables = []
+    names = {str(n) for n in value}
     for name, data in value.items():
         name = str(name)
         if name not in current:
@@ -158,7 +163,7 @@ def _older_snapshot(day: _dt.date, value: Any, current: Mapping[str, Any]) -> "_
                             f"(it has: {', '.join(current) or 'none'})",
                             detail=f"history snapshot {day.isoformat()}: table '{name}' is not in the current data",
                             hint="an older snapshot holds the same tables as the current one (or fewer)")
-        tables.append(_older_table(day, name, data, current[name])._native)
+        tables.append(_older_table(day, name, data, current[name], names)._native)
     return _docket.Snapshot(tables)
 
 

@@ -402,3 +402,27 @@ def test_prepared_older_tables_are_used_as_they_are(hist):
     pd.testing.assert_series_equal(a, b)
     from docket._history import _older_table
     assert _older_table(dt.date(2026, 11, 15), "accounts", older["2026-11-15"], current) is older["2026-11-15"]
+
+
+def test_related_records_in_history():
+    schema = docket.Schema.from_yaml("""
+tables:
+  accounts: {key: id, owner: csm, columns: {id: string, csm: string}}
+  contacts: {key: id, parent: {table: accounts, via: account_id, as: account},
+             columns: {id: string, account_id: string, role: string}}
+""")
+    now = {"accounts": pd.DataFrame({"id": ["A1", "A2"], "csm": ["ann", "bo"]}),
+           "contacts": pd.DataFrame({"id": ["C1", "C2", "C3"], "account_id": ["A1", "A2", "A2"],
+                                     "role": ["x", "y", "z"]})}
+    old = {"accounts": pd.DataFrame({"id": ["A1", "A2"], "csm": ["ann", "cy"]}),
+           "contacts": pd.DataFrame({"id": ["C1", "C2"], "account_id": ["A1", "A2"], "role": ["x", "q"]})}
+    snap = schema.prepare(now)
+    p = docket.compile("prev(account.csm) <> account.csm", schema, table="contacts")
+    # prev(account.csm): the csm of the account the contact belonged to then; C3 is new.
+    assert p.evaluate(snap, as_of=AS_OF, history={"2026-11-15": old}).tolist() == [False, True, pd.NA]
+    assert docket.evaluate(snap, "changed(role) OR is_new()", table="contacts", as_of=AS_OF,
+                           history={"2026-11-15": old}).tolist() == [False, True, True]
+    # The parent table missing from an older snapshot: NULL, with a note naming it.
+    with pytest.warns(docket.DocketWarning, match="table 'accounts' is not in snapshot 2026-11-15"):
+        s = p.evaluate(snap, as_of=AS_OF, history={"2026-11-15": {"contacts": old["contacts"]}})
+    assert s.isna().all()
