@@ -58,6 +58,13 @@ def history_date(key: Any) -> _dt.date:
                     "a datetime.date or a pandas.Timestamp")
 
 
+def _did_you_mean(name: str, names: List[str]) -> Optional[str]:
+    import difflib
+
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
 def _is_one_table(value: Any) -> bool:
     from .table import Table
 
@@ -145,7 +152,8 @@ def _older_snapshot(day: _dt.date, value: Any, current: Mapping[str, Any]) -> "_
     from .table import Snapshot
 
     if isinstance(value, Snapshot):
-        value = value.tables
+        # Declared tables it was not given are missing from that snapshot (a note at use), not empty.
+        value = {n: t for n, t in value.tables.items() if n not in value.missing_tables}
     if _is_one_table(value):
         if len(current) != 1:
             raise TypeError(f"history[{day.isoformat()}] is one table, but the current data has "
@@ -162,7 +170,8 @@ def _older_snapshot(day: _dt.date, value: Any, current: Mapping[str, Any]) -> "_
             raise DataError(f"history snapshot {day.isoformat()}: table '{name}' is not in the current data "
                             f"(it has: {', '.join(current) or 'none'})",
                             detail=f"history snapshot {day.isoformat()}: table '{name}' is not in the current data",
-                            hint="an older snapshot holds the same tables as the current one (or fewer)")
+                            hint=_did_you_mean(name, list(current))
+                            or "an older snapshot holds the same tables as the current one (or fewer)")
         tables.append(_older_table(day, name, data, current[name], names)._native)
     return _docket.Snapshot(tables)
 

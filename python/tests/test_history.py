@@ -337,6 +337,10 @@ def test_bad_values(hist):
     with pytest.raises(docket.DataError, match=r"history snapshot 2026-11-15: table 'acounts' is not in the "
                                                r"current data \(it has: accounts\)"):
         _run({"2026-11-15": {"acounts": frames["2026-11-15"]}}, frames)
+    try:
+        _run({"2026-11-15": {"acounts": frames["2026-11-15"]}}, frames)
+    except docket.DataError as e:
+        assert e.hint == "did you mean 'accounts'?"
     # A Rulebook's tables are a dict: one DataFrame alone is for one-table predicates.
     two = docket.Snapshot({"accounts": docket.Table(frames[AS_OF], name="accounts", key="id"),
                            "other": pd.DataFrame({"x": [1]})})
