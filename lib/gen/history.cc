@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "gen/column_writer.h"
+#include "docket/builder.h"
 #include "gen/random.h"
 
 namespace docket::gen {
@@ -56,7 +56,7 @@ Cell Read(const Column& c, int64_t row) {
   return v;
 }
 
-void Write(const Cell& v, ColumnWriter* w, TypeId type) {
+void Write(const Cell& v, ColumnBuilder* w, TypeId type) {
   if (v.null) return w->AppendNull();
   switch (type) {
     case TypeId::kBool:
@@ -170,9 +170,11 @@ class Builder {
   }
 
   absl::StatusOr<Table> Build(int age) {
-    std::vector<ColumnWriter> w;
+    // ColumnBuilder's automatic string encoding, as the CSV reader would
+    // build these columns (dictionaries for the low-cardinality ones).
+    std::vector<ColumnBuilder> w;
     w.reserve(keep_.size());
-    for (int c : keep_) w.emplace_back(now_.column(c).type());
+    for (int c : keep_) w.emplace_back(now_.column(c).type(), StringEncoding::kAuto);
     std::vector<Cell> row(static_cast<size_t>(now_.num_columns()));
     auto emit = [&] {
       for (size_t k = 0; k < keep_.size(); ++k)
@@ -347,7 +349,7 @@ class Builder {
 
 }  // namespace
 
-absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& options,
+absl::StatusOr<std::vector<PastSnapshot>> GenerateHistory(const GenOptions& options,
                                                            const Snapshot& current,
                                                            const HistoryOptions& history) {
   const Table* accounts = current.FindTable("accounts");
@@ -401,12 +403,12 @@ absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& opt
   }
 
   Builder b(options, history, *accounts, gone, std::move(gone_ids), std::move(gone_at));
-  std::vector<DatedSnapshot> out;
+  std::vector<PastSnapshot> out;
   for (int k = history.snapshots; k >= 1; --k) {
     const int age = k * history.interval_days;
     absl::StatusOr<Table> t = b.Build(age);
     if (!t.ok()) return t.status();
-    DatedSnapshot ds;
+    PastSnapshot ds;
     ds.date = options.as_of - age;
     absl::Status added = ds.snapshot.AddTable(*std::move(t));
     if (!added.ok()) return added;
@@ -415,9 +417,9 @@ absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& opt
   return out;
 }
 
-absl::Status WriteHistoryDirectory(const std::vector<DatedSnapshot>& history,
+absl::Status WriteHistoryDirectory(const std::vector<PastSnapshot>& history,
                                    const std::string& dir) {
-  for (const DatedSnapshot& s : history) {
+  for (const PastSnapshot& s : history) {
     const std::string sub = (std::filesystem::path(dir) / absl::FormatCivilTime(s.date)).string();
     absl::Status st = WriteCsvDirectory(s.snapshot, sub);
     if (!st.ok()) return st;

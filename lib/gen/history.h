@@ -48,19 +48,19 @@ struct HistoryOptions {
   int gone_permille = 20;
 };
 
-struct DatedSnapshot {
+struct PastSnapshot {
   absl::CivilDay date;
   Snapshot snapshot;
 };
 
 // Oldest first.  InvalidArgument when `current` has no accounts table, an
 // option is out of range or a column is unknown.
-absl::StatusOr<std::vector<DatedSnapshot>> GenerateHistory(const GenOptions& options,
+absl::StatusOr<std::vector<PastSnapshot>> GenerateHistory(const GenOptions& options,
                                                            const Snapshot& current,
                                                            const HistoryOptions& history);
 
 // Writes DIR/YYYY-MM-DD/<table>.csv for every snapshot (as WriteCsvDirectory).
-absl::Status WriteHistoryDirectory(const std::vector<DatedSnapshot>& history,
+absl::Status WriteHistoryDirectory(const std::vector<PastSnapshot>& history,
                                    const std::string& dir);
 
 }  // namespace docket::gen

@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   if (!history_dir.empty()) {
     if (!history_columns.empty())
       history.columns = absl::StrSplit(history_columns, ',', absl::SkipEmpty());
-    absl::StatusOr<std::vector<docket::gen::DatedSnapshot>> past =
+    absl::StatusOr<std::vector<docket::gen::PastSnapshot>> past =
         docket::gen::GenerateHistory(opts, *snap, history);
     if (!past.ok()) {
       std::fprintf(stderr, "docket_gen: %s\n", std::string(past.status().message()).c_str());
