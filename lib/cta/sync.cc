@@ -24,6 +24,7 @@
 #include "docket/error.h"
 #include "io/format.h"
 #include "rulebook/rows.h"
+#include "rulebook/show_history.h"
 
 namespace docket {
 namespace {
@@ -133,7 +134,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   absl::StatusOr<CtaSyncReport> report = Sync(rulebook, snapshot, evaluated, options);
   if (report.ok()) {
     report->evaluate_seconds = evaluate_seconds;
-    report->notes = evaluated.notes;
+    report->notes.insert(report->notes.begin(), evaluated.notes.begin(), evaluated.notes.end());
   }
   return report;
 }
@@ -183,10 +184,31 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     std::vector<Column> extra;
     std::vector<int64_t> rows;
     for (const std::string& name : wanted) {
-      if (name.find('.') == std::string::npos || rc.table->FindColumn(name) != nullptr) continue;
+      if (rc.table->FindColumn(name) != nullptr) continue;
       if (std::any_of(extra_schemas.begin(), extra_schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) {
         continue;
       }
+      // `prev(csm)` shown by the list: the column in the older snapshot, by key
+      // (rulebook/show_history.h), e.g. the outgoing CSM of a transition.
+      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past = rulebook::ParseShowHistory(name);
+      if (!past.ok()) return CompileError(spec.location, std::string(past.status().message()));
+      if (past->has_value()) {
+        if (rows.empty()) rows = rulebook::SetRows(rc.list->matches);
+        std::string note;
+        absl::StatusOr<Column> col =
+            rulebook::ShowHistoryColumn(**past, *rc.table, rows, options.as_of, options.history, &note);
+        if (!col.ok()) return col.status();
+        if (!note.empty()) {
+          note = absl::StrCat("CTA '", spec.id, "': ", note);
+          if (std::find(report.notes.begin(), report.notes.end(), note) == report.notes.end()) {
+            report.notes.push_back(std::move(note));
+          }
+        }
+        extra_schemas.push_back(ColumnSchema{name, col->type(), {}});
+        extra.push_back(*std::move(col));
+        continue;
+      }
+      if (name.find('.') == std::string::npos) continue;
       const TableSchema* ts = compiled.schema().FindTable(rc.table->name());
       if (ts == nullptr) continue;
       absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(compiled.schema(), *ts, name);

@@ -29,7 +29,7 @@ lists:
   - id: handovers
     table: accounts
     when: changed(csm) AND prev(csm) IS NOT NULL
-    show: [name, csm]
+    show: [name, csm, prev(csm)]
   - id: feature_first_used
     table: accounts
     when: feature_used
@@ -50,8 +50,15 @@ ctas:
     list: handovers
     type: transition
     reason: Owner changed
-    name: "Take over {name}"
+    name: "Take over {name} from {prev(csm)}"
     owner: owner
+    close: manual
+  - id: handover_out          # The outgoing CSM: the owner in the previous snapshot.
+    list: handovers
+    type: transition
+    reason: Owner changed (outgoing)
+    name: "Hand {name} over to {csm}"
+    owner: {column: prev(csm)}
     close: manual
   - id: feature
     list: feature_first_used
@@ -119,11 +126,13 @@ cp "$out" "$work/w3.json"
 # incoming CSM, seen only in history) and started using the feature; Core went
 # quiet (trigger: exited) and its usage dropped to 0; Core's feature CTA is
 # manual and stays open.
-[[ $(ctas_of "$work/w3.json") == $'feature A2 created dana\nhandover A2 created dana\nquiet A3 created queue:pool\nusage_drop A1 closed alice\nusage_drop A3 created carol' ]] ||
+[[ $(ctas_of "$work/w3.json") == $'feature A2 created dana\nhandover A2 created dana\nhandover_out A2 created bob\nquiet A3 created queue:pool\nusage_drop A1 closed alice\nusage_drop A3 created carol' ]] ||
   fail "week 3: $(ctas_of "$work/w3.json")"
-[[ $(count_of "$work/w3.json" open) == 5 ]] || fail "week 3: open $(count_of "$work/w3.json" open), want 5"
+[[ $(count_of "$work/w3.json" open) == 6 ]] || fail "week 3: open $(count_of "$work/w3.json" open), want 6"
 expect 0 "$docket" cta list --store "$s" --owner dana --format csv
-contains "$out" "Take over Beta"
+contains "$out" "Take over Beta from bob"
+expect 0 "$docket" cta list --store "$s" --owner bob --format csv
+contains "$out" "Hand Beta over to dana"
 # ... and again: idempotent with history too.
 expect 0 "$docket" cta sync "$book" --history "$h" --store "$s" --as-of 2026-11-22 --format json
 [[ $(count_of "$out" created) == 0 && $(count_of "$out" updated) == 0 && $(count_of "$out" closed) == 0 ]] ||
@@ -131,7 +140,7 @@ expect 0 "$docket" cta sync "$book" --history "$h" --store "$s" --as-of 2026-11-
 
 # --data with --history reads the current snapshot from --data (same as run).
 expect 0 "$docket" cta sync "$book" --data "$h/2026-11-22" --history "$h" --store "$work/d.db" --as-of 2026-11-22 --format json
-[[ $(count_of "$out" created) == 4 ]] || fail "--data + --history: created $(count_of "$out" created), want 4"
+[[ $(count_of "$out" created) == 5 ]] || fail "--data + --history: created $(count_of "$out" created), want 5"
 
 # ------------------------------- owner changes: the store's record decides --
 # A CTA created in week 2 follows Acme's owner when it changes, and the move
@@ -145,7 +154,7 @@ printf 'id,name,csm,usage,feature_used\nA1,Acme,erin,30,false\nA2,Beta,bob,50,fa
 expect 0 "$docket" cta sync "$book" --history "$o" --store "$work/o.db" --as-of 2026-11-15
 expect 0 "$docket" cta sync "$book" --history "$o" --store "$work/o.db" --as-of 2026-11-22 --format json
 cp "$out" "$work/o3.json"
-[[ $(ctas_of "$work/o3.json") == $'handover A1 created erin\nusage_drop A1 updated erin' ]] ||
+[[ $(ctas_of "$work/o3.json") == $'handover A1 created erin\nhandover_out A1 created alice\nusage_drop A1 updated erin' ]] ||
   fail "owner change: $(ctas_of "$work/o3.json")"
 expect 0 "$docket" cta show 1 --store "$work/o.db"
 contains "$out" "reassigned by docket"
