@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "docket/column.h"
 #include "base/names.h"
@@ -54,6 +55,31 @@ bool Scoped(const Schema& schema, const TableSchema* t) {
   return false;
 }
 
+// The owner closest to `owner`: by edit distance to the whole name, else to
+// its first word (owners are often full names: "Alicee" and "alice" mean
+// "Alice Chen"), else "".
+std::string ClosestOwner(const std::string& owner, const std::vector<std::string>& owners) {
+  std::string close = base::ClosestName(owner, owners);
+  if (!close.empty()) return close;
+  std::vector<std::string> firsts;
+  std::vector<const std::string*> full;
+  for (const std::string& o : owners) {
+    size_t space = o.find(' ');
+    if (space == std::string::npos || space == 0) continue;
+    firsts.push_back(o.substr(0, space));
+    full.push_back(&o);
+  }
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    if (absl::EqualsIgnoreCase(firsts[i], owner)) return *full[i];  // "Alice": one of the Alices.
+  }
+  std::string first = base::ClosestName(owner, firsts);
+  if (first.empty()) return "";
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    if (firsts[i] == first) return *full[i];
+  }
+  return "";
+}
+
 }  // namespace
 
 absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner,
@@ -93,7 +119,7 @@ absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>
     }
   }
   std::vector<std::string> owners(seen.begin(), seen.end());
-  std::string close = base::ClosestName(owner, owners);
+  std::string close = ClosestOwner(owner, owners);
   *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
                           close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
   return absl::OkStatus();
