@@ -1,6 +1,8 @@
 #include "rulebook/data_rules.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <set>
 #include <string>
 #include <string_view>
@@ -9,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "docket/builder.h"
 #include "docket/column.h"
+#include "docket/error.h"
 #include "base/names.h"
 #include "base/text_values.h"
 
@@ -41,6 +45,50 @@ TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const s
         " given no data and are treated as empty: their lists match nothing and exists(…) over them is FALSE"));
   }
   return out;
+}
+
+absl::StatusOr<Table> EmptyTable(const TableSchema& schema) {
+  std::vector<Column> columns;
+  columns.reserve(schema.columns.size());
+  for (const ColumnSchema& c : schema.columns) columns.push_back(ColumnBuilder(c.type).Finish());
+  return Table::Make(schema, std::move(columns));
+}
+
+absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
+                                                  const CsvOptions& options, std::vector<std::string>* warnings) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return absl::NotFoundError(absl::StrCat(dir, ": not a directory"));
+  std::vector<std::string> given;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    std::string name = entry.path().filename().string();
+    if (name.size() > 4 && name.ends_with(".csv")) given.push_back(name.substr(0, name.size() - 4));
+  }
+  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
+  std::sort(given.begin(), given.end());
+  std::vector<std::string> declared;
+  for (const TableSchema& t : schema.tables) declared.push_back(t.name);
+  TableNameCheck check = CheckTableNames(declared, given);
+  if (!check.error.ok()) {
+    std::string file = dir;
+    for (const std::string& g : given) {
+      if (absl::StrContains(check.error.message(), absl::StrCat("table '", g, "'"))) {
+        file = (std::filesystem::path(dir) / (g + ".csv")).string();
+      }
+    }
+    return DataError(SourceLocation{file, 0, 0}, std::string(check.error.message()));
+  }
+  Snapshot snapshot;
+  snapshot.schema = schema;
+  for (const TableSchema& t : schema.tables) {
+    bool missing = std::find(check.missing.begin(), check.missing.end(), t.name) != check.missing.end();
+    absl::StatusOr<Table> table =
+        missing ? EmptyTable(t) : ReadCsvFile((std::filesystem::path(dir) / (t.name + ".csv")).string(), &t, options);
+    if (!table.ok()) return table.status();
+    if (absl::Status s = snapshot.AddTable(*std::move(table)); !s.ok()) return s;
+  }
+  for (const std::string& w : check.warnings) warnings->push_back(w);
+  return snapshot;
 }
 
 namespace {
