@@ -24,10 +24,39 @@
 #include "docket/value.h"
 #include "errors.h"
 #include "fmt/format.h"
+#include "io/infer.h"
 
 namespace docket::python {
 
 namespace py = pybind11;
+
+namespace {
+PyObject* g_row_index = nullptr;  // The frame's index while a RowIndexScope lives (GIL held).
+}  // namespace
+
+RowIndexScope::RowIndexScope(py::object index) : previous_(g_row_index), index_(std::move(index)) {
+  g_row_index = index_.is_none() ? nullptr : index_.ptr();
+}
+RowIndexScope::~RowIndexScope() { g_row_index = previous_; }
+
+std::string RowName(int64_t row) {
+  std::string out = fmt::format("row {}", row);
+  if (g_row_index == nullptr) return out;
+  PyObject* label = PySequence_GetItem(g_row_index, static_cast<Py_ssize_t>(row));
+  if (label == nullptr) {
+    PyErr_Clear();
+    return out;
+  }
+  py::object owned = py::reinterpret_steal<py::object>(label);
+  std::string repr;
+  try {
+    repr = py::repr(owned).cast<std::string>();
+  } catch (const py::error_already_set&) {
+    return out;
+  }
+  if (repr.size() > 40) repr = repr.substr(0, 37) + "...";
+  return fmt::format("{} (index {})", out, repr);
+}
 
 namespace {
 
@@ -147,8 +176,8 @@ Column FromInts(const std::string& name, const py::array& a, int64_t n, const ui
         for (int64_t i = 0; i < n; ++i) {
           if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, uint64_t>) {
             if (valid(i) && v[i] > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-              ThrowDataError(fmt::format("column '{}': value {} at row {} does not fit in an int64", name,
-                                         v[i], i));
+              ThrowDataError(fmt::format("column '{}': value {} at {} does not fit in an int64", name,
+                                         v[i], RowName(i)));
             }
           }
           w[i] = static_cast<int64_t>(v[i]);
@@ -166,8 +195,8 @@ Column FromInts(const std::string& name, const py::array& a, int64_t n, const ui
         std::vector<uint8_t> w(n);
         for (int64_t i = 0; i < n; ++i) {
           if (valid(i) && v[i] != 0 && v[i] != 1) {
-            ThrowDataError(fmt::format("column '{}': value {} at row {} is not a bool (0 or 1)", name,
-                                       static_cast<int64_t>(v[i]), i));
+            ThrowDataError(fmt::format("column '{}': value {} at {} is not a bool (0 or 1)", name,
+                                       static_cast<int64_t>(v[i]), RowName(i)));
           }
           w[i] = static_cast<uint8_t>(v[i] != 0);
         }
@@ -209,8 +238,8 @@ Column FloatsAs(const std::string& name, const py::array& a, const T* v, int64_t
         if (!valid(i)) continue;
         double d = static_cast<double>(v[i]);
         if (d != std::trunc(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) {
-          ThrowDataError(fmt::format("column '{}': value {} at row {} is not an int, but the schema says int",
-                                     name, d, i),
+          ThrowDataError(fmt::format("column '{}': value {} at {} is not an int, but the schema says int",
+                                     name, d, RowName(i)),
                          "round the column in pandas first, or declare it as float");
         }
         w[i] = static_cast<int64_t>(d);
@@ -222,8 +251,8 @@ Column FloatsAs(const std::string& name, const py::array& a, const T* v, int64_t
       for (int64_t i = 0; i < n; ++i) {
         if (!valid(i)) continue;
         if (v[i] != 0 && v[i] != 1) {
-          ThrowDataError(fmt::format("column '{}': value {} at row {} is not a bool (0 or 1)", name,
-                                     static_cast<double>(v[i]), i));
+          ThrowDataError(fmt::format("column '{}': value {} at {} is not a bool (0 or 1)", name,
+                                     static_cast<double>(v[i]), RowName(i)));
         }
         w[i] = v[i] != 0;
       }
@@ -280,7 +309,7 @@ std::vector<int32_t> ToDays(const std::string& name, const int64_t* v, int64_t n
     if (v[i] == kNaT) continue;
     int64_t d = FloorDiv(v[i], units_per_day);
     if (d < std::numeric_limits<int32_t>::min() || d > std::numeric_limits<int32_t>::max()) {
-      ThrowDataError(fmt::format("column '{}': the date at row {} is out of range", name, i));
+      ThrowDataError(fmt::format("column '{}': the date at {} is out of range", name, RowName(i)));
     }
     days[i] = static_cast<int32_t>(d);
   }
@@ -340,7 +369,7 @@ Column FromDatetimes(const std::string& name, const py::array& a, int64_t n, con
     if (to >= per_second) {
       int64_t f = to / per_second;
       if (__builtin_mul_overflow(v[i], f, &w[i])) {
-        ThrowDataError(fmt::format("column '{}': the timestamp at row {} does not fit in {}", name, i,
+        ThrowDataError(fmt::format("column '{}': the timestamp at {} does not fit in {}", name, RowName(i),
                                    target.type.ToString()));
       }
     } else {
@@ -398,7 +427,7 @@ std::string TypeNameOf(PyObject* o) { return Py_TYPE(o)->tp_name; }
 [[noreturn]] void BadObject(const std::string& name, int64_t row, PyObject* o, std::string_view expected) {
   std::string repr = py::repr(py::handle(o)).cast<std::string>();
   if (repr.size() > 40) repr = repr.substr(0, 37) + "...";
-  ThrowDataError(fmt::format("column '{}': row {} holds {} {} where {} was expected", name, row, TypeNameOf(o),
+  ThrowDataError(fmt::format("column '{}': {} holds {} {} where {} was expected", name, RowName(row), TypeNameOf(o),
                              repr, expected),
                  "clean the column in pandas first (every value of a column needs one type)");
 }
@@ -415,8 +444,8 @@ DataType InferObjectType(const std::string& name, PyObject* const* v, int64_t n,
     if (PyFloat_Check(o)) return DataType::Float();
     if (IsDateObject(o)) return DataType::Date();
     std::string repr = py::repr(py::handle(o)).cast<std::string>();
-    ThrowDataError(fmt::format("column '{}' holds {} objects ({} at row {}), which docket cannot read", name,
-                               TypeNameOf(o), repr, i),
+    ThrowDataError(fmt::format("column '{}' holds {} objects ({} at {}), which docket cannot read", name,
+                               TypeNameOf(o), repr, RowName(i)),
                    "docket reads object columns of str, bool, int, float, datetime.date and datetime.datetime");
   }
   return DataType::String();  // Only NULLs: the type CSV inference would pick too.
@@ -431,7 +460,7 @@ int64_t IntOf(const std::string& name, int64_t row, PyObject* o) {
   }
   long long x = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
   if (overflow != 0) {
-    ThrowDataError(fmt::format("column '{}': the int at row {} does not fit in an int64", name, row));
+    ThrowDataError(fmt::format("column '{}': the int at {} does not fit in an int64", name, RowName(row)));
   }
   return x;
 }
@@ -443,7 +472,7 @@ absl::string_view Utf8Of(const std::string& name, int64_t row, PyObject* o) {
   const char* s = PyUnicode_AsUTF8AndSize(o, &size);
   if (s == nullptr) {
     PyErr_Clear();
-    ThrowDataError(fmt::format("column '{}': the string at row {} is not valid UTF-8", name, row));
+    ThrowDataError(fmt::format("column '{}': the string at {} is not valid UTF-8", name, RowName(row)));
   }
   return absl::string_view(s, static_cast<size_t>(size));
 }
@@ -603,7 +632,7 @@ Column FromCategorical(const std::string& name, const py::array& codes, int64_t 
       if (code == -1) {
         needs_copy = true;
       } else if (code < 0 || code >= k) {
-        ThrowDataError(fmt::format("column '{}': Categorical code {} at row {} is out of range", name, code, i));
+        ThrowDataError(fmt::format("column '{}': Categorical code {} at {} is out of range", name, code, RowName(i)));
       }
     }
     if (!needs_copy) {
@@ -620,6 +649,55 @@ Column FromCategorical(const std::string& name, const py::array& codes, int64_t 
 }
 
 }  // namespace
+
+std::optional<TextFallback> FindObjectTextFallback(const std::string& name, const py::array& values,
+                                                   const py::object& mask_obj) {
+  if (values.dtype().kind() != 'O' || values.ndim() != 1) return std::nullopt;
+  py::array contiguous = py::array::ensure(values, py::array::c_style);
+  PyObject* const* v = static_cast<PyObject* const*>(contiguous.data());
+  const int64_t n = contiguous.shape(0);
+  py::array mask_array;
+  const uint8_t* mask = nullptr;
+  if (!mask_obj.is_none()) {
+    mask_array = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask_obj);
+    if (mask_array && mask_array.shape(0) == n) mask = static_cast<const uint8_t*>(mask_array.data());
+  }
+  io::TextFallbackFinder finder;
+  for (int64_t i = 0; i < n; ++i) {
+    PyObject* o = v[i];
+    if ((mask != nullptr && mask[i]) || IsNullObject(o) || !PyUnicode_Check(o)) continue;
+    Py_ssize_t size = 0;
+    const char* text = PyUnicode_AsUTF8AndSize(o, &size);
+    if (text == nullptr) {
+      PyErr_Clear();
+      continue;
+    }
+    if (!finder.Add(std::string_view(text, static_cast<size_t>(size)), i)) break;
+  }
+  if (!finder.found()) return std::nullopt;
+  std::string type = finder.would_be();
+  std::string value = finder.value();
+  if (value.size() > 60) value = value.substr(0, 57) + "...";
+  std::string fix;
+  if (type == "date") {
+    fix = fmt::format("declare it as a date (docket.Table(df, types={{'{}': 'date'}}) or `{}: date` in the "
+                      "schema) to get an error naming that value, or fix the value",
+                      name, name);
+  } else if (type.rfind("timestamp", 0) == 0) {
+    fix = fmt::format("convert it with pd.to_datetime(df['{}']) to get an error naming that value, or fix the value",
+                      name);
+  } else if (type == "int" || type == "float") {
+    fix = fmt::format("convert it with pd.to_numeric(df['{}']) to get an error naming that value, or fix the value",
+                      name);
+  } else if (type == "bool") {
+    fix = fmt::format("convert it in pandas (e.g. df['{}'].str.lower().map({{'true': True, 'false': False}})), or "
+                      "fix the value",
+                      name);
+  } else {
+    fix = "give the column one type in pandas, or fix the value";
+  }
+  return TextFallback{name, value, RowName(finder.row()), type, fix};
+}
 
 std::shared_ptr<const void> KeepAlive(py::object o) {
   return std::shared_ptr<const void>(new py::object(std::move(o)), PyObjectRelease());

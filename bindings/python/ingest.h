@@ -31,9 +31,11 @@
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "docket/column.h"
+#include "docket/schema.h"
 
 namespace docket::python {
 
@@ -49,6 +51,28 @@ bool IsPythonView(const Buffer& buffer);
 // (DataError) naming `name` for an unsupported dtype or value.
 Column ColumnFromArrays(const std::string& name, pybind11::array values, pybind11::object mask,
                         pybind11::object categories, const std::string& target);
+
+// Rows in errors: "row 3 (index 'acme-17')" — the 0-based position and, while
+// a RowIndexScope is alive, the label of the frame's index at it ("row 3"
+// without one).  Scopes nest; the GIL must be held.
+class RowIndexScope {
+ public:
+  explicit RowIndexScope(pybind11::object index);
+  ~RowIndexScope();
+  RowIndexScope(const RowIndexScope&) = delete;
+  RowIndexScope& operator=(const RowIndexScope&) = delete;
+
+ private:
+  PyObject* previous_;
+  pybind11::object index_;
+};
+std::string RowName(int64_t row);
+
+// For an object column of str that docket reads as string: the first value
+// that made it a string although other values have a type (io/infer.h, the
+// CSV reader's rule), with its row (RowName) and how to convert the column.
+std::optional<TextFallback> FindObjectTextFallback(const std::string& name, const pybind11::array& values,
+                                                   const pybind11::object& mask);
 
 }  // namespace docket::python
 

@@ -23,7 +23,8 @@ namespace {
 
 // Columns arrive as (name, values, mask, categories, target type) tuples.
 Table MakeTable(std::string name, const py::list& columns, std::string key, std::string owner,
-                const py::object& parent) {
+                const py::object& parent, const py::object& index) {
+  RowIndexScope rows(index);  // Errors name "row 3 (index 'acme-17')".
   TableSchema schema;
   schema.name = std::move(name);
   schema.key = std::move(key);
@@ -46,6 +47,12 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
     Column c = ColumnFromArrays(col_name, values, py::reinterpret_borrow<py::object>(t[2]),
                                 py::reinterpret_borrow<py::object>(t[3]), t[4].cast<std::string>());
     schema.columns.push_back(ColumnSchema{col_name, c.type(), {}});
+    if (c.type().id == TypeId::kString && t[3].is_none() && t[4].cast<std::string>().empty()) {
+      // Why a str column that looks typed is a string (the CSV reader's rule, io/infer.h).
+      if (std::optional<TextFallback> f = FindObjectTextFallback(col_name, values, py::reinterpret_borrow<py::object>(t[2]))) {
+        schema.text_fallbacks.push_back(*std::move(f));
+      }
+    }
     cols.push_back(std::move(c));
   }
   for (const char* role : {"key", "owner"}) {
@@ -113,7 +120,7 @@ void RegisterTables(py::module_& m) {
 
   py::class_<Table>(m, "Table", "An immutable docket table over converted (mostly viewed) columns.")
       .def(py::init(&MakeTable), py::arg("name"), py::arg("columns"), py::arg("key") = "",
-           py::arg("owner") = "", py::arg("parent") = py::none())
+           py::arg("owner") = "", py::arg("parent") = py::none(), py::arg("index") = py::none())
       .def_property_readonly("name", &Table::name)
       .def_property_readonly("num_rows", &Table::num_rows)
       .def_property_readonly("byte_size", &Table::ByteSize)

@@ -56,6 +56,18 @@ struct ParentRelation {
   SourceLocation location;
 };
 
+// Why a column inferred from data is a string although its other values
+// have a type: the first value no other type fits (`2026-02-30`, `N/A`, a
+// number past int64, `yes`).  A compile error that meets the column as a
+// string names it (docs/data.md, "Inference").
+struct TextFallback {
+  std::string column;
+  std::string value;     // As found (cut to 60 bytes).
+  std::string where;     // "accounts.csv:3", or "row 1 (index 'b')" for a DataFrame.
+  std::string would_be;  // The type of the other values ("date"), "" when they disagree.
+  std::string declare;   // How to declare the type ("" : a schema's YAML, composed by the binder).
+};
+
 struct TableSchema {
   std::string name;
   std::vector<ColumnSchema> columns;
@@ -63,9 +75,11 @@ struct TableSchema {
   std::string owner;                     // Empty when the table has no owner column.
   std::optional<ParentRelation> parent;
   SourceLocation location;
+  std::vector<TextFallback> text_fallbacks;  // Inferred tables only.
 
   int FindColumn(std::string_view column) const;  // -1 when absent.
   const ColumnSchema* Column(std::string_view column) const;  // nullptr when absent.
+  const TextFallback* FallbackOf(std::string_view column) const;  // nullptr when none.
 };
 
 struct Schema {

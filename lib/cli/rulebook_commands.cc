@@ -85,8 +85,13 @@ absl::StatusOr<Rulebook> LoadRulebook(const std::string& path) { return Rulebook
 absl::StatusOr<Snapshot> LoadData(const Rulebook& book, const std::string& dir, int threads) {
   CsvOptions csv;
   csv.threads = threads;
-  const Schema* schema = book.schema.tables.empty() ? nullptr : &book.schema;
-  return ReadCsvDirectory(dir, schema, csv);
+  if (book.schema.tables.empty()) return ReadCsvDirectory(dir, nullptr, csv);
+  // The shared table rule (rulebook/data_rules.h): a declared table without
+  // its file is empty, with a warning, as in Python.
+  std::vector<std::string> warnings;
+  absl::StatusOr<Snapshot> snapshot = ReadDeclaredCsvDirectory(dir, book.schema, csv, &warnings);
+  for (const std::string& w : warnings) std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
+  return snapshot;
 }
 
 // --as-of, or today in the rulebook's time zone.

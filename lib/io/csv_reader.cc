@@ -45,6 +45,7 @@
 #include "absl/strings/string_view.h"
 #include "docket/error.h"
 #include "io/format.h"
+#include "io/infer.h"
 #include "base/parallel.h"
 #include "base/names.h"
 #include "base/text_values.h"
@@ -877,41 +878,41 @@ class CsvReader {
 
   // --- Inference -----------------------------------------------------------
 
-  enum : uint8_t { kCanBool = 1, kCanInt = 2, kCanFloat = 4, kCanDate = 8, kCanTimestamp = 16 };
-
+  // The classes of a value and the type of a column: io/infer.h, shared
+  // with the Python package.
   static uint8_t Classify(std::string_view s, TimeUnit unit, int* fraction_digits) {
-    char c = s[0];
-    if (c == 't' || c == 'T' || c == 'f' || c == 'F') {
-      bool b;
-      return s.size() > 1 && base::ParseBoolText(s, &b) == base::TextParse::kOk ? kCanBool : 0;
+    return io::ClassifyText(s, unit, fraction_digits);
+  }
+
+  // For each column inferred as string although other values have a type,
+  // the first value no other type fits and its file:line (io/infer.h).
+  void FindTextFallbacks() {
+    for (int c = 0; c < static_cast<int>(plans_.size()); ++c) {
+      if (plans_[c].type.id != TypeId::kString) continue;
+      io::TextFallbackFinder finder;
+      int found_piece = -1;
+      int64_t found_row = -1, row = 0;
+      std::string_view found_text;
+      for (int k = 0; k < static_cast<int>(pieces_.size()); ++k) {
+        const ColumnPart& part = pieces_[k].parts[c];
+        bool more = true;
+        for (size_t r = 0; r < part.strings.size() && more; ++r, ++row) {
+          more = finder.Add(part.strings[r], row);
+          if (finder.row() == row && found_piece < 0) {
+            found_piece = k;
+            found_row = static_cast<int64_t>(r);
+            found_text = part.strings[r];
+          }
+        }
+        if (!more) break;
+      }
+      if (!finder.found() || found_piece < 0) continue;
+      bool in_text = found_text.data() >= text_.data() && found_text.data() < text_.data() + text_.size();
+      int64_t offset = in_text ? found_text.data() - text_.data() : RecordOffset(found_piece, found_row);
+      SourceLocation at = LocationAt(text_, filename_, offset);
+      fallbacks_.push_back(TextFallback{plans_[c].name, Shown(finder.value()),
+                                        absl::StrCat(filename_, ":", at.line), finder.would_be(), ""});
     }
-    if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')) return 0;
-    uint8_t m = 0;
-    if (s.size() >= 10 && s[4] == '-') {
-      int32_t days;
-      if (base::ParseDateText(s, &days) == base::TextParse::kOk) return kCanDate | kCanTimestamp;
-      // A timestamp in the inferred unit, or in nanoseconds when its
-      // fraction needs them (the column's unit is chosen from the digits).
-      int64_t units;
-      int digits = 0;
-      base::TextParse r = base::ParseTimestampText(s, unit, &units, &digits);
-      if (r == base::TextParse::kPrecision) r = base::ParseTimestampText(s, TimeUnit::kNano, &units, &digits);
-      if (r != base::TextParse::kOk) return 0;
-      *fraction_digits = std::max(*fraction_digits, digits);
-      return kCanTimestamp;
-    }
-    int64_t i;
-    base::TextParse r = base::ParseIntText(s, &i);
-    if (r == base::TextParse::kOk) {
-      size_t digits_start = (c == '-' || c == '+') ? 1 : 0;
-      // Leading zeros (007, 02134) mark codes, not numbers: keep them as text.
-      if (s.size() - digits_start > 1 && s[digits_start] == '0') return 0;
-      return kCanInt | kCanFloat;
-    }
-    if (r == base::TextParse::kRange) return 0;  // Too long for int64: an identifier, keep the text.
-    double d;
-    if (base::ParseFloatText(s, &d) == base::TextParse::kOk) m |= kCanFloat;
-    return m;
   }
 
   std::optional<Problem> InferTypes() {
@@ -950,21 +951,9 @@ class CsvReader {
       ColumnPlan& plan = plans_[c];
       plan.type = DataType::String();
       if (!any || m == 0) continue;
-      if (m & kCanBool) {
-        plan.type = DataType::Bool();
-      } else if (m & kCanInt) {
-        plan.type = DataType::Int();
-      } else if (m & kCanFloat) {
-        plan.type = DataType::Float();
-      } else if (m & kCanDate) {
-        plan.type = DataType::Date();
-      } else if (m & kCanTimestamp) {
-        TimeUnit unit = options_.inferred_timestamp_unit;
-        static constexpr int kDigits[4] = {0, 3, 6, 9};
-        while (kDigits[static_cast<int>(unit)] < d) unit = static_cast<TimeUnit>(static_cast<int>(unit) + 1);
-        plan.type = DataType::Timestamp(unit);
-      }
+      plan.type = io::TypeOfMask(m, options_.inferred_timestamp_unit, d);
     }
+    FindTextFallbacks();
     // Convert the views of typed columns.  Only a timestamp column can fail
     // here: one value needs nanoseconds and another is outside their range.
     std::vector<std::optional<Problem>> failures(static_cast<size_t>(ncols) * npieces);
@@ -1174,6 +1163,7 @@ class CsvReader {
     } else {
       table_schema.name = table_name_;
       table_schema.location = SourceLocation{filename_, 0, 0};
+      table_schema.text_fallbacks = fallbacks_;
       for (int h = 0; h < ncols; ++h) {
         table_schema.columns.push_back(ColumnSchema{plans_[h].name, plans_[h].type,
                                                     LocationAt(text_, filename_, header_offsets_[h])});
@@ -1295,6 +1285,7 @@ class CsvReader {
   int threads_;
   RecordParser parser_;
   std::vector<ColumnPlan> plans_;        // In header order.
+  std::vector<TextFallback> fallbacks_;  // Inferred string columns with typed values (FindTextFallbacks).
   std::vector<int64_t> header_offsets_;  // Byte offset of each header field.
   std::vector<int> schema_slot_;         // Schema column -> header index.
   const char* body_ = nullptr;

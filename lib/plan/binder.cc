@@ -112,7 +112,39 @@ Binder::Binder(plan::ExprBuilder* builder, const Schema* schema, const CompileOp
     : b_(builder), schema_(schema), options_(options), segments_(segments) {}
 
 absl::Status Binder::Error(Span span, std::string message, std::string hint) const {
+  if (!text_columns_.empty()) {
+    std::string why = TextFallbackHint(span, message);
+    if (!why.empty()) hint = hint.empty() ? why : Cat(hint, "; ", why);
+  }
   return ctx_.source->Error(span, std::move(message), std::move(hint));
+}
+
+// A type error over a string column that inference made a string because of
+// one value: where the value is, what it is, and how to declare the type.
+std::string Binder::TextFallbackHint(Span span, const std::string& message) const {
+  if (message.find("string") == std::string::npos) return "";
+  for (const TextColumn& c : text_columns_) {
+    if (c.source != ctx_.source || c.span.offset < span.offset ||
+        c.span.offset + c.span.length > span.offset + span.length) {
+      continue;
+    }
+    const TextFallback& f = *c.fallback;
+    std::string type = f.would_be.empty() ? "<type>" : f.would_be;
+    std::string fix = f.declare;
+    if (fix.empty()) {
+      std::string lower = absl::AsciiStrToLower(f.value);
+      bool null_word = lower == "null" || lower == "n/a" || lower == "na" || lower == "none" || lower == "nil" ||
+                       lower == "nan" || lower == "-";
+      fix = Cat("declare the column's type (tables: {", c.table->name, ": {columns: {", f.column, ": ", type,
+                "}}}) to get an error naming that value, or fix the value",
+                null_word ? " (an empty field is NULL: write nothing there)" : "");
+    }
+    return Cat("column '", f.column, "' was read as string because of the value '", f.value, "' at ", f.where,
+               f.would_be.empty() ? std::string(" (its other values disagree on a type)")
+                                  : Cat(" (its other values are ", f.would_be, "s)"),
+               "; ", fix);
+  }
+  return "";
 }
 
 std::string Binder::Describe(const Bound& b, const plan::ExprBuilder& builder) {
@@ -134,6 +166,7 @@ absl::StatusOr<int32_t> Binder::BindRule(const TableSchema& table, const SourceT
   rule_ = rule;
   b_->set_rule(rule);
   segment_stack_.clear();
+  text_columns_.clear();
   Result r = BindValue(tree.root);
   if (!r.ok()) return r.status();
   Bound root = *r;
@@ -531,6 +564,11 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   if (col != nullptr) {
     Ty t = plan::TyOf(col->type.id);
     int32_t slot = b_->graph()->ColumnSlot(ctx_.table->name, col->name, t);
+    if (t == Ty::kString) {
+      if (const TextFallback* f = ctx_.table->FallbackOf(col->name)) {
+        text_columns_.push_back(TextColumn{ctx_.source, n.span, ctx_.table, f});
+      }
+    }
     return Bound{b_->Column(slot, t), t, n.span};
   }
   if (seg != segments_->end()) return BindSegment(n, seg->second);

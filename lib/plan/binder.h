@@ -176,6 +176,16 @@ class Binder {
   Context ctx_;
   int32_t rule_ = -1;
   std::vector<std::string> segment_stack_;
+  // String columns of the rule that an inferred value made strings (for the
+  // hint of a type error over them).
+  struct TextColumn {
+    const lang::SourceText* source;
+    lang::Span span;
+    const TableSchema* table;
+    const TextFallback* fallback;
+  };
+  std::vector<TextColumn> text_columns_;
+  std::string TextFallbackHint(lang::Span span, const std::string& message) const;
 };
 
 }  // namespace docket::plan

@@ -1,6 +1,7 @@
 // CompiledRulebook: every list of a rulebook in one docket::Program, then
 // per-list ordering/limit, keys and KPIs over the program's result bitmaps.
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -101,6 +102,18 @@ absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::str
   d.hint = std::move(hint);
   d.span = std::max(1, span);
   (void)book;
+  // The caret under the YAML line, as for `when:` errors (the rulebook keeps
+  // no text of its own: the line is read again from its file, when there is one).
+  if (!where.file.empty() && where.line > 0) {
+    std::ifstream in(where.file);
+    std::string line;
+    for (int i = 0; i < where.line && std::getline(in, line); ++i) {
+    }
+    if (in && line.size() < 4096 && where.column >= 1 && static_cast<size_t>(where.column) <= line.size() + 1) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      d.source_line = line;
+    }
+  }
   return MakeError(d);
 }
 

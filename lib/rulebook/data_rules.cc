@@ -1,14 +1,19 @@
 #include "rulebook/data_rules.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "docket/builder.h"
 #include "docket/column.h"
+#include "docket/error.h"
 #include "base/names.h"
 #include "base/text_values.h"
 
@@ -42,6 +47,50 @@ TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const s
   return out;
 }
 
+absl::StatusOr<Table> EmptyTable(const TableSchema& schema) {
+  std::vector<Column> columns;
+  columns.reserve(schema.columns.size());
+  for (const ColumnSchema& c : schema.columns) columns.push_back(ColumnBuilder(c.type).Finish());
+  return Table::Make(schema, std::move(columns));
+}
+
+absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
+                                                  const CsvOptions& options, std::vector<std::string>* warnings) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return absl::NotFoundError(absl::StrCat(dir, ": not a directory"));
+  std::vector<std::string> given;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    std::string name = entry.path().filename().string();
+    if (name.size() > 4 && name.ends_with(".csv")) given.push_back(name.substr(0, name.size() - 4));
+  }
+  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
+  std::sort(given.begin(), given.end());
+  std::vector<std::string> declared;
+  for (const TableSchema& t : schema.tables) declared.push_back(t.name);
+  TableNameCheck check = CheckTableNames(declared, given);
+  if (!check.error.ok()) {
+    std::string file = dir;
+    for (const std::string& g : given) {
+      if (absl::StrContains(check.error.message(), absl::StrCat("table '", g, "'"))) {
+        file = (std::filesystem::path(dir) / (g + ".csv")).string();
+      }
+    }
+    return DataError(SourceLocation{file, 0, 0}, std::string(check.error.message()));
+  }
+  Snapshot snapshot;
+  snapshot.schema = schema;
+  for (const TableSchema& t : schema.tables) {
+    bool missing = std::find(check.missing.begin(), check.missing.end(), t.name) != check.missing.end();
+    absl::StatusOr<Table> table =
+        missing ? EmptyTable(t) : ReadCsvFile((std::filesystem::path(dir) / (t.name + ".csv")).string(), &t, options);
+    if (!table.ok()) return table.status();
+    if (absl::Status s = snapshot.AddTable(*std::move(table)); !s.ok()) return s;
+  }
+  for (const std::string& w : check.warnings) warnings->push_back(w);
+  return snapshot;
+}
+
 namespace {
 
 // Whether `table` has an owner column, directly or through its parents.
@@ -52,6 +101,31 @@ bool Scoped(const Schema& schema, const TableSchema* t) {
     t = schema.FindTable(t->parent->table);
   }
   return false;
+}
+
+// The owner closest to `owner`: by edit distance to the whole name, else to
+// its first word (owners are often full names: "Alicee" and "alice" mean
+// "Alice Chen"), else "".
+std::string ClosestOwner(const std::string& owner, const std::vector<std::string>& owners) {
+  std::string close = base::ClosestName(owner, owners);
+  if (!close.empty()) return close;
+  std::vector<std::string> firsts;
+  std::vector<const std::string*> full;
+  for (const std::string& o : owners) {
+    size_t space = o.find(' ');
+    if (space == std::string::npos || space == 0) continue;
+    firsts.push_back(o.substr(0, space));
+    full.push_back(&o);
+  }
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    if (absl::EqualsIgnoreCase(firsts[i], owner)) return *full[i];  // "Alice": one of the Alices.
+  }
+  std::string first = base::ClosestName(owner, firsts);
+  if (first.empty()) return "";
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    if (firsts[i] == first) return *full[i];
+  }
+  return "";
 }
 
 }  // namespace
@@ -93,7 +167,7 @@ absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>
     }
   }
   std::vector<std::string> owners(seen.begin(), seen.end());
-  std::string close = base::ClosestName(owner, owners);
+  std::string close = ClosestOwner(owner, owners);
   *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
                           close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
   return absl::OkStatus();

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "docket/csv.h"
 #include "docket/schema.h"
 #include "docket/table.h"
 #include "docket/value.h"
@@ -31,6 +33,18 @@ struct TableNameCheck {
 // extra tables, ignored (as the CLI ignores other files in a directory).  A declared table not given
 // is legal (its lists match nothing) but suspicious: a warning.
 TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given);
+
+// A declared table with no rows (its declared columns, empty).
+absl::StatusOr<Table> EmptyTable(const TableSchema& schema);
+
+// Reads `dir`'s `<table>.csv` files as the declared tables of `schema`, with
+// CheckTableNames on the file names: a file named like a declared table that
+// has no file is an error (did-you-mean); a declared table without a file is
+// empty, with a warning appended to `warnings` — the rule Python's
+// Rulebook.run applies to a dict of frames (docs/data.md, "One set of data
+// rules").  Other files are ignored and not read.
+absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
+                                                  const CsvOptions& options, std::vector<std::string>* warnings);
 
 // Whether `owner` owns any row of a table with an owner column in `snapshot`.
 // A warning sentence when it owns none ("" otherwise); an error

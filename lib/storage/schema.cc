@@ -22,6 +22,13 @@ const ColumnSchema* TableSchema::Column(std::string_view column) const {
   return i < 0 ? nullptr : &columns[i];
 }
 
+const TextFallback* TableSchema::FallbackOf(std::string_view column) const {
+  for (const TextFallback& f : text_fallbacks) {
+    if (f.column == column) return &f;
+  }
+  return nullptr;
+}
+
 const TableSchema* Schema::FindTable(std::string_view name) const {
   for (const TableSchema& t : tables) {
     if (t.name == name) return &t;

@@ -77,7 +77,7 @@ class Table:
         self._frame = frame
         self._names = names
         self._columns = columns
-        self._native = _docket.Table(name, parts, key or "", owner or "", parent)
+        self._native = _docket.Table(name, parts, key or "", owner or "", parent, _row_labels(frame))
         self._derived: Dict[Any, "_docket.Table"] = {}
         self._lock = threading.Lock()
 
@@ -108,7 +108,7 @@ class Table:
         t._names = names
         t._columns = columns
         t._native = _docket.Table(decl["name"], parts, decl.get("key") or "", decl.get("owner") or "",
-                                  decl.get("parent"))
+                                  decl.get("parent"), _row_labels(frame))
         t._derived = {}
         t._lock = threading.Lock()
         if isinstance(data, Table):
@@ -330,3 +330,8 @@ def as_table(data: Any, name: str = "data") -> Table:
     if isinstance(data, Table):
         return data
     return Table(data, name=name)
+
+
+def _row_labels(frame: Optional[pd.DataFrame]) -> Any:
+    """The index errors name rows by ("row 3 (index 'acme-17')"), None for a dict of arrays."""
+    return None if frame is None else frame.index
