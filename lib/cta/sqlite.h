@@ -60,6 +60,13 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Steps to completion (an INSERT/UPDATE), then resets for reuse.
   absl::Status Run();
+  // Binds `args` to ?1, ?2, … in order, then Run().
+  template <typename... Args>
+  absl::Status RunWith(const Args&... args) {
+    int i = 0;
+    (Bind(++i, args), ...);
+    return Run();
+  }
   void Reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
@@ -84,6 +91,15 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   std::string path_;
 };
+
+// Prepares `sql`, binds `args` to ?1, ?2, … in order and runs it to
+// completion (an INSERT or UPDATE).
+template <typename... Args>
+absl::Status Execute(sqlite3* db, const std::string& path, const char* sql, const Args&... args) {
+  Statement s;
+  if (absl::Status st = s.Prepare(db, path, sql); !st.ok()) return st;
+  return s.RunWith(args...);
+}
 
 }  // namespace docket::cta
 
