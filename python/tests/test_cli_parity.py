@@ -104,14 +104,14 @@ TYPES_BOOK = textwrap.dedent("""\
                   touched: timestamp, active: bool}
       tasks:
         key: tid
-        parent: {table: accounts, via: account_id}
+        parent: {table: accounts, via: account_id, as: account}
         columns: {tid: string, account_id: string, title: string, due: date}
     lists:
       - id: all_accounts
         title: Every account, every type
         horizon: today
         table: accounts
-        when: seats >= 0 OR seats IS NULL
+        when: id IS NOT NULL
         show: [name, csm, arr, seats, renews, touched, active]
         order_by: id
         action: Look at each one — twice.
@@ -190,6 +190,7 @@ def test_every_value_type_and_the_notes_render_as_the_cli(tmp_path):
     assert "Bruno Díaz" in text and "東京 Trading 株式会社" in text
     assert "1,234,567.50" in text and "0.25" in text and "—" in text        # floats share decimals; NULL
     assert "2026-12-01" in text and "2026-11-21 00:30" in text            # a date; 15:30Z is 00:30 in Tokyo
+    assert "1999-02-28" in text and "1970-01-01 09:00" in text and "(unassigned)" in text
     assert "yes" in text and "no" in text                                 # bools
     assert res.notes == ["2 rows of tasks have no parent (1 with a key not in accounts, 1 with no key): "
                          "no aggregate counts them and their parent fields are NULL"]
