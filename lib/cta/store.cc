@@ -389,12 +389,7 @@ absl::StatusOr<std::vector<Cta>> CtaStore::List(const CtaFilter& filter) {
   if (filter.queue.has_value()) s.Bind(2, *filter.queue);
   if (filter.status.has_value()) s.Bind(3, CtaStatusName(*filter.status));
   std::vector<Cta> out;
-  while (true) {
-    absl::StatusOr<bool> row = s.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(cta::ReadCtaRow(s));
-  }
+  if (absl::Status st = s.ForEachRow([&] { out.push_back(cta::ReadCtaRow(s)); }); !st.ok()) return st;
   return out;
 }
 
@@ -404,30 +399,18 @@ absl::StatusOr<CtaDetail> CtaStore::Show(int64_t id) {
   if (!c.ok()) return c.status();
   d.cta = *std::move(c);
   Statement t;
-  if (absl::Status st = t.Prepare(impl_->db, impl_->path,
-                                  "SELECT position, text, done FROM cta_tasks WHERE cta_id = ?1 ORDER BY position");
-      !st.ok()) {
-    return st;
+  absl::Status st = t.PrepareWith(impl_->db, impl_->path,
+                                  "SELECT position, text, done FROM cta_tasks WHERE cta_id = ?1 ORDER BY position", id);
+  if (st.ok()) {
+    st = t.ForEachRow([&] { d.cta.tasks.push_back(CtaTask{static_cast<int>(t.Int(0)), t.Text(1), t.Int(2) != 0}); });
   }
-  t.Bind(1, id);
-  while (true) {
-    absl::StatusOr<bool> row = t.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    d.cta.tasks.push_back(CtaTask{static_cast<int>(t.Int(0)), t.Text(1), t.Int(2) != 0});
-  }
+  if (!st.ok()) return st;
   Statement e;
-  if (absl::Status st = e.Prepare(impl_->db, impl_->path,
-                                  "SELECT id, cta_id, event, actor, as_of, wall_time, from_value, to_value, detail "
-                                  "FROM cta_events WHERE cta_id = ?1 ORDER BY id");
-      !st.ok()) {
-    return st;
-  }
-  e.Bind(1, id);
-  while (true) {
-    absl::StatusOr<bool> row = e.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  st = e.PrepareWith(impl_->db, impl_->path,
+                     "SELECT id, cta_id, event, actor, as_of, wall_time, from_value, to_value, detail "
+                     "FROM cta_events WHERE cta_id = ?1 ORDER BY id",
+                     id);
+  if (st.ok()) st = e.ForEachRow([&] {
     CtaEvent ev;
     ev.id = e.Int(0);
     ev.cta_id = e.Int(1);
@@ -439,7 +422,8 @@ absl::StatusOr<CtaDetail> CtaStore::Show(int64_t id) {
     ev.to = e.OptText(7);
     ev.detail = e.Text(8);
     d.events.push_back(std::move(ev));
-  }
+  });
+  if (!st.ok()) return st;
   return d;
 }
 

@@ -247,17 +247,11 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   absl::flat_hash_map<std::string, size_t> live_by_identity;
   {
     Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
-                                    "SELECT id, identity, rule, list, type, reason, key, owner, queue, row_owner, "
-                                    "status, snoozed_until, name, priority, action, resources, due, created FROM ctas "
-                                    "WHERE status <> 'closed'");
-        !st.ok()) {
-      return fail(st);
-    }
-    while (true) {
-      absl::StatusOr<bool> row = s.Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
+    absl::Status st = s.Prepare(impl.db, impl.path,
+                                "SELECT id, identity, rule, list, type, reason, key, owner, queue, row_owner, "
+                                "status, snoozed_until, name, priority, action, resources, due, created FROM ctas "
+                                "WHERE status <> 'closed'");
+    if (st.ok()) st = s.ForEachRow([&] {
       Live l;
       l.id = s.Int(0);
       l.identity = s.Text(1);
@@ -279,7 +273,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       l.created = s.Day(17);
       live_by_identity.emplace(l.identity, live.size());
       live.push_back(std::move(l));
-    }
+    });
+    if (!st.ok()) return fail(st);
   }
   // Snoozes that have run out reopen first: the CTA is then open like any other.
   for (Live& l : live) {
@@ -298,19 +293,12 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   for (const CtaSpec& c : book.ctas) max_cooldown = std::max(max_cooldown, c.cooldown_days);
   if (max_cooldown > 0) {
     Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
+    absl::Status st = s.PrepareWith(impl.db, impl.path,
                                     "SELECT identity, max(closed) FROM ctas WHERE status = 'closed' AND closed > ?1 "
-                                    "GROUP BY identity");
-        !st.ok()) {
-      return fail(st);
-    }
-    s.Bind(1, as_of - max_cooldown);
-    while (true) {
-      absl::StatusOr<bool> row = s.Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
-      last_closed[s.Text(0)] = s.Day(1);
-    }
+                                    "GROUP BY identity",
+                                    as_of - max_cooldown);
+    if (st.ok()) st = s.ForEachRow([&] { last_closed[s.Text(0)] = s.Day(1); });
+    if (!st.ok()) return fail(st);
   }
 
   // Owner changes: the row's owner now against the one recorded on its CTAs
@@ -627,12 +615,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       closed_of.Bind(1, live_id);
       closed_of.Bind(2, change.first);
       std::vector<int64_t> ids;
-      while (true) {
-        absl::StatusOr<bool> row = closed_of.Step();
-        if (!row.ok()) return fail(row.status());
-        if (!*row) break;
-        ids.push_back(closed_of.Int(0));
-      }
+      if (st = closed_of.ForEachRow([&] { ids.push_back(closed_of.Int(0)); }); !st.ok()) return fail(st);
       closed_of.Reset();
       for (int64_t id : ids) {
         if (st = move_closed.RunWith(change.second, as_of, id); !st.ok()) return fail(st);
