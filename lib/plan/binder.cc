@@ -348,6 +348,14 @@ Binder::Result Binder::BindValue(int32_t syntax_id) {
   return r;
 }
 
+Binder::Bound Binder::Literal(Value value, Ty type, Span span) {
+  Bound out;
+  out.id = b_->Const(std::move(value));
+  out.type = type;
+  out.span = span;
+  return out;
+}
+
 Binder::Result Binder::Bind(int32_t syntax_id) {
   const SyntaxNode& n = ctx_.tree->node(syntax_id);
   Bound out;
@@ -357,21 +365,11 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       out.id = b_->Null(Ty::kNull);
       out.type = Ty::kNull;
       return out;
-    case SyntaxKind::kBool:
-      out.id = b_->Const(Value::Bool(n.bool_value));
-      out.type = Ty::kBool;
-      return out;
-    case SyntaxKind::kInteger:
-      out.id = b_->Const(Value::Int(n.int_value));
-      out.type = Ty::kInt;
-      return out;
-    case SyntaxKind::kFloat:
-      out.id = b_->Const(Value::Float(n.float_value));
-      out.type = Ty::kFloat;
-      return out;
+    case SyntaxKind::kBool: return Literal(Value::Bool(n.bool_value), Ty::kBool, n.span);
+    case SyntaxKind::kInteger: return Literal(Value::Int(n.int_value), Ty::kInt, n.span);
+    case SyntaxKind::kFloat: return Literal(Value::Float(n.float_value), Ty::kFloat, n.span);
     case SyntaxKind::kString:
-      out.id = b_->Const(Value::String(n.text));
-      out.type = Ty::kString;
+      out = Literal(Value::String(n.text), Ty::kString, n.span);
       out.string_literal = true;
       return out;
     case SyntaxKind::kDate:

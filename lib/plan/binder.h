@@ -165,6 +165,7 @@ class Binder {
   absl::Status AsInt(Bound* b, std::string_view fn);
   absl::Status AsNumber(Bound* b, std::string_view fn);
   Bound Make(Node n, lang::Span span);
+  Bound Literal(Value value, Ty type, lang::Span span);  // A constant of a literal's type.
   static std::string Describe(const Bound& b, const ExprBuilder& builder);
 
   ExprBuilder* b_;
