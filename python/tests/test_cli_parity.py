@@ -4,13 +4,19 @@ Each example rulebook is run by `build/docket run ... --format json` over
 examples/data and by docket.Rulebook.run over the same CSVs read with
 pandas.read_csv: counts, keys (after order_by and limit), the shown values
 (parent fields such as account.name included), KPI values and the relations
-read must be equal.
+read must be equal.  The command center's text must be the very text
+`docket run --format table` prints: Python renders nothing itself (C++'s
+RenderCommandCenter through the binding), so these are regression tests that
+keep it so.
 """
 
+import textwrap
+
+import pandas as pd
 import pytest
 
 import docket
-from conftest import RULEBOOKS, assert_same_as_cli, cli_run, needs_engine, not_yet_supported
+from conftest import DATA, RULEBOOKS, assert_same_as_cli, cli_command, cli_run, needs_engine, not_yet_supported
 
 pytestmark = needs_engine
 
@@ -61,12 +67,6 @@ def test_same_lists_as_the_cli(book_path, owner, example_frames):
 # Python renders nothing itself: str(res.command_center()) is C++'s RenderCommandCenter, the function
 # `docket run --format table` prints with.  These tests keep it that way (a Python re-implementation
 # would drift: it did once, which is why they exist).
-
-import textwrap  # noqa: E402
-
-import pandas as pd  # noqa: E402
-
-from conftest import DATA, cli_command  # noqa: E402
 
 METRICS_HEADING = "\n━━ PAST · METRICS AND ALERTS"
 
