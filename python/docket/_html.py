@@ -80,7 +80,7 @@ def command_center_html(cc: "CommandCenter") -> str:
                 groups += ", …"
             out.append(f"<tr><td>{escape(k['title'])}</td><td>{_fmt(k['value'])}</td><td>{groups}</td></tr>")
         out.append("</table>")
-    notes = r.notes  # C++'s sentences, as `docket run` prints them.
+    notes = r.relation_notes  # C++'s sentences, as `docket run` prints them.
     if notes:
         out.append("<h3>Notes</h3>")
         out.extend(f"<div class='note'>{escape(n)}</div>" for n in notes)

@@ -192,11 +192,11 @@ def test_every_value_type_and_the_notes_render_as_the_cli(tmp_path):
     assert "2026-12-01" in text and "2026-11-21 00:30" in text            # a date; 15:30Z is 00:30 in Tokyo
     assert "1999-02-28" in text and "1970-01-01 09:00" in text and "(unassigned)" in text
     assert "yes" in text and "no" in text                                 # bools
-    assert res.notes == ["2 rows of tasks have no parent (1 with a key not in accounts, 1 with no key): "
+    assert res.relation_notes == ["2 rows of tasks have no parent (1 with a key not in accounts, 1 with no key): "
                          "no aggregate counts them and their parent fields are NULL"]
-    assert f"note: {res.notes[0]}" in text
+    assert f"note: {res.relation_notes[0]}" in text
     html = res._repr_html_()
-    assert res.notes[0] in html.replace("&amp;", "&")
+    assert res.relation_notes[0] in html.replace("&amp;", "&")
     # Values shown one by one (HTML KPI cards) use the same C++ display.
     assert [docket._docket.display_value(v) for v in (None, 1234567, 0.5, True, "x")] == \
         ["—", "1,234,567", "0.50", "yes", "x"]
