@@ -1,6 +1,6 @@
 # docket — one word to build.  `make` installs what is missing, configures and builds into build/.
 #   make          build everything (library, build/docket, tests, benchmarks, Python module)
-#   make demo     run the CSM hub's command center on the shipped example data
+#   make demo     run the CSM hub's command center and this week's changes on the shipped example data and history
 #   make examples regenerate examples/data and examples/history with docket_gen (byte-identical)
 #   make test     build and run every test (C++ with ctest, Python with pytest)
 #   make bench    build and run the benchmarks (prints tables of ratios)
@@ -48,8 +48,17 @@ test: build
 	  echo "docket: $(BUILD) was configured without the Python module (DOCKET_BUILD_PYTHON=OFF): pytest not run"; \
 	fi
 
+# The CSM hub for Alice Chen, then the week's changes only a history shows
+# (examples/history: 13 weekly snapshots): accounts handed over to her with
+# the previous CSM, engagement drops against 30 days ago, first use of the
+# key feature, renewals that entered the forecast window this week.
 demo: build
-	./$(BUILD)/docket run examples/rulebooks/csm_hub.yaml --data examples/data --as-of 2026-11-22 --owner "Alice Chen"
+	./$(BUILD)/docket run examples/rulebooks/csm_hub.yaml --data examples/data --history examples/history \
+	  --as-of 2026-11-22 --owner "Alice Chen"
+	@echo
+	./$(BUILD)/docket run examples/rulebooks/portfolio_lists.yaml --data examples/data --history examples/history \
+	  --as-of 2026-11-22 --owner "Alice Chen" \
+	  --list owner_transitions,engagement_drop,key_feature_first_use,entered_forecast_window
 
 # The shipped sample: the current snapshot (examples/data) and 13 weekly past
 # snapshots of accounts (examples/history), narrowed to the columns the

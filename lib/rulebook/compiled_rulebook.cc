@@ -161,6 +161,12 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
                                       list.id, "' (table '", t->name, "')"),
                          base::DidYouMean(c, columns, "the columns are"), static_cast<int>(list.show[i].size()));
         }
+        if (!(*past)->label.empty() && t->FindColumn((*past)->label) >= 0) {
+          return ErrorAt(book, list.show_locations[i],
+                         absl::StrCat("'", (*past)->label, "' in 'show' of list '", list.id,
+                                      "' is already a column of table '", t->name, "'"),
+                         "choose another name after AS", static_cast<int>(list.show[i].size()));
+        }
         if (t->key.empty()) {
           return ErrorAt(book, list.show_locations[i],
                          absl::StrCat("'", list.show[i], "' in 'show' of list '", list.id, "' needs a key: table '",
@@ -297,7 +303,7 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
 absl::Status AddShownHistory(const RunOptions& options, ListResult* list, std::vector<std::string>* notes) {
   std::vector<ColumnSchema> schemas;
   std::vector<Column> columns;
-  for (const std::string& name : list->show) {
+  for (std::string& name : list->show) {
     if (!absl::StartsWith(name, "prev(") || list->data.FindColumn(name) != nullptr) continue;
     absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> ref = rulebook::ParseShowHistory(name);
     if (!ref.ok()) return ref.status();
@@ -310,6 +316,7 @@ absl::Status AddShownHistory(const RunOptions& options, ListResult* list, std::v
       note = absl::StrCat("list '", list->id, "': ", note);
       if (std::find(notes->begin(), notes->end(), note) == notes->end()) notes->push_back(std::move(note));
     }
+    if (!(*ref)->label.empty()) name = (*ref)->label;  // The list shows the column by its label.
     schemas.push_back(ColumnSchema{name, col->type(), {}});
     columns.push_back(*std::move(col));
   }

@@ -462,7 +462,11 @@ absl::Status CheckCtaNames(const Rulebook& book, const Schema& schema) {
     for (const ColumnSchema& c : table->columns) columns.push_back(c.name);
     for (const std::string& s : list->show) {
       // Parent fields and `prev(column)` entries the list shows are columns of its rows too.
-      if (s.find('.') != std::string::npos || s.rfind("prev(", 0) == 0) columns.push_back(s);
+      if (s.find('.') != std::string::npos || s.rfind("prev(", 0) == 0) {
+        // `prev(csm) AS from_csm` is named {prev(csm)} in a template.
+        const size_t as = absl::AsciiStrToUpper(s).rfind(") AS ");
+        columns.push_back(s.rfind("prev(", 0) == 0 && as != std::string::npos ? s.substr(0, as + 1) : s);
+      }
     }
     auto check = [&](const std::string& column, const SourceLocation& at, const std::string& what) -> absl::Status {
       if (std::find(columns.begin(), columns.end(), column) != columns.end()) return absl::OkStatus();

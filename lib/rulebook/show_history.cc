@@ -38,14 +38,23 @@ absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view 
   auto bad = [&](const std::string& why) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", std::string(entry), "' in 'show': ", why,
-                     " (write prev(column) or \"prev(column, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR)\"; "
+                     " (write prev(column) or \"prev(column, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR) AS name\"; "
                      "quote it in a [...] list because of its comma)"));
   };
+  ShowHistoryRef ref;
+  // `… AS label` names the shown column.
+  const std::string upper = Upper(s);
+  const size_t as = upper.rfind(") AS ");
+  if (as != std::string::npos) {
+    ref.label = Trim(std::string_view(s).substr(as + 5));
+    if (ref.label.empty() || ref.label.find_first_of("(),'\" ") != std::string::npos)
+      return bad("the name after AS must be one word");
+    s = s.substr(0, as + 1);
+  }
   if (s.back() != ')') return bad("no closing parenthesis");
   s = s.substr(5, s.size() - 6);
   const size_t comma = s.find(',');
   if (comma != std::string::npos && s.find(',', comma + 1) != std::string::npos) return bad("too many arguments");
-  ShowHistoryRef ref;
   ref.column = Trim(std::string_view(s).substr(0, comma));
   if (ref.column.empty() || ref.column.find_first_of("(). '\"") != std::string::npos)
     return bad("the argument must be a column of the list's table");

@@ -29,8 +29,10 @@ struct ShowHistoryRef {
   int32_t days = 0;       // The interval (DAY, WEEK); with months, both 0: no interval.
   int32_t months = 0;     // MONTH, QUARTER, YEAR.
   bool has_interval = false;
+  std::string label;      // `… AS label`: the shown column's name; empty: the entry itself.
 };
 
+// `prev(column[, INTERVAL n UNIT]) [AS label]`.
 // nullopt when `entry` does not start with "prev(" (an ordinary column);
 // InvalidArgument (a message for the user) when it does but is malformed.
 absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view entry);

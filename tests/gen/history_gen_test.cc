@@ -4,8 +4,13 @@
 // the key feature, new and gone accounts, renewals entering the window).
 #include "gen/history.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -195,6 +200,30 @@ TEST(HistoryGenTest, CommittedExampleHistoryMatchesTheGenerator) {
     EXPECT_EQ(ReadFile(file), Csv(*p.snapshot.FindTable("accounts")))
         << file << " differs from the generator: run `make examples`";
   }
+}
+
+TEST(HistoryGenTest, DocketGenHistoryExitCodesAndFiles) {
+  const std::filesystem::path bin = std::filesystem::path(DOCKET_BINARY_DIR) / "docket_gen";
+  if (!std::filesystem::exists(bin)) GTEST_SKIP() << "docket_gen is not built";
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("docket_gen_hist_" + std::to_string(::getpid()));
+  auto run = [&](const std::string& args) {
+    int status = std::system((bin.string() + " " + args + " > /dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  const std::string out = " --out " + (dir / "data").string() + " --history " + (dir / "hist").string();
+  EXPECT_EQ(run(out + " --history-columns csm,nope"), 2);  // unknown column
+  EXPECT_EQ(run(out + " --tables contacts"), 2);           // no accounts to derive from
+  EXPECT_EQ(run(out + " --history-snapshots 0"), 2);
+  ASSERT_EQ(run(out + " --accounts 60 --seed 5 --tables accounts --history-snapshots 3 "
+                      "--history-interval-days 10 --history-columns csm,usage_30d --quiet"),
+            0);
+  std::vector<std::string> folders;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "hist")) folders.push_back(e.path().filename());
+  std::sort(folders.begin(), folders.end());
+  EXPECT_EQ(folders, (std::vector<std::string>{"2026-10-23", "2026-11-02", "2026-11-12"}));
+  EXPECT_EQ(ReadFile(dir / "hist" / "2026-11-12" / "accounts.csv").substr(0, 17), "id,csm,usage_30d\n");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ lists:
   - id: transitions
     table: accounts
     when: changed(csm) AND prev(csm) IS NOT NULL
-    show: [id, csm, prev(csm), "prev(usage, INTERVAL 1 MONTH)"]
+    show: [id, csm, prev(csm), "prev(usage, INTERVAL 1 MONTH) AS usage_then"]
     order_by: id
 )y";
 
@@ -95,8 +95,8 @@ TEST(ShowPrev, ShowsTheOlderValueByKey) {
   EXPECT_EQ(Cell(l, "A1", "prev(csm)"), "bob");
   EXPECT_EQ(Cell(l, "A5", "prev(csm)"), "carol");
   // INTERVAL 1 MONTH: the snapshot on or before 2026-10-22 (2026-10-20).
-  EXPECT_EQ(Cell(l, "A1", "prev(usage, INTERVAL 1 MONTH)"), "100");
-  EXPECT_EQ(Cell(l, "A5", "prev(usage, INTERVAL 1 MONTH)"), std::nullopt);
+  EXPECT_EQ(Cell(l, "A1", "usage_then"), "100");
+  EXPECT_EQ(Cell(l, "A5", "usage_then"), std::nullopt);
   EXPECT_TRUE(r->notes.empty()) << r->notes[0];
 
   // Owner scope is today's: alice sees A1, shown with bob before her.
@@ -115,7 +115,7 @@ TEST(ShowPrev, ShowsTheOlderValueByKey) {
   run.history = &recent;
   absl::StatusOr<RulebookResult> thin = compiled->Evaluate(now, run);
   ASSERT_TRUE(thin.ok()) << thin.status();
-  EXPECT_EQ(Cell(thin->lists[0], "A1", "prev(usage, INTERVAL 1 MONTH)"), std::nullopt);
+  EXPECT_EQ(Cell(thin->lists[0], "A1", "usage_then"), std::nullopt);
   bool noted = false;
   for (const std::string& n : thin->notes) noted = noted || absl::StrContains(n, "no snapshot old enough");
   EXPECT_TRUE(noted);
@@ -165,6 +165,10 @@ TEST(ShowPrev, MistakesAreCompileErrors) {
   EXPECT_TRUE(absl::StrContains(e, "unknown interval unit")) << e;
   e = compile_error("[id, \"prev(csm, INTERVAL 0 DAY)\"]", now);
   EXPECT_TRUE(absl::StrContains(e, "positive whole n")) << e;
+  e = compile_error("[id, prev(csm) AS usage]", now);
+  EXPECT_TRUE(absl::StrContains(e, "already a column")) << e;
+  e = compile_error("[id, prev(csm) AS two words]", now);
+  EXPECT_TRUE(absl::StrContains(e, "one word")) << e;
   e = compile_error("[id, \"prev(usage + 1)\"]", now);
   EXPECT_TRUE(absl::StrContains(e, "must be a column")) << e;
   Snapshot unkeyed;
@@ -183,6 +187,10 @@ TEST(ShowPrev, Parse) {
   EXPECT_EQ((*p)->column, "health_score");
   EXPECT_EQ((*p)->months, 6);
   EXPECT_FALSE(rulebook::ParseShowHistory("prev(csm").ok());
+  p = rulebook::ParseShowHistory("prev(csm) as from_csm");
+  ASSERT_TRUE(p.ok() && p->has_value());
+  EXPECT_EQ((*p)->label, "from_csm");
+  EXPECT_EQ((*p)->column, "csm");
   EXPECT_FALSE(rulebook::ParseShowHistory("prev(csm, INTERVAL 1 DAY, 2)").ok());
 }
 
