@@ -17,5 +17,7 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterCtas(m);
   docket::python::RegisterChecks(m);
   docket::python::RegisterMetrics(m);
+  docket::python::RegisterRender(m);
+  docket::python::RegisterRelations(m);
 #endif
 }

@@ -15,6 +15,8 @@ void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
 void RegisterHistory(pybind11::module_& m);    // history.cc: History (history= in Python).
 void RegisterChecks(pybind11::module_& m);     // checks.cc: the shared data rules (table names, owners).
 void RegisterMetrics(pybind11::module_& m);    // metrics.cc: compute_metrics.
+void RegisterRender(pybind11::module_& m);     // render.cc: the command center text, notes, values.
+void RegisterRelations(pybind11::module_& m);  // relations.cc: ancestors, parent field sources.
 // partials.cc: a list's matching rows, for docket.dask's KPI merge.
 void RegisterPartials(pybind11::module_& m);
 

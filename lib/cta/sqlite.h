@@ -60,6 +60,32 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Steps to completion (an INSERT/UPDATE), then resets for reuse.
   absl::Status Run();
+  // Prepare(), then binds `args` to ?1, ?2, … in order.
+  template <typename... Args>
+  absl::Status PrepareWith(sqlite3* db, const std::string& path, const char* sql, const Args&... args) {
+    if (absl::Status st = Prepare(db, path, sql); !st.ok()) return st;
+    int i = 0;
+    (Bind(++i, args), ...);
+    return absl::OkStatus();
+  }
+  // Calls row() for each result row (read it with Int, Text, …); the first
+  // error stops the walk and is returned.
+  template <typename Fn>
+  absl::Status ForEachRow(Fn&& row) {
+    for (;;) {
+      absl::StatusOr<bool> more = Step();
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+      row();
+    }
+  }
+  // Binds `args` to ?1, ?2, … in order, then Run().
+  template <typename... Args>
+  absl::Status RunWith(const Args&... args) {
+    int i = 0;
+    (Bind(++i, args), ...);
+    return Run();
+  }
   void Reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
@@ -84,6 +110,15 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   std::string path_;
 };
+
+// Prepares `sql`, binds `args` to ?1, ?2, … in order and runs it to
+// completion (an INSERT or UPDATE).
+template <typename... Args>
+absl::Status Execute(sqlite3* db, const std::string& path, const char* sql, const Args&... args) {
+  Statement s;
+  if (absl::Status st = s.PrepareWith(db, path, sql, args...); !st.ok()) return st;
+  return s.Run();
+}
 
 }  // namespace docket::cta
 

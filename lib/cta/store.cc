@@ -238,15 +238,10 @@ absl::StatusOr<std::optional<absl::CivilDay>> CtaStore::Impl::LatestSync() {
 }
 
 absl::Status CtaStore::Impl::SetLatestSync(absl::CivilDay day) {
-  Statement s;
-  if (absl::Status st = s.Prepare(db, path,
-                                  "INSERT INTO docket_meta(key, value) VALUES ('latest_sync', ?1) "
-                                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value");
-      !st.ok()) {
-    return st;
-  }
-  s.Bind(1, day);
-  return s.Run();
+  return cta::Execute(db, path,
+                      "INSERT INTO docket_meta(key, value) VALUES ('latest_sync', ?1) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value",
+                      day);
 }
 
 absl::StatusOr<Cta> CtaStore::Impl::ReadCta(int64_t id) {
@@ -266,22 +261,10 @@ absl::Status CtaStore::Impl::AddEvent(int64_t cta_id, std::string_view event, st
                                       absl::CivilDay as_of, std::string_view wall_time,
                                       const std::optional<std::string>& from, const std::optional<std::string>& to,
                                       std::string_view detail) {
-  Statement s;
-  if (absl::Status st = s.Prepare(db, path,
-                                  "INSERT INTO cta_events(cta_id, event, actor, as_of, wall_time, from_value, "
-                                  "to_value, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-      !st.ok()) {
-    return st;
-  }
-  s.Bind(1, cta_id);
-  s.Bind(2, event);
-  s.Bind(3, by);
-  s.Bind(4, as_of);
-  s.Bind(5, wall_time);
-  s.Bind(6, from);
-  s.Bind(7, to);
-  s.Bind(8, detail);
-  return s.Run();
+  return cta::Execute(db, path,
+                      "INSERT INTO cta_events(cta_id, event, actor, as_of, wall_time, from_value, to_value, detail) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                      cta_id, event, by, as_of, wall_time, from, to, detail);
 }
 
 CtaStore::CtaStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -406,12 +389,7 @@ absl::StatusOr<std::vector<Cta>> CtaStore::List(const CtaFilter& filter) {
   if (filter.queue.has_value()) s.Bind(2, *filter.queue);
   if (filter.status.has_value()) s.Bind(3, CtaStatusName(*filter.status));
   std::vector<Cta> out;
-  while (true) {
-    absl::StatusOr<bool> row = s.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(cta::ReadCtaRow(s));
-  }
+  if (absl::Status st = s.ForEachRow([&] { out.push_back(cta::ReadCtaRow(s)); }); !st.ok()) return st;
   return out;
 }
 
@@ -421,30 +399,18 @@ absl::StatusOr<CtaDetail> CtaStore::Show(int64_t id) {
   if (!c.ok()) return c.status();
   d.cta = *std::move(c);
   Statement t;
-  if (absl::Status st = t.Prepare(impl_->db, impl_->path,
-                                  "SELECT position, text, done FROM cta_tasks WHERE cta_id = ?1 ORDER BY position");
-      !st.ok()) {
-    return st;
+  absl::Status st = t.PrepareWith(impl_->db, impl_->path,
+                                  "SELECT position, text, done FROM cta_tasks WHERE cta_id = ?1 ORDER BY position", id);
+  if (st.ok()) {
+    st = t.ForEachRow([&] { d.cta.tasks.push_back(CtaTask{static_cast<int>(t.Int(0)), t.Text(1), t.Int(2) != 0}); });
   }
-  t.Bind(1, id);
-  while (true) {
-    absl::StatusOr<bool> row = t.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    d.cta.tasks.push_back(CtaTask{static_cast<int>(t.Int(0)), t.Text(1), t.Int(2) != 0});
-  }
+  if (!st.ok()) return st;
   Statement e;
-  if (absl::Status st = e.Prepare(impl_->db, impl_->path,
-                                  "SELECT id, cta_id, event, actor, as_of, wall_time, from_value, to_value, detail "
-                                  "FROM cta_events WHERE cta_id = ?1 ORDER BY id");
-      !st.ok()) {
-    return st;
-  }
-  e.Bind(1, id);
-  while (true) {
-    absl::StatusOr<bool> row = e.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  st = e.PrepareWith(impl_->db, impl_->path,
+                     "SELECT id, cta_id, event, actor, as_of, wall_time, from_value, to_value, detail "
+                     "FROM cta_events WHERE cta_id = ?1 ORDER BY id",
+                     id);
+  if (st.ok()) st = e.ForEachRow([&] {
     CtaEvent ev;
     ev.id = e.Int(0);
     ev.cta_id = e.Int(1);
@@ -456,7 +422,8 @@ absl::StatusOr<CtaDetail> CtaStore::Show(int64_t id) {
     ev.to = e.OptText(7);
     ev.detail = e.Text(8);
     d.events.push_back(std::move(ev));
-  }
+  });
+  if (!st.ok()) return st;
   return d;
 }
 
@@ -500,17 +467,13 @@ absl::StatusOr<Cta> CtaStore::Claim(int64_t id, const std::string& owner, const 
       return DataError({}, absl::StrCat("CTA ", id, " was already claimed by ", Holder(c)),
                        c.owner == owner ? "it is yours already" : "ask them, or use 'docket cta reassign'");
     }
-    Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
-                                    "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3 AND queue "
-                                    "IS NOT NULL");
+    if (absl::Status st = cta::Execute(impl.db, impl.path,
+                                       "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3 AND "
+                                       "queue IS NOT NULL",
+                                       owner, today, id);
         !st.ok()) {
       return st;
     }
-    s.Bind(1, owner);
-    s.Bind(2, today);
-    s.Bind(3, id);
-    if (absl::Status st = s.Run(); !st.ok()) return st;
     return impl.AddEvent(id, "claimed", actor.by, today, wall, absl::StrCat("queue ", *c.queue), owner, "");
   });
 }
@@ -523,17 +486,13 @@ absl::StatusOr<Cta> CtaStore::Close(int64_t id, const std::string& outcome, cons
       return DataError({}, absl::StrCat("CTA ", id, " is already closed (", c.outcome.value_or(""), ", ",
                                         c.closed.has_value() ? absl::FormatCivilTime(*c.closed) : "", ")"));
     }
-    Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
-                                    "UPDATE ctas SET status = 'closed', closed = ?1, outcome = ?2, snoozed_until = "
-                                    "NULL, updated = ?1 WHERE id = ?3");
+    if (absl::Status st = cta::Execute(impl.db, impl.path,
+                                       "UPDATE ctas SET status = 'closed', closed = ?1, outcome = ?2, "
+                                       "snoozed_until = NULL, updated = ?1 WHERE id = ?3",
+                                       today, outcome, id);
         !st.ok()) {
       return st;
     }
-    s.Bind(1, today);
-    s.Bind(2, outcome);
-    s.Bind(3, id);
-    if (absl::Status st = s.Run(); !st.ok()) return st;
     return impl.AddEvent(id, "closed", actor.by, today, wall, std::string(CtaStatusName(c.status)), "closed",
                          outcome);
   });
@@ -552,16 +511,13 @@ absl::StatusOr<Cta> CtaStore::Snooze(int64_t id, absl::CivilDay until, const std
                                      absl::FormatCivilTime(today), ", its latest sync)"),
                         "snooze until a later date");
     }
-    Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
-                                    "UPDATE ctas SET status = 'snoozed', snoozed_until = ?1, updated = ?2 WHERE id = ?3");
+    if (absl::Status st = cta::Execute(impl.db, impl.path,
+                                       "UPDATE ctas SET status = 'snoozed', snoozed_until = ?1, updated = ?2 "
+                                       "WHERE id = ?3",
+                                       until, today, id);
         !st.ok()) {
       return st;
     }
-    s.Bind(1, until);
-    s.Bind(2, today);
-    s.Bind(3, id);
-    if (absl::Status st = s.Run(); !st.ok()) return st;
     return impl.AddEvent(id, "snoozed", actor.by, today, wall, std::string(CtaStatusName(c.status)),
                          absl::StrCat("snoozed until ", absl::FormatCivilTime(until)), reason);
   });
@@ -575,16 +531,12 @@ absl::StatusOr<Cta> CtaStore::Reassign(int64_t id, const std::string& owner, con
       return DataError({}, absl::StrCat("CTA ", id, " is closed; only an open CTA can be reassigned"));
     }
     if (c.owner == owner) return DataError({}, absl::StrCat("CTA ", id, " is already ", owner, "'s"));
-    Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
-                                    "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3");
+    if (absl::Status st = cta::Execute(impl.db, impl.path,
+                                       "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3",
+                                       owner, today, id);
         !st.ok()) {
       return st;
     }
-    s.Bind(1, owner);
-    s.Bind(2, today);
-    s.Bind(3, id);
-    if (absl::Status st = s.Run(); !st.ok()) return st;
     return impl.AddEvent(id, "reassigned", actor.by, today, wall, Holder(c), owner, "");
   });
 }

@@ -276,17 +276,11 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   absl::flat_hash_map<std::string, size_t> live_by_identity;
   {
     Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
-                                    "SELECT id, identity, rule, list, type, reason, key, owner, queue, row_owner, "
-                                    "status, snoozed_until, name, priority, action, resources, due, created FROM ctas "
-                                    "WHERE status <> 'closed'");
-        !st.ok()) {
-      return fail(st);
-    }
-    while (true) {
-      absl::StatusOr<bool> row = s.Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
+    absl::Status st = s.Prepare(impl.db, impl.path,
+                                "SELECT id, identity, rule, list, type, reason, key, owner, queue, row_owner, "
+                                "status, snoozed_until, name, priority, action, resources, due, created FROM ctas "
+                                "WHERE status <> 'closed'");
+    if (st.ok()) st = s.ForEachRow([&] {
       Live l;
       l.id = s.Int(0);
       l.identity = s.Text(1);
@@ -308,7 +302,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       l.created = s.Day(17);
       live_by_identity.emplace(l.identity, live.size());
       live.push_back(std::move(l));
-    }
+    });
+    if (!st.ok()) return fail(st);
   }
   // Snoozes that have run out reopen first: the CTA is then open like any other.
   for (Live& l : live) {
@@ -327,19 +322,12 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   for (const CtaSpec& c : book.ctas) max_cooldown = std::max(max_cooldown, c.cooldown_days);
   if (max_cooldown > 0) {
     Statement s;
-    if (absl::Status st = s.Prepare(impl.db, impl.path,
+    absl::Status st = s.PrepareWith(impl.db, impl.path,
                                     "SELECT identity, max(closed) FROM ctas WHERE status = 'closed' AND closed > ?1 "
-                                    "GROUP BY identity");
-        !st.ok()) {
-      return fail(st);
-    }
-    s.Bind(1, as_of - max_cooldown);
-    while (true) {
-      absl::StatusOr<bool> row = s.Step();
-      if (!row.ok()) return fail(row.status());
-      if (!*row) break;
-      last_closed[s.Text(0)] = s.Day(1);
-    }
+                                    "GROUP BY identity",
+                                    as_of - max_cooldown);
+    if (st.ok()) st = s.ForEachRow([&] { last_closed[s.Text(0)] = s.Day(1); });
+    if (!st.ok()) return fail(st);
   }
 
   // Owner changes: the row's owner now against the one recorded on its CTAs
@@ -545,45 +533,22 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   }
   if (!st.ok()) return fail(st);
   auto event = [&](int64_t id, const Live::Event& e) -> absl::Status {
-    insert_event.Bind(1, id);
-    insert_event.Bind(2, e.event);
-    insert_event.Bind(3, options.by);
-    insert_event.Bind(4, as_of);
-    insert_event.Bind(5, wall);
-    insert_event.Bind(6, e.from);
-    insert_event.Bind(7, e.to);
-    insert_event.Bind(8, e.detail);
-    return insert_event.Run();
+    return insert_event.RunWith(id, e.event, options.by, as_of, wall, e.from, e.to, e.detail);
   };
 
   for (const New& n : creates) {
     const CtaSpec& spec = *n.spec;
-    insert_cta.Bind(1, n.identity);
-    insert_cta.Bind(2, spec.id);
-    insert_cta.Bind(3, spec.list);
-    insert_cta.Bind(4, spec.type);
-    insert_cta.Bind(5, spec.reason);
-    insert_cta.Bind(6, n.name);
-    insert_cta.Bind(7, n.key);
-    insert_cta.Bind(8, n.owner);
-    insert_cta.Bind(9, n.queue);
-    insert_cta.Bind(10, n.row_owner);
-    insert_cta.Bind(11, CtaPriorityName(spec.priority));
-    insert_cta.Bind(12, as_of);
-    if (spec.due_days >= 0) {
-      insert_cta.Bind(13, as_of + spec.due_days);
-    } else {
-      insert_cta.BindNull(13);
+    std::optional<absl::CivilDay> due;
+    if (spec.due_days >= 0) due = as_of + spec.due_days;
+    if (st = insert_cta.RunWith(n.identity, spec.id, spec.list, spec.type, spec.reason, n.name, n.key, n.owner,
+                                n.queue, n.row_owner, CtaPriorityName(spec.priority), as_of, due, spec.action,
+                                cta::EncodeResources(spec.resources));
+        !st.ok()) {
+      return fail(st);
     }
-    insert_cta.Bind(14, spec.action);
-    insert_cta.Bind(15, cta::EncodeResources(spec.resources));
-    if (st = insert_cta.Run(); !st.ok()) return fail(st);
     int64_t id = sqlite3_last_insert_rowid(impl.db);
     for (size_t t = 0; t < spec.tasks.size(); ++t) {
-      insert_task.Bind(1, id);
-      insert_task.Bind(2, static_cast<int64_t>(t + 1));
-      insert_task.Bind(3, spec.tasks[t]);
-      if (st = insert_task.Run(); !st.ok()) return fail(st);
+      if (st = insert_task.RunWith(id, static_cast<int64_t>(t + 1), spec.tasks[t]); !st.ok()) return fail(st);
     }
     if (st = event(id, {"created", std::nullopt, HolderText(n.owner, n.queue), absl::StrCat("list '", spec.list, "'")});
         !st.ok()) {
@@ -602,7 +567,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     c.queue = n.queue;
     c.priority = std::string(CtaPriorityName(spec.priority));
     c.created = as_of;
-    if (spec.due_days >= 0) c.due = as_of + spec.due_days;
+    c.due = due;
     c.action = spec.action;
     c.resources = spec.resources;
     for (size_t t = 0; t < spec.tasks.size(); ++t) c.tasks.push_back(CtaTask{static_cast<int>(t + 1), spec.tasks[t], false});
@@ -624,20 +589,11 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       closed = as_of;
       outcome = "resolved";
     }
-    update_cta.Bind(1, l.name);
-    update_cta.Bind(2, l.priority);
-    update_cta.Bind(3, l.action);
-    update_cta.Bind(4, l.resources);
-    update_cta.Bind(5, l.owner);
-    update_cta.Bind(6, l.queue);
-    update_cta.Bind(7, l.row_owner);
-    update_cta.Bind(8, CtaStatusName(status));
-    update_cta.Bind(9, l.snoozed_until);
-    update_cta.Bind(10, closed);
-    update_cta.Bind(11, outcome);
-    update_cta.Bind(12, as_of);
-    update_cta.Bind(13, l.id);
-    if (st = update_cta.Run(); !st.ok()) return fail(st);
+    if (st = update_cta.RunWith(l.name, l.priority, l.action, l.resources, l.owner, l.queue, l.row_owner,
+                                CtaStatusName(status), l.snoozed_until, closed, outcome, as_of, l.id);
+        !st.ok()) {
+      return fail(st);
+    }
     for (const Live::Event& e : l.events) {
       if (st = event(l.id, e); !st.ok()) return fail(st);
     }
@@ -690,18 +646,10 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       closed_of.Bind(1, live_id);
       closed_of.Bind(2, change.first);
       std::vector<int64_t> ids;
-      while (true) {
-        absl::StatusOr<bool> row = closed_of.Step();
-        if (!row.ok()) return fail(row.status());
-        if (!*row) break;
-        ids.push_back(closed_of.Int(0));
-      }
+      if (st = closed_of.ForEachRow([&] { ids.push_back(closed_of.Int(0)); }); !st.ok()) return fail(st);
       closed_of.Reset();
       for (int64_t id : ids) {
-        move_closed.Bind(1, change.second);
-        move_closed.Bind(2, as_of);
-        move_closed.Bind(3, id);
-        if (st = move_closed.Run(); !st.ok()) return fail(st);
+        if (st = move_closed.RunWith(change.second, as_of, id); !st.ok()) return fail(st);
         if (st = event(id, {"reassigned", change.first, change.second,
                             absl::StrCat("account owner ", *change.first, " → ", *change.second,
                                          "; on_owner_change: move_all")});

@@ -67,17 +67,6 @@ std::string IntervalSpec::ToString() const {
   return "";
 }
 
-std::string_view GrainName(Grain grain) {
-  switch (grain) {
-    case Grain::kNone: return "";
-    case Grain::kDay: return "day";
-    case Grain::kWeek: return "week";
-    case Grain::kMonth: return "month";
-    case Grain::kQuarter: return "quarter";
-  }
-  return "";
-}
-
 DayRange IntervalRange(const IntervalSpec& iv, absl::CivilDay as_of, const CalendarSettings& cal) {
   switch (iv.kind) {
     case IntervalKind::kThisWeek: return {WeekStart(as_of, cal), as_of};

@@ -41,34 +41,6 @@ const MetricValue* MetricResult::Find(std::optional<std::string_view> by) const 
   return nullptr;
 }
 
-std::string_view AlertKindName(AlertKind kind) {
-  switch (kind) {
-    case AlertKind::kGoal: return "goal";
-    case AlertKind::kTrend: return "trend";
-    case AlertKind::kPeer: return "peer";
-  }
-  return "goal";
-}
-
-std::string_view ValenceName(Valence valence) {
-  switch (valence) {
-    case Valence::kWarning: return "warning";
-    case Valence::kPositive: return "positive";
-    case Valence::kNeutral: return "neutral";
-  }
-  return "warning";
-}
-
-std::string_view MetricFormatName(MetricFormat format) {
-  switch (format) {
-    case MetricFormat::kNumber: return "number";
-    case MetricFormat::kPercent: return "percent";
-    case MetricFormat::kCurrency: return "currency";
-    case MetricFormat::kDuration: return "duration";
-  }
-  return "number";
-}
-
 namespace {
 
 using Label = std::optional<std::string>;

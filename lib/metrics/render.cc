@@ -203,8 +203,9 @@ std::string RenderMetricsText(const MetricsResult& r) {
     absl::StrAppend(&out, m.title, " (", Day(m.interval.start), " … ", Day(m.interval.end),
                     m.grain == Grain::kNone ? "" : absl::StrCat(", by ", std::string(GrainName(m.grain))), ")  total ",
                     Shown(m.total, m.format), "  previous ", Shown(m.previous_total, m.format), "\n");
-    size_t width = 8;
-    for (const MetricValue& v : m.values) width = std::max(width, v.by.value_or("(none)").size());
+    // Aligned by terminal columns, not bytes ("Bruno Díaz" is 10 columns, 11 bytes).
+    int64_t width = 8;
+    for (const MetricValue& v : m.values) width = std::max(width, io::DisplayWidth(v.by.value_or("(none)")));
     for (const MetricValue& v : m.values) {
       std::string by = v.by.value_or("(none)");
       std::string goal;
@@ -214,7 +215,8 @@ std::string RenderMetricsText(const MetricsResult& r) {
                               absl::StrFormat(" (%.0f%%)", g.attainment.float_value() * 100), g.ramping ? " ramping" : "");
         }
       }
-      absl::StrAppend(&out, "  ", by, std::string(width - by.size() + 2, ' '), Shown(v.value, m.format),
+      absl::StrAppend(&out, "  ", by, std::string(static_cast<size_t>(width - io::DisplayWidth(by) + 2), ' '),
+                      Shown(v.value, m.format),
                       "  (previous ", Shown(v.previous, m.format), ")", goal, "\n");
     }
     if (!m.series.empty()) {

@@ -18,6 +18,7 @@
 #include "lang/stack_caps.h"
 #include "plan/functions.h"
 #include "re2/re2.h"
+#include "storage/relations.h"
 
 namespace docket::plan {
 
@@ -223,20 +224,20 @@ absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
     b->type = target;
     return absl::OkStatus();
   }
-  if (b->type == Ty::kInt && target == Ty::kFloat) {
+  // A conversion node of type `type` over `arg`.
+  auto convert = [&](Op op, Ty type, int32_t arg, Span span) {
     Node n;
-    n.op = Op::kIntToFloat;
-    n.type = Ty::kFloat;
-    n.args = {b->id};
-    *b = Make(std::move(n), b->span);
+    n.op = op;
+    n.type = type;
+    n.args = {arg};
+    return Make(std::move(n), span);
+  };
+  if (b->type == Ty::kInt && target == Ty::kFloat) {
+    *b = convert(Op::kIntToFloat, Ty::kFloat, b->id, b->span);
     return absl::OkStatus();
   }
   if (b->type == Ty::kTimestamp && target == Ty::kDate) {
-    Node n;
-    n.op = Op::kTsToDate;
-    n.type = Ty::kDate;
-    n.args = {b->id};
-    *b = Make(std::move(n), b->span);
+    *b = convert(Op::kTsToDate, Ty::kDate, b->id, b->span);
     return absl::OkStatus();
   }
   if (b->string_literal && IsTemporal(target)) {
@@ -259,11 +260,7 @@ absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
     if (t->has_zone) {
       *b = Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), Ty::kTimestamp, span};
     } else {
-      Node n;
-      n.op = Op::kCivilToTs;
-      n.type = Ty::kTimestamp;
-      n.args = {b_->Const(Value::Int(t->micros))};
-      *b = Make(std::move(n), span);
+      *b = convert(Op::kCivilToTs, Ty::kTimestamp, b_->Const(Value::Int(t->micros)), span);
     }
     return absl::OkStatus();
   }
@@ -384,6 +381,14 @@ Binder::Result Binder::BindValue(int32_t syntax_id) {
   return r;
 }
 
+Binder::Bound Binder::Literal(Value value, Ty type, Span span) {
+  Bound out;
+  out.id = b_->Const(std::move(value));
+  out.type = type;
+  out.span = span;
+  return out;
+}
+
 Binder::Result Binder::Bind(int32_t syntax_id) {
   const SyntaxNode& n = ctx_.tree->node(syntax_id);
   Bound out;
@@ -393,21 +398,11 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       out.id = b_->Null(Ty::kNull);
       out.type = Ty::kNull;
       return out;
-    case SyntaxKind::kBool:
-      out.id = b_->Const(Value::Bool(n.bool_value));
-      out.type = Ty::kBool;
-      return out;
-    case SyntaxKind::kInteger:
-      out.id = b_->Const(Value::Int(n.int_value));
-      out.type = Ty::kInt;
-      return out;
-    case SyntaxKind::kFloat:
-      out.id = b_->Const(Value::Float(n.float_value));
-      out.type = Ty::kFloat;
-      return out;
+    case SyntaxKind::kBool: return Literal(Value::Bool(n.bool_value), Ty::kBool, n.span);
+    case SyntaxKind::kInteger: return Literal(Value::Int(n.int_value), Ty::kInt, n.span);
+    case SyntaxKind::kFloat: return Literal(Value::Float(n.float_value), Ty::kFloat, n.span);
     case SyntaxKind::kString:
-      out.id = b_->Const(Value::String(n.text));
-      out.type = Ty::kString;
+      out = Literal(Value::String(n.text), Ty::kString, n.span);
       out.string_literal = true;
       return out;
     case SyntaxKind::kDate:
@@ -578,11 +573,14 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   std::string close = base::ClosestName(n.text, names);
   std::string hint;
   // A column of an ancestor needs its path (account.arr).
-  const TableSchema* up = ParentOf(*ctx_.table);
-  for (int depth = 0; depth < 64 && up != nullptr && hint.empty(); ++depth, up = ParentOf(*up)) {
-    std::string path = PathTo(*ctx_.table, *up);
-    if (up->Column(n.text) != nullptr && !path.empty()) {
+  const int max_depth = options_->limits.max_relation_depth;
+  absl::StatusOr<std::vector<std::string>> above = storage::Ancestors(*schema_, ctx_.table->name, max_depth);
+  for (const std::string& name : above.ok() ? *above : std::vector<std::string>()) {
+    const TableSchema* up = schema_->FindTable(name);
+    std::string path = storage::ParentPath(*schema_, ctx_.table->name, name, max_depth);
+    if (up != nullptr && up->Column(n.text) != nullptr && !path.empty()) {
       hint = "'" + n.text + "' is a column of " + up->name + ": write " + path + n.text;
+      break;
     }
   }
   if (!hint.empty()) {
@@ -960,7 +958,8 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
                                              : std::to_string(entry->min_args) + " or " +
                                                    std::to_string(entry->max_args);
     return Error(n.span,
-                 Cat(name, "() takes ", want, " argument", want == "1" ? "" : "s", ", got ", argc),
+                 Cat(name, "() takes ", want, " argument",
+                     (entry->max_args < 0 ? entry->min_args : entry->max_args) == 1 ? "" : "s", ", got ", argc),
                  std::string(entry->signature));
   }
   std::vector<Bound> args;
@@ -1037,33 +1036,14 @@ const TableSchema* Binder::ParentOf(const TableSchema& t) const {
 }
 
 std::vector<const TableSchema*> Binder::DescendantsOf(const TableSchema& t) const {
+  // storage/relations.h walks the relations (Limits::max_relation_depth caps
+  // an unvalidated schema's cycle); past the limit no table is below.
+  absl::StatusOr<std::vector<std::string>> names =
+      storage::Descendants(*schema_, t.name, options_->limits.max_relation_depth);
   std::vector<const TableSchema*> out;
-  std::vector<const TableSchema*> frontier = {&t};
-  // Breadth-first; the schema has no parent cycles (Schema::Validate), and the
-  // depth cap keeps an unvalidated schema from looping.
-  for (int depth = 0; depth < 64 && !frontier.empty(); ++depth) {
-    std::vector<const TableSchema*> next;
-    for (const TableSchema* f : frontier) {
-      for (const TableSchema* c : schema_->ChildrenOf(f->name)) {
-        if (c == &t || std::find(out.begin(), out.end(), c) != out.end()) continue;
-        out.push_back(c);
-        next.push_back(c);
-      }
-    }
-    frontier = std::move(next);
-  }
+  if (!names.ok()) return out;
+  for (const std::string& name : *names) out.push_back(schema_->FindTable(name));
   return out;
-}
-
-std::string Binder::PathTo(const TableSchema& from, const TableSchema& ancestor) const {
-  std::string path;
-  const TableSchema* t = &from;
-  for (int depth = 0; depth < 64 && t != nullptr && t != &ancestor; ++depth) {
-    if (!t->parent.has_value()) return "";
-    path += t->parent->as + ".";
-    t = ParentOf(*t);
-  }
-  return t == &ancestor ? path : "";
 }
 
 Binder::Result Binder::BindNameIn(const TableSchema& table, const std::string& name, Span span) {

@@ -148,11 +148,9 @@ class Binder {
   Result BindNameIn(const TableSchema& table, const std::string& name, lang::Span span);
   // The parent of `t` in the schema (nullptr when none).
   const TableSchema* ParentOf(const TableSchema& t) const;
-  // The tables below `t` (children, grandchildren, …), nearest first.
+  // The tables below `t` (children, grandchildren, …), nearest first
+  // (storage::Descendants; paths up are storage::ParentPath).
   std::vector<const TableSchema*> DescendantsOf(const TableSchema& t) const;
-  // "account." or "success_plan.account." — how `from` names `ancestor`;
-  // empty when `ancestor` is not above `from`.
-  std::string PathTo(const TableSchema& from, const TableSchema& ancestor) const;
   Result BindDateLiteral(const lang::SyntaxNode& n);
   Result BindTimestampLiteral(const lang::SyntaxNode& n);
 
@@ -167,6 +165,7 @@ class Binder {
   absl::Status AsInt(Bound* b, std::string_view fn);
   absl::Status AsNumber(Bound* b, std::string_view fn);
   Bound Make(Node n, lang::Span span);
+  Bound Literal(Value value, Ty type, lang::Span span);  // A constant of a literal's type.
   static std::string Describe(const Bound& b, const ExprBuilder& builder);
 
   ExprBuilder* b_;

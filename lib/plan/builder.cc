@@ -156,41 +156,20 @@ int32_t ExprBuilder::DayNumber(int32_t x) {
   return Make(std::move(n));
 }
 
-int32_t ExprBuilder::And(std::vector<int32_t> args) {
-  std::vector<int32_t> flat;
-  bool has_null = false;
-  for (int32_t a : args) {
-    const Node& n = g_->node(a);
-    if (n.op == Op::kAnd) {
-      flat.insert(flat.end(), n.args.begin(), n.args.end());
-      continue;
-    }
-    if (n.op == Op::kConst) {
-      if (n.value.is_null()) {
-        has_null = true;
-        continue;
-      }
-      if (!n.value.bool_value()) return Const(Value::Bool(false));
-      continue;  // TRUE AND x = x.
-    }
-    if (std::find(flat.begin(), flat.end(), a) == flat.end()) flat.push_back(a);
-  }
-  if (has_null) flat.push_back(Null(Ty::kBool));
-  if (flat.empty()) return Const(Value::Bool(true));
-  if (flat.size() == 1) return flat[0];
-  Node n;
-  n.op = Op::kAnd;
-  n.type = Ty::kBool;
-  n.args = std::move(flat);
-  return Make(std::move(n));
-}
+int32_t ExprBuilder::And(std::vector<int32_t> args) { return Junction(Op::kAnd, std::move(args)); }
 
-int32_t ExprBuilder::Or(std::vector<int32_t> args) {
+int32_t ExprBuilder::Or(std::vector<int32_t> args) { return Junction(Op::kOr, std::move(args)); }
+
+// AND / OR: nested ones flattened, repeats dropped, constants simplified
+// (FALSE AND x = FALSE, TRUE AND x = x; TRUE OR x = TRUE, FALSE OR x = x), a
+// NULL operand kept last.
+int32_t ExprBuilder::Junction(Op op, std::vector<int32_t> args) {
+  const bool absorbing = op == Op::kOr;  // The value that decides: FALSE for AND, TRUE for OR.
   std::vector<int32_t> flat;
   bool has_null = false;
   for (int32_t a : args) {
     const Node& n = g_->node(a);
-    if (n.op == Op::kOr) {
+    if (n.op == op) {
       flat.insert(flat.end(), n.args.begin(), n.args.end());
       continue;
     }
@@ -199,16 +178,16 @@ int32_t ExprBuilder::Or(std::vector<int32_t> args) {
         has_null = true;
         continue;
       }
-      if (n.value.bool_value()) return Const(Value::Bool(true));
-      continue;
+      if (n.value.bool_value() == absorbing) return Const(Value::Bool(absorbing));
+      continue;  // The neutral value drops out.
     }
     if (std::find(flat.begin(), flat.end(), a) == flat.end()) flat.push_back(a);
   }
   if (has_null) flat.push_back(Null(Ty::kBool));
-  if (flat.empty()) return Const(Value::Bool(false));
+  if (flat.empty()) return Const(Value::Bool(!absorbing));
   if (flat.size() == 1) return flat[0];
   Node n;
-  n.op = Op::kOr;
+  n.op = op;
   n.type = Ty::kBool;
   n.args = std::move(flat);
   return Make(std::move(n));

@@ -144,6 +144,30 @@ std::string DisplayCell(const Column& col, int64_t row, bool whole_floats, const
   return DisplayValue(CellValue(col, row));
 }
 
+// The shown columns' cells at `rows` (floats of a column share their
+// decimals over these rows).
+std::vector<std::vector<std::string>> DisplayCells(const ListResult& list, const std::vector<int64_t>& rows,
+                                                   const absl::TimeZone& zone) {
+  std::vector<const Column*> columns;
+  for (const std::string& name : list.show) columns.push_back(list.data.FindColumn(name));
+  std::vector<bool> whole(columns.size(), true);
+  for (size_t j = 0; j < columns.size(); ++j) {
+    const Column* col = columns[j];
+    if (col == nullptr || col->type_id() != TypeId::kFloat) continue;
+    for (int64_t r : rows) {
+      if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r])) whole[j] = false;
+    }
+  }
+  std::vector<std::vector<std::string>> cells;
+  for (int64_t r : rows) {
+    std::vector<std::string>& row = cells.emplace_back();
+    for (size_t j = 0; j < columns.size(); ++j) {
+      row.push_back(columns[j] == nullptr ? "" : DisplayCell(*columns[j], r, whole[j], zone));
+    }
+  }
+  return cells;
+}
+
 void AppendList(std::string* out, const ListResult& list, const RenderOptions& o, const absl::TimeZone& zone) {
   const bool c = o.color;
   std::string count = FormatNumber(static_cast<double>(list.count));
@@ -177,22 +201,10 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     columns.push_back(col);
     numeric.push_back(col != nullptr && col->type().is_numeric());
   }
-  std::vector<bool> whole(columns.size(), true);
-  for (size_t j = 0; j < columns.size(); ++j) {
-    const Column* col = columns[j];
-    if (col == nullptr || col->type_id() != TypeId::kFloat) continue;
-    for (int64_t i = 0; i < shown; ++i) {
-      int64_t r = top[i];
-      if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r])) whole[j] = false;
-    }
-  }
-  std::vector<std::vector<std::string>> cells(static_cast<size_t>(shown) + 1);
-  for (const std::string& name : list.show) cells[0].push_back(name);
-  for (int64_t i = 0; i < shown; ++i) {
-    for (size_t j = 0; j < columns.size(); ++j) {
-      std::string text = columns[j] == nullptr ? "" : DisplayCell(*columns[j], top[i], whole[j], zone);
-      cells[i + 1].push_back(Truncate(std::move(text), kMaxCellChars));
-    }
+  std::vector<std::vector<std::string>> cells = {list.show};
+  for (std::vector<std::string>& row : DisplayCells(list, top, zone)) {
+    for (std::string& text : row) text = Truncate(std::move(text), kMaxCellChars);
+    cells.push_back(std::move(row));
   }
   std::vector<int64_t> width(columns.size(), 0);
   for (const auto& row : cells) {
@@ -261,6 +273,34 @@ std::string DisplayValue(const Value& v) {
   return s;
 }
 
+std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_t rows, std::string_view time_zone) {
+  absl::TimeZone zone = absl::UTCTimeZone();
+  absl::LoadTimeZone(std::string(time_zone), &zone);
+  std::vector<int64_t> top;
+  if (rows > 0) {
+    list.ForEachKeptRow([&](int64_t row) {
+      top.push_back(row);
+      return static_cast<int64_t>(top.size()) < rows;
+    });
+  }
+  return DisplayCells(list, top, zone);
+}
+
+std::vector<std::string> OrphanNotes(const std::vector<RelationDiagnostics>& relations) {
+  std::vector<std::string> notes;
+  for (const RelationDiagnostics& r : relations) {
+    if (r.null_keys == 0 && r.missing_keys == 0) continue;
+    std::vector<std::string> why;
+    if (r.missing_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.missing_keys)), " with a key not in ", r.parent));
+    if (r.null_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.null_keys)), " with no key"));
+    const int64_t rows = r.null_keys + r.missing_keys;
+    notes.push_back(absl::StrCat(Plural(rows, "row", "rows"), " of ", r.table, rows == 1 ? " has" : " have",
+                                 " no parent (", absl::StrJoin(why, ", "),
+                                 "): no aggregate counts them and their parent fields are NULL"));
+  }
+  return notes;
+}
+
 std::string RenderCommandCenter(const RulebookResult& result, const RenderOptions& o) {
   const bool c = o.color;
   absl::TimeZone zone = absl::UTCTimeZone();
@@ -309,21 +349,9 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
     }
   }
   // Child rows without a parent: counted nowhere, so say so.
-  bool first_note = true;
-  for (const RelationDiagnostics& r : result.relations) {
-    if (r.null_keys == 0 && r.missing_keys == 0) continue;
-    if (first_note) absl::StrAppend(&out, "\n");
-    first_note = false;
-    std::vector<std::string> why;
-    if (r.missing_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.missing_keys)), " with a key not in ", r.parent));
-    if (r.null_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.null_keys)), " with no key"));
-    const int64_t rows = r.null_keys + r.missing_keys;
-    absl::StrAppend(&out, Dim(absl::StrCat("note: ", Plural(rows, "row", "rows"), " of ", r.table,
-                                           rows == 1 ? " has" : " have", " no parent (", absl::StrJoin(why, ", "),
-                                           "): no aggregate counts them and their parent fields are NULL"),
-                              c),
-                    "\n");
-  }
+  std::vector<std::string> notes = OrphanNotes(result.relations);
+  if (!notes.empty()) absl::StrAppend(&out, "\n");
+  for (const std::string& note : notes) absl::StrAppend(&out, Dim(absl::StrCat("note: ", note), c), "\n");
   return out;
 }
 

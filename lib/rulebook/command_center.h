@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "docket/rulebook.h"
@@ -53,6 +54,17 @@ std::vector<ListDiff> DiffResults(const RulebookResult& before, const RulebookRe
 std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDiff>& diffs,
                            int64_t keys_per_list, bool color);
 std::string RenderDiffJson(const RulebookResult& after, const std::vector<ListDiff>& diffs);
+
+// The cells of the list's first `rows` kept rows, one per shown column, as
+// the command center shows them before it aligns and cuts them: NULL as "—",
+// floats of a column sharing their decimals, timestamps as minutes in
+// `time_zone`, bools as yes/no.  The notebook's HTML tables use them too.
+std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_t rows, std::string_view time_zone);
+
+// One sentence per relation with child rows that have no parent ("2 rows of
+// contacts have no parent (1 with a key not in accounts, 1 with no key): …");
+// the command center prints each after "note: ".
+std::vector<std::string> OrphanNotes(const std::vector<RelationDiagnostics>& relations);
 
 // Display helpers shared with `docket explain`.
 std::string DisplayValue(const Value& v);   // NULL as "—", numbers with thousands separators.

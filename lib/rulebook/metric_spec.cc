@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,56 @@ namespace {
     absl::Status _st = (expr);          \
     if (!_st.ok()) return _st;          \
   } while (0)
+
+// The spellings of the metrics sections' enums, in the order hints list
+// them: the one table each that parsing (below) and the *Name() functions
+// of docket/metrics.h (at the end of this file) read.
+template <typename E>
+struct Spelling {
+  std::string_view name;
+  E value;
+};
+template <typename E>
+using Spellings = std::initializer_list<Spelling<E>>;
+
+const Spellings<Grain> kGrainNames = {
+    {"day", Grain::kDay}, {"week", Grain::kWeek}, {"month", Grain::kMonth}, {"quarter", Grain::kQuarter}};
+const Spellings<MetricFormat> kFormatNames = {{"number", MetricFormat::kNumber},
+                                                  {"percent", MetricFormat::kPercent},
+                                                  {"currency", MetricFormat::kCurrency},
+                                                  {"duration", MetricFormat::kDuration}};
+const Spellings<AlertKind> kAlertKindNames = {
+    {"goal", AlertKind::kGoal}, {"trend", AlertKind::kTrend}, {"peer", AlertKind::kPeer}};
+const Spellings<Valence> kValenceNames = {
+    {"positive", Valence::kPositive}, {"warning", Valence::kWarning}, {"neutral", Valence::kNeutral}};
+
+template <typename E>
+std::string_view NameIn(Spellings<E> names, E value) {
+  for (const Spelling<E>& n : names) {
+    if (n.value == value) return n.name;
+  }
+  return "";
+}
+
+// Reads `text` (any case) as one of `names` into *out, or the error "unknown
+// <what> 'text'" with a did-you-mean or the list of spellings.
+template <typename E>
+absl::Status ParseName(const YamlSource& src, const YAML::Node& at, const std::string& text, std::string_view what,
+                       Spellings<E> names, E* out) {
+  std::string lower = absl::AsciiStrToLower(text);
+  std::vector<std::string> all;
+  for (const Spelling<E>& n : names) {
+    if (n.name == lower) {
+      *out = n.value;
+      return absl::OkStatus();
+    }
+    all.emplace_back(n.name);
+  }
+  std::string close = base::ClosestName(lower, all);
+  std::string list = absl::StrCat(absl::StrJoin(all.begin(), all.end() - 1, ", "), " or ", all.back());
+  return src.Error(at, absl::StrCat("unknown ", std::string(what), " '", text, "'"),
+                   close.empty() ? list : absl::StrCat("did you mean '", close, "'?"));
+}
 
 const std::vector<std::string> kMetricKeys = {"id",   "title", "description", "table",    "measure", "where", "time",
                                               "by",   "interval", "grain",    "format",   "ratio",   "expr"};
@@ -201,36 +252,9 @@ class MetricsLoader {
         m->has_interval = true;
         m->interval_location = src_.Location(v);
       } else if (k == "grain") {
-        std::string g = absl::AsciiStrToLower(*s);
-        if (g == "day") {
-          m->grain = Grain::kDay;
-        } else if (g == "week") {
-          m->grain = Grain::kWeek;
-        } else if (g == "month") {
-          m->grain = Grain::kMonth;
-        } else if (g == "quarter") {
-          m->grain = Grain::kQuarter;
-        } else {
-          std::string close = base::ClosestName(g, {"day", "week", "month", "quarter"});
-          return src_.Error(v, absl::StrCat("unknown grain '", *s, "'"),
-                            close.empty() ? "day, week, month or quarter" : absl::StrCat("did you mean '", close, "'?"));
-        }
+        DOCKET_MS_RETURN_IF_ERROR(ParseName(src_, v, *s, "grain", kGrainNames, &m->grain));
       } else if (k == "format") {
-        std::string f = absl::AsciiStrToLower(*s);
-        if (f == "number") {
-          m->format = MetricFormat::kNumber;
-        } else if (f == "percent") {
-          m->format = MetricFormat::kPercent;
-        } else if (f == "currency") {
-          m->format = MetricFormat::kCurrency;
-        } else if (f == "duration") {
-          m->format = MetricFormat::kDuration;
-        } else {
-          std::string close = base::ClosestName(f, {"number", "percent", "currency", "duration"});
-          return src_.Error(v, absl::StrCat("unknown format '", *s, "'"),
-                            close.empty() ? "number, percent, currency or duration"
-                                          : absl::StrCat("did you mean '", close, "'?"));
-        }
+        DOCKET_MS_RETURN_IF_ERROR(ParseName(src_, v, *s, "format", kFormatNames, &m->format));
       } else if (k == "expr") {
         m->kind = MetricKind::kDerived;
         m->expr = *s;
@@ -367,18 +391,7 @@ class MetricsLoader {
         a->id = *s;
         a->location = src_.Location(v);
       } else if (k == "kind") {
-        std::string kind = absl::AsciiStrToLower(*s);
-        if (kind == "goal") {
-          a->kind = AlertKind::kGoal;
-        } else if (kind == "trend") {
-          a->kind = AlertKind::kTrend;
-        } else if (kind == "peer") {
-          a->kind = AlertKind::kPeer;
-        } else {
-          std::string close = base::ClosestName(kind, {"goal", "trend", "peer"});
-          return src_.Error(v, absl::StrCat("unknown alert kind '", *s, "'"),
-                            close.empty() ? "goal, trend or peer" : absl::StrCat("did you mean '", close, "'?"));
-        }
+        DOCKET_MS_RETURN_IF_ERROR(ParseName(src_, v, *s, "alert kind", kAlertKindNames, &a->kind));
       } else if (k == "metric") {
         a->metric = *s;
         a->metric_location = src_.Location(v);
@@ -386,18 +399,7 @@ class MetricsLoader {
         a->peers = *s;
         a->peers_location = src_.Location(v);
       } else if (k == "valence") {
-        std::string val = absl::AsciiStrToLower(*s);
-        if (val == "warning") {
-          a->valence = Valence::kWarning;
-        } else if (val == "positive") {
-          a->valence = Valence::kPositive;
-        } else if (val == "neutral") {
-          a->valence = Valence::kNeutral;
-        } else {
-          std::string close = base::ClosestName(val, {"positive", "warning", "neutral"});
-          return src_.Error(v, absl::StrCat("unknown valence '", *s, "'"),
-                            close.empty() ? "positive, warning or neutral" : absl::StrCat("did you mean '", close, "'?"));
-        }
+        DOCKET_MS_RETURN_IF_ERROR(ParseName(src_, v, *s, "valence", kValenceNames, &a->valence));
       } else if (k == "message") {
         a->message = *s;
       } else if (k == "audience") {
@@ -589,6 +591,12 @@ absl::Status LoadMetricsSections(const YamlSource& src, const YAML::Node& root, 
 }  // namespace docket::rulebook
 
 namespace docket {
+// The names of docket/metrics.h, from the tables the loader parses with.
+std::string_view GrainName(Grain grain) { return rulebook::NameIn(rulebook::kGrainNames, grain); }
+std::string_view MetricFormatName(MetricFormat format) { return rulebook::NameIn(rulebook::kFormatNames, format); }
+std::string_view AlertKindName(AlertKind kind) { return rulebook::NameIn(rulebook::kAlertKindNames, kind); }
+std::string_view ValenceName(Valence valence) { return rulebook::NameIn(rulebook::kValenceNames, valence); }
+
 const MetricSpec* MetricsSpec::Find(std::string_view id) const {
   for (const MetricSpec& m : metrics) {
     if (m.id == id) return &m;

@@ -261,6 +261,58 @@ absl::StatusOr<std::vector<std::string>> ParentChain(const Schema& schema, std::
   return chain;
 }
 
+absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::string_view from, int max_depth) {
+  std::vector<std::string> out;
+  const TableSchema* ts = schema.FindTable(from);
+  while (ts != nullptr && ts->parent.has_value()) {
+    if (static_cast<int>(out.size()) >= max_depth) return TooDeep(from, max_depth);
+    out.push_back(ts->parent->table);
+    ts = schema.FindTable(ts->parent->table);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::string_view table, int max_depth) {
+  std::vector<std::string> out;
+  std::vector<std::string> frontier = {std::string(table)};
+  for (int depth = 0; !frontier.empty(); ++depth) {
+    if (depth >= max_depth) return TooDeep(table, max_depth);
+    std::vector<std::string> next;
+    for (const std::string& f : frontier) {
+      for (const TableSchema* c : schema.ChildrenOf(f)) {
+        if (c->name == table || std::find(out.begin(), out.end(), c->name) != out.end()) continue;
+        out.push_back(c->name);
+        next.push_back(c->name);
+      }
+    }
+    frontier = std::move(next);
+  }
+  return out;
+}
+
+std::string ParentPath(const Schema& schema, std::string_view from, std::string_view ancestor, int max_depth) {
+  if (from == ancestor) return "";
+  absl::StatusOr<std::vector<std::string>> chain = ParentChain(schema, from, ancestor, max_depth);
+  if (!chain.ok()) return "";
+  std::string path;
+  for (size_t i = 0; i + 1 < chain->size(); ++i) {
+    absl::StrAppend(&path, schema.FindTable((*chain)[i])->parent->as, ".");
+  }
+  return path;
+}
+
+std::optional<std::string> FollowParentPath(const Schema& schema, std::string_view from,
+                                            const std::vector<std::string>& path, int max_depth) {
+  if (static_cast<int>(path.size()) > max_depth) return std::nullopt;
+  const TableSchema* ts = schema.FindTable(from);
+  for (const std::string& step : path) {
+    if (ts == nullptr || !ts->parent.has_value() || ts->parent->as != step) return std::nullopt;
+    ts = schema.FindTable(ts->parent->table);
+  }
+  if (ts == nullptr) return std::nullopt;
+  return ts->name;
+}
+
 absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema, const Snapshot& snapshot,
                                                                    std::string_view table, int max_depth) {
   std::vector<std::string> chain = {std::string(table)};

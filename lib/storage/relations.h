@@ -55,6 +55,24 @@ std::vector<int32_t> ComposeRows(const std::vector<int32_t>& down, const std::ve
 absl::StatusOr<std::vector<std::string>> ParentChain(const Schema& schema, std::string_view from,
                                                      std::string_view to, int max_depth);
 
+// The tables above `from`, nearest first (its parent, grandparent, …; empty
+// when it has no parent).
+absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::string_view from, int max_depth);
+
+// The tables below `table` — its children, then theirs — breadth-first,
+// each once.  ResourceExhausted past `max_depth` levels.
+absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::string_view table, int max_depth);
+
+// The prefix a rule on `from` writes to read a column of its ancestor
+// `ancestor`: the names each table gives its parent, each followed by a dot
+// ("success_plan.account.").  "" when `ancestor` is `from` or not above it.
+std::string ParentPath(const Schema& schema, std::string_view from, std::string_view ancestor, int max_depth);
+
+// The table a parent path (`success_plan.account`, the names each table
+// gives its parent) reaches from `from`; nullopt when a step names no parent.
+std::optional<std::string> FollowParentPath(const Schema& schema, std::string_view from,
+                                            const std::vector<std::string>& path, int max_depth);
+
 // The tables from `table` up to the nearest one that has an owner column in
 // `snapshot` (the table itself when it has one); nullopt when none does.
 absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema, const Snapshot& snapshot,

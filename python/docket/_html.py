@@ -28,9 +28,10 @@ _HORIZON_TITLES = {"today": "Today", "upcoming": "Upcoming", "past": "Past"}
 
 
 def _fmt(v: Any) -> str:
-    from .results import _format_value
+    """A value as the command center shows it (C++'s DisplayValue), escaped."""
+    from . import _docket
 
-    return escape(_format_value(v))
+    return escape(_docket.display_value(v))
 
 
 def list_html(l: "ListResult", top: Optional[int]) -> str:
@@ -44,11 +45,15 @@ def list_html(l: "ListResult", top: Optional[int]) -> str:
         links = ", ".join(_link(title, url) for title, url in l.resources)
         parts.append(f"<div>{links}</div>")
     if l.count:
-        frame = l.frame()
-        shown = frame if top is None else frame.head(top)
-        parts.append(shown.to_html(border=0, na_rep="", max_rows=50))
-        if len(shown) < l.count:
-            parts.append(f"<div class='action'>… {l.count - len(shown):,} more</div>")
+        # The cells as the command center shows them (C++: NULL as —, floats of a column sharing
+        # their decimals, timestamps in the run's zone).
+        rows = l._display_rows(50 if top is None else top)
+        header = "".join(f"<th>{escape(c)}</th>" for c in l.show)
+        body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+        if rows:
+            parts.append(f"<table><tr>{header}</tr>{body}</table>")
+        if len(rows) < l.count:
+            parts.append(f"<div class='action'>… {l.count - len(rows):,} more</div>")
     parts.append("</details>")
     return "".join(parts)
 
@@ -75,9 +80,7 @@ def command_center_html(cc: "CommandCenter") -> str:
                 groups += ", …"
             out.append(f"<tr><td>{escape(k['title'])}</td><td>{_fmt(k['value'])}</td><td>{groups}</td></tr>")
         out.append("</table>")
-    from .results import orphan_notes
-
-    notes = orphan_notes(r._relations)
+    notes = r.relation_notes  # C++'s sentences, as `docket run` prints them.
     if notes:
         out.append("<h3>Notes</h3>")
         out.extend(f"<div class='note'>{escape(n)}</div>" for n in notes)

@@ -32,7 +32,7 @@ import datetime as _dt
 import difflib
 import threading
 import time
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ import dask.dataframe as dd
 from . import _docket
 from ._options import as_of_date
 from .errors import DataError, Error
-from .results import CommandCenter, _jsonable, _relations_frame, _series_from_parts
+from .results import _ResultViews, _series_from_parts
 from .rulebook import Rulebook
 
 __all__ = ["run", "DaskResult", "DaskListResult", "ClusterError", "NotSupportedError"]
@@ -282,17 +282,14 @@ class _Layout:
     def _order(self) -> List[str]:
         """Given tables, parents before their children."""
         done: List[str] = []
-
-        def visit(name: str, depth: int) -> None:
-            if name in done or depth > 64:
-                return
-            parent = self.declared[name].get("parent")
-            if parent is not None and parent[0] in self.frames:
-                visit(parent[0], depth + 1)
-            done.append(name)
-
         for name in self.frames:
-            visit(name, 0)
+            # The given tables above it, up to the first not given (storage/relations.h walks them).
+            chain = [name]
+            for up in _docket.ancestors(self.book._native, name):
+                if up not in self.frames:
+                    break
+                chain.append(up)
+            done.extend(t for t in reversed(chain) if t not in done)
         return done
 
     def _hashed_by_key(self, name: str) -> bool:
@@ -531,8 +528,10 @@ def _run_partition(book: Rulebook, frames: Dict[str, pd.DataFrame], part: int, s
         columns = list(dict.fromkeys(list(l.show) + [c for c, _, _ in order]))
         frame = l.frame(columns) if len(local) else None
         sort = [_sortable(res._native.column(i, c)) for c, _, _ in order] if len(local) else []
+        # The shown columns as C++ holds them: the command center renders the merged rows from these.
+        shown = {c: res._native.column(i, c) for c in l.show} if len(local) else {}
         out_lists.append({"id": l.id, "count": l.count, "diagnostics": dict(l.diagnostics), "pos": pos,
-                          "keys": list(keys), "frame": frame, "sort": sort})
+                          "keys": list(keys), "frame": frame, "sort": sort, "shown": shown})
     index = {l.id: i for i, l in enumerate(res.lists)}
     out_kpis = []
     for k in res._kpis:
@@ -684,11 +683,15 @@ def _rank(values: np.ndarray, null: np.ndarray) -> np.ndarray:
 
 
 def _merge_rows(book_list: Dict[str, Any], parts: List[Dict[str, Any]], keep: Optional[int],
-                empty: pd.DataFrame) -> Tuple[np.ndarray, List[str], pd.DataFrame]:
-    """The top `keep` rows of the partitions' kept rows, ordered as one machine orders them."""
+                empty: pd.DataFrame) -> Tuple[np.ndarray, List[str], pd.DataFrame, Dict[str, Any]]:
+    """The top `keep` rows of the partitions' kept rows, ordered as one machine
+    orders them: (positions, keys, frame, shown) where shown is what the
+    command center renders from ({count, order, columns}: see
+    _docket.render_merged_command_center)."""
     chosen = [p for p in parts if len(p["pos"])]
+    count = int(sum(p["count"] for p in parts))
     if not chosen:
-        return np.zeros(0, dtype=np.int64), [], empty
+        return np.zeros(0, dtype=np.int64), [], empty, {"count": count, "order": [], "columns": {}}
     pos = np.concatenate([p["pos"] for p in chosen])
     keys = [k for p in chosen for k in p["keys"]]
     order_by = _order_columns(book_list)
@@ -707,7 +710,9 @@ def _merge_rows(book_list: Dict[str, Any], parts: List[Dict[str, Any]], keep: Op
     frame = pd.concat(frames, axis=0) if len(frames) > 1 else frames[0]
     frame = frame.iloc[order]
     frame = _match_dtypes(frame, empty)
-    return pos[order], [keys[i] for i in order], frame
+    shown = {"count": count, "order": order.astype(np.int64).tolist(),
+             "columns": {c: [p["shown"][c] for p in chosen] for c in chosen[0]["shown"]}}
+    return pos[order], [keys[i] for i in order], frame, shown
 
 
 def _match_dtypes(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
@@ -788,8 +793,9 @@ class DaskListResult:
     the full row set (every match, unlimited) as a Dask DataFrame."""
 
     def __init__(self, result: "DaskResult", info: Any, count: int, diagnostics: Dict[str, int], rows: np.ndarray,
-                 keys: List[str], frame: pd.DataFrame) -> None:
+                 keys: List[str], frame: pd.DataFrame, index: int = 0) -> None:
         self._result = result
+        self._index = index
         self.id: str = info.id
         self.title: str = info.title
         self.horizon: str = info.horizon
@@ -837,6 +843,11 @@ class DaskListResult:
         in the list's order_by).  It runs the list again on the partitions."""
         return self._result.to_dask(self.id, columns)
 
+    def _display_rows(self, top: int) -> List[List[str]]:
+        """The shown cells of the first `top` rows as the command center shows them (C++, from the merged rows)."""
+        r = self._result
+        return _docket.merged_display_rows(r._skeleton._native, self._index, r._shown[self._index], top)
+
     def __len__(self) -> int:
         return self.count
 
@@ -849,7 +860,7 @@ class DaskListResult:
         return list_html(self, top=None)
 
 
-class DaskResult:
+class DaskResult(_ResultViews):
     """What :func:`run` produced, merged from every partition: the API of
     :class:`docket.Result` — ``counts()``, ``res[list_id]``, ``keys()``,
     ``list()``, ``kpis()``, ``kpi()``, ``kpi_value()``, ``relations()``,
@@ -881,6 +892,7 @@ class DaskResult:
         self.timings: Dict[str, float] = {}
         book_lists = {l["id"]: l for l in book.lists}
         self.lists: List[DaskListResult] = []
+        self._shown: List[Dict[str, Any]] = []  # Per list: what the command center renders from.
         for i, sl in enumerate(skeleton.lists):
             info = _ListInfo(sl)
             per = [p["lists"][i] for p in parts]
@@ -890,8 +902,9 @@ class DaskResult:
             if spec.max_rows is not None:
                 keep = spec.max_rows if keep is None else min(keep, spec.max_rows)
             empty = sl.frame(list(dict.fromkeys(list(sl.show) + [c for c, _, _ in _order_columns(book_lists[sl.id])])))
-            rows, keys, frame = _merge_rows(book_lists[sl.id], per, keep, empty)
-            self.lists.append(DaskListResult(self, info, count, diag, rows, keys, frame))
+            rows, keys, frame, shown = _merge_rows(book_lists[sl.id], per, keep, empty)
+            self.lists.append(DaskListResult(self, info, count, diag, rows, keys, frame, index=i))
+            self._shown.append(shown)
         self._by_id = {l.id: l for l in self.lists}
         self._kpis: List[Dict[str, Any]] = []
         for j, k in enumerate(skeleton._kpis):
@@ -899,91 +912,17 @@ class DaskResult:
             self._kpis.append({**k, "value": value, "groups": groups})
         self._relations = _merge_relations(skeleton._relations, [p["relations"] for p in parts])
 
-    # -- lists (as docket.Result) ------------------------------------------------
+    # -- as docket.Result (lookups, counts, KPIs, relations, to_dict: _ResultViews) --------
 
     def list(self, list_id: str) -> DaskListResult:
         """The :class:`DaskListResult` of `list_id` (KeyError naming the lists when unknown)."""
-        try:
-            return self._by_id[list_id]
-        except KeyError:
-            raise KeyError(f"no list '{list_id}' in this result; the lists are: {', '.join(self._by_id)}") from None
+        return super().list(list_id)
 
-    def __getitem__(self, list_id: str) -> pd.DataFrame:
-        return self.list(list_id).frame()
-
-    def __contains__(self, list_id: object) -> bool:
-        return list_id in self._by_id
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._by_id)
-
-    def __len__(self) -> int:
-        return len(self.lists)
-
-    def keys(self, list_id: str) -> List[str]:
-        return self.list(list_id).keys
-
-    def counts(self) -> pd.DataFrame:
-        """One row per list: list, title, horizon, count (in rulebook order)."""
-        return pd.DataFrame({
-            "list": [l.id for l in self.lists],
-            "title": [l.title for l in self.lists],
-            "horizon": [l.horizon for l in self.lists],
-            "count": np.array([l.count for l in self.lists], dtype=np.int64),
-        })
-
-    def relations(self) -> pd.DataFrame:
-        return _relations_frame(self._relations)
-
-    @property
-    def orphans(self) -> int:
-        return sum(r["null_keys"] + r["missing_keys"] for r in self._relations)
-
-    # -- KPIs --------------------------------------------------------------------
-
-    def kpis(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "kpi": [k["id"] for k in self._kpis],
-            "title": [k["title"] for k in self._kpis],
-            "list": [k["list"] for k in self._kpis],
-            "measure": [k["measure"] for k in self._kpis],
-            "value": pd.Series([k["value"] for k in self._kpis], dtype=object),
-        })
-
-    def kpi(self, kpi_id: str) -> pd.DataFrame:
-        for k in self._kpis:
-            if k["id"] == kpi_id:
-                if k["by_owner"]:
-                    return pd.DataFrame(k["groups"], columns=["owner", "value"])
-                return pd.DataFrame({"value": [k["value"]]})
-        raise KeyError(f"no KPI '{kpi_id}' in this result; the KPIs are: {', '.join(k['id'] for k in self._kpis)}")
-
-    def kpi_value(self, kpi_id: str) -> Any:
-        for k in self._kpis:
-            if k["id"] == kpi_id:
-                return k["value"]
-        raise KeyError(f"no KPI '{kpi_id}'")
-
-    # -- views -------------------------------------------------------------------
-
-    def command_center(self, top: int = 5) -> CommandCenter:
-        return CommandCenter(self, top=top)  # type: ignore[arg-type]
-
-    def to_dict(self) -> Dict[str, Any]:
-        return {
-            "rulebook": self.name,
-            "as_of": self.as_of.isoformat(),
-            "time_zone": self.time_zone,
-            "owner": self.owner,
-            "lists": [{"id": l.id, "title": l.title, "horizon": l.horizon, "count": l.count, "keys": l.keys}
-                      for l in self.lists],
-            "kpis": [
-                {"id": k["id"], "value": _jsonable(k["value"]),
-                 **({"by_owner": {o: _jsonable(v) for o, v in k["groups"]}} if k["by_owner"] else {})}
-                for k in self._kpis
-            ],
-            "relations": [dict(r) for r in self._relations],
-        }
+    def _render_command_center(self, top: int, width: int) -> str:
+        """C++'s command center over the merged counts, rows, KPIs and relations."""
+        kpis = [(k["value"], list(k["groups"])) for k in self._kpis]
+        return _docket.render_merged_command_center(self._skeleton._native, self._shown, kpis, self._relations,
+                                                    top, width)
 
     def to_dask(self, list_id: str, columns: Optional[List[str]] = None) -> dd.DataFrame:
         """Every matching row of `list_id` in scope (not limited) with its
@@ -1001,9 +940,6 @@ class DaskResult:
         who = self.owner if self.owner is not None else "everyone"
         return (f"<docket.dask.DaskResult '{self.name}' for {who} as of {self.as_of}: {len(self.lists)} lists, "
                 f"{sum(l.count for l in self.lists)} rows, {self.partitions} partitions>")
-
-    def _repr_html_(self) -> str:
-        return self.command_center()._repr_html_()
 
 
 class _ListInfo:

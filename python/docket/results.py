@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 __all__ = ["Result", "ListResult", "CommandCenter", "HORIZONS"]
 
 HORIZONS = ("today", "upcoming", "past")
-_HORIZON_TITLES = {"today": "Today", "upcoming": "Upcoming", "past": "Past"}
 
 
 class ListResult:
@@ -123,6 +122,10 @@ class ListResult:
                 out[c] = series.array  # Positional (the frame's index may repeat labels).
         return out[cols]
 
+    def _display_rows(self, top: int) -> List[List[str]]:
+        """The shown cells of the first `top` rows as the command center shows them (C++)."""
+        return _docket.display_rows(self._result._native, self._index, top)
+
     def __len__(self) -> int:
         return self.count
 
@@ -137,20 +140,15 @@ class ListResult:
 
 def _parent_dtype(snapshot: "Snapshot", table: str, dotted: str) -> Any:
     """The dtype of the frame column a parent field (``success_plan.account.name``)
-    reads, or None when the path does not resolve to a frame column."""
-    *steps, column = dotted.split(".")
-    current = snapshot.tables.get(table)
-    for step in steps:
-        parent = current.parent if current is not None else None
-        if parent is None or parent[2] != step:
-            return None
-        current = snapshot.tables.get(parent[0])
-    if current is None:
+    reads, or None when the path does not resolve to a frame column (the
+    relations are walked in C++: storage/relations.h)."""
+    source = _docket.parent_field_source(snapshot._native.schema(), table, dotted)
+    if source is None or source[0] not in snapshot.tables:
         return None
-    frame = current.frame
-    if column not in frame.columns:
+    frame = snapshot.tables[source[0]].frame
+    if source[1] not in frame.columns:
         return None
-    return frame[column].dtype
+    return frame[source[1]].dtype
 
 
 def _series_from_parts(parts: tuple, index: pd.Index, name: str, like: Any = None) -> pd.Series:
@@ -215,48 +213,25 @@ def _is_datetime(dtype: Any) -> bool:
     return isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M")
 
 
-class Result:
-    """What one rulebook run produced.
+class _ResultViews:
+    """What :class:`Result` and ``docket.dask.DaskResult`` share: lookups,
+    counts, KPIs, relations and the command center over ``self.lists``,
+    ``self._kpis`` and ``self._relations``.  Rendering is C++'s
+    (``_render_command_center``), as ``docket run`` prints it."""
 
-    ``res.counts()`` is a DataFrame of every list's count; ``res[list_id]``
-    the list's rows (shown columns, parent fields included, ordered and
-    limited); ``res.kpis()`` the KPI values; ``res.relations()`` the child
-    rows without a parent per relation read; ``res.command_center()`` the
-    CSM's view grouped by horizon (also what a notebook displays for
-    ``res``).
-
-    Attributes:
-        name: the rulebook's name.  as_of: the date used.  time_zone: the zone
-        used.  owner: the owner scope (None: everyone).  missing_tables:
-        declared tables that were not given (treated as empty).  warnings:
-        legal but suspicious inputs (also issued as docket.DocketWarning).
-    """
-
-    def __init__(self, native: "_docket.RulebookResult", snapshot: "Snapshot", rulebook: "Rulebook") -> None:
-        self._native = native
-        self._snapshot = snapshot
-        self._rulebook = rulebook
-        self.name: str = native.name
-        self.as_of: _dt.date = native.as_of
-        self.time_zone: str = native.time_zone
-        self.owner: Optional[str] = native.owner
-        self.missing_tables: List[str] = list(snapshot.missing_tables)
-        # Legal but suspicious inputs (a declared table given no data, an owner who owns no row);
-        # each was also issued as a docket.DocketWarning (stderr).
-        self.warnings: List[str] = list(getattr(snapshot, "warnings", []))
-        self._triggers: Dict[str, Any] = {l["id"]: l.get("trigger") for l in rulebook.lists}
-        self.lists: List[ListResult] = [ListResult(self, i, info) for i, info in enumerate(native.lists())]
-        self._by_id = {l.id: l for l in self.lists}
-        self._kpis: List[Dict[str, Any]] = list(native.kpis())
-        self._relations: List[Dict[str, Any]] = list(native.relations())
-        # What the history functions could not read (no history, no snapshot old enough, a missing
-        # column in an older snapshot), one line each; also issued as DocketWarnings.
-        self.notes: List[str] = list(native.notes)
+    name: str
+    as_of: _dt.date
+    time_zone: str
+    owner: Optional[str]
+    lists: List[Any]
+    _by_id: Dict[str, Any]
+    _kpis: List[Dict[str, Any]]
+    _relations: List[Dict[str, Any]]
 
     # -- lists ------------------------------------------------------------------
 
-    def list(self, list_id: str) -> ListResult:
-        """The :class:`ListResult` of `list_id` (KeyError naming the lists when unknown)."""
+    def list(self, list_id: str) -> Any:
+        """The list result of `list_id` (KeyError naming the lists when unknown)."""
         try:
             return self._by_id[list_id]
         except KeyError:
@@ -292,6 +267,12 @@ class Result:
     def orphans(self) -> int:
         """Child rows without a parent, over every relation read (0 when the data is consistent)."""
         return sum(r["null_keys"] + r["missing_keys"] for r in self._relations)
+
+    @property
+    def relation_notes(self) -> List[str]:
+        """One sentence per relation with child rows that have no parent, as
+        the command center (and ``docket run``) prints them after ``note:``."""
+        return list(_docket.orphan_notes(self._relations))
 
     def counts(self) -> pd.DataFrame:
         """One row per list: list, title, horizon, count (in rulebook order)."""
@@ -337,9 +318,13 @@ class Result:
 
     # -- views ------------------------------------------------------------------
 
-    def command_center(self, top: int = 5) -> "CommandCenter":
-        """The command center: every list's count and top rows, grouped by horizon."""
-        return CommandCenter(self, top=top)
+    def command_center(self, top: int = 5, width: int = 100) -> "CommandCenter":
+        """The command center: every list's count and top rows, grouped by
+        horizon; ``str()`` of it is what ``docket run`` prints."""
+        return CommandCenter(self, top=top, width=width)
+
+    def _render_command_center(self, top: int, width: int) -> str:
+        raise NotImplementedError
 
     def to_dict(self) -> Dict[str, Any]:
         """The run as plain data, shaped like ``docket run --format json``."""
@@ -360,13 +345,59 @@ class Result:
             "relations": [dict(r) for r in self._relations],
         }
 
+    def _repr_html_(self) -> str:
+        return self.command_center()._repr_html_()
+
+
+class Result(_ResultViews):
+    """What one rulebook run produced.
+
+    ``res.counts()`` is a DataFrame of every list's count; ``res[list_id]``
+    the list's rows (shown columns, parent fields included, ordered and
+    limited); ``res.kpis()`` the KPI values; ``res.relations()`` the child
+    rows without a parent per relation read; ``res.command_center()`` the
+    CSM's view grouped by horizon (also what a notebook displays for
+    ``res``).
+
+    Attributes:
+        name: the rulebook's name.  as_of: the date used.  time_zone: the zone
+        used.  owner: the owner scope (None: everyone).  missing_tables:
+        declared tables that were not given (treated as empty).  warnings:
+        legal but suspicious inputs (also issued as docket.DocketWarning).
+    """
+
+    def __init__(self, native: "_docket.RulebookResult", snapshot: "Snapshot", rulebook: "Rulebook") -> None:
+        self._native = native
+        self._snapshot = snapshot
+        self._rulebook = rulebook
+        self.name: str = native.name
+        self.as_of: _dt.date = native.as_of
+        self.time_zone: str = native.time_zone
+        self.owner: Optional[str] = native.owner
+        self.missing_tables: List[str] = list(snapshot.missing_tables)
+        # Legal but suspicious inputs (a declared table given no data, an owner who owns no row);
+        # each was also issued as a docket.DocketWarning (stderr).
+        self.warnings: List[str] = list(getattr(snapshot, "warnings", []))
+        self._triggers: Dict[str, Any] = {l["id"]: l.get("trigger") for l in rulebook.lists}
+        self.lists: List[ListResult] = [ListResult(self, i, info) for i, info in enumerate(native.lists())]
+        self._by_id = {l.id: l for l in self.lists}
+        self._kpis: List[Dict[str, Any]] = list(native.kpis())
+        self._relations: List[Dict[str, Any]] = list(native.relations())
+        # What the history functions could not read (no history, no snapshot old enough, a missing
+        # column in an older snapshot), one line each; also issued as DocketWarnings.
+        self.notes: List[str] = list(native.notes)
+
+    def list(self, list_id: str) -> ListResult:
+        """The :class:`ListResult` of `list_id` (KeyError naming the lists when unknown)."""
+        return super().list(list_id)
+
+    def _render_command_center(self, top: int, width: int) -> str:
+        return _docket.render_command_center(self._native, top, width)
+
     def __repr__(self) -> str:
         who = self.owner if self.owner is not None else "everyone"
         return (f"<docket.Result '{self.name}' for {who} as of {self.as_of}: {len(self.lists)} lists, "
                 f"{sum(l.count for l in self.lists)} rows>")
-
-    def _repr_html_(self) -> str:
-        return self.command_center()._repr_html_()
 
 
 def _relations_frame(relations: List[Dict[str, Any]]) -> pd.DataFrame:
@@ -380,24 +411,6 @@ def _relations_frame(relations: List[Dict[str, Any]]) -> pd.DataFrame:
     )
 
 
-def orphan_notes(relations: List[Dict[str, Any]]) -> List[str]:
-    """One sentence per relation with child rows that have no parent (as the CLI prints them)."""
-    notes = []
-    for r in relations:
-        n = r["null_keys"] + r["missing_keys"]
-        if n == 0:
-            continue
-        why = []
-        if r["missing_keys"]:
-            why.append(f"{r['missing_keys']:,} with a key not in {r['parent']}")
-        if r["null_keys"]:
-            why.append(f"{r['null_keys']:,} with no key")
-        notes.append(f"{n:,} {'row' if n == 1 else 'rows'} of {r['table']} {'has' if n == 1 else 'have'} no parent "
-                     f"({', '.join(why)}): "
-                     "no aggregate counts them and their parent fields are NULL")
-    return notes
-
-
 def _jsonable(v: Any) -> Any:
     if isinstance(v, (_dt.date, pd.Timestamp)):
         return v.isoformat()
@@ -406,14 +419,16 @@ def _jsonable(v: Any) -> Any:
 
 class CommandCenter:
     """For one owner (or everyone): every list's count and top rows, grouped
-    by horizon (Today, Upcoming, Past), and the KPI cards.  Renders as HTML in
-    Jupyter and as text with ``print``."""
+    by horizon (Today, Upcoming, Past), the KPIs and the notes.  ``str()`` is
+    the text ``docket run`` prints (rendered in C++, `width` columns, `top`
+    rows per list); HTML in Jupyter."""
 
-    def __init__(self, result: Result, top: int = 5) -> None:
+    def __init__(self, result: _ResultViews, top: int = 5, width: int = 100) -> None:
         self.result = result
         self.top = top
+        self.width = width
 
-    def horizon(self, horizon: str) -> List[ListResult]:
+    def horizon(self, horizon: str) -> List[Any]:
         """The lists of one horizon, in rulebook order."""
         if horizon not in HORIZONS:
             raise ValueError(f"horizon must be one of {HORIZONS}")
@@ -425,31 +440,7 @@ class CommandCenter:
         return pd.DataFrame(rows, columns=["horizon", "list", "title", "count", "action"])
 
     def __str__(self) -> str:
-        r = self.result
-        who = r.owner if r.owner is not None else "everyone"
-        lines = [f"{r.name} — command center for {who}, as of {r.as_of}"]
-        for h in HORIZONS:
-            lists = self.horizon(h)
-            if not lists:
-                continue
-            lines.append("")
-            lines.append(f"{_HORIZON_TITLES[h]} ({sum(l.count for l in lists)})")
-            for l in lists:
-                lines.append(f"  {l.count:>6}  {l.title}")
-                if self.top and l.count:
-                    keys = l.keys[: self.top]
-                    more = f" (+{l.count - len(keys)})" if l.count > len(keys) else ""
-                    lines.append(f"          {', '.join(keys)}{more}")
-        if r._kpis:
-            lines.append("")
-            lines.append("KPIs")
-            for k in r._kpis:
-                lines.append(f"  {k['title']}: {_format_value(k['value'])}")
-        notes = orphan_notes(r._relations)
-        if notes:
-            lines.append("")
-            lines.extend(f"note: {n}" for n in notes)
-        return "\n".join(lines)
+        return self.result._render_command_center(self.top, self.width)
 
     def __repr__(self) -> str:
         return str(self)
@@ -458,13 +449,3 @@ class CommandCenter:
         from ._html import command_center_html
 
         return command_center_html(self)
-
-
-def _format_value(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.2f}"
-    if isinstance(v, int) and not isinstance(v, bool):
-        return f"{v:,}"
-    return str(v)

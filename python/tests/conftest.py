@@ -62,15 +62,20 @@ def runnable_rulebooks(frames) -> list:
     return out
 
 
+def cli_command(book, data=DATA, as_of="2026-11-22", owner=None, fmt="json") -> subprocess.CompletedProcess:
+    """`build/docket run BOOK --data DATA --as-of AS_OF --format FMT [--owner OWNER]`, run."""
+    if not CLI.exists():
+        pytest.skip(f"{CLI} is not built (set DOCKET_BUILD)")
+    cmd = [str(CLI), "run", str(book), "--data", str(data), "--as-of", as_of, "--format", fmt]
+    if owner is not None:
+        cmd += ["--owner", owner]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
 def cli_run(book, data=DATA, as_of="2026-11-22", owner=None):
     """`build/docket run BOOK --data DATA --format json` parsed, or the error
     text when the rulebook does not compile (exit status 2)."""
-    if not CLI.exists():
-        pytest.skip(f"{CLI} is not built (set DOCKET_BUILD)")
-    cmd = [str(CLI), "run", str(book), "--data", str(data), "--as-of", as_of, "--format", "json"]
-    if owner is not None:
-        cmd += ["--owner", owner]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    out = cli_command(book, data, as_of, owner)
     if out.returncode == 2:
         return out.stderr
     assert out.returncode == 0, out.stderr

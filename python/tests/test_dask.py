@@ -76,6 +76,9 @@ def assert_same(got, want, label=""):
             assert same_value(gv, wv), (where, o, gv, wv)
     assert got.relations().equals(want.relations()), label
     assert got.to_dict()["lists"] == want.to_dict()["lists"]
+    # The command center (text and notebook HTML) of the merged rows, rendered by C++ as one machine's.
+    assert str(got.command_center(top=10)) == str(want.command_center(top=10)), label
+    assert got._repr_html_() == want._repr_html_(), label
 
 
 def same_value(a, b):
