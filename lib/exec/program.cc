@@ -157,7 +157,7 @@ struct EvalContext::Impl {
   exec::EvalState st;
   std::vector<uint8_t> slot_used;
   std::unique_ptr<Frame> const_frame;
-  std::vector<DictTable> dict_tables;  // Per node (peeled, over a dictionary column).
+  std::vector<std::unique_ptr<DictTable>> dict_tables;  // Per node (peeled, over a dictionary column).
   std::vector<std::vector<Diagnostics>> thread_diag;
   exec::RelatedData related;
   std::vector<const void*> related_tables;    // Identity of the tables `related` was resolved on.
@@ -366,10 +366,10 @@ class Evaluation {
     exec::EvalState& st = st_;
     const int num_rules = num_rules_;
     st.luts.resize(g.size());
-    std::vector<DictTable>& tables = ctx_.dict_tables;
+    std::vector<std::unique_ptr<DictTable>>& tables = ctx_.dict_tables;
     tables.resize(g.size());
     for (int32_t id = 0; id < g.size(); ++id) {
-      if (st.luts[id] != nullptr) tables[id].lut = std::move(st.luts[id]);  // Back to the cache.
+      if (st.luts[id] != nullptr) tables[id]->lut = std::move(st.luts[id]);  // Back to the cache.
     }
     for (int32_t id = 0; id < g.size(); ++id) {
       if (!plan.reachable[id] || !plan.peel[id]) continue;
@@ -379,7 +379,8 @@ class Evaluation {
       // Per entry pays only when there are more rows than entries (a snapshot
       // of one account evaluates its rows directly).
       if (col->size() < DictionarySize(col->dictionary())) continue;
-      DictTable& t = tables[id];
+      if (tables[id] == nullptr) tables[id] = std::make_unique<DictTable>();
+      DictTable& t = *tables[id];
       if (t.dict != col->dictionary_ptr()) {
         t.dict = col->dictionary_ptr();
         t.entries = DictionaryWithNull(col->dictionary());
