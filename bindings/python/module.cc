@@ -16,5 +16,6 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterCtas(m);
   docket::python::RegisterChecks(m);
   docket::python::RegisterMetrics(m);
+  docket::python::RegisterOnChange(m);
 #endif
 }

@@ -14,6 +14,7 @@ void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, Compil
 void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
 void RegisterChecks(pybind11::module_& m);     // checks.cc: the shared data rules (table names, owners).
 void RegisterMetrics(pybind11::module_& m);    // metrics.cc: compute_metrics.
+void RegisterOnChange(pybind11::module_& m);   // onchange.cc: EvalContext, evaluate_one.
 // partials.cc: a list's matching rows, for docket.dask's KPI merge.
 void RegisterPartials(pybind11::module_& m);
 
