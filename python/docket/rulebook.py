@@ -209,7 +209,14 @@ class Rulebook:
         """
         if not isinstance(snapshot, Snapshot):
             raise TypeError("evaluate_one takes a Snapshot from Rulebook.prepare() (prepared once, reused)")
-        compiled = self._compile(snapshot)
+        # The compiled rulebook for this snapshot, remembered on it: no schema
+        # signature is computed per call.
+        cached = getattr(snapshot, "_evaluate_one", None)
+        if cached is not None and cached[0] is self:
+            compiled = cached[1]
+        else:
+            compiled = self._compile(snapshot)
+            snapshot._evaluate_one = (self, compiled)
         zone = time_zone or self.time_zone
         day = as_of_date(as_of, zone)
         _docket.evaluate_one(compiled, snapshot._native, as_of_tuple(day), time_zone, context=context)

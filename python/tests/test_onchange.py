@@ -90,8 +90,10 @@ def test_python_side_allocates_only_the_counts(hub, example_frames):
         after, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert after - before < 4096, "memory kept across calls"
-    assert peak - before < 16384, "one call holds more than its counts array and arguments"
+    # 500 calls: under 33 bytes kept per call (interpreter free lists), and no
+    # call holds more than its arguments and one counts array.
+    assert after - before < 16384, "memory kept across calls"
+    assert peak - before < 32768, "one call holds more than its counts array and arguments"
 
 
 @needs_engine
