@@ -160,7 +160,21 @@ struct EvalContext::Impl {
   std::vector<std::unique_ptr<DictTable>> dict_tables;  // Per node (peeled, over a dictionary column).
   std::vector<std::vector<Diagnostics>> thread_diag;
   exec::RelatedData related;
-  std::vector<const void*> related_tables;    // Identity of the tables `related` was resolved on.
+  // The tables `related` was resolved (and the columns bound) on.  The cache
+  // is held so its address cannot be reused; the table's address and its
+  // columns' storage say the bound Column pointers are still good.
+  struct SeenTable {
+    std::shared_ptr<storage::TableCache> cache;
+    const Table* table = nullptr;
+    const Column* columns = nullptr;
+    int num_columns = 0;
+    int64_t num_rows = 0;
+    bool operator==(const Table& t) const {
+      return cache == t.cache() && table == &t && columns == t.columns().data() && num_columns == t.num_columns() &&
+             num_rows == t.num_rows();
+    }
+  };
+  std::vector<SeenTable> related_tables;
   exec::StageScratch stages;
   std::vector<Column> derived;
   std::vector<Column> history_columns;  // Per column slot: prev() values and key presence.
@@ -266,6 +280,9 @@ class Evaluation {
       st.zone = exec::ZoneTable::For(options_.time_zone);
     }
     const std::vector<plan::ColumnRef>& cols = g.columns();
+    // The same snapshot as last time (an EvalContext's on-change path): the
+    // columns and dictionary views bound then are still right.
+    if (g.history().empty() && SameTables()) return absl::OkStatus();
     st.columns.assign(cols.size(), nullptr);
     st.dict_views.resize(cols.size());
     for (std::vector<std::string_view>& views : st.dict_views) views.clear();
@@ -436,7 +453,10 @@ class Evaluation {
       related_ = exec::RelatedData();
       ctx_.related_tables.clear();
       if (absl::Status s = related_.Resolve(plan, impl_.schema, snapshot_); !s.ok()) return s;
-      for (const auto& [name, table] : snapshot_.tables) ctx_.related_tables.push_back(table.cache().get());
+      for (const auto& [name, table] : snapshot_.tables) {
+        ctx_.related_tables.push_back(
+            {table.cache(), &table, table.columns().data(), table.num_columns(), table.num_rows()});
+      }
     }
     st.link_rows.assign(g.links().size(), nullptr);
     for (size_t l = 0; l < g.links().size(); ++l) {
@@ -454,11 +474,11 @@ class Evaluation {
   // Owner scope: the rows of each rule's table that the owner may see.
   // Whether `related_` was resolved on this snapshot's tables.
   bool SameTables() const {
-    const std::vector<const void*>& seen = ctx_.related_tables;
+    const auto& seen = ctx_.related_tables;
     if (seen.size() != snapshot_.tables.size()) return false;
     size_t i = 0;
     for (const auto& [name, table] : snapshot_.tables) {
-      if (seen[i++] != table.cache().get()) return false;
+      if (!(seen[i++] == table)) return false;
     }
     return true;
   }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <cstdlib>
 #include <new>
 #include <set>
@@ -236,6 +237,33 @@ TEST(OnChange, ReusedContextGivesFreshResults) {
   absl::StatusOr<ProgramResult> fresh = one_list.Evaluate(snaps[1], opts);
   ASSERT_TRUE(fresh.ok());
   ExpectSame(result, *fresh, "another program");
+}
+
+TEST(OnChange, CopiesOfASnapshotAreBoundAgain) {
+  // A copy shares the tables' buffers and caches but not their Column objects:
+  // the context binds it again (and the original afterwards), never reading a
+  // destroyed copy.
+  const Program& program = CsmHub().compiled.program();
+  Snapshot one = Accounts(1);
+  EvalOptions opts = HubOptions();
+  EvalContext ctx;
+  ProgramResult result;
+  ASSERT_TRUE(program.Evaluate(one, opts, &ctx, &result).ok());
+  {
+    auto copy = std::make_unique<Snapshot>(one);
+    ASSERT_TRUE(program.Evaluate(*copy, opts, &ctx, &result).ok());
+    EXPECT_EQ(ctx.setups(), 2);
+  }
+  auto other = std::make_unique<Snapshot>(Accounts(1, 5));  // May land where the copy was.
+  ASSERT_TRUE(program.Evaluate(*other, opts, &ctx, &result).ok());
+  absl::StatusOr<ProgramResult> fresh = program.Evaluate(*other, opts);
+  ASSERT_TRUE(fresh.ok());
+  ExpectSame(result, *fresh, "another snapshot after a destroyed copy");
+  ASSERT_TRUE(program.Evaluate(one, opts, &ctx, &result).ok());
+  fresh = program.Evaluate(one, opts);
+  ASSERT_TRUE(fresh.ok());
+  ExpectSame(result, *fresh, "the original again");
+  EXPECT_EQ(ctx.setups(), 4);
 }
 
 TEST(OnChange, ErrorsStillReported) {
