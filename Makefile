@@ -1,6 +1,7 @@
 # docket — one word to build.  `make` installs what is missing, configures and builds into build/.
 #   make          build everything (library, build/docket, tests, benchmarks, Python module)
-#   make demo     run the CSM hub's command center on the shipped example data
+#   make demo     run the CSM hub's command center and this week's changes on the shipped example data and history
+#   make examples regenerate examples/data and examples/history with docket_gen (byte-identical)
 #   make test     build and run every test (C++ with ctest, Python with pytest)
 #   make bench    build and run the benchmarks (prints tables of ratios)
 #   make sanitize run the tests under ASan+UBSan (build-asan/) and TSan (build-tsan/)
@@ -20,7 +21,7 @@ DEB_PACKAGES := build-essential cmake pkg-config libabsl-dev libre2-dev libfmt-d
   python3-numpy python3-pandas python3-pytest python3-nbclient python3-nbformat python3-ipykernel \
   python3-numexpr python3-dask python3-distributed clang libclang-rt-14-dev clang-format clang-tidy libutf8proc-dev python3-matplotlib
 
-.PHONY: all deps configure build test demo bench sanitize fuzz clean format format-check lint
+.PHONY: all deps configure build test demo examples bench sanitize fuzz clean format format-check lint
 all: build
 
 # Installs the Debian packages that are missing (nothing happens when all are present).
@@ -47,8 +48,27 @@ test: build
 	  echo "docket: $(BUILD) was configured without the Python module (DOCKET_BUILD_PYTHON=OFF): pytest not run"; \
 	fi
 
+# The CSM hub for Alice Chen, then the week's changes only a history shows
+# (examples/history: 13 weekly snapshots): accounts handed over to her with
+# the previous CSM, engagement drops against 30 days ago, first use of the
+# key feature, renewals that entered the forecast window this week.
 demo: build
-	./$(BUILD)/docket run examples/rulebooks/csm_hub.yaml --data examples/data --as-of 2026-11-22 --owner "Alice Chen"
+	./$(BUILD)/docket run examples/rulebooks/csm_hub.yaml --data examples/data --history examples/history \
+	  --as-of 2026-11-22 --owner "Alice Chen"
+	@echo
+	./$(BUILD)/docket run examples/rulebooks/portfolio_lists.yaml --data examples/data --history examples/history \
+	  --as-of 2026-11-22 --owner "Alice Chen" \
+	  --list owner_transitions,engagement_drop,key_feature_first_use,entered_forecast_window
+
+# The shipped sample: the current snapshot (examples/data) and 13 weekly past
+# snapshots of accounts (examples/history), narrowed to the columns the
+# example rulebooks read in the past, to keep the repository small.
+EXAMPLE_HISTORY_COLUMNS := id,csm,health_score,renewal_date,usage_30d,key_feature_first_used,churned_at
+examples: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target docket_gen
+	rm -rf examples/history
+	./$(BUILD)/docket_gen --out examples/data --as-of 2026-11-22 --seed 42 \
+	  --history examples/history --history-columns $(EXAMPLE_HISTORY_COLUMNS)
 
 bench: build
 	@for b in $(BUILD)/benchmarks/*_bench; do echo "== $$b"; $$b; done

@@ -73,8 +73,9 @@ void RegisterCtas(py::module_& m) {
       .def(
           "sync",
           [](CtaStore& s, const CompiledRulebook& book, const Snapshot& snapshot, const py::tuple& as_of,
-             const std::string& by, int threads, std::optional<int64_t> max_ctas) {
+             const std::string& by, int threads, std::optional<int64_t> max_ctas, const History* history) {
             CtaSyncOptions o;
+            o.history = history;
             o.as_of = DayFromTuple(as_of);
             o.by = by;
             o.threads = threads;
@@ -99,10 +100,11 @@ void RegisterCtas(py::module_& m) {
             d["moved"] = rep.moved;
             d["skipped_snoozed"] = rep.skipped_snoozed;
             d["skipped_cooldown"] = rep.skipped_cooldown;
+            d["notes"] = rep.notes;
             return d;
           },
           py::arg("book"), py::arg("snapshot"), py::arg("as_of"), py::arg("by"), py::arg("threads") = 0,
-          py::arg("max_ctas_per_sync") = py::none())
+          py::arg("max_ctas_per_sync") = py::none(), py::arg("history") = nullptr)
       .def(
           "list",
           [](CtaStore& s, std::optional<std::string> owner, std::optional<std::string> queue,

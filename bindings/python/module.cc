@@ -10,6 +10,7 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterErrors(m);
   docket::python::RegisterTables(m);
 #ifdef DOCKET_PYTHON_WITH_ENGINE
+  docket::python::RegisterHistory(m);
   docket::python::RegisterPrograms(m);
   docket::python::RegisterRulebooks(m);
   docket::python::RegisterPartials(m);

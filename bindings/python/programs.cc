@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "docket/history.h"
 #include "docket/options.h"
 #include "docket/program.h"
 #include "docket/table.h"
@@ -27,8 +28,9 @@ namespace {
 
 EvalOptions MakeEvalOptions(const py::tuple& as_of, const std::optional<std::string>& time_zone,
                             const py::dict& params, const std::optional<std::string>& owner, bool want_nulls,
-                            int threads) {
+                            int threads, const History* history = nullptr) {
   EvalOptions o;
+  o.history = history;
   o.as_of = DayFromTuple(as_of);
   if (time_zone.has_value()) o.time_zone = LoadZone(*time_zone);
   o.params = ParamsFromPython(params);
@@ -52,6 +54,7 @@ py::dict DiagnosticsToDict(const Diagnostics& d) {
 struct RunResult {
   PredicateResult predicate;
   std::vector<RelationDiagnostics> relations;
+  std::vector<std::string> notes;  // What the history functions could not read.
 };
 
 RunResult Run(const CompiledPredicate& pred, const py::object& data, const EvalOptions& options) {
@@ -62,7 +65,9 @@ RunResult Run(const CompiledPredicate& pred, const py::object& data, const EvalO
       py::gil_scoped_release release;
       r = pred.EvaluateTable(table, options);
     }
-    return RunResult{ValueOrThrow(std::move(r)), {}};
+    PredicateResult pr = ValueOrThrow(std::move(r));
+    std::vector<std::string> notes = std::move(pr.notes);
+    return RunResult{std::move(pr), {}, std::move(notes)};
   }
   if (py::isinstance<Snapshot>(data)) {
     const Snapshot& snapshot = data.cast<const Snapshot&>();
@@ -73,7 +78,7 @@ RunResult Run(const CompiledPredicate& pred, const py::object& data, const EvalO
     }
     ProgramResult pr = ValueOrThrow(std::move(r));
     if (pr.predicates.empty()) throw py::value_error("empty predicate");
-    return RunResult{std::move(pr.predicates[0]), std::move(pr.relations)};
+    return RunResult{std::move(pr.predicates[0]), std::move(pr.relations), std::move(pr.notes)};
   }
   throw py::type_error("evaluate() takes a _docket.Table or a _docket.Snapshot");
 }
@@ -106,8 +111,8 @@ void RegisterPrograms(py::module_& m) {
           "evaluate",
           [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
              const std::optional<std::string>& time_zone, const py::dict& params,
-             const std::optional<std::string>& owner, bool want_nulls, int threads) {
-            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads);
+             const std::optional<std::string>& owner, bool want_nulls, int threads, const History* history) {
+            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads, history);
             RunResult run = Run(p, data, o);
             const PredicateResult& r = run.predicate;
             py::object nulls = py::none();
@@ -115,23 +120,25 @@ void RegisterPrograms(py::module_& m) {
               nulls = BitsToBools(r.nulls.data(), r.nulls.size());
             }
             return py::make_tuple(BitsToBools(r.rows.data(), r.rows.size()), nulls, r.count,
-                                  DiagnosticsToDict(r.diagnostics), RelationsToList(run.relations));
+                                  DiagnosticsToDict(r.diagnostics), RelationsToList(run.relations), run.notes);
           },
           py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
           py::arg("owner") = py::none(), py::arg("want_nulls") = true, py::arg("threads") = 0,
-          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics, relations).")
+          py::arg("history") = nullptr,
+          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics, relations, notes).")
       .def(
           "count",
           [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
              const std::optional<std::string>& time_zone, const py::dict& params,
-             const std::optional<std::string>& owner, int threads) {
-            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, false, threads);
+             const std::optional<std::string>& owner, int threads, const History* history) {
+            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, false, threads, history);
             RunResult run = Run(p, data, o);
             return py::make_tuple(run.predicate.count, DiagnosticsToDict(run.predicate.diagnostics),
-                                  RelationsToList(run.relations));
+                                  RelationsToList(run.relations), run.notes);
           },
           py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
-          py::arg("owner") = py::none(), py::arg("threads") = 0, "Returns (count, diagnostics, relations).");
+          py::arg("owner") = py::none(), py::arg("threads") = 0, py::arg("history") = nullptr,
+          "Returns (count, diagnostics, relations, notes).");
 
   // Benchmark hook: the best of `iterations` evaluations timed inside C++
   // (no Python in the loop), to show what the binding adds.

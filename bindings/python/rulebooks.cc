@@ -55,6 +55,9 @@ py::dict ListSpecToDict(const ListSpec& l) {
   d["action"] = l.action;
   d["resources"] = ResourcesToList(l.resources);
   d["location"] = LocationToDict(l.location);
+  d["trigger"] = l.trigger == Trigger::kEntered  ? py::object(py::str("entered"))
+                 : l.trigger == Trigger::kExited ? py::object(py::str("exited"))
+                                                 : py::object(py::none());
   return d;
 }
 
@@ -169,9 +172,10 @@ void RegisterRulebooks(py::module_& m) {
           [](const CompiledRulebook& hub, const Snapshot& snapshot, const py::tuple& as_of,
              const std::optional<std::string>& time_zone, const std::optional<std::string>& owner,
              const py::dict& params, int threads, const std::vector<std::string>& lists,
-             std::optional<int64_t> max_rows) {
+             std::optional<int64_t> max_rows, const History* history) {
             RunOptions o;
             o.as_of = DayFromTuple(as_of);
+            o.history = history;
             if (time_zone.has_value()) o.time_zone = LoadZone(*time_zone);
             o.owner = owner;
             o.params = RunParams(hub, params);
@@ -187,7 +191,7 @@ void RegisterRulebooks(py::module_& m) {
           },
           py::arg("snapshot"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("owner") = py::none(),
           py::arg("params") = py::dict(), py::arg("threads") = 0, py::arg("lists") = std::vector<std::string>(),
-          py::arg("max_rows") = py::none())
+          py::arg("max_rows") = py::none(), py::arg("history") = nullptr)
       .def(
           "_run_seconds",
           [](const CompiledRulebook& hub, const Snapshot& snapshot, const py::tuple& as_of, int threads,
@@ -227,6 +231,7 @@ void RegisterRulebooks(py::module_& m) {
       })
       .def_property_readonly("time_zone", [](const RulebookResult& r) { return r.time_zone; })
       .def_property_readonly("owner", [](const RulebookResult& r) { return r.owner; })
+      .def_property_readonly("notes", [](const RulebookResult& r) { return r.notes; })
       .def("lists",
            [](const RulebookResult& r) {
              py::list out;

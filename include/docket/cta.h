@@ -29,13 +29,15 @@
 // step fails, and a killed process leaves the store as it was):
 //   1. as_of older than the store's latest sync is refused (FailedPrecondition).
 //   2. Every trigger list is evaluated over every row (a list's `limit:` never
-//      hides rows from its CTAs).
+//      hides rows from its CTAs), with CtaSyncOptions::history when given.
 //   3. Snoozed CTAs whose date has come (until <= as_of) reopen.
 //   4. A row whose owner differs from the owner recorded on its CTAs applies
 //      `on_owner_change` (move_none | move_open | move_all); each change is
 //      logged as an event.  (The recorded owner is the snapshot's owner at the
-//      last sync that saw the row; with history (prev()) a caller may pass the
-//      previous owners instead — see CtaSyncOptions::previous_owners.)
+//      last sync that saw the row.  A history does not change this decision —
+//      it feeds the trigger lists, e.g. a transition list on changed(csm); a
+//      caller may name the previous owners, CtaSyncOptions::previous_owners.
+//      A row whose recorded owner is already the current one never moves.)
 //   5. For each triggered identity: an open CTA is updated (name, priority,
 //      action, resources) when they changed and otherwise left alone; a snoozed
 //      one is skipped; one closed less than `cooldown` days ago is skipped;
@@ -153,6 +155,11 @@ struct CtaSyncOptions {
   // owner recorded on their CTAs.
   std::map<std::string, std::map<std::string, std::optional<std::string>, std::less<>>, std::less<>>
       previous_owners;
+  // Older snapshots (docket/history.h), read by the trigger lists' history
+  // functions and `trigger: entered | exited`; nullptr: none (a trigger list
+  // is then empty, with a note).  Owner changes are still decided against the
+  // owner recorded on each CTA (docs/rulebooks.md, "Owner changes").
+  const History* history = nullptr;
 };
 
 struct CtaSyncReport {
@@ -167,6 +174,7 @@ struct CtaSyncReport {
   int64_t skipped_snoozed = 0;         // Triggered identities held by a snooze.
   int64_t skipped_cooldown = 0;        // Triggered identities in cooldown.
   std::vector<Cta> ctas;               // What this sync created, updated or closed (by id).
+  std::vector<std::string> notes;      // What the evaluation's history functions could not read.
   double evaluate_seconds = 0;         // Evaluating the trigger lists.
   double store_seconds = 0;            // Planning and writing the store.
 };

@@ -1,6 +1,6 @@
 // `docket cta …`: calls-to-action kept in a store (docket/cta.h).
 //
-//   docket cta sync RULEBOOK --data DIR --store FILE [--as-of D] [--format table|json]
+//   docket cta sync RULEBOOK --data DIR [--history DIR] --store FILE [--as-of D] [--format table|json]
 //   docket cta list --store FILE [--owner NAME | --queue NAME] [--status open|snoozed|closed|all]
 //                   [--format table|json|csv]
 //   docket cta claim ID --owner NAME --store FILE
@@ -26,6 +26,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cli/commands.h"
+#include "cli/history_args.h"
 #include "docket/csv.h"
 #include "docket/cta.h"
 #include "docket/error.h"
@@ -195,10 +196,6 @@ absl::Status ParseDay(const std::string& flag, const std::string& text, absl::Ci
 }
 
 int RunSync(const CtaArgs& args) {
-  if (!args.history.empty()) {
-    return PrintError(UsageError("--history is not supported by 'docket cta sync' yet",
-                                 "owner changes are detected against the owner recorded on each CTA; drop --history"));
-  }
   absl::StatusOr<Rulebook> book = Rulebook::Load(args.rulebook);
   if (!book.ok()) return PrintError(book.status());
   if (book->ctas.empty()) {
@@ -217,17 +214,25 @@ int RunSync(const CtaArgs& args) {
   }
   sync.by = By(args, "docket cta sync");
   sync.threads = args.threads;
+  // The current snapshot: --data, or the --history folder dated as_of (as `docket run` reads them).
+  absl::StatusOr<std::string> dir = CurrentSnapshotDir(args.data, args.history, sync.as_of);
+  if (!dir.ok()) return PrintError(dir.status());
   CsvOptions csv;
   csv.threads = args.threads;
   absl::StatusOr<Snapshot> snapshot =
-      ReadCsvDirectory(args.data, book->schema.tables.empty() ? nullptr : &book->schema, csv);
+      ReadCsvDirectory(*dir, book->schema.tables.empty() ? nullptr : &book->schema, csv);
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, snapshot->schema);
   if (!compiled.ok()) return PrintError(compiled.status());
+  absl::StatusOr<std::optional<History>> history =
+      LoadOlderSnapshots(args.history, *book, sync.as_of, *dir, args.threads);
+  if (!history.ok()) return PrintError(history.status());
+  if (history->has_value()) sync.history = &**history;
   absl::StatusOr<CtaStore> store = OpenStore(args, /*create=*/true);
   if (!store.ok()) return PrintError(store.status());
   absl::StatusOr<CtaSyncReport> r = store->Sync(*compiled, *snapshot, sync);
   if (!r.ok()) return PrintError(r.status());
+  for (const std::string& n : r->notes) std::fprintf(stderr, "docket: note: %s\n", n.c_str());
   if (args.format == "json") {
     std::string out = "{";
     io::AppendJsonString(&out, "as_of");
@@ -435,8 +440,10 @@ void AddCtaCommand(CLI::App& app, Runner& run) {
     auto args = std::make_shared<CtaArgs>();
     CLI::App* cmd = cta->add_subcommand("sync", "Evaluate the rulebook's ctas: and apply them to the store");
     cmd->add_option("rulebook", args->rulebook, "The rulebook YAML file")->required();
-    cmd->add_option("--data", args->data, "A directory of <table>.csv files")->required();
-    cmd->add_option("--history", args->history, "Not supported yet (a usage error)");
+    cmd->add_option("--data", args->data,
+                    "A directory of <table>.csv files (default: the --history folder dated --as-of)");
+    cmd->add_option("--history", args->history,
+                    "Older snapshots, DIR/YYYY-MM-DD/<table>.csv, for prev(), changed() and trigger lists");
     AddStoreAndBy(cmd, args);
     cmd->add_option("--as-of", args->as_of, "The sync's date, YYYY-MM-DD (default: today in the rulebook's time zone)");
     cmd->add_option("--format", args->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));

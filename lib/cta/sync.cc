@@ -24,6 +24,7 @@
 #include "docket/error.h"
 #include "io/format.h"
 #include "rulebook/rows.h"
+#include "rulebook/show_history.h"
 
 namespace docket {
 namespace {
@@ -118,6 +119,7 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   run.as_of = options.as_of;
   run.params = options.params;
   run.threads = options.threads;
+  run.history = options.history;
   run.max_rows = 0;  // The sync reads the match bitmaps, not the ordered rows.
   for (const CtaSpec& c : rulebook.rulebook().ctas) {
     if (std::find(run.lists.begin(), run.lists.end(), c.list) == run.lists.end()) run.lists.push_back(c.list);
@@ -130,7 +132,10 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   }
   double evaluate_seconds = Since(start);
   absl::StatusOr<CtaSyncReport> report = Sync(rulebook, snapshot, evaluated, options);
-  if (report.ok()) report->evaluate_seconds = evaluate_seconds;
+  if (report.ok()) {
+    report->evaluate_seconds = evaluate_seconds;
+    report->notes.insert(report->notes.begin(), evaluated.notes.begin(), evaluated.notes.end());
+  }
   return report;
 }
 
@@ -156,6 +161,9 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
           absl::StrCat("CTA '", spec.id, "': list '", spec.list, "' was not evaluated (pass every trigger list)"));
     }
     rc.table = snapshot.FindTable(rc.list->table);
+    if (const ListSpec* ls = book.FindList(spec.list); ls != nullptr && ls->trigger == Trigger::kExited) {
+      rc.table = &rc.list->data;  // Its rows are the older snapshot's, with their last values.
+    }
     if (rc.table == nullptr) {
       return DataError(spec.list_location, absl::StrCat("table '", rc.list->table, "' is not in the snapshot"));
     }
@@ -176,10 +184,31 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     std::vector<Column> extra;
     std::vector<int64_t> rows;
     for (const std::string& name : wanted) {
-      if (name.find('.') == std::string::npos || rc.table->FindColumn(name) != nullptr) continue;
+      if (rc.table->FindColumn(name) != nullptr) continue;
       if (std::any_of(extra_schemas.begin(), extra_schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) {
         continue;
       }
+      // `prev(csm)` shown by the list: the column in the older snapshot, by key
+      // (rulebook/show_history.h), e.g. the outgoing CSM of a transition.
+      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past = rulebook::ParseShowHistory(name);
+      if (!past.ok()) return CompileError(spec.location, std::string(past.status().message()));
+      if (past->has_value()) {
+        if (rows.empty()) rows = rulebook::SetRows(rc.list->matches);
+        std::string note;
+        absl::StatusOr<Column> col =
+            rulebook::ShowHistoryColumn(**past, *rc.table, rows, options.as_of, options.history, &note);
+        if (!col.ok()) return col.status();
+        if (!note.empty()) {
+          note = absl::StrCat("CTA '", spec.id, "': ", note);
+          if (std::find(report.notes.begin(), report.notes.end(), note) == report.notes.end()) {
+            report.notes.push_back(std::move(note));
+          }
+        }
+        extra_schemas.push_back(ColumnSchema{name, col->type(), {}});
+        extra.push_back(*std::move(col));
+        continue;
+      }
+      if (name.find('.') == std::string::npos) continue;
       const TableSchema* ts = compiled.schema().FindTable(rc.table->name());
       if (ts == nullptr) continue;
       absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(compiled.schema(), *ts, name);
@@ -366,7 +395,9 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       before = p->second;
     }
     const std::optional<std::string>& now = cur->second;
-    if (before == now && l.row_owner == now) continue;
+    // The store already saw this owner: any change up to it was applied then
+    // (a second sync of the same data changes nothing, whatever previous_owners say).
+    if (l.row_owner == now) continue;
     std::string what = absl::StrCat("account owner ", before.value_or("(none)"), " → ", now.value_or("(none)"),
                                     "; on_owner_change: ", std::string(OwnerChangePolicyName(policy)));
     l.row_owner = now;

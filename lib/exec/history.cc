@@ -19,12 +19,20 @@ namespace docket {
 // History.
 
 struct History::JoinCache {
+  // Older columns gathered through a hashed join, kept with the join so that
+  // a warm evaluation reads them in place as the identical-keys case does
+  // (keyed by the older column's values buffer).
+  struct Gathered {
+    absl::Mutex mu;
+    std::vector<std::pair<const void*, Column>> columns ABSL_GUARDED_BY(mu);
+  };
   struct Entry {
     std::weak_ptr<storage::TableCache> current;  // Identity of the current table.
     std::weak_ptr<storage::TableCache> older;    // Identity of the older table.
     std::string key;
     bool identical = false;                      // Same keys in the same order: row i is row i.
     std::shared_ptr<const storage::ParentMap> map;  // Otherwise: current row → older row or -1.
+    std::shared_ptr<Gathered> gathered;
   };
   absl::Mutex mu;
   std::vector<Entry> entries ABSL_GUARDED_BY(mu);
@@ -103,6 +111,7 @@ bool SameKeys(const Column& a, const Column& b) {
 struct Join {
   bool identical = false;
   std::shared_ptr<const storage::ParentMap> map;
+  std::shared_ptr<History::JoinCache::Gathered> gathered;
 };
 
 absl::StatusOr<Join> KeyJoin(History::JoinCache* cache, const Table& current, const Table& older,
@@ -111,7 +120,7 @@ absl::StatusOr<Join> KeyJoin(History::JoinCache* cache, const Table& current, co
     absl::MutexLock lock(&cache->mu);
     for (const History::JoinCache::Entry& e : cache->entries) {
       if (e.key == key && e.current.lock() == current.cache() && e.older.lock() == older.cache()) {
-        return Join{e.identical, e.map};
+        return Join{e.identical, e.map, e.gathered};
       }
     }
   }
@@ -143,7 +152,8 @@ absl::StatusOr<Join> KeyJoin(History::JoinCache* cache, const Table& current, co
   absl::MutexLock lock(&cache->mu);
   // Drop entries whose tables are gone.
   std::erase_if(cache->entries, [](const History::JoinCache::Entry& e) { return e.current.expired() || e.older.expired(); });
-  cache->entries.push_back({current.cache(), older.cache(), key, j.identical, j.map});
+  if (!j.identical) j.gathered = std::make_shared<History::JoinCache::Gathered>();
+  cache->entries.push_back({current.cache(), older.cache(), key, j.identical, j.map, j.gathered});
   return j;
 }
 
@@ -329,6 +339,27 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     }
     if (rows == nullptr) {
       (*out)[c] = *src;  // Identical keys: the older column, read in place.
+    } else if (ref.path.size() == 1 && join->gathered != nullptr) {
+      // Through the hashed join: gathered once, then kept with the join.
+      History::JoinCache::Gathered& cache = *join->gathered;
+      const void* id = src->values_buffer().data;
+      bool found = false;
+      {
+        absl::MutexLock lock(&cache.mu);
+        for (const auto& [key, col] : cache.columns) {
+          if (key == id && col.type() == src->type()) {
+            (*out)[c] = col;
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found) {
+        Column gathered = Gather(*src, rows, n);
+        absl::MutexLock lock(&cache.mu);
+        cache.columns.emplace_back(id, gathered);
+        (*out)[c] = std::move(gathered);
+      }
     } else {
       (*out)[c] = Gather(*src, rows, n);
     }

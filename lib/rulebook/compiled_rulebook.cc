@@ -11,6 +11,7 @@
 #include "docket/history.h"
 #include "base/calendar.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
@@ -24,6 +25,7 @@
 #include "rulebook/metric_check.h"
 #include "rulebook/kpi.h"
 #include "rulebook/rows.h"
+#include "rulebook/show_history.h"
 #include "storage/relations.h"
 #include "rulebook/spec_parsers.h"
 #include "rulebook/yaml_source.h"
@@ -145,6 +147,35 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
                      std::string(path.status().message()), static_cast<int>(name.size()));
     };
     for (size_t i = 0; i < list.show.size(); ++i) {
+      // `prev(column[, INTERVAL n UNIT])`: the column in an older snapshot.
+      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past = rulebook::ParseShowHistory(list.show[i]);
+      if (!past.ok()) {
+        return ErrorAt(book, list.show_locations[i], std::string(past.status().message()), "",
+                       static_cast<int>(list.show[i].size()));
+      }
+      if (past->has_value()) {
+        const std::string& c = (*past)->column;
+        if (t->FindColumn(c) < 0) {
+          return ErrorAt(book, list.show_locations[i],
+                         absl::StrCat("unknown column '", c, "' in '", list.show[i], "' in 'show' of list '",
+                                      list.id, "' (table '", t->name, "')"),
+                         base::DidYouMean(c, columns, "the columns are"), static_cast<int>(list.show[i].size()));
+        }
+        if (!(*past)->label.empty() && t->FindColumn((*past)->label) >= 0) {
+          return ErrorAt(book, list.show_locations[i],
+                         absl::StrCat("'", (*past)->label, "' in 'show' of list '", list.id,
+                                      "' is already a column of table '", t->name, "'"),
+                         "choose another name after AS", static_cast<int>(list.show[i].size()));
+        }
+        if (t->key.empty()) {
+          return ErrorAt(book, list.show_locations[i],
+                         absl::StrCat("'", list.show[i], "' in 'show' of list '", list.id, "' needs a key: table '",
+                                      t->name, "' has none"),
+                         "declare `key:` for the table: rows meet their past by key",
+                         static_cast<int>(list.show[i].size()));
+        }
+        continue;
+      }
       if (list.show[i].find('.') != std::string::npos) {
         if (absl::Status st = parent_field_error(list.show[i], list.show_locations[i], "show"); !st.ok()) return st;
         continue;
@@ -263,6 +294,36 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
     }
   }
   (void)book;
+  return absl::OkStatus();
+}
+
+// The `show: [prev(csm)]` entries of a list become columns of its data,
+// read in the older snapshot for the kept rows (rulebook/show_history.h);
+// what could not be read is one note per entry.
+absl::Status AddShownHistory(const RunOptions& options, ListResult* list, std::vector<std::string>* notes) {
+  std::vector<ColumnSchema> schemas;
+  std::vector<Column> columns;
+  for (std::string& name : list->show) {
+    if (!absl::StartsWith(name, "prev(") || list->data.FindColumn(name) != nullptr) continue;
+    absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> ref = rulebook::ParseShowHistory(name);
+    if (!ref.ok()) return ref.status();
+    if (!ref->has_value()) continue;
+    std::string note;
+    absl::StatusOr<Column> col =
+        rulebook::ShowHistoryColumn(**ref, list->data, list->rows, options.as_of, options.history, &note);
+    if (!col.ok()) return col.status();
+    if (!note.empty()) {
+      note = absl::StrCat("list '", list->id, "': ", note);
+      if (std::find(notes->begin(), notes->end(), note) == notes->end()) notes->push_back(std::move(note));
+    }
+    if (!(*ref)->label.empty()) name = (*ref)->label;  // The list shows the column by its label.
+    schemas.push_back(ColumnSchema{name, col->type(), {}});
+    columns.push_back(*std::move(col));
+  }
+  if (columns.empty()) return absl::OkStatus();
+  absl::StatusOr<Table> with = list->data.WithColumns(std::move(schemas), std::move(columns));
+  if (!with.ok()) return with.status();
+  list->data = *std::move(with);
   return absl::OkStatus();
 }
 
@@ -404,6 +465,7 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
   });
   for (size_t i = 0; i < which.size(); ++i) {
     if (!list_status[i].ok()) return list_status[i];
+    if (absl::Status st = AddShownHistory(options, &result.lists[i], &result.notes); !st.ok()) return st;
     for (RelationDiagnostics& r : list_relations[i]) {
       if (std::none_of(result.relations.begin(), result.relations.end(),
                        [&](const RelationDiagnostics& x) { return x.table == r.table; })) {
@@ -568,6 +630,8 @@ absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateRe
   std::vector<std::string> order_names;
   for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
   const bool shows_parent_fields = std::any_of(spec.show.begin(), spec.show.end(), [&](const std::string& name) {
+    // Parent fields and prev() entries are read for the kept rows only.
+    if (absl::StartsWith(name, "prev(")) return true;
     return name.find('.') != std::string::npos && table->FindColumn(name) == nullptr;
   });
   Table data = *table;
@@ -618,6 +682,7 @@ absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, con
   std::vector<Column> columns;
   for (const std::string& name : names) {
     if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
+    if (absl::StartsWith(name, "prev(")) continue;  // A history entry (AddShownHistory).
     if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
     const TableSchema* ts = impl_->schema.FindTable(table.name());
     if (ts == nullptr) continue;

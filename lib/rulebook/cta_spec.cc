@@ -461,7 +461,12 @@ absl::Status CheckCtaNames(const Rulebook& book, const Schema& schema) {
     std::vector<std::string> columns;
     for (const ColumnSchema& c : table->columns) columns.push_back(c.name);
     for (const std::string& s : list->show) {
-      if (s.find('.') != std::string::npos) columns.push_back(s);
+      // Parent fields and `prev(column)` entries the list shows are columns of its rows too.
+      if (s.find('.') != std::string::npos || s.rfind("prev(", 0) == 0) {
+        // `prev(csm) AS from_csm` is named {prev(csm)} in a template.
+        const size_t as = absl::AsciiStrToUpper(s).rfind(") AS ");
+        columns.push_back(s.rfind("prev(", 0) == 0 && as != std::string::npos ? s.substr(0, as + 1) : s);
+      }
     }
     auto check = [&](const std::string& column, const SourceLocation& at, const std::string& what) -> absl::Status {
       if (std::find(columns.begin(), columns.end(), column) != columns.end()) return absl::OkStatus();

@@ -5,7 +5,8 @@ Example::
 
     book = docket.Rulebook.load("examples/rulebooks/pooled_csm.yaml")
     store = docket.CtaStore("ctas.db")                 # created on first use
-    report = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22")
+    report = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22",
+                        history={"2026-11-15": {"accounts": last_week_df}})   # optional
     report["created"], report["ctas"]                  # counts; a DataFrame of what changed
     queue = store.list(queue="pool")                   # DataFrame, open CTAs by priority and due date
     store.claim(int(queue.id[0]), owner="Dana Iyer")
@@ -29,9 +30,10 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import pandas as pd
 
 from . import _docket
+from ._history import build_history
 from ._options import AsOf, as_of_date, as_of_tuple
 from .rulebook import Rulebook
-from .table import Snapshot
+from .table import Snapshot, _warn
 
 __all__ = ["CtaStore"]
 
@@ -92,16 +94,21 @@ class CtaStore:
         where ``ctas`` is a DataFrame of the CTAs this sync created, updated
         or closed (column ``change``).
 
-        ``history`` is not supported yet: owner changes are detected against
-        the owner recorded on each CTA; passing it raises NotImplementedError.
+        ``history``: older snapshots, ``{date: tables}`` as for
+        :meth:`docket.Rulebook.run` — the trigger lists' prev(), changed(),
+        pct_change(), is_new() and ``trigger: entered | exited`` read them.
+        Owner changes are still decided against the owner recorded on each
+        CTA (docs/rulebooks.md, "Owner changes").  ``report["notes"]`` says
+        what the history functions could not read.
         """
-        if history is not None:
-            raise NotImplementedError("CtaStore.sync(history=...) is not supported yet: owner changes are detected "
-                                      "against the owner recorded on each CTA")
         snapshot = tables if isinstance(tables, Snapshot) else book.prepare(tables)
         compiled = book._compile(snapshot)
         day = as_of_date(as_of, book.time_zone)
-        report = dict(self._native.sync(compiled, snapshot._native, as_of_tuple(day), by, threads, max_ctas_per_sync))
+        older = build_history(history, day, snapshot.tables)
+        report = dict(self._native.sync(compiled, snapshot._native, as_of_tuple(day), by, threads, max_ctas_per_sync,
+                                        older))
+        for n in report.get("notes", []):
+            _warn(n)
         report["ctas"] = _frame(report["ctas"], ["change"])
         return report
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _docket
+from ._history import build_history
 from ._options import AsOf, as_of_date, as_of_tuple
 from .errors import DataError
 from .table import Schema, Snapshot, Table, _warn, as_table
@@ -60,11 +61,20 @@ class Predicate:
 
     def _target(self, data: Optional[Any]) -> tuple:
         """(native table or snapshot, Table whose rows the result describes)."""
+        native, table, _ = self._target_tables(data)
+        return native, table
+
+    def _history(self, history: Any, tables: Any, day: _dt.date) -> Any:
+        """The native History of `history=` (None without), prepared like the current `tables`."""
+        return build_history(history, day, tables)
+
+    def _target_tables(self, data: Optional[Any]) -> tuple:
+        """(native table or snapshot, Table whose rows the result describes, {name: Table} of the data)."""
         if data is None:
             if self._table is not None:
-                return self._table._native, self._table
+                return self._table._native, self._table, {self.table: self._table}
             if self._snapshot is not None:
-                return self._snapshot._native, self._snapshot.tables[self.table]
+                return self._snapshot._native, self._snapshot.tables[self.table], self._snapshot.tables
             raise TypeError("this predicate was compiled against a schema: pass the data to evaluate "
                             "(a dict of frames or a docket.Snapshot)")
         if isinstance(data, Snapshot) or _is_tables(data):
@@ -72,7 +82,7 @@ class Predicate:
             if self.table not in snap.tables:
                 raise DataError(f"the data has no table '{self.table}' (it has: {', '.join(snap.tables) or 'none'})",
                                 detail=f"the data has no table '{self.table}'")
-            return snap._native, snap.tables[self.table]
+            return snap._native, snap.tables[self.table], snap.tables
         table = as_table(data, name=self.table)
         if table.name != self.table:
             table = Table(table, name=self.table)
@@ -87,7 +97,7 @@ class Predicate:
                        and not (t.startswith("timestamp") and have[c].startswith("timestamp"))}
             if convert:
                 table = Table(table, name=self.table, types=convert)
-        return table._native, table
+        return table._native, table, {self.table: table}
 
     def evaluate(
         self,
@@ -98,6 +108,7 @@ class Predicate:
         params: Optional[Mapping[str, Any]] = None,
         owner: Optional[str] = None,
         threads: int = 0,
+        history: Optional[Mapping[Any, Any]] = None,
     ) -> pd.Series:
         """Evaluates over `data` (default: the table compiled against).
 
@@ -118,16 +129,25 @@ class Predicate:
             params: ``{name: value}`` for ``$name`` in the expression.
             owner: limit to rows of this owner (tables with an owner column).
             threads: evaluation threads (0: one per core); never changes results.
+            history: older snapshots for prev(), changed(), pct_change() and
+                is_new(): ``{date: data}`` with keys 'YYYY-MM-DD',
+                datetime.date or pandas.Timestamp, values as `data` (a
+                DataFrame for a one-table predicate).  Never read when dated
+                on or after `as_of`.  ``series.attrs["notes"]`` says what
+                they could not read (also issued as DocketWarnings).
         """
-        native, table = self._target(data)
+        native, table, tables = self._target_tables(data)
         warnings = self._owner_warnings(native, owner)
         day = as_of_date(as_of, time_zone)
-        rows, nulls, n, diagnostics, relations = self._native.evaluate(
-            native, as_of_tuple(day), time_zone, dict(params or {}), owner, True, threads)
+        older = self._history(history, tables, day)
+        rows, nulls, n, diagnostics, relations, notes = self._native.evaluate(
+            native, as_of_tuple(day), time_zone, dict(params or {}), owner, True, threads, older)
+        _note(notes)
         if nulls is None:
             nulls = np.zeros(len(rows), dtype=bool)
         series = pd.Series(pd.arrays.BooleanArray(rows, nulls), index=table.index, copy=False)
-        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics, relations=relations, warnings=warnings)
+        series.attrs.update(as_of=day, count=n, diagnostics=diagnostics, relations=relations, warnings=warnings,
+                            notes=list(notes))
         return series
 
     def mask(
@@ -139,10 +159,11 @@ class Predicate:
         params: Optional[Mapping[str, Any]] = None,
         owner: Optional[str] = None,
         threads: int = 0,
+        history: Optional[Mapping[Any, Any]] = None,
     ) -> np.ndarray:
         """Like :meth:`evaluate` but a plain numpy bool array (NULL is False)."""
-        native, _ = self._target(data)
-        return self._rows(native, as_of, time_zone, params, owner, threads)
+        native, _, tables = self._target_tables(data)
+        return self._rows(native, as_of, time_zone, params, owner, threads, history, tables)
 
     def _owner_warnings(self, native: Any, owner: Optional[str]) -> list:
         """The shared owner rule (rulebook/data_rules.h): DataError when the table has no owner
@@ -157,10 +178,13 @@ class Predicate:
         return [w]
 
     def _rows(self, native: Any, as_of: AsOf, time_zone: Optional[str], params: Optional[Mapping[str, Any]],
-              owner: Optional[str], threads: int) -> np.ndarray:
+              owner: Optional[str], threads: int, history: Any = None, tables: Any = None) -> np.ndarray:
         self._owner_warnings(native, owner)
-        rows, _, _, _, _ = self._native.evaluate(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
-                                              dict(params or {}), owner, False, threads)
+        day = as_of_date(as_of, time_zone)
+        older = self._history(history, tables, day)
+        rows, _, _, _, _, notes = self._native.evaluate(native, as_of_tuple(day), time_zone,
+                                                        dict(params or {}), owner, False, threads, older)
+        _note(notes)
         return rows
 
     def query(
@@ -172,11 +196,12 @@ class Predicate:
         params: Optional[Mapping[str, Any]] = None,
         owner: Optional[str] = None,
         threads: int = 0,
+        history: Optional[Mapping[Any, Any]] = None,
     ) -> pd.DataFrame:
         """The rows of `data` where the predicate is TRUE, as a DataFrame (same
         columns and index labels as the frame).  Arguments as :meth:`evaluate`."""
-        native, table = self._target(data)
-        return table.frame[self._rows(native, as_of, time_zone, params, owner, threads)]
+        native, table, tables = self._target_tables(data)
+        return table.frame[self._rows(native, as_of, time_zone, params, owner, threads, history, tables)]
 
     def count(
         self,
@@ -187,13 +212,17 @@ class Predicate:
         params: Optional[Mapping[str, Any]] = None,
         owner: Optional[str] = None,
         threads: int = 0,
+        history: Optional[Mapping[Any, Any]] = None,
     ) -> int:
         """The number of rows where the predicate is TRUE (nothing per row
         crosses into Python)."""
-        native, _ = self._target(data)
+        native, _, tables = self._target_tables(data)
         self._owner_warnings(native, owner)
-        n, _, _ = self._native.count(native, as_of_tuple(as_of_date(as_of, time_zone)), time_zone,
-                                  dict(params or {}), owner, threads)
+        day = as_of_date(as_of, time_zone)
+        older = self._history(history, tables, day)
+        n, _, _, notes = self._native.count(native, as_of_tuple(day), time_zone, dict(params or {}), owner, threads,
+                                            older)
+        _note(notes)
         return n
 
     def __call__(self, data: Optional[Data] = None, **kwargs: Any) -> pd.Series:
@@ -287,6 +316,7 @@ def evaluate(
     owner: Optional[str] = None,
     threads: int = 0,
     table: Optional[str] = None,
+    history: Optional[Mapping[Any, Any]] = None,
 ) -> pd.Series:
     """Evaluates `expression` over each row of `data`.
 
@@ -309,7 +339,7 @@ def evaluate(
         docket.evaluate(snap, "count(contacts WHERE is_champion) = 0", table="accounts", as_of="2026-11-22")
     """
     pred, target = _prepared(data, expression, params, table)
-    return pred.evaluate(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+    return pred.evaluate(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads, history=history)
 
 
 def query(
@@ -322,6 +352,7 @@ def query(
     owner: Optional[str] = None,
     threads: int = 0,
     table: Optional[str] = None,
+    history: Optional[Mapping[Any, Any]] = None,
 ) -> pd.DataFrame:
     """The rows of `data` where `expression` is TRUE, as a DataFrame.
 
@@ -330,7 +361,7 @@ def query(
         docket.query(df, "arr > 100000 AND pulse IN ('red', 'yellow')", as_of="2026-11-22")
     """
     pred, target = _prepared(data, expression, params, table)
-    return pred.query(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+    return pred.query(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads, history=history)
 
 
 def count(
@@ -343,10 +374,17 @@ def count(
     owner: Optional[str] = None,
     threads: int = 0,
     table: Optional[str] = None,
+    history: Optional[Mapping[Any, Any]] = None,
 ) -> int:
     """The number of rows of `data` where `expression` is TRUE (arguments as :func:`evaluate`)."""
     pred, target = _prepared(data, expression, params, table)
-    return pred.count(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads)
+    return pred.count(target, as_of=as_of, time_zone=time_zone, owner=owner, threads=threads, history=history)
+
+
+def _note(notes: Any) -> None:
+    """What the history functions could not read: a DocketWarning each (never a silent NULL)."""
+    for n in notes:
+        _warn(n)
 
 
 _ = _dt  # datetime is part of the AsOf type.

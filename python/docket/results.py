@@ -45,6 +45,8 @@ class ListResult:
         self.show: List[str] = list(info["show"])
         self.count: int = info["count"]
         self.diagnostics: Dict[str, int] = dict(info["diagnostics"])
+        # `trigger: exited` lists hold rows of an older snapshot (shown with their last values).
+        self.trigger: Optional[str] = result._triggers.get(self.id)
 
     @property
     def rows(self) -> np.ndarray:
@@ -59,6 +61,9 @@ class ListResult:
     def mask(self) -> pd.Series:
         """Every matching row in scope (not limited), as a bool Series aligned
         with the table's frame."""
+        if self.trigger == "exited":
+            raise ValueError(f"list '{self.id}' is 'trigger: exited': its rows are rows of an older snapshot, "
+                             "not of the current frame; use .frame() or .keys")
         table = self._result._snapshot.tables[self.table]
         return pd.Series(self._result._native.matches(self._index), index=table.index, copy=False)
 
@@ -73,6 +78,9 @@ class ListResult:
         """The parent fields (``account.name``, ``success_plan.account.name``)
         the list shows or orders by: columns of :meth:`frame` that docket
         read through the table's parents."""
+        if self.trigger == "exited":
+            own = set(self._result._snapshot.tables[self.table].types)
+            return [n for n, _ in self._result._native.data_columns(self._index) if n not in own and "." in n]
         own = set(self._result._snapshot.tables[self.table].types)
         return [n for n, _ in self._result._native.data_columns(self._index) if n not in own]
 
@@ -95,8 +103,13 @@ class ListResult:
         frame = table.frame
         parents = set(self.parent_fields)
         rows = self.rows
-        from_frame = [c for c in cols if c not in parents and c in frame.columns]
-        out = frame.iloc[rows][list(dict.fromkeys(from_frame))]
+        if self.trigger == "exited":
+            # Rows of the older snapshot: every column from docket's result, indexed by key.
+            out = pd.DataFrame(index=pd.Index(self.keys, name=table.key))
+            from_frame = []
+        else:
+            from_frame = [c for c in cols if c not in parents and c in frame.columns]
+            out = frame.iloc[rows][list(dict.fromkeys(from_frame))]
         computed = [c for c in dict.fromkeys(cols) if c not in from_frame]
         if computed:
             out = out.copy()
@@ -231,10 +244,14 @@ class Result:
         # Legal but suspicious inputs (a declared table given no data, an owner who owns no row);
         # each was also issued as a docket.DocketWarning (stderr).
         self.warnings: List[str] = list(getattr(snapshot, "warnings", []))
+        self._triggers: Dict[str, Any] = {l["id"]: l.get("trigger") for l in rulebook.lists}
         self.lists: List[ListResult] = [ListResult(self, i, info) for i, info in enumerate(native.lists())]
         self._by_id = {l.id: l for l in self.lists}
         self._kpis: List[Dict[str, Any]] = list(native.kpis())
         self._relations: List[Dict[str, Any]] = list(native.relations())
+        # What the history functions could not read (no history, no snapshot old enough, a missing
+        # column in an older snapshot), one line each; also issued as DocketWarnings.
+        self.notes: List[str] = list(native.notes)
 
     # -- lists ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _docket
+from ._history import build_history
 from ._options import AsOf, as_of_date, as_of_tuple
 from .results import Result
 from .metrics import MetricsResult
@@ -94,7 +95,8 @@ class Rulebook:
 
     @property
     def lists(self) -> List[Dict[str, Any]]:
-        """Every list: id, title, horizon, table, when, show, order_by, limit, action, resources."""
+        """Every list: id, title, horizon, table, when, show, order_by, limit, action, resources,
+        trigger (None, "entered" or "exited")."""
         return list(self._native.lists())
 
     @property
@@ -152,6 +154,7 @@ class Rulebook:
         lists: Optional[Sequence[str]] = None,
         max_rows: Optional[int] = None,
         threads: int = 0,
+        history: Optional[Mapping[Any, Any]] = None,
     ) -> Result:
         """Evaluates every list and KPI in one pass over the data.
 
@@ -169,9 +172,15 @@ class Rulebook:
             lists: only these lists (and KPIs over them); a str is one list id.
             max_rows: caps the rows kept per list (counts are never capped).
             threads: evaluation threads (0: one per core); never changes results.
+            history: older snapshots for prev(), changed(), pct_change(),
+                is_new() and ``trigger: entered | exited`` lists:
+                ``{date: tables}`` with keys 'YYYY-MM-DD', datetime.date or
+                pandas.Timestamp and values as for `tables`.  Snapshots dated
+                on or after `as_of` are never read (docs/python.md#history).
 
         Returns:
-            a :class:`docket.Result`.
+            a :class:`docket.Result`.  ``result.notes`` says what the history
+            functions could not read (also issued as DocketWarnings).
         """
         if isinstance(lists, str):
             lists = [lists]  # One list id, not its letters.
@@ -185,9 +194,12 @@ class Rulebook:
                 warnings.append(w)
         zone = time_zone or self.time_zone
         day = as_of_date(as_of, zone)
+        older = build_history(history, day, snapshot.tables)
         native = compiled.run(snapshot._native, as_of_tuple(day), time_zone, owner, dict(params or {}), threads,
-                              list(lists or []), max_rows)
+                              list(lists or []), max_rows, older)
         result = Result(native, snapshot, self)
+        for n in result.notes:
+            _warn(n)
         result.warnings = warnings
         return result
 

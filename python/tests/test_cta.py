@@ -105,8 +105,8 @@ def test_refusals(tmp_path, book, accounts_df):
     with pytest.raises(docket.Error, match="no CTA store here"):
         docket.CtaStore(tmp_path / "missing.db", create=False)
     store = docket.CtaStore(tmp_path / "s.db")
-    with pytest.raises(NotImplementedError):
-        store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22", history={})
+    with pytest.raises(ValueError, match="history key 'yesterday' is not a date"):
+        store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22", history={"yesterday": {}})
     with pytest.raises(docket.DataError, match="max_ctas_per_sync"):
         store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22", max_ctas_per_sync=5)
     assert store.list(status="all").empty

@@ -157,8 +157,6 @@ cp "$work/other.db" "$work/other.orig"
 expect 1 "$docket" cta list --store "$work/other.db"
 contains "$err" "not a docket CTA store"
 cmp -s "$work/other.db" "$work/other.orig" || fail "another SQLite database was changed"
-expect 2 "$docket" cta sync "$book" --data "$data" --store "$work/h.db" --history "$data"
-contains "$err" "--history is not supported"
 expect 2 "$docket" cta sync "$src/examples/rulebooks/csm_hub.yaml" --data "$data" --store "$work/h.db"
 contains "$err" "has no 'ctas:' section"
 [[ -e "$work/h.db" ]] && fail "a refused sync created a store"
@@ -170,14 +168,15 @@ expect 2 "$docket" cta sync "$book" --data "$data" --store "$work/h.db" --as-of 
 
 # ------------------------------------- examples/README.md's walkthrough --
 w="$work/walk.db"
-expect 0 "$docket" cta sync "$book" --data "$data" --store "$w" --as-of 2026-11-22
+hist="$src/examples/history"
+expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$w" --as-of 2026-11-22
 contains "$out" "286 created, 0 updated, 0 closed, 0 unchanged; 286 open in the store"
 expect 0 "$docket" cta claim 2 --owner "Dana Iyer" --store "$w"
 expect 0 "$docket" cta claim 21 --owner "Sam Okafor" --store "$w"
 expect 1 "$docket" cta claim 2 --owner "Sam Okafor" --store "$w"
 contains "$err" "CTA 2 was already claimed by Dana Iyer"
 expect 0 "$docket" cta snooze 21 --until 2026-12-15 --reason "customer on holiday" --store "$w" --by "Sam Okafor"
-expect 0 "$docket" cta sync "$book" --data "$data" --store "$w" --as-of 2026-11-29
+expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$w" --as-of 2026-11-29
 contains "$out" "3 created, 0 updated, 11 closed, 220 unchanged; 277 open in the store"
 contains "$out" "1 held by a snooze"
 expect 0 "$docket" cta show 2 --store "$w"

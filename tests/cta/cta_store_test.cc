@@ -367,6 +367,67 @@ TEST_F(CtaSync, PreviousOwnersFromHistoryAreUsedWhenGiven) {
   EXPECT_EQ(All()[0].owner, "Dana");
 }
 
+TEST_F(CtaSync, PreviousOwnersNeverApplyAChangeTwice) {
+  Load("move_none");  // The policy that logs every change it sees.
+  MustSync(kDay1, D(2026, 11, 22));
+  CtaSyncOptions o;
+  o.as_of = D(2026, 11, 23);
+  o.previous_owners["accounts"]["A1"] = std::string("Alice");  // What a previous snapshot says.
+  Snapshot moved = Data("A1,Acme,Dana,2,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n");
+  absl::StatusOr<CtaSyncReport> r = store_->Sync(*compiled_, moved, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->updated, 1);
+  std::string after_first = Dump(path_);
+  // The same data, as_of and previous owners again: the store already
+  // recorded Dana, so nothing is logged or written a second time.
+  r = store_->Sync(*compiled_, moved, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->updated, 0);
+  EXPECT_EQ(Dump(path_), after_first);
+}
+
+TEST_F(CtaSync, HistoryFeedsTheTriggerLists) {
+  // A rule that reads the past raises a CTA only with a history, and the
+  // run's note says why when there is none.
+  absl::StatusOr<Rulebook> book = Rulebook::FromYaml(R"(docket: 1
+name: h
+lists:
+  - id: dropped
+    table: accounts
+    when: pct_change(score) < -0.5
+ctas:
+  - id: drop
+    list: dropped
+    type: risk
+    reason: Score dropped
+tables:
+  accounts: {key: id, owner: csm, columns: {id: string, name: string, csm: string, score: int, event_at: date}}
+)",
+                                                     "h.yaml");
+  ASSERT_TRUE(book.ok()) << book.status();
+  absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  CtaSyncOptions o;
+  o.as_of = D(2026, 11, 22);
+  absl::StatusOr<CtaSyncReport> r = store_->Sync(*compiled, Data(kDay1), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->created, 0);
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_THAT(r->notes[0], HasSubstr("no history"));
+  History history;
+  ASSERT_TRUE(history.Add(D(2026, 11, 15), Data("A1,Acme,Alice,9,\nA2,Beta,Bob,9,\nA3,Core,,9,\n")).ok());
+  o.history = &history;
+  r = store_->Sync(*compiled, Data(kDay1), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> keys;
+  for (const Cta& c : r->ctas) keys.push_back(c.key);
+  EXPECT_EQ(r->created, static_cast<int64_t>(keys.size()));
+  EXPECT_EQ(keys, (std::vector<std::string>{"A1", "A3"}));
+  r = store_->Sync(*compiled, Data(kDay1), o);  // Idempotent with history too.
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->created + r->updated + r->closed, 0);
+}
+
 TEST_F(CtaSync, OlderAsOfIsRefused) {
   MustSync(kDay1, D(2026, 11, 22));
   std::string before = Dump(path_);

@@ -1,6 +1,8 @@
 // docket_gen — writes deterministic sample data as DIR/<table>.csv.
 //
 //   docket_gen --out examples/data                       # the committed sample
+//   docket_gen --out examples/data --history examples/history
+//       --history-columns id,name,csm,...                # + 13 weekly past snapshots
 //   docket_gen --accounts 1000000 --seed 7 --as-of 2026-11-22 --out /tmp/big
 //       --tables accounts,contacts
 //
@@ -15,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "gen/generator.h"
+#include "gen/history.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"docket_gen — deterministic sample data for docket (examples/schema.yaml)"};
@@ -23,6 +26,9 @@ int main(int argc, char** argv) {
   std::string out;
   std::string tables;
   bool quiet = false;
+  std::string history_dir;
+  std::string history_columns;
+  docket::gen::HistoryOptions history;
   app.add_option("--accounts", opts.num_accounts, "number of accounts (default 2000)")
       ->check(CLI::Range(0, 999999999));
   app.add_option("--seed", opts.seed, "random seed (default 42)");
@@ -47,6 +53,21 @@ int main(int argc, char** argv) {
   app.add_option("--requests-per-account", opts.requests_per_account, "default 0.3");
   app.add_option("--threads", opts.threads, "generator threads (default 0: one per core)")
       ->check(CLI::Range(0, 64));
+  app.add_option("--history", history_dir,
+                 "also write past snapshots of accounts as DIR/YYYY-MM-DD/accounts.csv (before "
+                 "--as-of; consistent with the current snapshot)");
+  app.add_option("--history-snapshots", history.snapshots,
+                 "number of past snapshots (default 13: a quarter of weeks)")
+      ->check(CLI::Range(1, 520));
+  app.add_option("--history-interval-days", history.interval_days,
+                 "days between past snapshots (default 7)")
+      ->check(CLI::Range(1, 366));
+  app.add_option("--history-columns", history_columns,
+                 "comma-separated accounts columns to keep in the past snapshots (default: all; "
+                 "id is always kept)");
+  app.add_option("--history-gone-permille", history.gone_permille,
+                 "accounts per thousand that exist in the past and are gone now (default 20)")
+      ->check(CLI::Range(0, 1000));
   app.add_flag("--quiet", quiet, "do not print the summary line");
   try {
     app.parse(argc, argv);
@@ -76,6 +97,24 @@ int main(int argc, char** argv) {
   if (!written.ok()) {
     std::fprintf(stderr, "docket_gen: %s\n", std::string(written.message()).c_str());
     return 1;
+  }
+  if (!history_dir.empty()) {
+    if (!history_columns.empty())
+      history.columns = absl::StrSplit(history_columns, ',', absl::SkipEmpty());
+    absl::StatusOr<std::vector<docket::gen::PastSnapshot>> past =
+        docket::gen::GenerateHistory(opts, *snap, history);
+    if (!past.ok()) {
+      std::fprintf(stderr, "docket_gen: %s\n", std::string(past.status().message()).c_str());
+      return past.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    absl::Status w = docket::gen::WriteHistoryDirectory(*past, history_dir);
+    if (!w.ok()) {
+      std::fprintf(stderr, "docket_gen: %s\n", std::string(w.message()).c_str());
+      return 1;
+    }
+    if (!quiet)
+      std::fprintf(stderr, "docket_gen: %zu past snapshots -> %s\n", past->size(),
+                   history_dir.c_str());
   }
   auto done = std::chrono::steady_clock::now();
   if (!quiet) {
