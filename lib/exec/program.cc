@@ -13,6 +13,7 @@
 #include "base/parallel.h"
 #include "docket/builder.h"
 #include "docket/error.h"
+#include "docket/history.h"
 #include "exec/executor.h"
 #include "exec/history.h"
 #include "exec/related.h"
@@ -178,6 +179,8 @@ struct EvalContext::Impl {
   exec::StageScratch stages;
   std::vector<Column> derived;
   std::vector<Column> history_columns;  // Per column slot: prev() values and key presence.
+  bool history_was_none = false;        // history_columns were made without history (all NULL).
+  std::vector<std::string> history_notes;  // The notes they gave.
   std::vector<std::optional<Bitmap>> scopes;
   std::vector<RuleThread> rule_threads;
 
@@ -241,7 +244,6 @@ class Evaluation {
   // Params: defaults overridden by the options (plan/params.h).
   // Without overrides the defaults are read in place (no copy).
   absl::Status ResolveParams() {
-    result_.notes.clear();
     if (options_.params.empty()) {
       params_ = &impl_.default_params;
       return absl::OkStatus();
@@ -282,7 +284,18 @@ class Evaluation {
     const std::vector<plan::ColumnRef>& cols = g.columns();
     // The same snapshot as last time (an EvalContext's on-change path): the
     // columns and dictionary views bound then are still right.
-    if (g.history().empty() && SameTables()) return absl::OkStatus();
+    // Without history (EvalOptions::history null, now and then) the history
+    // columns are all NULL whatever the date: kept too, with their notes.
+    const bool no_history = options_.history == nullptr || options_.history->empty();
+    if (SameTables() && (g.history().empty() || (no_history && ctx_.history_was_none))) {
+      if (g.history().empty()) {
+        result_.notes.clear();
+      } else {
+        result_.notes = ctx_.history_notes;  // Assigned in place: no allocation when unchanged.
+      }
+      return absl::OkStatus();
+    }
+    result_.notes.clear();
     st.columns.assign(cols.size(), nullptr);
     st.dict_views.resize(cols.size());
     for (std::vector<std::string_view>& views : st.dict_views) views.clear();
@@ -333,6 +346,8 @@ class Evaluation {
           !s.ok()) {
         return s;
       }
+      ctx_.history_was_none = no_history;
+      ctx_.history_notes = result_.notes;
       for (size_t c = 0; c < cols.size(); ++c) {
         if (!slot_used[c] || cols[c].history < 0) continue;
         const Column* col = &history_columns_[c];
