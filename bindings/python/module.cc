@@ -19,5 +19,6 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterMetrics(m);
   docket::python::RegisterRender(m);
   docket::python::RegisterRelations(m);
+  docket::python::RegisterOnChange(m);
 #endif
 }

@@ -17,6 +17,7 @@ void RegisterChecks(pybind11::module_& m);     // checks.cc: the shared data rul
 void RegisterMetrics(pybind11::module_& m);    // metrics.cc: compute_metrics.
 void RegisterRender(pybind11::module_& m);     // render.cc: the command center text, notes, values.
 void RegisterRelations(pybind11::module_& m);  // relations.cc: ancestors, parent field sources.
+void RegisterOnChange(pybind11::module_& m);   // onchange.cc: EvalContext, evaluate_one.
 // partials.cc: a list's matching rows, for docket.dask's KPI merge.
 void RegisterPartials(pybind11::module_& m);
 

@@ -87,6 +87,11 @@ class Bitmap {
     if (value) ClearPadding();
   }
   int64_t size() const { return size_; }
+  // Resizes to `size` bits, all clear, reusing the storage it has.
+  void Reset(int64_t size) {
+    bytes_.assign(static_cast<size_t>((BitmapBytes(size) + 7) / 8 * 8), 0);
+    size_ = size;
+  }
   uint8_t* mutable_data() { return bytes_.data(); }
   const uint8_t* data() const { return bytes_.data(); }
   bool Get(int64_t i) const { return GetBit(bytes_.data(), i); }

@@ -93,6 +93,45 @@ struct ProgramResult {
 
 class Program;
 
+// Reusable scratch for Program::Evaluate: the on-change path.  A platform
+// re-evaluates a rulebook when one account (and its related rows) changes;
+// with a context kept per thread, that call allocates nothing once the
+// context has seen the program and the snapshot's shape:
+//
+//   docket::EvalContext ctx;                 // one per thread (not thread-safe)
+//   docket::ProgramResult result;            // reused too: its bitmaps keep their storage
+//   opts.threads = 1;                        // one account: the caller's thread
+//   DOCKET_RETURN_IF_ERROR(program.Evaluate(one_account, opts, &ctx, &result));
+//
+// What the context keeps between calls: the evaluation frames and their
+// blocks, the constants, the related-record stages' accumulators and derived
+// columns, and the joins of the last snapshot it saw (recognised by its
+// tables' identity: the same tables, or copies of them).  A call allocates
+// when that state must grow or be rebuilt: the first call, another program,
+// another snapshot (its joins are resolved again), larger tables, more
+// threads, param overrides (EvalOptions::params non-empty), an owner scope,
+// or history.  `setups()` counts those calls.
+class EvalContext {
+ public:
+  EvalContext();
+  ~EvalContext();
+  EvalContext(EvalContext&&) noexcept;
+  EvalContext& operator=(EvalContext&&) noexcept;
+  EvalContext(const EvalContext&) = delete;
+  EvalContext& operator=(const EvalContext&) = delete;
+
+  // Evaluations that (re)built state (a new program, a new snapshot, other shapes).
+  int64_t setups() const;
+  // Evaluations run through this context.
+  int64_t evaluations() const;
+
+  struct Impl;
+
+ private:
+  friend class Program;
+  std::unique_ptr<Impl> impl_;
+};
+
 class ProgramBuilder {
  public:
   explicit ProgramBuilder(Schema schema, CompileOptions options = {});
@@ -139,6 +178,11 @@ class Program {
   // column the program needs is missing from `snapshot` or has another type;
   // InvalidArgument for a bad param override.
   absl::StatusOr<ProgramResult> Evaluate(const Snapshot& snapshot, const EvalOptions& options) const;
+  // The same, reusing `context`'s buffers and writing into `*result` (whose
+  // storage is reused too): no heap allocation once warm (see EvalContext).
+  // On error `*result` is unspecified.
+  absl::Status Evaluate(const Snapshot& snapshot, const EvalOptions& options, EvalContext* context,
+                        ProgramResult* result) const;
 
  private:
   friend class ProgramBuilder;

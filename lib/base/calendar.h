@@ -66,6 +66,17 @@ inline int64_t MonthsBetween(int64_t from, int64_t to) {
   return m;
 }
 
+// The calendar fold (plan/builder.cc): add_months(c, n) is monotone in c
+// (non-decreasing: Jan 29, 30 and 31 + 1 month are all Feb 28), so
+// add_months(c, n) >= t  ⇔  c >= MonthsBound(t, n), the least such c.
+// With c0 = add_months(t, -n): add_months(c0, n) <= t, and every day before
+// c0 maps before t; when add_months(c0, n) < t, c0 was clamped to its
+// month's end and c0 + 1 maps into the month after t's.  |n| <= 2^34.
+inline int64_t MonthsBound(int64_t t, int64_t months) {
+  const int64_t c0 = AddMonthsClamped(t, -months);
+  return AddMonthsClamped(c0, months) < t ? c0 + 1 : c0;
+}
+
 // ISO day of week, Monday = 1 … Sunday = 7 (1970-01-01 was a Thursday).
 inline int32_t IsoDayOfWeek(int64_t days) {
   int64_t r = (days + 3) % 7;

@@ -126,7 +126,9 @@ Vec Frame::Compute(int32_t id, const Active& a) {
     case Op::kCivilToTs:
     case Op::kDateAddDays:
     case Op::kDateDiff:
-    case Op::kAddMonths: {
+    case Op::kAddMonths:
+    case Op::kMonthsBound:
+    case Op::kMonthsShift: {
       Vec args[2];
       for (size_t k = 0; k < n.args.size(); ++k) args[k] = Eval(n.args[k], a);
       Vec v = DateKernel(*this, n, *g_, args, a, st_->zone.get(), d);

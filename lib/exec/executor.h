@@ -85,6 +85,16 @@ class Frame {
   ~Frame();
   void SetDictionaryMode(int32_t slot, const Column* column);
   void SetConstantMode() { const_mode_ = true; }
+  // Readies a kept frame for another evaluation of the same plan (an
+  // EvalContext's): new diagnostics, no mode; its blocks are kept.
+  void Reuse(Diagnostics* diag) {
+    diag_ = diag;
+    unowned_ = Diagnostics{};
+    const_mode_ = false;
+    dict_slot_ = -1;
+    dict_column_ = nullptr;
+  }
+  int capacity() const { return capacity_; }
   // Diagnostics raised by nodes that belong to no rule (constant folding).
   const Diagnostics& unowned_diagnostics() const { return unowned_; }
 

@@ -93,6 +93,36 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       f.Return(wb);
       return BlockVec(blk, v);
     }
+    case Op::kMonthsBound: {
+      // The calendar fold's constants (base::MonthsBound); |n| > 2^34 gives 0,
+      // as add_months is NULL for every row then (kMonthsShift says so).
+      int64_t* out = blk->As<int64_t>();
+      WithAccess2<int64_t, int64_t>(args[0], args[1], [&](auto t, auto m) {
+        ForEach(act, [&](int i) {
+          const int64_t months = m[i];
+          const bool far = months > (int64_t{1} << 34) || months < -(int64_t{1} << 34);
+          out[i] = far ? 0 : base::MonthsBound(t[i], months);
+        });
+      });
+      return Result(blk, in_valid);
+    }
+    case Op::kMonthsShift: {
+      // s with c + s outside the date range exactly where add_months(c, n) is.
+      int64_t* out = blk->As<int64_t>();
+      WithAccess<int64_t>(args[0], [&](auto m) {
+        ForEach(act, [&](int i) {
+          const int64_t months = m[i];
+          if (months > (int64_t{1} << 34) || months < -(int64_t{1} << 34)) {
+            out[i] = int64_t{1} << 40;  // Every day overflows, as add_months does.
+          } else if (months >= 0) {
+            out[i] = base::kMaxDate + 1 - base::MonthsBound(base::kMaxDate + 1, months);
+          } else {
+            out[i] = base::kMinDate - base::MonthsBound(base::kMinDate, months);
+          }
+        });
+      });
+      return Result(blk, in_valid);
+    }
     case Op::kDateDiff: {
       int64_t* out = blk->As<int64_t>();
       Ty ta = g.node(n.args[0]).type, tb = g.node(n.args[1]).type;

@@ -13,6 +13,7 @@
 #include "base/parallel.h"
 #include "docket/builder.h"
 #include "docket/error.h"
+#include "docket/history.h"
 #include "exec/executor.h"
 #include "exec/history.h"
 #include "exec/related.h"
@@ -125,21 +126,107 @@ struct TableWork {
   int64_t batches = 0;
 };
 
+// A peeled node's lookup table over one dictionary, kept between calls: the
+// dictionary's entries (+ NULL) as a column are rebuilt only for another
+// dictionary; the table itself is recomputed every call (params and as_of
+// may change it).
+struct DictTable {
+  std::shared_ptr<const Column> dict;
+  Column entries;
+  std::unique_ptr<exec::Lut> lut;
+  std::unique_ptr<Frame> frame;
+  std::vector<Diagnostics> scratch;
+};
+
+// One rule worker's scratch.
+struct RuleThread {
+  std::unique_ptr<Frame> frame;
+  std::vector<uint8_t> scope, bytes, sel_bytes;
+};
+
+}  // namespace
+
+// What an evaluation keeps between calls (EvalContext, docket/program.h):
+// everything below is reused when the next call has the same program and
+// shape, so a warm call allocates nothing.  Program::Evaluate without a
+// context uses a fresh one.
+struct EvalContext::Impl {
+  std::shared_ptr<const plan::CompiledProgram> program;  // The program the state below belongs to.
+  int64_t setups = 0, evaluations = 0;
+  plan::ParamMap params;                 // Defaults with the call's overrides (only when it has some).
+  std::vector<TableWork> work;
+  exec::EvalState st;
+  std::vector<uint8_t> slot_used;
+  std::unique_ptr<Frame> const_frame;
+  std::vector<std::unique_ptr<DictTable>> dict_tables;  // Per node (peeled, over a dictionary column).
+  std::vector<std::vector<Diagnostics>> thread_diag;
+  exec::RelatedData related;
+  // The tables `related` was resolved (and the columns bound) on.  The cache
+  // is held so its address cannot be reused; the table's address and its
+  // columns' storage say the bound Column pointers are still good.
+  struct SeenTable {
+    std::shared_ptr<storage::TableCache> cache;
+    const Table* table = nullptr;
+    const Column* columns = nullptr;
+    int num_columns = 0;
+    int64_t num_rows = 0;
+    bool operator==(const Table& t) const {
+      return cache == t.cache() && table == &t && columns == t.columns().data() && num_columns == t.num_columns() &&
+             num_rows == t.num_rows();
+    }
+  };
+  std::vector<SeenTable> related_tables;
+  exec::StageScratch stages;
+  std::vector<Column> derived;
+  std::vector<Column> history_columns;  // Per column slot: prev() values and key presence.
+  bool history_was_none = false;        // history_columns were made without history (all NULL).
+  std::vector<std::string> history_notes;  // The notes they gave.
+  std::vector<std::optional<Bitmap>> scopes;
+  std::vector<RuleThread> rule_threads;
+
+  // Forgets everything tied to another program.
+  void Rebind(const std::shared_ptr<const plan::CompiledProgram>& p) {
+    Impl fresh;
+    fresh.setups = setups;
+    fresh.evaluations = evaluations;
+    *this = std::move(fresh);
+    program = p;
+  }
+};
+
+EvalContext::EvalContext() : impl_(std::make_unique<Impl>()) {}
+EvalContext::~EvalContext() = default;
+EvalContext::EvalContext(EvalContext&&) noexcept = default;
+EvalContext& EvalContext::operator=(EvalContext&&) noexcept = default;
+int64_t EvalContext::setups() const { return impl_->setups; }
+int64_t EvalContext::evaluations() const { return impl_->evaluations; }
+
+namespace {
+
 // One evaluation of a program, phase by phase.  Each phase reads what the
 // earlier ones left in the members; EvalState is read-only once the rule
 // batches run.
 class Evaluation {
  public:
-  Evaluation(const plan::CompiledProgram& impl, const Snapshot& snapshot,
-             const EvalOptions& options)
+  Evaluation(const plan::CompiledProgram& impl, const Snapshot& snapshot, const EvalOptions& options,
+             EvalContext::Impl* ctx, ProgramResult* result)
       : impl_(impl),
         plan_(impl.plan),
         g_(*impl.plan.graph),
         snapshot_(snapshot),
         options_(options),
-        num_rules_(static_cast<int>(impl.plan.roots.size())) {}
+        num_rules_(static_cast<int>(impl.plan.roots.size())),
+        ctx_(*ctx),
+        work_(ctx->work),
+        st_(ctx->st),
+        thread_diag_(ctx->thread_diag),
+        related_(ctx->related),
+        derived_(ctx->derived),
+        history_columns_(ctx->history_columns),
+        scopes_(ctx->scopes),
+        result_(*result) {}
 
-  absl::StatusOr<ProgramResult> Run() {
+  absl::Status Run() {
     if (absl::Status s = ResolveParams(); !s.ok()) return s;
     if (absl::Status s = BindColumns(); !s.ok()) return s;
     ComputeConstants();
@@ -147,17 +234,24 @@ class Evaluation {
     if (absl::Status s = RunRelatedStages(); !s.ok()) return s;
     if (absl::Status s = ComputeOwnerScopes(); !s.ok()) return s;
     RunRules();
-    return CollectResults();
+    CollectResults();
+    return absl::OkStatus();
   }
 
  private:
   const Table* Lookup(std::string_view name) const { return snapshot_.FindTable(name); }
 
   // Params: defaults overridden by the options (plan/params.h).
+  // Without overrides the defaults are read in place (no copy).
   absl::Status ResolveParams() {
+    if (options_.params.empty()) {
+      params_ = &impl_.default_params;
+      return absl::OkStatus();
+    }
     absl::StatusOr<plan::ParamMap> params = plan::ApplyParamOverrides(impl_.default_params, options_.params);
     if (!params.ok()) return params.status();
-    params_ = *std::move(params);
+    ctx_.params = *std::move(params);
+    params_ = &ctx_.params;
     return absl::OkStatus();
   }
 
@@ -169,6 +263,7 @@ class Evaluation {
     std::vector<TableWork>& work = work_;
     exec::EvalState& st = st_;
     work.resize(plan.tables.size());
+    for (TableWork& w : work) w.rules.clear();
     for (size_t t = 0; t < plan.tables.size(); ++t) {
       const Table* table = lookup(plan.tables[t]);
       if (table == nullptr) {
@@ -181,13 +276,31 @@ class Evaluation {
     for (int r = 0; r < num_rules_; ++r) work[plan.rule_table[r]].rules.push_back(r);
 
     st.plan = &plan;
-    st.params = &params_;
+    st.params = params_;
     st.today = DaysSinceEpoch(options_.as_of);
-    if (plan.needs_zone) st.zone = exec::ZoneTable::For(options_.time_zone);
+    if (plan.needs_zone && (st.zone == nullptr || !(st.zone->zone() == options_.time_zone))) {
+      st.zone = exec::ZoneTable::For(options_.time_zone);
+    }
     const std::vector<plan::ColumnRef>& cols = g.columns();
+    // The same snapshot as last time (an EvalContext's on-change path): the
+    // columns and dictionary views bound then are still right.
+    // Without history (EvalOptions::history null, now and then) the history
+    // columns are all NULL whatever the date: kept too, with their notes.
+    const bool no_history = options_.history == nullptr || options_.history->empty();
+    if (SameTables() && (g.history().empty() || (no_history && ctx_.history_was_none))) {
+      if (g.history().empty()) {
+        result_.notes.clear();
+      } else {
+        result_.notes = ctx_.history_notes;  // Assigned in place: no allocation when unchanged.
+      }
+      return absl::OkStatus();
+    }
+    result_.notes.clear();
     st.columns.assign(cols.size(), nullptr);
     st.dict_views.resize(cols.size());
-    std::vector<uint8_t> slot_used(cols.size(), 0);
+    for (std::vector<std::string_view>& views : st.dict_views) views.clear();
+    std::vector<uint8_t>& slot_used = ctx_.slot_used;
+    slot_used.assign(cols.size(), 0);
     for (int32_t id = 0; id < g.size(); ++id) {
       const plan::Op op = g.node(id).op;
       if (plan.reachable[id] && (op == plan::Op::kColumn || op == plan::Op::kParentValue)) {
@@ -233,6 +346,8 @@ class Evaluation {
           !s.ok()) {
         return s;
       }
+      ctx_.history_was_none = no_history;
+      ctx_.history_notes = result_.notes;
       for (size_t c = 0; c < cols.size(); ++c) {
         if (!slot_used[c] || cols[c].history < 0) continue;
         const Column* col = &history_columns_[c];
@@ -260,7 +375,9 @@ class Evaluation {
     st.const_ready.assign(plan.const_nodes.size(), 0);
     st.const_diag.assign(num_rules, Diagnostics{});
     {
-      Frame frame(&st, 1, st.const_diag.data());
+      if (ctx_.const_frame == nullptr) ctx_.const_frame = std::make_unique<Frame>(&st, 1, st.const_diag.data());
+      Frame& frame = *ctx_.const_frame;
+      frame.Reuse(st.const_diag.data());
       frame.SetConstantMode();
       Active one;
       one.n = 1;
@@ -281,6 +398,11 @@ class Evaluation {
     exec::EvalState& st = st_;
     const int num_rules = num_rules_;
     st.luts.resize(g.size());
+    std::vector<std::unique_ptr<DictTable>>& tables = ctx_.dict_tables;
+    tables.resize(g.size());
+    for (int32_t id = 0; id < g.size(); ++id) {
+      if (st.luts[id] != nullptr) tables[id]->lut = std::move(st.luts[id]);  // Back to the cache.
+    }
     for (int32_t id = 0; id < g.size(); ++id) {
       if (!plan.reachable[id] || !plan.peel[id]) continue;
       int32_t slot = g.node(id).single_column;
@@ -289,15 +411,25 @@ class Evaluation {
       // Per entry pays only when there are more rows than entries (a snapshot
       // of one account evaluates its rows directly).
       if (col->size() < DictionarySize(col->dictionary())) continue;
-      auto vit = virtual_columns_.find(slot);
-      if (vit == virtual_columns_.end())
-        vit = virtual_columns_.emplace(slot, DictionaryWithNull(col->dictionary())).first;
-      const Column& vc = vit->second;
+      if (tables[id] == nullptr) tables[id] = std::make_unique<DictTable>();
+      DictTable& t = *tables[id];
+      if (t.dict != col->dictionary_ptr()) {
+        t.dict = col->dictionary_ptr();
+        t.entries = DictionaryWithNull(col->dictionary());
+      }
+      const Column& vc = t.entries;
       const int64_t entries = vc.size();
-      auto lut = std::make_unique<exec::Lut>();
+      if (t.lut == nullptr) t.lut = std::make_unique<exec::Lut>();
+      exec::Lut* lut = t.lut.get();
       lut->value.resize(entries);
-      std::vector<Diagnostics> scratch(num_rules);
-      Frame frame(&st, static_cast<int>(std::min<int64_t>(kBatch, entries)), scratch.data());
+      lut->any_null = false;
+      t.scratch.assign(num_rules, Diagnostics{});
+      const int capacity = static_cast<int>(std::min<int64_t>(kBatch, entries));
+      if (t.frame == nullptr || t.frame->capacity() != std::max(capacity, 1)) {
+        t.frame = std::make_unique<Frame>(&st, capacity, t.scratch.data());
+      }
+      Frame& frame = *t.frame;
+      frame.Reuse(t.scratch.data());
       frame.SetDictionaryMode(slot, &vc);
       for (int64_t start = 0; start < entries; start += kBatch) {
         int n = static_cast<int>(std::min<int64_t>(kBatch, entries - start));
@@ -316,7 +448,7 @@ class Evaluation {
         frame.EndBatch();
       }
       lut->Finish();
-      st.luts[id] = std::move(lut);
+      st.luts[id] = std::move(t.lut);
     }
   }
 
@@ -329,15 +461,26 @@ class Evaluation {
     const std::vector<plan::ColumnRef>& cols = g.columns();
     max_threads_ = base::ResolveThreads(options_.threads);
     const int max_threads = max_threads_;
-    thread_diag_.assign(max_threads, std::vector<Diagnostics>(num_rules));
-    if (absl::Status s = related_.Resolve(plan, impl_.schema, snapshot_); !s.ok()) return s;
+    if (thread_diag_.size() < static_cast<size_t>(max_threads)) thread_diag_.resize(max_threads);
+    for (std::vector<Diagnostics>& d : thread_diag_) d.assign(num_rules, Diagnostics{});
+    // The joins: resolved once per snapshot (recognised by its tables' identity).
+    if (!SameTables()) {
+      ++ctx_.setups;
+      related_ = exec::RelatedData();
+      ctx_.related_tables.clear();
+      if (absl::Status s = related_.Resolve(plan, impl_.schema, snapshot_); !s.ok()) return s;
+      for (const auto& [name, table] : snapshot_.tables) {
+        ctx_.related_tables.push_back(
+            {table.cache(), &table, table.columns().data(), table.num_columns(), table.num_rows()});
+      }
+    }
     st.link_rows.assign(g.links().size(), nullptr);
     for (size_t l = 0; l < g.links().size(); ++l) {
       if (plan.link_used[l]) st.link_rows[l] = related_.rows(static_cast<int32_t>(l));
     }
     derived_.resize(cols.size());
     if (absl::Status s =
-            exec::RunStages(plan, snapshot_, &st, max_threads, &thread_diag_, &derived_);
+            exec::RunStages(plan, snapshot_, &st, max_threads, &thread_diag_, &derived_, &ctx_.stages);
         !s.ok())
       return s;
 
@@ -345,8 +488,20 @@ class Evaluation {
   }
 
   // Owner scope: the rows of each rule's table that the owner may see.
+  // Whether `related_` was resolved on this snapshot's tables.
+  bool SameTables() const {
+    const auto& seen = ctx_.related_tables;
+    if (seen.size() != snapshot_.tables.size()) return false;
+    size_t i = 0;
+    for (const auto& [name, table] : snapshot_.tables) {
+      if (!(seen[i++] == table)) return false;
+    }
+    return true;
+  }
+
   absl::Status ComputeOwnerScopes() {
     scopes_.resize(work_.size());
+    for (std::optional<Bitmap>& s : scopes_) s.reset();
     if (!options_.owner.has_value()) return absl::OkStatus();
     for (size_t t = 0; t < work_.size(); ++t) {
       absl::StatusOr<std::optional<Bitmap>> scope =
@@ -376,9 +531,14 @@ class Evaluation {
       const Table* t = work[plan.rule_table[r]].table;
       PredicateResult& pr = result.predicates[r];
       pr.table = impl_.rule_tables[r];
-      pr.rows = Bitmap(t->num_rows());
-      if (options.want_nulls) pr.nulls = Bitmap(t->num_rows());
+      pr.rows.Reset(t->num_rows());
+      if (options.want_nulls) {
+        pr.nulls.Reset(t->num_rows());
+      } else {
+        pr.nulls.Reset(0);
+      }
       pr.diagnostics = st.const_diag[r];
+      pr.notes.clear();
     }
     for (const TableWork& w : work) {
       max_rows = std::max(max_rows, w.table->num_rows());
@@ -389,10 +549,18 @@ class Evaluation {
     const int capacity =
         static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kBatch, max_rows)));
 
+    if (ctx_.rule_threads.size() < static_cast<size_t>(threads)) ctx_.rule_threads.resize(threads);
     auto run = [&](int t) {
-      Frame frame(&st, capacity, thread_diag[t].data());
-      std::vector<uint8_t> scope(capacity + 8), sel_bytes(2 * (capacity + 8));
-      uint16_t* sel = reinterpret_cast<uint16_t*>(sel_bytes.data());
+      RuleThread& rt = ctx_.rule_threads[t];
+      if (rt.frame == nullptr || rt.frame->capacity() != capacity) {
+        rt.frame = std::make_unique<Frame>(&st, capacity, thread_diag[t].data());
+        rt.scope.assign(capacity + 8, 0);
+        rt.sel_bytes.assign(2 * (capacity + 8), 0);
+      }
+      Frame& frame = *rt.frame;
+      frame.Reuse(thread_diag[t].data());
+      std::vector<uint8_t>& scope = rt.scope;
+      uint16_t* sel = reinterpret_cast<uint16_t*>(rt.sel_bytes.data());
       uint64_t scope_words[exec::kBatchWords], words[exec::kBatchWords];
       for (size_t wi = 0; wi < work.size(); ++wi) {
         const TableWork& w = work[wi];
@@ -447,10 +615,7 @@ class Evaluation {
     result.relations = related_.relations();
   }
 
-  ProgramResult CollectResults() {
-    result_.relations = related_.relations();
-    return std::move(result_);
-  }
+  void CollectResults() { result_.relations = related_.relations(); }
 
   const plan::CompiledProgram& impl_;
   const plan::PhysicalPlan& plan_;
@@ -458,24 +623,38 @@ class Evaluation {
   const Snapshot& snapshot_;
   const EvalOptions& options_;
   const int num_rules_;
-  std::map<std::string, Value, std::less<>> params_;
-  std::vector<TableWork> work_;
-  exec::EvalState st_;
-  std::map<int32_t, Column> virtual_columns_;  // Dictionary entries + NULL, per peeled column.
+  EvalContext::Impl& ctx_;
+  const plan::ParamMap* params_ = nullptr;
+  std::vector<TableWork>& work_;
+  exec::EvalState& st_;
   int max_threads_ = 1;
-  std::vector<std::vector<Diagnostics>> thread_diag_;
-  exec::RelatedData related_;
-  std::vector<Column> derived_;
-  std::vector<Column> history_columns_;  // Per column slot: prev() values and key presence.
-  std::vector<std::optional<Bitmap>> scopes_;
-  ProgramResult result_;
+  std::vector<std::vector<Diagnostics>>& thread_diag_;
+  exec::RelatedData& related_;
+  std::vector<Column>& derived_;
+  std::vector<Column>& history_columns_;
+  std::vector<std::optional<Bitmap>>& scopes_;
+  ProgramResult& result_;
 };
 
 }  // namespace
 
 absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot,
                                                 const EvalOptions& options) const {
-  return Evaluation(*impl_, snapshot, options).Run();
+  EvalContext context;
+  ProgramResult result;
+  if (absl::Status s = Evaluate(snapshot, options, &context, &result); !s.ok()) return s;
+  return result;
+}
+
+absl::Status Program::Evaluate(const Snapshot& snapshot, const EvalOptions& options, EvalContext* context,
+                               ProgramResult* result) const {
+  EvalContext::Impl& ctx = *context->impl_;
+  if (ctx.program != impl_) ctx.Rebind(impl_);  // Counted as a setup when the joins are resolved.
+  ++ctx.evaluations;
+  absl::Status s = Evaluation(*impl_, snapshot, options, &ctx, result).Run();
+  // An error may leave the joins half resolved: resolve them again next time.
+  if (!s.ok()) ctx.related_tables.clear();
+  return s;
 }
 
 // ---------------------------------------------------------------------------

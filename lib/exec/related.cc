@@ -157,10 +157,28 @@ bool OrderSensitive(const plan::Graph& g, const Node& n) {
   return (n.agg == Agg::kSum || n.agg == Agg::kAvg) && g.node(n.sub[1]).type == Ty::kFloat;
 }
 
+// Where a derived column's values live: kept by the StageScratch, so an
+// evaluation of the same shape reuses it; the column is a view over it.
+struct DerivedStorage {
+  std::vector<uint64_t> values;  // 8-byte aligned.
+  std::vector<uint8_t> bits;
+  template <typename T>
+  T* Values(int64_t n) {
+    values.resize((static_cast<size_t>(n) * sizeof(T) + 7) / 8 + 1);
+    return reinterpret_cast<T*>(values.data());
+  }
+};
+
 // One value per parent row, folded from child rows.
 class Accumulator {
  public:
-  Accumulator(Agg agg, Ty value_type, int64_t parents) : agg_(agg), vt_(value_type), parents_(parents) {
+  Accumulator(Agg agg, Ty value_type, int64_t parents) { Reset(agg, value_type, parents); }
+
+  // Back to no rows (reusing the storage).
+  void Reset(Agg agg, Ty value_type, int64_t parents) {
+    agg_ = agg;
+    vt_ = value_type;
+    parents_ = parents;
     const size_t n = static_cast<size_t>(parents);
     switch (agg) {
       // One spare slot past the end takes the rows without a parent, so the
@@ -184,6 +202,9 @@ class Accumulator {
         raw_.assign(n * static_cast<size_t>(Width(vt_)), 0);
         break;
     }
+  }
+  bool Matches(Agg agg, Ty value_type, int64_t parents) const {
+    return agg_ == agg && vt_ == value_type && parents_ == parents;
   }
 
   // Folds child rows [0, n) of a batch: row i counts when keep[i] and has a
@@ -292,57 +313,69 @@ class Accumulator {
     }
   }
 
-  // The result column; an int sum outside the int64 range is NULL and counted.
-  Column Finish(Diagnostics* diag) {
+  // The result column, a view over `out`; an int sum outside the int64
+  // range is NULL and counted.
+  Column Finish(Diagnostics* diag, DerivedStorage* out) {
     const int64_t n = parents_;
     switch (agg_) {
-      case Agg::kExists:
-        flag_.resize(static_cast<size_t>(n));  // Drop the spare slot.
-        return Column::FromBuffers(DataType::Bool(), n, Buffer::Own(std::move(flag_)), {});
+      case Agg::kExists: {
+        uint8_t* v = out->Values<uint8_t>(n);
+        std::copy(flag_.begin(), flag_.begin() + n, v);  // Without the spare slot.
+        return Column::View(DataType::Bool(), v, n);
+      }
       case Agg::kCount:
-      case Agg::kCountValues:
-        count_.resize(static_cast<size_t>(n));
-        return Column::FromBuffers(DataType::Int(), n, Buffer::Own(std::move(count_)), {});
+      case Agg::kCountValues: {
+        int64_t* v = out->Values<int64_t>(n);
+        std::copy(count_.begin(), count_.begin() + n, v);
+        return Column::View(DataType::Int(), v, n);
+      }
       case Agg::kSum:
       case Agg::kAvg: {
         if (agg_ == Agg::kAvg) {
-          std::vector<double> out(static_cast<size_t>(n), 0);
+          double* v = out->Values<double>(n);
           for (int64_t p = 0; p < n; ++p) {
+            v[p] = 0;
             if (!has_[p]) continue;
             const double sum = vt_ == Ty::kInt ? static_cast<double>(isum_[p]) : fsum_[p];
-            out[p] = sum / static_cast<double>(count_[p]);
+            v[p] = sum / static_cast<double>(count_[p]);
           }
-          return Column::FromBuffers(DataType::Float(), n, Buffer::Own(std::move(out)), Bits());
+          return Column::View(DataType::Float(), v, n, Bits(out));
         }
         if (vt_ == Ty::kFloat) {
-          return Column::FromBuffers(DataType::Float(), n, Buffer::Own(std::move(fsum_)), Bits());
+          double* v = out->Values<double>(n);
+          std::copy(fsum_.begin(), fsum_.begin() + n, v);
+          return Column::View(DataType::Float(), v, n, Bits(out));
         }
-        std::vector<int64_t> out(static_cast<size_t>(n), 0);
+        int64_t* v = out->Values<int64_t>(n);
         for (int64_t p = 0; p < n; ++p) {
+          v[p] = 0;
           if (!has_[p]) continue;
           if (isum_[p] > INT64_MAX || isum_[p] < INT64_MIN) {
             has_[p] = 0;
             ++diag->int_overflow;
           } else {
-            out[p] = static_cast<int64_t>(isum_[p]);
+            v[p] = static_cast<int64_t>(isum_[p]);
           }
         }
-        return Column::FromBuffers(DataType::Int(), n, Buffer::Own(std::move(out)), Bits());
+        return Column::View(DataType::Int(), v, n, Bits(out));
       }
       case Agg::kMin:
-      case Agg::kMax:
-        return Column::FromBuffers(plan::DataTypeOf(vt_), n, Buffer::Own(std::move(raw_)), Bits());
+      case Agg::kMax: {
+        uint8_t* v = out->Values<uint8_t>(static_cast<int64_t>(raw_.size()));
+        std::copy(raw_.begin(), raw_.end(), v);
+        return Column::View(plan::DataTypeOf(vt_), v, n, Bits(out));
+      }
     }
     return Column();
   }
 
  private:
-  Buffer Bits() const {
-    std::vector<uint8_t> bits(static_cast<size_t>(BitmapBytes(parents_)) + 8, 0);
+  const uint8_t* Bits(DerivedStorage* out) const {
+    out->bits.assign(static_cast<size_t>(BitmapBytes(parents_)) + 8, 0);
     for (int64_t p = 0; p < parents_; ++p) {
-      if (has_[p]) SetBit(bits.data(), p);
+      if (has_[p]) SetBit(out->bits.data(), p);
     }
-    return Buffer::Own(std::move(bits));
+    return out->bits.data();
   }
 
   Agg agg_;
@@ -366,7 +399,32 @@ struct TaskState {
   std::vector<std::unique_ptr<Accumulator>> per_thread;  // fused
   std::vector<uint8_t> keep;                             // sequential / materialize: per row
   std::vector<uint8_t> values;                           // Width(value_type) bytes per row
+  std::unique_ptr<Accumulator> total;                    // The merged or ordered fold.
+  DerivedStorage out;                                    // The derived column's storage.
 };
+
+// One thread's scratch in one stage.
+struct StageThread {
+  std::unique_ptr<Frame> frame;
+  std::vector<uint16_t> sel;
+  std::vector<uint8_t> keep_batch;
+  std::vector<uint8_t> values_batch;
+};
+
+struct StageState {
+  std::vector<TaskState> tasks;
+  std::vector<StageThread> threads;
+};
+
+// (Re)uses `slot` for an accumulator of this shape, cleared.
+Accumulator* ClearedAccumulator(std::unique_ptr<Accumulator>* slot, Agg agg, Ty vt, int64_t parents) {
+  if (*slot == nullptr) {
+    *slot = std::make_unique<Accumulator>(agg, vt, parents);
+  } else {
+    (*slot)->Reset(agg, vt, parents);
+  }
+  return slot->get();
+}
 
 // Copies the active rows of `v` (type t) into out[i].
 void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
@@ -381,11 +439,19 @@ void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
 
 // One thread's share of a stage: batches [b0, b1) of the table.
 void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
-                int64_t b1, int capacity, Diagnostics* diag, int thread, std::vector<TaskState>* tasks) {
-  Frame frame(st, capacity, diag);
-  std::vector<uint16_t> sel(static_cast<size_t>(capacity) + 8);
-  std::vector<uint8_t> keep_batch(static_cast<size_t>(capacity) + 8);
-  std::vector<uint8_t> values_batch(static_cast<size_t>(capacity) * 8 + 16);
+                int64_t b1, int capacity, Diagnostics* diag, int thread, std::vector<TaskState>* tasks,
+                StageThread* scratch) {
+  if (scratch->frame == nullptr || scratch->frame->capacity() != capacity) {
+    scratch->frame = std::make_unique<Frame>(st, capacity, diag);
+    scratch->sel.assign(static_cast<size_t>(capacity) + 8, 0);
+    scratch->keep_batch.assign(static_cast<size_t>(capacity) + 8, 0);
+    scratch->values_batch.assign(static_cast<size_t>(capacity) * 8 + 16, 0);
+  }
+  Frame& frame = *scratch->frame;
+  frame.Reuse(diag);
+  std::vector<uint16_t>& sel = scratch->sel;
+  std::vector<uint8_t>& keep_batch = scratch->keep_batch;
+  std::vector<uint8_t>& values_batch = scratch->values_batch;
   for (int64_t b = b0; b < b1; ++b) {
     const int64_t start = b * kBatch;
     const int n = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
@@ -466,10 +532,24 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
 
 }  // namespace
 
+struct StageScratch::Impl {
+  std::vector<StageState> stages;  // Per stage of the plan.
+};
+
+StageScratch::StageScratch() : impl(std::make_unique<Impl>()) {}
+StageScratch::~StageScratch() = default;
+StageScratch::StageScratch(StageScratch&&) noexcept = default;
+StageScratch& StageScratch::operator=(StageScratch&&) noexcept = default;
+
 absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
-                       std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived) {
+                       std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived,
+                       StageScratch* scratch) {
   const plan::Graph& g = *plan.graph;
-  for (const PhysicalPlan::Stage& stage : plan.stages) {
+  std::vector<StageState>& states = scratch->impl->stages;
+  if (states.size() != plan.stages.size()) states.resize(plan.stages.size());
+  for (size_t si = 0; si < plan.stages.size(); ++si) {
+    const PhysicalPlan::Stage& stage = plan.stages[si];
+    StageState& state = states[si];
     const Table* table = snapshot.FindTable(stage.table);
     if (table == nullptr) {
       return absl::FailedPreconditionError(
@@ -478,7 +558,9 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
     const int64_t rows = table->num_rows();
     const int64_t batches = (rows + kBatch - 1) / kBatch;
     const int use = base::WorkerCount(threads, batches);
-    std::vector<TaskState> tasks(stage.tasks.size());
+    std::vector<TaskState>& tasks = state.tasks;
+    if (tasks.size() != stage.tasks.size()) tasks.resize(stage.tasks.size());
+    if (state.threads.size() < static_cast<size_t>(use)) state.threads.resize(static_cast<size_t>(use));
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];
@@ -498,10 +580,15 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
                                                           "' needed by the program is missing from the snapshot"));
       }
       ts.parents = parent->num_rows();
-      if (ts.node->sub.size() >= 2) ts.value_type = g.node(ts.node->sub[1]).type;
+      ts.value_type = ts.node->sub.size() >= 2 ? g.node(ts.node->sub[1]).type : Ty::kNull;
       ts.fused = !OrderSensitive(g, *ts.node);
       if (ts.fused) {
-        ts.per_thread.resize(static_cast<size_t>(use));
+        // Kept accumulators start this evaluation empty; a thread creates its own on first use.
+        if (ts.per_thread.size() < static_cast<size_t>(use)) ts.per_thread.resize(static_cast<size_t>(use));
+        for (std::unique_ptr<Accumulator>& acc : ts.per_thread) {
+          if (acc != nullptr && !acc->Matches(ts.node->agg, ts.value_type, ts.parents)) acc.reset();
+          if (acc != nullptr) acc->Reset(ts.node->agg, ts.value_type, ts.parents);
+        }
       } else {
         ts.keep.assign(static_cast<size_t>(rows) + 8, 0);
         ts.values.assign(static_cast<size_t>(rows * Width(ts.value_type)) + 16, 0);
@@ -510,7 +597,8 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
     const int capacity = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kBatch, rows)));
     base::RunWorkers(use, [&](int t) {
       const auto [b0, b1] = base::ShareOf(batches, t, use);
-      RunBatches(plan, stage, st, rows, b0, b1, capacity, (*thread_diag)[t].data(), t, &tasks);
+      RunBatches(plan, stage, st, rows, b0, b1, capacity, (*thread_diag)[t].data(), t, &tasks,
+                 &state.threads[static_cast<size_t>(t)]);
     });
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PhysicalPlan::DerivedTask& task = stage.tasks[k];
@@ -518,37 +606,38 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
       const Node& n = *ts.node;
       Column col;
       if (!task.aggregate) {
-        std::vector<uint8_t> bits(static_cast<size_t>(BitmapBytes(rows)) + 8, 0);
+        std::vector<uint8_t>& bits = ts.out.bits;
+        bits.assign(static_cast<size_t>(BitmapBytes(rows)) + 8, 0);
         for (int64_t r = 0; r < rows; ++r) {
           if (ts.keep[r]) SetBit(bits.data(), r);
         }
-        col = Column::FromBuffers(plan::DataTypeOf(n.type), rows, Buffer::Own(std::move(ts.values)),
-                                  Buffer::Own(std::move(bits)));
+        col = Column::View(plan::DataTypeOf(n.type), ts.values.data(), rows, bits.data());
       } else {
-        Diagnostics scratch;
-        Diagnostics* diag = n.rule >= 0 ? &st->const_diag[n.rule] : &scratch;
-        std::unique_ptr<Accumulator> total;
+        Diagnostics scratch_diag;
+        Diagnostics* diag = n.rule >= 0 ? &st->const_diag[n.rule] : &scratch_diag;
+        Accumulator* total = nullptr;
         if (ts.fused) {
           // Threads' partial results, merged in thread order (exact for these aggregates).
-          for (std::unique_ptr<Accumulator>& acc : ts.per_thread) {
+          for (int t = 0; t < use; ++t) {
+            Accumulator* acc = ts.per_thread[static_cast<size_t>(t)].get();
             if (acc == nullptr) continue;
             if (total == nullptr) {
-              total = std::move(acc);
+              total = acc;
             } else {
               total->Merge(*acc);
             }
           }
         } else {
           // Float sums: one fold in row order, so the result is the same on any thread count.
-          total = std::make_unique<Accumulator>(n.agg, ts.value_type, ts.parents);
+          total = ClearedAccumulator(&ts.total, n.agg, ts.value_type, ts.parents);
           const int32_t* map = st->link_rows[n.link];
           for (int64_t start = 0; start < rows; start += kBatch) {
             const int len = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
             total->Add(ts.keep.data() + start, map + start, ts.values.data() + start * Width(ts.value_type), len);
           }
         }
-        if (total == nullptr) total = std::make_unique<Accumulator>(n.agg, ts.value_type, ts.parents);
-        col = total->Finish(diag);
+        if (total == nullptr) total = ClearedAccumulator(&ts.total, n.agg, ts.value_type, ts.parents);
+        col = total->Finish(diag, &ts.out);
       }
       (*derived)[task.slot] = std::move(col);
       st->columns[task.slot] = &(*derived)[task.slot];

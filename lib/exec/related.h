@@ -73,11 +73,27 @@ class RelatedData {
   std::map<std::string, std::shared_ptr<const storage::ParentMap>, std::less<>> steps_;
 };
 
-// Runs the plan's stages.  Fills `derived` (indexed by column slot) and points
-// st->columns at it; diagnostics raised per row go to thread_diag[t][rule],
-// those of the scatter (int sum overflow) to st->const_diag.
+// What the stages keep between evaluations of one plan (an EvalContext's):
+// each stage's frames, per-thread scratch, accumulators and the storage of
+// the derived columns, so a repeated evaluation of the same shape allocates
+// nothing.  Used with one plan only (reset it for another).
+class StageScratch {
+ public:
+  StageScratch();
+  ~StageScratch();
+  StageScratch(StageScratch&&) noexcept;
+  StageScratch& operator=(StageScratch&&) noexcept;
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+// Runs the plan's stages.  Fills `derived` (indexed by column slot; views
+// over `scratch`'s storage, which must outlive them) and points st->columns
+// at it; diagnostics raised per row go to thread_diag[t][rule], those of the
+// scatter (int sum overflow) to st->const_diag.
 absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
-                       std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived);
+                       std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived,
+                       StageScratch* scratch);
 
 }  // namespace docket::exec
 

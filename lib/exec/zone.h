@@ -17,6 +17,7 @@ class ZoneTable {
  public:
   // Shared, cached per zone name.
   static std::shared_ptr<const ZoneTable> For(const absl::TimeZone& tz);
+  const absl::TimeZone& zone() const { return tz_; }
 
   // Civil day number of the instant `micros` since the epoch.
   int64_t DayOf(int64_t micros) const;

@@ -35,6 +35,8 @@ bool IsStrict(const Node& n) {
     case Op::kDateAddDays:
     case Op::kDateDiff:
     case Op::kAddMonths:
+    case Op::kMonthsBound:
+    case Op::kMonthsShift:
       return true;
     case Op::kCall:
       return NullsOf(n.fn) == NullRule::kStrict;  // The function registry says.
@@ -248,6 +250,31 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
       sub.type = Ty::kInt;
       sub.args = {DayNumber(c), b};
       return Compare(FlipCmp(cmp), y, Make(std::move(sub)));
+    }
+    // Calendar fold: add_months(x, n) cmp T with n and T evaluation constants.
+    // add_months is monotone in x, so  add_months(x, n) >= T  ⇔  x >= B(T),
+    // B the least day mapping at or past T (base::MonthsBound), and <= / >
+    // are < / >= T + 1: one comparison on x against a constant computed once
+    // per evaluation.  x is first shifted by s (kMonthsShift), which leaves
+    // the date range exactly where add_months(x, n) does, so NULL and the
+    // overflow count stay as they were; B + s shifts the bound alike.
+    if (l.op == Op::kAddMonths && node(l.args[1]).eval_const && !node(l.args[0]).eval_const &&
+        (cmp == Cmp::kLt || cmp == Cmp::kLe || cmp == Cmp::kGt || cmp == Cmp::kGe)) {
+      const int32_t x = l.args[0], months = l.args[1];
+      auto make = [&](Op op, Ty type, std::vector<int32_t> args) {
+        Node n;
+        n.op = op;
+        n.type = type;
+        n.args = std::move(args);
+        return Make(std::move(n));
+      };
+      int32_t t = DayNumber(b);
+      if (cmp == Cmp::kLe || cmp == Cmp::kGt) t = make(Op::kAdd, Ty::kInt, {t, Const(Value::Int(1))});
+      const int32_t bound = make(Op::kMonthsBound, Ty::kInt, {t, months});
+      const int32_t shift = make(Op::kMonthsShift, Ty::kInt, {months});
+      const int32_t shifted = make(Op::kDateAddDays, Ty::kDate, {x, shift});
+      const Cmp folded = cmp == Cmp::kLt || cmp == Cmp::kLe ? Cmp::kLt : Cmp::kGe;
+      return Compare(folded, shifted, make(Op::kAdd, Ty::kInt, {bound, shift}));
     }
     // date(ts) cmp D  ⇔  ts against the first instant of D (or D + 1) in the zone.
     if (l.op == Op::kTsToDate) {

@@ -131,6 +131,8 @@ std::string_view OpName(Op op) {
     case Op::kDateAddDays: return "date_add_days";
     case Op::kDateDiff: return "date_diff";
     case Op::kAddMonths: return "add_months";
+    case Op::kMonthsBound: return "months_bound";
+    case Op::kMonthsShift: return "months_shift";
     case Op::kCase: return "case";
     case Op::kCoalesce: return "coalesce";
     case Op::kCall: return "call";

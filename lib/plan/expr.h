@@ -61,6 +61,11 @@ enum class Op : uint8_t {
   kDateAddDays, // {date, int} → date (NULL + int_overflow outside the date range)
   kDateDiff,    // {date, date} → int days (a - b)
   kAddMonths,   // {date, int} → date, clamped to the month's end
+  // The calendar fold's evaluation constants (ExprBuilder::Compare; never per row):
+  kMonthsBound, // {int day T, int n} → int: the least day c with add_months(c, n) >= T (int64,
+                // may lie outside the date range); NULL when |n| > 2^34 (add_months is then NULL)
+  kMonthsShift, // {int n} → int: s such that c + s leaves the date range exactly where
+                // add_months(c, n) does (2^40 when |n| > 2^34: everywhere)
   kCase,        // {cond1, value1, …, [else]}
   kCoalesce,    // n-ary, lazy
   kCall,        // fn; args

@@ -52,6 +52,7 @@ from .results import CommandCenter, ListResult, Result  # noqa: E402
 from .metrics import MetricsResult  # noqa: E402
 from .rulebook import Rulebook  # noqa: E402
 from .cta import CtaStore  # noqa: E402
+from ._docket import EvalContext  # noqa: E402  (the on-change path: Rulebook.evaluate_one)
 from .table import Schema, Snapshot, Table  # noqa: E402
 
 __version__ = "0.1.0"
@@ -78,6 +79,7 @@ __all__ = [
     "count",
     "Rulebook",
     "CtaStore",
+    "EvalContext",
     "Result",
     "ListResult",
     "CommandCenter",

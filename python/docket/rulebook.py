@@ -6,6 +6,8 @@ import os
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
+import numpy as np
+
 from . import _docket
 from ._history import build_history
 from ._options import AsOf, as_of_date, as_of_tuple
@@ -200,6 +202,37 @@ class Rulebook:
             _warn(n)
         result.warnings = warnings
         return result
+
+    def evaluate_one(
+        self,
+        snapshot: Snapshot,
+        *,
+        as_of: AsOf = None,
+        context: "_docket.EvalContext",
+        time_zone: Optional[str] = None,
+    ) -> "np.ndarray":
+        """The on-change path: re-evaluates every list on a small prepared
+        snapshot (one account and its related rows) on the calling thread,
+        reusing ``context`` (a :class:`docket.EvalContext`, one per thread),
+        so that the C++ side allocates nothing once the context has seen the
+        snapshot.  Returns each list's count (int64, in list order);
+        ``context.matches(i)`` gives list i's row positions.  Uses the
+        rulebook's params; for owner scope, params or top rows use :meth:`run`.
+        """
+        if not isinstance(snapshot, Snapshot):
+            raise TypeError("evaluate_one takes a Snapshot from Rulebook.prepare() (prepared once, reused)")
+        # The compiled rulebook for this snapshot, remembered on it: no schema
+        # signature is computed per call.
+        cached = getattr(snapshot, "_evaluate_one", None)
+        if cached is not None and cached[0] is self:
+            compiled = cached[1]
+        else:
+            compiled = self._compile(snapshot)
+            snapshot._evaluate_one = (self, compiled)
+        zone = time_zone or self.time_zone
+        day = as_of_date(as_of, zone)
+        _docket.evaluate_one(compiled, snapshot._native, as_of_tuple(day), time_zone, context=context)
+        return context.counts()
 
     def metrics(
         self,
