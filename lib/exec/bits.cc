@@ -1,6 +1,14 @@
 // exec/bits.cc — validity and boolean bits: unpacking 64 rows to bytes,
-// packing bytes to bits, and timestamp units.
+// packing bytes to bits and words, masks to selection vectors (exec/bits.h),
+// and timestamp units.
+#include "exec/bits.h"
+
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "exec/executor.h"
 
@@ -64,6 +72,105 @@ void PackBits(const uint8_t* bytes, int n, uint8_t* out) {
     for (int i = full * 8; i < n; ++i) last |= static_cast<uint8_t>((bytes[i] & 1) << (i & 7));
     out[full] = last;
   }
+}
+
+static_assert(std::endian::native == std::endian::little,
+              "exec/bits.h reads Arrow bitmaps as little-endian words");
+
+const uint64_t kOnesWords[kBatchWords] = {
+    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL};
+const uint64_t kZeroWords[kBatchWords] = {};
+static_assert(kBatchWords == 32, "kOnesWords lists kBatchWords words");
+
+namespace {
+
+#if defined(__SSE2__)
+// Bit `shift` of each of 16 bytes as 16 bits.
+template <int kShift>
+inline uint64_t Movemask16(const uint8_t* b) {
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+  if constexpr (kShift < 7) x = _mm_slli_epi16(x, 7 - kShift);
+  return static_cast<uint16_t>(_mm_movemask_epi8(x));
+}
+#endif
+
+template <int kShift>
+inline uint64_t PackBit(const uint8_t* b) {
+#if defined(__SSE2__)
+  return Movemask16<kShift>(b) | (Movemask16<kShift>(b + 16) << 16) | (Movemask16<kShift>(b + 32) << 32) |
+         (Movemask16<kShift>(b + 48) << 48);
+#else
+  uint64_t w = 0;
+  for (int j = 0; j < 64; ++j) w |= static_cast<uint64_t>((b[j] >> kShift) & 1) << j;
+  return w;
+#endif
+}
+
+}  // namespace
+
+uint64_t PackWord(const uint8_t* bytes) { return PackBit<0>(bytes); }
+uint64_t PackWordBit1(const uint8_t* bytes) { return PackBit<1>(bytes); }
+
+void PackWords(const uint8_t* bytes, int n, uint64_t* out) {
+  const int full = n / 64;
+  for (int w = 0; w < full; ++w) out[w] = PackBit<0>(bytes + 64 * w);
+  if (n % 64) {
+    alignas(16) uint8_t tail[64] = {};
+    std::memcpy(tail, bytes + 64 * full, n % 64);
+    out[full] = PackBit<0>(tail);
+  }
+}
+
+void UnpackWords(const uint64_t* words, int n, uint8_t* out) {
+  UnpackBits(reinterpret_cast<const uint8_t*>(words), 0, n, out);
+}
+
+void LoadBitmapWords(const uint8_t* bits, int64_t start, int n, uint64_t* out) {
+  const uint8_t* b = bits + start / 8;
+  const int full = n / 64;
+  std::memcpy(out, b, static_cast<size_t>(full) * 8);
+  if (n % 64) {
+    uint64_t w = 0;
+    std::memcpy(&w, b + 8 * full, static_cast<size_t>((n % 64 + 7) / 8));
+    out[full] = w & ((uint64_t{1} << (n % 64)) - 1);
+  }
+}
+
+void StoreBitmapWords(const uint64_t* words, int64_t start, int n, uint8_t* bits) {
+  uint8_t* b = bits + start / 8;
+  const int full = n / 64;
+  std::memcpy(b, words, static_cast<size_t>(full) * 8);
+  if (n % 64) {
+    const uint64_t w = words[full] & ((uint64_t{1} << (n % 64)) - 1);
+    std::memcpy(b + 8 * full, &w, static_cast<size_t>((n % 64 + 7) / 8));
+  }
+}
+
+int SelectFromMask(const uint8_t* mask, int n, uint16_t* sel) {
+  int c = 0;
+  for (int i = 0; i < n; ++i) {
+    sel[c] = static_cast<uint16_t>(i);
+    c += mask[i];
+  }
+  return c;
+}
+
+int CountWords(const uint64_t* words, int n) {
+  int c = 0;
+  const int full = n / 64;
+  for (int w = 0; w < full; ++w) c += std::popcount(words[w]);
+  if (n % 64) c += std::popcount(words[full] & ((uint64_t{1} << (n % 64)) - 1));
+  return c;
+}
+
+bool AllOnes(const uint64_t* words, int n) {
+  uint64_t all = ~uint64_t{0};
+  const int full = n / 64;
+  for (int w = 0; w < full; ++w) all &= words[w];
+  if (n % 64) all &= words[full] | (~uint64_t{0} << (n % 64));
+  return all == ~uint64_t{0};
 }
 
 }  // namespace docket::exec

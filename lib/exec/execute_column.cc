@@ -12,7 +12,73 @@ using plan::Node;
 using plan::Op;
 using plan::Ty;
 
-Vec Frame::LoadColumn(int32_t id, const Active& a) {
+namespace {
+
+// The one gather of column values: for each active row i, the value of
+// `col` at source row row(i) in the engine's physical type (timestamps as
+// micros, bools as 0/1, strings as views into the column or its
+// dictionary).  With kMayMiss, a negative source row (no parent) reads as
+// zero / the empty string; validity is the caller's.
+template <bool kMayMiss, typename Row>
+void GatherColumn(const Column& col, Ty type, const std::vector<std::string_view>& views, const Active& a,
+                  Row row, Block* blk) {
+  auto each = [&](auto&& read, auto zero, auto* out) {
+    ForEach(a, [&](int i) {
+      const int64_t p = row(i);
+      if constexpr (kMayMiss) {
+        out[i] = p >= 0 ? read(p) : zero;
+      } else {
+        out[i] = read(p);
+      }
+    });
+  };
+  switch (type) {
+    case Ty::kInt:
+    case Ty::kFloat: {
+      // 8-byte values (int64, double): copied bit for bit.
+      const int64_t* src = col.Values<int64_t>();
+      each([&](int64_t p) { return src[p]; }, int64_t{0}, blk->As<int64_t>());
+      break;
+    }
+    case Ty::kDate: {
+      const int32_t* src = col.Values<int32_t>();
+      each([&](int64_t p) { return src[p]; }, int32_t{0}, blk->As<int32_t>());
+      break;
+    }
+    case Ty::kBool: {
+      const uint8_t* src = col.Values<uint8_t>();
+      each([&](int64_t p) { return static_cast<uint8_t>(src[p] != 0); }, uint8_t{0}, blk->As<uint8_t>());
+      break;
+    }
+    case Ty::kTimestamp: {
+      const int64_t* src = col.Values<int64_t>();
+      const TimeUnit unit = col.type().unit;
+      each([&](int64_t p) { return ToMicros(src[p], unit); }, int64_t{0}, blk->As<int64_t>());
+      break;
+    }
+    case Ty::kString: {
+      std::string_view* out = blk->As<std::string_view>();
+      if (col.is_dictionary()) {
+        const uint32_t last = static_cast<uint32_t>(views.size() - 1);
+        const int32_t* codes = col.codes();
+        each([&](int64_t p) { return views[std::min(static_cast<uint32_t>(codes[p]), last)]; },
+             std::string_view(), out);
+      } else {
+        const int64_t* off = col.offsets();
+        const char* chars = col.chars();
+        each([&](int64_t p) { return std::string_view(chars + off[p], static_cast<size_t>(off[p + 1] - off[p])); },
+             std::string_view(), out);
+      }
+      break;
+    }
+    case Ty::kNull:
+      break;
+  }
+}
+
+}  // namespace
+
+Vec Frame::LoadColumn(int32_t id, const Active& a, const uint64_t** words) {
   const Node& n = g_->node(id);
   const Column* col = ColumnFor(n.column);
   Vec v;
@@ -21,10 +87,19 @@ Vec Frame::LoadColumn(int32_t id, const Active& a) {
     if (blk == nullptr) blk = Acquire();
     return blk;
   };
+  if (words != nullptr) *words = nullptr;
   if (col->validity() != nullptr) {
-    UnpackBits(col->validity(), start_, n_, block()->valid.get());
-    v.valid = blk->valid.get();
+    if (words != nullptr) {
+      // The validity stays words (in the block's validity bytes, which hold them).
+      uint64_t* w = reinterpret_cast<uint64_t*>(block()->valid.get());
+      LoadBitmapWords(col->validity(), start_, n_, w);
+      *words = w;
+    } else {
+      UnpackBits(col->validity(), start_, n_, block()->valid.get());
+      v.valid = blk->valid.get();
+    }
   }
+  // Fixed-width values in the engine's layout are read in place.
   switch (n.type) {
     case Ty::kInt:
       v.data = col->Values<int64_t>() + start_;
@@ -35,43 +110,16 @@ Vec Frame::LoadColumn(int32_t id, const Active& a) {
     case Ty::kDate:
       v.data = col->Values<int32_t>() + start_;
       break;
-    case Ty::kTimestamp: {
-      const int64_t* src = col->Values<int64_t>() + start_;
-      TimeUnit unit = col->type().unit;
-      if (unit == TimeUnit::kMicro) {
-        v.data = src;
+    case Ty::kNull:
+      break;
+    default:
+      if (n.type == Ty::kTimestamp && col->type().unit == TimeUnit::kMicro) {
+        v.data = col->Values<int64_t>() + start_;
         break;
       }
-      int64_t* out = block()->As<int64_t>();
-      for (int i = 0; i < n_; ++i) out[i] = ToMicros(src[i], unit);
-      v.data = out;
-      break;
-    }
-    case Ty::kBool: {
-      const uint8_t* src = col->Values<uint8_t>() + start_;
-      uint8_t* out = block()->As<uint8_t>();
-      for (int i = 0; i < n_; ++i) out[i] = src[i] != 0;
-      v.data = out;
-      break;
-    }
-    case Ty::kString: {
-      std::string_view* out = block()->As<std::string_view>();
-      if (col->is_dictionary()) {
-        const std::vector<std::string_view>& views = st_->dict_views[n.column];
-        const uint32_t last = static_cast<uint32_t>(views.size() - 1);
-        const int32_t* codes = col->codes() + start_;
-        ForEach(a, [&](int i) { out[i] = views[std::min(static_cast<uint32_t>(codes[i]), last)]; });
-      } else {
-        const int64_t* off = col->offsets() + start_;
-        const char* chars = col->chars();
-        ForEach(a, [&](int i) {
-          out[i] = std::string_view(chars + off[i], static_cast<size_t>(off[i + 1] - off[i]));
-        });
-      }
-      v.data = out;
-      break;
-    }
-    case Ty::kNull:
+      GatherColumn<false>(*col, n.type, st_->dict_views[n.column], a, [start = start_](int i) { return start + i; },
+                          block());
+      v.data = blk->data.get();
       break;
   }
   v.block = blk;
@@ -84,92 +132,19 @@ Vec Frame::ParentValue(int32_t id, const Active& a) {
   const int32_t* map = st_->link_rows[n.link] + start_;
   const uint8_t* validity = col->validity();
   Block* blk = Acquire();
+  if (n.type == Ty::kNull) return AllNull(blk, a.n);
   uint8_t* ov = blk->valid.get();
-  Vec v;
-  v.data = blk->data.get();
-  v.valid = ov;
-  v.block = blk;
   // Rows outside a sparse set are never written: keep them safe to read.
   if (a.sel != nullptr) {
     std::memset(ov, 0, a.n);
     std::memset(blk->data.get(), 0, static_cast<size_t>(a.n) * 16);
   }
-  auto valid_at = [&](int32_t p) -> uint8_t {
-    return p >= 0 && (validity == nullptr || GetBit(validity, p)) ? 1 : 0;
-  };
-  switch (n.type) {
-    case Ty::kInt:
-    case Ty::kFloat: {
-      // 8-byte values (int64, double): copied bit for bit.
-      const int64_t* src = col->Values<int64_t>();
-      int64_t* out = blk->As<int64_t>();
-      ForEach(a, [&](int i) {
-        const int32_t p = map[i];
-        out[i] = p >= 0 ? src[p] : 0;
-        ov[i] = valid_at(p);
-      });
-      break;
-    }
-    case Ty::kDate: {
-      const int32_t* src = col->Values<int32_t>();
-      int32_t* out = blk->As<int32_t>();
-      ForEach(a, [&](int i) {
-        const int32_t p = map[i];
-        out[i] = p >= 0 ? src[p] : 0;
-        ov[i] = valid_at(p);
-      });
-      break;
-    }
-    case Ty::kBool: {
-      const uint8_t* src = col->Values<uint8_t>();
-      uint8_t* out = blk->As<uint8_t>();
-      ForEach(a, [&](int i) {
-        const int32_t p = map[i];
-        out[i] = p >= 0 && src[p] != 0;
-        ov[i] = valid_at(p);
-      });
-      break;
-    }
-    case Ty::kTimestamp: {
-      const int64_t* src = col->Values<int64_t>();
-      int64_t* out = blk->As<int64_t>();
-      const TimeUnit unit = col->type().unit;
-      ForEach(a, [&](int i) {
-        const int32_t p = map[i];
-        out[i] = p >= 0 ? ToMicros(src[p], unit) : 0;
-        ov[i] = valid_at(p);
-      });
-      break;
-    }
-    case Ty::kString: {
-      std::string_view* out = blk->As<std::string_view>();
-      if (col->is_dictionary()) {
-        const std::vector<std::string_view>& views = st_->dict_views[n.column];
-        const uint32_t last = static_cast<uint32_t>(views.size() - 1);
-        const int32_t* codes = col->codes();
-        ForEach(a, [&](int i) {
-          const int32_t p = map[i];
-          out[i] =
-              p >= 0 ? views[std::min(static_cast<uint32_t>(codes[p]), last)] : std::string_view();
-          ov[i] = valid_at(p);
-        });
-      } else {
-        const int64_t* off = col->offsets();
-        const char* chars = col->chars();
-        ForEach(a, [&](int i) {
-          const int32_t p = map[i];
-          out[i] = p >= 0
-                       ? std::string_view(chars + off[p], static_cast<size_t>(off[p + 1] - off[p]))
-                       : std::string_view();
-          ov[i] = valid_at(p);
-        });
-      }
-      break;
-    }
-    case Ty::kNull:
-      return AllNull(blk, a.n);
-  }
-  return v;
+  GatherColumn<true>(*col, n.type, st_->dict_views[n.column], a, [map](int i) { return int64_t{map[i]}; }, blk);
+  ForEach(a, [&](int i) {
+    const int32_t p = map[i];
+    ov[i] = p >= 0 && (validity == nullptr || GetBit(validity, p)) ? 1 : 0;
+  });
+  return BlockVec(blk, ov);
 }
 
 Vec Frame::Gather(int32_t id, const Active& a) {

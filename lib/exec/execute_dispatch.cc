@@ -46,54 +46,14 @@ Vec Frame::Compute(int32_t id, const Active& a) {
     case Op::kColumn:
       return LoadColumn(id, a);
     case Op::kAnd:
-      return Logic(id, a, true);
     case Op::kOr:
-      return Logic(id, a, false);
-    case Op::kNot: {
-      Vec x = Eval(n.args[0], a);
-      Block* blk = Acquire();
-      uint8_t* out = blk->As<uint8_t>();
-      const uint8_t* xd = x.As<uint8_t>();
-      for (int i = 0; i < a.n; ++i) out[i] = ~xd[i] & 1;
-      Vec v;
-      v.data = out;
-      v.block = blk;
-      if (x.valid != nullptr) {
-        std::memcpy(blk->valid.get(), x.valid, a.n);
-        v.valid = blk->valid.get();
-      }
-      Release(&x);
-      return v;
-    }
+    case Op::kNot:
     case Op::kIsNull:
     case Op::kIsNotNull: {
-      const uint8_t want_valid = n.op == Op::kIsNotNull;
-      Block* blk = Acquire();
-      uint8_t* out = blk->As<uint8_t>();
-      Vec v;
-      v.data = out;
-      v.block = blk;
-      const Node& arg = g_->node(n.args[0]);
-      if (arg.op == Op::kColumn && plan_->shared_slot[n.args[0]] < 0) {
-        // Only the validity bitmap is read.
-        const Column* col = ColumnFor(arg.column);
-        if (col->validity() == nullptr) {
-          std::memset(out, want_valid, a.n);
-        } else {
-          UnpackBits(col->validity(), start_, a.n, out);
-          if (!want_valid) {
-            for (int i = 0; i < a.n; ++i) out[i] ^= 1;
-          }
-        }
-        return v;
-      }
-      Vec x = Eval(n.args[0], a);
-      if (x.valid == nullptr) {
-        std::memset(out, want_valid, a.n);
-      } else {
-        for (int i = 0; i < a.n; ++i) out[i] = (x.valid[i] & 1) ^ (want_valid ^ 1);
-      }
-      Release(&x);
+      // Computed as words (execute_bits.cc), unpacked for a byte consumer.
+      BitVec b = ComputeBits(id, a);
+      Vec v = UnpackBitVec(b, a.n);
+      Release(&b);
       return v;
     }
     case Op::kCompare: {

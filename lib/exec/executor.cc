@@ -81,6 +81,8 @@ Frame::Frame(EvalState* state, int capacity, Diagnostics* diag)
     : st_(state), g_(state->plan->graph.get()), plan_(state->plan), capacity_(std::max(capacity, 1)), diag_(diag) {
   stamp_.assign(plan_->num_shared, -1);
   cache_.resize(plan_->num_shared);
+  bit_stamp_.assign(plan_->num_shared, -1);
+  bit_cache_.resize(plan_->num_shared);
 }
 
 Frame::~Frame() = default;
@@ -111,6 +113,11 @@ void Frame::Release(Vec* v) {
   v->block = nullptr;
 }
 
+void Frame::Release(BitVec* v) {
+  if (v->block != nullptr) Return(v->block);
+  v->block = nullptr;
+}
+
 void Frame::BeginBatch(int64_t start, int n, const Active& root) {
   start_ = start;
   n_ = n;
@@ -121,6 +128,7 @@ void Frame::BeginBatch(int64_t start, int n, const Active& root) {
 void Frame::EndBatch() {
   for (int32_t s = 0; s < plan_->num_shared; ++s) {
     if (stamp_[s] == batch_) Release(&cache_[s]);
+    if (bit_stamp_[s] == batch_) Release(&bit_cache_[s]);
   }
 }
 
@@ -179,7 +187,11 @@ Vec Frame::Eval(int32_t id, const Active& a) {
   int32_t s = plan_->shared_slot[id];
   if (s >= 0) {
     if (stamp_[s] != batch_) {
-      cache_[s] = gather ? Gather(id, root_) : Compute(id, root_);
+      // A boolean node already computed as words this batch is not computed
+      // again (its diagnostics count once).
+      cache_[s] = bit_stamp_[s] == batch_ ? UnpackBitVec(bit_cache_[s], root_.n)
+                  : gather               ? Gather(id, root_)
+                                         : Compute(id, root_);
       stamp_[s] = batch_;
     }
     Vec v = cache_[s];

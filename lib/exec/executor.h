@@ -26,6 +26,7 @@
 #include "docket/column.h"
 #include "docket/program.h"
 #include "docket/value.h"
+#include "exec/bits.h"
 #include "exec/vector.h"
 #include "exec/zone.h"
 #include "plan/expr.h"
@@ -52,9 +53,14 @@ struct ScalarValue {
 // A per-dictionary-entry result of a peeled node: entries 0..D-1 are the
 // dictionary entries, entry D is the NULL row.
 struct Lut {
-  std::vector<uint8_t> value;
+  std::vector<uint8_t> value;  // value | valid << 1, per entry.
   std::vector<uint8_t> valid;
   bool any_null = false;  // Some entry 0..D-1 is NULL.
+  // Set by Finish(): when no entry 0..D-1 is NULL and at most two are TRUE,
+  // rows compare their code with those (no table lookup per row).
+  int num_true = -1;  // -1: look the code up in `value`.
+  int32_t true_codes[2] = {-1, -1};
+  void Finish();
 };
 
 struct EvalState {
@@ -86,6 +92,11 @@ class Frame {
   void EndBatch();
   Vec Eval(int32_t id, const Active& a);
   void Release(Vec* v);
+  // A boolean node as 64-row words (exec/bits.h, exec/execute_bits.cc):
+  // AND/OR/NOT, IS NULL, comparisons and dictionary lookups produce words
+  // directly; other nodes are evaluated as bytes and packed.
+  BitVec EvalBits(int32_t id, const Active& a);
+  void Release(BitVec* v);
 
   // Scratch for building Active sets.
   Block* Acquire();
@@ -93,10 +104,21 @@ class Frame {
 
  private:
   Vec Compute(int32_t id, const Active& a);
-  Vec LoadColumn(int32_t id, const Active& a);
+  // With `words`, the validity is not unpacked to bytes: *words gets the
+  // column's validity words for the batch (nullptr when it has no NULLs).
+  Vec LoadColumn(int32_t id, const Active& a, const uint64_t** words = nullptr);
   Vec ParentValue(int32_t id, const Active& a);
   Vec Gather(int32_t id, const Active& a);
-  Vec Logic(int32_t id, const Active& a, bool is_and);
+  // execute_bits.cc.
+  BitVec ComputeBits(int32_t id, const Active& a);
+  BitVec GatherBits(int32_t id, const Active& a);
+  BitVec LogicBits(int32_t id, const Active& a, bool is_and);
+  BitVec CompareBits(int32_t id, const Active& a);
+  BitVec NullTestBits(int32_t id, const Active& a);
+  // An operand's values with its validity as words (*words; nullptr: no NULL).
+  Vec EvalWithWords(int32_t id, const Active& a, const uint64_t** words);
+  BitVec PackVec(const Vec& v, int n);
+  Vec UnpackBitVec(const BitVec& b, int n);
   Vec Case(int32_t id, const Active& a);
   Vec Coalesce(int32_t id, const Active& a);
   Vec ConstVec(int32_t slot);
@@ -119,6 +141,8 @@ class Frame {
   int64_t batch_ = 0;
   std::vector<int64_t> stamp_;  // Per shared slot.
   std::vector<Vec> cache_;      // Per shared slot.
+  std::vector<int64_t> bit_stamp_;  // Per shared slot: the batch its words are for.
+  std::vector<BitVec> bit_cache_;   // Per shared slot (boolean nodes evaluated as words).
   std::vector<std::unique_ptr<Block>> blocks_;
   std::vector<Block*> free_;
 };

@@ -90,16 +90,22 @@ inline const uint8_t* CombineValid2(const Vec& a, const Vec& b, int n, uint8_t* 
   return CombineValid(vs, 2, n, out);
 }
 
+// The Vec of a kernel's result: values at the start of `blk`, validity
+// `valid` (nullptr: no NULL), owning the block.  The one block → Vec helper.
+inline Vec BlockVec(Block* blk, const uint8_t* valid) {
+  Vec out;
+  out.data = blk->data.get();
+  out.valid = valid;
+  out.block = blk;
+  return out;
+}
+
 // A Vec whose every row is NULL.
 inline Vec AllNull(Block* blk, int n) {
   std::memset(blk->valid.get(), 0, n);
   // Zero values (empty string views) so that consumers reading every row stay safe.
   std::memset(blk->data.get(), 0, static_cast<size_t>(n) * 16);
-  Vec out;
-  out.data = blk->data.get();
-  out.valid = blk->valid.get();
-  out.block = blk;
-  return out;
+  return BlockVec(blk, blk->valid.get());
 }
 
 }  // namespace docket::exec

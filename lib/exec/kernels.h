@@ -31,6 +31,12 @@ namespace docket::exec {
 Vec CompareKernel(Frame& f, plan::Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act);
 Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi,
                   const Active& act);
+// The values of a comparison (BETWEEN with constant integer bounds) as 0/1
+// bytes for the active rows, validity left to the caller; BetweenInto
+// returns false when the fast path does not apply.
+void CompareInto(plan::Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act, uint8_t* out);
+bool BetweenInto(Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi, const Active& act,
+                 uint8_t* out);
 Vec InSetKernel(Frame& f, const plan::InSetPayload& set, plan::Ty t, const Vec& x, const Active& act);
 
 Vec ArithKernel(Frame& f, plan::Op op, plan::Ty t, const Vec& a, const Vec& b, const Active& act, Diagnostics* d);
@@ -60,13 +66,7 @@ struct CallInput {
       valid;  // kStrict functions: the AND of the arguments' validity (nullptr: no NULLs)
 
   // The result: out's values with validity `v` (nullptr: no NULLs).
-  Vec Result(const uint8_t* v) const {
-    Vec r;
-    r.data = out->data.get();
-    r.valid = v;
-    r.block = out;
-    return r;
-  }
+  Vec Result(const uint8_t* v) const { return BlockVec(out, v); }
 };
 using CallKernelFn = Vec (*)(const CallInput& in);
 struct CallKernelEntry {

@@ -12,13 +12,6 @@ namespace {
 using plan::Op;
 using plan::Ty;
 
-Vec Result(Block* blk, const uint8_t* valid) {
-  Vec v;
-  v.data = blk->data.get();
-  v.valid = valid;
-  v.block = blk;
-  return v;
-}
 
 // Writes `ok` flags into the output validity: a row is valid when its inputs
 // are and the operation succeeded.  Counts failures among active rows whose
@@ -85,11 +78,11 @@ Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active&
           for (int i = 0; i < n; ++i) fail[i] = y[i] == 0;
           const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, d ? &d->division_by_zero : nullptr, true);
           f.Return(fb);
-          return Result(blk, v);
+          return BlockVec(blk, v);
         }
       }
     }
-    return Result(blk, in_valid);
+    return BlockVec(blk, in_valid);
   }
   // int: checked arithmetic.
   int64_t* out = blk->As<int64_t>();
@@ -107,7 +100,7 @@ Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active&
         ForEach(act, [&](int i) { out[i] = ModConst(x[i], dv, dd); });
       }
     });
-    return Result(blk, in_valid);
+    return BlockVec(blk, in_valid);
   }
   Block* fb = f.Acquire();
   uint8_t* fail = fb->As<uint8_t>();
@@ -170,7 +163,7 @@ Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active&
   }
   const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, counter, any_fail);
   f.Return(fb);
-  return Result(blk, v);
+  return BlockVec(blk, v);
 }
 
 Vec NegKernel(Frame& f, Ty t, const Vec& a, const Active& act, Diagnostics* d) {
@@ -183,7 +176,7 @@ Vec NegKernel(Frame& f, Ty t, const Vec& a, const Active& act, Diagnostics* d) {
   if (t == Ty::kFloat) {
     double* out = blk->As<double>();
     WithAccess<double>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = -x[i]; }); });
-    return Result(blk, in_valid);
+    return BlockVec(blk, in_valid);
   }
   int64_t* out = blk->As<int64_t>();
   Block* fb = f.Acquire();
@@ -200,7 +193,7 @@ Vec NegKernel(Frame& f, Ty t, const Vec& a, const Active& act, Diagnostics* d) {
   });
   const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, d ? &d->int_overflow : nullptr, acc != 0);
   f.Return(fb);
-  return Result(blk, v);
+  return BlockVec(blk, v);
 }
 
 Vec IntToFloatKernel(Frame& f, const Vec& a, const Active& act) {
@@ -209,7 +202,7 @@ Vec IntToFloatKernel(Frame& f, const Vec& a, const Active& act) {
   double* out = blk->As<double>();
   WithAccess<int64_t>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = static_cast<double>(x[i]); }); });
   const Vec* vs[1] = {&a};
-  return Result(blk, CombineValid(vs, 1, act.n, blk->valid.get()));
+  return BlockVec(blk, CombineValid(vs, 1, act.n, blk->valid.get()));
 }
 
 // ---------------------------------------------------------------------------

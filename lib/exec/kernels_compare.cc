@@ -27,15 +27,20 @@ void WithCmp(Cmp c, F&& f) {
   }
 }
 
+// `out` is a byte pointer, which may alias anything: the bounds are copied
+// to locals so that the dense loop vectorizes.
 template <typename O, typename A, typename B>
-void CmpLoop(const Active& act, A a, B b, uint8_t* out) {
-  if (act.sel != nullptr) {
-    for (int k = 0; k < act.count; ++k) {
-      int i = act.sel[k];
+void CmpLoop(const Active& act, A a, B b, uint8_t* __restrict out) {
+  const uint16_t* sel = act.sel;
+  if (sel != nullptr) {
+    const int count = act.count;
+    for (int k = 0; k < count; ++k) {
+      int i = sel[k];
       out[i] = O::F(a[i], b[i]);
     }
   } else {
-    for (int i = 0; i < act.n; ++i) out[i] = O::F(a[i], b[i]);
+    const int n = act.n;
+    for (int i = 0; i < n; ++i) out[i] = O::F(a[i], b[i]);
   }
 }
 
@@ -52,31 +57,20 @@ bool OutOfRangeResult(Cmp c, bool constant_above) {
   return false;
 }
 
-Vec Finish(Block* blk, const uint8_t* valid) {
-  Vec out;
-  out.data = blk->data.get();
-  out.valid = valid;
-  out.block = blk;
-  return out;
-}
 
 }  // namespace
 
-Vec CompareKernel(Frame& f, Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act) {
-  Block* blk = f.Acquire();
-  if (ConstNull(a) || ConstNull(b)) return AllNull(blk, act.n);
-  uint8_t* out = blk->As<uint8_t>();
-  const uint8_t* valid = CombineValid2(a, b, act.n, blk->valid.get());
+void CompareInto(Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act, uint8_t* out) {
   // date column against an int64 day-number constant (the as_of rewrites).
   if (pa == Phys::kI32 && pb == Phys::kI64 && b.is_const && !a.is_const) {
     int64_t c = *b.As<int64_t>();
     if (c > std::numeric_limits<int32_t>::max() || c < std::numeric_limits<int32_t>::min()) {
       std::memset(out, OutOfRangeResult(cmp, c > 0) ? 1 : 0, act.n);
-      return Finish(blk, valid);
+      return;
     }
     const int32_t c32 = static_cast<int32_t>(c);
     WithCmp(cmp, [&](auto op) { CmpLoop<decltype(op)>(act, Flat<int32_t>{a.As<int32_t>()}, Scalar<int32_t>{c32}, out); });
-    return Finish(blk, valid);
+    return;
   }
   auto run = [&](auto ta, auto tb) {
     using TA = typename decltype(ta)::type;
@@ -94,7 +88,46 @@ Vec CompareKernel(Frame& f, Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& 
   } else {
     std::memset(out, 0, act.n);  // Unreachable: the binder unifies types.
   }
-  return Finish(blk, valid);
+}
+
+Vec CompareKernel(Frame& f, Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act) {
+  Block* blk = f.Acquire();
+  if (ConstNull(a) || ConstNull(b)) return AllNull(blk, act.n);
+  uint8_t* out = blk->As<uint8_t>();
+  const uint8_t* valid = CombineValid2(a, b, act.n, blk->valid.get());
+  CompareInto(cmp, pa, pb, a, b, act, out);
+  return BlockVec(blk, valid);
+}
+
+bool BetweenInto(Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi, const Active& act,
+                 uint8_t* out) {
+  if (x.is_const || !lo.is_const || !hi.is_const || ConstNull(lo) || ConstNull(hi)) return false;
+  if (!((px == Phys::kI32 || px == Phys::kI64) && (plo == Phys::kI32 || plo == Phys::kI64) &&
+        (phi == Phys::kI32 || phi == Phys::kI64))) {
+    return false;
+  }
+  auto bound = [](const Vec& v, Phys p) -> int64_t {
+    return p == Phys::kI32 ? *v.As<int32_t>() : *v.As<int64_t>();
+  };
+  int64_t l = bound(lo, plo), h = bound(hi, phi);
+  if (px == Phys::kI32) {
+    l = std::max<int64_t>(l, std::numeric_limits<int32_t>::min());
+    h = std::min<int64_t>(h, std::numeric_limits<int32_t>::max());
+  }
+  if (l > h) {
+    std::memset(out, 0, act.n);
+  } else if (px == Phys::kI32) {
+    const int32_t* xs = x.As<int32_t>();
+    const uint32_t base = static_cast<uint32_t>(static_cast<int32_t>(l));
+    const uint32_t width = static_cast<uint32_t>(h - l);
+    ForEach(act, [&](int i) { out[i] = static_cast<uint32_t>(xs[i]) - base <= width; });
+  } else {
+    const int64_t* xs = x.As<int64_t>();
+    const uint64_t base = static_cast<uint64_t>(l);
+    const uint64_t width = static_cast<uint64_t>(h) - static_cast<uint64_t>(l);
+    ForEach(act, [&](int i) { out[i] = static_cast<uint64_t>(xs[i]) - base <= width; });
+  }
+  return true;
 }
 
 Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi,
@@ -103,41 +136,13 @@ Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec
   uint8_t* out = blk->As<uint8_t>();
   const int n = act.n;
   // Fast path: x BETWEEN constant AND constant, no NULL bound.
-  if (!x.is_const && lo.is_const && hi.is_const && !ConstNull(lo) && !ConstNull(hi)) {
+  if (BetweenInto(px, plo, phi, x, lo, hi, act, out)) {
     const uint8_t* valid = nullptr;
     if (x.valid != nullptr) {
       std::memcpy(blk->valid.get(), x.valid, n);
       valid = blk->valid.get();
     }
-    auto bound = [](const Vec& v, Phys p) -> int64_t {
-      return p == Phys::kI32 ? *v.As<int32_t>() : *v.As<int64_t>();
-    };
-    if ((px == Phys::kI32 || px == Phys::kI64) && (plo == Phys::kI32 || plo == Phys::kI64) &&
-        (phi == Phys::kI32 || phi == Phys::kI64)) {
-      int64_t l = bound(lo, plo), h = bound(hi, phi);
-      if (px == Phys::kI32) {
-        l = std::max<int64_t>(l, std::numeric_limits<int32_t>::min());
-        h = std::min<int64_t>(h, std::numeric_limits<int32_t>::max());
-      }
-      if (l > h) {
-        std::memset(out, 0, n);
-      } else if (px == Phys::kI32) {
-        const int32_t* xs = x.As<int32_t>();
-        const uint32_t base = static_cast<uint32_t>(static_cast<int32_t>(l));
-        const uint32_t width = static_cast<uint32_t>(h - l);
-        ForEach(act, [&](int i) { out[i] = static_cast<uint32_t>(xs[i]) - base <= width; });
-      } else {
-        const int64_t* xs = x.As<int64_t>();
-        const uint64_t base = static_cast<uint64_t>(l);
-        const uint64_t width = static_cast<uint64_t>(h) - static_cast<uint64_t>(l);
-        ForEach(act, [&](int i) { out[i] = static_cast<uint64_t>(xs[i]) - base <= width; });
-      }
-      Vec v;
-      v.data = out;
-      v.valid = valid;
-      v.block = blk;
-      return v;
-    }
+    return BlockVec(blk, valid);
   }
   // General case with SQL NULL rules: x >= lo AND x <= hi (Kleene).
   Vec ge = CompareKernel(f, Cmp::kGe, px, plo, x, lo, act);

@@ -13,13 +13,6 @@ namespace {
 using plan::Op;
 using plan::Ty;
 
-Vec Result(Block* blk, const uint8_t* valid) {
-  Vec v;
-  v.data = blk->data.get();
-  v.valid = valid;
-  v.block = blk;
-  return v;
-}
 
 // Marks rows whose result left the date range as NULL and counts them.
 const uint8_t* MarkOverflow(Frame& f, const Active& act, const uint8_t* in_valid, const int64_t* wide, int32_t* out,
@@ -76,7 +69,7 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       });
       const uint8_t* v = MarkOverflow(f, act, in_valid, wide, blk->As<int32_t>(), vbuf, d);
       f.Return(wb);
-      return Result(blk, v);
+      return BlockVec(blk, v);
     }
     case Op::kAddMonths: {
       Block* wb = f.Acquire();
@@ -98,7 +91,7 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       }
       const uint8_t* v = MarkOverflow(f, act, in_valid, wide, blk->As<int32_t>(), vbuf, d);
       f.Return(wb);
-      return Result(blk, v);
+      return BlockVec(blk, v);
     }
     case Op::kDateDiff: {
       int64_t* out = blk->As<int64_t>();
@@ -110,7 +103,7 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       } else {
         ForEach(act, [&](int i) { out[i] = ReadDay(args[0], ta, i) - ReadDay(args[1], tb, i); });
       }
-      return Result(blk, in_valid);
+      return BlockVec(blk, in_valid);
     }
     case Op::kTsToDate: {
       int32_t* out = blk->As<int32_t>();
@@ -120,7 +113,7 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
           out[i] = static_cast<int32_t>(day < base::kMinDate ? base::kMinDate : day > base::kMaxDate ? base::kMaxDate : day);
         });
       });
-      return Result(blk, in_valid);
+      return BlockVec(blk, in_valid);
     }
     case Op::kDayStart: {
       int64_t* out = blk->As<int64_t>();
@@ -131,12 +124,12 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
         if (day > base::kMaxDate + 1) day = base::kMaxDate + 1;
         out[i] = zone->DayStart(day);
       });
-      return Result(blk, in_valid);
+      return BlockVec(blk, in_valid);
     }
     case Op::kCivilToTs: {
       int64_t* out = blk->As<int64_t>();
       WithAccess<int64_t>(args[0], [&](auto x) { ForEachExact(act, [&](int i) { out[i] = zone->FromCivil(x[i]); }); });
-      return Result(blk, in_valid);
+      return BlockVec(blk, in_valid);
     }
     default:
       break;

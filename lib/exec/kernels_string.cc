@@ -18,13 +18,6 @@ inline size_t CodePointLength(std::string_view s, size_t i) {
 
 inline char Fold(char c, bool ci) { return ci ? AsciiLower(c) : c; }
 
-Vec BoolResult(Block* blk, const uint8_t* valid) {
-  Vec v;
-  v.data = blk->data.get();
-  v.valid = valid;
-  v.block = blk;
-  return v;
-}
 
 }  // namespace
 
@@ -127,7 +120,7 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
       ForEachExact(act, [&](int i) { out[i] = ci ? LikeMatchUnicodeCi(xs[i], ps[i]) : LikeMatch(xs[i], ps[i], false); });
     });
   });
-  return BoolResult(blk, valid);
+  return BlockVec(blk, valid);
 }
 
 Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act) {
@@ -143,7 +136,7 @@ Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act
       out[i] = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re);
     });
   });
-  return BoolResult(blk, valid);
+  return BlockVec(blk, valid);
 }
 
 // ---------------------------------------------------------------------------

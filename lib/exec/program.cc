@@ -315,6 +315,7 @@ class Evaluation {
         frame.Release(&v);
         frame.EndBatch();
       }
+      lut->Finish();
       st.luts[id] = std::move(lut);
     }
   }
@@ -390,8 +391,9 @@ class Evaluation {
 
     auto run = [&](int t) {
       Frame frame(&st, capacity, thread_diag[t].data());
-      std::vector<uint8_t> scope(capacity + 8), bytes(capacity + 8), sel_bytes(2 * (capacity + 8));
+      std::vector<uint8_t> scope(capacity + 8), sel_bytes(2 * (capacity + 8));
       uint16_t* sel = reinterpret_cast<uint16_t*>(sel_bytes.data());
+      uint64_t scope_words[exec::kBatchWords], words[exec::kBatchWords];
       for (size_t wi = 0; wi < work.size(); ++wi) {
         const TableWork& w = work[wi];
         const int64_t rows = w.table->num_rows();
@@ -399,48 +401,31 @@ class Evaluation {
         for (int64_t b = b0; b < b1; ++b) {
           const int64_t start = b * kBatch;
           const int n = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
+          const int nw = exec::WordsFor(n);
           Active root;
           root.n = n;
           root.count = n;
-          if (scopes[wi].has_value()) {
+          const bool scoped = scopes[wi].has_value();
+          if (scoped) {
             exec::UnpackBits(scopes[wi]->data(), start, n, scope.data());
-            int c = 0;
-            for (int i = 0; i < n; ++i) {
-              sel[c] = static_cast<uint16_t>(i);
-              c += scope[i];
-            }
+            const int c = exec::SelectFromMask(scope.data(), n, sel);
             if (c == 0) continue;  // Nothing in scope: every bit stays clear.
+            exec::LoadBitmapWords(scopes[wi]->data(), start, n, scope_words);
             root.mask = scope.data();
             root.count = c;
             if (c * 4 < n) root.sel = sel;
           }
           frame.BeginBatch(start, n, root);
           for (int32_t r : w.rules) {
-            Vec v = frame.Eval(plan.roots[r], root);
-            const uint8_t* d = v.As<uint8_t>();
-            const uint8_t* valid = v.valid;
-            const bool c = v.is_const;
-            const uint8_t* packed_from = bytes.data();
-            if (c) {
-              uint8_t x = d[0] & (valid ? valid[0] : 1) & 1;
-              for (int i = 0; i < n; ++i) bytes[i] = root.mask ? (x & root.mask[i]) : x;
-            } else if (valid == nullptr && root.mask == nullptr) {
-              packed_from = d;  // Already 0/1 per row.
-            } else if (root.mask == nullptr) {
-              for (int i = 0; i < n; ++i) bytes[i] = d[i] & valid[i];
-            } else if (valid == nullptr) {
-              for (int i = 0; i < n; ++i) bytes[i] = d[i] & root.mask[i];
-            } else {
-              for (int i = 0; i < n; ++i) bytes[i] = d[i] & valid[i] & root.mask[i];
-            }
+            // The rule's words (TRUE rows; a NULL row's bit is 0) go straight
+            // into its bitmap, masked by the owner scope.
+            exec::BitVec v = frame.EvalBits(plan.roots[r], root);
             PredicateResult& pr = result.predicates[r];
-            exec::PackBits(packed_from, n, pr.rows.mutable_data() + start / 8);
-            if (options.want_nulls && valid != nullptr) {
-              for (int i = 0; i < n; ++i) {
-                uint8_t x = (valid[c ? 0 : i] ^ 1) & 1;
-                bytes[i] = root.mask ? (x & root.mask[i]) : x;
-              }
-              exec::PackBits(bytes.data(), n, pr.nulls.mutable_data() + start / 8);
+            for (int k = 0; k < nw; ++k) words[k] = scoped ? v.value[k] & scope_words[k] : v.value[k];
+            exec::StoreBitmapWords(words, start, n, pr.rows.mutable_data());
+            if (options.want_nulls && v.valid != nullptr) {
+              for (int k = 0; k < nw; ++k) words[k] = scoped ? ~v.valid[k] & scope_words[k] : ~v.valid[k];
+              exec::StoreBitmapWords(words, start, n, pr.nulls.mutable_data());
             }
             frame.Release(&v);
           }

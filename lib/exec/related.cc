@@ -436,11 +436,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
         if (count < n) {
           kept.mask = keep;
           if (count * 4 < n || plan.expensive[value]) {
-            int c = 0;
-            for (int i = 0; i < n; ++i) {
-              sel[c] = static_cast<uint16_t>(i);
-              c += keep[i];
-            }
+            SelectFromMask(keep, n, sel.data());
             kept.sel = sel.data();
           }
         }

@@ -63,27 +63,37 @@ struct Active {
   bool all() const { return mask == nullptr; }
 };
 
-// Calls f(i) for every active row (every row of a dense set).
+// Calls f(i) for every active row (every row of a dense set).  The bounds
+// are copied to locals: a kernel writing bytes may alias `a`, and a bound
+// reloaded every row keeps the loop from vectorizing.
 template <typename F>
 inline void ForEach(const Active& a, F&& f) {
-  if (a.sel != nullptr) {
-    for (int k = 0; k < a.count; ++k) f(static_cast<int>(a.sel[k]));
+  const uint16_t* sel = a.sel;
+  if (sel != nullptr) {
+    const int count = a.count;
+    for (int k = 0; k < count; ++k) f(static_cast<int>(sel[k]));
   } else {
-    for (int i = 0; i < a.n; ++i) f(i);
+    const int n = a.n;
+    for (int i = 0; i < n; ++i) f(i);
   }
 }
 
 // Calls f(i) for exactly the active rows.
 template <typename F>
 inline void ForEachExact(const Active& a, F&& f) {
-  if (a.sel != nullptr) {
-    for (int k = 0; k < a.count; ++k) f(static_cast<int>(a.sel[k]));
-  } else if (a.mask != nullptr) {
-    for (int i = 0; i < a.n; ++i) {
-      if (a.mask[i]) f(i);
+  const uint16_t* sel = a.sel;
+  const uint8_t* mask = a.mask;
+  if (sel != nullptr) {
+    const int count = a.count;
+    for (int k = 0; k < count; ++k) f(static_cast<int>(sel[k]));
+  } else if (mask != nullptr) {
+    const int n = a.n;
+    for (int i = 0; i < n; ++i) {
+      if (mask[i]) f(i);
     }
   } else {
-    for (int i = 0; i < a.n; ++i) f(i);
+    const int n = a.n;
+    for (int i = 0; i < n; ++i) f(i);
   }
 }
 

@@ -82,6 +82,8 @@ PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph,
     bool exp = IsExpensiveOp(g, n);
     bool fall = n.fallible;
     for (int32_t a : n.args) {
+      // An evaluation constant runs once per evaluation, never per row.
+      if (g.node(a).eval_const) continue;
       exp = exp || p.expensive[a];
       fall = fall || p.fallible_below[a];
     }

@@ -1,0 +1,476 @@
+// exec/execute_bits.cc — booleans as 64-row words (exec/bits.h): AND and OR
+// as selections over words (each operand runs only on the rows still
+// undecided when it is expensive or can raise a diagnostic), NOT, IS NULL
+// from validity bitmaps, comparisons that emit words, and dictionary
+// predicates as a lookup of the code in the per-entry table.  Every other
+// boolean node is computed as bytes and packed.
+#include <algorithm>
+#include <cstring>
+
+#include "exec/execute_rows.h"
+#include "exec/executor.h"
+#include "exec/kernels.h"
+
+namespace docket::exec {
+
+using plan::Node;
+using plan::Op;
+using plan::Ty;
+
+void FillSelection(Active* b, uint16_t* sel) {
+  SelectFromMask(b->mask, b->n, sel);
+  b->sel = sel;
+}
+
+namespace {
+
+// Turns a dense Active over a mask into a sparse one when few rows are left
+// or the work per row is large.
+void MaybeSparse(Active* b, const Active& parent, bool expensive, uint16_t* sel_storage) {
+  if (b->mask == nullptr) return;
+  if (parent.sel != nullptr || expensive || b->count * 4 < b->n) FillSelection(b, sel_storage);
+}
+
+// The words of an owned BitVec in `blk` for n rows.
+inline uint64_t* ValueWords(Block* blk) { return blk->As<uint64_t>(); }
+inline uint64_t* ValidWords(Block* blk, int n) { return blk->As<uint64_t>() + WordsFor(n); }
+
+BitVec Owned(Block* blk, int n, bool has_valid) {
+  BitVec b;
+  b.value = ValueWords(blk);
+  b.valid = has_valid ? ValidWords(blk, n) : nullptr;
+  b.block = blk;
+  return b;
+}
+
+void Fill(uint64_t* w, int n, bool on) { std::memset(w, on ? 0xFF : 0, static_cast<size_t>(WordsFor(n)) * 8); }
+
+}  // namespace
+
+BitVec Frame::PackVec(const Vec& v, int n) {
+  BitVec b;
+  const uint8_t* d = v.As<uint8_t>();
+  if (v.is_const) {
+    const bool valid = v.ValidAt(0);
+    b.value = valid && (d[0] & 1) ? kOnesWords : kZeroWords;
+    b.valid = valid ? nullptr : kZeroWords;
+    return b;
+  }
+  Block* blk = Acquire();
+  uint64_t* value = ValueWords(blk);
+  PackWords(d, n, value);
+  if (v.valid == nullptr) return Owned(blk, n, false);
+  uint64_t* valid = ValidWords(blk, n);
+  PackWords(v.valid, n, valid);
+  for (int w = 0; w < WordsFor(n); ++w) value[w] &= valid[w];
+  return Owned(blk, n, true);
+}
+
+Vec Frame::UnpackBitVec(const BitVec& b, int n) {
+  Block* blk = Acquire();
+  UnpackWords(b.value, n, blk->As<uint8_t>());
+  if (b.valid == nullptr) return BlockVec(blk, nullptr);
+  UnpackWords(b.valid, n, blk->valid.get());
+  return BlockVec(blk, blk->valid.get());
+}
+
+BitVec Frame::EvalBits(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  if (n.eval_const) {
+    Vec v = Eval(id, a);
+    BitVec b = PackVec(v, a.n);
+    Release(&v);
+    return b;
+  }
+  const bool gather = dict_slot_ < 0 && plan_->peel[id] && st_->luts[id] != nullptr;
+  const int32_t s = plan_->shared_slot[id];
+  if (s >= 0) {
+    if (bit_stamp_[s] != batch_) {
+      // Computed once per batch, as words or as bytes, whichever is asked first.
+      bit_cache_[s] = stamp_[s] == batch_ ? PackVec(cache_[s], root_.n)
+                      : gather            ? GatherBits(id, root_)
+                                          : ComputeBits(id, root_);
+      bit_stamp_[s] = batch_;
+    }
+    BitVec v = bit_cache_[s];
+    v.block = nullptr;
+    return v;
+  }
+  return gather ? GatherBits(id, a) : ComputeBits(id, a);
+}
+
+BitVec Frame::ComputeBits(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  switch (n.op) {
+    case Op::kAnd:
+      return LogicBits(id, a, true);
+    case Op::kOr:
+      return LogicBits(id, a, false);
+    case Op::kNot: {
+      BitVec x = EvalBits(n.args[0], a);
+      Block* blk = x.block != nullptr ? x.block : Acquire();
+      uint64_t* v = ValueWords(blk);
+      uint64_t* k = ValidWords(blk, a.n);
+      const int words = WordsFor(a.n);
+      if (x.valid != nullptr) {
+        for (int w = 0; w < words; ++w) {
+          const uint64_t t = x.value[w], known = x.valid[w];
+          k[w] = known;
+          v[w] = known & ~t;
+        }
+      } else {
+        for (int w = 0; w < words; ++w) v[w] = ~x.value[w];
+      }
+      return Owned(blk, a.n, x.valid != nullptr);
+    }
+    case Op::kIsNull:
+    case Op::kIsNotNull:
+      return NullTestBits(id, a);
+    case Op::kCompare:
+      return CompareBits(id, a);
+    case Op::kBetween: {
+      const plan::Node& lo = g_->node(n.args[1]);
+      const plan::Node& hi = g_->node(n.args[2]);
+      if (!lo.eval_const || !hi.eval_const) break;
+      // Constant bounds (evaluated once per evaluation: reading them twice is free).
+      Vec lv = Eval(n.args[1], a);
+      Vec hv = Eval(n.args[2], a);
+      const Phys px = PhysOf(g_->node(n.args[0]).type);
+      const Phys pl = PhysOf(lo.type), ph = PhysOf(hi.type);
+      const bool ints = (px == Phys::kI32 || px == Phys::kI64) && (pl == Phys::kI32 || pl == Phys::kI64) &&
+                        (ph == Phys::kI32 || ph == Phys::kI64);
+      if (!ints || ConstNull(lv) || ConstNull(hv)) {
+        Release(&lv);
+        Release(&hv);
+        break;
+      }
+      const uint64_t* xw = nullptr;
+      Vec x = EvalWithWords(n.args[0], a, &xw);
+      Block* blk = Acquire();
+      uint8_t* bytes = blk->valid.get();
+      BitVec out;
+      if (x.is_const || !BetweenInto(px, pl, ph, x, lv, hv, a, bytes)) {
+        // A constant x is folded at compile time; kept correct regardless.
+        Return(blk);
+        Release(&x);
+        Release(&lv);
+        Release(&hv);
+        break;
+      }
+      uint64_t* v = ValueWords(blk);
+      PackWords(bytes, a.n, v);
+      const int words = WordsFor(a.n);
+      bool has_valid = false;
+      if (xw != nullptr || x.valid != nullptr) {
+        uint64_t* k = ValidWords(blk, a.n);
+        if (xw != nullptr) {
+          std::memcpy(k, xw, static_cast<size_t>(words) * 8);
+        } else {
+          PackWords(x.valid, a.n, k);
+        }
+        for (int w = 0; w < words; ++w) v[w] &= k[w];
+        has_valid = true;
+      }
+      Release(&x);
+      Release(&lv);
+      Release(&hv);
+      return Owned(blk, a.n, has_valid);
+    }
+    default:
+      break;
+  }
+  Vec v = Compute(id, a);
+  BitVec b = PackVec(v, a.n);
+  Release(&v);
+  return b;
+}
+
+Vec Frame::EvalWithWords(int32_t id, const Active& a, const uint64_t** words) {
+  const Node& n = g_->node(id);
+  if ((n.op == Op::kColumn || n.op == Op::kAggregate) && !n.eval_const) {
+    // The validity bitmap is read as words, never unpacked.  A shared column
+    // is read again rather than taken from the cache when its values are
+    // read in place (nothing is computed twice).
+    bool in_place = n.type == Ty::kInt || n.type == Ty::kFloat || n.type == Ty::kDate;
+    if (n.type == Ty::kTimestamp) {
+      const Column* col = ColumnFor(n.column);
+      in_place = col->type().unit == TimeUnit::kMicro;
+    }
+    if (plan_->shared_slot[id] < 0 || in_place) return LoadColumn(id, a, words);
+  }
+  *words = nullptr;
+  return Eval(id, a);
+}
+
+BitVec Frame::CompareBits(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const uint64_t* xw = nullptr;
+  const uint64_t* yw = nullptr;
+  Vec x = EvalWithWords(n.args[0], a, &xw);
+  Vec y = EvalWithWords(n.args[1], a, &yw);
+  Block* blk = Acquire();
+  uint64_t* v = ValueWords(blk);
+  uint64_t* k = ValidWords(blk, a.n);
+  const int words = WordsFor(a.n);
+  if (ConstNull(x) || ConstNull(y)) {
+    Fill(v, a.n, false);
+    Fill(k, a.n, false);
+    Release(&x);
+    Release(&y);
+    return Owned(blk, a.n, true);
+  }
+  uint8_t* bytes = blk->valid.get();  // Scratch: one byte per row, then packed.
+  CompareInto(n.cmp, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type), x, y, a, bytes);
+  PackWords(bytes, a.n, v);
+  bool has_valid = false;
+  auto fold = [&](const Vec& z, const uint64_t* zw) {
+    if (z.is_const) return;  // A constant operand is not NULL here.
+    uint64_t tmp[kBatchWords];
+    const uint64_t* src = zw;
+    if (src == nullptr) {
+      if (z.valid == nullptr) return;
+      PackWords(z.valid, a.n, tmp);
+      src = tmp;
+    }
+    if (!has_valid) {
+      std::memcpy(k, src, static_cast<size_t>(words) * 8);
+      has_valid = true;
+    } else {
+      for (int w = 0; w < words; ++w) k[w] &= src[w];
+    }
+  };
+  fold(x, xw);
+  fold(y, yw);
+  if (has_valid) {
+    for (int w = 0; w < words; ++w) v[w] &= k[w];
+  }
+  Release(&x);
+  Release(&y);
+  return Owned(blk, a.n, has_valid);
+}
+
+BitVec Frame::NullTestBits(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const bool want_valid = n.op == Op::kIsNotNull;
+  const int32_t arg = n.args[0];
+  const Node& an = g_->node(arg);
+  Block* blk = Acquire();
+  uint64_t* v = ValueWords(blk);
+  const int words = WordsFor(a.n);
+  auto from = [&](const uint64_t* valid) {
+    if (valid == nullptr) {
+      Fill(v, a.n, want_valid);
+    } else if (want_valid) {
+      if (valid != v) std::memcpy(v, valid, static_cast<size_t>(words) * 8);
+    } else {
+      for (int w = 0; w < words; ++w) v[w] = ~valid[w];
+    }
+  };
+  if (an.op == Op::kColumn || an.op == Op::kAggregate) {
+    // Only the validity bitmap is read, as words (shared or not: nothing is computed).
+    const Column* col = ColumnFor(an.column);
+    if (col->validity() == nullptr) {
+      from(nullptr);
+    } else {
+      LoadBitmapWords(col->validity(), start_, a.n, v);
+      from(v);
+    }
+  } else if (an.type == Ty::kBool) {
+    BitVec x = EvalBits(arg, a);
+    from(x.valid);
+    Release(&x);
+  } else {
+    Vec x = Eval(arg, a);
+    if (x.valid == nullptr) {
+      from(nullptr);
+    } else if (x.is_const) {
+      Fill(v, a.n, (x.valid[0] != 0) == want_valid);
+    } else {
+      uint64_t tmp[kBatchWords];
+      PackWords(x.valid, a.n, tmp);
+      from(tmp);
+    }
+    Release(&x);
+  }
+  return Owned(blk, a.n, false);
+}
+
+void Lut::Finish() {
+  num_true = -1;
+  if (any_null || value.empty()) return;
+  int count = 0;
+  for (size_t e = 0; e + 1 < value.size(); ++e) {
+    if ((value[e] & 1) == 0) continue;
+    if (count == 2) return;
+    true_codes[count++] = static_cast<int32_t>(e);
+  }
+  num_true = count;
+}
+
+namespace {
+
+// Bytes 0/1: whether each of `cnt` codes is one of the (at most two) TRUE
+// codes, and whether it is out of the dictionary's range [0, entries)
+// (such a code reads the NULL entry, as the table lookup's clamp does).
+inline void MatchCodes(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1, uint32_t entries,
+                       uint8_t* __restrict hit, uint8_t* __restrict out_of_range) {
+  if (num_true == 0) {
+    for (int j = 0; j < cnt; ++j) hit[j] = 0;
+  } else if (num_true == 1) {
+    for (int j = 0; j < cnt; ++j) hit[j] = codes[j] == c0;
+  } else {
+    for (int j = 0; j < cnt; ++j) hit[j] = (codes[j] == c0) | (codes[j] == c1);
+  }
+  for (int j = 0; j < cnt; ++j) out_of_range[j] = static_cast<uint32_t>(codes[j]) >= entries;
+}
+
+}  // namespace
+
+BitVec Frame::GatherBits(int32_t id, const Active& a) {
+  const Node& n = g_->node(id);
+  const Column* col = st_->columns[n.single_column];
+  const Lut& lut = *st_->luts[id];
+  const uint8_t* packed = lut.value.data();  // value | valid << 1
+  const uint32_t null_entry = static_cast<uint32_t>(lut.value.size() - 1);
+  const int32_t* codes = col->codes() + start_;
+  const int rows = a.n;
+  const int words = WordsFor(rows);
+  Block* blk = Acquire();
+  uint64_t* v = ValueWords(blk);
+  uint64_t* k = ValidWords(blk, rows);
+  // Every row, 64 at a time: a code is always safe to read (column.h), and
+  // a table lookup costs less than skipping rows.
+  alignas(16) uint8_t tmp[64];
+  if (lut.num_true >= 0) {
+    // At most two TRUE entries and no NULL one: compare codes, 64 rows a word.
+    alignas(16) uint8_t oob[64];
+    const uint8_t e = packed[null_entry];
+    const uint64_t oob_value = (e & 1) ? ~uint64_t{0} : 0;
+    const uint64_t oob_known = (e >> 1) ? ~uint64_t{0} : 0;
+    bool any_oob = false;
+    for (int w = 0; w < words; ++w) {
+      const int base = 64 * w;
+      const int cnt = std::min(64, rows - base);
+      MatchCodes(codes + base, cnt, lut.num_true, lut.true_codes[0], lut.true_codes[1], null_entry, tmp, oob);
+      if (cnt < 64) {
+        std::memset(tmp + cnt, 0, 64 - cnt);
+        std::memset(oob + cnt, 0, 64 - cnt);
+      }
+      const uint64_t o = PackWord(oob);
+      v[w] = PackWord(tmp) | (o & oob_value);
+      k[w] = ~o | oob_known;
+      any_oob |= o != 0;
+    }
+    const bool known_all = !any_oob || oob_known != 0;
+    if (col->validity() == nullptr) return Owned(blk, rows, !known_all);
+    uint64_t cv[kBatchWords];
+    LoadBitmapWords(col->validity(), start_, rows, cv);
+    const uint64_t null_value = oob_value, null_known = oob_known;  // The NULL row is the same entry.
+    for (int w = 0; w < words; ++w) {
+      v[w] = (v[w] & cv[w]) | (~cv[w] & null_value);
+      k[w] = (k[w] & cv[w]) | (~cv[w] & null_known);
+    }
+    return Owned(blk, rows, true);
+  }
+  for (int w = 0; w < words; ++w) {
+    const int base = 64 * w;
+    const int cnt = std::min(64, rows - base);
+    for (int j = 0; j < cnt; ++j) tmp[j] = packed[std::min(static_cast<uint32_t>(codes[base + j]), null_entry)];
+    if (cnt < 64) std::memset(tmp + cnt, 0, 64 - cnt);
+    v[w] = PackWord(tmp);
+    if (lut.any_null) k[w] = PackWordBit1(tmp);
+  }
+  if (col->validity() == nullptr) return Owned(blk, rows, lut.any_null);
+  // NULL rows take the table's NULL entry.
+  uint64_t cv[kBatchWords];
+  LoadBitmapWords(col->validity(), start_, rows, cv);
+  const uint8_t e = packed[null_entry];
+  const uint64_t null_value = (e & 1) ? ~uint64_t{0} : 0;
+  const uint64_t null_known = (e >> 1) ? ~uint64_t{0} : 0;
+  for (int w = 0; w < words; ++w) {
+    v[w] = (v[w] & cv[w]) | (~cv[w] & null_value);
+    const uint64_t known = lut.any_null ? k[w] : ~uint64_t{0};
+    k[w] = (known & cv[w]) | (~cv[w] & null_known);
+  }
+  return Owned(blk, rows, true);
+}
+
+BitVec Frame::LogicBits(int32_t id, const Active& a, bool is_and) {
+  const Node& n = g_->node(id);
+  const int rows = a.n;
+  const int words = WordsFor(rows);
+  Block* res = Acquire();
+  // Row states as two words: t (TRUE) and f (FALSE); NULL is neither.  While
+  // no operand has had a NULL, f is ~t and is not stored.
+  uint64_t* t = ValueWords(res);
+  uint64_t* f = ValidWords(res, rows);
+  bool have_f = false;
+  auto materialize_f = [&] {
+    if (have_f) return;
+    for (int w = 0; w < words; ++w) f[w] = ~t[w];
+    have_f = true;
+  };
+  {
+    BitVec v = EvalBits(n.args[0], a);
+    std::memcpy(t, v.value, static_cast<size_t>(words) * 8);
+    if (v.valid != nullptr) {
+      for (int w = 0; w < words; ++w) f[w] = v.valid[w] & ~v.value[w];
+      have_f = true;
+    }
+    Release(&v);
+  }
+  Block* alive = nullptr;
+  for (size_t k = 1; k < n.args.size(); ++k) {
+    const int32_t arg = n.args[k];
+    Active b = a;
+    // A dictionary predicate is a table lookup per row, however costly per entry.
+    const bool lookup = dict_slot_ < 0 && plan_->peel[arg] && st_->luts[arg] != nullptr;
+    if ((plan_->expensive[arg] && !lookup) || plan_->fallible_below[arg]) {
+      // Only the rows still undecided: expensive work is skipped for the
+      // others, and a division on a row the rule already decided is neither
+      // computed nor counted.
+      if (alive == nullptr) alive = Acquire();
+      uint64_t undecided[kBatchWords];
+      for (int w = 0; w < words; ++w) undecided[w] = is_and ? (have_f ? ~f[w] : t[w]) : ~t[w];
+      uint8_t* keep = alive->valid.get();
+      UnpackWords(undecided, rows, keep);
+      if (a.mask != nullptr) {
+        for (int i = 0; i < rows; ++i) keep[i] &= a.mask[i];
+      }
+      int count;
+      b = Narrow(a, keep, alive, &count);
+      if (count == 0) break;
+      if (count == rows) {
+        b = a;
+      } else {
+        MaybeSparse(&b, a, plan_->expensive[arg], reinterpret_cast<uint16_t*>(alive->data.get()));
+      }
+    }
+    // Cheap operands run on every row of `a`: a decided row absorbs whatever
+    // they give it (FALSE stays FALSE under AND, TRUE stays TRUE under OR).
+    BitVec v = EvalBits(arg, b);
+    if (v.valid != nullptr) materialize_f();
+    if (is_and) {
+      for (int w = 0; w < words; ++w) t[w] &= v.value[w];
+      if (v.valid != nullptr) {
+        for (int w = 0; w < words; ++w) f[w] |= v.valid[w] & ~v.value[w];
+      } else if (have_f) {
+        for (int w = 0; w < words; ++w) f[w] |= ~v.value[w];
+      }
+    } else {
+      for (int w = 0; w < words; ++w) t[w] |= v.value[w];
+      if (v.valid != nullptr) {
+        for (int w = 0; w < words; ++w) f[w] &= v.valid[w] & ~v.value[w];
+      } else if (have_f) {
+        for (int w = 0; w < words; ++w) f[w] &= ~v.value[w];
+      }
+    }
+    Release(&v);
+  }
+  if (alive != nullptr) Return(alive);
+  if (!have_f) return Owned(res, rows, false);  // Every row TRUE or FALSE.
+  for (int w = 0; w < words; ++w) f[w] |= t[w];  // Known = TRUE or FALSE.
+  return Owned(res, rows, !AllOnes(f, rows));
+}
+
+}  // namespace docket::exec
