@@ -6,7 +6,8 @@ Example::
     book = docket.Rulebook.load("examples/rulebooks/pooled_csm.yaml")
     store = docket.CtaStore("ctas.db")                 # created on first use
     report = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22",
-                        history={"2026-11-15": {"accounts": last_week_df}})   # optional
+                        history=weekly)   # optional: {"2026-10-18": {"accounts": df}, ...}; pooled_csm's
+                                          # usage and transition lists need a snapshot 30+ days old
     report["created"], report["ctas"]                  # counts; a DataFrame of what changed
     queue = store.list(queue="pool")                   # DataFrame, open CTAs by priority and due date
     store.claim(int(queue.id[0]), owner="Dana Iyer")

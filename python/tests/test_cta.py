@@ -14,6 +14,15 @@ from conftest import CLI, DATA, RULEBOOKS, needs_engine
 
 pytestmark = needs_engine
 BOOK = RULEBOOKS / "pooled_csm.yaml"
+HISTORY = DATA.parent / "history"
+
+
+def read_history() -> dict:
+    """examples/history as ``history=``: {date: {"accounts": DataFrame}}, dates parsed by pandas."""
+    dates = ["renewal_date", "key_feature_first_used", "churned_at"]
+    return {d.name: {"accounts": pd.read_csv(d / "accounts.csv", parse_dates=dates, keep_default_na=False,
+                                             na_values=[""], float_precision="round_trip")}
+            for d in sorted(HISTORY.iterdir()) if d.is_dir()}
 
 
 @pytest.fixture()
@@ -22,14 +31,19 @@ def book():
 
 
 def test_sync_from_dataframes_matches_the_cli(tmp_path, book, accounts_df):
+    # The usage and transition CTAs read the past: the weekly snapshots of examples/history.
+    history = read_history()
     store = docket.CtaStore(tmp_path / "py.db")
-    report = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22")
+    report = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22", history=history)
     assert report["as_of"] == dt.date(2026, 11, 22)
     assert report["created"] == report["open"] == len(report["ctas"]) > 0
     assert set(report["ctas"]["change"]) == {"created"}
+    reasons = set(report["ctas"]["reason"])
+    assert {"Usage habits decreased", "Transition (incoming CSM)", "Transition (outgoing CSM)"} <= reasons, reasons
 
-    cli = subprocess.run([str(CLI), "cta", "sync", str(BOOK), "--data", str(DATA), "--store", str(tmp_path / "cli.db"),
-                          "--as-of", "2026-11-22", "--format", "json"], capture_output=True, text=True, check=True)
+    cli = subprocess.run([str(CLI), "cta", "sync", str(BOOK), "--data", str(DATA), "--history", str(HISTORY),
+                          "--store", str(tmp_path / "cli.db"), "--as-of", "2026-11-22", "--format", "json"],
+                         capture_output=True, text=True, check=True)
     expected = json.loads(cli.stdout)
     assert report["created"] == expected["created"]
     got = report["ctas"].sort_values("id")
@@ -37,16 +51,18 @@ def test_sync_from_dataframes_matches_the_cli(tmp_path, book, accounts_df):
     assert list(got["key"]) == list(want["key"])
     assert list(got["name"]) == list(want["name"])
     assert list(got["queue"].fillna("")) == list(want["queue"].fillna(""))
+    assert list(got["owner"].fillna("")) == list(want["owner"].fillna(""))
 
-    again = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22")
+    again = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22", history=history)
     assert (again["created"], again["updated"], again["closed"]) == (0, 0, 0)
     assert again["unchanged"] == report["open"]
     assert again["ctas"].empty
 
 
 def test_work_the_queue(tmp_path, book, accounts_df):
+    history = read_history()
     store = docket.CtaStore(tmp_path / "q.db")
-    store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22")
+    store.sync(book, {"accounts": accounts_df}, as_of="2026-11-22", history=history)
     queue = store.list(queue="pool")
     assert list(queue.columns[:13]) == ["id", "type", "reason", "name", "key", "owner", "queue", "status", "priority",
                                         "created", "due", "closed", "outcome"]
@@ -65,12 +81,18 @@ def test_work_the_queue(tmp_path, book, accounts_df):
     assert store.close(first, "back on track", by="Sam Okafor")["status"] == "closed"
     assert store.latest_sync() == dt.date(2026, 11, 22)
 
-    later = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-29")
+    later = store.sync(book, {"accounts": accounts_df}, as_of="2026-11-29", history=history)
     assert later["closed"] > 0
+    # A week on, "30 days before" is a later weekly snapshot: the usage CTAs' names move, nothing is duplicated.
+    assert set(later["ctas"]["change"]) <= {"created", "updated", "closed"}
+    live = store.list(status="all")
+    live = live[live.status != "closed"]
+    plain = live[live.reason.isin(["Post go-live check-in", "Usage habits decreased"])]  # identity: key + type + reason
+    assert len(plain) > 0 and not plain.duplicated(["key", "type", "reason"]).any()
     assert second not in set(later["ctas"].id)
     assert list(store.list(status="snoozed").id) == [second]
     with pytest.raises(docket.DataError, match="older than the store's latest sync"):
-        store.sync(book, {"accounts": accounts_df}, as_of="2026-11-28")
+        store.sync(book, {"accounts": accounts_df}, as_of="2026-11-28", history=history)
 
 
 def test_concurrent_claims_from_threads(tmp_path, book, accounts_df):

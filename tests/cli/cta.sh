@@ -11,6 +11,9 @@ src=$2
 source "$src/tests/cli/lib/expect.sh"
 book="$src/examples/rulebooks/pooled_csm.yaml"
 data="$src/examples/data"
+# The usage and transition lists read the past: every sync of the example
+# rulebook gets its weekly snapshots.
+hist="$src/examples/history"
 # In memory when the machine has /dev/shm: the stores fsync on every commit,
 # and what is tested here (transactions, locks, a killed process) does not
 # depend on the disk.
@@ -36,7 +39,7 @@ PY
 }
 
 # ---------------------------------------------------------------- sync --
-expect 0 "$docket" cta sync "$book" --data "$data" --store "$store" --as-of 2026-11-22 --format json
+expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$store" --as-of 2026-11-22 --format json
 cp "$out" "$work/day1.json"
 "$py" - "$work/day1.json" <<'PY' || fail "sync json"
 import json, sys
@@ -62,11 +65,11 @@ assert len({c["id"] for c in d["ctas"]}) == len(d["ctas"])
 PY
 # The same day again changes nothing.
 before=$(dump "$store")
-expect 0 "$docket" cta sync "$book" --data "$data" --store "$store" --as-of 2026-11-22 --format json
+expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$store" --as-of 2026-11-22 --format json
 "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["created"]==d["updated"]==d["closed"]==0 and d["unchanged"]==d["open"] and d["ctas"]==[], d' "$out" ||
   fail "second sync of the same day"
 [[ "$(dump "$store")" == "$before" ]] || fail "the second sync of the same day changed the store"
-expect 0 "$docket" cta sync "$book" --data "$data" --store "$store" --as-of 2026-11-22
+expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$store" --as-of 2026-11-22
 contains "$out" "0 created, 0 updated, 0 closed"
 
 # ---------------------------------------------------------------- list --
@@ -121,7 +124,7 @@ contains "$out" "snoozed until 2026-12-15"
 contains "$out" "customer on holiday"
 
 # ------------------------------------------------------- a week later --
-expect 0 "$docket" cta sync "$book" --data "$data" --store "$store" --as-of 2026-11-29 --format json
+expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$store" --as-of 2026-11-29 --format json
 "$py" - "$out" "$first" "$third" <<'PY' || fail "sync a week later"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -142,7 +145,7 @@ live=collections.Counter((c["key"],c["type"],c["reason"],c["name"] if c["type"]=
 assert max(live.values())==1, [k for k,v in live.items() if v>1][:3]' "$out" || fail "a live CTA was duplicated"
 # Going back in time is refused, and changes nothing.
 before=$(dump "$store")
-expect 1 "$docket" cta sync "$book" --data "$data" --store "$store" --as-of 2026-11-28
+expect 1 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$store" --as-of 2026-11-28
 contains "$err" "older than the store's latest sync (2026-11-29)"
 [[ "$(dump "$store")" == "$before" ]] || fail "a refused sync changed the store"
 
@@ -168,21 +171,29 @@ expect 2 "$docket" cta sync "$book" --data "$data" --store "$work/h.db" --as-of 
 
 # ------------------------------------- examples/README.md's walkthrough --
 w="$work/walk.db"
-hist="$src/examples/history"
 expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$w" --as-of 2026-11-22
-contains "$out" "286 created, 0 updated, 0 closed, 0 unchanged; 286 open in the store"
+contains "$out" "274 created, 0 updated, 0 closed, 0 unchanged; 274 open in the store"
 expect 0 "$docket" cta claim 2 --owner "Dana Iyer" --store "$w"
 expect 0 "$docket" cta claim 21 --owner "Sam Okafor" --store "$w"
 expect 1 "$docket" cta claim 2 --owner "Sam Okafor" --store "$w"
 contains "$err" "CTA 2 was already claimed by Dana Iyer"
 expect 0 "$docket" cta snooze 21 --until 2026-12-15 --reason "customer on holiday" --store "$w" --by "Sam Okafor"
 expect 0 "$docket" cta sync "$book" --data "$data" --history "$hist" --store "$w" --as-of 2026-11-29
-contains "$out" "3 created, 0 updated, 11 closed, 220 unchanged; 277 open in the store"
+contains "$out" "5 created, 37 updated, 11 closed, 199 unchanged; 267 open in the store"
 contains "$out" "1 held by a snooze"
 expect 0 "$docket" cta show 2 --store "$w"
 contains "$out" "closed on 2026-11-29: resolved"
 expect 0 "$docket" cta list --store "$w" --status snoozed
 contains "$out" "21  snoozed until 2026-12-15"
+# The usage and transition CTAs come from history: without it, none (and a note).
+expect 0 "$docket" cta sync "$book" --data "$data" --store "$work/nohist.db" --as-of 2026-11-22 --format json
+contains "$err" "no history was given"
+"$py" -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+reasons={c["reason"] for c in d["ctas"]}
+assert d["created"]>0 and not reasons & {"Usage habits decreased","Transition (incoming CSM)","Transition (outgoing CSM)"}, reasons' "$out" ||
+  fail "a sync without history raised usage or transition CTAs"
 
 # ------------------------------------------------ kill -9 during a sync --
 # A bigger snapshot so that a sync takes a while; the store holds day 1.
