@@ -94,9 +94,9 @@ fuzz: deps
 
 # Every C++ source and header of the project (not build trees).
 CXX_SOURCES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null || find lib include tests benchmarks bindings tools examples -name '*.cc' -o -name '*.h')
-format:
+format: deps
 	clang-format -i $(CXX_SOURCES)
-format-check:
+format-check: deps
 	@clang-format --dry-run --Werror $(CXX_SOURCES) && echo "docket: clang-format clean ($(words $(CXX_SOURCES)) files)"
 
 # clang-tidy needs the compile commands of a configured build.

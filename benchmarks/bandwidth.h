@@ -67,7 +67,8 @@ class BandwidthProbe {
         }
         for (auto& th : pool) th.join();
       }
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       uint64_t total = 0;
       for (uint64_t s : sums) total += s;
       sink_ += total;

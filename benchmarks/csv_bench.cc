@@ -8,7 +8,6 @@
 //
 //   build/benchmarks/csv_bench --benchmark_min_time=2
 #include <benchmark/benchmark.h>
-
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -33,10 +32,11 @@ const std::string& AccountsCsv() {
     const char* segments[] = {"smb", "mid_market", "enterprise", "strategic"};
     const char* pulses[] = {"green", "yellow", "red", ""};
     const char* forecasts[] = {"commit", "best_case", "pipeline", "", "omitted"};
-    const char* words[] = {"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli",
-                           "Vandelay", "Soylent", "Tyrell", "Zoë", "Münchner"};
-    *s += "id,name,csm,arr,segment,pulse,pulse_changed_at,renewal_date,forecast,created_at,"
-          "usage_now,usage_before,notes\n";
+    const char* words[] = {"Acme",  "Globex",   "Initech", "Umbrella", "Stark", "Wayne",
+                           "Hooli", "Vandelay", "Soylent", "Tyrell",   "Zoë",   "Münchner"};
+    *s +=
+        "id,name,csm,arr,segment,pulse,pulse_changed_at,renewal_date,forecast,created_at,"
+        "usage_now,usage_before,notes\n";
     for (int64_t i = 0; static_cast<int64_t>(s->size()) < kTargetBytes; ++i) {
       uint64_t r = rng();
       absl::StrAppend(s, "acct-", i, ",");
@@ -50,15 +50,22 @@ const std::string& AccountsCsv() {
       absl::StrAppend(s, "2026-", 10 + (r >> 36) % 3, "-", 10 + (r >> 40) % 18, ",");
       absl::StrAppend(s, "2027-0", 1 + (r >> 45) % 9, "-", 10 + (r >> 49) % 18, ",");
       absl::StrAppend(s, forecasts[(r >> 53) % 5], ",");
-      absl::StrAppend(s, "2024-0", 1 + (r >> 56) % 9, "-1", (r >> 60) % 9, "T0", (r >> 4) % 10,
-                      ":", 10 + (r >> 12) % 50, ":", 10 + (r >> 18) % 50, "Z,");
+      absl::StrAppend(s, "2024-0", 1 + (r >> 56) % 9, "-1", (r >> 60) % 9, "T0", (r >> 4) % 10, ":",
+                      10 + (r >> 12) % 50, ":", 10 + (r >> 18) % 50, "Z,");
       uint64_t q = rng();
       absl::StrAppend(s, q % 100000, ",", (q >> 20) % 100000, ",");
       switch ((q >> 40) % 6) {
-        case 0: *s += "\"Renewal call booked; champion moved to \"\"VP Ops\"\".\nFollow up in Q3.\""; break;
-        case 1: *s += "Quarterly review done"; break;
-        case 2: *s += "\"Asked about SSO, SCIM and audit logs\""; break;
-        default: break;  // NULL
+        case 0:
+          *s += "\"Renewal call booked; champion moved to \"\"VP Ops\"\".\nFollow up in Q3.\"";
+          break;
+        case 1:
+          *s += "Quarterly review done";
+          break;
+        case 2:
+          *s += "\"Asked about SSO, SCIM and audit logs\"";
+          break;
+        default:
+          break;  // NULL
       }
       *s += i % 2 ? "\r\n" : "\n";
     }
@@ -73,12 +80,18 @@ docket::TableSchema AccountsSchema() {
   t.name = "accounts";
   t.key = "id";
   t.owner = "csm";
-  t.columns = {{"id", DataType::String(), {}},         {"name", DataType::String(), {}},
-               {"csm", DataType::String(), {}},        {"arr", DataType::Float(), {}},
-               {"segment", DataType::String(), {}},    {"pulse", DataType::String(), {}},
-               {"pulse_changed_at", DataType::Date(), {}}, {"renewal_date", DataType::Date(), {}},
-               {"forecast", DataType::String(), {}},   {"created_at", DataType::Timestamp(), {}},
-               {"usage_now", DataType::Int(), {}},     {"usage_before", DataType::Int(), {}},
+  t.columns = {{"id", DataType::String(), {}},
+               {"name", DataType::String(), {}},
+               {"csm", DataType::String(), {}},
+               {"arr", DataType::Float(), {}},
+               {"segment", DataType::String(), {}},
+               {"pulse", DataType::String(), {}},
+               {"pulse_changed_at", DataType::Date(), {}},
+               {"renewal_date", DataType::Date(), {}},
+               {"forecast", DataType::String(), {}},
+               {"created_at", DataType::Timestamp(), {}},
+               {"usage_now", DataType::Int(), {}},
+               {"usage_before", DataType::Int(), {}},
                {"notes", DataType::String(), {}}};
   return t;
 }
@@ -143,8 +156,9 @@ void BM_ReadCsvInferred(benchmark::State& state) {
 BENCHMARK(BM_ReadCsvInferred)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ReadCsvFile(benchmark::State& state) {
-  std::string path =
-      (std::filesystem::temp_directory_path() / absl::StrCat("docket_csv_bench_", ::getpid(), ".csv")).string();
+  std::string path = (std::filesystem::temp_directory_path() /
+                      absl::StrCat("docket_csv_bench_", ::getpid(), ".csv"))
+                         .string();
   {
     std::ofstream out(path, std::ios::binary);
     out << AccountsCsv();

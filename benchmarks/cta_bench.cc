@@ -78,7 +78,9 @@ int main() {
   const int64_t accounts = EnvInt("DOCKET_BENCH_ACCOUNTS", 1000000);
   const int reps = static_cast<int>(std::max<int64_t>(1, EnvInt("DOCKET_BENCH_REPS", 3)));
   const char* dir_env = std::getenv("DOCKET_BENCH_DIR");
-  const std::string dir = dir_env != nullptr && *dir_env != '\0' ? dir_env : std::filesystem::temp_directory_path().string();
+  const std::string dir = dir_env != nullptr && *dir_env != '\0'
+                              ? dir_env
+                              : std::filesystem::temp_directory_path().string();
   const absl::CivilDay as_of(2026, 11, 22);
 
   gen::GenOptions gen;
@@ -109,7 +111,8 @@ int main() {
   for (int r = 0; r < reps; ++r) {
     auto start = std::chrono::steady_clock::now();
     absl::StatusOr<RulebookResult> res = compiled->Evaluate(*snapshot, run);
-    eval_times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    eval_times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!res.ok()) {
       std::fprintf(stderr, "cta_bench: %s\n", std::string(res.status().message()).c_str());
       return 1;
@@ -131,7 +134,8 @@ int main() {
     std::vector<double> total, evaluate, store;
     int64_t created = 0, updated = 0, closed = 0, unchanged = 0;
   };
-  std::vector<Row> rows = {{"sync: first (empty store)"}, {"sync: same day again"}, {"sync: a week later"}};
+  std::vector<Row> rows = {
+      {"sync: first (empty store)"}, {"sync: same day again"}, {"sync: a week later"}};
   const std::string path = absl::StrCat(dir, "/docket_cta_bench_", getpid(), ".db");
   int64_t store_bytes = 0;
   for (int r = 0; r < reps; ++r) {
@@ -148,7 +152,8 @@ int main() {
       o.as_of = k == 2 ? as_of + 7 : as_of;
       auto start = std::chrono::steady_clock::now();
       absl::StatusOr<CtaSyncReport> rep = store->Sync(*compiled, *snapshot, o);
-      double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double total =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!rep.ok()) {
         std::fprintf(stderr, "cta_bench: %s\n", std::string(rep.status().message()).c_str());
         return 1;
@@ -167,17 +172,24 @@ int main() {
   }
   Remove(path);
 
-  std::printf("\nCTA sync: %lld accounts, 5 CTA rules, %lld accounts triggering (%.1f%%), %d reps (medians)\n",
-              static_cast<long long>(accounts), static_cast<long long>(triggered_rows),
-              100.0 * static_cast<double>(triggered_rows) / static_cast<double>(std::max<int64_t>(1, accounts)), reps);
-  std::printf("%-30s %9s %9s %9s %8s   %s\n", "", "total s", "eval s", "store s", "÷ eval", "created/updated/closed/unchanged");
+  std::printf(
+      "\nCTA sync: %lld accounts, 5 CTA rules, %lld accounts triggering (%.1f%%), %d reps "
+      "(medians)\n",
+      static_cast<long long>(accounts), static_cast<long long>(triggered_rows),
+      100.0 * static_cast<double>(triggered_rows) /
+          static_cast<double>(std::max<int64_t>(1, accounts)),
+      reps);
+  std::printf("%-30s %9s %9s %9s %8s   %s\n", "", "total s", "eval s", "store s", "÷ eval",
+              "created/updated/closed/unchanged");
   std::printf("%-30s %9.3f %9s %9s %8s\n", "evaluate the trigger lists", eval, "", "", "1.00");
   for (const Row& row : rows) {
-    std::printf("%-30s %9.3f %9.3f %9.3f %8.2f   %lld/%lld/%lld/%lld\n", row.what.c_str(), Median(row.total),
-                Median(row.evaluate), Median(row.store), Median(row.total) / eval, static_cast<long long>(row.created),
+    std::printf("%-30s %9.3f %9.3f %9.3f %8.2f   %lld/%lld/%lld/%lld\n", row.what.c_str(),
+                Median(row.total), Median(row.evaluate), Median(row.store),
+                Median(row.total) / eval, static_cast<long long>(row.created),
                 static_cast<long long>(row.updated), static_cast<long long>(row.closed),
                 static_cast<long long>(row.unchanged));
   }
-  std::printf("store file after the three syncs: %.1f MB (%s)\n", static_cast<double>(store_bytes) / 1e6, dir.c_str());
+  std::printf("store file after the three syncs: %.1f MB (%s)\n",
+              static_cast<double>(store_bytes) / 1e6, dir.c_str());
   return 0;
 }

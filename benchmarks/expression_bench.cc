@@ -49,21 +49,37 @@ struct MicroCase {
 
 const std::vector<MicroCase>& Cases() {
   static const std::vector<MicroCase>* cases = new std::vector<MicroCase>{
-      {"comparison", "arr > 100000", {"arr"},
+      {"comparison",
+       "arr > 100000",
+       {"arr"},
        [](const AccountsView& a, int32_t, uint64_t* o) { return HandArrGreater(a, 100000, o); }},
-      {"and_selection", "arr > 100000 AND usage_30d < 0.7 * usage_prev_30d", {"arr", "usage_30d", "usage_prev_30d"},
+      {"and_selection",
+       "arr > 100000 AND usage_30d < 0.7 * usage_prev_30d",
+       {"arr", "usage_30d", "usage_prev_30d"},
        [](const AccountsView& a, int32_t, uint64_t* o) { return HandArrAndUsage(a, o); }},
-      {"or_selection", "usage_30d < 1000 OR arr > 500000", {"usage_30d", "arr"},
+      {"or_selection",
+       "usage_30d < 1000 OR arr > 500000",
+       {"usage_30d", "arr"},
        [](const AccountsView& a, int32_t, uint64_t* o) { return HandUsageOrArr(a, o); }},
-      {"in_dictionary", "pulse IN ('red', 'yellow')", {"pulse"},
+      {"in_dictionary",
+       "pulse IN ('red', 'yellow')",
+       {"pulse"},
        [](const AccountsView& a, int32_t, uint64_t* o) { return HandPulseIn(a, o); }},
-      {"matches", "segment MATCHES '(?i)^ent'", {"segment"},
+      {"matches",
+       "segment MATCHES '(?i)^ent'",
+       {"segment"},
        [](const AccountsView& a, int32_t, uint64_t* o) { return HandSegmentMatches(a, o); }},
-      {"date_folded", "days_since(pulse_changed_at) > 90", {"pulse_changed_at"},
+      {"date_folded",
+       "days_since(pulse_changed_at) > 90",
+       {"pulse_changed_at"},
        [](const AccountsView& a, int32_t t, uint64_t* o) { return HandDaysSince(a, t, o); }},
-      {"date_per_row", "add_months(pulse_changed_at, 3) < today", {"pulse_changed_at"},
+      {"date_per_row",
+       "add_months(pulse_changed_at, 3) < today",
+       {"pulse_changed_at"},
        [](const AccountsView& a, int32_t t, uint64_t* o) { return HandAddMonthsLess(a, t, o); }},
-      {"modulo", "days_since(subscription_start) % 91 BETWEEN 77 AND 90", {"subscription_start"},
+      {"modulo",
+       "days_since(subscription_start) % 91 BETWEEN 77 AND 90",
+       {"subscription_start"},
        [](const AccountsView& a, int32_t t, uint64_t* o) { return HandRule8(a, t, o); }},
   };
   return *cases;
@@ -114,7 +130,8 @@ class RecordingReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs)
-      if (r.run_type == Run::RT_Iteration && !r.error_occurred) ms[r.benchmark_name()] = r.GetAdjustedRealTime();
+      if (r.run_type == Run::RT_Iteration && !r.error_occurred)
+        ms[r.benchmark_name()] = r.GetAdjustedRealTime();
     ConsoleReporter::ReportRuns(runs);
   }
   std::map<std::string, double> ms;
@@ -143,15 +160,17 @@ int main(int argc, char** argv) {
 
   std::vector<int64_t> counts;
   for (const MicroCase& c : Cases()) {
-    absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(c.text, state.accounts->schema());
+    absl::StatusOr<CompiledPredicate> p =
+        CompiledPredicate::Compile(c.text, state.accounts->schema());
     if (!p.ok()) Die(std::string(c.name) + ": " + p.status().ToString());
     absl::StatusOr<PredicateResult> r = p->EvaluateTable(*state.accounts, Options());
     if (!r.ok()) Die(std::string(c.name) + ": " + r.status().ToString());
     std::vector<uint64_t> hand(static_cast<size_t>(rows / 64 + 2), 0);
     int64_t hand_count = c.hand(state.view, state.today, hand.data());
-    if (hand_count != r->count || std::memcmp(hand.data(), r->rows.data(), static_cast<size_t>(BitmapBytes(rows)))) {
-      Die(std::string(c.name) + ": hand loop (" + std::to_string(hand_count) + " rows) and docket (" +
-          std::to_string(r->count) + " rows) disagree");
+    if (hand_count != r->count ||
+        std::memcmp(hand.data(), r->rows.data(), static_cast<size_t>(BitmapBytes(rows)))) {
+      Die(std::string(c.name) + ": hand loop (" + std::to_string(hand_count) +
+          " rows) and docket (" + std::to_string(r->count) + " rows) disagree");
     }
     counts.push_back(r->count);
     state.predicates.push_back(*std::move(p));
@@ -181,8 +200,8 @@ int main(int argc, char** argv) {
   };
   std::printf("\noperator classes: %lld accounts, 1 thread; floor = bytes / %.1f GB/s\n",
               static_cast<long long>(rows), bw / 1e9);
-  std::printf("%-15s %-55s %9s %9s %8s %8s %8s %8s\n", "class", "expression", "rows", "docket_ms", "hand_ms", "d/hand",
-              "floor_ms", "d/floor");
+  std::printf("%-15s %-55s %9s %9s %8s %8s %8s %8s\n", "class", "expression", "rows", "docket_ms",
+              "hand_ms", "d/hand", "floor_ms", "d/floor");
   for (size_t k = 0; k < Cases().size(); ++k) {
     const MicroCase& c = Cases()[k];
     const std::string suffix = std::string(c.name) + "/" + std::to_string(k) + "/real_time";

@@ -72,15 +72,18 @@ inline AccountsView ViewAccounts(const Table& t) {
   v.all_valid.assign(static_cast<size_t>(v.n / 64 + 2), ~uint64_t{0});
   auto col = [&](const char* name, TypeId type) -> const Column& {
     const Column* c = t.FindColumn(name);
-    if (c == nullptr || c->type_id() != type) HandLoopFail(std::string("missing or mistyped column ") + name);
+    if (c == nullptr || c->type_id() != type)
+      HandLoopFail(std::string("missing or mistyped column ") + name);
     return *c;
   };
   auto valid = [&](const Column& c) {
     return c.validity() ? c.validity() : reinterpret_cast<const uint8_t*>(v.all_valid.data());
   };
-  auto dict = [&](const char* name, const int32_t** codes, const uint8_t** validity) -> const Column* {
+  auto dict = [&](const char* name, const int32_t** codes,
+                  const uint8_t** validity) -> const Column* {
     const Column& c = col(name, TypeId::kString);
-    if (!c.is_dictionary()) HandLoopFail(std::string("column ") + name + " is not dictionary-encoded");
+    if (!c.is_dictionary())
+      HandLoopFail(std::string("column ") + name + " is not dictionary-encoded");
     *codes = c.codes();
     *validity = valid(c);
     return &c;
@@ -104,17 +107,22 @@ inline AccountsView ViewAccounts(const Table& t) {
   flt("usage_prev_30d", &v.usage_prev_30d, &v.usage_prev_30d_valid);
   flt("arr", &v.arr, &v.arr_valid);
   v.segment_column = dict("segment", &v.segment, &v.segment_valid);
-  v.forecast_sentiment_column = dict("forecast_sentiment", &v.forecast_sentiment, &v.forecast_sentiment_valid);
+  v.forecast_sentiment_column =
+      dict("forecast_sentiment", &v.forecast_sentiment, &v.forecast_sentiment_valid);
   date("subscription_start", &v.subscription_start, &v.subscription_start_valid);
   return v;
 }
 
 // 64 bytes of 0x00 / 0xFF -> 64 bits.
 inline uint64_t PackBytes(const uint8_t* b) {
-  uint64_t m0 = static_cast<uint16_t>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b))));
-  uint64_t m1 = static_cast<uint16_t>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16))));
-  uint64_t m2 = static_cast<uint16_t>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 32))));
-  uint64_t m3 = static_cast<uint16_t>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 48))));
+  uint64_t m0 = static_cast<uint16_t>(
+      _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b))));
+  uint64_t m1 = static_cast<uint16_t>(
+      _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16))));
+  uint64_t m2 = static_cast<uint16_t>(
+      _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 32))));
+  uint64_t m3 = static_cast<uint16_t>(
+      _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 48))));
   return m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
 }
 
@@ -233,44 +241,49 @@ inline int64_t HandRule4(const AccountsView& a, uint64_t* out) {
 
 // arr > 100000 AND pulse IN ('red', 'yellow')
 inline int64_t HandRule5(const AccountsView& a, uint64_t* out) {
-  CodeSet red_yellow(MatchingCodes(*a.pulse_column, [](std::string_view s) { return s == "red" || s == "yellow"; }),
+  CodeSet red_yellow(MatchingCodes(*a.pulse_column,
+                                   [](std::string_view s) { return s == "red" || s == "yellow"; }),
                      a.pulse_column->dictionary().size());
   alignas(16) uint8_t codes[64];
   return FusedLoop(a.n, out, [&](int64_t base, int64_t count, uint8_t* bytes) {
     const double* x = a.arr + base;
     for (int64_t j = 0; j < count; ++j) bytes[j] = x[j] > 100000 ? 0xFF : 0;
     red_yellow.Fill(a.pulse + base, count, codes);
-    return Valid(a.arr_valid, base) & Valid(a.pulse_valid, base) & PackBytes(bytes) & PackBytes(codes);
+    return Valid(a.arr_valid, base) & Valid(a.pulse_valid, base) & PackBytes(bytes) &
+           PackBytes(codes);
   });
 }
 
 // segment MATCHES '(?i)^ent' AND arr > 50000
 inline int64_t HandRule6(const AccountsView& a, uint64_t* out) {
   RE2 re("(?i)^ent");
-  CodeSet ent(MatchingCodes(*a.segment_column, [&](std::string_view s) { return RE2::PartialMatch(s, re); }),
+  CodeSet ent(MatchingCodes(*a.segment_column,
+                            [&](std::string_view s) { return RE2::PartialMatch(s, re); }),
               a.segment_column->dictionary().size());
   alignas(16) uint8_t codes[64];
   return FusedLoop(a.n, out, [&](int64_t base, int64_t count, uint8_t* bytes) {
     const double* x = a.arr + base;
     for (int64_t j = 0; j < count; ++j) bytes[j] = x[j] > 50000 ? 0xFF : 0;
     ent.Fill(a.segment + base, count, codes);
-    return Valid(a.arr_valid, base) & Valid(a.segment_valid, base) & PackBytes(bytes) & PackBytes(codes);
+    return Valid(a.arr_valid, base) & Valid(a.segment_valid, base) & PackBytes(bytes) &
+           PackBytes(codes);
   });
 }
 
 // forecast_sentiment IN ('at risk', 'likely churn') AND days_until(renewal_date) <= 180
 inline int64_t HandRule7(const AccountsView& a, int32_t today, uint64_t* out) {
-  CodeSet risky(MatchingCodes(*a.forecast_sentiment_column,
-                              [](std::string_view s) { return s == "at risk" || s == "likely churn"; }),
-                a.forecast_sentiment_column->dictionary().size());
+  CodeSet risky(
+      MatchingCodes(*a.forecast_sentiment_column,
+                    [](std::string_view s) { return s == "at risk" || s == "likely churn"; }),
+      a.forecast_sentiment_column->dictionary().size());
   const int32_t cut = today + 180;  // days_until(r) <= 180  <=>  r <= today + 180
   alignas(16) uint8_t codes[64];
   return FusedLoop(a.n, out, [&](int64_t base, int64_t count, uint8_t* bytes) {
     const int32_t* r = a.renewal_date + base;
     for (int64_t j = 0; j < count; ++j) bytes[j] = r[j] <= cut ? 0xFF : 0;
     risky.Fill(a.forecast_sentiment + base, count, codes);
-    return Valid(a.renewal_date_valid, base) & Valid(a.forecast_sentiment_valid, base) & PackBytes(bytes) &
-           PackBytes(codes);
+    return Valid(a.renewal_date_valid, base) & Valid(a.forecast_sentiment_valid, base) &
+           PackBytes(bytes) & PackBytes(codes);
   });
 }
 
@@ -299,7 +312,8 @@ inline int64_t HandArrGreater(const AccountsView& a, double threshold, uint64_t*
 
 // pulse IN ('red', 'yellow')
 inline int64_t HandPulseIn(const AccountsView& a, uint64_t* out) {
-  CodeSet red_yellow(MatchingCodes(*a.pulse_column, [](std::string_view s) { return s == "red" || s == "yellow"; }),
+  CodeSet red_yellow(MatchingCodes(*a.pulse_column,
+                                   [](std::string_view s) { return s == "red" || s == "yellow"; }),
                      a.pulse_column->dictionary().size());
   return FusedLoop(a.n, out, [&](int64_t base, int64_t count, uint8_t* bytes) {
     red_yellow.Fill(a.pulse + base, count, bytes);
@@ -310,7 +324,8 @@ inline int64_t HandPulseIn(const AccountsView& a, uint64_t* out) {
 // segment MATCHES '(?i)^ent'
 inline int64_t HandSegmentMatches(const AccountsView& a, uint64_t* out) {
   RE2 re("(?i)^ent");
-  CodeSet ent(MatchingCodes(*a.segment_column, [&](std::string_view s) { return RE2::PartialMatch(s, re); }),
+  CodeSet ent(MatchingCodes(*a.segment_column,
+                            [&](std::string_view s) { return RE2::PartialMatch(s, re); }),
               a.segment_column->dictionary().size());
   return FusedLoop(a.n, out, [&](int64_t base, int64_t count, uint8_t* bytes) {
     ent.Fill(a.segment + base, count, bytes);
@@ -326,7 +341,8 @@ inline int64_t HandUsageOrArr(const AccountsView& a, uint64_t* out) {
     const double* x = a.arr + base;
     for (int64_t j = 0; j < count; ++j) bytes[j] = u[j] < 1000 ? 0xFF : 0;
     for (int64_t j = 0; j < count; ++j) second[j] = x[j] > 500000 ? 0xFF : 0;
-    return (Valid(a.usage_30d_valid, base) & PackBytes(bytes)) | (Valid(a.arr_valid, base) & PackBytes(second));
+    return (Valid(a.usage_30d_valid, base) & PackBytes(bytes)) |
+           (Valid(a.arr_valid, base) & PackBytes(second));
   });
 }
 
@@ -339,8 +355,8 @@ inline int64_t HandArrAndUsage(const AccountsView& a, uint64_t* out) {
     const double* p = a.usage_prev_30d + base;
     for (int64_t j = 0; j < count; ++j) bytes[j] = x[j] > 100000 ? 0xFF : 0;
     for (int64_t j = 0; j < count; ++j) second[j] = u[j] < 0.7 * p[j] ? 0xFF : 0;
-    return Valid(a.arr_valid, base) & Valid(a.usage_30d_valid, base) & Valid(a.usage_prev_30d_valid, base) &
-           PackBytes(bytes) & PackBytes(second);
+    return Valid(a.arr_valid, base) & Valid(a.usage_30d_valid, base) &
+           Valid(a.usage_prev_30d_valid, base) & PackBytes(bytes) & PackBytes(second);
   });
 }
 
@@ -405,25 +421,37 @@ struct WorkloadRule {
 
 inline const std::vector<WorkloadRule>& WorkloadA() {
   static const std::vector<WorkloadRule>* rules = new std::vector<WorkloadRule>{
-      {"outdated_pulse", "pulse IS NULL OR days_since(pulse_changed_at) > 90", {"pulse", "pulse_changed_at"},
+      {"outdated_pulse",
+       "pulse IS NULL OR days_since(pulse_changed_at) > 90",
+       {"pulse", "pulse_changed_at"},
        [](const AccountsView& a, int32_t t, int32_t, uint64_t* o) { return HandRule1(a, t, o); }},
-      {"value_review_due", "last_value_review IS NULL OR last_value_review < today - INTERVAL 4 MONTH",
+      {"value_review_due",
+       "last_value_review IS NULL OR last_value_review < today - INTERVAL 4 MONTH",
        {"last_value_review"},
        [](const AccountsView& a, int32_t, int32_t t4, uint64_t* o) { return HandRule2(a, t4, o); }},
-      {"empty_forecast", "renewal_date BETWEEN today AND today + 120 AND forecast IS NULL",
+      {"empty_forecast",
+       "renewal_date BETWEEN today AND today + 120 AND forecast IS NULL",
        {"renewal_date", "forecast"},
        [](const AccountsView& a, int32_t t, int32_t, uint64_t* o) { return HandRule3(a, t, o); }},
-      {"usage_drop", "usage_30d < 0.7 * usage_prev_30d", {"usage_30d", "usage_prev_30d"},
+      {"usage_drop",
+       "usage_30d < 0.7 * usage_prev_30d",
+       {"usage_30d", "usage_prev_30d"},
        [](const AccountsView& a, int32_t, int32_t, uint64_t* o) { return HandRule4(a, o); }},
-      {"big_red_yellow", "arr > 100000 AND pulse IN ('red', 'yellow')", {"arr", "pulse"},
+      {"big_red_yellow",
+       "arr > 100000 AND pulse IN ('red', 'yellow')",
+       {"arr", "pulse"},
        [](const AccountsView& a, int32_t, int32_t, uint64_t* o) { return HandRule5(a, o); }},
-      {"enterprise_50k", "segment MATCHES '(?i)^ent' AND arr > 50000", {"segment", "arr"},
+      {"enterprise_50k",
+       "segment MATCHES '(?i)^ent' AND arr > 50000",
+       {"segment", "arr"},
        [](const AccountsView& a, int32_t, int32_t, uint64_t* o) { return HandRule6(a, o); }},
       {"renewal_risk",
        "forecast_sentiment IN ('at risk', 'likely churn') AND days_until(renewal_date) <= 180",
        {"forecast_sentiment", "renewal_date"},
        [](const AccountsView& a, int32_t t, int32_t, uint64_t* o) { return HandRule7(a, t, o); }},
-      {"quarterly_checkin", "days_since(subscription_start) % 91 BETWEEN 77 AND 90", {"subscription_start"},
+      {"quarterly_checkin",
+       "days_since(subscription_start) % 91 BETWEEN 77 AND 90",
+       {"subscription_start"},
        [](const AccountsView& a, int32_t t, int32_t, uint64_t* o) { return HandRule8(a, t, o); }},
   };
   return *rules;

@@ -60,7 +60,8 @@ struct Pair {
 const std::vector<Pair>& Pairs() {
   static const std::vector<Pair> p = {
       {"usage drop", "usage_30d < 0.7 * usage_prev_30d", "usage_30d < 0.7 * prev(usage_30d)"},
-      {"health down 10", "health_score <= health_score_prev - 10", "health_score <= prev(health_score) - 10"},
+      {"health down 10", "health_score <= health_score_prev - 10",
+       "health_score <= prev(health_score) - 10"},
       {"owner changed", "(csm <> previous_csm OR csm IS NULL) AND previous_csm IS NOT NULL",
        "changed(csm) AND prev(csm) IS NOT NULL"},
   };
@@ -138,7 +139,8 @@ class Collector : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
       if (r.run_type == Run::RT_Iteration && r.iterations > 0) {
-        ms[r.benchmark_name()] = r.GetAdjustedRealTime() * 1e3 / benchmark::GetTimeUnitMultiplier(r.time_unit);
+        ms[r.benchmark_name()] =
+            r.GetAdjustedRealTime() * 1e3 / benchmark::GetTimeUnitMultiplier(r.time_unit);
       }
     }
   }
@@ -163,14 +165,17 @@ int main(int argc, char** argv) {
   state.identical = MakeOlder(0);
   state.hashed = MakeOlder(20);
   std::printf("generated %lld accounts and two previous snapshots (%lld and %lld rows) in %.1f s\n",
-              static_cast<long long>(rows), static_cast<long long>(state.identical.table.num_rows()),
+              static_cast<long long>(rows),
+              static_cast<long long>(state.identical.table.num_rows()),
               static_cast<long long>(state.hashed.table.num_rows()),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   state.identical_history = Fresh(state.identical);
   state.hashed_history = Fresh(state.hashed);
   for (const Pair& p : Pairs()) {
-    for (auto [text, out] : {std::pair{p.current, &state.current_rules}, std::pair{p.past, &state.past_rules}}) {
-      absl::StatusOr<CompiledPredicate> c = CompiledPredicate::Compile(text, state.current.schema, "accounts");
+    for (auto [text, out] :
+         {std::pair{p.current, &state.current_rules}, std::pair{p.past, &state.past_rules}}) {
+      absl::StatusOr<CompiledPredicate> c =
+          CompiledPredicate::Compile(text, state.current.schema, "accounts");
       if (!c.ok()) Die(std::string(c.status().message()));
       out->push_back(*std::move(c));
     }
@@ -202,11 +207,14 @@ int main(int argc, char** argv) {
 
   for (size_t k = 0; k < Pairs().size(); ++k) {
     const std::string n = Pairs()[k].name;
-    benchmark::RegisterBenchmark(("current/" + n).c_str(), BM_Current)->Arg(static_cast<int64_t>(k))
+    benchmark::RegisterBenchmark(("current/" + n).c_str(), BM_Current)
+        ->Arg(static_cast<int64_t>(k))
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("prev_identical/" + n).c_str(), BM_PrevIdentical)
-        ->Arg(static_cast<int64_t>(k))->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("prev_hashed/" + n).c_str(), BM_PrevHashed)->Arg(static_cast<int64_t>(k))
+        ->Arg(static_cast<int64_t>(k))
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("prev_hashed/" + n).c_str(), BM_PrevHashed)
+        ->Arg(static_cast<int64_t>(k))
         ->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);
@@ -218,17 +226,20 @@ int main(int argc, char** argv) {
     return it == collector.ms.end() ? 0.0 : it->second;
   };
 
-  std::printf("\nhistory: %lld accounts, as_of %s, previous snapshot %s, 1 thread\n", static_cast<long long>(rows),
-              absl::FormatCivilTime(state.gen.as_of).c_str(), absl::FormatCivilTime(state.identical.date).c_str());
+  std::printf("\nhistory: %lld accounts, as_of %s, previous snapshot %s, 1 thread\n",
+              static_cast<long long>(rows), absl::FormatCivilTime(state.gen.as_of).c_str(),
+              absl::FormatCivilTime(state.identical.date).c_str());
   const double warm_first = ms("prev_identical", 0), warm_first_h = ms("prev_hashed", 0);
-  std::printf("join build (cold first rule - warm): identical keys %.2f ms (cold %.2f), hashed %.2f ms (cold %.2f)\n",
-              cold_identical - warm_first, cold_identical, cold_hashed - warm_first_h, cold_hashed);
-  std::printf("%-16s %11s %12s %8s %12s %8s   (target <= 2x with the join built)\n", "rule", "current_ms",
-              "prev_ident_ms", "ratio", "prev_hash_ms", "ratio");
+  std::printf(
+      "join build (cold first rule - warm): identical keys %.2f ms (cold %.2f), hashed %.2f ms "
+      "(cold %.2f)\n",
+      cold_identical - warm_first, cold_identical, cold_hashed - warm_first_h, cold_hashed);
+  std::printf("%-16s %11s %12s %8s %12s %8s   (target <= 2x with the join built)\n", "rule",
+              "current_ms", "prev_ident_ms", "ratio", "prev_hash_ms", "ratio");
   for (size_t k = 0; k < Pairs().size(); ++k) {
     const double c = ms("current", k), pi = ms("prev_identical", k), ph = ms("prev_hashed", k);
-    std::printf("%-16s %11.2f %12.2f %7.2fx %12.2f %7.2fx\n", Pairs()[k].name, c, pi, c > 0 ? pi / c : 0, ph,
-                c > 0 ? ph / c : 0);
+    std::printf("%-16s %11.2f %12.2f %7.2fx %12.2f %7.2fx\n", Pairs()[k].name, c, pi,
+                c > 0 ? pi / c : 0, ph, c > 0 ? ph / c : 0);
   }
   return 0;
 }

@@ -136,8 +136,10 @@ enum Flag : uint8_t {
   kHasDecisionMaker = 1,  // exists(contacts WHERE persona = 'decision maker')
   kHasKeyPersona = 2,     // exists(contacts WHERE is_key_persona)
   kHasKeyChampion = 4,    // exists(contacts WHERE is_key_persona AND is_champion)
-  kHasGoals = 8,          // exists(success_plans WHERE status IN ('Active', 'Draft') AND exists(objectives))
-  kHasRecentMeeting = 16  // exists(activities WHERE kind = 'meeting' AND days_since(occurred_at) <= 60)
+  kHasGoals =
+      8,  // exists(success_plans WHERE status IN ('Active', 'Draft') AND exists(objectives))
+  kHasRecentMeeting =
+      16  // exists(activities WHERE kind = 'meeting' AND days_since(occurred_at) <= 60)
 };
 
 // A full 64-row block has a compile-time count; the table's last, partial
@@ -176,8 +178,8 @@ inline const uint8_t* Bytes64(const uint8_t* p, N count, uint8_t* scratch) {
 inline uint64_t PackNonZero(const uint8_t* b) {
   const __m128i z = _mm_setzero_si128();
   auto m = [&](int off) {
-    return static_cast<uint64_t>(static_cast<uint16_t>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + off)), z))));
+    return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + off)), z))));
   };
   return ~(m(0) | (m(16) << 16) | (m(32) << 32) | (m(48) << 48));
 }
@@ -187,8 +189,8 @@ inline uint64_t PackNonZero(const uint8_t* b) {
 inline uint64_t PackBit(const uint8_t* b, int bit) {
   const __m128i s = _mm_cvtsi32_si128(7 - bit);
   auto m = [&](int off) {
-    return static_cast<uint64_t>(static_cast<uint16_t>(
-        _mm_movemask_epi8(_mm_sll_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + off)), s))));
+    return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(
+        _mm_sll_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + off)), s))));
   };
   return m(0) | (m(16) << 16) | (m(32) << 32) | (m(48) << 48);
 }
@@ -209,7 +211,8 @@ inline uint64_t Mask2(const T* a, const U* b, N count, uint8_t* bytes, Pred pred
 // (compilers do not vectorize a double -> byte mask loop); simd(a, b) and
 // scalar(a, b) must agree, NaN included (SSE2's ordered compares are C++'s).
 template <typename N, typename Simd, typename Scalar>
-inline uint64_t MaskF64(const double* a, const double* b, N count, uint8_t* bytes, Simd simd, Scalar scalar) {
+inline uint64_t MaskF64(const double* a, const double* b, N count, uint8_t* bytes, Simd simd,
+                        Scalar scalar) {
   if constexpr (kIsFull<N>) {
     uint64_t word = 0;
     for (int k = 0; k < 32; ++k) {
@@ -257,7 +260,16 @@ inline void ForBits(uint64_t w, F&& f) {
 class HubHandLoop {
  public:
   // The passes, for timing a table on its own (RunPass).
-  enum class Pass { kAccounts, kContacts, kGoals, kActivities, kTasks, kPlaybooks, kConversations, kRequests };
+  enum class Pass {
+    kAccounts,
+    kContacts,
+    kGoals,
+    kActivities,
+    kTasks,
+    kPlaybooks,
+    kConversations,
+    kRequests
+  };
 
   // Reads the snapshot's columns, folds as_of, the zone and the params into
   // constants, and builds the child → parent row maps.  Not timed.
@@ -273,8 +285,8 @@ class HubHandLoop {
     conversations_ = Tab(snap, "conversations");
     requests_ = Tab(snap, "requests");
     int64_t most = 0;
-    for (const Table* t : {accounts_, contacts_, tasks_, plans_, objectives_, playbooks_, activities_,
-                           conversations_, requests_}) {
+    for (const Table* t : {accounts_, contacts_, tasks_, plans_, objectives_, playbooks_,
+                           activities_, conversations_, requests_}) {
       most = std::max(most, t->num_rows());
     }
     all_valid_.assign(static_cast<size_t>(most / 64 + 2), ~uint64_t{0});
@@ -291,7 +303,8 @@ class HubHandLoop {
     };
     auto int_param = [&](const char* name) {
       const Value& v = param(name);
-      if (v.type().id != TypeId::kInt) HandLoopFail(std::string("param ") + name + " is not an int");
+      if (v.type().id != TypeId::kInt)
+        HandLoopFail(std::string("param ") + name + " is not an int");
       return v.int_value();
     };
     auto float_param = [&](const char* name) { return param(name).AsDouble(); };
@@ -330,7 +343,8 @@ class HubHandLoop {
     ending_empty_ = upcoming < 0;
     escalation_min_arr_ = float_param("escalation_min_arr");
     // churned_at BETWEEN today - k AND today; renewed_at the same.
-    const int64_t churn = int_param("churn_lookback_days"), renewal = int_param("renewal_lookback_days");
+    const int64_t churn = int_param("churn_lookback_days"),
+                  renewal = int_param("renewal_lookback_days");
     churn_from_ = day(today - churn);
     churn_span_ = churn >= 0 ? static_cast<uint32_t>(churn) : 0;
     churn_empty_ = churn < 0;
@@ -349,14 +363,17 @@ class HubHandLoop {
     };
     // days_since(date(last_touch_at)) > k  <=>  date(ts) < today - k  <=>  ts < start(today - k)
     last_touch_ = Ts(*accounts_, "last_touch_at");
-    unengaged_before_ = day_start_seconds(today - int_param("unengaged_days")) * last_touch_.per_second;
-    // date(occurred_at) BETWEEN today - (k - 1) AND today  <=>  start(today - k + 1) <= ts < start(today + 1)
+    unengaged_before_ =
+        day_start_seconds(today - int_param("unengaged_days")) * last_touch_.per_second;
+    // date(occurred_at) BETWEEN today - (k - 1) AND today  <=>  start(today - k + 1) <= ts <
+    // start(today + 1)
     occurred_at_ = Ts(*activities_, "occurred_at");
     const int64_t lookback = int_param("activity_lookback_days");
     activity_from_ = day_start_seconds(today - (lookback - 1)) * occurred_at_.per_second;
     activity_to_ = day_start_seconds(today + 1) * occurred_at_.per_second;
     // days_since(occurred_at) <= k  <=>  date(ts) >= today - k  <=>  ts >= start(today - k)
-    meeting_from_ = day_start_seconds(today - int_param("renewal_meeting_days")) * occurred_at_.per_second;
+    meeting_from_ =
+        day_start_seconds(today - int_param("renewal_meeting_days")) * occurred_at_.per_second;
 
     // Accounts.
     churned_at_ = Date(*accounts_, "churned_at");
@@ -378,7 +395,8 @@ class HubHandLoop {
     renewed_at_ = Date(*accounts_, "renewed_at");
     health_score_ = Int(*accounts_, "health_score");
     health_score_prev_ = Int(*accounts_, "health_score_prev");
-    risky_ = Set(forecast_sentiment_, [](std::string_view s) { return s == "at risk" || s == "likely churn"; });
+    risky_ = Set(forecast_sentiment_,
+                 [](std::string_view s) { return s == "at risk" || s == "likely churn"; });
     red_ = Set(pulse_, [](std::string_view s) { return s == "red"; });
 
     // Children.
@@ -387,7 +405,8 @@ class HubHandLoop {
     is_champion_ = Bool(*contacts_, "is_champion");
     decision_maker_ = Set(persona_, [](std::string_view s) { return s == "decision maker"; });
     plan_status_ = Dict(*plans_, "status");
-    active_draft_ = Set(plan_status_, [](std::string_view s) { return s == "Active" || s == "Draft"; });
+    active_draft_ =
+        Set(plan_status_, [](std::string_view s) { return s == "Active" || s == "Draft"; });
     kind_ = Dict(*activities_, "kind");
     meeting_ = Set(kind_, [](std::string_view s) { return s == "meeting"; });
     task_status_ = Dict(*tasks_, "status");
@@ -399,9 +418,11 @@ class HubHandLoop {
     scheduled_ = Set(conversation_status_, [](std::string_view s) { return s == "scheduled"; });
     send_date_ = Date(*conversations_, "send_date");
     priority_ = Dict(*requests_, "priority");
-    critical_high_ = Set(priority_, [](std::string_view s) { return s == "critical" || s == "high"; });
+    critical_high_ =
+        Set(priority_, [](std::string_view s) { return s == "critical" || s == "high"; });
     request_status_ = Dict(*requests_, "status");
-    open_planned_ = Set(request_status_, [](std::string_view s) { return s == "open" || s == "planned"; });
+    open_planned_ =
+        Set(request_status_, [](std::string_view s) { return s == "open" || s == "planned"; });
 
     // The joins: child row -> parent row (-1: NULL key or orphan).
     contact_account_ = Join(*contacts_, *accounts_);
@@ -430,7 +451,8 @@ class HubHandLoop {
     } else {
       std::barrier<> sync(threads);
       std::vector<std::thread> pool;
-      for (int t = 1; t < threads; ++t) pool.emplace_back([this, t, threads, &sync] { Work(t, threads, &sync); });
+      for (int t = 1; t < threads; ++t)
+        pool.emplace_back([this, t, threads, &sync] { Work(t, threads, &sync); });
       Work(0, threads, &sync);
       for (std::thread& th : pool) th.join();
     }
@@ -446,7 +468,9 @@ class HubHandLoop {
   void RunPass(Pass pass) {
     Scratch(1);
     switch (pass) {
-      case Pass::kAccounts: AccountsPass(0, 1); break;
+      case Pass::kAccounts:
+        AccountsPass(0, 1);
+        break;
       case Pass::kContacts:
         std::memset(flags_[0].data(), 0, flags_[0].size());
         ContactsPass(0, 1);
@@ -456,11 +480,21 @@ class HubHandLoop {
         ObjectivesPass(0, 1);
         PlansPass(0, 1);
         break;
-      case Pass::kActivities: ActivitiesPass(0, 1); break;
-      case Pass::kTasks: TasksPass(0, 1); break;
-      case Pass::kPlaybooks: PlaybooksPass(0, 1); break;
-      case Pass::kConversations: ConversationsPass(0, 1); break;
-      case Pass::kRequests: RequestsPass(0, 1); break;
+      case Pass::kActivities:
+        ActivitiesPass(0, 1);
+        break;
+      case Pass::kTasks:
+        TasksPass(0, 1);
+        break;
+      case Pass::kPlaybooks:
+        PlaybooksPass(0, 1);
+        break;
+      case Pass::kConversations:
+        ConversationsPass(0, 1);
+        break;
+      case Pass::kRequests:
+        RequestsPass(0, 1);
+        break;
     }
   }
 
@@ -521,7 +555,8 @@ class HubHandLoop {
   }
   D32 Dict(const Table& t, const char* name) {
     const Column& c = Col(t, name, TypeId::kString);
-    if (!c.is_dictionary()) HandLoopFail("column " + t.name() + "." + name + " is not dictionary-encoded");
+    if (!c.is_dictionary())
+      HandLoopFail("column " + t.name() + "." + name + " is not dictionary-encoded");
     bytes_ += c.ByteSize();
     return {c.codes(), ValidOf(c), &c};
   }
@@ -557,11 +592,13 @@ class HubHandLoop {
       HandLoopFail(child.name() + " is not a child of " + parent.name());
     const Column* key = parent.key_column();
     const Column* via = child.FindColumn(child.schema().parent->via);
-    if (key == nullptr || via == nullptr || key->type_id() != TypeId::kString || via->type_id() != TypeId::kString)
+    if (key == nullptr || via == nullptr || key->type_id() != TypeId::kString ||
+        via->type_id() != TypeId::kString)
       HandLoopFail("join " + child.name() + " -> " + parent.name() + ": expected string keys");
     absl::flat_hash_map<std::string_view, int32_t> index;
     index.reserve(static_cast<size_t>(parent.num_rows()));
-    for (int64_t r = 0; r < parent.num_rows(); ++r) index.emplace(key->StringAt(r), static_cast<int32_t>(r));
+    for (int64_t r = 0; r < parent.num_rows(); ++r)
+      index.emplace(key->StringAt(r), static_cast<int32_t>(r));
     std::vector<int32_t> map(static_cast<size_t>(child.num_rows()), -1);
     for (int64_t r = 0; r < child.num_rows(); ++r) {
       if (via->IsNull(r)) continue;
@@ -585,7 +622,8 @@ class HubHandLoop {
 
   void Work(int t, int threads, std::barrier<>* sync) {
     std::memset(flags_[static_cast<size_t>(t)].data(), 0, flags_[static_cast<size_t>(t)].size());
-    std::memset(plan_has_[static_cast<size_t>(t)].data(), 0, plan_has_[static_cast<size_t>(t)].size());
+    std::memset(plan_has_[static_cast<size_t>(t)].data(), 0,
+                plan_has_[static_cast<size_t>(t)].size());
     counts_[static_cast<size_t>(t)].fill(0);
     ObjectivesPass(t, threads);
     if (sync != nullptr) sync->arrive_and_wait();
@@ -694,8 +732,8 @@ class HubHandLoop {
       }
       const uint64_t ts_valid = hub::ValidWord(occurred_at_.valid, w, count);
       const uint64_t recent = ts_valid & PackBytes(in_window);
-      const uint64_t meeting =
-          hub::ValidWord(kind_.valid, w, count) & hub::CodesIn(meeting_, kind_.v + base, count, bytes);
+      const uint64_t meeting = hub::ValidWord(kind_.valid, w, count) &
+                               hub::CodesIn(meeting_, kind_.v + base, count, bytes);
       Emit(t, hub::kActivity, w, recent & mask);
       Emit(t, hub::kMeetings, w, meeting & recent & mask);
       hub::ForBits(meeting & ts_valid & PackBytes(since) & mask, [&](int j) {
@@ -719,7 +757,8 @@ class HubHandLoop {
       const uint64_t open = hub::ValidWord(task_status_.valid, w, count) &
                             hub::CodesIn(not_done_, task_status_.v + base, count, bytes) &
                             hub::ValidWord(due_date_.valid, w, count) & mask;
-      Emit(t, hub::kTasksDue, w, open & hub::Mask(due, count, bytes, [today](int32_t d) { return d <= today; }));
+      Emit(t, hub::kTasksDue, w,
+           open & hub::Mask(due, count, bytes, [today](int32_t d) { return d <= today; }));
       Emit(t, hub::kFutureDueDates, w,
            open & future_ok & hub::Mask(due, count, bytes, [from, span](int32_t d) {
              return static_cast<uint32_t>(d) - static_cast<uint32_t>(from) <= span;
@@ -759,8 +798,9 @@ class HubHandLoop {
       const int64_t base = w * 64;
       uint64_t word = hub::ValidWord(conversation_status_.valid, w, count) &
                       hub::CodesIn(scheduled_, conversation_status_.v + base, count, bytes);
-      word &= hub::ValidWord(send_date_.valid, w, count) &
-              hub::Mask(send_date_.v + base, count, bytes, [today](int32_t d) { return d == today; });
+      word &=
+          hub::ValidWord(send_date_.valid, w, count) &
+          hub::Mask(send_date_.v + base, count, bytes, [today](int32_t d) { return d == today; });
       Emit(t, hub::kPendingConversations, w, word & mask);
     });
   }
@@ -785,12 +825,15 @@ class HubHandLoop {
     const int64_t n = accounts_->num_rows();
     auto [wb, we] = hub::WordRange(n, t, threads);
     alignas(16) uint8_t bytes[64], merged[64];
-    const int32_t today = today_, pulse_cut = pulse_cut_, review_cut = review_cut_, nps_after = nps_after_,
-                  event_from = event_from_, churn_from = churn_from_, renewed_from = renewed_from_;
+    const int32_t today = today_, pulse_cut = pulse_cut_, review_cut = review_cut_,
+                  nps_after = nps_after_, event_from = event_from_, churn_from = churn_from_,
+                  renewed_from = renewed_from_;
     const uint32_t window = window_, churn_span = churn_span_, renewed_span = renewed_span_;
-    const uint64_t churn_ok = churn_empty_ ? 0 : ~uint64_t{0}, renewed_ok = renewed_empty_ ? 0 : ~uint64_t{0};
+    const uint64_t churn_ok = churn_empty_ ? 0 : ~uint64_t{0},
+                   renewed_ok = renewed_empty_ ? 0 : ~uint64_t{0};
     const double ratio = usage_ratio_, min_arr = escalation_min_arr_;
-    const int64_t detractor_max = detractor_max_, unengaged_before = unengaged_before_, drop = health_drop_;
+    const int64_t detractor_max = detractor_max_, unengaged_before = unengaged_before_,
+                  drop = health_drop_;
     hub::ForBlocks(n, wb, we, [&](int64_t w, auto count, uint64_t mask) {
       const int64_t base = w * 64;
       auto valid = [&](const auto& col) { return hub::ValidWord(col.valid, w, count); };
@@ -811,22 +854,29 @@ class HubHandLoop {
           valid(usage_30d_) & valid(usage_prev_30d_) &
           hub::MaskF64(
               usage_30d_.v + base, usage_prev_30d_.v + base, count, bytes,
-              [r = _mm_set1_pd(ratio)](__m128d u, __m128d p) { return _mm_cmplt_pd(u, _mm_mul_pd(r, p)); },
+              [r = _mm_set1_pd(ratio)](__m128d u, __m128d p) {
+                return _mm_cmplt_pd(u, _mm_mul_pd(r, p));
+              },
               [ratio](double u, double p) { return u < ratio * p; });
       const uint64_t recent_detractor =
           valid(nps_score_) & valid(nps_responded_at_) &
-          hub::Mask(nps_score_.v + base, count, bytes, [detractor_max](int64_t s) { return s <= detractor_max; }) &
-          hub::Mask(nps_responded_at_.v + base, count, bytes, [nps_after](int32_t d) { return d > nps_after; });
+          hub::Mask(nps_score_.v + base, count, bytes,
+                    [detractor_max](int64_t s) { return s <= detractor_max; }) &
+          hub::Mask(nps_responded_at_.v + base, count, bytes,
+                    [nps_after](int32_t d) { return d > nps_after; });
       const uint64_t recent_important_event =
           valid(important_event_) & valid(important_event_at_) &
-          hub::Mask(important_event_at_.v + base, count, bytes, [event_from](int32_t d) { return d >= event_from; });
+          hub::Mask(important_event_at_.v + base, count, bytes,
+                    [event_from](int32_t d) { return d >= event_from; });
       const uint64_t renewal_risk =
-          valid(forecast_sentiment_) & hub::CodesIn(risky_, forecast_sentiment_.v + base, count, bytes);
+          valid(forecast_sentiment_) &
+          hub::CodesIn(risky_, forecast_sentiment_.v + base, count, bytes);
 
       // Related-record flags.
       const uint8_t* f = Merged(flags_, threads, base, merged);
-      const uint64_t has_dm = hub::PackBit(f, 0), has_key = hub::PackBit(f, 1), has_champ = hub::PackBit(f, 2),
-                     has_goals = hub::PackBit(f, 3), has_meeting = hub::PackBit(f, 4);
+      const uint64_t has_dm = hub::PackBit(f, 0), has_key = hub::PackBit(f, 1),
+                     has_champ = hub::PackBit(f, 2), has_goals = hub::PackBit(f, 3),
+                     has_meeting = hub::PackBit(f, 4);
 
       // Other columns.
       const uint64_t pulse_valid = valid(pulse_);
@@ -837,12 +887,15 @@ class HubHandLoop {
       const double* ago = arr_year_ago_.v + base;
       const uint64_t review_valid = valid(last_value_review_);
 
-      Emit(t, hub::kOutdatedPulse, w, customer & (~pulse_valid | before(pulse_changed_at_, pulse_cut)));
+      Emit(t, hub::kOutdatedPulse, w,
+           customer & (~pulse_valid | before(pulse_changed_at_, pulse_cut)));
       Emit(t, hub::kValueReviewDue, w,
-           customer & ((review_valid & hub::Mask(last_value_review_.v + base, count, bytes,
-                                                 [review_cut](int32_t d) { return d < review_cut; })) |
-                       (~review_valid & before(created_at_, review_cut))));
-      Emit(t, hub::kTimelyIndicators, w, customer & (usage_dropped | recent_detractor | recent_important_event));
+           customer &
+               ((review_valid & hub::Mask(last_value_review_.v + base, count, bytes,
+                                          [review_cut](int32_t d) { return d < review_cut; })) |
+                (~review_valid & before(created_at_, review_cut))));
+      Emit(t, hub::kTimelyIndicators, w,
+           customer & (usage_dropped | recent_detractor | recent_important_event));
       Emit(t, hub::kUsageDrop, w, customer & usage_dropped);
       Emit(t, hub::kNpsDetractors, w, customer & recent_detractor);
       Emit(t, hub::kEmptyForecast, w, customer & in_window & ~valid(forecast_));
@@ -851,27 +904,32 @@ class HubHandLoop {
       Emit(t, hub::kNoChampion, w, customer & has_key & ~has_champ);
       Emit(t, hub::kRenewalNoMeeting, w, customer & in_window & ~has_meeting);
       Emit(t, hub::kUnengaged, w,
-           customer & (~touch_valid | (touch_valid & hub::Mask(touch, count, bytes, [unengaged_before](int64_t x) {
-                                         return x < unengaged_before;
-                                       }))));
+           customer & (~touch_valid |
+                       (touch_valid & hub::Mask(touch, count, bytes, [unengaged_before](int64_t x) {
+                          return x < unengaged_before;
+                        }))));
       Emit(t, hub::kRenewalRisks, w, customer & renewal_risk);
       Emit(t, hub::kEscalations, w,
            customer & pulse_valid & hub::CodesIn(red_, pulse_.v + base, count, bytes) & arr_valid &
                hub::MaskF64(
-                   arr, arr, count, bytes, [m = _mm_set1_pd(min_arr)](__m128d x, __m128d) { return _mm_cmpge_pd(x, m); },
+                   arr, arr, count, bytes,
+                   [m = _mm_set1_pd(min_arr)](__m128d x, __m128d) { return _mm_cmpge_pd(x, m); },
                    [min_arr](double x, double) { return x >= min_arr; }));
       Emit(t, hub::kForecast, w, customer & in_window);
       Emit(t, hub::kChurned, w, within(churned_at_, churn_from, churn_span) & churn_ok & mask);
-      Emit(t, hub::kRenewed, w, customer & within(renewed_at_, renewed_from, renewed_span) & renewed_ok);
+      Emit(t, hub::kRenewed, w,
+           customer & within(renewed_at_, renewed_from, renewed_span) & renewed_ok);
       Emit(t, hub::kNrrCohort, w, ago_valid & mask);
       const uint64_t both = customer & arr_valid & ago_valid;
       Emit(t, hub::kExpansions, w,
            both & hub::MaskF64(
-                      arr, ago, count, bytes, [](__m128d a, __m128d b) { return _mm_cmpgt_pd(a, b); },
+                      arr, ago, count, bytes,
+                      [](__m128d a, __m128d b) { return _mm_cmpgt_pd(a, b); },
                       [](double a, double b) { return a > b; }));
       Emit(t, hub::kContractions, w,
            both & hub::MaskF64(
-                      arr, ago, count, bytes, [](__m128d a, __m128d b) { return _mm_cmplt_pd(a, b); },
+                      arr, ago, count, bytes,
+                      [](__m128d a, __m128d b) { return _mm_cmplt_pd(a, b); },
                       [](double a, double b) { return a < b; }));
       // health_declined reads prev(health_score, INTERVAL 30 DAY): the
       // benchmark has no history, so it is NULL and the list is empty.
@@ -880,27 +938,29 @@ class HubHandLoop {
     });
   }
 
-  const Table *accounts_, *contacts_, *tasks_, *plans_, *objectives_, *playbooks_, *activities_, *conversations_,
-      *requests_;
+  const Table *accounts_, *contacts_, *tasks_, *plans_, *objectives_, *playbooks_, *activities_,
+      *conversations_, *requests_;
   std::vector<uint64_t> all_valid_;
   int64_t bytes_ = 0;
 
   // Constants folded from as_of, the zone and the params.
-  int32_t today_ = 0, pulse_cut_ = 0, review_cut_ = 0, nps_after_ = 0, event_from_ = 0, due_from_ = 0,
-          churn_from_ = 0, renewed_from_ = 0;
+  int32_t today_ = 0, pulse_cut_ = 0, review_cut_ = 0, nps_after_ = 0, event_from_ = 0,
+          due_from_ = 0, churn_from_ = 0, renewed_from_ = 0;
   uint32_t window_ = 0, upcoming_span_ = 0, ending_span_ = 0, churn_span_ = 0, renewed_span_ = 0;
   bool upcoming_empty_ = false, ending_empty_ = false, churn_empty_ = false, renewed_empty_ = false;
   double usage_ratio_ = 0, escalation_min_arr_ = 0;
   int64_t detractor_max_ = 0, health_drop_ = 0;
-  int64_t unengaged_before_ = 0, activity_from_ = 0, activity_to_ = 0, meeting_from_ = 0;  // Column units.
+  int64_t unengaged_before_ = 0, activity_from_ = 0, activity_to_ = 0,
+          meeting_from_ = 0;  // Column units.
 
   // Columns.
-  D32 churned_at_, pulse_, pulse_changed_at_, last_value_review_, created_at_, nps_responded_at_, important_event_,
-      important_event_at_, renewal_date_, forecast_, forecast_sentiment_, renewed_at_;
+  D32 churned_at_, pulse_, pulse_changed_at_, last_value_review_, created_at_, nps_responded_at_,
+      important_event_, important_event_at_, renewal_date_, forecast_, forecast_sentiment_,
+      renewed_at_;
   F64 usage_30d_, usage_prev_30d_, arr_, arr_year_ago_;
   D64 nps_score_, health_score_, health_score_prev_, last_touch_, occurred_at_;
-  D32 persona_, plan_status_, kind_, task_status_, due_date_, end_date_, conversation_status_, send_date_, priority_,
-      request_status_;
+  D32 persona_, plan_status_, kind_, task_status_, due_date_, end_date_, conversation_status_,
+      send_date_, priority_, request_status_;
   B8 is_key_persona_, is_champion_, is_template_;
 
   // Dictionary entries each string test accepts.

@@ -71,20 +71,24 @@ int main(int argc, char** argv) {
   g.num_accounts = accounts;
   g.tables = {"accounts", "activities"};
   absl::StatusOr<Snapshot> snap = gen::GenerateSnapshot(g);
-  if (!snap.ok()) return std::fprintf(stderr, "%s\n", std::string(snap.status().message()).c_str()), 1;
+  if (!snap.ok())
+    return std::fprintf(stderr, "%s\n", std::string(snap.status().message()).c_str()), 1;
   const Table& acts = *snap->FindTable("activities");
   std::printf("data: %lld accounts, %lld activities\n", static_cast<long long>(accounts),
               static_cast<long long>(acts.num_rows()));
 
   absl::StatusOr<Rulebook> book = Rulebook::FromYaml(kBook, "bench.yaml");
-  if (!book.ok()) return std::fprintf(stderr, "%s\n", std::string(book.status().message()).c_str()), 1;
+  if (!book.ok())
+    return std::fprintf(stderr, "%s\n", std::string(book.status().message()).c_str()), 1;
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, snap->schema);
-  if (!compiled.ok()) return std::fprintf(stderr, "%s\n", std::string(compiled.status().message()).c_str()), 1;
+  if (!compiled.ok())
+    return std::fprintf(stderr, "%s\n", std::string(compiled.status().message()).c_str()), 1;
   RunOptions run;
   run.as_of = g.as_of;
   run.threads = threads;
   absl::StatusOr<MetricsResult> first = ComputeMetrics(*compiled, *snap, run);
-  if (!first.ok()) return std::fprintf(stderr, "%s\n", std::string(first.status().message()).c_str()), 1;
+  if (!first.ok())
+    return std::fprintf(stderr, "%s\n", std::string(first.status().message()).c_str()), 1;
   double docket_s = bench::MedianSeconds([&] { (void)ComputeMetrics(*compiled, *snap, run); }, 5);
 
   // The floor: every column the pass reads, once.
@@ -100,11 +104,16 @@ int main(int argc, char** argv) {
   // SQLite: the same rows with the local day and the segment as columns.
   sqlite3* db = nullptr;
   sqlite3_open(":memory:", &db);
-  Check(sqlite3_exec(db, "CREATE TABLE a(owner TEXT, kind TEXT, day INTEGER, minutes INTEGER, account_id TEXT, "
-                         "segment TEXT)", nullptr, nullptr, nullptr), db, "create");
+  Check(sqlite3_exec(
+            db,
+            "CREATE TABLE a(owner TEXT, kind TEXT, day INTEGER, minutes INTEGER, account_id TEXT, "
+            "segment TEXT)",
+            nullptr, nullptr, nullptr),
+        db, "create");
   Check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db, "begin");
   sqlite3_stmt* ins = nullptr;
-  Check(sqlite3_prepare_v2(db, "INSERT INTO a VALUES (?,?,?,?,?,?)", -1, &ins, nullptr), db, "insert");
+  Check(sqlite3_prepare_v2(db, "INSERT INTO a VALUES (?,?,?,?,?,?)", -1, &ins, nullptr), db,
+        "insert");
   absl::TimeZone ny;
   absl::LoadTimeZone("America/New_York", &ny);
   const Column* owner = acts.FindColumn("owner");
@@ -115,8 +124,10 @@ int main(int argc, char** argv) {
   std::vector<int64_t> all(static_cast<size_t>(acts.num_rows()));
   for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int64_t>(i);
   const TableSchema* ts = snap->schema.FindTable("activities");
-  absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(snap->schema, *ts, "account.segment");
-  absl::StatusOr<Column> segment = rulebook::ParentFieldColumn(snap->schema, *snap, acts, *path, all);
+  absl::StatusOr<rulebook::ParentPath> path =
+      rulebook::ResolveParentPath(snap->schema, *ts, "account.segment");
+  absl::StatusOr<Column> segment =
+      rulebook::ParentFieldColumn(snap->schema, *snap, acts, *path, all);
   const absl::CivilDay epoch(1970, 1, 1);
   for (int64_t r = 0; r < acts.num_rows(); ++r) {
     auto text = [&](int i, const Column* c) {
@@ -132,7 +143,8 @@ int main(int argc, char** argv) {
     if (at->IsNull(r)) {
       sqlite3_bind_null(ins, 3);
     } else {
-      sqlite3_bind_int64(ins, 3, absl::ToCivilDay(absl::FromUnixMicros(at->Values<int64_t>()[r]), ny) - epoch);
+      sqlite3_bind_int64(
+          ins, 3, absl::ToCivilDay(absl::FromUnixMicros(at->Values<int64_t>()[r]), ny) - epoch);
     }
     if (minutes->IsNull(r)) {
       sqlite3_bind_null(ins, 4);
@@ -150,8 +162,10 @@ int main(int argc, char** argv) {
   CalendarSettings cal;
   std::vector<std::string> queries;
   for (const MetricSpec& m : book->metrics->metrics) {
-    DayRange cur = IntervalRange(m.interval, g.as_of, cal), prev = PreviousRange(m.interval, g.as_of, cal);
-    int64_t c0 = cur.start - epoch, c1 = cur.end - epoch, p0 = prev.start - epoch, p1 = prev.end - epoch;
+    DayRange cur = IntervalRange(m.interval, g.as_of, cal),
+             prev = PreviousRange(m.interval, g.as_of, cal);
+    int64_t c0 = cur.start - epoch, c1 = cur.end - epoch, p0 = prev.start - epoch,
+            p1 = prev.end - epoch;
     std::string where = m.where ? absl::StrCat(m.where->text, " AND ") : "";
     std::string by = m.by == "owner" ? "owner" : "segment";
     std::string measure_cur, measure_prev, series;
@@ -160,36 +174,44 @@ int main(int argc, char** argv) {
       measure_prev = absl::StrCat("SUM(day BETWEEN ", p0, " AND ", p1, ")");
       series = "COUNT(*)";
     } else if (m.measure.kind == MeasureKind::kSum) {
-      measure_cur = absl::StrCat("SUM(CASE WHEN day BETWEEN ", c0, " AND ", c1, " THEN minutes END)");
-      measure_prev = absl::StrCat("SUM(CASE WHEN day BETWEEN ", p0, " AND ", p1, " THEN minutes END)");
+      measure_cur =
+          absl::StrCat("SUM(CASE WHEN day BETWEEN ", c0, " AND ", c1, " THEN minutes END)");
+      measure_prev =
+          absl::StrCat("SUM(CASE WHEN day BETWEEN ", p0, " AND ", p1, " THEN minutes END)");
       series = "SUM(minutes)";
     } else {
-      measure_cur = absl::StrCat("COUNT(DISTINCT CASE WHEN day BETWEEN ", c0, " AND ", c1, " THEN account_id END)");
-      measure_prev = absl::StrCat("COUNT(DISTINCT CASE WHEN day BETWEEN ", p0, " AND ", p1, " THEN account_id END)");
+      measure_cur = absl::StrCat("COUNT(DISTINCT CASE WHEN day BETWEEN ", c0, " AND ", c1,
+                                 " THEN account_id END)");
+      measure_prev = absl::StrCat("COUNT(DISTINCT CASE WHEN day BETWEEN ", p0, " AND ", p1,
+                                  " THEN account_id END)");
       series = "COUNT(DISTINCT account_id)";
     }
-    queries.push_back(absl::StrCat("SELECT ", by, ", ", measure_cur, ", ", measure_prev, " FROM a WHERE ", where,
-                                   "day BETWEEN ", p0, " AND ", c1, " GROUP BY 1"));
+    queries.push_back(absl::StrCat("SELECT ", by, ", ", measure_cur, ", ", measure_prev,
+                                   " FROM a WHERE ", where, "day BETWEEN ", p0, " AND ", c1,
+                                   " GROUP BY 1"));
     if (m.grain != Grain::kNone) {
       std::string period = m.grain == Grain::kWeek ? "(day + 3) / 7"  // Monday weeks.
                                                    : "strftime('%Y-%m', day * 86400, 'unixepoch')";
-      queries.push_back(absl::StrCat("SELECT ", by, ", ", period, ", ", series, " FROM a WHERE ", where,
-                                     "day BETWEEN ", c0, " AND ", c1, " GROUP BY 1, 2"));
+      queries.push_back(absl::StrCat("SELECT ", by, ", ", period, ", ", series, " FROM a WHERE ",
+                                     where, "day BETWEEN ", c0, " AND ", c1, " GROUP BY 1, 2"));
     }
   }
   int64_t sql_rows = 0;
-  double sqlite_s = bench::MedianSeconds([&] {
-    sql_rows = 0;
-    for (const std::string& q : queries) sql_rows += RunQuery(db, q);
-  }, 3);
+  double sqlite_s = bench::MedianSeconds(
+      [&] {
+        sql_rows = 0;
+        for (const std::string& q : queries) sql_rows += RunQuery(db, q);
+      },
+      3);
   sqlite3_close(db);
 
-  std::printf("docket ComputeMetrics (5 metrics, one pass, %d threads): %.3f s  (%.1f M rows/s)\n", threads, docket_s,
-              static_cast<double>(acts.num_rows()) / docket_s / 1e6);
-  std::printf("SQLite GROUP BY (%zu queries, %lld result rows):       %.3f s  → docket is %.1fx faster\n",
-              queries.size(), static_cast<long long>(sql_rows), sqlite_s, sqlite_s / docket_s);
-  std::printf("floor: %.1f MB read at %.1f GB/s = %.3f s  → docket is %.1fx the floor\n", bytes / 1e6, bw / 1e9,
-              floor_s, docket_s / floor_s);
+  std::printf("docket ComputeMetrics (5 metrics, one pass, %d threads): %.3f s  (%.1f M rows/s)\n",
+              threads, docket_s, static_cast<double>(acts.num_rows()) / docket_s / 1e6);
+  std::printf(
+      "SQLite GROUP BY (%zu queries, %lld result rows):       %.3f s  → docket is %.1fx faster\n",
+      queries.size(), static_cast<long long>(sql_rows), sqlite_s, sqlite_s / docket_s);
+  std::printf("floor: %.1f MB read at %.1f GB/s = %.3f s  → docket is %.1fx the floor\n",
+              bytes / 1e6, bw / 1e9, floor_s, docket_s / floor_s);
   std::printf("(probe %llu)\n", static_cast<unsigned long long>(probe.sink() & 1));
   return 0;
 }

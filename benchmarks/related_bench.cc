@@ -33,13 +33,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/civil_time.h"
 #include "bandwidth.h"
-#include "rule_bytes.h"
-#include "timing.h"
 #include "docket/program.h"
 #include "docket/rulebook.h"
 #include "docket/table.h"
 #include "gen/generator.h"
+#include "rule_bytes.h"
 #include "storage/relations.h"
+#include "timing.h"
 
 namespace docket::bench {
 namespace {
@@ -79,7 +79,8 @@ std::vector<int32_t> Join(const Table& child, const char* via, const Table& pare
   absl::flat_hash_map<std::string_view, int32_t> index;
   const Column& key = *parent.key_column();
   index.reserve(static_cast<size_t>(parent.num_rows()));
-  for (int64_t r = 0; r < parent.num_rows(); ++r) index.emplace(key.StringAt(r), static_cast<int32_t>(r));
+  for (int64_t r = 0; r < parent.num_rows(); ++r)
+    index.emplace(key.StringAt(r), static_cast<int32_t>(r));
   const Column& v = Col(child, via);
   std::vector<int32_t> out(static_cast<size_t>(child.num_rows()), -1);
   for (int64_t r = 0; r < child.num_rows(); ++r) {
@@ -109,7 +110,8 @@ struct Rule {
 struct World {
   Snapshot snap;
   const Table *accounts, *contacts, *tasks, *plans, *objectives, *activities;
-  std::vector<int32_t> contact_account, task_account, plan_account, objective_plan, activity_account;
+  std::vector<int32_t> contact_account, task_account, plan_account, objective_plan,
+      activity_account;
 };
 
 std::vector<Rule> Rules(World& w) {
@@ -119,73 +121,80 @@ std::vector<Rule> Rules(World& w) {
   const int64_t na = A.num_rows();
   const Column& churned = Col(A, "churned_at");
 
-  rules.push_back(
-      {"no decision maker", "accounts",
-       "churned_at IS NULL AND NOT exists(contacts WHERE persona = 'decision maker')",
-       "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND NOT EXISTS (SELECT 1 FROM contacts c "
-       "WHERE c.account_id = a.id AND c.persona = 'decision maker')",
-       [&w, &churned, na] {
-         const Column& persona = Col(*w.contacts, "persona");
-         const int32_t dm = Code(persona, "decision maker");
-         const int32_t* codes = persona.codes();
-         std::vector<uint8_t> has(static_cast<size_t>(na), 0);
-         const int32_t* map = w.contact_account.data();
-         for (int64_t r = 0, n = w.contacts->num_rows(); r < n; ++r) {
-           if (codes[r] == dm && Valid(persona, r) && map[r] >= 0) has[map[r]] = 1;
-         }
-         int64_t count = 0;
-         for (int64_t a = 0; a < na; ++a) count += !Valid(churned, a) && !has[a];
-         return count;
-       }});
+  rules.push_back({"no decision maker", "accounts",
+                   "churned_at IS NULL AND NOT exists(contacts WHERE persona = 'decision maker')",
+                   "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND NOT EXISTS "
+                   "(SELECT 1 FROM contacts c "
+                   "WHERE c.account_id = a.id AND c.persona = 'decision maker')",
+                   [&w, &churned, na] {
+                     const Column& persona = Col(*w.contacts, "persona");
+                     const int32_t dm = Code(persona, "decision maker");
+                     const int32_t* codes = persona.codes();
+                     std::vector<uint8_t> has(static_cast<size_t>(na), 0);
+                     const int32_t* map = w.contact_account.data();
+                     for (int64_t r = 0, n = w.contacts->num_rows(); r < n; ++r) {
+                       if (codes[r] == dm && Valid(persona, r) && map[r] >= 0) has[map[r]] = 1;
+                     }
+                     int64_t count = 0;
+                     for (int64_t a = 0; a < na; ++a) count += !Valid(churned, a) && !has[a];
+                     return count;
+                   }});
 
-  rules.push_back(
-      {"no champion", "accounts",
-       "churned_at IS NULL AND exists(contacts WHERE is_key_persona) AND "
-       "NOT exists(contacts WHERE is_key_persona AND is_champion)",
-       "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND EXISTS (SELECT 1 FROM contacts c WHERE "
-       "c.account_id = a.id AND c.is_key_persona) AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id "
-       "AND c.is_key_persona AND c.is_champion)",
-       [&w, &churned, na] {
-         const Column& key = Col(*w.contacts, "is_key_persona");
-         const Column& champ = Col(*w.contacts, "is_champion");
-         const uint8_t* k = key.Values<uint8_t>();
-         const uint8_t* c = champ.Values<uint8_t>();
-         std::vector<uint8_t> has_key(static_cast<size_t>(na), 0), has_champ(static_cast<size_t>(na), 0);
-         const int32_t* map = w.contact_account.data();
-         for (int64_t r = 0, n = w.contacts->num_rows(); r < n; ++r) {
-           if (map[r] < 0 || !k[r] || !Valid(key, r)) continue;
-           has_key[map[r]] = 1;
-           if (c[r] && Valid(champ, r)) has_champ[map[r]] = 1;
-         }
-         int64_t count = 0;
-         for (int64_t a = 0; a < na; ++a) count += !Valid(churned, a) && has_key[a] && !has_champ[a];
-         return count;
-       }});
+  rules.push_back({"no champion", "accounts",
+                   "churned_at IS NULL AND exists(contacts WHERE is_key_persona) AND "
+                   "NOT exists(contacts WHERE is_key_persona AND is_champion)",
+                   "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND EXISTS (SELECT "
+                   "1 FROM contacts c WHERE "
+                   "c.account_id = a.id AND c.is_key_persona) AND NOT EXISTS (SELECT 1 FROM "
+                   "contacts c WHERE c.account_id = a.id "
+                   "AND c.is_key_persona AND c.is_champion)",
+                   [&w, &churned, na] {
+                     const Column& key = Col(*w.contacts, "is_key_persona");
+                     const Column& champ = Col(*w.contacts, "is_champion");
+                     const uint8_t* k = key.Values<uint8_t>();
+                     const uint8_t* c = champ.Values<uint8_t>();
+                     std::vector<uint8_t> has_key(static_cast<size_t>(na), 0),
+                         has_champ(static_cast<size_t>(na), 0);
+                     const int32_t* map = w.contact_account.data();
+                     for (int64_t r = 0, n = w.contacts->num_rows(); r < n; ++r) {
+                       if (map[r] < 0 || !k[r] || !Valid(key, r)) continue;
+                       has_key[map[r]] = 1;
+                       if (c[r] && Valid(champ, r)) has_champ[map[r]] = 1;
+                     }
+                     int64_t count = 0;
+                     for (int64_t a = 0; a < na; ++a)
+                       count += !Valid(churned, a) && has_key[a] && !has_champ[a];
+                     return count;
+                   }});
 
-  rules.push_back(
-      {"no goals (nested)", "accounts",
-       "churned_at IS NULL AND NOT exists(success_plans WHERE status IN ('Active', 'Draft') AND exists(objectives))",
-       "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND NOT EXISTS (SELECT 1 FROM success_plans s "
-       "WHERE s.account_id = a.id AND s.status IN ('Active', 'Draft') AND EXISTS (SELECT 1 FROM objectives o "
-       "WHERE o.success_plan_id = s.id))",
-       [&w, &churned, na] {
-         const int64_t np = w.plans->num_rows();
-         std::vector<uint8_t> plan_has(static_cast<size_t>(np), 0);
-         for (int32_t p : w.objective_plan) {
-           if (p >= 0) plan_has[p] = 1;
-         }
-         const Column& status = Col(*w.plans, "status");
-         const int32_t active = Code(status, "Active"), draft = Code(status, "Draft");
-         const int32_t* codes = status.codes();
-         std::vector<uint8_t> goals(static_cast<size_t>(na), 0);
-         for (int64_t r = 0; r < np; ++r) {
-           const int32_t a = w.plan_account[r];
-           if (a >= 0 && Valid(status, r) && (codes[r] == active || codes[r] == draft) && plan_has[r]) goals[a] = 1;
-         }
-         int64_t count = 0;
-         for (int64_t a = 0; a < na; ++a) count += !Valid(churned, a) && !goals[a];
-         return count;
-       }});
+  rules.push_back({"no goals (nested)", "accounts",
+                   "churned_at IS NULL AND NOT exists(success_plans WHERE status IN ('Active', "
+                   "'Draft') AND exists(objectives))",
+                   "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND NOT EXISTS "
+                   "(SELECT 1 FROM success_plans s "
+                   "WHERE s.account_id = a.id AND s.status IN ('Active', 'Draft') AND EXISTS "
+                   "(SELECT 1 FROM objectives o "
+                   "WHERE o.success_plan_id = s.id))",
+                   [&w, &churned, na] {
+                     const int64_t np = w.plans->num_rows();
+                     std::vector<uint8_t> plan_has(static_cast<size_t>(np), 0);
+                     for (int32_t p : w.objective_plan) {
+                       if (p >= 0) plan_has[p] = 1;
+                     }
+                     const Column& status = Col(*w.plans, "status");
+                     const int32_t active = Code(status, "Active"), draft = Code(status, "Draft");
+                     const int32_t* codes = status.codes();
+                     std::vector<uint8_t> goals(static_cast<size_t>(na), 0);
+                     for (int64_t r = 0; r < np; ++r) {
+                       const int32_t a = w.plan_account[r];
+                       if (a >= 0 && Valid(status, r) &&
+                           (codes[r] == active || codes[r] == draft) && plan_has[r])
+                         goals[a] = 1;
+                     }
+                     int64_t count = 0;
+                     for (int64_t a = 0; a < na; ++a) count += !Valid(churned, a) && !goals[a];
+                     return count;
+                   }});
 
   rules.push_back(
       {"renewal, no meeting in 60 d", "accounts",
@@ -202,11 +211,13 @@ std::vector<Rule> Rules(World& w) {
          // (today - 60) in that zone; the generator's rule book zone.
          absl::TimeZone ny;
          absl::LoadTimeZone("America/New_York", &ny);
-         const int64_t from = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(kAsOf - 60), ny));
+         const int64_t from =
+             absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(kAsOf - 60), ny));
          std::vector<uint8_t> met(static_cast<size_t>(na), 0);
          const int32_t* map = w.activity_account.data();
          for (int64_t r = 0, n = w.activities->num_rows(); r < n; ++r) {
-           if (codes[r] == meeting && map[r] >= 0 && micros[r] >= from && Valid(at, r) && Valid(kind, r)) {
+           if (codes[r] == meeting && map[r] >= 0 && micros[r] >= from && Valid(at, r) &&
+               Valid(kind, r)) {
              met[map[r]] = 1;
            }
          }
@@ -214,51 +225,54 @@ std::vector<Rule> Rules(World& w) {
          const int32_t* rd = renewal.Values<int32_t>();
          int64_t count = 0;
          for (int64_t a = 0; a < na; ++a) {
-           count += !Valid(churned, a) && Valid(renewal, a) && rd[a] >= today && rd[a] <= today + 120 && !met[a];
+           count += !Valid(churned, a) && Valid(renewal, a) && rd[a] >= today &&
+                    rd[a] <= today + 120 && !met[a];
          }
          return count;
        }});
 
-  rules.push_back(
-      {"overdue tasks, big accounts (parent field)", "tasks",
-       "status <> 'done' AND due_date <= today AND account.arr >= 100000",
-       "SELECT count(*) FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE t.status <> 'done' AND "
-       "t.due_date <= " + std::to_string(today) + " AND a.arr >= 100000",
-       [&w, today] {
-         const Column& status = Col(*w.tasks, "status");
-         const Column& due = Col(*w.tasks, "due_date");
-         const Column& arr = Col(*w.accounts, "arr");
-         const int32_t done = Code(status, "done");
-         const int32_t* codes = status.codes();
-         const int32_t* d = due.Values<int32_t>();
-         const double* money = arr.Values<double>();
-         const int32_t* map = w.task_account.data();
-         int64_t count = 0;
-         for (int64_t r = 0, n = w.tasks->num_rows(); r < n; ++r) {
-           const int32_t a = map[r];
-           count += Valid(status, r) && codes[r] != done && Valid(due, r) && d[r] <= today && a >= 0 &&
-                    Valid(arr, a) && money[a] >= 100000;
-         }
-         return count;
-       }});
+  rules.push_back({"overdue tasks, big accounts (parent field)", "tasks",
+                   "status <> 'done' AND due_date <= today AND account.arr >= 100000",
+                   "SELECT count(*) FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE "
+                   "t.status <> 'done' AND "
+                   "t.due_date <= " +
+                       std::to_string(today) + " AND a.arr >= 100000",
+                   [&w, today] {
+                     const Column& status = Col(*w.tasks, "status");
+                     const Column& due = Col(*w.tasks, "due_date");
+                     const Column& arr = Col(*w.accounts, "arr");
+                     const int32_t done = Code(status, "done");
+                     const int32_t* codes = status.codes();
+                     const int32_t* d = due.Values<int32_t>();
+                     const double* money = arr.Values<double>();
+                     const int32_t* map = w.task_account.data();
+                     int64_t count = 0;
+                     for (int64_t r = 0, n = w.tasks->num_rows(); r < n; ++r) {
+                       const int32_t a = map[r];
+                       count += Valid(status, r) && codes[r] != done && Valid(due, r) &&
+                                d[r] <= today && a >= 0 && Valid(arr, a) && money[a] >= 100000;
+                     }
+                     return count;
+                   }});
 
-  rules.push_back(
-      {"open tasks per account > 3", "accounts", "count(tasks WHERE status <> 'done') > 3",
-       "SELECT count(*) FROM accounts a WHERE (SELECT count(*) FROM tasks t WHERE t.account_id = a.id AND "
-       "t.status <> 'done') > 3",
-       [&w, na] {
-         const Column& status = Col(*w.tasks, "status");
-         const int32_t done = Code(status, "done");
-         const int32_t* codes = status.codes();
-         std::vector<int32_t> open(static_cast<size_t>(na), 0);
-         const int32_t* map = w.task_account.data();
-         for (int64_t r = 0, n = w.tasks->num_rows(); r < n; ++r) {
-           if (map[r] >= 0 && Valid(status, r) && codes[r] != done) ++open[map[r]];
-         }
-         int64_t count = 0;
-         for (int64_t a = 0; a < na; ++a) count += open[a] > 3;
-         return count;
-       }});
+  rules.push_back({"open tasks per account > 3", "accounts",
+                   "count(tasks WHERE status <> 'done') > 3",
+                   "SELECT count(*) FROM accounts a WHERE (SELECT count(*) FROM tasks t WHERE "
+                   "t.account_id = a.id AND "
+                   "t.status <> 'done') > 3",
+                   [&w, na] {
+                     const Column& status = Col(*w.tasks, "status");
+                     const int32_t done = Code(status, "done");
+                     const int32_t* codes = status.codes();
+                     std::vector<int32_t> open(static_cast<size_t>(na), 0);
+                     const int32_t* map = w.task_account.data();
+                     for (int64_t r = 0, n = w.tasks->num_rows(); r < n; ++r) {
+                       if (map[r] >= 0 && Valid(status, r) && codes[r] != done) ++open[map[r]];
+                     }
+                     int64_t count = 0;
+                     for (int64_t a = 0; a < na; ++a) count += open[a] > 3;
+                     return count;
+                   }});
   return rules;
 }
 
@@ -271,9 +285,11 @@ class Sqlite {
   ~Sqlite() { sqlite3_close(db_); }
   void Exec(const std::string& sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) Die(sql + ": " + (err ? err : "?"));
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK)
+      Die(sql + ": " + (err ? err : "?"));
   }
-  // Loads `columns` of `t` (strings as TEXT, dates as day numbers, timestamps as micros, bools 0/1).
+  // Loads `columns` of `t` (strings as TEXT, dates as day numbers, timestamps as micros, bools
+  // 0/1).
   void Load(const Table& t, const std::vector<std::string>& columns) {
     std::string ddl = "CREATE TABLE " + t.name() + " (";
     std::string ins = "INSERT INTO " + t.name() + " VALUES (";
@@ -301,10 +317,18 @@ class Sqlite {
             sqlite3_bind_text(st, k, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
             break;
           }
-          case TypeId::kFloat: sqlite3_bind_double(st, k, c.Values<double>()[r]); break;
-          case TypeId::kDate: sqlite3_bind_int64(st, k, c.Values<int32_t>()[r]); break;
-          case TypeId::kBool: sqlite3_bind_int64(st, k, c.Values<uint8_t>()[r] != 0); break;
-          default: sqlite3_bind_int64(st, k, c.Values<int64_t>()[r]); break;
+          case TypeId::kFloat:
+            sqlite3_bind_double(st, k, c.Values<double>()[r]);
+            break;
+          case TypeId::kDate:
+            sqlite3_bind_int64(st, k, c.Values<int32_t>()[r]);
+            break;
+          case TypeId::kBool:
+            sqlite3_bind_int64(st, k, c.Values<uint8_t>()[r] != 0);
+            break;
+          default:
+            sqlite3_bind_int64(st, k, c.Values<int64_t>()[r]);
+            break;
         }
       }
       if (sqlite3_step(st) != SQLITE_DONE) Die(sqlite3_errmsg(db_));
@@ -315,7 +339,8 @@ class Sqlite {
   }
   int64_t Count(const std::string& sql) {
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) Die(sql + ": " + sqlite3_errmsg(db_));
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+      Die(sql + ": " + sqlite3_errmsg(db_));
     int64_t n = -1;
     if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -339,8 +364,8 @@ int Main() {
 
   gen::GenOptions gopts;
   gopts.num_accounts = accounts;
-  gopts.tables = {"accounts",   "contacts",      "tasks",   "success_plans", "objectives",
-                  "playbooks",  "activities",    "conversations", "requests"};
+  gopts.tables = {"accounts",  "contacts",   "tasks",         "success_plans", "objectives",
+                  "playbooks", "activities", "conversations", "requests"};
   auto t0 = std::chrono::steady_clock::now();
   absl::StatusOr<Snapshot> snap = gen::GenerateSnapshot(gopts);
   if (!snap.ok()) Die(std::string(snap.status().message()));
@@ -353,18 +378,22 @@ int Main() {
   w.plans = w.snap.FindTable("success_plans");
   w.objectives = w.snap.FindTable("objectives");
   w.activities = w.snap.FindTable("activities");
-  std::printf("generated %lld accounts, %lld contacts, %lld tasks, %lld success plans, %lld objectives, %lld "
-              "activities in %.1f s\n",
-              static_cast<long long>(w.accounts->num_rows()), static_cast<long long>(w.contacts->num_rows()),
-              static_cast<long long>(w.tasks->num_rows()), static_cast<long long>(w.plans->num_rows()),
-              static_cast<long long>(w.objectives->num_rows()), static_cast<long long>(w.activities->num_rows()),
-              gen_s);
+  std::printf(
+      "generated %lld accounts, %lld contacts, %lld tasks, %lld success plans, %lld objectives, "
+      "%lld "
+      "activities in %.1f s\n",
+      static_cast<long long>(w.accounts->num_rows()),
+      static_cast<long long>(w.contacts->num_rows()), static_cast<long long>(w.tasks->num_rows()),
+      static_cast<long long>(w.plans->num_rows()), static_cast<long long>(w.objectives->num_rows()),
+      static_cast<long long>(w.activities->num_rows()), gen_s);
 
   // 1. The rulebooks.
   BandwidthProbe probe;
   const double bw = probe.Measure(threads);
   std::printf("\nread bandwidth (%d threads) %.2f GB/s\n\n", threads, bw / 1e9);
-  std::printf("| rulebook | lists | bytes read | floor | first run (joins built) | later runs | later / floor |\n");
+  std::printf(
+      "| rulebook | lists | bytes read | floor | first run (joins built) | later runs | later / "
+      "floor |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
   const bool with_rulebooks = EnvInt("DOCKET_BENCH_RULEBOOKS", 1) != 0;
   for (const char* file : {"csm_hub.yaml", "kpi_cards.yaml"}) {
@@ -391,18 +420,21 @@ int Main() {
       const Table* parent = fresh.FindTable(t.schema().parent->table);
       if (parent != nullptr) (void)storage::ParentRows(t, t.schema().parent->via, *parent);
     }
-    const double joins_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double joins_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     start = std::chrono::steady_clock::now();
     absl::StatusOr<ProgramResult> first = compiled->program().Evaluate(fresh, eval);
     const double first_s =
         joins_s + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s: joins %.1f ms of the first run\n", file, joins_s * 1e3);
     if (!first.ok()) Die(std::string(first.status().message()));
-    const double later_s = MedianSeconds([&] { (void)compiled->program().Evaluate(fresh, eval); }, reps);
+    const double later_s =
+        MedianSeconds([&] { (void)compiled->program().Evaluate(fresh, eval); }, reps);
     const int64_t bytes = RuleBytes(*book, fresh);
     const double floor_s = static_cast<double>(bytes) / bw;
-    std::printf("| %s | %zu | %.1f MB | %.1f ms | %.1f ms | %.1f ms | %.2fx |\n", file, book->lists.size(),
-                static_cast<double>(bytes) / 1e6, floor_s * 1e3, first_s * 1e3, later_s * 1e3, later_s / floor_s);
+    std::printf("| %s | %zu | %.1f MB | %.1f ms | %.1f ms | %.1f ms | %.2fx |\n", file,
+                book->lists.size(), static_cast<double>(bytes) / 1e6, floor_s * 1e3, first_s * 1e3,
+                later_s * 1e3, later_s / floor_s);
   }
 
   // 2. Each related rule: docket, hand loop, SQLite.
@@ -427,10 +459,13 @@ int Main() {
     absl::LoadTimeZone("America/New_York", &ny);
     const int64_t from = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(kAsOf - 60), ny));
     const int32_t today = Days(kAsOf);
-    r.sql = "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND a.renewal_date BETWEEN " +
-                   std::to_string(today) + " AND " + std::to_string(today + 120) +
-                   " AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.account_id = a.id AND x.kind = 'meeting' "
-                   "AND x.occurred_at >= " + std::to_string(from) + ")";
+    r.sql =
+        "SELECT count(*) FROM accounts a WHERE a.churned_at IS NULL AND a.renewal_date BETWEEN " +
+        std::to_string(today) + " AND " + std::to_string(today + 120) +
+        " AND NOT EXISTS (SELECT 1 FROM activities x WHERE x.account_id = a.id AND x.kind = "
+        "'meeting' "
+        "AND x.occurred_at >= " +
+        std::to_string(from) + ")";
   }
   std::vector<CompiledPredicate> compiled;
   compiled.reserve(rules.size());
@@ -438,7 +473,8 @@ int Main() {
   eval.as_of = kAsOf;
   absl::LoadTimeZone("America/New_York", &eval.time_zone);
   for (Rule& r : rules) {
-    absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(r.docket, w.snap.schema, r.table);
+    absl::StatusOr<CompiledPredicate> p =
+        CompiledPredicate::Compile(r.docket, w.snap.schema, r.table);
     if (!p.ok()) Die(r.name + ": " + std::string(p.status().message()));
     compiled.push_back(*std::move(p));
     r.compiled = &compiled.back();
@@ -446,7 +482,9 @@ int Main() {
     if (!res.ok()) Die(std::string(res.status().message()));
     r.count = res->count;
     const int64_t hand = r.hand();
-    if (hand != r.count) Die(r.name + ": hand loop " + std::to_string(hand) + " rows, docket " + std::to_string(r.count));
+    if (hand != r.count)
+      Die(r.name + ": hand loop " + std::to_string(hand) + " rows, docket " +
+          std::to_string(r.count));
   }
   std::unique_ptr<Sqlite> db;
   if (with_sqlite) {
@@ -465,11 +503,13 @@ int Main() {
     db->Exec("CREATE INDEX plans_account ON success_plans(account_id)");
     db->Exec("CREATE INDEX objectives_plan ON objectives(success_plan_id)");
     db->Exec("CREATE INDEX activities_account ON activities(account_id)");
-    std::printf("\nSQLite: loaded and indexed in %.1f s\n",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
+    std::printf(
+        "\nSQLite: loaded and indexed in %.1f s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
     for (Rule& r : rules) {
       const int64_t n = db->Count(r.sql);
-      if (n != r.count) Die(r.name + ": SQLite " + std::to_string(n) + " rows, docket " + std::to_string(r.count));
+      if (n != r.count)
+        Die(r.name + ": SQLite " + std::to_string(n) + " rows, docket " + std::to_string(r.count));
     }
   }
   for (Rule& r : rules) {
@@ -480,13 +520,16 @@ int Main() {
     r.hand_s = MedianSeconds([&] { (void)r.hand(); }, reps);
     if (db) r.sqlite_s = MedianSeconds([&] { (void)db->Count(r.sql); }, std::min(reps, 3));
   }
-  std::printf("\n| rule | rows | docket (%d thr) | docket (1 thr) | hand loop (1 thr) | docket / hand, 1 thr | SQLite | "
-              "SQLite / docket |\n",
-              threads);
+  std::printf(
+      "\n| rule | rows | docket (%d thr) | docket (1 thr) | hand loop (1 thr) | docket / hand, 1 "
+      "thr | SQLite | "
+      "SQLite / docket |\n",
+      threads);
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const Rule& r : rules) {
-    std::printf("| %s | %lld | %.1f ms | %.1f ms | %.1f ms | %.2fx |", r.name.c_str(), static_cast<long long>(r.count),
-                r.docket_s * 1e3, r.docket1_s * 1e3, r.hand_s * 1e3, r.docket1_s / r.hand_s);
+    std::printf("| %s | %lld | %.1f ms | %.1f ms | %.1f ms | %.2fx |", r.name.c_str(),
+                static_cast<long long>(r.count), r.docket_s * 1e3, r.docket1_s * 1e3,
+                r.hand_s * 1e3, r.docket1_s / r.hand_s);
     if (db) {
       std::printf(" %.0f ms | %.0fx |\n", r.sqlite_s * 1e3, r.sqlite_s / r.docket_s);
     } else {

@@ -40,7 +40,8 @@ inline int64_t RuleBytes(const Rulebook& book, const Snapshot& snap) {
   std::set<std::string> named;  // Tables an aggregate or parent field names.
   for (const auto& [name, t] : snap.tables) {
     if (words.count(name)) named.insert(name);
-    if (t.schema().parent.has_value() && words.count(t.schema().parent->as)) named.insert(t.schema().parent->table);
+    if (t.schema().parent.has_value() && words.count(t.schema().parent->as))
+      named.insert(t.schema().parent->table);
   }
   tables.insert(named.begin(), named.end());
   int64_t bytes = 0;
@@ -49,8 +50,10 @@ inline int64_t RuleBytes(const Rulebook& book, const Snapshot& snap) {
     if (t == nullptr) continue;
     for (int c = 0; c < t->num_columns(); ++c) {
       const std::string& col = t->schema().columns[c].name;
-      const bool via = named.count(name) && t->schema().parent.has_value() && t->schema().parent->via == col;
-      const bool key = named.count(name) && col == t->schema().key && !snap.schema.ChildrenOf(name).empty();
+      const bool via =
+          named.count(name) && t->schema().parent.has_value() && t->schema().parent->via == col;
+      const bool key =
+          named.count(name) && col == t->schema().key && !snap.schema.ChildrenOf(name).empty();
       if (words.count(col) || via || key) bytes += t->column(c).ByteSize();
     }
   }

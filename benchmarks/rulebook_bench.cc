@@ -35,14 +35,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/time/civil_time.h"
 #include "bandwidth.h"
-#include "rule_bytes.h"
-#include "timing.h"
 #include "benchmark/benchmark.h"
 #include "docket/program.h"
 #include "docket/rulebook.h"
 #include "docket/table.h"
 #include "gen/generator.h"
 #include "hub_hand_loop.h"
+#include "rule_bytes.h"
+#include "timing.h"
 
 namespace docket::bench {
 namespace {
@@ -53,16 +53,17 @@ int64_t EnvInt(const char* name, int64_t fallback) {
 }
 
 struct Setup {
-  Rulebook book;                       // Only the lists that compile.
-  std::vector<std::string> skipped;    // Lists left out, with why.
+  Rulebook book;                     // Only the lists that compile.
+  std::vector<std::string> skipped;  // Lists left out, with why.
   Snapshot snapshot;
   CompiledRulebook* compiled = nullptr;
-  std::vector<Program> single;         // One program per list.
+  std::vector<Program> single;  // One program per list.
   EvalOptions eval;
   RunOptions run;
-  int64_t bytes = 0;                   // Columns the rules read, each once.
+  int64_t bytes = 0;  // Columns the rules read, each once.
   int64_t rows = 0;
-  std::unique_ptr<HubHandLoop> hand;   // The CSM hub's hand-written loops (null for other rulebooks).
+  std::unique_ptr<HubHandLoop>
+      hand;  // The CSM hub's hand-written loops (null for other rulebooks).
   int threads = 1;
 };
 
@@ -71,7 +72,8 @@ Setup* g = nullptr;
 // Medians of f and h run alternately, `reps` times each: on a shared
 // machine both see the same load, so their ratio is steadier than that of
 // two separate medians.
-std::pair<double, double> Alternating(const std::function<void()>& f, const std::function<void()>& h, int reps) {
+std::pair<double, double> Alternating(const std::function<void()>& f,
+                                      const std::function<void()>& h, int reps) {
   std::vector<double> tf, th;
   for (int r = 0; r < reps; ++r) {
     auto start = std::chrono::steady_clock::now();
@@ -127,15 +129,18 @@ bool IsCsmHub(const Rulebook& book) {
 }
 
 // Aborts unless the hand loop's bitmap of every list equals docket's.
-void CheckHandLoop(const ProgramResult& docket, const HubHandLoop& hand, const Snapshot& snap, const char* how) {
+void CheckHandLoop(const ProgramResult& docket, const HubHandLoop& hand, const Snapshot& snap,
+                   const char* how) {
   for (int k = 0; k < hub::kNumLists; ++k) {
     const PredicateResult& p = docket.predicates[static_cast<size_t>(k)];
     const Table& t = *snap.FindTable(hub::kLists[k].table);
     const int64_t n = t.num_rows();
     const std::vector<uint64_t>& words = hand.bitmap(k);
     if (p.rows.size() != n || static_cast<int64_t>(words.size()) != (n + 63) / 64) {
-      std::fprintf(stderr, "hub hand loop (%s): list %s: bitmap sizes differ (docket %lld rows, table %lld)\n", how,
-                   hub::kLists[k].id, static_cast<long long>(p.rows.size()), static_cast<long long>(n));
+      std::fprintf(
+          stderr,
+          "hub hand loop (%s): list %s: bitmap sizes differ (docket %lld rows, table %lld)\n", how,
+          hub::kLists[k].id, static_cast<long long>(p.rows.size()), static_cast<long long>(n));
       std::abort();
     }
     const uint8_t* hand_bits = reinterpret_cast<const uint8_t*>(words.data());
@@ -143,17 +148,20 @@ void CheckHandLoop(const ProgramResult& docket, const HubHandLoop& hand, const S
       const bool d = GetBit(p.rows.data(), i), h = GetBit(hand_bits, i);
       if (d == h) continue;
       const Column* key = t.key_column();
-      std::fprintf(stderr,
-                   "hub hand loop (%s): list %s differs first at row %lld (%s %s): docket %s, hand loop %s "
-                   "(counts: docket %lld, hand loop %lld)\n",
-                   how, hub::kLists[k].id, static_cast<long long>(i), t.name().c_str(),
-                   key != nullptr ? std::string(key->StringAt(i)).c_str() : "?", d ? "TRUE" : "not TRUE",
-                   h ? "TRUE" : "not TRUE", static_cast<long long>(p.count), static_cast<long long>(hand.count(k)));
+      std::fprintf(
+          stderr,
+          "hub hand loop (%s): list %s differs first at row %lld (%s %s): docket %s, hand loop %s "
+          "(counts: docket %lld, hand loop %lld)\n",
+          how, hub::kLists[k].id, static_cast<long long>(i), t.name().c_str(),
+          key != nullptr ? std::string(key->StringAt(i)).c_str() : "?", d ? "TRUE" : "not TRUE",
+          h ? "TRUE" : "not TRUE", static_cast<long long>(p.count),
+          static_cast<long long>(hand.count(k)));
       std::abort();
     }
     if (p.count != hand.count(k)) {
-      std::fprintf(stderr, "hub hand loop (%s): list %s: count %lld, docket %lld\n", how, hub::kLists[k].id,
-                   static_cast<long long>(hand.count(k)), static_cast<long long>(p.count));
+      std::fprintf(stderr, "hub hand loop (%s): list %s: count %lld, docket %lld\n", how,
+                   hub::kLists[k].id, static_cast<long long>(hand.count(k)),
+                   static_cast<long long>(p.count));
       std::abort();
     }
   }
@@ -168,7 +176,8 @@ int Main(int argc, char** argv) {
 #ifdef DOCKET_SOURCE_DIR
                          : std::string(DOCKET_SOURCE_DIR) + "/examples/rulebooks/csm_hub.yaml";
 #else
-                         : std::string("examples/rulebooks/csm_hub.yaml");  // From the source tree (make bench).
+                         : std::string("examples/rulebooks/csm_hub.yaml");  // From the source tree
+                                                                            // (make bench).
 #endif
   static Setup setup;
   g = &setup;
@@ -219,7 +228,8 @@ int Main(int argc, char** argv) {
   double gen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   t0 = std::chrono::steady_clock::now();
-  absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(kept, setup.snapshot.schema);
+  absl::StatusOr<CompiledRulebook> compiled =
+      CompiledRulebook::Compile(kept, setup.snapshot.schema);
   double compile_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!compiled.ok()) {
     std::fprintf(stderr, "%s\n", std::string(compiled.status().message()).c_str());
@@ -249,7 +259,8 @@ int Main(int argc, char** argv) {
   double hand_setup_s = 0;
   if (IsCsmHub(kept)) {
     t0 = std::chrono::steady_clock::now();
-    setup.hand = std::make_unique<HubHandLoop>(setup.snapshot, gopts.as_of, kept.time_zone, kept.params);
+    setup.hand =
+        std::make_unique<HubHandLoop>(setup.snapshot, gopts.as_of, kept.time_zone, kept.params);
     hand_setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     absl::StatusOr<ProgramResult> docket = holder.program().Evaluate(setup.snapshot, setup.eval);
     if (!docket.ok()) {
@@ -259,15 +270,20 @@ int Main(int argc, char** argv) {
     setup.hand->Run(1);
     CheckHandLoop(*docket, *setup.hand, setup.snapshot, "1 thread");
     setup.hand->Run(threads);
-    CheckHandLoop(*docket, *setup.hand, setup.snapshot, (std::to_string(threads) + " threads").c_str());
+    CheckHandLoop(*docket, *setup.hand, setup.snapshot,
+                  (std::to_string(threads) + " threads").c_str());
   }
 
-  benchmark::RegisterBenchmark("rulebook/one_pass", BM_OnePass)->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("rulebook/one_pass", BM_OnePass)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
   benchmark::RegisterBenchmark("rulebook/each_list_alone", BM_EachListAlone)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
   if (setup.hand != nullptr) {
-    benchmark::RegisterBenchmark("rulebook/hand_loop", BM_HandLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
+    benchmark::RegisterBenchmark("rulebook/hand_loop", BM_HandLoop)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
   }
   benchmark::RegisterBenchmark("rulebook/command_center", BM_CommandCenter)
       ->Unit(benchmark::kMillisecond)
@@ -278,7 +294,8 @@ int Main(int argc, char** argv) {
   // The summary, measured here in one run.
   BandwidthProbe probe;
   double bw = probe.Measure(threads);
-  double one_pass = MedianSeconds([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); }, reps);
+  double one_pass =
+      MedianSeconds([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); }, reps);
   double alone = MedianSeconds(
       [] {
         for (const Program& p : g->single) (void)p.Evaluate(g->snapshot, g->eval);
@@ -302,11 +319,12 @@ int Main(int argc, char** argv) {
   if (setup.hand != nullptr) {
     EvalOptions one_thread = setup.eval;
     one_thread.threads = 1;
-    std::tie(one_pass_n, hand_n) = Alternating([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); },
-                                               [] { g->hand->Run(g->threads); }, reps);
+    std::tie(one_pass_n, hand_n) =
+        Alternating([] { (void)g->compiled->program().Evaluate(g->snapshot, g->eval); },
+                    [] { g->hand->Run(g->threads); }, reps);
     std::tie(one_pass_1, hand_1) =
-        Alternating([&] { (void)g->compiled->program().Evaluate(g->snapshot, one_thread); }, [] { g->hand->Run(1); },
-                    reps);
+        Alternating([&] { (void)g->compiled->program().Evaluate(g->snapshot, one_thread); },
+                    [] { g->hand->Run(1); }, reps);
     using P = HubHandLoop::Pass;
     per_table = {{"accounts", {P::kContacts, P::kGoals, P::kAccounts}},
                  {"activities", {P::kActivities}},
@@ -315,7 +333,8 @@ int Main(int argc, char** argv) {
                  {"conversations", {P::kConversations}},
                  {"requests", {P::kRequests}}};
     for (size_t i = 0; i < setup.single.size(); ++i) {
-      list_alone[i] = MedianSeconds([&] { (void)setup.single[i].Evaluate(g->snapshot, one_thread); }, reps);
+      list_alone[i] =
+          MedianSeconds([&] { (void)setup.single[i].Evaluate(g->snapshot, one_thread); }, reps);
       for (TableRow& row : per_table) {
         if (kept.lists[i].table == row.table) {
           row.docket_alone += list_alone[i];
@@ -324,7 +343,8 @@ int Main(int argc, char** argv) {
       }
     }
     for (TableRow& row : per_table) {
-      for (HubHandLoop::Pass pass : row.passes) row.hand += MedianSeconds([&] { g->hand->RunPass(pass); }, reps);
+      for (HubHandLoop::Pass pass : row.passes)
+        row.hand += MedianSeconds([&] { g->hand->RunPass(pass); }, reps);
     }
     g->hand->Run(1);  // Leave complete results behind.
   }
@@ -343,7 +363,8 @@ int Main(int argc, char** argv) {
     constexpr int kCalls = 2000;
     one_program_us = MedianSeconds(
                          [&] {
-                           for (int i = 0; i < kCalls; ++i) (void)g->compiled->program().Evaluate(one_snap, single_thread);
+                           for (int i = 0; i < kCalls; ++i)
+                             (void)g->compiled->program().Evaluate(one_snap, single_thread);
                          },
                          3) /
                      kCalls * 1e6;
@@ -351,62 +372,79 @@ int Main(int argc, char** argv) {
     static EvalContext ctx;
     static ProgramResult kept_result;
     (void)g->compiled->program().Evaluate(one_snap, single_thread, &ctx, &kept_result);
-    one_context_us = MedianSeconds(
-                         [&] {
-                           for (int i = 0; i < kCalls; ++i)
-                             (void)g->compiled->program().Evaluate(one_snap, single_thread, &ctx, &kept_result);
-                         },
-                         3) /
-                     kCalls * 1e6;
+    one_context_us =
+        MedianSeconds(
+            [&] {
+              for (int i = 0; i < kCalls; ++i)
+                (void)g->compiled->program().Evaluate(one_snap, single_thread, &ctx, &kept_result);
+            },
+            3) /
+        kCalls * 1e6;
     one_center_us = MedianSeconds(
                         [&] {
-                          for (int i = 0; i < kCalls; ++i) (void)g->compiled->Evaluate(one_snap, single_run);
+                          for (int i = 0; i < kCalls; ++i)
+                            (void)g->compiled->Evaluate(one_snap, single_run);
                         },
                         3) /
                     kCalls * 1e6;
   }
 
-  std::printf("\nRulebook %s — %zu of %zu lists, %zu KPIs, %lld accounts, %d threads\n", kept.name.c_str(),
-              kept.lists.size(), book->lists.size(), kept.kpis.size(), static_cast<long long>(setup.rows), threads);
+  std::printf("\nRulebook %s — %zu of %zu lists, %zu KPIs, %lld accounts, %d threads\n",
+              kept.name.c_str(), kept.lists.size(), book->lists.size(), kept.kpis.size(),
+              static_cast<long long>(setup.rows), threads);
   for (const std::string& s : setup.skipped) std::printf("  left out: %s\n", s.c_str());
   std::printf("  generate %.2f s, compile %.1f ms\n", gen_s, compile_s * 1e3);
   std::printf("  bytes the rules read       %10.1f MB\n", static_cast<double>(setup.bytes) / 1e6);
   std::printf("  read bandwidth (%d thr)     %10.2f GB/s\n", threads, bw / 1e9);
   std::printf("  floor                      %10.2f ms\n", floor_s * 1e3);
-  std::printf("  one pass (Program)         %10.2f ms   %5.2fx floor\n", one_pass * 1e3, one_pass / floor_s);
+  std::printf("  one pass (Program)         %10.2f ms   %5.2fx floor\n", one_pass * 1e3,
+              one_pass / floor_s);
   if (setup.hand != nullptr) {
     // Each ratio from the one pass and the hand loop timed alternately (the
     // one pass's own median alongside).
-    std::printf("  hand-written fused loop    %10.2f ms   one pass / hand = %.2f   (%d threads; one pass %.2f ms "
-                "alternating with it)\n",
-                hand_n * 1e3, one_pass_n / hand_n, threads, one_pass_n * 1e3);
-    std::printf("  hand-written loop, 1 thread %9.2f ms   one pass / hand = %.2f   (1 thread; one pass %.2f ms)\n",
-                hand_1 * 1e3, one_pass_1 / hand_1, one_pass_1 * 1e3);
-    std::printf("  hand loop: %.2fx floor (%d threads); it reads %.1f MB (row maps, not the via strings: "
-                "%.2f ms at this bandwidth); row maps built once in %.0f ms (not timed)\n",
-                hand_n / floor_s, threads, static_cast<double>(setup.hand->bytes_read()) / 1e6,
-                static_cast<double>(setup.hand->bytes_read()) / bw * 1e3, hand_setup_s * 1e3);
+    std::printf(
+        "  hand-written fused loop    %10.2f ms   one pass / hand = %.2f   (%d threads; one pass "
+        "%.2f ms "
+        "alternating with it)\n",
+        hand_n * 1e3, one_pass_n / hand_n, threads, one_pass_n * 1e3);
+    std::printf(
+        "  hand-written loop, 1 thread %9.2f ms   one pass / hand = %.2f   (1 thread; one pass "
+        "%.2f ms)\n",
+        hand_1 * 1e3, one_pass_1 / hand_1, one_pass_1 * 1e3);
+    std::printf(
+        "  hand loop: %.2fx floor (%d threads); it reads %.1f MB (row maps, not the via strings: "
+        "%.2f ms at this bandwidth); row maps built once in %.0f ms (not timed)\n",
+        hand_n / floor_s, threads, static_cast<double>(setup.hand->bytes_read()) / 1e6,
+        static_cast<double>(setup.hand->bytes_read()) / bw * 1e3, hand_setup_s * 1e3);
   }
-  std::printf("  each list alone (sum)      %10.2f ms   %5.2fx floor   %5.2fx one pass\n", alone * 1e3,
-              alone / floor_s, alone / one_pass);
-  std::printf("  command center (+order, top 5, KPIs) %6.2f ms   %5.2fx one pass\n", center * 1e3, center / one_pass);
-  std::printf("  one account (on-change path, 1 thread): program %.1f us, with a kept EvalContext %.1f us "
-              "(%.1fx), command center %.1f us\n",
-              one_program_us, one_context_us, one_context_us > 0 ? one_program_us / one_context_us : 0.0,
-              one_center_us);
+  std::printf("  each list alone (sum)      %10.2f ms   %5.2fx floor   %5.2fx one pass\n",
+              alone * 1e3, alone / floor_s, alone / one_pass);
+  std::printf("  command center (+order, top 5, KPIs) %6.2f ms   %5.2fx one pass\n", center * 1e3,
+              center / one_pass);
+  std::printf(
+      "  one account (on-change path, 1 thread): program %.1f us, with a kept EvalContext %.1f us "
+      "(%.1fx), command center %.1f us\n",
+      one_program_us, one_context_us, one_context_us > 0 ? one_program_us / one_context_us : 0.0,
+      one_center_us);
   if (setup.hand != nullptr) {
-    std::printf("\n  Per table, 1 thread: docket's lists each alone (summed) against the hand loop's pass\n");
-    std::printf("  %-14s %5s %14s %10s %8s\n", "table", "lists", "docket alone", "hand", "d / hand");
+    std::printf(
+        "\n  Per table, 1 thread: docket's lists each alone (summed) against the hand loop's "
+        "pass\n");
+    std::printf("  %-14s %5s %14s %10s %8s\n", "table", "lists", "docket alone", "hand",
+                "d / hand");
     for (const auto& row : per_table) {
-      std::printf("  %-14s %5d %11.2f ms %7.2f ms %8.2f\n", row.table, row.lists, row.docket_alone * 1e3,
-                  row.hand * 1e3, row.docket_alone / row.hand);
+      std::printf("  %-14s %5d %11.2f ms %7.2f ms %8.2f\n", row.table, row.lists,
+                  row.docket_alone * 1e3, row.hand * 1e3, row.docket_alone / row.hand);
     }
-    std::printf("  (accounts: the hand loop's accounts, contacts and success_plans + objectives passes; the\n"
-                "  recent-meeting flag of renewal_no_meeting is set in the activities pass)\n");
+    std::printf(
+        "  (accounts: the hand loop's accounts, contacts and success_plans + objectives passes; "
+        "the\n"
+        "  recent-meeting flag of renewal_no_meeting is set in the activities pass)\n");
     std::printf("\n  Each list alone, 1 thread (docket ms, TRUE rows):\n");
     for (size_t i = 0; i < setup.single.size(); ++i) {
-      std::printf("    %-22s %-14s %9.2f ms %10lld\n", kept.lists[i].id.c_str(), kept.lists[i].table.c_str(),
-                  list_alone[i] * 1e3, static_cast<long long>(setup.hand->count(static_cast<int>(i))));
+      std::printf("    %-22s %-14s %9.2f ms %10lld\n", kept.lists[i].id.c_str(),
+                  kept.lists[i].table.c_str(), list_alone[i] * 1e3,
+                  static_cast<long long>(setup.hand->count(static_cast<int>(i))));
     }
   }
   std::printf("  (sink %llu)\n", static_cast<unsigned long long>(probe.sink() & 1));

@@ -112,8 +112,8 @@ void BM_RulebookAll(benchmark::State& state) {
 }
 
 void BM_HandAll(benchmark::State& state) {
-  std::vector<std::vector<uint64_t>> out(WorkloadA().size(),
-                                         std::vector<uint64_t>(static_cast<size_t>(g->view.n / 64 + 2)));
+  std::vector<std::vector<uint64_t>> out(
+      WorkloadA().size(), std::vector<uint64_t>(static_cast<size_t>(g->view.n / 64 + 2)));
   for (auto _ : state) {
     for (size_t k = 0; k < WorkloadA().size(); ++k) {
       int64_t c = WorkloadA()[k].hand(g->view, g->today, g->today_minus_4_months, out[k].data());
@@ -184,13 +184,19 @@ SqliteResult RunSqlite(const State& s) {
   const Table& t = *s.accounts;
   sqlite3* db = nullptr;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK) Die("sqlite3_open");
-  sqlite3_create_function(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, SqliteRegexp, nullptr,
-                          nullptr);
-  const std::vector<std::pair<const char*, const char*>> cols = {
-      {"pulse", "TEXT"},          {"pulse_changed_at", "INTEGER"}, {"last_value_review", "INTEGER"},
-      {"renewal_date", "INTEGER"}, {"forecast", "TEXT"},           {"usage_30d", "REAL"},
-      {"usage_prev_30d", "REAL"}, {"arr", "REAL"},                 {"segment", "TEXT"},
-      {"forecast_sentiment", "TEXT"}, {"subscription_start", "INTEGER"}};
+  sqlite3_create_function(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                          SqliteRegexp, nullptr, nullptr);
+  const std::vector<std::pair<const char*, const char*>> cols = {{"pulse", "TEXT"},
+                                                                 {"pulse_changed_at", "INTEGER"},
+                                                                 {"last_value_review", "INTEGER"},
+                                                                 {"renewal_date", "INTEGER"},
+                                                                 {"forecast", "TEXT"},
+                                                                 {"usage_30d", "REAL"},
+                                                                 {"usage_prev_30d", "REAL"},
+                                                                 {"arr", "REAL"},
+                                                                 {"segment", "TEXT"},
+                                                                 {"forecast_sentiment", "TEXT"},
+                                                                 {"subscription_start", "INTEGER"}};
   std::string create = "CREATE TABLE a(", insert = "INSERT INTO a VALUES(";
   std::vector<const Column*> columns;
   for (size_t c = 0; c < cols.size(); ++c) {
@@ -201,11 +207,14 @@ SqliteResult RunSqlite(const State& s) {
   create += ")";
   insert += ")";
   auto start = std::chrono::steady_clock::now();
-  sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);
-  if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
+  sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", nullptr, nullptr,
+               nullptr);
+  if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    Die(sqlite3_errmsg(db));
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, insert.c_str(), -1, &stmt, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
+  if (sqlite3_prepare_v2(db, insert.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+    Die(sqlite3_errmsg(db));
   for (int64_t r = 0; r < t.num_rows(); ++r) {
     sqlite3_reset(stmt);
     for (size_t c = 0; c < columns.size(); ++c) {
@@ -221,9 +230,14 @@ SqliteResult RunSqlite(const State& s) {
           sqlite3_bind_text(stmt, at, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
           break;
         }
-        case TypeId::kFloat: sqlite3_bind_double(stmt, at, col.Values<double>()[r]); break;
-        case TypeId::kDate: sqlite3_bind_int64(stmt, at, col.Values<int32_t>()[r]); break;
-        default: Die("unexpected column type");
+        case TypeId::kFloat:
+          sqlite3_bind_double(stmt, at, col.Values<double>()[r]);
+          break;
+        case TypeId::kDate:
+          sqlite3_bind_int64(stmt, at, col.Values<int32_t>()[r]);
+          break;
+        default:
+          Die("unexpected column type");
       }
     }
     if (sqlite3_step(stmt) != SQLITE_DONE) Die(sqlite3_errmsg(db));
@@ -235,11 +249,13 @@ SqliteResult RunSqlite(const State& s) {
   for (const std::string& where : SqlRules(s.today, s.today_minus_4_months)) {
     std::string sql = "SELECT count(*) FROM a WHERE " + where;
     auto t0 = std::chrono::steady_clock::now();
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      Die(sqlite3_errmsg(db));
     if (sqlite3_step(stmt) != SQLITE_ROW) Die(sqlite3_errmsg(db));
     out.counts.push_back(sqlite3_column_int64(stmt, 0));
     sqlite3_finalize(stmt);
-    out.ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    out.ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   sqlite3_close(db);
   out.ran = true;
@@ -279,7 +295,8 @@ int main(int argc, char** argv) {
     // today - INTERVAL 4 MONTH, clamped to the month's end.
     absl::CivilMonth m = absl::CivilMonth(kAsOf) - 4;
     int dim = static_cast<int>(absl::CivilDay(m + 1) - absl::CivilDay(m));
-    state.today_minus_4_months = Days(absl::CivilDay(m.year(), m.month(), std::min(kAsOf.day(), dim)));
+    state.today_minus_4_months =
+        Days(absl::CivilDay(m.year(), m.month(), std::min(kAsOf.day(), dim)));
   }
   std::printf("generated %lld accounts in %.1f s\n", static_cast<long long>(rows),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -287,7 +304,8 @@ int main(int argc, char** argv) {
   // Compile, and check every hand loop against docket.
   ProgramBuilder builder(state.snapshot.schema);
   for (const WorkloadRule& rule : WorkloadA()) {
-    absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(rule.text, state.accounts->schema());
+    absl::StatusOr<CompiledPredicate> p =
+        CompiledPredicate::Compile(rule.text, state.accounts->schema());
     if (!p.ok()) Die(std::string(rule.name) + ": " + p.status().ToString());
     state.predicates.push_back(*std::move(p));
     absl::StatusOr<int> added = builder.AddPredicate("accounts", {rule.text, {}});
@@ -301,11 +319,13 @@ int main(int argc, char** argv) {
     // match is kept), over the generated accounts' own schema.
     std::string yaml = "docket: 1\nname: workload A\nlists:\n";
     for (const WorkloadRule& rule : WorkloadA()) {
-      yaml += std::string("  - id: ") + rule.name + "\n    table: accounts\n    when: \"" + rule.text + "\"\n";
+      yaml += std::string("  - id: ") + rule.name + "\n    table: accounts\n    when: \"" +
+              rule.text + "\"\n";
     }
     absl::StatusOr<Rulebook> book = Rulebook::FromYaml(yaml, "workload_a.yaml");
     if (!book.ok()) Die(book.status().ToString());
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, state.snapshot.schema);
+    absl::StatusOr<CompiledRulebook> compiled =
+        CompiledRulebook::Compile(*book, state.snapshot.schema);
     if (!compiled.ok()) Die(compiled.status().ToString());
     state.rulebook = *std::move(compiled);
   }
@@ -314,13 +334,15 @@ int main(int argc, char** argv) {
   if (!all1.ok() || !all2.ok()) Die("program evaluation failed");
   for (size_t k = 0; k < WorkloadA().size(); ++k) {
     const WorkloadRule& rule = WorkloadA()[k];
-    absl::StatusOr<PredicateResult> r = state.predicates[k].EvaluateTable(*state.accounts, Options(1));
+    absl::StatusOr<PredicateResult> r =
+        state.predicates[k].EvaluateTable(*state.accounts, Options(1));
     if (!r.ok()) Die(std::string(rule.name) + ": " + r.status().ToString());
     std::vector<uint64_t> hand(static_cast<size_t>(rows / 64 + 2), 0);
-    int64_t hand_count = rule.hand(state.view, state.today, state.today_minus_4_months, hand.data());
+    int64_t hand_count =
+        rule.hand(state.view, state.today, state.today_minus_4_months, hand.data());
     if (hand_count != r->count) {
-      Die(std::string(rule.name) + ": hand loop counts " + std::to_string(hand_count) + ", docket " +
-          std::to_string(r->count));
+      Die(std::string(rule.name) + ": hand loop counts " + std::to_string(hand_count) +
+          ", docket " + std::to_string(r->count));
     }
     if (std::memcmp(hand.data(), r->rows.data(), static_cast<size_t>(BitmapBytes(rows))) != 0) {
       Die(std::string(rule.name) + ": hand loop and docket select different rows");
@@ -341,7 +363,8 @@ int main(int argc, char** argv) {
   // Read bandwidth, measured now, in this process.
   BandwidthProbe probe;
   const double bw1 = probe.Measure(1), bw2 = probe.Measure(2);
-  std::printf("read bandwidth: %.1f GB/s (1 thread), %.1f GB/s (2 threads)\n", bw1 / 1e9, bw2 / 1e9);
+  std::printf("read bandwidth: %.1f GB/s (1 thread), %.1f GB/s (2 threads)\n", bw1 / 1e9,
+              bw2 / 1e9);
 
   for (size_t k = 0; k < WorkloadA().size(); ++k) {
     const std::string name = WorkloadA()[k].name;
@@ -354,9 +377,19 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   }
-  benchmark::RegisterBenchmark("docket/all8", BM_DocketAll)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-  benchmark::RegisterBenchmark("rulebook/all8", BM_RulebookAll)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
-  benchmark::RegisterBenchmark("hand/all8", BM_HandAll)->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("docket/all8", BM_DocketAll)
+      ->Arg(1)
+      ->Arg(2)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("rulebook/all8", BM_RulebookAll)
+      ->Arg(1)
+      ->Arg(2)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("hand/all8", BM_HandAll)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
   benchmark::Initialize(&argc, argv);
   RecordingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -366,8 +399,8 @@ int main(int argc, char** argv) {
     sqlite = RunSqlite(state);
     for (size_t k = 0; k < sqlite.counts.size(); ++k) {
       if (sqlite.counts[k] != state.counts[k]) {
-        Die(std::string(WorkloadA()[k].name) + ": SQLite counts " + std::to_string(sqlite.counts[k]) +
-            ", docket " + std::to_string(state.counts[k]));
+        Die(std::string(WorkloadA()[k].name) + ": SQLite counts " +
+            std::to_string(sqlite.counts[k]) + ", docket " + std::to_string(state.counts[k]));
       }
     }
   }
@@ -377,55 +410,66 @@ int main(int argc, char** argv) {
     auto it = reporter.ms.find(name);
     return it == reporter.ms.end() ? -1.0 : it->second;
   };
-  std::printf("\nworkload A: %lld accounts, as_of %s, 1 thread per rule; floor = bytes / %.1f GB/s\n",
-              static_cast<long long>(rows), "2026-11-22", bw1 / 1e9);
-  std::printf("%-18s %10s %9s %8s %8s %9s %9s %9s\n", "rule", "rows", "docket_ms", "hand_ms", "d/hand", "MB",
-              "floor_ms", "d/floor");
+  std::printf(
+      "\nworkload A: %lld accounts, as_of %s, 1 thread per rule; floor = bytes / %.1f GB/s\n",
+      static_cast<long long>(rows), "2026-11-22", bw1 / 1e9);
+  std::printf("%-18s %10s %9s %8s %8s %9s %9s %9s\n", "rule", "rows", "docket_ms", "hand_ms",
+              "d/hand", "MB", "floor_ms", "d/floor");
   double docket_sum = 0, hand_sum = 0;
   for (size_t k = 0; k < WorkloadA().size(); ++k) {
     const WorkloadRule& rule = WorkloadA()[k];
-    const double d = get(std::string("docket/") + rule.name + "/" + std::to_string(k) + "/real_time");
+    const double d =
+        get(std::string("docket/") + rule.name + "/" + std::to_string(k) + "/real_time");
     const double h = get(std::string("hand/") + rule.name + "/" + std::to_string(k) + "/real_time");
     const int64_t bytes = BytesOf(*state.accounts, rule.columns);
     const double floor_ms = static_cast<double>(bytes) / bw1 * 1e3;
     docket_sum += d;
     hand_sum += h;
     std::printf("%-18s %10lld %9.2f %8.2f %8.2f %9.1f %9.2f %9.2f\n", rule.name,
-                static_cast<long long>(state.counts[k]), d, h, d / h, static_cast<double>(bytes) / 1e6, floor_ms,
-                d / floor_ms);
+                static_cast<long long>(state.counts[k]), d, h, d / h,
+                static_cast<double>(bytes) / 1e6, floor_ms, d / floor_ms);
   }
   std::set<std::string> all_columns;
   for (const WorkloadRule& rule : WorkloadA())
     for (const char* c : rule.columns) all_columns.insert(c);
   int64_t all_bytes = 0;
   for (const std::string& c : all_columns) all_bytes += state.accounts->FindColumn(c)->ByteSize();
-  const double floor1 = static_cast<double>(all_bytes) / bw1 * 1e3, floor2 = static_cast<double>(all_bytes) / bw2 * 1e3;
+  const double floor1 = static_cast<double>(all_bytes) / bw1 * 1e3,
+               floor2 = static_cast<double>(all_bytes) / bw2 * 1e3;
   const double all_1 = get("docket/all8/1/real_time"), all_2 = get("docket/all8/2/real_time");
   const double hand_all = get("hand/all8/real_time");
-  std::printf("%-18s %10s %9.2f %8.2f %8.2f %9s %9s %9s\n", "sum of 8 rules", "", docket_sum, hand_sum,
-              docket_sum / hand_sum, "", "", "");
-  std::printf("%-18s %10s %9.2f %8.2f %8.2f %9.1f %9.2f %9.2f\n", "all 8, 1 thread", "", all_1, hand_all,
-              all_1 / hand_all, static_cast<double>(all_bytes) / 1e6, floor1, all_1 / floor1);
-  std::printf("%-18s %10s %9.2f %8s %8s %9.1f %9.2f %9.2f   (floor at %.1f GB/s)\n", "all 8, 2 threads", "", all_2,
-              "", "", static_cast<double>(all_bytes) / 1e6, floor2, all_2 / floor2, bw2 / 1e9);
+  std::printf("%-18s %10s %9.2f %8.2f %8.2f %9s %9s %9s\n", "sum of 8 rules", "", docket_sum,
+              hand_sum, docket_sum / hand_sum, "", "", "");
+  std::printf("%-18s %10s %9.2f %8.2f %8.2f %9.1f %9.2f %9.2f\n", "all 8, 1 thread", "", all_1,
+              hand_all, all_1 / hand_all, static_cast<double>(all_bytes) / 1e6, floor1,
+              all_1 / floor1);
+  std::printf("%-18s %10s %9.2f %8s %8s %9.1f %9.2f %9.2f   (floor at %.1f GB/s)\n",
+              "all 8, 2 threads", "", all_2, "", "", static_cast<double>(all_bytes) / 1e6, floor2,
+              all_2 / floor2, bw2 / 1e9);
   const double book_1 = get("rulebook/all8/1/real_time"), book_2 = get("rulebook/all8/2/real_time");
-  std::printf("\nthe main call, Rulebook::Evaluate of the 8 rules as lists (target <= 1.3x the Program):\n");
-  std::printf("  1 thread  %9.2f ms = %.2fx the Program (%.2f ms)\n", book_1, book_1 / all_1, all_1);
-  std::printf("  2 threads %9.2f ms = %.2fx the Program (%.2f ms)\n", book_2, book_2 / all_2, all_2);
-  std::printf("threads (target >= 1.7x): Program 2 vs 1 = %.2fx, Rulebook 2 vs 1 = %.2fx\n", all_1 / all_2,
-              book_1 / book_2);
+  std::printf(
+      "\nthe main call, Rulebook::Evaluate of the 8 rules as lists (target <= 1.3x the "
+      "Program):\n");
+  std::printf("  1 thread  %9.2f ms = %.2fx the Program (%.2f ms)\n", book_1, book_1 / all_1,
+              all_1);
+  std::printf("  2 threads %9.2f ms = %.2fx the Program (%.2f ms)\n", book_2, book_2 / all_2,
+              all_2);
+  std::printf("threads (target >= 1.7x): Program 2 vs 1 = %.2fx, Rulebook 2 vs 1 = %.2fx\n",
+              all_1 / all_2, book_1 / book_2);
   if (sqlite.ran) {
     double sqlite_ms = 0;
     for (double m : sqlite.ms) sqlite_ms += m;
-    std::printf("\nSQLite %s (in memory, load %.1f s excluded): 8 x SELECT count(*) = %.0f ms\n", sqlite3_libversion(),
-                sqlite.load_s, sqlite_ms);
+    std::printf("\nSQLite %s (in memory, load %.1f s excluded): 8 x SELECT count(*) = %.0f ms\n",
+                sqlite3_libversion(), sqlite.load_s, sqlite_ms);
     for (size_t k = 0; k < sqlite.ms.size(); ++k)
       std::printf("  %-18s %9.0f ms  (docket %.2f ms, %.0fx)\n", WorkloadA()[k].name, sqlite.ms[k],
-                  get(std::string("docket/") + WorkloadA()[k].name + "/" + std::to_string(k) + "/real_time"),
-                  sqlite.ms[k] / get(std::string("docket/") + WorkloadA()[k].name + "/" + std::to_string(k) +
-                                     "/real_time"));
-    std::printf("docket all 8 (1 thread) %.2f ms: %.0fx faster than SQLite; (2 threads) %.2f ms: %.0fx\n", all_1,
-                sqlite_ms / all_1, all_2, sqlite_ms / all_2);
+                  get(std::string("docket/") + WorkloadA()[k].name + "/" + std::to_string(k) +
+                      "/real_time"),
+                  sqlite.ms[k] / get(std::string("docket/") + WorkloadA()[k].name + "/" +
+                                     std::to_string(k) + "/real_time"));
+    std::printf(
+        "docket all 8 (1 thread) %.2f ms: %.0fx faster than SQLite; (2 threads) %.2f ms: %.0fx\n",
+        all_1, sqlite_ms / all_1, all_2, sqlite_ms / all_2);
   }
   std::printf("(sink %llu)\n", static_cast<unsigned long long>(probe.sink() & 1));
   return 0;

@@ -27,14 +27,16 @@ void RegisterChecks(py::module_& m) {
       "(missing tables, warnings) for the given table names; DataError for an undeclared one.");
   m.def(
       "check_owner",
-      [](const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner) {
+      [](const Snapshot& snapshot, const std::vector<std::string>& tables,
+         const std::string& owner) {
         std::string warning;
         absl::Status s = CheckOwner(snapshot, tables, owner, &warning);
         if (!s.ok()) ThrowDataError(std::string(s.message()));
         return warning;
       },
       py::arg("snapshot"), py::arg("tables"), py::arg("owner"),
-      "A warning when the owner owns no row ('' otherwise); DataError when no table has an owner column.");
+      "A warning when the owner owns no row ('' otherwise); DataError when no table has an owner "
+      "column.");
 }
 
 }  // namespace docket::python

@@ -1,5 +1,7 @@
 // CtaStore: calls-to-action kept in SQLite (docket/cta.h).  CTAs cross into
 // Python as dicts (python/docket/cta.py makes DataFrames of them).
+#include "docket/cta.h"
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -9,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "docket/cta.h"
 #include "docket/rulebook.h"
 #include "docket/table.h"
 #include "errors.h"
@@ -54,13 +55,15 @@ std::optional<CtaStatus> StatusFrom(const std::string& s) {
   if (s == "open") return CtaStatus::kOpen;
   if (s == "snoozed") return CtaStatus::kSnoozed;
   if (s == "closed") return CtaStatus::kClosed;
-  throw StatusError(absl::InvalidArgumentError("status must be 'open', 'snoozed', 'closed' or 'all', not '" + s + "'"));
+  throw StatusError(absl::InvalidArgumentError(
+      "status must be 'open', 'snoozed', 'closed' or 'all', not '" + s + "'"));
 }
 
 }  // namespace
 
 void RegisterCtas(py::module_& m) {
-  py::class_<CtaStore, std::shared_ptr<CtaStore>>(m, "CtaStore", "Calls-to-action kept in an SQLite file.")
+  py::class_<CtaStore, std::shared_ptr<CtaStore>>(m, "CtaStore",
+                                                  "Calls-to-action kept in an SQLite file.")
       .def(py::init([](const std::string& path, bool create) {
              CtaStoreOptions o;
              o.create = create;
@@ -68,12 +71,12 @@ void RegisterCtas(py::module_& m) {
            }),
            py::arg("path"), py::arg("create") = true)
       .def_property_readonly("path", &CtaStore::path)
-      .def("latest_sync",
-           [](CtaStore& s) { return Day(ValueOrThrow(s.LatestSync())); })
+      .def("latest_sync", [](CtaStore& s) { return Day(ValueOrThrow(s.LatestSync())); })
       .def(
           "sync",
-          [](CtaStore& s, const CompiledRulebook& book, const Snapshot& snapshot, const py::tuple& as_of,
-             const std::string& by, int threads, std::optional<int64_t> max_ctas, const History* history) {
+          [](CtaStore& s, const CompiledRulebook& book, const Snapshot& snapshot,
+             const py::tuple& as_of, const std::string& by, int threads,
+             std::optional<int64_t> max_ctas, const History* history) {
             CtaSyncOptions o;
             o.history = history;
             o.as_of = DayFromTuple(as_of);
@@ -103,8 +106,9 @@ void RegisterCtas(py::module_& m) {
             d["notes"] = rep.notes;
             return d;
           },
-          py::arg("book"), py::arg("snapshot"), py::arg("as_of"), py::arg("by"), py::arg("threads") = 0,
-          py::arg("max_ctas_per_sync") = py::none(), py::arg("history") = nullptr)
+          py::arg("book"), py::arg("snapshot"), py::arg("as_of"), py::arg("by"),
+          py::arg("threads") = 0, py::arg("max_ctas_per_sync") = py::none(),
+          py::arg("history") = nullptr)
       .def(
           "list",
           [](CtaStore& s, std::optional<std::string> owner, std::optional<std::string> queue,
@@ -124,7 +128,8 @@ void RegisterCtas(py::module_& m) {
             CtaDetail detail = ValueOrThrow(s.Show(id));
             py::dict d = CtaToDict(detail.cta);
             py::list resources, tasks, events;
-            for (const auto& [title, url] : detail.cta.resources) resources.append(py::make_tuple(title, url));
+            for (const auto& [title, url] : detail.cta.resources)
+              resources.append(py::make_tuple(title, url));
             for (const CtaTask& t : detail.cta.tasks) {
               py::dict td;
               td["text"] = t.text;
@@ -162,7 +167,8 @@ void RegisterCtas(py::module_& m) {
           py::arg("id"), py::arg("outcome"), py::arg("by"))
       .def(
           "snooze",
-          [](CtaStore& s, int64_t id, const py::tuple& until, const std::string& reason, const std::string& by) {
+          [](CtaStore& s, int64_t id, const py::tuple& until, const std::string& reason,
+             const std::string& by) {
             return CtaToDict(ValueOrThrow(s.Snooze(id, DayFromTuple(until), reason, CtaActor{by})));
           },
           py::arg("id"), py::arg("until"), py::arg("reason"), py::arg("by"))

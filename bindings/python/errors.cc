@@ -13,14 +13,19 @@ namespace {
 
 const char* ClassFor(absl::StatusCode code) {
   switch (code) {
-    case absl::StatusCode::kInvalidArgument: return "CompileError";
+    case absl::StatusCode::kInvalidArgument:
+      return "CompileError";
     case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kResourceExhausted: return "DataError";
-    default: return "Error";
+    case absl::StatusCode::kResourceExhausted:
+      return "DataError";
+    default:
+      return "Error";
   }
 }
 
-py::object OrNone(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
+py::object OrNone(const std::string& s) {
+  return s.empty() ? py::object(py::none()) : py::object(py::str(s));
+}
 
 // Sets the Python error for `status` (the GIL is held by the translator).
 void SetError(const absl::Status& status) {
@@ -32,8 +37,10 @@ void SetError(const absl::Status& status) {
     kwargs["detail"] = OrNone(d->message);
     kwargs["hint"] = OrNone(d->hint);
     kwargs["file"] = OrNone(d->location.file);
-    kwargs["line"] = d->location.line > 0 ? py::object(py::int_(d->location.line)) : py::object(py::none());
-    kwargs["column"] = d->location.column > 0 ? py::object(py::int_(d->location.column)) : py::object(py::none());
+    kwargs["line"] =
+        d->location.line > 0 ? py::object(py::int_(d->location.line)) : py::object(py::none());
+    kwargs["column"] =
+        d->location.column > 0 ? py::object(py::int_(d->location.column)) : py::object(py::none());
     kwargs["source_line"] = OrNone(d->source_line);
   }
   py::object exc = cls(py::str(std::string(status.message())), **kwargs);

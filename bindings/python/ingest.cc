@@ -86,7 +86,8 @@ Target ParseTarget(const std::string& name, const std::string& text) {
   Target t;
   if (text.empty()) return t;
   absl::StatusOr<DataType> type = ParseDataType(text);
-  if (!type.ok()) ThrowDataError(fmt::format("column '{}': {}", name, std::string(type.status().message())));
+  if (!type.ok())
+    ThrowDataError(fmt::format("column '{}': {}", name, std::string(type.status().message())));
   t.set = true;
   t.type = *type;
   t.any_unit = type->id == TypeId::kTimestamp && text == "timestamp";
@@ -95,14 +96,16 @@ Target ParseTarget(const std::string& name, const std::string& text) {
 
 std::string DtypeName(const py::array& a) { return py::str(a.dtype()).cast<std::string>(); }
 
-[[noreturn]] void Mismatch(const std::string& name, const std::string& found, const Target& target) {
+[[noreturn]] void Mismatch(const std::string& name, const std::string& found,
+                           const Target& target) {
   ThrowDataError(fmt::format("column '{}' holds {} values, but the schema says {}", name, found,
                              target.type.ToString()),
                  "convert the column in pandas first, or declare the column's type to match");
 }
 
 Buffer ViewOf(const py::array& a) {
-  return Buffer{static_cast<const uint8_t*>(a.data()), static_cast<int64_t>(a.nbytes()), KeepAlive(a)};
+  return Buffer{static_cast<const uint8_t*>(a.data()), static_cast<int64_t>(a.nbytes()),
+                KeepAlive(a)};
 }
 
 // The validity bitmap for `n` rows where `is_null(i)` (or mask[i]) marks a
@@ -151,10 +154,14 @@ void WithInts(const py::array& a, F&& f) {
   const void* p = a.data();
   char kind = a.dtype().kind();
   switch (a.itemsize()) {
-    case 1: return kind == 'u' ? f(static_cast<const uint8_t*>(p)) : f(static_cast<const int8_t*>(p));
-    case 2: return kind == 'u' ? f(static_cast<const uint16_t*>(p)) : f(static_cast<const int16_t*>(p));
-    case 4: return kind == 'u' ? f(static_cast<const uint32_t*>(p)) : f(static_cast<const int32_t*>(p));
-    default: return kind == 'u' ? f(static_cast<const uint64_t*>(p)) : f(static_cast<const int64_t*>(p));
+    case 1:
+      return kind == 'u' ? f(static_cast<const uint8_t*>(p)) : f(static_cast<const int8_t*>(p));
+    case 2:
+      return kind == 'u' ? f(static_cast<const uint16_t*>(p)) : f(static_cast<const int16_t*>(p));
+    case 4:
+      return kind == 'u' ? f(static_cast<const uint32_t*>(p)) : f(static_cast<const int32_t*>(p));
+    default:
+      return kind == 'u' ? f(static_cast<const uint64_t*>(p)) : f(static_cast<const int64_t*>(p));
   }
 }
 
@@ -176,8 +183,8 @@ Column FromInts(const std::string& name, const py::array& a, int64_t n, const ui
         for (int64_t i = 0; i < n; ++i) {
           if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, uint64_t>) {
             if (valid(i) && v[i] > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-              ThrowDataError(fmt::format("column '{}': value {} at {} does not fit in an int64", name,
-                                         v[i], RowName(i)));
+              ThrowDataError(fmt::format("column '{}': value {} at {} does not fit in an int64",
+                                         name, v[i], RowName(i)));
             }
           }
           w[i] = static_cast<int64_t>(v[i]);
@@ -218,8 +225,8 @@ Column FromInts(const std::string& name, const py::array& a, int64_t n, const ui
 // --- float64, float32 ----------------------------------------------------------
 
 template <typename T>
-Column FloatsAs(const std::string& name, const py::array& a, const T* v, int64_t n, const uint8_t* mask,
-                const Target& target) {
+Column FloatsAs(const std::string& name, const py::array& a, const T* v, int64_t n,
+                const uint8_t* mask, const Target& target) {
   auto is_nan = [v](int64_t i) { return std::isnan(v[i]); };
   auto valid = [&](int64_t i) { return !(mask != nullptr && mask[i]) && !is_nan(i); };
   TypeId want = target.set ? target.type.id : TypeId::kFloat;
@@ -238,9 +245,10 @@ Column FloatsAs(const std::string& name, const py::array& a, const T* v, int64_t
         if (!valid(i)) continue;
         double d = static_cast<double>(v[i]);
         if (d != std::trunc(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) {
-          ThrowDataError(fmt::format("column '{}': value {} at {} is not an int, but the schema says int",
-                                     name, d, RowName(i)),
-                         "round the column in pandas first, or declare it as float");
+          ThrowDataError(
+              fmt::format("column '{}': value {} at {} is not an int, but the schema says int",
+                          name, d, RowName(i)),
+              "round the column in pandas first, or declare it as float");
         }
         w[i] = static_cast<int64_t>(d);
       }
@@ -271,10 +279,13 @@ Column FloatsAs(const std::string& name, const py::array& a, const T* v, int64_t
 
 Column FromFloats(const std::string& name, const py::array& a, int64_t n, const uint8_t* mask,
                   const Target& target) {
-  if (a.itemsize() == 8) return FloatsAs(name, a, static_cast<const double*>(a.data()), n, mask, target);
-  if (a.itemsize() == 4) return FloatsAs(name, a, static_cast<const float*>(a.data()), n, mask, target);
-  ThrowDataError(fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(a)),
-                 "convert it with .astype('float64')");
+  if (a.itemsize() == 8)
+    return FloatsAs(name, a, static_cast<const double*>(a.data()), n, mask, target);
+  if (a.itemsize() == 4)
+    return FloatsAs(name, a, static_cast<const float*>(a.data()), n, mask, target);
+  ThrowDataError(
+      fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(a)),
+      "convert it with .astype('float64')");
 }
 
 // --- bool ----------------------------------------------------------------------
@@ -284,9 +295,12 @@ Column FromBools(const std::string& name, const py::array& a, int64_t n, const u
   const uint8_t* v = static_cast<const uint8_t*>(a.data());
   TypeId want = target.set ? target.type.id : TypeId::kBool;
   switch (want) {
-    case TypeId::kBool: return Column::FromBuffers(DataType::Bool(), n, ViewOf(a), MaskValidity(n, mask));
-    case TypeId::kInt: return Owned(DataType::Int(), std::vector<int64_t>(v, v + n), MaskValidity(n, mask));
-    case TypeId::kFloat: return Owned(DataType::Float(), std::vector<double>(v, v + n), MaskValidity(n, mask));
+    case TypeId::kBool:
+      return Column::FromBuffers(DataType::Bool(), n, ViewOf(a), MaskValidity(n, mask));
+    case TypeId::kInt:
+      return Owned(DataType::Int(), std::vector<int64_t>(v, v + n), MaskValidity(n, mask));
+    case TypeId::kFloat:
+      return Owned(DataType::Float(), std::vector<double>(v, v + n), MaskValidity(n, mask));
     default: {
       for (int64_t i = 0; i < n; ++i) {
         if (mask == nullptr || !mask[i]) Mismatch(name, "bool", target);
@@ -303,7 +317,8 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-std::vector<int32_t> ToDays(const std::string& name, const int64_t* v, int64_t n, int64_t units_per_day) {
+std::vector<int32_t> ToDays(const std::string& name, const int64_t* v, int64_t n,
+                            int64_t units_per_day) {
   std::vector<int32_t> days(n, 0);
   for (int64_t i = 0; i < n; ++i) {
     if (v[i] == kNaT) continue;
@@ -347,15 +362,18 @@ Column FromDatetimes(const std::string& name, const py::array& a, int64_t n, con
   } else if (unit_name == "ns") {
     unit = TimeUnit::kNano;
   } else {
-    ThrowDataError(fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(a)),
-                   "docket reads datetime64 in D, s, ms, us and ns: convert with .astype('datetime64[s]')");
+    ThrowDataError(
+        fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(a)),
+        "docket reads datetime64 in D, s, ms, us and ns: convert with .astype('datetime64[s]')");
   }
   if (count != 1) {
-    ThrowDataError(fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(a)));
+    ThrowDataError(
+        fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(a)));
   }
   int64_t per_second = UnitsPerSecond(unit);
   if (target.set && target.type.id == TypeId::kDate) {
-    return Owned(DataType::Date(), ToDays(name, v, n, kSecondsPerDay * per_second), std::move(validity));
+    return Owned(DataType::Date(), ToDays(name, v, n, kSecondsPerDay * per_second),
+                 std::move(validity));
   }
   if (target.set && target.type.id != TypeId::kTimestamp) Mismatch(name, DtypeName(a), target);
   if (!target.set || target.any_unit || target.type.unit == unit) {
@@ -369,8 +387,8 @@ Column FromDatetimes(const std::string& name, const py::array& a, int64_t n, con
     if (to >= per_second) {
       int64_t f = to / per_second;
       if (__builtin_mul_overflow(v[i], f, &w[i])) {
-        ThrowDataError(fmt::format("column '{}': the timestamp at {} does not fit in {}", name, RowName(i),
-                                   target.type.ToString()));
+        ThrowDataError(fmt::format("column '{}': the timestamp at {} does not fit in {}", name,
+                                   RowName(i), target.type.ToString()));
       }
     } else {
       w[i] = FloorDiv(v[i], per_second / to);
@@ -418,23 +436,26 @@ bool IsBoolObject(PyObject* o) {
   return PyBool_Check(o) || PyObject_IsInstance(o, Sentinels().numpy_bool) == 1;
 }
 bool IsIntObject(PyObject* o) {
-  return (PyLong_Check(o) && !PyBool_Check(o)) || PyObject_IsInstance(o, Sentinels().numpy_integer) == 1;
+  return (PyLong_Check(o) && !PyBool_Check(o)) ||
+         PyObject_IsInstance(o, Sentinels().numpy_integer) == 1;
 }
 bool IsDateObject(PyObject* o) { return PyDate_Check(o) && !PyDateTime_Check(o); }
 
 std::string TypeNameOf(PyObject* o) { return Py_TYPE(o)->tp_name; }
 
-[[noreturn]] void BadObject(const std::string& name, int64_t row, PyObject* o, std::string_view expected) {
+[[noreturn]] void BadObject(const std::string& name, int64_t row, PyObject* o,
+                            std::string_view expected) {
   std::string repr = py::repr(py::handle(o)).cast<std::string>();
   if (repr.size() > 40) repr = repr.substr(0, 37) + "...";
-  ThrowDataError(fmt::format("column '{}': {} holds {} {} where {} was expected", name, RowName(row), TypeNameOf(o),
-                             repr, expected),
+  ThrowDataError(fmt::format("column '{}': {} holds {} {} where {} was expected", name,
+                             RowName(row), TypeNameOf(o), repr, expected),
                  "clean the column in pandas first (every value of a column needs one type)");
 }
 
 // The docket type of an object column without a declared type, from its first
 // non-NULL value.
-DataType InferObjectType(const std::string& name, PyObject* const* v, int64_t n, const uint8_t* mask) {
+DataType InferObjectType(const std::string& name, PyObject* const* v, int64_t n,
+                         const uint8_t* mask) {
   for (int64_t i = 0; i < n; ++i) {
     PyObject* o = v[i];
     if ((mask != nullptr && mask[i]) || IsNullObject(o)) continue;
@@ -444,9 +465,10 @@ DataType InferObjectType(const std::string& name, PyObject* const* v, int64_t n,
     if (PyFloat_Check(o)) return DataType::Float();
     if (IsDateObject(o)) return DataType::Date();
     std::string repr = py::repr(py::handle(o)).cast<std::string>();
-    ThrowDataError(fmt::format("column '{}' holds {} objects ({} at {}), which docket cannot read", name,
-                               TypeNameOf(o), repr, RowName(i)),
-                   "docket reads object columns of str, bool, int, float, datetime.date and datetime.datetime");
+    ThrowDataError(fmt::format("column '{}' holds {} objects ({} at {}), which docket cannot read",
+                               name, TypeNameOf(o), repr, RowName(i)),
+                   "docket reads object columns of str, bool, int, float, datetime.date and "
+                   "datetime.datetime");
   }
   return DataType::String();  // Only NULLs: the type CSV inference would pick too.
 }
@@ -460,7 +482,8 @@ int64_t IntOf(const std::string& name, int64_t row, PyObject* o) {
   }
   long long x = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
   if (overflow != 0) {
-    ThrowDataError(fmt::format("column '{}': the int at {} does not fit in an int64", name, RowName(row)));
+    ThrowDataError(
+        fmt::format("column '{}': the int at {} does not fit in an int64", name, RowName(row)));
   }
   return x;
 }
@@ -472,7 +495,8 @@ absl::string_view Utf8Of(const std::string& name, int64_t row, PyObject* o) {
   const char* s = PyUnicode_AsUTF8AndSize(o, &size);
   if (s == nullptr) {
     PyErr_Clear();
-    ThrowDataError(fmt::format("column '{}': the string at {} is not valid UTF-8", name, RowName(row)));
+    ThrowDataError(
+        fmt::format("column '{}': the string at {} is not valid UTF-8", name, RowName(row)));
   }
   return absl::string_view(s, static_cast<size_t>(size));
 }
@@ -509,11 +533,12 @@ Column EncodeStrings(const std::string& name, PyObject* const* v, int64_t n, con
   if (distinct * 2 <= n) {
     if (distinct == 0) dict_offsets.push_back(0);  // One "" entry keeps code 0 valid.
     int64_t dict_size = static_cast<int64_t>(dict_offsets.size()) - 1;
-    auto dictionary = std::make_shared<const Column>(Column::FromBuffers(
-        DataType::String(), dict_size, Buffer::Own(std::move(dict_offsets)), {}, Buffer::Own(std::move(dict_chars))));
+    auto dictionary = std::make_shared<const Column>(
+        Column::FromBuffers(DataType::String(), dict_size, Buffer::Own(std::move(dict_offsets)), {},
+                            Buffer::Own(std::move(dict_chars))));
     Buffer valid = nulls > 0 ? Buffer::Own(std::move(validity).Release()) : Buffer{};
-    return Column::FromBuffers(DataType::String(), n, Buffer::Own(std::move(codes)), std::move(valid), {},
-                               std::move(dictionary));
+    return Column::FromBuffers(DataType::String(), n, Buffer::Own(std::move(codes)),
+                               std::move(valid), {}, std::move(dictionary));
   }
   std::vector<int64_t> offsets;
   offsets.reserve(n + 1);
@@ -522,13 +547,14 @@ Column EncodeStrings(const std::string& name, PyObject* const* v, int64_t n, con
   for (int64_t i = 0; i < n; ++i) {
     if (nulls == 0 || validity.Get(i)) {
       int32_t c = codes[i];
-      chars.insert(chars.end(), dict_chars.begin() + dict_offsets[c], dict_chars.begin() + dict_offsets[c + 1]);
+      chars.insert(chars.end(), dict_chars.begin() + dict_offsets[c],
+                   dict_chars.begin() + dict_offsets[c + 1]);
     }
     offsets.push_back(static_cast<int64_t>(chars.size()));
   }
   Buffer valid = nulls > 0 ? Buffer::Own(std::move(validity).Release()) : Buffer{};
-  return Column::FromBuffers(DataType::String(), n, Buffer::Own(std::move(offsets)), std::move(valid),
-                             Buffer::Own(std::move(chars)));
+  return Column::FromBuffers(DataType::String(), n, Buffer::Own(std::move(offsets)),
+                             std::move(valid), Buffer::Own(std::move(chars)));
 }
 
 Column FromObjects(const std::string& name, const py::array& a, int64_t n, const uint8_t* mask,
@@ -537,7 +563,8 @@ Column FromObjects(const std::string& name, const py::array& a, int64_t n, const
   PyObject* const* v = static_cast<PyObject* const*>(a.data());
   DataType type = target.set ? target.type : InferObjectType(name, v, n, mask);
   if (type.id == TypeId::kTimestamp) {
-    ThrowDataError(fmt::format("column '{}' holds Python objects, but the schema says {}", name, type.ToString()),
+    ThrowDataError(fmt::format("column '{}' holds Python objects, but the schema says {}", name,
+                               type.ToString()),
                    "convert it with pandas.to_datetime first");
   }
   if (type.id == TypeId::kString) return EncodeStrings(name, v, n, mask);
@@ -550,7 +577,8 @@ Column FromObjects(const std::string& name, const py::array& a, int64_t n, const
       continue;
     }
     switch (type.id) {
-      case TypeId::kString: break;  // EncodeStrings above.
+      case TypeId::kString:
+        break;  // EncodeStrings above.
       case TypeId::kBool:
         if (!IsBoolObject(o)) BadObject(name, i, o, "a bool");
         b.AppendBool(PyObject_IsTrue(o) == 1);
@@ -578,7 +606,8 @@ Column FromObjects(const std::string& name, const py::array& a, int64_t n, const
       case TypeId::kDate: {
         absl::CivilDay day;
         if (PyDate_Check(o)) {  // datetime.date, and the date part of a datetime.
-          day = absl::CivilDay(PyDateTime_GET_YEAR(o), PyDateTime_GET_MONTH(o), PyDateTime_GET_DAY(o));
+          day = absl::CivilDay(PyDateTime_GET_YEAR(o), PyDateTime_GET_MONTH(o),
+                               PyDateTime_GET_DAY(o));
         } else if (PyUnicode_Check(o)) {
           const char* s = PyUnicode_AsUTF8(o);
           if (s == nullptr || !absl::ParseCivilTime(s, &day)) {
@@ -591,7 +620,8 @@ Column FromObjects(const std::string& name, const py::array& a, int64_t n, const
         b.AppendDate(DaysSinceEpoch(day));
         break;
       }
-      case TypeId::kTimestamp: break;  // Rejected above.
+      case TypeId::kTimestamp:
+        break;  // Rejected above.
     }
   }
   return std::move(b).Finish();
@@ -599,11 +629,13 @@ Column FromObjects(const std::string& name, const py::array& a, int64_t n, const
 
 // --- Categorical ---------------------------------------------------------------
 
-Column FromCategorical(const std::string& name, const py::array& codes, int64_t n, const uint8_t* mask,
-                       const py::object& categories_obj, const Target& target) {
+Column FromCategorical(const std::string& name, const py::array& codes, int64_t n,
+                       const uint8_t* mask, const py::object& categories_obj,
+                       const Target& target) {
   if (target.set && target.type.id != TypeId::kString) Mismatch(name, "category", target);
   if (codes.dtype().kind() != 'i') {
-    ThrowDataError(fmt::format("column '{}': Categorical codes have dtype {}", name, DtypeName(codes)));
+    ThrowDataError(
+        fmt::format("column '{}': Categorical codes have dtype {}", name, DtypeName(codes)));
   }
   py::array categories = py::array::ensure(categories_obj, py::array::c_style);
   if (!categories || categories.ndim() != 1 || categories.dtype().kind() != 'O') {
@@ -632,7 +664,8 @@ Column FromCategorical(const std::string& name, const py::array& codes, int64_t 
       if (code == -1) {
         needs_copy = true;
       } else if (code < 0 || code >= k) {
-        ThrowDataError(fmt::format("column '{}': Categorical code {} at {} is out of range", name, code, RowName(i)));
+        ThrowDataError(fmt::format("column '{}': Categorical code {} at {} is out of range", name,
+                                   code, RowName(i)));
       }
     }
     if (!needs_copy) {
@@ -642,8 +675,8 @@ Column FromCategorical(const std::string& name, const py::array& codes, int64_t 
     std::vector<int32_t> w(n);
     for (int64_t i = 0; i < n; ++i) w[i] = c[i] < 0 ? 0 : static_cast<int32_t>(c[i]);
     Buffer validity = Validity(n, mask, [c](int64_t i) { return c[i] < 0; });
-    out = Column::FromBuffers(DataType::String(), n, Buffer::Own(std::move(w)), std::move(validity), {},
-                              dictionary);
+    out = Column::FromBuffers(DataType::String(), n, Buffer::Own(std::move(w)), std::move(validity),
+                              {}, dictionary);
   });
   return out;
 }
@@ -660,7 +693,8 @@ std::optional<TextFallback> FindObjectTextFallback(const std::string& name, cons
   const uint8_t* mask = nullptr;
   if (!mask_obj.is_none()) {
     mask_array = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask_obj);
-    if (mask_array && mask_array.shape(0) == n) mask = static_cast<const uint8_t*>(mask_array.data());
+    if (mask_array && mask_array.shape(0) == n)
+      mask = static_cast<const uint8_t*>(mask_array.data());
   }
   io::TextFallbackFinder finder;
   for (int64_t i = 0; i < n; ++i) {
@@ -680,19 +714,26 @@ std::optional<TextFallback> FindObjectTextFallback(const std::string& name, cons
   if (value.size() > 60) value = value.substr(0, 57) + "...";
   std::string fix;
   if (type == "date") {
-    fix = fmt::format("declare it as a date (docket.Table(df, types={{'{}': 'date'}}) or `{}: date` in the "
-                      "schema) to get an error naming that value, or fix the value",
-                      name, name);
+    fix = fmt::format(
+        "declare it as a date (docket.Table(df, types={{'{}': 'date'}}) or `{}: date` in the "
+        "schema) to get an error naming that value, or fix the value",
+        name, name);
   } else if (type.rfind("timestamp", 0) == 0) {
-    fix = fmt::format("convert it with pd.to_datetime(df['{}']) to get an error naming that value, or fix the value",
-                      name);
+    fix = fmt::format(
+        "convert it with pd.to_datetime(df['{}']) to get an error naming that value, or fix the "
+        "value",
+        name);
   } else if (type == "int" || type == "float") {
-    fix = fmt::format("convert it with pd.to_numeric(df['{}']) to get an error naming that value, or fix the value",
-                      name);
+    fix = fmt::format(
+        "convert it with pd.to_numeric(df['{}']) to get an error naming that value, or fix the "
+        "value",
+        name);
   } else if (type == "bool") {
-    fix = fmt::format("convert it in pandas (e.g. df['{}'].str.lower().map({{'true': True, 'false': False}})), or "
-                      "fix the value",
-                      name);
+    fix = fmt::format(
+        "convert it in pandas (e.g. df['{}'].str.lower().map({{'true': True, 'false': False}})), "
+        "or "
+        "fix the value",
+        name);
   } else {
     fix = "give the column one type in pandas, or fix the value";
   }
@@ -707,12 +748,13 @@ bool IsPythonView(const Buffer& buffer) {
   return buffer.owner != nullptr && std::get_deleter<PyObjectRelease>(buffer.owner) != nullptr;
 }
 
-Column ColumnFromArrays(const std::string& name, py::array values, py::object mask_obj, py::object categories,
-                        const std::string& target_name) {
+Column ColumnFromArrays(const std::string& name, py::array values, py::object mask_obj,
+                        py::object categories, const std::string& target_name) {
   Target target = ParseTarget(name, target_name);
   if (values.ndim() != 1) {
-    ThrowDataError(fmt::format("column '{}' has {} dimensions; docket reads one-dimensional columns", name,
-                               values.ndim()));
+    ThrowDataError(
+        fmt::format("column '{}' has {} dimensions; docket reads one-dimensional columns", name,
+                    values.ndim()));
   }
   if (values.dtype().byteorder() == '>') {
     ThrowDataError(fmt::format("column '{}' has big-endian dtype {}", name, DtypeName(values)),
@@ -720,7 +762,8 @@ Column ColumnFromArrays(const std::string& name, py::array values, py::object ma
   }
   // A strided column (a slice with a step, a column of a Fortran-ordered
   // block) is copied into contiguous memory once.
-  if (!(values.flags() & py::array::c_style)) values = py::array::ensure(values, py::array::c_style);
+  if (!(values.flags() & py::array::c_style))
+    values = py::array::ensure(values, py::array::c_style);
   int64_t n = values.shape(0);
   py::array mask_array;
   const uint8_t* mask = nullptr;
@@ -734,16 +777,22 @@ Column ColumnFromArrays(const std::string& name, py::array values, py::object ma
   if (!categories.is_none()) return FromCategorical(name, values, n, mask, categories, target);
   switch (values.dtype().kind()) {
     case 'i':
-    case 'u': return FromInts(name, values, n, mask, target);
-    case 'f': return FromFloats(name, values, n, mask, target);
-    case 'b': return FromBools(name, values, n, mask, target);
-    case 'M': return FromDatetimes(name, values, n, mask, target);
-    case 'O': return FromObjects(name, values, n, mask, target);
+    case 'u':
+      return FromInts(name, values, n, mask, target);
+    case 'f':
+      return FromFloats(name, values, n, mask, target);
+    case 'b':
+      return FromBools(name, values, n, mask, target);
+    case 'M':
+      return FromDatetimes(name, values, n, mask, target);
+    case 'O':
+      return FromObjects(name, values, n, mask, target);
     default:
-      ThrowDataError(
-          fmt::format("column '{}' has dtype {}, which docket cannot read", name, DtypeName(values)),
-          "docket reads int, float, bool, datetime64, str/object, Categorical of str and pandas' nullable "
-          "Int64/Float64/boolean/string dtypes");
+      ThrowDataError(fmt::format("column '{}' has dtype {}, which docket cannot read", name,
+                                 DtypeName(values)),
+                     "docket reads int, float, bool, datetime64, str/object, Categorical of str "
+                     "and pandas' nullable "
+                     "Int64/Float64/boolean/string dtypes");
   }
 }
 

@@ -71,7 +71,8 @@ std::string RowName(int64_t row);
 // For an object column of str that docket reads as string: the first value
 // that made it a string although other values have a type (io/infer.h, the
 // CSV reader's rule), with its row (RowName) and how to convert the column.
-std::optional<TextFallback> FindObjectTextFallback(const std::string& name, const pybind11::array& values,
+std::optional<TextFallback> FindObjectTextFallback(const std::string& name,
+                                                   const pybind11::array& values,
                                                    const pybind11::object& mask);
 
 }  // namespace docket::python

@@ -1,6 +1,8 @@
 // Metrics, goals and alerts from Python: _docket.compute_metrics returns the
 // JSON of `docket metrics --format json` and the warnings; python/docket/
 // metrics.py turns it into DataFrames and charts.
+#include "docket/metrics.h"
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -10,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "docket/metrics.h"
 #include "docket/rulebook.h"
 #include "errors.h"
 #include "register.h"
@@ -24,8 +25,8 @@ void RegisterMetrics(py::module_& m) {
   m.def(
       "compute_metrics",
       [](const CompiledRulebook& hub, const Snapshot& snapshot, const py::tuple& as_of,
-         const std::optional<std::string>& time_zone, const std::optional<std::string>& owner, const py::dict& params,
-         int threads) {
+         const std::optional<std::string>& time_zone, const std::optional<std::string>& owner,
+         const py::dict& params, int threads) {
         RunOptions o;
         o.as_of = DayFromTuple(as_of);
         if (time_zone.has_value()) o.time_zone = LoadZone(*time_zone);
@@ -36,7 +37,8 @@ void RegisterMetrics(py::module_& m) {
           if (!name.empty() && name[0] == '$') name = name.substr(1);
           const RulebookParam* declared = hub.rulebook().FindParam(name);
           if (declared == nullptr || py::isinstance<py::str>(v)) {
-            o.params[name] = ValueOrThrow(hub.ParseParam(name, py::isinstance<py::str>(v) ? v.cast<std::string>() : ""));
+            o.params[name] = ValueOrThrow(
+                hub.ParseParam(name, py::isinstance<py::str>(v) ? v.cast<std::string>() : ""));
           } else {
             o.params[name] = ValueFromPython("param '" + name + "'", v);
           }

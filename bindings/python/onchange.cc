@@ -47,11 +47,13 @@ void RegisterOnChange(py::module_& m) {
   py::class_<PyEvalContext>(m, "EvalContext",
                             "Reusable evaluation state for the on-change path (one per thread).")
       .def(py::init<>())
-      .def_property_readonly("evaluations", [](const PyEvalContext& c) { return c.context.evaluations(); })
+      .def_property_readonly("evaluations",
+                             [](const PyEvalContext& c) { return c.context.evaluations(); })
       .def_property_readonly("setups", [](const PyEvalContext& c) { return c.context.setups(); })
       .def("counts",
            [](const PyEvalContext& c) {
-             if (!c.has_result) throw py::value_error("this EvalContext has not evaluated anything yet");
+             if (!c.has_result)
+               throw py::value_error("this EvalContext has not evaluated anything yet");
              py::array_t<int64_t> out(static_cast<py::ssize_t>(c.result.predicates.size()));
              int64_t* p = out.mutable_data();
              for (const PredicateResult& r : c.result.predicates) *p++ = r.count;
@@ -74,7 +76,9 @@ void RegisterOnChange(py::module_& m) {
         o.time_zone = time_zone.has_value() ? LoadZone(*time_zone) : hub.rulebook().time_zone;
         o.threads = 1;  // One account: the caller's thread.
         std::unique_lock<std::mutex> lock(ctx.busy, std::try_to_lock);
-        if (!lock.owns_lock()) throw py::value_error("this EvalContext is in use by another thread (use one per thread)");
+        if (!lock.owns_lock())
+          throw py::value_error(
+              "this EvalContext is in use by another thread (use one per thread)");
         absl::Status s;
         {
           py::gil_scoped_release release;

@@ -27,8 +27,8 @@ namespace py = pybind11;
 namespace {
 
 EvalOptions MakeEvalOptions(const py::tuple& as_of, const std::optional<std::string>& time_zone,
-                            const py::dict& params, const std::optional<std::string>& owner, bool want_nulls,
-                            int threads, const History* history = nullptr) {
+                            const py::dict& params, const std::optional<std::string>& owner,
+                            bool want_nulls, int threads, const History* history = nullptr) {
   EvalOptions o;
   o.history = history;
   o.as_of = DayFromTuple(as_of);
@@ -90,10 +90,12 @@ CompileOptions MakeCompileOptions(const py::dict& params) {
     // A compile-time param's value gives its type: None has none (it would
     // silently become a bool).  A None override of a typed param is a NULL.
     if (value.is_null()) {
-      throw py::type_error(fmt::format(
-          "param '{}' is None at compile time, so it has no type; give a value of the type it will hold "
-          "(e.g. 0, 0.0, '', datetime.date), then pass params={{'{}': None}} when evaluating for a NULL",
-          name, name));
+      throw py::type_error(
+          fmt::format("param '{}' is None at compile time, so it has no type; give a value of the "
+                      "type it will hold "
+                      "(e.g. 0, 0.0, '', datetime.date), then pass params={{'{}': None}} when "
+                      "evaluating for a NULL",
+                      name, name));
     }
   }
   return o;
@@ -103,16 +105,20 @@ CompileOptions MakeCompileOptions(const py::dict& params) {
 
 void RegisterPrograms(py::module_& m) {
   py::class_<CompiledPredicate>(m, "Predicate", "One compiled predicate (immutable, thread-safe).")
-      .def_property_readonly("table", [](const CompiledPredicate& p) { return p.program().predicate_table(0); })
-      .def_property_readonly("source",
-                             [](const CompiledPredicate& p) { return p.program().predicate_source(0).text; })
-      .def_property_readonly("plan", [](const CompiledPredicate& p) { return p.program().DebugString(); })
+      .def_property_readonly(
+          "table", [](const CompiledPredicate& p) { return p.program().predicate_table(0); })
+      .def_property_readonly(
+          "source", [](const CompiledPredicate& p) { return p.program().predicate_source(0).text; })
+      .def_property_readonly("plan",
+                             [](const CompiledPredicate& p) { return p.program().DebugString(); })
       .def(
           "evaluate",
           [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
              const std::optional<std::string>& time_zone, const py::dict& params,
-             const std::optional<std::string>& owner, bool want_nulls, int threads, const History* history) {
-            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads, history);
+             const std::optional<std::string>& owner, bool want_nulls, int threads,
+             const History* history) {
+            EvalOptions o =
+                MakeEvalOptions(as_of, time_zone, params, owner, want_nulls, threads, history);
             RunResult run = Run(p, data, o);
             const PredicateResult& r = run.predicate;
             py::object nulls = py::none();
@@ -120,38 +126,44 @@ void RegisterPrograms(py::module_& m) {
               nulls = BitsToBools(r.nulls.data(), r.nulls.size());
             }
             return py::make_tuple(BitsToBools(r.rows.data(), r.rows.size()), nulls, r.count,
-                                  DiagnosticsToDict(r.diagnostics), RelationsToList(run.relations), run.notes);
+                                  DiagnosticsToDict(r.diagnostics), RelationsToList(run.relations),
+                                  run.notes);
           },
-          py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
-          py::arg("owner") = py::none(), py::arg("want_nulls") = true, py::arg("threads") = 0,
-          py::arg("history") = nullptr,
-          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics, relations, notes).")
+          py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(),
+          py::arg("params") = py::dict(), py::arg("owner") = py::none(),
+          py::arg("want_nulls") = true, py::arg("threads") = 0, py::arg("history") = nullptr,
+          "Returns (rows: bool array, nulls: bool array or None, count, diagnostics, relations, "
+          "notes).")
       .def(
           "count",
           [](const CompiledPredicate& p, const py::object& data, const py::tuple& as_of,
              const std::optional<std::string>& time_zone, const py::dict& params,
              const std::optional<std::string>& owner, int threads, const History* history) {
-            EvalOptions o = MakeEvalOptions(as_of, time_zone, params, owner, false, threads, history);
+            EvalOptions o =
+                MakeEvalOptions(as_of, time_zone, params, owner, false, threads, history);
             RunResult run = Run(p, data, o);
             return py::make_tuple(run.predicate.count, DiagnosticsToDict(run.predicate.diagnostics),
                                   RelationsToList(run.relations), run.notes);
           },
-          py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("params") = py::dict(),
-          py::arg("owner") = py::none(), py::arg("threads") = 0, py::arg("history") = nullptr,
-          "Returns (count, diagnostics, relations, notes).");
+          py::arg("data"), py::arg("as_of"), py::arg("time_zone") = py::none(),
+          py::arg("params") = py::dict(), py::arg("owner") = py::none(), py::arg("threads") = 0,
+          py::arg("history") = nullptr, "Returns (count, diagnostics, relations, notes).");
 
   // Benchmark hook: the best of `iterations` evaluations timed inside C++
   // (no Python in the loop), to show what the binding adds.
   m.def(
       "_evaluate_seconds",
-      [](const CompiledPredicate& p, const Table& table, const py::tuple& as_of, int threads, int iterations) {
-        EvalOptions o = MakeEvalOptions(as_of, std::nullopt, py::dict(), std::nullopt, false, threads);
+      [](const CompiledPredicate& p, const Table& table, const py::tuple& as_of, int threads,
+         int iterations) {
+        EvalOptions o =
+            MakeEvalOptions(as_of, std::nullopt, py::dict(), std::nullopt, false, threads);
         double best = 1e300;
         py::gil_scoped_release release;
         for (int i = 0; i < iterations; ++i) {
           auto start = std::chrono::steady_clock::now();
           absl::StatusOr<PredicateResult> r = p.EvaluateTable(table, o);
-          double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          double s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           if (!r.ok()) {
             py::gil_scoped_acquire acquire;
             throw StatusError(r.status());
@@ -160,17 +172,21 @@ void RegisterPrograms(py::module_& m) {
         }
         return best;
       },
-      py::arg("predicate"), py::arg("table"), py::arg("as_of"), py::arg("threads") = 0, py::arg("iterations") = 5);
+      py::arg("predicate"), py::arg("table"), py::arg("as_of"), py::arg("threads") = 0,
+      py::arg("iterations") = 5);
   m.def(
       "compile_for_table",
       [](const std::string& expression, const Table& table, const py::dict& params) {
-        return ValueOrThrow(CompiledPredicate::Compile(expression, table.schema(), MakeCompileOptions(params)));
+        return ValueOrThrow(
+            CompiledPredicate::Compile(expression, table.schema(), MakeCompileOptions(params)));
       },
       py::arg("expression"), py::arg("table"), py::arg("params") = py::dict());
   m.def(
       "compile_for_schema",
-      [](const std::string& expression, const Schema& schema, const std::string& table, const py::dict& params) {
-        return ValueOrThrow(CompiledPredicate::Compile(expression, schema, table, MakeCompileOptions(params)));
+      [](const std::string& expression, const Schema& schema, const std::string& table,
+         const py::dict& params) {
+        return ValueOrThrow(
+            CompiledPredicate::Compile(expression, schema, table, MakeCompileOptions(params)));
       },
       py::arg("expression"), py::arg("schema"), py::arg("table"), py::arg("params") = py::dict());
 }

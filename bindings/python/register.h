@@ -8,12 +8,14 @@
 
 namespace docket::python {
 
-void RegisterTables(pybind11::module_& m);     // tables.cc: Table, Snapshot, Schema, debug helpers.
-void RegisterPrograms(pybind11::module_& m);   // programs.cc: Predicate.
-void RegisterRulebooks(pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
-void RegisterCtas(pybind11::module_& m);       // cta.cc: CtaStore.
-void RegisterHistory(pybind11::module_& m);    // history.cc: History (history= in Python).
-void RegisterChecks(pybind11::module_& m);     // checks.cc: the shared data rules (table names, owners).
+void RegisterTables(pybind11::module_& m);    // tables.cc: Table, Snapshot, Schema, debug helpers.
+void RegisterPrograms(pybind11::module_& m);  // programs.cc: Predicate.
+void RegisterRulebooks(
+    pybind11::module_& m);  // rulebooks.cc: Rulebook, CompiledRulebook, RulebookResult.
+void RegisterCtas(pybind11::module_& m);     // cta.cc: CtaStore.
+void RegisterHistory(pybind11::module_& m);  // history.cc: History (history= in Python).
+void RegisterChecks(
+    pybind11::module_& m);  // checks.cc: the shared data rules (table names, owners).
 void RegisterMetrics(pybind11::module_& m);    // metrics.cc: compute_metrics.
 void RegisterRender(pybind11::module_& m);     // render.cc: the command center text, notes, values.
 void RegisterRelations(pybind11::module_& m);  // relations.cc: ancestors, parent field sources.

@@ -64,7 +64,10 @@ struct Parts {
   int64_t size = 0;
 
   explicit Parts(const py::tuple& t)
-      : kind(t[0].cast<std::string>()), values(t[1].cast<py::array>()), nulls(t[2]), categories(t[3]) {
+      : kind(t[0].cast<std::string>()),
+        values(t[1].cast<py::array>()),
+        nulls(t[2]),
+        categories(t[3]) {
     if (!t[4].is_none()) unit = UnitFromSuffix(t[4].cast<std::string>());
     size = static_cast<int64_t>(values.size());
   }
@@ -99,25 +102,36 @@ Column GatherParts(const std::vector<Parts>& parts, const std::vector<int64_t>& 
   for (int64_t i = 0; i < n; ++i) {
     int64_t g = order[static_cast<size_t>(i)];
     if (g < 0 || g >= starts.back()) throw py::index_error("merged row out of range");
-    size_t k = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), g) - starts.begin() - 1);
+    size_t k =
+        static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), g) - starts.begin() - 1);
     const Parts& p = parts[k];
     auto at = static_cast<py::ssize_t>(g - starts[k]);
-    if (p.kind != parts.front().kind) throw py::value_error("the partitions disagree on a column's type");
+    if (p.kind != parts.front().kind)
+      throw py::value_error("the partitions disagree on a column's type");
     if (p.IsNull(at)) {
       b.AppendNull();
       continue;
     }
     switch (type.id) {
-      case TypeId::kBool: b.AppendBool(p.values.cast<py::array_t<bool>>().at(at)); break;
-      case TypeId::kInt: b.AppendInt(p.values.cast<py::array_t<int64_t>>().at(at)); break;
-      case TypeId::kFloat: b.AppendFloat(p.values.cast<py::array_t<double>>().at(at)); break;
-      case TypeId::kDate: b.AppendDate(static_cast<int32_t>(p.values.cast<py::array_t<int64_t>>().at(at))); break;
+      case TypeId::kBool:
+        b.AppendBool(p.values.cast<py::array_t<bool>>().at(at));
+        break;
+      case TypeId::kInt:
+        b.AppendInt(p.values.cast<py::array_t<int64_t>>().at(at));
+        break;
+      case TypeId::kFloat:
+        b.AppendFloat(p.values.cast<py::array_t<double>>().at(at));
+        break;
+      case TypeId::kDate:
+        b.AppendDate(static_cast<int32_t>(p.values.cast<py::array_t<int64_t>>().at(at)));
+        break;
       case TypeId::kTimestamp:
         b.AppendTimestamp(Rescale(p.values.cast<py::array_t<int64_t>>().at(at), p.unit, type.unit));
         break;
       case TypeId::kString: {
         int32_t code = p.values.cast<py::array_t<int32_t>>().at(at);
-        b.AppendString(p.categories.cast<py::list>()[static_cast<size_t>(code)].cast<std::string>());
+        b.AppendString(
+            p.categories.cast<py::list>()[static_cast<size_t>(code)].cast<std::string>());
         break;
       }
     }
@@ -142,7 +156,8 @@ ListResult MergedList(const ListResult& skeleton, const py::dict& merged, int64_
   for (const std::string& name : l.show) {
     if (!columns.contains(name)) continue;  // Rendered empty, as a column the list's table lacks.
     std::vector<Parts> parts;
-    for (py::handle h : columns[py::str(name)].cast<py::list>()) parts.emplace_back(h.cast<py::tuple>());
+    for (py::handle h : columns[py::str(name)].cast<py::list>())
+      parts.emplace_back(h.cast<py::tuple>());
     if (parts.empty()) continue;
     data.push_back(GatherParts(parts, order, n));
     schema.columns.push_back(ColumnSchema{name, data.back().type(), SourceLocation{}});
@@ -170,11 +185,12 @@ void RegisterRender(py::module_& m) {
         return rulebook::RenderCommandCenter(result, Options(top, width));
       },
       py::arg("result"), py::arg("top") = 5, py::arg("width") = 80,
-      "The command center as `docket run --format table` prints it (top rows per list, width columns).");
+      "The command center as `docket run --format table` prints it (top rows per list, width "
+      "columns).");
   m.def(
       "render_merged_command_center",
-      [](const RulebookResult& skeleton, const py::list& lists, const py::list& kpis, const py::list& relations,
-         int64_t top, int width) {
+      [](const RulebookResult& skeleton, const py::list& lists, const py::list& kpis,
+         const py::list& relations, int64_t top, int width) {
         rulebook::RenderOptions o = Options(top, width);
         if (lists.size() != skeleton.lists.size() || kpis.size() != skeleton.kpis.size()) {
           throw py::value_error("the merged lists and KPIs must match the skeleton's");
@@ -194,45 +210,58 @@ void RegisterRender(py::module_& m) {
           k.groups.clear();
           for (py::handle g : merged[1].cast<py::list>()) {
             py::tuple pair = g.cast<py::tuple>();
-            k.groups.emplace_back(pair[0].cast<std::string>(), ValueFromPython(fmt::format("KPI '{}'", k.id), pair[1]));
+            k.groups.emplace_back(pair[0].cast<std::string>(),
+                                  ValueFromPython(fmt::format("KPI '{}'", k.id), pair[1]));
           }
           r.kpis.push_back(std::move(k));
         }
         r.relations = RelationsFromPython(relations);
         return rulebook::RenderCommandCenter(r, o);
       },
-      py::arg("skeleton"), py::arg("lists"), py::arg("kpis"), py::arg("relations"), py::arg("top") = 5,
-      py::arg("width") = 80,
-      "The command center of a result merged from partitions: `skeleton` gives the names and metadata; "
-      "lists[i] = {count, order (rows of the concatenated parts, in the list's order), columns: {shown "
+      py::arg("skeleton"), py::arg("lists"), py::arg("kpis"), py::arg("relations"),
+      py::arg("top") = 5, py::arg("width") = 80,
+      "The command center of a result merged from partitions: `skeleton` gives the names and "
+      "metadata; "
+      "lists[i] = {count, order (rows of the concatenated parts, in the list's order), columns: "
+      "{shown "
       "column: [parts of each partition]}}; kpis[i] = (value, [(owner, value)]); relations as "
       "RulebookResult.relations().");
   m.def(
       "display_rows",
       [](const RulebookResult& result, int i, int64_t top) {
-        if (i < 0 || i >= static_cast<int>(result.lists.size())) throw py::index_error("list index out of range");
+        if (i < 0 || i >= static_cast<int>(result.lists.size()))
+          throw py::index_error("list index out of range");
         Options(top, 80);
         return rulebook::DisplayRows(result.lists[static_cast<size_t>(i)], top, result.time_zone);
       },
       py::arg("result"), py::arg("i"), py::arg("top"),
-      "The shown cells of list i's first `top` rows as the command center shows them (one list per row).");
+      "The shown cells of list i's first `top` rows as the command center shows them (one list per "
+      "row).");
   m.def(
       "merged_display_rows",
       [](const RulebookResult& skeleton, int i, const py::dict& merged, int64_t top) {
-        if (i < 0 || i >= static_cast<int>(skeleton.lists.size())) throw py::index_error("list index out of range");
+        if (i < 0 || i >= static_cast<int>(skeleton.lists.size()))
+          throw py::index_error("list index out of range");
         Options(top, 80);
         ListResult l = MergedList(skeleton.lists[static_cast<size_t>(i)], merged, top);
         return rulebook::DisplayRows(l, top, skeleton.time_zone);
       },
       py::arg("skeleton"), py::arg("i"), py::arg("merged"), py::arg("top"),
-      "display_rows for a list merged from partitions (merged as in render_merged_command_center).");
+      "display_rows for a list merged from partitions (merged as in "
+      "render_merged_command_center).");
   m.def(
-      "orphan_notes", [](const py::list& relations) { return rulebook::OrphanNotes(RelationsFromPython(relations)); },
+      "orphan_notes",
+      [](const py::list& relations) {
+        return rulebook::OrphanNotes(RelationsFromPython(relations));
+      },
       py::arg("relations"),
-      "One sentence per relation with child rows without a parent, as the command center prints them.");
+      "One sentence per relation with child rows without a parent, as the command center prints "
+      "them.");
   m.def(
-      "display_value", [](const py::handle& v) { return rulebook::DisplayValue(ValueFromPython("value", v)); },
-      py::arg("value"), "A value as the command center shows it (NULL as —, thousands separators, yes/no).");
+      "display_value",
+      [](const py::handle& v) { return rulebook::DisplayValue(ValueFromPython("value", v)); },
+      py::arg("value"),
+      "A value as the command center shows it (NULL as —, thousands separators, yes/no).");
 }
 
 }  // namespace docket::python

@@ -48,7 +48,8 @@ py::dict ListSpecToDict(const ListSpec& l) {
   d["show"] = l.show;
   std::vector<std::string> order;
   for (const OrderKey& k : l.order_by) {
-    order.push_back(fmt::format("{}{}{}", k.column, k.descending ? " DESC" : "", k.nulls_first ? " NULLS FIRST" : ""));
+    order.push_back(fmt::format("{}{}{}", k.column, k.descending ? " DESC" : "",
+                                k.nulls_first ? " NULLS FIRST" : ""));
   }
   d["order_by"] = order;
   d["limit"] = l.limit.has_value() ? py::object(py::int_(*l.limit)) : py::object(py::none());
@@ -82,7 +83,8 @@ py::dict DiagnosticsToDict(const Diagnostics& d) {
 // Compiles against the data.  numpy carries its own timestamp unit, so a
 // declared `timestamp` column takes the data's unit (a view, not a copy).
 CompiledRulebook CompileFor(const Rulebook& book, const Snapshot& snapshot) {
-  if (book.schema.tables.empty()) return ValueOrThrow(CompiledRulebook::Compile(book, snapshot.schema));
+  if (book.schema.tables.empty())
+    return ValueOrThrow(CompiledRulebook::Compile(book, snapshot.schema));
   Rulebook adjusted = book;
   for (TableSchema& t : adjusted.schema.tables) {
     const TableSchema* data = snapshot.schema.FindTable(t.name);
@@ -99,14 +101,16 @@ CompiledRulebook CompileFor(const Rulebook& book, const Snapshot& snapshot) {
 
 // Param overrides: a str is parsed as the declared param's type (like
 // `--param name=text`); other values convert by their Python type.
-std::map<std::string, Value, std::less<>> RunParams(const CompiledRulebook& hub, const py::dict& params) {
+std::map<std::string, Value, std::less<>> RunParams(const CompiledRulebook& hub,
+                                                    const py::dict& params) {
   std::map<std::string, Value, std::less<>> out;
   for (auto [k, v] : params) {
     std::string name = py::str(k).cast<std::string>();
     if (!name.empty() && name[0] == '$') name = name.substr(1);
     const RulebookParam* declared = hub.rulebook().FindParam(name);
     if (declared == nullptr) {
-      out[name] = ValueOrThrow(hub.ParseParam(name, ""));  // Unknown: the error has a did-you-mean hint.
+      out[name] =
+          ValueOrThrow(hub.ParseParam(name, ""));  // Unknown: the error has a did-you-mean hint.
     } else if (py::isinstance<py::str>(v) && declared->value.type().id != TypeId::kString) {
       out[name] = ValueOrThrow(hub.ParseParam(name, v.cast<std::string>()));
     } else {
@@ -119,16 +123,19 @@ std::map<std::string, Value, std::less<>> RunParams(const CompiledRulebook& hub,
 using ResultPtr = std::shared_ptr<RulebookResult>;
 
 const ListResult& ListAt(const RulebookResult& r, int i) {
-  if (i < 0 || i >= static_cast<int>(r.lists.size())) throw py::index_error("list index out of range");
+  if (i < 0 || i >= static_cast<int>(r.lists.size()))
+    throw py::index_error("list index out of range");
   return r.lists[static_cast<size_t>(i)];
 }
 
 }  // namespace
 
 void RegisterRulebooks(py::module_& m) {
-  py::class_<Rulebook>(m, "Rulebook", "A parsed rulebook (lists, segments, params, KPIs, declared tables).")
+  py::class_<Rulebook>(m, "Rulebook",
+                       "A parsed rulebook (lists, segments, params, KPIs, declared tables).")
       .def_static(
-          "load", [](const std::string& path) { return ValueOrThrow(Rulebook::Load(path)); }, py::arg("path"))
+          "load", [](const std::string& path) { return ValueOrThrow(Rulebook::Load(path)); },
+          py::arg("path"))
       .def_static(
           "from_yaml",
           [](const std::string& text, const std::string& filename) {
@@ -164,9 +171,11 @@ void RegisterRulebooks(py::module_& m) {
              return d;
            })
       .def("compile", &CompileFor, py::arg("snapshot"),
-           "Compiles against the snapshot's schema (declared timestamp columns take the data's unit).");
+           "Compiles against the snapshot's schema (declared timestamp columns take the data's "
+           "unit).");
 
-  py::class_<CompiledRulebook>(m, "CompiledRulebook", "A compiled rulebook (immutable, thread-safe).")
+  py::class_<CompiledRulebook>(m, "CompiledRulebook",
+                               "A compiled rulebook (immutable, thread-safe).")
       .def(
           "run",
           [](const CompiledRulebook& hub, const Snapshot& snapshot, const py::tuple& as_of,
@@ -189,13 +198,14 @@ void RegisterRulebooks(py::module_& m) {
             }
             return ResultPtr(std::make_shared<RulebookResult>(ValueOrThrow(std::move(r))));
           },
-          py::arg("snapshot"), py::arg("as_of"), py::arg("time_zone") = py::none(), py::arg("owner") = py::none(),
-          py::arg("params") = py::dict(), py::arg("threads") = 0, py::arg("lists") = std::vector<std::string>(),
-          py::arg("max_rows") = py::none(), py::arg("history") = nullptr)
+          py::arg("snapshot"), py::arg("as_of"), py::arg("time_zone") = py::none(),
+          py::arg("owner") = py::none(), py::arg("params") = py::dict(), py::arg("threads") = 0,
+          py::arg("lists") = std::vector<std::string>(), py::arg("max_rows") = py::none(),
+          py::arg("history") = nullptr)
       .def(
           "_run_seconds",
-          [](const CompiledRulebook& hub, const Snapshot& snapshot, const py::tuple& as_of, int threads,
-             std::optional<int64_t> max_rows, int iterations) {
+          [](const CompiledRulebook& hub, const Snapshot& snapshot, const py::tuple& as_of,
+             int threads, std::optional<int64_t> max_rows, int iterations) {
             // Benchmark hook: the best of `iterations` runs timed inside C++.
             RunOptions o;
             o.as_of = DayFromTuple(as_of);
@@ -206,7 +216,8 @@ void RegisterRulebooks(py::module_& m) {
             for (int i = 0; i < iterations; ++i) {
               auto start = std::chrono::steady_clock::now();
               absl::StatusOr<RulebookResult> r = hub.Evaluate(snapshot, o);
-              double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+              double s =
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
               if (!r.ok()) {
                 py::gil_scoped_acquire acquire;
                 throw StatusError(r.status());
@@ -215,8 +226,8 @@ void RegisterRulebooks(py::module_& m) {
             }
             return best;
           },
-          py::arg("snapshot"), py::arg("as_of"), py::arg("threads") = 0, py::arg("max_rows") = py::none(),
-          py::arg("iterations") = 5)
+          py::arg("snapshot"), py::arg("as_of"), py::arg("threads") = 0,
+          py::arg("max_rows") = py::none(), py::arg("iterations") = 5)
       .def("schema", [](const CompiledRulebook& hub) { return SchemaToDict(hub.schema()); })
       .def("lists", [](const CompiledRulebook& hub) {
         py::list out;
@@ -226,9 +237,8 @@ void RegisterRulebooks(py::module_& m) {
 
   py::class_<RulebookResult, ResultPtr>(m, "RulebookResult", "The lists and KPIs of one run.")
       .def_property_readonly("name", [](const RulebookResult& r) { return r.name; })
-      .def_property_readonly("as_of", [](const RulebookResult& r) {
-        return ValueToPython(Value::Date(r.as_of));
-      })
+      .def_property_readonly(
+          "as_of", [](const RulebookResult& r) { return ValueToPython(Value::Date(r.as_of)); })
       .def_property_readonly("time_zone", [](const RulebookResult& r) { return r.time_zone; })
       .def_property_readonly("owner", [](const RulebookResult& r) { return r.owner; })
       .def_property_readonly("notes", [](const RulebookResult& r) { return r.notes; })
@@ -284,7 +294,8 @@ void RegisterRulebooks(py::module_& m) {
           },
           py::arg("i"), py::arg("column"),
           "The values of `column` at the list's rows (ordered and limited) as numpy arrays: "
-          "(kind, values, nulls, categories, unit), see bindings/python/values.h; None when the list's "
+          "(kind, values, nulls, categories, unit), see bindings/python/values.h; None when the "
+          "list's "
           "table has no such column.")
       .def("matches",
            [](const RulebookResult& r, int i) {
@@ -310,7 +321,8 @@ void RegisterRulebooks(py::module_& m) {
           d["by_owner"] = k.by_owner;
           d["value"] = ValueToPython(k.value);
           py::list groups;
-          for (const auto& [owner, value] : k.groups) groups.append(py::make_tuple(owner, ValueToPython(value)));
+          for (const auto& [owner, value] : k.groups)
+            groups.append(py::make_tuple(owner, ValueToPython(value)));
           d["groups"] = groups;
           out.append(d);
         }

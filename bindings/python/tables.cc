@@ -37,7 +37,8 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
   cols.reserve(columns.size());
   for (py::handle item : columns) {
     py::tuple t = py::reinterpret_borrow<py::tuple>(item);
-    if (t.size() != 5) throw py::value_error("a column is (name, values, mask, categories, target)");
+    if (t.size() != 5)
+      throw py::value_error("a column is (name, values, mask, categories, target)");
     std::string col_name = t[0].cast<std::string>();
     py::array values = py::array::ensure(t[1]);
     if (!values) {
@@ -49,7 +50,8 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
     schema.columns.push_back(ColumnSchema{col_name, c.type(), {}});
     if (c.type().id == TypeId::kString && t[3].is_none() && t[4].cast<std::string>().empty()) {
       // Why a str column that looks typed is a string (the CSV reader's rule, io/infer.h).
-      if (std::optional<TextFallback> f = FindObjectTextFallback(col_name, values, py::reinterpret_borrow<py::object>(t[2]))) {
+      if (std::optional<TextFallback> f =
+              FindObjectTextFallback(col_name, values, py::reinterpret_borrow<py::object>(t[2]))) {
         schema.text_fallbacks.push_back(*std::move(f));
       }
     }
@@ -58,13 +60,15 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
   for (const char* role : {"key", "owner"}) {
     const std::string& col = std::string(role) == "key" ? schema.key : schema.owner;
     if (!col.empty() && schema.FindColumn(col) < 0) {
-      ThrowDataError(fmt::format("table '{}': the {} column '{}' is not in the data", schema.name, role, col));
+      ThrowDataError(
+          fmt::format("table '{}': the {} column '{}' is not in the data", schema.name, role, col));
     }
   }
   absl::StatusOr<Table> table = Table::Make(std::move(schema), std::move(cols));
   if (!table.ok()) {
     // Every failure here is about the data (length, duplicate or NULL key).
-    if (table.status().code() == absl::StatusCode::kFailedPrecondition) throw StatusError(table.status());
+    if (table.status().code() == absl::StatusCode::kFailedPrecondition)
+      throw StatusError(table.status());
     ThrowDataError(std::string(table.status().message()));
   }
   return *std::move(table);
@@ -72,7 +76,8 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
 
 const Column& FindColumnOrThrow(const Table& t, const std::string& column) {
   const Column* c = t.FindColumn(column);
-  if (c == nullptr) throw py::key_error(fmt::format("table '{}' has no column '{}'", t.name(), column));
+  if (c == nullptr)
+    throw py::key_error(fmt::format("table '{}' has no column '{}'", t.name(), column));
   return *c;
 }
 
@@ -102,7 +107,8 @@ py::dict SchemaToDict(const Schema& schema) {
 }
 
 void RegisterTables(py::module_& m) {
-  py::class_<Schema>(m, "Schema", "A data contract: tables, typed columns, keys, owners and relations.")
+  py::class_<Schema>(m, "Schema",
+                     "A data contract: tables, typed columns, keys, owners and relations.")
       .def_static(
           "from_yaml",
           [](const std::string& text, const std::string& filename) {
@@ -110,7 +116,8 @@ void RegisterTables(py::module_& m) {
           },
           py::arg("text"), py::arg("filename") = "<schema>")
       .def_static(
-          "load", [](const std::string& path) { return ValueOrThrow(ReadSchemaYamlFile(path)); }, py::arg("path"))
+          "load", [](const std::string& path) { return ValueOrThrow(ReadSchemaYamlFile(path)); },
+          py::arg("path"))
       .def("to_dict", &SchemaToDict)
       .def_property_readonly("table_names", [](const Schema& s) {
         std::vector<std::string> names;
@@ -189,18 +196,31 @@ void RegisterTables(py::module_& m) {
             continue;
           }
           switch (c.type_id()) {
-            case TypeId::kBool: out.append(py::bool_(c.Values<uint8_t>()[i] != 0)); break;
-            case TypeId::kInt: out.append(py::int_(c.Values<int64_t>()[i])); break;
-            case TypeId::kFloat: out.append(py::float_(c.Values<double>()[i])); break;
-            case TypeId::kString: out.append(py::str(std::string(c.StringAt(i)))); break;
-            case TypeId::kDate: out.append(py::int_(c.Values<int32_t>()[i])); break;
-            case TypeId::kTimestamp: out.append(py::int_(c.Values<int64_t>()[i])); break;
+            case TypeId::kBool:
+              out.append(py::bool_(c.Values<uint8_t>()[i] != 0));
+              break;
+            case TypeId::kInt:
+              out.append(py::int_(c.Values<int64_t>()[i]));
+              break;
+            case TypeId::kFloat:
+              out.append(py::float_(c.Values<double>()[i]));
+              break;
+            case TypeId::kString:
+              out.append(py::str(std::string(c.StringAt(i))));
+              break;
+            case TypeId::kDate:
+              out.append(py::int_(c.Values<int32_t>()[i]));
+              break;
+            case TypeId::kTimestamp:
+              out.append(py::int_(c.Values<int64_t>()[i]));
+              break;
           }
         }
         return out;
       },
       py::arg("table"), py::arg("column"),
-      "The column's values as Python objects (dates as days since 1970-01-01, timestamps as int units): "
+      "The column's values as Python objects (dates as days since 1970-01-01, timestamps as int "
+      "units): "
       "for tests.");
 }
 

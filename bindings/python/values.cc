@@ -11,7 +11,6 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "docket/error.h"
 #include "errors.h"
 #include "fmt/format.h"
@@ -31,14 +30,17 @@ Value ValueFromPython(const std::string& what, py::handle o) {
   PyObject* p = o.ptr();
   py::module_ np = py::module_::import("numpy");
   if (p == Py_None || p == py::module_::import("pandas").attr("NA").ptr()) return Value();
-  if (PyBool_Check(p) || py::isinstance(o, np.attr("bool_"))) return Value::Bool(PyObject_IsTrue(p) == 1);
+  if (PyBool_Check(p) || py::isinstance(o, np.attr("bool_")))
+    return Value::Bool(PyObject_IsTrue(p) == 1);
   if (PyLong_Check(p) || py::isinstance(o, np.attr("integer"))) {
     int overflow = 0;
-    long long x = PyLong_AsLongLongAndOverflow(py::int_(py::reinterpret_borrow<py::object>(o)).ptr(), &overflow);
+    long long x = PyLong_AsLongLongAndOverflow(
+        py::int_(py::reinterpret_borrow<py::object>(o)).ptr(), &overflow);
     if (overflow != 0) throw py::value_error(fmt::format("{} does not fit in an int64", what));
     return Value::Int(x);
   }
-  if (PyFloat_Check(p) || py::isinstance(o, np.attr("floating"))) return Value::Float(o.cast<double>());
+  if (PyFloat_Check(p) || py::isinstance(o, np.attr("floating")))
+    return Value::Float(o.cast<double>());
   if (PyUnicode_Check(p)) return Value::String(o.cast<std::string>());
   // Dates and times mean what they mean in a column (docs/python.md, "One
   // meaning per value"): numpy's datetime64[D] and datetime.date are dates;
@@ -46,7 +48,8 @@ Value ValueFromPython(const std::string& what, py::handle o) {
   // instant (naive ones are UTC, as a naive datetime64 column is); NaT is NULL.
   if (py::isinstance(o, np.attr("datetime64"))) {
     if (np.attr("isnat")(o).cast<bool>()) return Value();
-    std::string unit = np.attr("datetime_data")(o.attr("dtype")).cast<py::tuple>()[0].cast<std::string>();
+    std::string unit =
+        np.attr("datetime_data")(o.attr("dtype")).cast<py::tuple>()[0].cast<std::string>();
     if (unit == "D") {
       int64_t days = o.attr("astype")("int64").cast<int64_t>();
       return Value::DateFromDays(static_cast<int32_t>(days));
@@ -71,31 +74,37 @@ Value ValueFromPython(const std::string& what, py::handle o) {
     return Value::Timestamp(ts.attr("value").cast<int64_t>(), TimeUnit::kNano);
   }
   if (PyDate_Check(p)) {
-    return Value::Date(absl::CivilDay(PyDateTime_GET_YEAR(p), PyDateTime_GET_MONTH(p), PyDateTime_GET_DAY(p)));
+    return Value::Date(
+        absl::CivilDay(PyDateTime_GET_YEAR(p), PyDateTime_GET_MONTH(p), PyDateTime_GET_DAY(p)));
   }
-  throw py::type_error(fmt::format(
-      "{} has type {}, which docket cannot use as a value (use None, bool, int, float, str, datetime.date or "
-      "datetime.datetime)",
-      what, Py_TYPE(p)->tp_name));
+  throw py::type_error(
+      fmt::format("{} has type {}, which docket cannot use as a value (use None, bool, int, float, "
+                  "str, datetime.date or "
+                  "datetime.datetime)",
+                  what, Py_TYPE(p)->tp_name));
 }
 
 py::object ValueToPython(const Value& v) {
   ImportDateTime();
   if (v.is_null()) return py::none();
   switch (v.type().id) {
-    case TypeId::kBool: return py::bool_(v.bool_value());
-    case TypeId::kInt: return py::int_(v.int_value());
-    case TypeId::kFloat: return py::float_(v.float_value());
-    case TypeId::kString: return py::str(v.string_value());
+    case TypeId::kBool:
+      return py::bool_(v.bool_value());
+    case TypeId::kInt:
+      return py::int_(v.int_value());
+    case TypeId::kFloat:
+      return py::float_(v.float_value());
+    case TypeId::kString:
+      return py::str(v.string_value());
     case TypeId::kDate: {
       absl::CivilDay d = DayFromEpochDays(v.int_value());
       return py::reinterpret_steal<py::object>(
           PyDate_FromDate(static_cast<int>(d.year()), d.month(), d.day()));
     }
     case TypeId::kTimestamp:
-      return py::module_::import("pandas").attr("Timestamp")(v.int_value(), py::arg("unit") = std::string(
-                                                                                 TimeUnitSuffix(v.type().unit)),
-                                                             py::arg("tz") = "UTC");
+      return py::module_::import("pandas").attr("Timestamp")(
+          v.int_value(), py::arg("unit") = std::string(TimeUnitSuffix(v.type().unit)),
+          py::arg("tz") = "UTC");
   }
   return py::none();
 }
@@ -117,8 +126,8 @@ absl::CivilDay DayFromTuple(const py::tuple& ymd) {
 absl::TimeZone LoadZone(const std::string& name) {
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(name, &tz)) {
-    throw py::value_error(
-        fmt::format("unknown time zone '{}' (use an IANA name such as 'America/New_York' or 'UTC')", name));
+    throw py::value_error(fmt::format(
+        "unknown time zone '{}' (use an IANA name such as 'America/New_York' or 'UTC')", name));
   }
   return tz;
 }
@@ -199,8 +208,8 @@ py::tuple ColumnAtRows(const Column& column, const std::vector<int64_t>& rows) {
     case TypeId::kInt:
       return py::make_tuple("int", gather(int64_t{}, int64_t{0}), nulls, py::none(), py::none());
     case TypeId::kFloat:
-      return py::make_tuple("float", gather(double{}, std::numeric_limits<double>::quiet_NaN()), nulls, py::none(),
-                            py::none());
+      return py::make_tuple("float", gather(double{}, std::numeric_limits<double>::quiet_NaN()),
+                            nulls, py::none(), py::none());
     case TypeId::kDate:
       return py::make_tuple("date", gather(int32_t{}, kNaT), nulls, py::none(), py::none());
     case TypeId::kTimestamp:

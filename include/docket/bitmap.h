@@ -14,8 +14,8 @@
 #ifndef DOCKET_BITMAP_H_
 #define DOCKET_BITMAP_H_
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -102,12 +102,14 @@ class Bitmap {
   BitmapView view() const { return BitmapView(bytes_.data(), size_); }
   // Appends one bit, growing the storage as needed.
   void Append(bool v) {
-    if (BitmapBytes(size_ + 1) > static_cast<int64_t>(bytes_.size())) bytes_.resize(bytes_.size() * 2 + 8, 0);
+    if (BitmapBytes(size_ + 1) > static_cast<int64_t>(bytes_.size()))
+      bytes_.resize(bytes_.size() * 2 + 8, 0);
     SetBitTo(bytes_.data(), size_, v);
     ++size_;
   }
   void ClearPadding() {
-    for (int64_t i = size_; i < static_cast<int64_t>(bytes_.size()) * 8; ++i) ClearBit(bytes_.data(), i);
+    for (int64_t i = size_; i < static_cast<int64_t>(bytes_.size()) * 8; ++i)
+      ClearBit(bytes_.data(), i);
   }
   // Releases the bytes (for building a Column).
   std::vector<uint8_t> Release() && { return std::move(bytes_); }

@@ -59,10 +59,10 @@ class ColumnBuilder {
   StringEncoding encoding_;
   int64_t length_ = 0;
   int64_t null_count_ = 0;
-  Bitmap validity_;                 // Materialized lazily on the first NULL.
-  std::vector<uint8_t> fixed_;      // Fixed-width values (and dictionary codes).
-  std::vector<char> chars_;         // Plain strings: bytes.
-  std::vector<int64_t> offsets_;    // Plain strings: offsets.
+  Bitmap validity_;               // Materialized lazily on the first NULL.
+  std::vector<uint8_t> fixed_;    // Fixed-width values (and dictionary codes).
+  std::vector<char> chars_;       // Plain strings: bytes.
+  std::vector<int64_t> offsets_;  // Plain strings: offsets.
   // Dictionary strings: distinct values in first-seen order and their codes.
   std::vector<int64_t> dict_offsets_;
   std::vector<char> dict_chars_;

@@ -43,8 +43,8 @@ namespace docket {
 // A contiguous region of memory and the handle that keeps it alive.
 struct Buffer {
   const uint8_t* data = nullptr;
-  int64_t size = 0;                     // In bytes.
-  std::shared_ptr<const void> owner;    // Null for memory the caller keeps alive.
+  int64_t size = 0;                   // In bytes.
+  std::shared_ptr<const void> owner;  // Null for memory the caller keeps alive.
 
   template <typename T>
   static Buffer Own(std::vector<T> v) {
@@ -63,20 +63,20 @@ class Column {
   // `keepalive` is held for the life of the column and every copy of it.
   static Column View(DataType type, const void* values, int64_t length,
                      const uint8_t* validity = nullptr,
-                     std::shared_ptr<const void> keepalive = nullptr);
+                     const std::shared_ptr<const void>& keepalive = nullptr);
 
   // A zero-copy view of a plain string column: `offsets` has length + 1
   // non-decreasing int64 entries into `chars`.
   static Column ViewStrings(const int64_t* offsets, const char* chars, int64_t length,
                             const uint8_t* validity = nullptr,
-                            std::shared_ptr<const void> keepalive = nullptr);
+                            const std::shared_ptr<const void>& keepalive = nullptr);
 
   // A dictionary-encoded string column: int32 `codes` index `dictionary`, a
   // plain string column without NULLs.  Codes under NULL slots may be
   // anything; the others must be in range (checked by Validate()).
   static Column ViewDictionary(const int32_t* codes, int64_t length, Column dictionary,
                                const uint8_t* validity = nullptr,
-                               std::shared_ptr<const void> keepalive = nullptr);
+                               const std::shared_ptr<const void>& keepalive = nullptr);
 
   // Builds from owned buffers (used by builders and readers).
   static Column FromBuffers(DataType type, int64_t length, Buffer values, Buffer validity,
@@ -100,14 +100,16 @@ class Column {
 
   // The values buffer as T (see the layout table above).
   template <typename T>
-  const T* Values() const { return reinterpret_cast<const T*>(values_.data); }
+  const T* Values() const {
+    return reinterpret_cast<const T*>(values_.data);
+  }
 
   // Strings.
   bool is_dictionary() const { return dictionary_ != nullptr; }
-  const Column& dictionary() const { return *dictionary_; }           // Requires is_dictionary().
+  const Column& dictionary() const { return *dictionary_; }  // Requires is_dictionary().
   const std::shared_ptr<const Column>& dictionary_ptr() const { return dictionary_; }
-  const int32_t* codes() const { return Values<int32_t>(); }           // Requires is_dictionary().
-  const int64_t* offsets() const { return Values<int64_t>(); }         // Requires plain string.
+  const int32_t* codes() const { return Values<int32_t>(); }    // Requires is_dictionary().
+  const int64_t* offsets() const { return Values<int64_t>(); }  // Requires plain string.
   const char* chars() const { return reinterpret_cast<const char*>(chars_.data); }
   // The string at row i, plain or dictionary; "" under NULL.
   std::string_view StringAt(int64_t i) const {

@@ -54,9 +54,9 @@
 namespace docket {
 
 struct CsvOptions {
-  Limits limits;                 // max_csv_field_bytes, max_csv_line_bytes apply.
-  int threads = 0;               // 0: one per core.  Never changes the result.
-  char delimiter = ',';          // Field separator (',' or e.g. ';' or '\t').
+  Limits limits;         // max_csv_field_bytes, max_csv_line_bytes apply.
+  int threads = 0;       // 0: one per core.  Never changes the result.
+  char delimiter = ',';  // Field separator (',' or e.g. ';' or '\t').
   // A file is split into at most `threads` pieces of at least this many bytes.
   int64_t min_chunk_bytes = 1 << 20;
   // Unit of inferred timestamp columns (nanoseconds are used instead when a

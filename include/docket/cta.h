@@ -104,35 +104,35 @@ struct CtaTask {
 
 struct Cta {
   int64_t id = 0;
-  std::string rule;                    // The `ctas:` entry's id.
-  std::string list;                    // Its trigger list.
+  std::string rule;  // The `ctas:` entry's id.
+  std::string list;  // Its trigger list.
   std::string type;
   std::string reason;
   std::string name;
-  std::string key;                     // The row's key.
-  std::string identity;                // key, type, reason [, columns] joined by U+001F.
-  std::optional<std::string> owner;    // nullopt while in a queue (or nobody's).
-  std::optional<std::string> queue;    // The queue it waits in, until claimed.
+  std::string key;                   // The row's key.
+  std::string identity;              // key, type, reason [, columns] joined by U+001F.
+  std::optional<std::string> owner;  // nullopt while in a queue (or nobody's).
+  std::optional<std::string> queue;  // The queue it waits in, until claimed.
   CtaStatus status = CtaStatus::kOpen;
-  std::string priority;                // high | medium | low
-  absl::CivilDay created;              // as_of of the sync that raised it.
+  std::string priority;    // high | medium | low
+  absl::CivilDay created;  // as_of of the sync that raised it.
   std::optional<absl::CivilDay> due;
   std::optional<absl::CivilDay> snoozed_until;
   std::optional<absl::CivilDay> closed;
   std::optional<std::string> outcome;
   std::string action;
   std::vector<std::pair<std::string, std::string>> resources;  // (title, url)
-  std::vector<CtaTask> tasks;          // Filled by Show() (and for CTAs a sync created).
-  std::string change;                  // In a CtaSyncReport: created | updated | closed.
+  std::vector<CtaTask> tasks;  // Filled by Show() (and for CTAs a sync created).
+  std::string change;          // In a CtaSyncReport: created | updated | closed.
 };
 
 struct CtaEvent {
   int64_t id = 0;
   int64_t cta_id = 0;
-  std::string event;                   // created, updated, claimed, reassigned, snoozed, closed, reopened
+  std::string event;  // created, updated, claimed, reassigned, snoozed, closed, reopened
   std::string by;
-  absl::CivilDay as_of;                // The business day it is dated.
-  std::string wall_time;               // RFC 3339, UTC: when it happened.
+  absl::CivilDay as_of;   // The business day it is dated.
+  std::string wall_time;  // RFC 3339, UTC: when it happened.
   std::optional<std::string> from;
   std::optional<std::string> to;
   std::string detail;
@@ -140,15 +140,15 @@ struct CtaEvent {
 
 struct CtaDetail {
   Cta cta;
-  std::vector<CtaEvent> events;        // Oldest first.
+  std::vector<CtaEvent> events;  // Oldest first.
 };
 
 struct CtaSyncOptions {
-  absl::CivilDay as_of;                // Required.
-  std::string by = "docket cta sync";  // Who acted (the event log).
+  absl::CivilDay as_of;                              // Required.
+  std::string by = "docket cta sync";                // Who acted (the event log).
   std::map<std::string, Value, std::less<>> params;  // Overrides of the rulebook's params.
-  int threads = 0;                     // Evaluation threads (0: one per core).
-  Limits limits;                       // max_ctas_per_sync.
+  int threads = 0;                                   // Evaluation threads (0: one per core).
+  Limits limits;                                     // max_ctas_per_sync.
   // Optional: the owner each row had at the previous snapshot (key → owner,
   // by table), e.g. from history's prev(owner).  When a table is present
   // here its rows' owner changes are detected against it instead of the
@@ -167,16 +167,16 @@ struct CtaSyncReport {
   int64_t created = 0;
   int64_t updated = 0;
   int64_t closed = 0;
-  int64_t unchanged = 0;               // Triggered again, nothing to change.
-  int64_t open = 0;                    // Open CTAs in the store after the sync.
-  int64_t reopened = 0;                // Snoozes that expired.
-  int64_t moved = 0;                   // CTAs moved by on_owner_change.
-  int64_t skipped_snoozed = 0;         // Triggered identities held by a snooze.
-  int64_t skipped_cooldown = 0;        // Triggered identities in cooldown.
-  std::vector<Cta> ctas;               // What this sync created, updated or closed (by id).
-  std::vector<std::string> notes;      // What the evaluation's history functions could not read.
-  double evaluate_seconds = 0;         // Evaluating the trigger lists.
-  double store_seconds = 0;            // Planning and writing the store.
+  int64_t unchanged = 0;           // Triggered again, nothing to change.
+  int64_t open = 0;                // Open CTAs in the store after the sync.
+  int64_t reopened = 0;            // Snoozes that expired.
+  int64_t moved = 0;               // CTAs moved by on_owner_change.
+  int64_t skipped_snoozed = 0;     // Triggered identities held by a snooze.
+  int64_t skipped_cooldown = 0;    // Triggered identities in cooldown.
+  std::vector<Cta> ctas;           // What this sync created, updated or closed (by id).
+  std::vector<std::string> notes;  // What the evaluation's history functions could not read.
+  double evaluate_seconds = 0;     // Evaluating the trigger lists.
+  double store_seconds = 0;        // Planning and writing the store.
 };
 
 // Which CTAs List() returns.  Status nullopt means every status.
@@ -188,7 +188,7 @@ struct CtaFilter {
 
 struct CtaStoreOptions {
   absl::Duration busy_timeout = absl::Seconds(10);
-  bool create = true;                  // false: a missing file is NotFound.
+  bool create = true;  // false: a missing file is NotFound.
 };
 
 // Who acts in a command, for the event log.
@@ -198,7 +198,8 @@ struct CtaActor {
 
 class CtaStore {
  public:
-  static absl::StatusOr<CtaStore> Open(const std::string& path, const CtaStoreOptions& options = {});
+  static absl::StatusOr<CtaStore> Open(const std::string& path,
+                                       const CtaStoreOptions& options = {});
 
   CtaStore(CtaStore&&) noexcept;
   CtaStore& operator=(CtaStore&&) noexcept;
@@ -214,7 +215,8 @@ class CtaStore {
   // The same with the lists already evaluated (every list a CTA names must be
   // in `evaluated`, over every row: RunOptions::owner unset).
   absl::StatusOr<CtaSyncReport> Sync(const CompiledRulebook& rulebook, const Snapshot& snapshot,
-                                     const RulebookResult& evaluated, const CtaSyncOptions& options);
+                                     const RulebookResult& evaluated,
+                                     const CtaSyncOptions& options);
 
   absl::StatusOr<std::vector<Cta>> List(const CtaFilter& filter = {});
   absl::StatusOr<CtaDetail> Show(int64_t id);

@@ -7,18 +7,16 @@
 //   ctas:
 //     - id: nps_response
 //       list: cta_nps_response            # the trigger: a list of this rulebook
-//       type: activity                    # risk | opportunity | lifecycle | activity | transition | own word
-//       reason: NPS response
-//       name: "NPS {nps_score} from {name}"   # {column} of the list's table or a shown parent field
-//       priority: high                    # high | medium | low (default medium)
-//       due: 3 days                       # from the sync's as_of
-//       owner: {owner_or: pool}           # owner | <queue name> | {owner_or: <queue>} | {column: <col>}
-//       identity: [nps_responded_at]      # more columns to tell CTAs apart (default: key + type + reason)
-//       close: when_exits                 # when_exits (default) | manual
-//       cooldown: 30 days                 # no new CTA for an identity closed less than 30 days ago
-//       action: Close the loop with the respondent.
-//       resources: [{title: NPS playbook, url: "https://kb.example.com/nps"}]
-//       tasks: [Read the verbatim, Call or e-mail within 3 days, Log the outcome]
+//       type: activity                    # risk | opportunity | lifecycle | activity | transition
+//       | own word reason: NPS response name: "NPS {nps_score} from {name}"   # {column} of the
+//       list's table or a shown parent field priority: high                    # high | medium |
+//       low (default medium) due: 3 days                       # from the sync's as_of owner:
+//       {owner_or: pool}           # owner | <queue name> | {owner_or: <queue>} | {column: <col>}
+//       identity: [nps_responded_at]      # more columns to tell CTAs apart (default: key + type +
+//       reason) close: when_exits                 # when_exits (default) | manual cooldown: 30 days
+//       # no new CTA for an identity closed less than 30 days ago action: Close the loop with the
+//       respondent. resources: [{title: NPS playbook, url: "https://kb.example.com/nps"}] tasks:
+//       [Read the verbatim, Call or e-mail within 3 days, Log the outcome]
 #ifndef DOCKET_CTA_SPEC_H_
 #define DOCKET_CTA_SPEC_H_
 
@@ -50,36 +48,38 @@ struct CtaOwnerRule {
   std::string column;  // kColumn.
   // True when the CTA follows the row's owner (kRowOwner, kOwnerOrQueue):
   // those are the CTAs on_owner_change moves.
-  bool FollowsRowOwner() const { return kind == CtaOwnerKind::kRowOwner || kind == CtaOwnerKind::kOwnerOrQueue; }
+  bool FollowsRowOwner() const {
+    return kind == CtaOwnerKind::kRowOwner || kind == CtaOwnerKind::kOwnerOrQueue;
+  }
 };
 
 enum class CtaCloseRule : uint8_t { kWhenExits, kManual };
 
 // A `{placeholder}` of a name template.
 struct CtaTemplatePart {
-  std::string text;            // Literal text, or the column name when is_column.
+  std::string text;  // Literal text, or the column name when is_column.
   bool is_column = false;
-  SourceLocation location;     // Where the placeholder is in the file.
+  SourceLocation location;  // Where the placeholder is in the file.
 };
 
 struct CtaSpec {
   std::string id;
-  std::string list;                     // The trigger list.
-  std::string type;                     // Lower-case word.
+  std::string list;  // The trigger list.
+  std::string type;  // Lower-case word.
   std::string reason;
-  std::string name_template;            // As written; defaults to "{reason}: {key}".
-  std::vector<CtaTemplatePart> name;    // Parsed template.
+  std::string name_template;          // As written; defaults to "{reason}: {key}".
+  std::vector<CtaTemplatePart> name;  // Parsed template.
   CtaPriority priority = CtaPriority::kMedium;
-  int64_t due_days = -1;                // -1: no due date.
+  int64_t due_days = -1;  // -1: no due date.
   CtaOwnerRule owner;
-  std::vector<std::string> identity;    // Extra identity columns (after key + type + reason).
+  std::vector<std::string> identity;  // Extra identity columns (after key + type + reason).
   std::vector<SourceLocation> identity_locations;
   CtaCloseRule close = CtaCloseRule::kWhenExits;
-  int64_t cooldown_days = 0;            // 0: none.
+  int64_t cooldown_days = 0;  // 0: none.
   std::string action;
   std::vector<std::pair<std::string, std::string>> resources;  // (title, url)
-  std::vector<std::string> tasks;       // The checklist copied into each CTA.
-  SourceLocation location;              // The `id:` value.
+  std::vector<std::string> tasks;  // The checklist copied into each CTA.
+  SourceLocation location;         // The `id:` value.
   SourceLocation list_location;
   SourceLocation owner_location;
 };

@@ -36,11 +36,11 @@ enum class ErrorKind { kCompile, kData, kUsage, kLimit };
 
 struct ErrorDetail {
   ErrorKind kind = ErrorKind::kCompile;
-  SourceLocation location;   // Where the mistake is.
-  std::string message;       // What was found ("unknown column 'pluse'").
-  std::string hint;          // How to fix it ("did you mean 'pulse'?"), may be empty.
-  std::string source_line;   // The offending line of source, may be empty.
-  int span = 1;              // Characters to underline from location.column.
+  SourceLocation location;  // Where the mistake is.
+  std::string message;      // What was found ("unknown column 'pluse'").
+  std::string hint;         // How to fix it ("did you mean 'pulse'?"), may be empty.
+  std::string source_line;  // The offending line of source, may be empty.
+  int span = 1;             // Characters to underline from location.column.
 };
 
 // Formats `d` as "file:line:col: message — hint" and, when source_line is
@@ -54,7 +54,7 @@ absl::Status CompileError(SourceLocation where, std::string message, std::string
 absl::Status DataError(SourceLocation where, std::string message, std::string hint = "");
 absl::Status UsageError(std::string message, std::string hint = "");
 absl::Status LimitError(SourceLocation where, std::string_view limit_name, int64_t limit,
-                        std::string what);
+                        const std::string& what);
 
 // The closest of `candidates` to `name` by edit distance, or "" when none is
 // close enough to suggest ("did you mean …?").

@@ -2,8 +2,9 @@
 // prev(), changed(), pct_change() and is_new() (and by trigger lists).
 //
 //   docket::History history;
-//   DOCKET_RETURN_IF_ERROR(history.Add(absl::CivilDay(2026, 11, 15), last_week, "hist/2026-11-15"));
-//   DOCKET_RETURN_IF_ERROR(history.Add(absl::CivilDay(2026, 10, 22), last_month, "hist/2026-10-22"));
+//   DOCKET_RETURN_IF_ERROR(history.Add(absl::CivilDay(2026, 11, 15), last_week,
+//   "hist/2026-11-15")); DOCKET_RETURN_IF_ERROR(history.Add(absl::CivilDay(2026, 10, 22),
+//   last_month, "hist/2026-10-22"));
 //
 //   docket::EvalOptions opts;
 //   opts.as_of = absl::CivilDay(2026, 11, 22);
@@ -94,8 +95,8 @@ class History {
 // column the schema does not declare is read as a string and ignored.
 // Errors: a folder whose name is not a date (YYYY-MM-DD), a file that
 // cannot be read.
-absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schema* schema, absl::CivilDay before,
-                                             const CsvOptions& options = {});
+absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schema* schema,
+                                             absl::CivilDay before, const CsvOptions& options = {});
 
 }  // namespace docket
 

@@ -9,8 +9,8 @@
 //     - id: meetings_last_week
 //       title: Meetings last week
 //       table: activities
-//       measure: count                     # count | count_distinct(c) | sum(c) | avg(c) | min(c) | max(c)
-//       where: kind = 'meeting'            # a docket predicate; related records allowed
+//       measure: count                     # count | count_distinct(c) | sum(c) | avg(c) | min(c) |
+//       max(c) where: kind = 'meeting'            # a docket predicate; related records allowed
 //       time: occurred_at                  # a date or timestamp column
 //       by: owner                          # owner | a column | a parent field (account.segment)
 //       interval: last_week                # this_week … year_to_date | trailing 30 days
@@ -74,13 +74,21 @@
 namespace docket {
 
 enum class IntervalKind : uint8_t {
-  kThisWeek, kLastWeek, kThisMonth, kLastMonth, kThisQuarter, kLastQuarter, kYearToDate,
-  kTrailingDays, kTrailingWeeks, kTrailingMonths,
+  kThisWeek,
+  kLastWeek,
+  kThisMonth,
+  kLastMonth,
+  kThisQuarter,
+  kLastQuarter,
+  kYearToDate,
+  kTrailingDays,
+  kTrailingWeeks,
+  kTrailingMonths,
 };
 
 struct IntervalSpec {
   IntervalKind kind = IntervalKind::kTrailingDays;
-  int64_t n = 30;  // Trailing windows only.
+  int64_t n = 30;                // Trailing windows only.
   std::string ToString() const;  // "last_week", "trailing 30 days"
 };
 
@@ -104,12 +112,16 @@ struct DayRange {
 };
 
 // Calendar math (lib/metrics/calendar.cc).
-DayRange IntervalRange(const IntervalSpec& interval, absl::CivilDay as_of, const CalendarSettings& cal);
-DayRange PreviousRange(const IntervalSpec& interval, absl::CivilDay as_of, const CalendarSettings& cal);
+DayRange IntervalRange(const IntervalSpec& interval, absl::CivilDay as_of,
+                       const CalendarSettings& cal);
+DayRange PreviousRange(const IntervalSpec& interval, absl::CivilDay as_of,
+                       const CalendarSettings& cal);
 absl::CivilDay GrainStart(Grain grain, absl::CivilDay day, const CalendarSettings& cal);
-absl::CivilDay NextGrainStart(Grain grain, absl::CivilDay period_start, const CalendarSettings& cal);
+absl::CivilDay NextGrainStart(Grain grain, absl::CivilDay period_start,
+                              const CalendarSettings& cal);
 // The first days of the grain periods that meet `range`, ascending.
-std::vector<absl::CivilDay> GrainPeriods(Grain grain, const DayRange& range, const CalendarSettings& cal);
+std::vector<absl::CivilDay> GrainPeriods(Grain grain, const DayRange& range,
+                                         const CalendarSettings& cal);
 
 enum class MetricKind : uint8_t { kSimple, kRatio, kDerived };
 
@@ -121,8 +133,8 @@ struct MetricSpec {
   std::string table;
   Measure measure;
   std::optional<ExpressionSource> where;
-  std::string time;            // A date or timestamp column of `table`.
-  std::string by;              // "owner", a column, a parent field, or "" (one group: the whole).
+  std::string time;  // A date or timestamp column of `table`.
+  std::string by;    // "owner", a column, a parent field, or "" (one group: the whole).
   IntervalSpec interval;
   Grain grain = Grain::kNone;
   MetricFormat format = MetricFormat::kNumber;
@@ -132,20 +144,20 @@ struct MetricSpec {
   // Derived metrics: an arithmetic expression over metric ids.
   std::string expr;
   bool has_interval = false;
-  SourceLocation location, table_location, measure_location, time_location, by_location, numerator_location,
-      denominator_location, expr_location, interval_location;
+  SourceLocation location, table_location, measure_location, time_location, by_location,
+      numerator_location, denominator_location, expr_location, interval_location;
 };
 
 struct GoalSpec {
   std::string metric;
   enum class Target : uint8_t { kNumber, kParam, kColumn } target_kind = Target::kNumber;
   double target = 0;
-  std::string param;          // kParam: without the '$'.
-  std::string target_table;   // kColumn: a table keyed by the group (reps keyed by name).
+  std::string param;         // kParam: without the '$'.
+  std::string target_table;  // kColumn: a table keyed by the group (reps keyed by name).
   std::string target_column;
-  int64_t ramp_days = 0;      // 0: no ramp.
+  int64_t ramp_days = 0;                  // 0: no ramp.
   std::string start_date = "start_date";  // A date column of the reps table.
-  std::string table;          // The reps table (defaults to target_table, else `reps`).
+  std::string table;                      // The reps table (defaults to target_table, else `reps`).
   SourceLocation location, metric_location, target_location, ramp_location;
 };
 
@@ -160,12 +172,12 @@ struct AlertSpec {
   std::string metric;
   std::optional<double> below;
   std::optional<double> above;
-  std::string peers;          // kPeer: a column of the reps table, or "everyone".
+  std::string peers;  // kPeer: a column of the reps table, or "everyone".
   Valence valence = Valence::kWarning;
   std::string message;
-  std::string audience;       // A column of the reps table (the rep's manager), or "".
+  std::string audience;         // A column of the reps table (the rep's manager), or "".
   std::optional<bool> ramping;  // Only ramping (true) or ramped (false) groups.
-  std::string table;          // The reps table (defaults as for goals).
+  std::string table;            // The reps table (defaults as for goals).
   SourceLocation location, metric_location, peers_location, audience_location;
 };
 
@@ -201,18 +213,18 @@ struct MetricResult {
   Grain grain = Grain::kNone;
   Value total;
   Value previous_total;
-  std::vector<MetricValue> values;          // Sorted by group, NULL last.
-  std::vector<MetricSeriesEntry> series;    // Empty without a grain.
-  std::vector<std::string> notes;           // e.g. "zero denominator for 3 groups".
+  std::vector<MetricValue> values;        // Sorted by group, NULL last.
+  std::vector<MetricSeriesEntry> series;  // Empty without a grain.
+  std::vector<std::string> notes;         // e.g. "zero denominator for 3 groups".
   const MetricValue* Find(std::optional<std::string_view> by) const;
 };
 
 struct GoalResult {
   std::string metric;
   std::optional<std::string> by;
-  Value target;       // Float; NULL when the group has no target.
+  Value target;  // Float; NULL when the group has no target.
   Value value;
-  Value attainment;   // value / target (Float; NULL when target is 0 or NULL).
+  Value attainment;  // value / target (Float; NULL when target is 0 or NULL).
   bool ramping = false;
 };
 
@@ -241,8 +253,8 @@ struct MetricsResult {
 // Evaluates every metric, goal and alert of the rulebook.  RunOptions::lists
 // and max_rows are ignored.  FailedPrecondition for data errors (a missing
 // table or column), InvalidArgument for a bad param override.
-absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, const Snapshot& snapshot,
-                                             const RunOptions& options);
+absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled,
+                                             const Snapshot& snapshot, const RunOptions& options);
 
 // Output formats of `docket metrics` (JSON shape in docs/rulebooks.md).
 std::string RenderMetricsJson(const MetricsResult& result);

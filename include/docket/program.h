@@ -56,18 +56,18 @@ struct ExpressionSource {
 
 // What evaluation noticed without failing: a per-rule count of each event.
 struct Diagnostics {
-  int64_t division_by_zero = 0;   // x / 0 and x % 0 gave NULL.
-  int64_t int_overflow = 0;       // int arithmetic overflowed and gave NULL.
-  int64_t orphan_rows = 0;        // Rows of a table the rule reads through a relation (an aggregate's
-                                  // child table, a parent field's own table) that have no parent.
+  int64_t division_by_zero = 0;  // x / 0 and x % 0 gave NULL.
+  int64_t int_overflow = 0;      // int arithmetic overflowed and gave NULL.
+  int64_t orphan_rows = 0;  // Rows of a table the rule reads through a relation (an aggregate's
+                            // child table, a parent field's own table) that have no parent.
   bool empty() const { return division_by_zero == 0 && int_overflow == 0 && orphan_rows == 0; }
 };
 
 struct PredicateResult {
-  std::string table;      // The table the predicate ranges over.
-  Bitmap rows;            // Bit i set: the predicate is TRUE for row i (and row i is in scope).
-  Bitmap nulls;           // With EvalOptions::want_nulls: bit i set when NULL.
-  int64_t count = 0;      // rows.CountSet().
+  std::string table;  // The table the predicate ranges over.
+  Bitmap rows;        // Bit i set: the predicate is TRUE for row i (and row i is in scope).
+  Bitmap nulls;       // With EvalOptions::want_nulls: bit i set when NULL.
+  int64_t count = 0;  // rows.CountSet().
   Diagnostics diagnostics;
   std::vector<std::string> notes;  // CompiledPredicate::Evaluate: ProgramResult::notes.
 };
@@ -76,10 +76,10 @@ struct PredicateResult {
 // rows it could not follow.  Such rows never crash and never count: an
 // aggregate skips them and their parent fields are NULL.
 struct RelationDiagnostics {
-  std::string table;          // The child table.
-  std::string parent;         // Its parent table.
-  int64_t null_keys = 0;      // Child rows whose parent key (`via`) is NULL.
-  int64_t missing_keys = 0;   // Child rows whose parent key is not in the parent table (orphans).
+  std::string table;         // The child table.
+  std::string parent;        // Its parent table.
+  int64_t null_keys = 0;     // Child rows whose parent key (`via`) is NULL.
+  int64_t missing_keys = 0;  // Child rows whose parent key is not in the parent table (orphans).
 };
 
 struct ProgramResult {
@@ -177,7 +177,8 @@ class Program {
   // Evaluates every predicate.  Errors: FailedPrecondition when a table or
   // column the program needs is missing from `snapshot` or has another type;
   // InvalidArgument for a bad param override.
-  absl::StatusOr<ProgramResult> Evaluate(const Snapshot& snapshot, const EvalOptions& options) const;
+  absl::StatusOr<ProgramResult> Evaluate(const Snapshot& snapshot,
+                                         const EvalOptions& options) const;
   // The same, reusing `context`'s buffers and writing into `*result` (whose
   // storage is reused too): no heap allocation once warm (see EvalContext).
   // On error `*result` is unspecified.
@@ -196,12 +197,16 @@ class Program {
 //   auto res = pred->Evaluate(snapshot, opts);       // or EvaluateTable(table, opts)
 class CompiledPredicate {
  public:
-  static absl::StatusOr<CompiledPredicate> Compile(std::string_view expression, const Schema& schema,
-                                                   std::string_view table, CompileOptions options = {});
   static absl::StatusOr<CompiledPredicate> Compile(std::string_view expression,
-                                                   const TableSchema& table, CompileOptions options = {});
-  absl::StatusOr<PredicateResult> Evaluate(const Snapshot& snapshot, const EvalOptions& options) const;
-  absl::StatusOr<PredicateResult> EvaluateTable(const Table& table, const EvalOptions& options) const;
+                                                   const Schema& schema, std::string_view table,
+                                                   CompileOptions options = {});
+  static absl::StatusOr<CompiledPredicate> Compile(std::string_view expression,
+                                                   const TableSchema& table,
+                                                   CompileOptions options = {});
+  absl::StatusOr<PredicateResult> Evaluate(const Snapshot& snapshot,
+                                           const EvalOptions& options) const;
+  absl::StatusOr<PredicateResult> EvaluateTable(const Table& table,
+                                                const EvalOptions& options) const;
   const Program& program() const { return program_; }
 
  private:

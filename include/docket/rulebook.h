@@ -156,18 +156,18 @@ enum class Trigger : uint8_t { kNone, kEntered, kExited };
 
 struct ListSpec {
   std::string id;
-  std::string title;                 // Defaults to id.
+  std::string title;  // Defaults to id.
   Horizon horizon = Horizon::kToday;
   std::string table;
   ExpressionSource when;
-  std::vector<std::string> show;     // Defaults to the table's key and owner columns; a parent
-                                     // field (account.name) may be shown or ordered by too.
+  std::vector<std::string> show;  // Defaults to the table's key and owner columns; a parent
+                                  // field (account.name) may be shown or ordered by too.
   std::vector<SourceLocation> show_locations;
-  std::vector<OrderKey> order_by;    // Ties keep row order.
-  std::optional<int64_t> limit;      // Rows to keep after ordering; count is never limited.
-  std::string action;                // The recommended action.
+  std::vector<OrderKey> order_by;  // Ties keep row order.
+  std::optional<int64_t> limit;    // Rows to keep after ordering; count is never limited.
+  std::string action;              // The recommended action.
   std::vector<Resource> resources;
-  SourceLocation location;           // The list's `id:`.
+  SourceLocation location;  // The list's `id:`.
   SourceLocation table_location;
   Trigger trigger = Trigger::kNone;  // `trigger: entered | exited`.
   bool has_since = false;            // `since: INTERVAL n UNIT`: compare with the snapshot on or
@@ -181,14 +181,14 @@ enum class MeasureKind : uint8_t { kCount, kCountColumn, kSum, kAvg, kMin, kMax,
 // `min(col)`, `max(col)`, `count_distinct(col)`.
 struct Measure {
   MeasureKind kind = MeasureKind::kCount;
-  std::string column;  // Empty for count.
+  std::string column;            // Empty for count.
   std::string ToString() const;  // "sum(arr)"
 };
 
 struct KpiSpec {
   std::string id;
-  std::string title;     // Defaults to id.
-  std::string list;      // The list whose rows are measured.
+  std::string title;  // Defaults to id.
+  std::string list;   // The list whose rows are measured.
   Measure measure;
   bool by_owner = false;  // `by: owner`: one value per owner of the list's rows.
   SourceLocation location;
@@ -201,13 +201,13 @@ struct MetricsSpec;  // docket/metrics.h
 // A parsed, structurally valid rulebook.  Names are checked against the
 // schema when it is compiled (CompiledRulebook::Compile).
 struct Rulebook {
-  std::string file;         // As given to Load / FromYaml; used in every error.
-  int version = 1;          // `docket:`; must be 1.
-  std::string name;         // Defaults to the file's base name.
+  std::string file;  // As given to Load / FromYaml; used in every error.
+  int version = 1;   // `docket:`; must be 1.
+  std::string name;  // Defaults to the file's base name.
   std::string time_zone_name = "UTC";
   absl::TimeZone time_zone = absl::UTCTimeZone();
   std::vector<RulebookParam> params;
-  Schema schema;            // `tables:`; empty when the rulebook declares none.
+  Schema schema;  // `tables:`; empty when the rulebook declares none.
   std::vector<SegmentSpec> segments;
   std::vector<ListSpec> lists;
   std::vector<KpiSpec> kpis;
@@ -220,7 +220,8 @@ struct Rulebook {
   // Reads and parses a rulebook file (at most limits.max_rulebook_bytes).
   static absl::StatusOr<Rulebook> Load(const std::string& path, const Limits& limits = {});
   // Parses rulebook text; `filename` is used in error messages.
-  static absl::StatusOr<Rulebook> FromYaml(std::string_view text, std::string_view filename = "<rulebook>",
+  static absl::StatusOr<Rulebook> FromYaml(std::string_view text,
+                                           std::string_view filename = "<rulebook>",
                                            const Limits& limits = {});
 
   const ListSpec* FindList(std::string_view id) const;
@@ -231,14 +232,14 @@ struct Rulebook {
 
 // How a compiled rulebook is evaluated.
 struct RunOptions {
-  absl::CivilDay as_of;                          // `today`.  Required.
-  std::optional<absl::TimeZone> time_zone;       // Defaults to the rulebook's.
-  std::optional<std::string> owner;              // Owner scope; nullopt = everyone.
+  absl::CivilDay as_of;                              // `today`.  Required.
+  std::optional<absl::TimeZone> time_zone;           // Defaults to the rulebook's.
+  std::optional<std::string> owner;                  // Owner scope; nullopt = everyone.
   std::map<std::string, Value, std::less<>> params;  // Overrides of the rulebook's params.
-  int threads = 0;                               // 0: one per core.
-  std::vector<std::string> lists;                // Only these lists (and KPIs over them); empty = all.
-  std::optional<int64_t> max_rows;               // Caps rows/keys of every list (after its own limit).
-  const History* history = nullptr;              // Older snapshots (docket/history.h); nullptr: none.
+  int threads = 0;                                   // 0: one per core.
+  std::vector<std::string> lists;    // Only these lists (and KPIs over them); empty = all.
+  std::optional<int64_t> max_rows;   // Caps rows/keys of every list (after its own limit).
+  const History* history = nullptr;  // Older snapshots (docket/history.h); nullptr: none.
 };
 
 struct ListResult {
@@ -249,10 +250,10 @@ struct ListResult {
   std::string action;
   std::vector<Resource> resources;
   std::vector<std::string> show;
-  int64_t count = 0;              // Every matching row in scope.
-  Bitmap matches;                 // Bit i set: row i of the table is in the list.
+  int64_t count = 0;  // Every matching row in scope.
+  Bitmap matches;     // Bit i set: row i of the table is in the list.
   Diagnostics diagnostics;
-  Table data;                     // The list's table; shares the snapshot's buffers.
+  Table data;  // The list's table; shares the snapshot's buffers.
 
   // The rows the list keeps, in order: its matches after order_by and limit
   // (and RunOptions::max_rows).  Results cost what they hold: a list with
@@ -277,10 +278,10 @@ struct ListResult {
       }
     }
   }
-  std::vector<int64_t> KeptRows() const;   // The kept rows, materialised.
+  std::vector<int64_t> KeptRows() const;  // The kept rows, materialised.
   // The key of `row` as text (the row number when the table has no key).
   std::string Key(int64_t row) const;
-  std::vector<std::string> Keys() const;   // The kept rows' keys, materialised.
+  std::vector<std::string> Keys() const;  // The kept rows' keys, materialised.
 
   // The value of `column` at `row` of the list's table (NULL of type bool
   // when the column does not exist).
@@ -308,10 +309,10 @@ struct KpiResult {
 struct RulebookResult {
   std::string name;
   absl::CivilDay as_of;
-  std::string time_zone;              // IANA name.
+  std::string time_zone;  // IANA name.
   std::optional<std::string> owner;
-  std::vector<ListResult> lists;      // In rulebook order.
-  std::vector<KpiResult> kpis;        // In rulebook order.
+  std::vector<ListResult> lists;  // In rulebook order.
+  std::vector<KpiResult> kpis;    // In rulebook order.
   // The relations read through (child → parent) and the child rows without a
   // parent, which no aggregate counts and whose parent fields are NULL.
   std::vector<RelationDiagnostics> relations;
@@ -325,13 +326,15 @@ struct RulebookResult {
 class CompiledRulebook {
  public:
   // Compiles against the rulebook's `tables:` section.
-  static absl::StatusOr<CompiledRulebook> Compile(const Rulebook& rulebook, const Limits& limits = {});
+  static absl::StatusOr<CompiledRulebook> Compile(const Rulebook& rulebook,
+                                                  const Limits& limits = {});
   // Compiles against `data_schema` (the schema of the snapshot to evaluate).
   // When the rulebook declares tables, those are compiled against and every
   // table and column the rulebook declares must exist in `data_schema` with
   // the same type (a FailedPrecondition naming the first that does not);
   // otherwise the data's schema is used directly.
-  static absl::StatusOr<CompiledRulebook> Compile(const Rulebook& rulebook, const Schema& data_schema,
+  static absl::StatusOr<CompiledRulebook> Compile(const Rulebook& rulebook,
+                                                  const Schema& data_schema,
                                                   const Limits& limits = {});
 
   CompiledRulebook(const CompiledRulebook&) = default;
@@ -342,7 +345,8 @@ class CompiledRulebook {
   const Program& program() const;  // One predicate per list, in list order.
 
   // Evaluates every list (or RunOptions::lists) and KPI in one pass.
-  absl::StatusOr<RulebookResult> Evaluate(const Snapshot& snapshot, const RunOptions& options) const;
+  absl::StatusOr<RulebookResult> Evaluate(const Snapshot& snapshot,
+                                          const RunOptions& options) const;
 
   // Parses a run-time override (`--param name=text`) as the declared param's
   // type.  InvalidArgument for an unknown name (with a hint) or a bad value.
@@ -352,14 +356,16 @@ class CompiledRulebook {
   CompiledRulebook() = default;
   absl::StatusOr<RulebookResult> EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
                                               bool triggers) const;
-  absl::Status ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options, ProgramResult* evaluated,
-                             std::vector<const Snapshot*>* list_snapshot, std::vector<std::string>* notes) const;
-  absl::Status MaterializeList(const ListSpec& spec, PredicateResult evaluated, const Snapshot& snapshot,
-                               const RunOptions& options, ListResult* out,
+  absl::Status ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options,
+                             ProgramResult* evaluated, std::vector<const Snapshot*>* list_snapshot,
+                             std::vector<std::string>* notes) const;
+  absl::Status MaterializeList(const ListSpec& spec, PredicateResult evaluated,
+                               const Snapshot& snapshot, const RunOptions& options, ListResult* out,
                                std::vector<RelationDiagnostics>* relations) const;
   absl::StatusOr<Table> WithParentFields(const Table& table, const ListSpec& spec,
-                                         const std::vector<std::string>& names, const std::vector<int64_t>& rows,
-                                         const Snapshot& snapshot, std::vector<RelationDiagnostics>* relations) const;
+                                         const std::vector<std::string>& names,
+                                         const std::vector<int64_t>& rows, const Snapshot& snapshot,
+                                         std::vector<RelationDiagnostics>* relations) const;
   absl::Status ComputeKpi(const KpiSpec& spec, const ListResult& list, const Snapshot& snapshot,
                           KpiResult* out) const;
   struct Impl;

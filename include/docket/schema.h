@@ -71,14 +71,14 @@ struct TextFallback {
 struct TableSchema {
   std::string name;
   std::vector<ColumnSchema> columns;
-  std::string key;                       // Empty when the table has no key.
-  std::string owner;                     // Empty when the table has no owner column.
+  std::string key;    // Empty when the table has no key.
+  std::string owner;  // Empty when the table has no owner column.
   std::optional<ParentRelation> parent;
   SourceLocation location;
   std::vector<TextFallback> text_fallbacks;  // Inferred tables only.
 
-  int FindColumn(std::string_view column) const;  // -1 when absent.
-  const ColumnSchema* Column(std::string_view column) const;  // nullptr when absent.
+  int FindColumn(std::string_view column) const;                  // -1 when absent.
+  const ColumnSchema* Column(std::string_view column) const;      // nullptr when absent.
   const TextFallback* FallbackOf(std::string_view column) const;  // nullptr when none.
 };
 

@@ -60,7 +60,8 @@ class Table {
   // A copy of this table with `columns` added after its own (each as long as
   // the table, of its schema's type, under a new name).  Keys are not checked
   // again; the copy shares this table's buffers and indexes.
-  absl::StatusOr<Table> WithColumns(std::vector<ColumnSchema> schemas, std::vector<Column> columns) const;
+  absl::StatusOr<Table> WithColumns(std::vector<ColumnSchema> schemas,
+                                    std::vector<Column> columns) const;
 
   // Internal: the key index and parent-row maps of this table, built on first
   // use (thread-safe) and shared by every copy of the table.
@@ -74,7 +75,7 @@ class Table {
 };
 
 struct Snapshot {
-  Schema schema;                       // Describes every table below.
+  Schema schema;  // Describes every table below.
   std::map<std::string, Table, std::less<>> tables;
 
   const Table* FindTable(std::string_view name) const;

@@ -24,14 +24,22 @@ absl::CivilDay DayFromEpochDays(int64_t days);
 class Value {
  public:
   Value() = default;  // NULL bool.
-  static Value Null(DataType t) { Value v; v.type_ = t; return v; }
+  static Value Null(DataType t) {
+    Value v;
+    v.type_ = t;
+    return v;
+  }
   static Value Bool(bool b) { return Value(DataType::Bool(), b); }
   static Value Int(int64_t i) { return Value(DataType::Int(), i); }
   static Value Float(double d) { return Value(DataType::Float(), d); }
   static Value String(std::string s) { return Value(DataType::String(), std::move(s)); }
-  static Value Date(absl::CivilDay d) { return Value(DataType::Date(), int64_t{DaysSinceEpoch(d)}); }
+  static Value Date(absl::CivilDay d) {
+    return Value(DataType::Date(), int64_t{DaysSinceEpoch(d)});
+  }
   static Value DateFromDays(int32_t days) { return Value(DataType::Date(), int64_t{days}); }
-  static Value Timestamp(int64_t units, TimeUnit unit) { return Value(DataType::Timestamp(unit), units); }
+  static Value Timestamp(int64_t units, TimeUnit unit) {
+    return Value(DataType::Timestamp(unit), units);
+  }
 
   DataType type() const { return type_; }
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
@@ -41,7 +49,9 @@ class Value {
   double float_value() const { return std::get<double>(v_); }
   const std::string& string_value() const { return std::get<std::string>(v_); }
   // int and float as double (for numeric comparisons).
-  double AsDouble() const { return type_.id == TypeId::kFloat ? float_value() : double(int_value()); }
+  double AsDouble() const {
+    return type_.id == TypeId::kFloat ? float_value() : double(int_value());
+  }
 
   // SQL-like text: NULL, TRUE, 42, 4.2, red (unquoted), 2026-11-22,
   // 2026-11-22T13:05:00Z.
@@ -49,7 +59,9 @@ class Value {
   // A JSON value: null, true, 42, 4.2, "red", "2026-11-22", "2026-11-22T13:05:00Z".
   std::string ToJson() const;
 
-  friend bool operator==(const Value& a, const Value& b) { return a.type_ == b.type_ && a.v_ == b.v_; }
+  friend bool operator==(const Value& a, const Value& b) {
+    return a.type_ == b.type_ && a.v_ == b.v_;
+  }
 
  private:
   template <typename T>

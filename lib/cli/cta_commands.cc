@@ -1,7 +1,8 @@
 // `docket cta …`: calls-to-action kept in a store (docket/cta.h).
 //
-//   docket cta sync RULEBOOK --data DIR [--history DIR] --store FILE [--as-of D] [--format table|json]
-//   docket cta list --store FILE [--owner NAME | --queue NAME] [--status open|snoozed|closed|all]
+//   docket cta sync RULEBOOK --data DIR [--history DIR] --store FILE [--as-of D] [--format
+//   table|json] docket cta list --store FILE [--owner NAME | --queue NAME] [--status
+//   open|snoozed|closed|all]
 //                   [--format table|json|csv]
 //   docket cta claim ID --owner NAME --store FILE
 //   docket cta close ID --outcome TEXT --store FILE
@@ -72,9 +73,12 @@ void JsonOpt(std::string* out, const std::optional<std::string>& s) {
   }
 }
 void JsonDay(std::string* out, const std::optional<absl::CivilDay>& d) {
-  JsonOpt(out, d.has_value() ? std::optional<std::string>(absl::FormatCivilTime(*d)) : std::nullopt);
+  JsonOpt(out,
+          d.has_value() ? std::optional<std::string>(absl::FormatCivilTime(*d)) : std::nullopt);
 }
-std::string DayText(const std::optional<absl::CivilDay>& d) { return d.has_value() ? absl::FormatCivilTime(*d) : ""; }
+std::string DayText(const std::optional<absl::CivilDay>& d) {
+  return d.has_value() ? absl::FormatCivilTime(*d) : "";
+}
 
 void AppendCtaJson(std::string* out, const Cta& c, bool with_change) {
   auto field = [&](const char* name) {
@@ -148,15 +152,17 @@ std::string Holder(const Cta& c) {
 // An aligned table of CTAs for people.
 std::string CtaTable(const std::vector<Cta>& ctas, bool with_change) {
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"ID", "STATUS", "PRIORITY", "DUE", "OWNER/QUEUE", "TYPE", "KEY", "NAME"};
+  std::vector<std::string> header = {"ID",          "STATUS", "PRIORITY", "DUE",
+                                     "OWNER/QUEUE", "TYPE",   "KEY",      "NAME"};
   if (with_change) header.insert(header.begin() + 1, "CHANGE");
   rows.push_back(header);
   for (const Cta& c : ctas) {
     std::string status(CtaStatusName(c.status));
-    if (c.status == CtaStatus::kSnoozed) absl::StrAppend(&status, " until ", DayText(c.snoozed_until));
+    if (c.status == CtaStatus::kSnoozed)
+      absl::StrAppend(&status, " until ", DayText(c.snoozed_until));
     if (c.status == CtaStatus::kClosed) absl::StrAppend(&status, " (", c.outcome.value_or(""), ")");
-    std::vector<std::string> r = {absl::StrCat(c.id), status, c.priority, DayText(c.due), Holder(c), c.type, c.key,
-                                  c.name};
+    std::vector<std::string> r = {absl::StrCat(c.id), status, c.priority, DayText(c.due),
+                                  Holder(c),          c.type, c.key,      c.name};
     if (with_change) r.insert(r.begin() + 1, c.change);
     rows.push_back(std::move(r));
   }
@@ -199,8 +205,9 @@ int RunSync(const CtaArgs& args) {
   absl::StatusOr<Rulebook> book = Rulebook::Load(args.rulebook);
   if (!book.ok()) return PrintError(book.status());
   if (book->ctas.empty()) {
-    return PrintError(UsageError(absl::StrCat(args.rulebook, ": the rulebook has no 'ctas:' section; nothing to sync"),
-                                 "see docs/rulebooks.md, section ctas"));
+    return PrintError(UsageError(
+        absl::StrCat(args.rulebook, ": the rulebook has no 'ctas:' section; nothing to sync"),
+        "see docs/rulebooks.md, section ctas"));
   }
   if (!book->schema.tables.empty()) {  // Rule mistakes before data mistakes.
     absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
@@ -238,8 +245,9 @@ int RunSync(const CtaArgs& args) {
     io::AppendJsonString(&out, "as_of");
     out += ":";
     io::AppendJsonString(&out, absl::FormatCivilTime(r->as_of));
-    absl::StrAppend(&out, ",\"created\":", r->created, ",\"updated\":", r->updated, ",\"closed\":", r->closed,
-                    ",\"unchanged\":", r->unchanged, ",\"open\":", r->open, ",\"ctas\":[");
+    absl::StrAppend(&out, ",\"created\":", r->created, ",\"updated\":", r->updated,
+                    ",\"closed\":", r->closed, ",\"unchanged\":", r->unchanged,
+                    ",\"open\":", r->open, ",\"ctas\":[");
     for (size_t i = 0; i < r->ctas.size(); ++i) {
       if (i > 0) out += ",";
       AppendCtaJson(&out, r->ctas[i], /*with_change=*/true);
@@ -248,14 +256,16 @@ int RunSync(const CtaArgs& args) {
     Print(out);
     return 0;
   }
-  std::string out = absl::StrCat(book->name, " → ", args.store, ": CTAs as of ", absl::FormatCivilTime(r->as_of),
-                                 args.as_of.empty() ? " (today)" : "", "\n");
-  absl::StrAppend(&out, "  ", r->created, " created, ", r->updated, " updated, ", r->closed, " closed, ", r->unchanged,
-                  " unchanged; ", r->open, " open in the store\n");
+  std::string out =
+      absl::StrCat(book->name, " → ", args.store, ": CTAs as of ", absl::FormatCivilTime(r->as_of),
+                   args.as_of.empty() ? " (today)" : "", "\n");
+  absl::StrAppend(&out, "  ", r->created, " created, ", r->updated, " updated, ", r->closed,
+                  " closed, ", r->unchanged, " unchanged; ", r->open, " open in the store\n");
   if (r->reopened + r->moved + r->skipped_snoozed + r->skipped_cooldown > 0) {
-    absl::StrAppend(&out, "  ", r->reopened, " snoozes ended, ", r->moved, " moved by on_owner_change (",
-                    std::string(OwnerChangePolicyName(book->on_owner_change)), "), ", r->skipped_snoozed,
-                    " held by a snooze, ", r->skipped_cooldown, " in cooldown\n");
+    absl::StrAppend(
+        &out, "  ", r->reopened, " snoozes ended, ", r->moved, " moved by on_owner_change (",
+        std::string(OwnerChangePolicyName(book->on_owner_change)), "), ", r->skipped_snoozed,
+        " held by a snooze, ", r->skipped_cooldown, " in cooldown\n");
   }
   if (!r->ctas.empty()) {
     // The first 50 changes for people; --format json has every one.
@@ -264,7 +274,8 @@ int RunSync(const CtaArgs& args) {
     out += "\n";
     out += CtaTable(shown, /*with_change=*/true);
     if (r->ctas.size() > kShown) {
-      absl::StrAppend(&out, "… ", r->ctas.size() - kShown, " more (--format json lists every change)\n");
+      absl::StrAppend(&out, "… ", r->ctas.size() - kShown,
+                      " more (--format json lists every change)\n");
     }
   }
   Print(out);
@@ -278,7 +289,7 @@ int RunList(const CtaArgs& args) {
   if (args.status == "all") {
     f.status.reset();
   } else {
-    f.status = args.status == "snoozed" ? CtaStatus::kSnoozed
+    f.status = args.status == "snoozed"  ? CtaStatus::kSnoozed
                : args.status == "closed" ? CtaStatus::kClosed
                                          : CtaStatus::kOpen;
   }
@@ -295,16 +306,31 @@ int RunList(const CtaArgs& args) {
     }
     out += "]\n";
   } else if (args.format == "csv") {
-    out = "id,type,reason,name,key,owner,queue,status,priority,created,due,closed,outcome,snoozed_until,rule,list\n";
+    out =
+        "id,type,reason,name,key,owner,queue,status,priority,created,due,closed,outcome,snoozed_"
+        "until,rule,list\n";
     for (const Cta& c : *ctas) {
-      std::vector<std::string> cells = {absl::StrCat(c.id), c.type, c.reason, c.name, c.key, c.owner.value_or(""),
-                                        c.queue.value_or(""), std::string(CtaStatusName(c.status)), c.priority,
-                                        absl::FormatCivilTime(c.created), DayText(c.due), DayText(c.closed),
-                                        c.outcome.value_or(""), DayText(c.snoozed_until), c.rule, c.list};
+      std::vector<std::string> cells = {absl::StrCat(c.id),
+                                        c.type,
+                                        c.reason,
+                                        c.name,
+                                        c.key,
+                                        c.owner.value_or(""),
+                                        c.queue.value_or(""),
+                                        std::string(CtaStatusName(c.status)),
+                                        c.priority,
+                                        absl::FormatCivilTime(c.created),
+                                        DayText(c.due),
+                                        DayText(c.closed),
+                                        c.outcome.value_or(""),
+                                        DayText(c.snoozed_until),
+                                        c.rule,
+                                        c.list};
       for (size_t i = 0; i < cells.size(); ++i) {
         if (i > 0) out += ",";
-        bool null = (i == 5 && !c.owner) || (i == 6 && !c.queue) || (i == 10 && !c.due) || (i == 11 && !c.closed) ||
-                    (i == 12 && !c.outcome) || (i == 13 && !c.snoozed_until);
+        bool null = (i == 5 && !c.owner) || (i == 6 && !c.queue) || (i == 10 && !c.due) ||
+                    (i == 11 && !c.closed) || (i == 12 && !c.outcome) ||
+                    (i == 13 && !c.snoozed_until);
         if (!null) io::AppendCsvField(&out, cells[i]);
       }
       out += "\n";
@@ -312,8 +338,8 @@ int RunList(const CtaArgs& args) {
   } else {
     if (ctas->empty()) {
       out = absl::StrCat("no ", args.status == "all" ? "" : args.status + " ", "CTAs",
-                         f.owner ? absl::StrCat(" for ", *f.owner) : "", f.queue ? absl::StrCat(" in queue ", *f.queue) : "",
-                         "\n");
+                         f.owner ? absl::StrCat(" for ", *f.owner) : "",
+                         f.queue ? absl::StrCat(" in queue ", *f.queue) : "", "\n");
     } else {
       out = CtaTable(*ctas, false);
       absl::StrAppend(&out, ctas->size(), ctas->size() == 1 ? " CTA\n" : " CTAs\n");
@@ -378,21 +404,26 @@ int RunShow(const CtaArgs& args) {
   absl::StrAppend(&out, "  key        ", c.key, "   (rule ", c.rule, ", list ", c.list, ")\n");
   absl::StrAppend(&out, "  status     ", std::string(CtaStatusName(c.status)));
   if (c.status == CtaStatus::kSnoozed) absl::StrAppend(&out, " until ", DayText(c.snoozed_until));
-  if (c.status == CtaStatus::kClosed) absl::StrAppend(&out, " on ", DayText(c.closed), ": ", c.outcome.value_or(""));
-  absl::StrAppend(&out, "\n  owner      ", c.owner.value_or("—"), c.queue ? absl::StrCat("   (in queue ", *c.queue, ")") : "",
-                  "\n");
-  absl::StrAppend(&out, "  priority   ", c.priority, "   created ", absl::FormatCivilTime(c.created),
+  if (c.status == CtaStatus::kClosed)
+    absl::StrAppend(&out, " on ", DayText(c.closed), ": ", c.outcome.value_or(""));
+  absl::StrAppend(&out, "\n  owner      ", c.owner.value_or("—"),
+                  c.queue ? absl::StrCat("   (in queue ", *c.queue, ")") : "", "\n");
+  absl::StrAppend(&out, "  priority   ", c.priority, "   created ",
+                  absl::FormatCivilTime(c.created),
                   c.due ? absl::StrCat("   due ", DayText(c.due)) : "", "\n");
   if (!c.action.empty()) absl::StrAppend(&out, "  → ", c.action, "\n");
-  for (const auto& [title, url] : c.resources) absl::StrAppend(&out, "    ", title, " <", url, ">\n");
+  for (const auto& [title, url] : c.resources)
+    absl::StrAppend(&out, "    ", title, " <", url, ">\n");
   if (!c.tasks.empty()) {
     out += "  tasks\n";
-    for (const CtaTask& t : c.tasks) absl::StrAppend(&out, "    [", t.done ? "x" : " ", "] ", t.text, "\n");
+    for (const CtaTask& t : c.tasks)
+      absl::StrAppend(&out, "    [", t.done ? "x" : " ", "] ", t.text, "\n");
   }
   out += "  events\n";
   for (const CtaEvent& e : d->events) {
     absl::StrAppend(&out, "    ", absl::FormatCivilTime(e.as_of), "  ", e.event, " by ", e.by);
-    if (e.from || e.to) absl::StrAppend(&out, ": ", e.from.value_or("—"), " → ", e.to.value_or("—"));
+    if (e.from || e.to)
+      absl::StrAppend(&out, ": ", e.from.value_or("—"), " → ", e.to.value_or("—"));
     if (!e.detail.empty()) absl::StrAppend(&out, " (", e.detail, ")");
     absl::StrAppend(&out, "   [", e.wall_time, "]\n");
   }
@@ -424,8 +455,9 @@ int RunChange(const CtaArgs& args, const std::string& verb) {
   return 0;
 }
 
-void AddStoreAndBy(CLI::App* cmd, std::shared_ptr<CtaArgs> args) {
-  cmd->add_option("--store", args->store, "The CTA store (an SQLite file docket creates on the first sync)")
+void AddStoreAndBy(CLI::App* cmd, const std::shared_ptr<CtaArgs>& args) {
+  cmd->add_option("--store", args->store,
+                  "The CTA store (an SQLite file docket creates on the first sync)")
       ->required();
   cmd->add_option("--by", args->by, "Who acts, for the event log (default: $USER)");
 }
@@ -433,21 +465,28 @@ void AddStoreAndBy(CLI::App* cmd, std::shared_ptr<CtaArgs> args) {
 }  // namespace
 
 void AddCtaCommand(CLI::App& app, Runner& run) {
-  CLI::App* cta = app.add_subcommand("cta", "Calls-to-action: raise them from a rulebook, work the queue");
+  CLI::App* cta =
+      app.add_subcommand("cta", "Calls-to-action: raise them from a rulebook, work the queue");
   cta->require_subcommand(1);
 
   {
     auto args = std::make_shared<CtaArgs>();
-    CLI::App* cmd = cta->add_subcommand("sync", "Evaluate the rulebook's ctas: and apply them to the store");
+    CLI::App* cmd =
+        cta->add_subcommand("sync", "Evaluate the rulebook's ctas: and apply them to the store");
     cmd->add_option("rulebook", args->rulebook, "The rulebook YAML file")->required();
-    cmd->add_option("--data", args->data,
-                    "A directory of <table>.csv files (default: the --history folder dated --as-of)");
-    cmd->add_option("--history", args->history,
-                    "Older snapshots, DIR/YYYY-MM-DD/<table>.csv, for prev(), changed() and trigger lists");
+    cmd->add_option(
+        "--data", args->data,
+        "A directory of <table>.csv files (default: the --history folder dated --as-of)");
+    cmd->add_option(
+        "--history", args->history,
+        "Older snapshots, DIR/YYYY-MM-DD/<table>.csv, for prev(), changed() and trigger lists");
     AddStoreAndBy(cmd, args);
-    cmd->add_option("--as-of", args->as_of, "The sync's date, YYYY-MM-DD (default: today in the rulebook's time zone)");
-    cmd->add_option("--format", args->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
-    cmd->add_option("--threads", args->threads, "Threads for loading and evaluating (0: one per core)")
+    cmd->add_option("--as-of", args->as_of,
+                    "The sync's date, YYYY-MM-DD (default: today in the rulebook's time zone)");
+    cmd->add_option("--format", args->format, "table (default) or json")
+        ->check(CLI::IsMember({"table", "json"}));
+    cmd->add_option("--threads", args->threads,
+                    "Threads for loading and evaluating (0: one per core)")
         ->check(CLI::Range(0, 256));
     cmd->callback([&run, args] { run = [args] { return RunSync(*args); }; });
   }
@@ -469,24 +508,30 @@ void AddCtaCommand(CLI::App& app, Runner& run) {
     CLI::App* cmd = cta->add_subcommand("show", "Show one CTA with its tasks and event log");
     cmd->add_option("id", args->id, "The CTA's id")->required();
     AddStoreAndBy(cmd, args);
-    cmd->add_option("--format", args->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+    cmd->add_option("--format", args->format, "table (default) or json")
+        ->check(CLI::IsMember({"table", "json"}));
     cmd->callback([&run, args] { run = [args] { return RunShow(*args); }; });
   }
   struct Change {
     const char* verb;
     const char* help;
   };
-  for (Change ch : {Change{"claim", "Take a CTA waiting in a queue"}, Change{"close", "Close a CTA with an outcome"},
-                    Change{"snooze", "Snooze a CTA until a date"}, Change{"reassign", "Give a CTA to someone else"}}) {
+  for (Change ch : {Change{"claim", "Take a CTA waiting in a queue"},
+                    Change{"close", "Close a CTA with an outcome"},
+                    Change{"snooze", "Snooze a CTA until a date"},
+                    Change{"reassign", "Give a CTA to someone else"}}) {
     auto args = std::make_shared<CtaArgs>();
     std::string verb = ch.verb;
     CLI::App* cmd = cta->add_subcommand(verb, ch.help);
     cmd->add_option("id", args->id, "The CTA's id")->required();
     AddStoreAndBy(cmd, args);
-    if (verb == "claim" || verb == "reassign") cmd->add_option("--owner", args->owner, "Who takes it")->required();
+    if (verb == "claim" || verb == "reassign")
+      cmd->add_option("--owner", args->owner, "Who takes it")->required();
     if (verb == "close") cmd->add_option("--outcome", args->outcome, "How it ended")->required();
     if (verb == "snooze") {
-      cmd->add_option("--until", args->until, "YYYY-MM-DD: the sync on or after this day reopens it")->required();
+      cmd->add_option("--until", args->until,
+                      "YYYY-MM-DD: the sync on or after this day reopens it")
+          ->required();
       cmd->add_option("--reason", args->reason, "Why")->required();
     }
     cmd->callback([&run, args, verb] { run = [args, verb] { return RunChange(*args, verb); }; });

@@ -16,16 +16,16 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/names.h"
+#include "base/text_values.h"
 #include "cli/commands.h"
 #include "docket/csv.h"
 #include "docket/error.h"
 #include "docket/history.h"
 #include "docket/program.h"
 #include "docket/schema_yaml.h"
-#include "rulebook/data_rules.h"
 #include "io/format.h"
-#include "base/names.h"
-#include "base/text_values.h"
+#include "rulebook/data_rules.h"
 
 namespace docket::cli {
 namespace {
@@ -75,10 +75,11 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
         if (entry.path().extension() == ".csv") names.push_back(entry.path().stem().string());
       }
       std::sort(names.begin(), names.end());
-      return UsageError(absl::StrCat("no table '", args.table, "' in ", args.data, " (no file ", file.string(),
-                                     "; it holds ", names.empty() ? "no .csv files" : absl::StrJoin(names, ", "),
-                                     ")"),
-                        base::DidYouMean(args.table, names));
+      return UsageError(
+          absl::StrCat("no table '", args.table, "' in ", args.data, " (no file ", file.string(),
+                       "; it holds ", names.empty() ? "no .csv files" : absl::StrJoin(names, ", "),
+                       ")"),
+          base::DidYouMean(args.table, names));
     }
     absl::StatusOr<Table> table = ReadCsvFile(file.string(), nullptr, csv);
     if (!table.ok()) return table.status();
@@ -208,20 +209,25 @@ int RunEval(const EvalArgs& args) {
   EvalArgs data_args = args;
   if (args.data.empty()) {
     if (args.history.empty()) {
-      return PrintError(UsageError("--data is required", "pass --data FILE|DIR (or --history DIR with a folder dated --as-of)"));
+      return PrintError(
+          UsageError("--data is required",
+                     "pass --data FILE|DIR (or --history DIR with a folder dated --as-of)"));
     }
-    data_args.data = (std::filesystem::path(args.history) / absl::FormatCivilTime(eval.as_of)).string();
+    data_args.data =
+        (std::filesystem::path(args.history) / absl::FormatCivilTime(eval.as_of)).string();
     std::error_code ec;
     if (!std::filesystem::is_directory(data_args.data, ec)) {
-      return PrintError(UsageError(absl::StrCat("no snapshot folder ", data_args.data, " for as_of ",
-                                                absl::FormatCivilTime(eval.as_of)),
-                                   "pass --data for the current snapshot, or --as-of the date of a folder in " +
-                                       args.history));
+      return PrintError(
+          UsageError(absl::StrCat("no snapshot folder ", data_args.data, " for as_of ",
+                                  absl::FormatCivilTime(eval.as_of)),
+                     "pass --data for the current snapshot, or --as-of the date of a folder in " +
+                         args.history));
     }
   }
   std::optional<History> history;
   if (!args.history.empty()) {
-    absl::StatusOr<History> h = ReadHistoryDirectory(args.history, schema ? &*schema : nullptr, eval.as_of, csv);
+    absl::StatusOr<History> h =
+        ReadHistoryDirectory(args.history, schema ? &*schema : nullptr, eval.as_of, csv);
     if (!h.ok()) return PrintError(h.status());
     h->current_source = data_args.data;
     history = *std::move(h);
@@ -233,9 +239,9 @@ int RunEval(const EvalArgs& args) {
   const Table& table = *snapshot.FindTable(loaded->table);
 
   if (args.format == "ids" && table.key_column() == nullptr) {
-    return PrintError(UsageError(
-        absl::StrCat("table '", table.name(), "' has no key column for --format ids"),
-        "declare `key:` in --schema, name a column `id`, or use --format csv"));
+    return PrintError(
+        UsageError(absl::StrCat("table '", table.name(), "' has no key column for --format ids"),
+                   "declare `key:` in --schema, name a column `id`, or use --format csv"));
   }
   absl::StatusOr<std::vector<int>> columns = io::ResolveColumns(table, args.columns);
   if (!columns.ok()) return PrintError(columns.status());
@@ -246,7 +252,8 @@ int RunEval(const EvalArgs& args) {
   absl::StatusOr<PredicateResult> result = predicate->Evaluate(snapshot, eval);
   if (!result.ok()) return PrintError(result.status());
   PrintDiagnostics(result->diagnostics);
-  for (const std::string& note : result->notes) std::fprintf(stderr, "docket: note: %s\n", note.c_str());
+  for (const std::string& note : result->notes)
+    std::fprintf(stderr, "docket: note: %s\n", note.c_str());
 
   if (args.format == "count") {
     std::printf("%lld\n", static_cast<long long>(result->count));
@@ -278,9 +285,11 @@ void AddEvalCommand(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "eval", "Evaluate one predicate over a CSV table and print the matching rows");
   cmd->add_option("--data", args->data,
-                  "A CSV file, or a directory of <table>.csv files (default with --history: its folder dated --as-of)");
-  cmd->add_option("--history", args->history,
-                  "Older snapshots for prev(), changed(), pct_change(), is_new(): DIR/YYYY-MM-DD/<table>.csv");
+                  "A CSV file, or a directory of <table>.csv files (default with --history: its "
+                  "folder dated --as-of)");
+  cmd->add_option(
+      "--history", args->history,
+      "Older snapshots for prev(), changed(), pct_change(), is_new(): DIR/YYYY-MM-DD/<table>.csv");
   cmd->add_option("--table", args->table,
                   "The table the predicate ranges over (required when --data is a directory "
                   "with several tables; for a file, defaults to the file's stem)");
@@ -301,7 +310,8 @@ void AddEvalCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--columns", args->columns,
                   "Columns to print for csv, jsonl and table (default: all)")
       ->delimiter(',');
-  cmd->add_option("--threads", args->threads, "Threads for loading and evaluating (0: one per core)")
+  cmd->add_option("--threads", args->threads,
+                  "Threads for loading and evaluating (0: one per core)")
       ->check(CLI::Range(0, 256));
   cmd->callback([&run, args] { run = [args] { return RunEval(*args); }; });
 }

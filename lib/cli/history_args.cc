@@ -16,20 +16,23 @@ absl::StatusOr<std::string> CurrentSnapshotDir(const std::string& data, const st
                                                absl::CivilDay as_of) {
   if (!data.empty()) return data;
   if (history.empty()) {
-    return UsageError("--data is required", "pass --data DIR (or --history DIR with a folder dated --as-of)");
+    return UsageError("--data is required",
+                      "pass --data DIR (or --history DIR with a folder dated --as-of)");
   }
   std::string dir = (std::filesystem::path(history) / absl::FormatCivilTime(as_of)).string();
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return UsageError(absl::StrCat("no snapshot folder ", dir, " for as_of ", absl::FormatCivilTime(as_of)),
-                      "pass --data DIR for the current snapshot, or --as-of the date of a folder in " + history);
+    return UsageError(
+        absl::StrCat("no snapshot folder ", dir, " for as_of ", absl::FormatCivilTime(as_of)),
+        "pass --data DIR for the current snapshot, or --as-of the date of a folder in " + history);
   }
   return dir;
 }
 
-absl::StatusOr<std::optional<History>> LoadOlderSnapshots(const std::string& history, const Rulebook& book,
-                                                          absl::CivilDay as_of, const std::string& current,
-                                                          int threads) {
+absl::StatusOr<std::optional<History>> LoadOlderSnapshots(const std::string& history,
+                                                          const Rulebook& book,
+                                                          absl::CivilDay as_of,
+                                                          const std::string& current, int threads) {
   if (history.empty()) return std::optional<History>();
   CsvOptions csv;
   csv.threads = threads;

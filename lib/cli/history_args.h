@@ -23,9 +23,10 @@ absl::StatusOr<std::string> CurrentSnapshotDir(const std::string& data, const st
 
 // The snapshots of `history` dated before `as_of` (nullopt when `history` is
 // empty); `current` labels the current snapshot in messages.
-absl::StatusOr<std::optional<History>> LoadOlderSnapshots(const std::string& history, const Rulebook& book,
-                                                          absl::CivilDay as_of, const std::string& current,
-                                                          int threads);
+absl::StatusOr<std::optional<History>> LoadOlderSnapshots(const std::string& history,
+                                                          const Rulebook& book,
+                                                          absl::CivilDay as_of,
+                                                          const std::string& current, int threads);
 
 }  // namespace docket::cli
 

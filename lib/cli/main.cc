@@ -35,8 +35,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "docket: %s — see 'docket %s--help'\n", e.what(),
-                 app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
+    std::fprintf(
+        stderr, "docket: %s — see 'docket %s--help'\n", e.what(),
+        app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
     return 2;
   }
   if (!run) return 2;

@@ -52,7 +52,8 @@ int RunMetrics(const MetricsArgs& args) {
   if (args.as_of.empty()) {
     run.as_of = absl::ToCivilDay(absl::Now(), book->time_zone);
   } else if (args.as_of.size() != 10 || !absl::ParseCivilTime(args.as_of, &run.as_of)) {
-    return PrintError(UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"), "write it as YYYY-MM-DD"));
+    return PrintError(UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"),
+                                 "write it as YYYY-MM-DD"));
   }
   if (args.has_owner) run.owner = args.owner;
   run.threads = args.threads;
@@ -66,21 +67,25 @@ int RunMetrics(const MetricsArgs& args) {
     run.params[p.substr(0, eq)] = *std::move(v);
   }
   if (book->metrics == nullptr || book->metrics->metrics.empty()) {
-    return PrintError(UsageError(absl::StrCat(args.rulebook, ": the rulebook defines no metrics"),
-                                 "add a 'metrics:' section (docs/rulebooks.md, \"Metrics, goals and alerts\")"));
+    return PrintError(
+        UsageError(absl::StrCat(args.rulebook, ": the rulebook defines no metrics"),
+                   "add a 'metrics:' section (docs/rulebooks.md, \"Metrics, goals and alerts\")"));
   }
   absl::StatusOr<MetricsResult> result = ComputeMetrics(*compiled, *snapshot, run);
   if (!result.ok()) return PrintError(result.status());
   std::string out;
   if (args.format == "json") {
     out = RenderMetricsJson(*result);
-    for (const std::string& w : result->warnings) std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
+    for (const std::string& w : result->warnings)
+      std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
   } else if (args.format == "csv") {
     out = RenderMetricsCsv(*result);
-    for (const std::string& w : result->warnings) std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
+    for (const std::string& w : result->warnings)
+      std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
   } else {
-    out = absl::StrCat(book->name, " — metrics for ", result->owner.value_or("everyone"), ", as of ",
-                       absl::FormatCivilTime(result->as_of), " (", result->time_zone, ")\n\n", RenderMetricsText(*result));
+    out = absl::StrCat(book->name, " — metrics for ", result->owner.value_or("everyone"),
+                       ", as of ", absl::FormatCivilTime(result->as_of), " (", result->time_zone,
+                       ")\n\n", RenderMetricsText(*result));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
@@ -105,7 +110,8 @@ void AddMetricsCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--param", args->params, "Override a param, name=value (repeatable)");
   cmd->add_option("--format", args->format, "table (default), json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  cmd->add_option("--threads", args->threads, "Threads (0: one per core)")->check(CLI::Range(0, 256));
+  cmd->add_option("--threads", args->threads, "Threads (0: one per core)")
+      ->check(CLI::Range(0, 256));
   cmd->callback([&run, args] { run = [args] { return RunMetrics(*args); }; });
 }
 

@@ -2,17 +2,17 @@
 // from the command line.
 //
 //   docket check examples/rulebooks/csm_hub.yaml [--data examples/data]
-//   docket run examples/rulebooks/csm_hub.yaml --data examples/data --as-of 2026-11-22 --owner "Alice Chen"
-//   docket diff RULEBOOK --before old/ --after new/ --format json
-//   docket explain RULEBOOK --data DIR --list outdated_pulse --key A0000042
+//   docket run examples/rulebooks/csm_hub.yaml --data examples/data --as-of 2026-11-22 --owner
+//   "Alice Chen" docket diff RULEBOOK --before old/ --after new/ --format json docket explain
+//   RULEBOOK --data DIR --list outdated_pulse --key A0000042
 //
 // Exit status: 0 success, 1 data or evaluation error, 2 usage or compile error.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,13 +27,13 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
-#include "rulebook/data_rules.h"
 #include "docket/csv.h"
 #include "docket/error.h"
-#include "docket/metrics.h"
 #include "docket/history.h"
+#include "docket/metrics.h"
 #include "docket/rulebook.h"
 #include "rulebook/command_center.h"
+#include "rulebook/data_rules.h"
 #include "rulebook/explain.h"
 
 namespace docket::cli {
@@ -95,7 +95,8 @@ absl::StatusOr<Snapshot> LoadData(const Rulebook& book, const std::string& dir, 
 }
 
 // --as-of, or today in the rulebook's time zone.
-absl::StatusOr<absl::CivilDay> AsOf(const std::string& text, const Rulebook& book, const std::string& flag = "--as-of") {
+absl::StatusOr<absl::CivilDay> AsOf(const std::string& text, const Rulebook& book,
+                                    const std::string& flag = "--as-of") {
   if (text.empty()) return absl::ToCivilDay(absl::Now(), book.time_zone);
   absl::CivilDay day;
   if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
@@ -107,20 +108,25 @@ absl::StatusOr<absl::CivilDay> AsOf(const std::string& text, const Rulebook& boo
 // The current snapshot's directory: --data, else the --history folder dated as_of.
 absl::StatusOr<std::string> DataDir(const RulebookArgs& args, const Rulebook& book) {
   if (!args.data.empty()) return args.data;
-  if (args.history.empty()) return UsageError("--data is required", "pass --data DIR (or --history DIR with a folder dated --as-of)");
+  if (args.history.empty())
+    return UsageError("--data is required",
+                      "pass --data DIR (or --history DIR with a folder dated --as-of)");
   absl::StatusOr<absl::CivilDay> day = AsOf(args.as_of, book);
   if (!day.ok()) return day.status();
   std::string dir = (std::filesystem::path(args.history) / absl::FormatCivilTime(*day)).string();
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return UsageError(absl::StrCat("no snapshot folder ", dir, " for as_of ", absl::FormatCivilTime(*day)),
-                      "pass --data DIR for the current snapshot, or --as-of the date of a folder in " + args.history);
+    return UsageError(
+        absl::StrCat("no snapshot folder ", dir, " for as_of ", absl::FormatCivilTime(*day)),
+        "pass --data DIR for the current snapshot, or --as-of the date of a folder in " +
+            args.history);
   }
   return dir;
 }
 
 // The older snapshots (dated before `as_of`), or nullopt without --history.
-absl::StatusOr<std::optional<History>> LoadHistory(const RulebookArgs& args, const Rulebook& book, absl::CivilDay as_of,
+absl::StatusOr<std::optional<History>> LoadHistory(const RulebookArgs& args, const Rulebook& book,
+                                                   absl::CivilDay as_of,
                                                    const std::string& current) {
   if (args.history.empty()) return std::optional<History>();
   CsvOptions csv;
@@ -136,8 +142,8 @@ void PrintNotes(const std::vector<std::string>& notes) {
   for (const std::string& n : notes) std::fprintf(stderr, "docket: note: %s\n", n.c_str());
 }
 
-absl::StatusOr<RunOptions> MakeRunOptions(const RulebookArgs& args, const CompiledRulebook& compiled,
-                                          bool* as_of_defaulted) {
+absl::StatusOr<RunOptions> MakeRunOptions(const RulebookArgs& args,
+                                          const CompiledRulebook& compiled, bool* as_of_defaulted) {
   RunOptions run;
   const Rulebook& book = compiled.rulebook();
   *as_of_defaulted = args.as_of.empty();
@@ -146,19 +152,22 @@ absl::StatusOr<RunOptions> MakeRunOptions(const RulebookArgs& args, const Compil
   } else {
     absl::CivilDay day;
     if (args.as_of.size() != 10 || !absl::ParseCivilTime(args.as_of, &day)) {
-      return UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"), "write it as YYYY-MM-DD");
+      return UsageError(absl::StrCat("--as-of '", args.as_of, "' is not a date"),
+                        "write it as YYYY-MM-DD");
     }
     run.as_of = day;
   }
   if (args.has_owner) run.owner = args.owner;
   run.threads = args.threads;
   for (const std::string& l : args.lists) {
-    for (absl::string_view id : absl::StrSplit(l, ',', absl::SkipWhitespace())) run.lists.emplace_back(id);
+    for (absl::string_view id : absl::StrSplit(l, ',', absl::SkipWhitespace()))
+      run.lists.emplace_back(id);
   }
   for (const std::string& p : args.params) {
     size_t eq = p.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return UsageError(absl::StrCat("--param '", p, "' is not name=value"), "e.g. --param pulse_stale_days=60");
+      return UsageError(absl::StrCat("--param '", p, "' is not name=value"),
+                        "e.g. --param pulse_stale_days=60");
     }
     absl::StatusOr<Value> v = compiled.ParseParam(p.substr(0, eq), p.substr(eq + 1));
     if (!v.ok()) return v.status();
@@ -173,9 +182,10 @@ std::string Summary(const Rulebook& book) {
   auto n = [](size_t count, std::string_view one, std::string_view many) {
     return absl::StrCat(count, " ", std::string(count == 1 ? one : many));
   };
-  return absl::StrCat(book.name, ": ", n(book.lists.size(), "list", "lists"), " (", by_horizon[0], " today, ",
-                      by_horizon[1], " upcoming, ", by_horizon[2], " past), ",
-                      n(book.segments.size(), "segment", "segments"), ", ", n(book.kpis.size(), "KPI", "KPIs"), ", ",
+  return absl::StrCat(book.name, ": ", n(book.lists.size(), "list", "lists"), " (", by_horizon[0],
+                      " today, ", by_horizon[1], " upcoming, ", by_horizon[2], " past), ",
+                      n(book.segments.size(), "segment", "segments"), ", ",
+                      n(book.kpis.size(), "KPI", "KPIs"), ", ",
                       n(book.params.size(), "param", "params"));
 }
 
@@ -184,8 +194,9 @@ int RunCheck(const RulebookArgs& args) {
   if (!book.ok()) return PrintError(book.status());
   if (args.data.empty()) {
     if (book->schema.tables.empty()) {
-      Print(absl::StrCat(args.rulebook, ": ok (structure only — it declares no tables; pass --data DIR to check "
-                                        "names and expressions) — ",
+      Print(absl::StrCat(args.rulebook,
+                         ": ok (structure only — it declares no tables; pass --data DIR to check "
+                         "names and expressions) — ",
                          Summary(*book), "\n"));
       return 0;
     }
@@ -205,8 +216,8 @@ int RunCheck(const RulebookArgs& args) {
   if (!compiled.ok()) return PrintError(compiled.status());
   int64_t rows = 0;
   for (const auto& [name, table] : snapshot->tables) rows += table.num_rows();
-  Print(absl::StrCat(args.rulebook, ": ok — ", Summary(*book), "; data in ", args.data, " matches (",
-                     snapshot->tables.size(), " tables, ", rows, " rows)\n"));
+  Print(absl::StrCat(args.rulebook, ": ok — ", Summary(*book), "; data in ", args.data,
+                     " matches (", snapshot->tables.size(), " tables, ", rows, " rows)\n"));
   return 0;
 }
 
@@ -217,7 +228,8 @@ struct Prepared {
 };
 
 // Load and compile a rulebook against `snapshot`, and the run options.
-absl::StatusOr<Prepared> Prepare(const RulebookArgs& args, const Rulebook& book, const Snapshot& snapshot) {
+absl::StatusOr<Prepared> Prepare(const RulebookArgs& args, const Rulebook& book,
+                                 const Snapshot& snapshot) {
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(book, snapshot.schema);
   if (!compiled.ok()) return compiled.status();
   bool defaulted = false;
@@ -308,15 +320,19 @@ int RunDiff(const RulebookArgs& args) {
   } else {
     absl::CivilDay d;
     std::string folder = std::filesystem::path(args.before).lexically_normal().filename().string();
-    if (folder.empty()) folder = std::filesystem::path(args.before).lexically_normal().parent_path().filename().string();
+    if (folder.empty())
+      folder =
+          std::filesystem::path(args.before).lexically_normal().parent_path().filename().string();
     if (folder.size() == 10 && absl::ParseCivilTime(folder, &d)) before_run.as_of = d;
   }
   if (before_run.as_of > prepared->run.as_of) {
-    return PrintError(UsageError(absl::StrCat("the before side's date ", absl::FormatCivilTime(before_run.as_of),
-                                              " is after the after side's ", absl::FormatCivilTime(prepared->run.as_of)),
-                                 "pass --before-as-of and --as-of in order"));
+    return PrintError(UsageError(
+        absl::StrCat("the before side's date ", absl::FormatCivilTime(before_run.as_of),
+                     " is after the after side's ", absl::FormatCivilTime(prepared->run.as_of)),
+        "pass --before-as-of and --as-of in order"));
   }
-  absl::StatusOr<std::optional<History>> history = LoadHistory(args, *book, prepared->run.as_of, args.after);
+  absl::StatusOr<std::optional<History>> history =
+      LoadHistory(args, *book, prepared->run.as_of, args.after);
   if (!history.ok()) return PrintError(history.status());
   std::optional<History> before_history;
   if (history->has_value()) {
@@ -352,7 +368,8 @@ int RunExplain(const RulebookArgs& args) {
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<Prepared> prepared = Prepare(args, *book, *snapshot);
   if (!prepared.ok()) return PrintError(prepared.status());
-  absl::StatusOr<std::optional<History>> history = LoadHistory(args, *book, prepared->run.as_of, *dir);
+  absl::StatusOr<std::optional<History>> history =
+      LoadHistory(args, *book, prepared->run.as_of, *dir);
   if (!history.ok()) return PrintError(history.status());
   if (history->has_value()) prepared->run.history = &**history;
   absl::StatusOr<rulebook::Explanation> e =
@@ -364,21 +381,24 @@ int RunExplain(const RulebookArgs& args) {
   return 0;
 }
 
-CLI::App* AddCommon(CLI::App& app, const char* name, const char* help, std::shared_ptr<RulebookArgs> args) {
+CLI::App* AddCommon(CLI::App& app, const char* name, const char* help,
+                    const std::shared_ptr<RulebookArgs>& args) {
   CLI::App* cmd = app.add_subcommand(name, help);
   cmd->add_option("rulebook", args->rulebook, "The rulebook YAML file")->required();
   return cmd;
 }
 
-void AddAsOf(CLI::App* cmd, std::shared_ptr<RulebookArgs> args) {
+void AddAsOf(CLI::App* cmd, const std::shared_ptr<RulebookArgs>& args) {
   cmd->add_option("--as-of", args->as_of,
-                  "The evaluation date, YYYY-MM-DD (default: today in the rulebook's time zone; always printed)");
+                  "The evaluation date, YYYY-MM-DD (default: today in the rulebook's time zone; "
+                  "always printed)");
   cmd->add_option("--param", args->params, "Override a param, name=value (repeatable)");
-  cmd->add_option("--threads", args->threads, "Threads for loading and evaluating (0: one per core)")
+  cmd->add_option("--threads", args->threads,
+                  "Threads for loading and evaluating (0: one per core)")
       ->check(CLI::Range(0, 256));
 }
 
-void AddOwner(CLI::App* cmd, std::shared_ptr<RulebookArgs> args) {
+void AddOwner(CLI::App* cmd, const std::shared_ptr<RulebookArgs>& args) {
   cmd->add_option_function<std::string>(
       "--owner",
       [args](const std::string& owner) {
@@ -392,43 +412,56 @@ void AddOwner(CLI::App* cmd, std::shared_ptr<RulebookArgs> args) {
 
 void AddCheckCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<RulebookArgs>();
-  CLI::App* cmd = AddCommon(app, "check", "Validate a rulebook (and, with --data, against the data's columns)", args);
-  cmd->add_option("--data", args->data, "A directory of <table>.csv files to check the rulebook against");
-  cmd->add_option("--threads", args->threads, "Threads for loading (0: one per core)")->check(CLI::Range(0, 256));
+  CLI::App* cmd = AddCommon(
+      app, "check", "Validate a rulebook (and, with --data, against the data's columns)", args);
+  cmd->add_option("--data", args->data,
+                  "A directory of <table>.csv files to check the rulebook against");
+  cmd->add_option("--threads", args->threads, "Threads for loading (0: one per core)")
+      ->check(CLI::Range(0, 256));
   cmd->callback([&run, args] { run = [args] { return RunCheck(*args); }; });
 }
 
 void AddRunCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<RulebookArgs>();
-  CLI::App* cmd = AddCommon(app, "run", "Run a rulebook: the command center (every list's count and top rows, KPIs)",
-                            args);
-  cmd->add_option("--data", args->data, "A directory of <table>.csv files (default with --history: its folder dated --as-of)");
-  cmd->add_option("--history", args->history, "Older snapshots for prev()/changed()/triggers: DIR/YYYY-MM-DD/<table>.csv");
+  CLI::App* cmd =
+      AddCommon(app, "run",
+                "Run a rulebook: the command center (every list's count and top rows, KPIs)", args);
+  cmd->add_option(
+      "--data", args->data,
+      "A directory of <table>.csv files (default with --history: its folder dated --as-of)");
+  cmd->add_option("--history", args->history,
+                  "Older snapshots for prev()/changed()/triggers: DIR/YYYY-MM-DD/<table>.csv");
   AddAsOf(cmd, args);
   AddOwner(cmd, args);
   cmd->add_option("--list", args->lists, "Only this list (repeatable, or comma-separated ids)");
   cmd->add_option("--format", args->format, "table (default, for people), json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  cmd->add_option("--limit", args->limit,
-                  "Rows per list: shown in the table (default 5); for json and csv, caps each list's keys "
-                  "(default: the list's own limit)")
+  cmd->add_option(
+         "--limit", args->limit,
+         "Rows per list: shown in the table (default 5); for json and csv, caps each list's keys "
+         "(default: the list's own limit)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->callback([&run, args] { run = [args] { return RunRun(*args); }; });
 }
 
 void AddDiffCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<RulebookArgs>();
-  CLI::App* cmd = AddCommon(app, "diff", "Compare two snapshots: per list, the keys that entered and left", args);
+  CLI::App* cmd = AddCommon(
+      app, "diff", "Compare two snapshots: per list, the keys that entered and left", args);
   cmd->add_option("--before", args->before, "The earlier snapshot's directory")->required();
   cmd->add_option("--after", args->after, "The later snapshot's directory")->required();
   cmd->add_option("--before-as-of", args->before_as_of,
-                  "The before side's evaluation date (default: the date --before's folder is named by, else --as-of)");
-  cmd->add_option("--history", args->history, "Older snapshots for prev()/changed(): DIR/YYYY-MM-DD/<table>.csv");
+                  "The before side's evaluation date (default: the date --before's folder is named "
+                  "by, else --as-of)");
+  cmd->add_option("--history", args->history,
+                  "Older snapshots for prev()/changed(): DIR/YYYY-MM-DD/<table>.csv");
   AddAsOf(cmd, args);
   AddOwner(cmd, args);
   cmd->add_option("--list", args->lists, "Only this list (repeatable, or comma-separated ids)");
-  cmd->add_option("--format", args->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->add_option("--limit", args->limit, "Keys shown per list and direction in the table (default 10)")
+  cmd->add_option("--format", args->format, "table (default) or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--limit", args->limit,
+                  "Keys shown per list and direction in the table (default 10)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->callback([&run, args] { run = [args] { return RunDiff(*args); }; });
 }
@@ -436,8 +469,11 @@ void AddDiffCommand(CLI::App& app, Runner& run) {
 void AddExplainCommand(CLI::App& app, Runner& run) {
   auto args = std::make_shared<RulebookArgs>();
   CLI::App* cmd = AddCommon(app, "explain", "Explain why one row is or is not in a list", args);
-  cmd->add_option("--data", args->data, "A directory of <table>.csv files (default with --history: its folder dated --as-of)");
-  cmd->add_option("--history", args->history, "Older snapshots for prev()/changed()/triggers: DIR/YYYY-MM-DD/<table>.csv");
+  cmd->add_option(
+      "--data", args->data,
+      "A directory of <table>.csv files (default with --history: its folder dated --as-of)");
+  cmd->add_option("--history", args->history,
+                  "Older snapshots for prev()/changed()/triggers: DIR/YYYY-MM-DD/<table>.csv");
   cmd->add_option("--list", args->list, "The list's id")->required();
   cmd->add_option("--key", args->key, "The row's key")->required();
   AddAsOf(cmd, args);

@@ -62,7 +62,8 @@ class Statement {
   absl::Status Run();
   // Prepare(), then binds `args` to ?1, ?2, … in order.
   template <typename... Args>
-  absl::Status PrepareWith(sqlite3* db, const std::string& path, const char* sql, const Args&... args) {
+  absl::Status PrepareWith(sqlite3* db, const std::string& path, const char* sql,
+                           const Args&... args) {
     if (absl::Status st = Prepare(db, path, sql); !st.ok()) return st;
     int i = 0;
     (Bind(++i, args), ...);
@@ -95,8 +96,9 @@ class Statement {
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string Text(int col) const {
     const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p),
-                                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+    return p == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(p),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   std::optional<std::string> OptText(int col) const {
     if (IsNull(col)) return std::nullopt;
@@ -145,8 +147,9 @@ struct CtaStore::Impl {
 
   // Reads one CTA (without tasks); NotFound when there is none.
   absl::StatusOr<Cta> ReadCta(int64_t id);
-  absl::Status AddEvent(int64_t cta_id, std::string_view event, std::string_view by, absl::CivilDay as_of,
-                        std::string_view wall_time, const std::optional<std::string>& from,
+  absl::Status AddEvent(int64_t cta_id, std::string_view event, std::string_view by,
+                        absl::CivilDay as_of, std::string_view wall_time,
+                        const std::optional<std::string>& from,
                         const std::optional<std::string>& to, std::string_view detail);
 };
 

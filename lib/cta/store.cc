@@ -22,9 +22,12 @@ namespace docket {
 
 std::string_view CtaStatusName(CtaStatus s) {
   switch (s) {
-    case CtaStatus::kOpen: return "open";
-    case CtaStatus::kSnoozed: return "snoozed";
-    case CtaStatus::kClosed: return "closed";
+    case CtaStatus::kOpen:
+      return "open";
+    case CtaStatus::kSnoozed:
+      return "snoozed";
+    case CtaStatus::kClosed:
+      return "closed";
   }
   return "open";
 }
@@ -103,7 +106,8 @@ CREATE TRIGGER cta_events_append_only_delete BEFORE DELETE ON cta_events
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kCtaSchemaVersion);
 
 absl::Status Refuse(const std::string& path, const std::string& why, const std::string& hint) {
-  return DataError({}, absl::StrCat(path, ": ", why, "; refusing to use it (the file was not changed)"),
+  return DataError({},
+                   absl::StrCat(path, ": ", why, "; refusing to use it (the file was not changed)"),
                    std::string(hint));
 }
 
@@ -114,21 +118,25 @@ absl::Status SqliteError(sqlite3* db, int rc, const std::string& path, const std
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return DataError({}, absl::StrCat(path, ": the store is busy (another docket command held it too long) while ",
-                                        what),
-                       "try again when the other command has finished");
+      return DataError(
+          {},
+          absl::StrCat(path, ": the store is busy (another docket command held it too long) while ",
+                       what),
+          "try again when the other command has finished");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return DataError({}, absl::StrCat(path, ": the store is corrupt or not a docket CTA store (SQLite: ", detail,
-                                        ") while ", what, "; nothing was changed"),
-                       "restore it from a backup, or give --store a new file");
+      return DataError(
+          {},
+          absl::StrCat(path, ": the store is corrupt or not a docket CTA store (SQLite: ", detail,
+                       ") while ", what, "; nothing was changed"),
+          "restore it from a backup, or give --store a new file");
     case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-      return DataError({}, absl::StrCat(path, ": cannot write the store (SQLite: ", detail, ") while ", what,
-                                        "; nothing was changed"));
+      return DataError({}, absl::StrCat(path, ": cannot write the store (SQLite: ", detail,
+                                        ") while ", what, "; nothing was changed"));
     default:
       return absl::InternalError(absl::StrCat(path, ": SQLite error while ", what, ": ", detail));
   }
@@ -169,10 +177,13 @@ std::optional<absl::CivilDay> Statement::OptDay(int col) const {
   return d;
 }
 
-std::string WallTime() { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()); }
+std::string WallTime() {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+}
 
 const char* const kCtaColumns =
-    "id, rule, list, type, reason, name, key, identity, owner, queue, status, priority, created, due, "
+    "id, rule, list, type, reason, name, key, identity, owner, queue, status, priority, created, "
+    "due, "
     "snoozed_until, closed, outcome, action, resources";
 
 Cta ReadCtaRow(const Statement& s) {
@@ -188,7 +199,9 @@ Cta ReadCtaRow(const Statement& s) {
   c.owner = s.OptText(8);
   c.queue = s.OptText(9);
   std::string status = s.Text(10);
-  c.status = status == "closed" ? CtaStatus::kClosed : status == "snoozed" ? CtaStatus::kSnoozed : CtaStatus::kOpen;
+  c.status = status == "closed"    ? CtaStatus::kClosed
+             : status == "snoozed" ? CtaStatus::kSnoozed
+                                   : CtaStatus::kOpen;
   c.priority = s.Text(11);
   c.created = s.Day(12);
   c.due = s.OptDay(13);
@@ -228,7 +241,9 @@ absl::Status CtaStore::Impl::Exec(const char* sql, const std::string& what) {
 
 absl::StatusOr<std::optional<absl::CivilDay>> CtaStore::Impl::LatestSync() {
   Statement s;
-  if (absl::Status st = s.Prepare(db, path, "SELECT value FROM docket_meta WHERE key = 'latest_sync'"); !st.ok()) {
+  if (absl::Status st =
+          s.Prepare(db, path, "SELECT value FROM docket_meta WHERE key = 'latest_sync'");
+      !st.ok()) {
     return st;
   }
   absl::StatusOr<bool> row = s.Step();
@@ -238,10 +253,11 @@ absl::StatusOr<std::optional<absl::CivilDay>> CtaStore::Impl::LatestSync() {
 }
 
 absl::Status CtaStore::Impl::SetLatestSync(absl::CivilDay day) {
-  return cta::Execute(db, path,
-                      "INSERT INTO docket_meta(key, value) VALUES ('latest_sync', ?1) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value",
-                      day);
+  return cta::Execute(
+      db, path,
+      "INSERT INTO docket_meta(key, value) VALUES ('latest_sync', ?1) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value",
+      day);
 }
 
 absl::StatusOr<Cta> CtaStore::Impl::ReadCta(int64_t id) {
@@ -259,10 +275,12 @@ absl::StatusOr<Cta> CtaStore::Impl::ReadCta(int64_t id) {
 
 absl::Status CtaStore::Impl::AddEvent(int64_t cta_id, std::string_view event, std::string_view by,
                                       absl::CivilDay as_of, std::string_view wall_time,
-                                      const std::optional<std::string>& from, const std::optional<std::string>& to,
+                                      const std::optional<std::string>& from,
+                                      const std::optional<std::string>& to,
                                       std::string_view detail) {
   return cta::Execute(db, path,
-                      "INSERT INTO cta_events(cta_id, event, actor, as_of, wall_time, from_value, to_value, detail) "
+                      "INSERT INTO cta_events(cta_id, event, actor, as_of, wall_time, from_value, "
+                      "to_value, detail) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                       cta_id, event, by, as_of, wall_time, from, to, detail);
 }
@@ -283,8 +301,8 @@ absl::StatusOr<CtaStore> CtaStore::Open(const std::string& path, const CtaStoreO
   }
   bool fresh = !exists || st.st_size == 0;  // May become a new store.
   if (!exists && !options.create) {
-    return absl::NotFoundError(absl::StrCat(path, ": no CTA store here (run 'docket cta sync … --store ", path,
-                                            "' to create one)"));
+    return absl::NotFoundError(absl::StrCat(
+        path, ": no CTA store here (run 'docket cta sync … --store ", path, "' to create one)"));
   }
   if (exists && st.st_size > 0) {
     // Anything but an SQLite file is refused before SQLite opens it.
@@ -300,7 +318,8 @@ absl::StatusOr<CtaStore> CtaStore::Open(const std::string& path, const CtaStoreO
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
+  int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
   if (rc != SQLITE_OK) return cta::SqliteError(impl->db, rc, path, "opening the store");
   sqlite3_extended_result_codes(impl->db, 1);
@@ -311,7 +330,8 @@ absl::StatusOr<CtaStore> CtaStore::Open(const std::string& path, const CtaStoreO
   // creating one store at once do it once.
   auto read_header = [&](int64_t* app_id, int64_t* version, int64_t* objects) -> absl::Status {
     Statement s;
-    const char* queries[3] = {"PRAGMA application_id", "PRAGMA user_version", "SELECT count(*) FROM sqlite_master"};
+    const char* queries[3] = {"PRAGMA application_id", "PRAGMA user_version",
+                              "SELECT count(*) FROM sqlite_master"};
     int64_t* outs[3] = {app_id, version, objects};
     for (int i = 0; i < 3; ++i) {
       Statement q;
@@ -326,10 +346,11 @@ absl::StatusOr<CtaStore> CtaStore::Open(const std::string& path, const CtaStoreO
   if (absl::Status s = read_header(&app_id, &version, &objects); !s.ok()) return s;
   auto check_version = [&]() -> absl::Status {
     if (version > kCtaSchemaVersion) {
-      return cta::Refuse(path,
-                         absl::StrCat("was written by a newer docket (store schema version ", version,
-                                      "; this docket reads up to ", kCtaSchemaVersion, ")"),
-                         "upgrade docket to use this store");
+      return cta::Refuse(
+          path,
+          absl::StrCat("was written by a newer docket (store schema version ", version,
+                       "; this docket reads up to ", kCtaSchemaVersion, ")"),
+          "upgrade docket to use this store");
     }
     return absl::OkStatus();
   };
@@ -348,13 +369,15 @@ absl::StatusOr<CtaStore> CtaStore::Open(const std::string& path, const CtaStoreO
     }
     if (s.ok() && app_id == cta::kApplicationId) s = check_version();
     if (s.ok() && app_id != cta::kApplicationId) {
-      s = impl->Exec(absl::StrCat("PRAGMA application_id = ", cta::kApplicationId).c_str(), "creating the store");
+      s = impl->Exec(absl::StrCat("PRAGMA application_id = ", cta::kApplicationId).c_str(),
+                     "creating the store");
       version = 0;
     }
     for (int64_t v = version; s.ok() && v < kCtaSchemaVersion; ++v) {
       s = impl->Exec(cta::kMigrations[v], absl::StrCat("migrating the store to version ", v + 1));
       if (s.ok()) {
-        s = impl->Exec(absl::StrCat("PRAGMA user_version = ", v + 1).c_str(), "migrating the store");
+        s = impl->Exec(absl::StrCat("PRAGMA user_version = ", v + 1).c_str(),
+                       "migrating the store");
       }
     }
     if (s.ok()) s = impl->Commit();
@@ -389,7 +412,8 @@ absl::StatusOr<std::vector<Cta>> CtaStore::List(const CtaFilter& filter) {
   if (filter.queue.has_value()) s.Bind(2, *filter.queue);
   if (filter.status.has_value()) s.Bind(3, CtaStatusName(*filter.status));
   std::vector<Cta> out;
-  if (absl::Status st = s.ForEachRow([&] { out.push_back(cta::ReadCtaRow(s)); }); !st.ok()) return st;
+  if (absl::Status st = s.ForEachRow([&] { out.push_back(cta::ReadCtaRow(s)); }); !st.ok())
+    return st;
   return out;
 }
 
@@ -399,30 +423,35 @@ absl::StatusOr<CtaDetail> CtaStore::Show(int64_t id) {
   if (!c.ok()) return c.status();
   d.cta = *std::move(c);
   Statement t;
-  absl::Status st = t.PrepareWith(impl_->db, impl_->path,
-                                  "SELECT position, text, done FROM cta_tasks WHERE cta_id = ?1 ORDER BY position", id);
+  absl::Status st = t.PrepareWith(
+      impl_->db, impl_->path,
+      "SELECT position, text, done FROM cta_tasks WHERE cta_id = ?1 ORDER BY position", id);
   if (st.ok()) {
-    st = t.ForEachRow([&] { d.cta.tasks.push_back(CtaTask{static_cast<int>(t.Int(0)), t.Text(1), t.Int(2) != 0}); });
+    st = t.ForEachRow([&] {
+      d.cta.tasks.push_back(CtaTask{static_cast<int>(t.Int(0)), t.Text(1), t.Int(2) != 0});
+    });
   }
   if (!st.ok()) return st;
   Statement e;
-  st = e.PrepareWith(impl_->db, impl_->path,
-                     "SELECT id, cta_id, event, actor, as_of, wall_time, from_value, to_value, detail "
-                     "FROM cta_events WHERE cta_id = ?1 ORDER BY id",
-                     id);
-  if (st.ok()) st = e.ForEachRow([&] {
-    CtaEvent ev;
-    ev.id = e.Int(0);
-    ev.cta_id = e.Int(1);
-    ev.event = e.Text(2);
-    ev.by = e.Text(3);
-    ev.as_of = e.Day(4);
-    ev.wall_time = e.Text(5);
-    ev.from = e.OptText(6);
-    ev.to = e.OptText(7);
-    ev.detail = e.Text(8);
-    d.events.push_back(std::move(ev));
-  });
+  st = e.PrepareWith(
+      impl_->db, impl_->path,
+      "SELECT id, cta_id, event, actor, as_of, wall_time, from_value, to_value, detail "
+      "FROM cta_events WHERE cta_id = ?1 ORDER BY id",
+      id);
+  if (st.ok())
+    st = e.ForEachRow([&] {
+      CtaEvent ev;
+      ev.id = e.Int(0);
+      ev.cta_id = e.Int(1);
+      ev.event = e.Text(2);
+      ev.by = e.Text(3);
+      ev.as_of = e.Day(4);
+      ev.wall_time = e.Text(5);
+      ev.from = e.OptText(6);
+      ev.to = e.OptText(7);
+      ev.detail = e.Text(8);
+      d.events.push_back(std::move(ev));
+    });
   if (!st.ok()) return st;
   return d;
 }
@@ -446,7 +475,9 @@ static absl::StatusOr<Cta> InTransaction(CtaStore::Impl& impl, int64_t id, Chang
   absl::StatusOr<Cta> cta = latest.ok() ? impl.ReadCta(id) : absl::StatusOr<Cta>(latest.status());
   absl::Status st = cta.status();
   // A command without an as_of is dated the store's business day.
-  absl::CivilDay today = latest.ok() && latest->has_value() ? **latest : cta.ok() ? cta->created : absl::CivilDay();
+  absl::CivilDay today = latest.ok() && latest->has_value() ? **latest
+                         : cta.ok()                         ? cta->created
+                                                            : absl::CivilDay();
   if (st.ok()) st = change(*cta, today, cta::WallTime());
   if (st.ok()) st = impl.Commit();
   if (!st.ok()) {
@@ -459,86 +490,106 @@ static absl::StatusOr<Cta> InTransaction(CtaStore::Impl& impl, int64_t id, Chang
 absl::StatusOr<Cta> CtaStore::Claim(int64_t id, const std::string& owner, const CtaActor& actor) {
   if (owner.empty()) return UsageError("--owner is empty", "name who takes the CTA");
   Impl& impl = *impl_;
-  return InTransaction(impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
-    if (c.status == CtaStatus::kClosed) {
-      return DataError({}, absl::StrCat("CTA ", id, " is closed (", c.outcome.value_or(""), "); nothing to claim"));
-    }
-    if (!c.queue.has_value()) {
-      return DataError({}, absl::StrCat("CTA ", id, " was already claimed by ", Holder(c)),
-                       c.owner == owner ? "it is yours already" : "ask them, or use 'docket cta reassign'");
-    }
-    if (absl::Status st = cta::Execute(impl.db, impl.path,
-                                       "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3 AND "
-                                       "queue IS NOT NULL",
-                                       owner, today, id);
-        !st.ok()) {
-      return st;
-    }
-    return impl.AddEvent(id, "claimed", actor.by, today, wall, absl::StrCat("queue ", *c.queue), owner, "");
-  });
+  return InTransaction(
+      impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
+        if (c.status == CtaStatus::kClosed) {
+          return DataError({}, absl::StrCat("CTA ", id, " is closed (", c.outcome.value_or(""),
+                                            "); nothing to claim"));
+        }
+        if (!c.queue.has_value()) {
+          return DataError(
+              {}, absl::StrCat("CTA ", id, " was already claimed by ", Holder(c)),
+              c.owner == owner ? "it is yours already" : "ask them, or use 'docket cta reassign'");
+        }
+        if (absl::Status st = cta::Execute(
+                impl.db, impl.path,
+                "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3 AND "
+                "queue IS NOT NULL",
+                owner, today, id);
+            !st.ok()) {
+          return st;
+        }
+        return impl.AddEvent(id, "claimed", actor.by, today, wall, absl::StrCat("queue ", *c.queue),
+                             owner, "");
+      });
 }
 
 absl::StatusOr<Cta> CtaStore::Close(int64_t id, const std::string& outcome, const CtaActor& actor) {
-  if (outcome.empty()) return UsageError("--outcome is empty", "say how it ended, e.g. --outcome 'back on track'");
+  if (outcome.empty())
+    return UsageError("--outcome is empty", "say how it ended, e.g. --outcome 'back on track'");
   Impl& impl = *impl_;
-  return InTransaction(impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
-    if (c.status == CtaStatus::kClosed) {
-      return DataError({}, absl::StrCat("CTA ", id, " is already closed (", c.outcome.value_or(""), ", ",
-                                        c.closed.has_value() ? absl::FormatCivilTime(*c.closed) : "", ")"));
-    }
-    if (absl::Status st = cta::Execute(impl.db, impl.path,
-                                       "UPDATE ctas SET status = 'closed', closed = ?1, outcome = ?2, "
-                                       "snoozed_until = NULL, updated = ?1 WHERE id = ?3",
-                                       today, outcome, id);
-        !st.ok()) {
-      return st;
-    }
-    return impl.AddEvent(id, "closed", actor.by, today, wall, std::string(CtaStatusName(c.status)), "closed",
-                         outcome);
-  });
+  return InTransaction(
+      impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
+        if (c.status == CtaStatus::kClosed) {
+          return DataError(
+              {}, absl::StrCat("CTA ", id, " is already closed (", c.outcome.value_or(""), ", ",
+                               c.closed.has_value() ? absl::FormatCivilTime(*c.closed) : "", ")"));
+        }
+        if (absl::Status st =
+                cta::Execute(impl.db, impl.path,
+                             "UPDATE ctas SET status = 'closed', closed = ?1, outcome = ?2, "
+                             "snoozed_until = NULL, updated = ?1 WHERE id = ?3",
+                             today, outcome, id);
+            !st.ok()) {
+          return st;
+        }
+        return impl.AddEvent(id, "closed", actor.by, today, wall,
+                             std::string(CtaStatusName(c.status)), "closed", outcome);
+      });
 }
 
 absl::StatusOr<Cta> CtaStore::Snooze(int64_t id, absl::CivilDay until, const std::string& reason,
                                      const CtaActor& actor) {
-  if (reason.empty()) return UsageError("--reason is empty", "say why, e.g. --reason 'customer on holiday'");
+  if (reason.empty())
+    return UsageError("--reason is empty", "say why, e.g. --reason 'customer on holiday'");
   Impl& impl = *impl_;
-  return InTransaction(impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
-    if (c.status == CtaStatus::kClosed) {
-      return DataError({}, absl::StrCat("CTA ", id, " is closed; only an open CTA can be snoozed"));
-    }
-    if (until <= today) {
-      return UsageError(absl::StrCat("--until ", absl::FormatCivilTime(until), " is not after the store's day (",
-                                     absl::FormatCivilTime(today), ", its latest sync)"),
-                        "snooze until a later date");
-    }
-    if (absl::Status st = cta::Execute(impl.db, impl.path,
-                                       "UPDATE ctas SET status = 'snoozed', snoozed_until = ?1, updated = ?2 "
-                                       "WHERE id = ?3",
-                                       until, today, id);
-        !st.ok()) {
-      return st;
-    }
-    return impl.AddEvent(id, "snoozed", actor.by, today, wall, std::string(CtaStatusName(c.status)),
-                         absl::StrCat("snoozed until ", absl::FormatCivilTime(until)), reason);
-  });
+  return InTransaction(
+      impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
+        if (c.status == CtaStatus::kClosed) {
+          return DataError({},
+                           absl::StrCat("CTA ", id, " is closed; only an open CTA can be snoozed"));
+        }
+        if (until <= today) {
+          return UsageError(absl::StrCat("--until ", absl::FormatCivilTime(until),
+                                         " is not after the store's day (",
+                                         absl::FormatCivilTime(today), ", its latest sync)"),
+                            "snooze until a later date");
+        }
+        if (absl::Status st =
+                cta::Execute(impl.db, impl.path,
+                             "UPDATE ctas SET status = 'snoozed', snoozed_until = ?1, updated = ?2 "
+                             "WHERE id = ?3",
+                             until, today, id);
+            !st.ok()) {
+          return st;
+        }
+        return impl.AddEvent(id, "snoozed", actor.by, today, wall,
+                             std::string(CtaStatusName(c.status)),
+                             absl::StrCat("snoozed until ", absl::FormatCivilTime(until)), reason);
+      });
 }
 
-absl::StatusOr<Cta> CtaStore::Reassign(int64_t id, const std::string& owner, const CtaActor& actor) {
+absl::StatusOr<Cta> CtaStore::Reassign(int64_t id, const std::string& owner,
+                                       const CtaActor& actor) {
   if (owner.empty()) return UsageError("--owner is empty", "name who takes the CTA over");
   Impl& impl = *impl_;
-  return InTransaction(impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
-    if (c.status == CtaStatus::kClosed) {
-      return DataError({}, absl::StrCat("CTA ", id, " is closed; only an open CTA can be reassigned"));
-    }
-    if (c.owner == owner) return DataError({}, absl::StrCat("CTA ", id, " is already ", owner, "'s"));
-    if (absl::Status st = cta::Execute(impl.db, impl.path,
-                                       "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3",
-                                       owner, today, id);
-        !st.ok()) {
-      return st;
-    }
-    return impl.AddEvent(id, "reassigned", actor.by, today, wall, Holder(c), owner, "");
-  });
+  return InTransaction(
+      impl, id, [&](const Cta& c, absl::CivilDay today, const std::string& wall) -> absl::Status {
+        if (c.status == CtaStatus::kClosed) {
+          return DataError(
+              {}, absl::StrCat("CTA ", id, " is closed; only an open CTA can be reassigned"));
+        }
+        if (c.owner == owner)
+          return DataError({}, absl::StrCat("CTA ", id, " is already ", owner, "'s"));
+        if (absl::Status st =
+                cta::Execute(impl.db, impl.path,
+                             "UPDATE ctas SET owner = ?1, queue = NULL, updated = ?2 WHERE id = ?3",
+                             owner, today, id);
+            !st.ok()) {
+          return st;
+        }
+        return impl.AddEvent(id, "reassigned", actor.by, today, wall, Holder(c), owner, "");
+      });
 }
 
 }  // namespace docket

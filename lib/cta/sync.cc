@@ -47,8 +47,8 @@ struct Live {
   absl::CivilDay created;
 
   bool triggered = false;
-  bool changed = false;   // Any column to write.
-  bool counted = false;   // Counted as updated.
+  bool changed = false;  // Any column to write.
+  bool counted = false;  // Counted as updated.
   bool close = false;
   struct Event {
     std::string event;
@@ -65,7 +65,8 @@ struct New {
   std::optional<std::string> owner, queue, row_owner;
 };
 
-std::optional<std::string> HolderText(const std::optional<std::string>& owner, const std::optional<std::string>& queue) {
+std::optional<std::string> HolderText(const std::optional<std::string>& owner,
+                                      const std::optional<std::string>& queue) {
   if (owner.has_value()) return owner;
   if (queue.has_value()) return absl::StrCat("queue ", *queue);
   return std::nullopt;
@@ -79,8 +80,12 @@ void Route(const CtaOwnerRule& rule, const std::optional<std::string>& row_owner
   owner->reset();
   queue->reset();
   switch (rule.kind) {
-    case CtaOwnerKind::kRowOwner: *owner = row_owner; break;
-    case CtaOwnerKind::kQueue: *queue = rule.queue; break;
+    case CtaOwnerKind::kRowOwner:
+      *owner = row_owner;
+      break;
+    case CtaOwnerKind::kQueue:
+      *queue = rule.queue;
+      break;
     case CtaOwnerKind::kOwnerOrQueue:
       if (row_owner.has_value()) {
         *owner = row_owner;
@@ -88,7 +93,9 @@ void Route(const CtaOwnerRule& rule, const std::optional<std::string>& row_owner
         *queue = rule.queue;
       }
       break;
-    case CtaOwnerKind::kColumn: *owner = column_owner; break;
+    case CtaOwnerKind::kColumn:
+      *owner = column_owner;
+      break;
   }
 }
 
@@ -102,17 +109,19 @@ struct RuleColumns {
   const CtaSpec* spec = nullptr;
   const ListResult* list = nullptr;
   const Table* table = nullptr;
-  Table data;                               // The table plus parent fields the rule names.
+  Table data;  // The table plus parent fields the rule names.
   const Column* key = nullptr;
   std::optional<rulebook::OwnerLookup> owners;
-  std::vector<const Column*> name_columns;  // Per template part (nullptr: literal or key/type/reason/owner).
+  std::vector<const Column*>
+      name_columns;  // Per template part (nullptr: literal or key/type/reason/owner).
   std::vector<const Column*> identity_columns;
-  const Column* owner_column = nullptr;     // `owner: {column: …}`.
+  const Column* owner_column = nullptr;  // `owner: {column: …}`.
 };
 
 }  // namespace
 
-absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, const Snapshot& snapshot,
+absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook,
+                                             const Snapshot& snapshot,
                                              const CtaSyncOptions& options) {
   auto start = std::chrono::steady_clock::now();
   RunOptions run;
@@ -122,7 +131,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   run.history = options.history;
   run.max_rows = 0;  // The sync reads the match bitmaps, not the ordered rows.
   for (const CtaSpec& c : rulebook.rulebook().ctas) {
-    if (std::find(run.lists.begin(), run.lists.end(), c.list) == run.lists.end()) run.lists.push_back(c.list);
+    if (std::find(run.lists.begin(), run.lists.end(), c.list) == run.lists.end())
+      run.lists.push_back(c.list);
   }
   RulebookResult evaluated;
   if (!run.lists.empty()) {
@@ -139,8 +149,10 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& rulebook, c
   return report;
 }
 
-absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, const Snapshot& snapshot,
-                                             const RulebookResult& evaluated, const CtaSyncOptions& options) {
+absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled,
+                                             const Snapshot& snapshot,
+                                             const RulebookResult& evaluated,
+                                             const CtaSyncOptions& options) {
   auto start = std::chrono::steady_clock::now();
   const Rulebook& book = compiled.rulebook();
   const absl::CivilDay as_of = options.as_of;
@@ -158,21 +170,25 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     rc.list = evaluated.FindList(spec.list);
     if (rc.list == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("CTA '", spec.id, "': list '", spec.list, "' was not evaluated (pass every trigger list)"));
+          absl::StrCat("CTA '", spec.id, "': list '", spec.list,
+                       "' was not evaluated (pass every trigger list)"));
     }
     rc.table = snapshot.FindTable(rc.list->table);
-    if (const ListSpec* ls = book.FindList(spec.list); ls != nullptr && ls->trigger == Trigger::kExited) {
+    if (const ListSpec* ls = book.FindList(spec.list);
+        ls != nullptr && ls->trigger == Trigger::kExited) {
       rc.table = &rc.list->data;  // Its rows are the older snapshot's, with their last values.
     }
     if (rc.table == nullptr) {
-      return DataError(spec.list_location, absl::StrCat("table '", rc.list->table, "' is not in the snapshot"));
+      return DataError(spec.list_location,
+                       absl::StrCat("table '", rc.list->table, "' is not in the snapshot"));
     }
     rc.key = rc.table->key_column();
     if (rc.key == nullptr) {
-      return CompileError(spec.list_location, absl::StrCat("CTA '", spec.id, "': table '", rc.table->name(),
-                                                           "' has no key"));
+      return CompileError(spec.list_location, absl::StrCat("CTA '", spec.id, "': table '",
+                                                           rc.table->name(), "' has no key"));
     }
-    rc.owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *rc.table, Limits{}.max_relation_depth);
+    rc.owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *rc.table,
+                                            Limits{}.max_relation_depth);
     // Parent fields (account.name) for every matching row.
     std::vector<std::string> wanted;
     for (const CtaTemplatePart& p : spec.name) {
@@ -185,18 +201,20 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     std::vector<int64_t> rows;
     for (const std::string& name : wanted) {
       if (rc.table->FindColumn(name) != nullptr) continue;
-      if (std::any_of(extra_schemas.begin(), extra_schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) {
+      if (std::any_of(extra_schemas.begin(), extra_schemas.end(),
+                      [&](const ColumnSchema& c) { return c.name == name; })) {
         continue;
       }
       // `prev(csm)` shown by the list: the column in the older snapshot, by key
       // (rulebook/show_history.h), e.g. the outgoing CSM of a transition.
-      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past = rulebook::ParseShowHistory(name);
+      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past =
+          rulebook::ParseShowHistory(name);
       if (!past.ok()) return CompileError(spec.location, std::string(past.status().message()));
       if (past->has_value()) {
         if (rows.empty()) rows = rulebook::SetRows(rc.list->matches);
         std::string note;
-        absl::StatusOr<Column> col =
-            rulebook::ShowHistoryColumn(**past, *rc.table, rows, options.as_of, options.history, &note);
+        absl::StatusOr<Column> col = rulebook::ShowHistoryColumn(
+            **past, *rc.table, rows, options.as_of, options.history, &note);
         if (!col.ok()) return col.status();
         if (!note.empty()) {
           note = absl::StrCat("CTA '", spec.id, "': ", note);
@@ -211,10 +229,12 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       if (name.find('.') == std::string::npos) continue;
       const TableSchema* ts = compiled.schema().FindTable(rc.table->name());
       if (ts == nullptr) continue;
-      absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(compiled.schema(), *ts, name);
+      absl::StatusOr<rulebook::ParentPath> path =
+          rulebook::ResolveParentPath(compiled.schema(), *ts, name);
       if (!path.ok()) return CompileError(spec.location, std::string(path.status().message()));
       if (rows.empty()) rows = rulebook::SetRows(rc.list->matches);
-      absl::StatusOr<Column> col = rulebook::ParentFieldColumn(compiled.schema(), snapshot, *rc.table, *path, rows);
+      absl::StatusOr<Column> col =
+          rulebook::ParentFieldColumn(compiled.schema(), snapshot, *rc.table, *path, rows);
       if (!col.ok()) return col.status();
       extra_schemas.push_back(ColumnSchema{name, col->type(), {}});
       extra.push_back(*std::move(col));
@@ -222,11 +242,13 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     if (extra.empty()) {
       rc.data = *rc.table;
     } else {
-      absl::StatusOr<Table> data = rc.table->WithColumns(std::move(extra_schemas), std::move(extra));
+      absl::StatusOr<Table> data =
+          rc.table->WithColumns(std::move(extra_schemas), std::move(extra));
       if (!data.ok()) return data.status();
       rc.data = *std::move(data);
     }
-    auto find = [&](const std::string& name, const SourceLocation& at) -> absl::StatusOr<const Column*> {
+    auto find = [&](const std::string& name,
+                    const SourceLocation& at) -> absl::StatusOr<const Column*> {
       const Column* c = rc.data.FindColumn(name);
       if (c == nullptr) {
         return CompileError(at, absl::StrCat("unknown column '", name, "' in CTA '", spec.id, "'"));
@@ -235,7 +257,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     };
     for (const CtaTemplatePart& p : spec.name) {
       const Column* c = nullptr;
-      if (p.is_column && p.text != "key" && p.text != "type" && p.text != "reason" && p.text != "owner") {
+      if (p.is_column && p.text != "key" && p.text != "type" && p.text != "reason" &&
+          p.text != "owner") {
         absl::StatusOr<const Column*> f = find(p.text, p.location);
         if (!f.ok()) return f.status();
         c = *f;
@@ -265,10 +288,12 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   absl::StatusOr<std::optional<absl::CivilDay>> latest = impl.LatestSync();
   if (!latest.ok()) return fail(latest.status());
   if (latest->has_value() && as_of < **latest) {
-    return fail(DataError({}, absl::StrCat(impl.path, ": as_of ", as_of_text, " is older than the store's latest sync (",
-                                           absl::FormatCivilTime(**latest), "); a store only moves forward in time"),
-                          absl::StrCat("sync with --as-of ", absl::FormatCivilTime(**latest),
-                                       " or later, or use another --store")));
+    return fail(DataError(
+        {},
+        absl::StrCat(impl.path, ": as_of ", as_of_text, " is older than the store's latest sync (",
+                     absl::FormatCivilTime(**latest), "); a store only moves forward in time"),
+        absl::StrCat("sync with --as-of ", absl::FormatCivilTime(**latest),
+                     " or later, or use another --store")));
   }
 
   // The live CTAs, by identity.
@@ -276,40 +301,44 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   absl::flat_hash_map<std::string, size_t> live_by_identity;
   {
     Statement s;
-    absl::Status st = s.Prepare(impl.db, impl.path,
-                                "SELECT id, identity, rule, list, type, reason, key, owner, queue, row_owner, "
-                                "status, snoozed_until, name, priority, action, resources, due, created FROM ctas "
-                                "WHERE status <> 'closed'");
-    if (st.ok()) st = s.ForEachRow([&] {
-      Live l;
-      l.id = s.Int(0);
-      l.identity = s.Text(1);
-      l.rule = s.Text(2);
-      l.list = s.Text(3);
-      l.type = s.Text(4);
-      l.reason = s.Text(5);
-      l.key = s.Text(6);
-      l.owner = s.OptText(7);
-      l.queue = s.OptText(8);
-      l.row_owner = s.OptText(9);
-      l.status = s.Text(10) == "snoozed" ? CtaStatus::kSnoozed : CtaStatus::kOpen;
-      l.snoozed_until = s.OptDay(11);
-      l.name = s.Text(12);
-      l.priority = s.Text(13);
-      l.action = s.Text(14);
-      l.resources = s.Text(15);
-      l.due = s.OptDay(16);
-      l.created = s.Day(17);
-      live_by_identity.emplace(l.identity, live.size());
-      live.push_back(std::move(l));
-    });
+    absl::Status st = s.Prepare(
+        impl.db, impl.path,
+        "SELECT id, identity, rule, list, type, reason, key, owner, queue, row_owner, "
+        "status, snoozed_until, name, priority, action, resources, due, created FROM ctas "
+        "WHERE status <> 'closed'");
+    if (st.ok())
+      st = s.ForEachRow([&] {
+        Live l;
+        l.id = s.Int(0);
+        l.identity = s.Text(1);
+        l.rule = s.Text(2);
+        l.list = s.Text(3);
+        l.type = s.Text(4);
+        l.reason = s.Text(5);
+        l.key = s.Text(6);
+        l.owner = s.OptText(7);
+        l.queue = s.OptText(8);
+        l.row_owner = s.OptText(9);
+        l.status = s.Text(10) == "snoozed" ? CtaStatus::kSnoozed : CtaStatus::kOpen;
+        l.snoozed_until = s.OptDay(11);
+        l.name = s.Text(12);
+        l.priority = s.Text(13);
+        l.action = s.Text(14);
+        l.resources = s.Text(15);
+        l.due = s.OptDay(16);
+        l.created = s.Day(17);
+        live_by_identity.emplace(l.identity, live.size());
+        live.push_back(std::move(l));
+      });
     if (!st.ok()) return fail(st);
   }
   // Snoozes that have run out reopen first: the CTA is then open like any other.
   for (Live& l : live) {
-    if (l.status == CtaStatus::kSnoozed && l.snoozed_until.has_value() && *l.snoozed_until <= as_of) {
-      l.events.push_back({"reopened", "snoozed", "open",
-                          absl::StrCat("snooze until ", absl::FormatCivilTime(*l.snoozed_until), " ended")});
+    if (l.status == CtaStatus::kSnoozed && l.snoozed_until.has_value() &&
+        *l.snoozed_until <= as_of) {
+      l.events.push_back(
+          {"reopened", "snoozed", "open",
+           absl::StrCat("snooze until ", absl::FormatCivilTime(*l.snoozed_until), " ended")});
       l.status = CtaStatus::kOpen;
       l.snoozed_until.reset();
       l.changed = true;
@@ -322,10 +351,11 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   for (const CtaSpec& c : book.ctas) max_cooldown = std::max(max_cooldown, c.cooldown_days);
   if (max_cooldown > 0) {
     Statement s;
-    absl::Status st = s.PrepareWith(impl.db, impl.path,
-                                    "SELECT identity, max(closed) FROM ctas WHERE status = 'closed' AND closed > ?1 "
-                                    "GROUP BY identity",
-                                    as_of - max_cooldown);
+    absl::Status st = s.PrepareWith(
+        impl.db, impl.path,
+        "SELECT identity, max(closed) FROM ctas WHERE status = 'closed' AND closed > ?1 "
+        "GROUP BY identity",
+        as_of - max_cooldown);
     if (st.ok()) st = s.ForEachRow([&] { last_closed[s.Text(0)] = s.Day(1); });
     if (!st.ok()) return fail(st);
   }
@@ -334,9 +364,11 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   // (or against CtaSyncOptions::previous_owners).  The current owner of each
   // live CTA's row, by (table, key), for rows that did not trigger too.
   const OwnerChangePolicy policy = book.on_owner_change;
-  absl::flat_hash_map<std::string, std::optional<std::string>> current_owner;  // table \x1f key → owner.
+  absl::flat_hash_map<std::string, std::optional<std::string>>
+      current_owner;  // table \x1f key → owner.
   {
-    absl::flat_hash_map<std::string, std::vector<size_t>> by_table;  // table → live CTAs following an owner.
+    absl::flat_hash_map<std::string, std::vector<size_t>>
+        by_table;  // table → live CTAs following an owner.
     for (size_t i = 0; i < live.size(); ++i) {
       auto it = spec_by_id.find(live[i].rule);
       if (it == spec_by_id.end() || !it->second->owner.FollowsRowOwner()) continue;
@@ -346,7 +378,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     for (const auto& [table_name, ids] : by_table) {
       const Table* table = snapshot.FindTable(table_name);
       if (table == nullptr || table->key_column() == nullptr) continue;
-      std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
+      std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(
+          compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
       if (!owners.has_value()) continue;
       absl::flat_hash_set<std::string_view> keys;
       for (size_t i : ids) keys.insert(live[i].key);
@@ -368,7 +401,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       }
     }
   }
-  std::vector<std::pair<int64_t, std::pair<std::optional<std::string>, std::optional<std::string>>>> owner_changes;
+  std::vector<std::pair<int64_t, std::pair<std::optional<std::string>, std::optional<std::string>>>>
+      owner_changes;
   for (Live& l : live) {
     auto it = spec_by_id.find(l.rule);
     if (it == spec_by_id.end() || !it->second->owner.FollowsRowOwner()) continue;
@@ -377,7 +411,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     auto cur = current_owner.find(absl::StrCat(list->table, "\x1f", l.key));
     if (cur == current_owner.end()) continue;  // The row is gone: nothing to compare.
     std::optional<std::string> before = l.row_owner;
-    if (auto prev = options.previous_owners.find(list->table); prev != options.previous_owners.end()) {
+    if (auto prev = options.previous_owners.find(list->table);
+        prev != options.previous_owners.end()) {
       auto p = prev->second.find(l.key);
       if (p == prev->second.end()) continue;
       before = p->second;
@@ -386,21 +421,24 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     // The store already saw this owner: any change up to it was applied then
     // (a second sync of the same data changes nothing, whatever previous_owners say).
     if (l.row_owner == now) continue;
-    std::string what = absl::StrCat("account owner ", before.value_or("(none)"), " → ", now.value_or("(none)"),
-                                    "; on_owner_change: ", std::string(OwnerChangePolicyName(policy)));
+    std::string what =
+        absl::StrCat("account owner ", before.value_or("(none)"), " → ", now.value_or("(none)"),
+                     "; on_owner_change: ", std::string(OwnerChangePolicyName(policy)));
     l.row_owner = now;
     l.changed = true;
     if (before == now) continue;  // Only the recorded owner catches up (previous_owners given).
     owner_changes.push_back({l.id, {before, now}});
     if (policy == OwnerChangePolicy::kMoveNone) {
-      l.events.push_back({"updated", before, now, absl::StrCat(what, " keeps it with ",
-                                                               HolderText(l.owner, l.queue).value_or("nobody"))});
+      l.events.push_back(
+          {"updated", before, now,
+           absl::StrCat(what, " keeps it with ", HolderText(l.owner, l.queue).value_or("nobody"))});
       continue;
     }
     std::optional<std::string> owner, queue;
     Route(it->second->owner, now, std::nullopt, &owner, &queue);
     if (owner == l.owner && queue == l.queue) continue;
-    l.events.push_back({"reassigned", HolderText(l.owner, l.queue), HolderText(owner, queue), what});
+    l.events.push_back(
+        {"reassigned", HolderText(l.owner, l.queue), HolderText(owner, queue), what});
     l.owner = owner;
     l.queue = queue;
     ++report.moved;
@@ -461,7 +499,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
           ++report.skipped_snoozed;
           continue;
         }
-        if (l.name != name || l.priority != priority || l.action != spec.action || l.resources != resources) {
+        if (l.name != name || l.priority != priority || l.action != spec.action ||
+            l.resources != resources) {
           std::vector<std::string> what;
           if (l.name != name) what.push_back("name");
           if (l.priority != priority) what.push_back("priority");
@@ -490,7 +529,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       n.key = std::move(key);
       n.name = name;
       n.row_owner = row_owner;
-      Route(spec.owner, row_owner, rc.owner_column != nullptr ? CellString(rc.owner_column, r) : std::nullopt, &n.owner,
+      Route(spec.owner, row_owner,
+            rc.owner_column != nullptr ? CellString(rc.owner_column, r) : std::nullopt, &n.owner,
             &n.queue);
       creates.push_back(std::move(n));
     }
@@ -502,7 +542,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     if (it == spec_by_id.end() || it->second->close != CtaCloseRule::kWhenExits) continue;
     l.close = true;
     l.changed = true;
-    l.events.push_back({"closed", "open", "closed", absl::StrCat("resolved: the row left list '", l.list, "'")});
+    l.events.push_back(
+        {"closed", "open", "closed", absl::StrCat("resolved: the row left list '", l.list, "'")});
   }
 
   if (static_cast<int64_t>(creates.size()) > options.limits.max_ctas_per_sync) {
@@ -514,22 +555,27 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   // Write.
   const std::string wall = cta::WallTime();
   Statement insert_cta, insert_task, insert_event, update_cta, move_closed;
-  absl::Status st = insert_cta.Prepare(
-      impl.db, impl.path,
-      "INSERT INTO ctas(identity, rule, list, type, reason, name, key, owner, queue, row_owner, status, priority, "
-      "created, updated, due, action, resources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12, "
-      "?12, ?13, ?14, ?15)");
-  if (st.ok()) st = insert_task.Prepare(impl.db, impl.path, "INSERT INTO cta_tasks(cta_id, position, text) VALUES (?1, ?2, ?3)");
+  absl::Status st = insert_cta.Prepare(impl.db, impl.path,
+                                       "INSERT INTO ctas(identity, rule, list, type, reason, name, "
+                                       "key, owner, queue, row_owner, status, priority, "
+                                       "created, updated, due, action, resources) VALUES (?1, ?2, "
+                                       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12, "
+                                       "?12, ?13, ?14, ?15)");
+  if (st.ok())
+    st = insert_task.Prepare(impl.db, impl.path,
+                             "INSERT INTO cta_tasks(cta_id, position, text) VALUES (?1, ?2, ?3)");
   if (st.ok()) {
-    st = insert_event.Prepare(impl.db, impl.path,
-                              "INSERT INTO cta_events(cta_id, event, actor, as_of, wall_time, from_value, to_value, "
-                              "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    st = insert_event.Prepare(
+        impl.db, impl.path,
+        "INSERT INTO cta_events(cta_id, event, actor, as_of, wall_time, from_value, to_value, "
+        "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   }
   if (st.ok()) {
-    st = update_cta.Prepare(impl.db, impl.path,
-                            "UPDATE ctas SET name = ?1, priority = ?2, action = ?3, resources = ?4, owner = ?5, "
-                            "queue = ?6, row_owner = ?7, status = ?8, snoozed_until = ?9, closed = ?10, outcome = ?11, "
-                            "updated = ?12 WHERE id = ?13");
+    st = update_cta.Prepare(
+        impl.db, impl.path,
+        "UPDATE ctas SET name = ?1, priority = ?2, action = ?3, resources = ?4, owner = ?5, "
+        "queue = ?6, row_owner = ?7, status = ?8, snoozed_until = ?9, closed = ?10, outcome = ?11, "
+        "updated = ?12 WHERE id = ?13");
   }
   if (!st.ok()) return fail(st);
   auto event = [&](int64_t id, const Live::Event& e) -> absl::Status {
@@ -540,17 +586,20 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     const CtaSpec& spec = *n.spec;
     std::optional<absl::CivilDay> due;
     if (spec.due_days >= 0) due = as_of + spec.due_days;
-    if (st = insert_cta.RunWith(n.identity, spec.id, spec.list, spec.type, spec.reason, n.name, n.key, n.owner,
-                                n.queue, n.row_owner, CtaPriorityName(spec.priority), as_of, due, spec.action,
-                                cta::EncodeResources(spec.resources));
+    if (st =
+            insert_cta.RunWith(n.identity, spec.id, spec.list, spec.type, spec.reason, n.name,
+                               n.key, n.owner, n.queue, n.row_owner, CtaPriorityName(spec.priority),
+                               as_of, due, spec.action, cta::EncodeResources(spec.resources));
         !st.ok()) {
       return fail(st);
     }
     int64_t id = sqlite3_last_insert_rowid(impl.db);
     for (size_t t = 0; t < spec.tasks.size(); ++t) {
-      if (st = insert_task.RunWith(id, static_cast<int64_t>(t + 1), spec.tasks[t]); !st.ok()) return fail(st);
+      if (st = insert_task.RunWith(id, static_cast<int64_t>(t + 1), spec.tasks[t]); !st.ok())
+        return fail(st);
     }
-    if (st = event(id, {"created", std::nullopt, HolderText(n.owner, n.queue), absl::StrCat("list '", spec.list, "'")});
+    if (st = event(id, {"created", std::nullopt, HolderText(n.owner, n.queue),
+                        absl::StrCat("list '", spec.list, "'")});
         !st.ok()) {
       return fail(st);
     }
@@ -570,7 +619,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     c.due = due;
     c.action = spec.action;
     c.resources = spec.resources;
-    for (size_t t = 0; t < spec.tasks.size(); ++t) c.tasks.push_back(CtaTask{static_cast<int>(t + 1), spec.tasks[t], false});
+    for (size_t t = 0; t < spec.tasks.size(); ++t)
+      c.tasks.push_back(CtaTask{static_cast<int>(t + 1), spec.tasks[t], false});
     c.change = "created";
     report.ctas.push_back(std::move(c));
   }
@@ -589,8 +639,9 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       closed = as_of;
       outcome = "resolved";
     }
-    if (st = update_cta.RunWith(l.name, l.priority, l.action, l.resources, l.owner, l.queue, l.row_owner,
-                                CtaStatusName(status), l.snoozed_until, closed, outcome, as_of, l.id);
+    if (st = update_cta.RunWith(l.name, l.priority, l.action, l.resources, l.owner, l.queue,
+                                l.row_owner, CtaStatusName(status), l.snoozed_until, closed,
+                                outcome, as_of, l.id);
         !st.ok()) {
       return fail(st);
     }
@@ -634,11 +685,13 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   // move_all: the account's closed CTAs follow it too (reports by owner).
   if (policy == OwnerChangePolicy::kMoveAll && !owner_changes.empty()) {
     Statement closed_of;
-    st = closed_of.Prepare(impl.db, impl.path,
-                           "SELECT c.id, c.owner FROM ctas c JOIN ctas l ON l.key = c.key AND l.rule = c.rule "
-                           "WHERE l.id = ?1 AND c.status = 'closed' AND c.owner IS ?2");
+    st = closed_of.Prepare(
+        impl.db, impl.path,
+        "SELECT c.id, c.owner FROM ctas c JOIN ctas l ON l.key = c.key AND l.rule = c.rule "
+        "WHERE l.id = ?1 AND c.status = 'closed' AND c.owner IS ?2");
     if (st.ok()) {
-      st = move_closed.Prepare(impl.db, impl.path, "UPDATE ctas SET owner = ?1, updated = ?2 WHERE id = ?3");
+      st = move_closed.Prepare(impl.db, impl.path,
+                               "UPDATE ctas SET owner = ?1, updated = ?2 WHERE id = ?3");
     }
     if (!st.ok()) return fail(st);
     for (const auto& [live_id, change] : owner_changes) {
@@ -646,7 +699,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
       closed_of.Bind(1, live_id);
       closed_of.Bind(2, change.first);
       std::vector<int64_t> ids;
-      if (st = closed_of.ForEachRow([&] { ids.push_back(closed_of.Int(0)); }); !st.ok()) return fail(st);
+      if (st = closed_of.ForEachRow([&] { ids.push_back(closed_of.Int(0)); }); !st.ok())
+        return fail(st);
       closed_of.Reset();
       for (int64_t id : ids) {
         if (st = move_closed.RunWith(change.second, as_of, id); !st.ok()) return fail(st);
@@ -664,7 +718,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
   if (st = impl.SetLatestSync(as_of); !st.ok()) return fail(st);
   {
     Statement count;
-    if (st = count.Prepare(impl.db, impl.path, "SELECT count(*) FROM ctas WHERE status = 'open'"); !st.ok()) {
+    if (st = count.Prepare(impl.db, impl.path, "SELECT count(*) FROM ctas WHERE status = 'open'");
+        !st.ok()) {
       return fail(st);
     }
     absl::StatusOr<bool> row = count.Step();
@@ -672,7 +727,8 @@ absl::StatusOr<CtaSyncReport> CtaStore::Sync(const CompiledRulebook& compiled, c
     report.open = count.Int(0);
   }
   if (st = impl.Commit(); !st.ok()) return fail(st);
-  std::sort(report.ctas.begin(), report.ctas.end(), [](const Cta& a, const Cta& b) { return a.id < b.id; });
+  std::sort(report.ctas.begin(), report.ctas.end(),
+            [](const Cta& a, const Cta& b) { return a.id < b.id; });
   report.store_seconds = Since(start);
   return report;
 }

@@ -14,9 +14,9 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
 // ---------------------------------------------------------------------------
 // Bits.
@@ -77,10 +77,10 @@ void PackBits(const uint8_t* bytes, int n, uint8_t* out) {
 static_assert(std::endian::native == std::endian::little,
               "exec/bits.h reads Arrow bitmaps as little-endian words");
 
-const uint64_t kOnesWords[kBatchWords] = {
-    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
-    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
-    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL};
+const uint64_t kOnesWords[kBatchWords] = {~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+                                          ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+                                          ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+                                          ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL};
 const uint64_t kZeroWords[kBatchWords] = {};
 static_assert(kBatchWords == 32, "kOnesWords lists kBatchWords words");
 
@@ -99,8 +99,8 @@ inline uint64_t Movemask16(const uint8_t* b) {
 template <int kShift>
 inline uint64_t PackBit(const uint8_t* b) {
 #if defined(__SSE2__)
-  return Movemask16<kShift>(b) | (Movemask16<kShift>(b + 16) << 16) | (Movemask16<kShift>(b + 32) << 32) |
-         (Movemask16<kShift>(b + 48) << 48);
+  return Movemask16<kShift>(b) | (Movemask16<kShift>(b + 16) << 16) |
+         (Movemask16<kShift>(b + 32) << 32) | (Movemask16<kShift>(b + 48) << 48);
 #else
   uint64_t w = 0;
   for (int j = 0; j < 64; ++j) w |= static_cast<uint64_t>((b[j] >> kShift) & 1) << j;

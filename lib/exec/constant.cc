@@ -25,13 +25,13 @@ std::optional<Value> FoldConstant(const plan::Graph& graph, int32_t id) {
   st.params = &no_params;
   st.consts.resize(plan.const_nodes.size());
   st.const_ready.assign(plan.const_nodes.size(), 0);
-  Frame frame(&st, 1, nullptr);
+  BatchEvaluator frame(&st, 1, nullptr);
   frame.SetConstantMode();
-  Active all;
+  RowSet all;
   all.n = 1;
   all.count = 1;
   frame.BeginBatch(0, 1, all);
-  Vec v = frame.Eval(root, all);
+  BatchValues v = frame.Eval(root, all);
   frame.Release(&v);
   frame.EndBatch();
   if (!frame.unowned_diagnostics().empty()) return std::nullopt;

@@ -13,20 +13,20 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
-void FillSelection(Active* b, uint16_t* sel) {
+void FillSelection(RowSet* b, uint16_t* sel) {
   SelectFromMask(b->mask, b->n, sel);
   b->sel = sel;
 }
 
 namespace {
 
-// Turns a dense Active over a mask into a sparse one when few rows are left
+// Turns a dense RowSet over a mask into a sparse one when few rows are left
 // or the work per row is large.
-void MaybeSparse(Active* b, const Active& parent, bool expensive, uint16_t* sel_storage) {
+void MaybeSparse(RowSet* b, const RowSet& parent, bool expensive, uint16_t* sel_storage) {
   if (b->mask == nullptr) return;
   if (parent.sel != nullptr || expensive || b->count * 4 < b->n) FillSelection(b, sel_storage);
 }
@@ -43,11 +43,13 @@ BitVec Owned(Block* blk, int n, bool has_valid) {
   return b;
 }
 
-void Fill(uint64_t* w, int n, bool on) { std::memset(w, on ? 0xFF : 0, static_cast<size_t>(WordsFor(n)) * 8); }
+void Fill(uint64_t* w, int n, bool on) {
+  std::memset(w, on ? 0xFF : 0, static_cast<size_t>(WordsFor(n)) * 8);
+}
 
 }  // namespace
 
-BitVec Frame::PackVec(const Vec& v, int n) {
+BitVec BatchEvaluator::PackVec(const BatchValues& v, int n) {
   BitVec b;
   const uint8_t* d = v.As<uint8_t>();
   if (v.is_const) {
@@ -66,7 +68,7 @@ BitVec Frame::PackVec(const Vec& v, int n) {
   return Owned(blk, n, true);
 }
 
-Vec Frame::UnpackBitVec(const BitVec& b, int n) {
+BatchValues BatchEvaluator::UnpackBitVec(const BitVec& b, int n) {
   Block* blk = Acquire();
   UnpackWords(b.value, n, blk->As<uint8_t>());
   if (b.valid == nullptr) return BlockVec(blk, nullptr);
@@ -74,15 +76,15 @@ Vec Frame::UnpackBitVec(const BitVec& b, int n) {
   return BlockVec(blk, blk->valid.get());
 }
 
-BitVec Frame::EvalBits(int32_t id, const Active& a) {
+BitVec BatchEvaluator::EvalBits(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   if (n.eval_const) {
-    Vec v = Eval(id, a);
+    BatchValues v = Eval(id, a);
     BitVec b = PackVec(v, a.n);
     Release(&v);
     return b;
   }
-  const bool gather = dict_slot_ < 0 && plan_->peel[id] && st_->luts[id] != nullptr;
+  const bool gather = dict_slot_ < 0 && plan_->per_entry[id] && st_->entry_results[id] != nullptr;
   const int32_t s = plan_->shared_slot[id];
   if (s >= 0) {
     if (bit_stamp_[s] != batch_) {
@@ -99,7 +101,7 @@ BitVec Frame::EvalBits(int32_t id, const Active& a) {
   return gather ? GatherBits(id, a) : ComputeBits(id, a);
 }
 
-BitVec Frame::ComputeBits(int32_t id, const Active& a) {
+BitVec BatchEvaluator::ComputeBits(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   switch (n.op) {
     case Op::kAnd:
@@ -133,11 +135,12 @@ BitVec Frame::ComputeBits(int32_t id, const Active& a) {
       const plan::Node& hi = g_->node(n.args[2]);
       if (!lo.eval_const || !hi.eval_const) break;
       // Constant bounds (evaluated once per evaluation: reading them twice is free).
-      Vec lv = Eval(n.args[1], a);
-      Vec hv = Eval(n.args[2], a);
+      BatchValues lv = Eval(n.args[1], a);
+      BatchValues hv = Eval(n.args[2], a);
       const Phys px = PhysOf(g_->node(n.args[0]).type);
       const Phys pl = PhysOf(lo.type), ph = PhysOf(hi.type);
-      const bool ints = (px == Phys::kI32 || px == Phys::kI64) && (pl == Phys::kI32 || pl == Phys::kI64) &&
+      const bool ints = (px == Phys::kI32 || px == Phys::kI64) &&
+                        (pl == Phys::kI32 || pl == Phys::kI64) &&
                         (ph == Phys::kI32 || ph == Phys::kI64);
       if (!ints || ConstNull(lv) || ConstNull(hv)) {
         Release(&lv);
@@ -145,7 +148,7 @@ BitVec Frame::ComputeBits(int32_t id, const Active& a) {
         break;
       }
       const uint64_t* xw = nullptr;
-      Vec x = EvalWithWords(n.args[0], a, &xw);
+      BatchValues x = EvalWithWords(n.args[0], a, &xw);
       Block* blk = Acquire();
       uint8_t* bytes = blk->valid.get();
       BitVec out;
@@ -179,20 +182,21 @@ BitVec Frame::ComputeBits(int32_t id, const Active& a) {
     default:
       break;
   }
-  Vec v = Compute(id, a);
+  BatchValues v = Compute(id, a);
   BitVec b = PackVec(v, a.n);
   Release(&v);
   return b;
 }
 
-Vec Frame::EvalWithWords(int32_t id, const Active& a, const uint64_t** words) {
+BatchValues BatchEvaluator::EvalWithWords(int32_t id, const RowSet& a, const uint64_t** words) {
   const Node& n = g_->node(id);
   if ((n.op == Op::kColumn || n.op == Op::kAggregate) && !n.eval_const) {
     // The validity bitmap is read as words, never unpacked.  A shared column
     // is read again rather than taken from the cache when its values are
     // read in place (nothing is computed twice).
-    bool in_place = n.type == Ty::kInt || n.type == Ty::kFloat || n.type == Ty::kDate;
-    if (n.type == Ty::kTimestamp) {
+    bool in_place =
+        n.type == ExprType::kInt || n.type == ExprType::kFloat || n.type == ExprType::kDate;
+    if (n.type == ExprType::kTimestamp) {
       const Column* col = ColumnFor(n.column);
       in_place = col->type().unit == TimeUnit::kMicro;
     }
@@ -202,12 +206,12 @@ Vec Frame::EvalWithWords(int32_t id, const Active& a, const uint64_t** words) {
   return Eval(id, a);
 }
 
-BitVec Frame::CompareBits(int32_t id, const Active& a) {
+BitVec BatchEvaluator::CompareBits(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const uint64_t* xw = nullptr;
   const uint64_t* yw = nullptr;
-  Vec x = EvalWithWords(n.args[0], a, &xw);
-  Vec y = EvalWithWords(n.args[1], a, &yw);
+  BatchValues x = EvalWithWords(n.args[0], a, &xw);
+  BatchValues y = EvalWithWords(n.args[1], a, &yw);
   Block* blk = Acquire();
   uint64_t* v = ValueWords(blk);
   uint64_t* k = ValidWords(blk, a.n);
@@ -220,10 +224,11 @@ BitVec Frame::CompareBits(int32_t id, const Active& a) {
     return Owned(blk, a.n, true);
   }
   uint8_t* bytes = blk->valid.get();  // Scratch: one byte per row, then packed.
-  CompareInto(n.cmp, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type), x, y, a, bytes);
+  CompareInto(n.cmp, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type), x, y, a,
+              bytes);
   PackWords(bytes, a.n, v);
   bool has_valid = false;
-  auto fold = [&](const Vec& z, const uint64_t* zw) {
+  auto fold = [&](const BatchValues& z, const uint64_t* zw) {
     if (z.is_const) return;  // A constant operand is not NULL here.
     uint64_t tmp[kBatchWords];
     const uint64_t* src = zw;
@@ -249,7 +254,7 @@ BitVec Frame::CompareBits(int32_t id, const Active& a) {
   return Owned(blk, a.n, has_valid);
 }
 
-BitVec Frame::NullTestBits(int32_t id, const Active& a) {
+BitVec BatchEvaluator::NullTestBits(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const bool want_valid = n.op == Op::kIsNotNull;
   const int32_t arg = n.args[0];
@@ -275,12 +280,12 @@ BitVec Frame::NullTestBits(int32_t id, const Active& a) {
       LoadBitmapWords(col->validity(), start_, a.n, v);
       from(v);
     }
-  } else if (an.type == Ty::kBool) {
+  } else if (an.type == ExprType::kBool) {
     BitVec x = EvalBits(arg, a);
     from(x.valid);
     Release(&x);
   } else {
-    Vec x = Eval(arg, a);
+    BatchValues x = Eval(arg, a);
     if (x.valid == nullptr) {
       from(nullptr);
     } else if (x.is_const) {
@@ -295,7 +300,7 @@ BitVec Frame::NullTestBits(int32_t id, const Active& a) {
   return Owned(blk, a.n, false);
 }
 
-void Lut::Finish() {
+void EntryResult::Finish() {
   num_true = -1;
   if (any_null || value.empty()) return;
   int count = 0;
@@ -312,8 +317,9 @@ namespace {
 // Bytes 0/1: whether each of `cnt` codes is one of the (at most two) TRUE
 // codes, and whether it is out of the dictionary's range [0, entries)
 // (such a code reads the NULL entry, as the table lookup's clamp does).
-inline void MatchCodes(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1, uint32_t entries,
-                       uint8_t* __restrict hit, uint8_t* __restrict out_of_range) {
+inline void MatchCodes(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1,
+                       uint32_t entries, uint8_t* __restrict hit,
+                       uint8_t* __restrict out_of_range) {
   if (num_true == 0) {
     for (int j = 0; j < cnt; ++j) hit[j] = 0;
   } else if (num_true == 1) {
@@ -326,10 +332,10 @@ inline void MatchCodes(const int32_t* codes, int cnt, int num_true, int32_t c0, 
 
 }  // namespace
 
-BitVec Frame::GatherBits(int32_t id, const Active& a) {
+BitVec BatchEvaluator::GatherBits(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const Column* col = st_->columns[n.single_column];
-  const Lut& lut = *st_->luts[id];
+  const EntryResult& lut = *st_->entry_results[id];
   const uint8_t* packed = lut.value.data();  // value | valid << 1
   const uint32_t null_entry = static_cast<uint32_t>(lut.value.size() - 1);
   const int32_t* codes = col->codes() + start_;
@@ -351,7 +357,8 @@ BitVec Frame::GatherBits(int32_t id, const Active& a) {
     for (int w = 0; w < words; ++w) {
       const int base = 64 * w;
       const int cnt = std::min(64, rows - base);
-      MatchCodes(codes + base, cnt, lut.num_true, lut.true_codes[0], lut.true_codes[1], null_entry, tmp, oob);
+      MatchCodes(codes + base, cnt, lut.num_true, lut.true_codes[0], lut.true_codes[1], null_entry,
+                 tmp, oob);
       if (cnt < 64) {
         std::memset(tmp + cnt, 0, 64 - cnt);
         std::memset(oob + cnt, 0, 64 - cnt);
@@ -365,7 +372,8 @@ BitVec Frame::GatherBits(int32_t id, const Active& a) {
     if (col->validity() == nullptr) return Owned(blk, rows, !known_all);
     uint64_t cv[kBatchWords];
     LoadBitmapWords(col->validity(), start_, rows, cv);
-    const uint64_t null_value = oob_value, null_known = oob_known;  // The NULL row is the same entry.
+    const uint64_t null_value = oob_value,
+                   null_known = oob_known;  // The NULL row is the same entry.
     for (int w = 0; w < words; ++w) {
       v[w] = (v[w] & cv[w]) | (~cv[w] & null_value);
       k[w] = (k[w] & cv[w]) | (~cv[w] & null_known);
@@ -375,7 +383,8 @@ BitVec Frame::GatherBits(int32_t id, const Active& a) {
   for (int w = 0; w < words; ++w) {
     const int base = 64 * w;
     const int cnt = std::min(64, rows - base);
-    for (int j = 0; j < cnt; ++j) tmp[j] = packed[std::min(static_cast<uint32_t>(codes[base + j]), null_entry)];
+    for (int j = 0; j < cnt; ++j)
+      tmp[j] = packed[std::min(static_cast<uint32_t>(codes[base + j]), null_entry)];
     if (cnt < 64) std::memset(tmp + cnt, 0, 64 - cnt);
     v[w] = PackWord(tmp);
     if (lut.any_null) k[w] = PackWordBit1(tmp);
@@ -395,7 +404,7 @@ BitVec Frame::GatherBits(int32_t id, const Active& a) {
   return Owned(blk, rows, true);
 }
 
-BitVec Frame::LogicBits(int32_t id, const Active& a, bool is_and) {
+BitVec BatchEvaluator::LogicBits(int32_t id, const RowSet& a, bool is_and) {
   const Node& n = g_->node(id);
   const int rows = a.n;
   const int words = WordsFor(rows);
@@ -422,9 +431,10 @@ BitVec Frame::LogicBits(int32_t id, const Active& a, bool is_and) {
   Block* alive = nullptr;
   for (size_t k = 1; k < n.args.size(); ++k) {
     const int32_t arg = n.args[k];
-    Active b = a;
+    RowSet b = a;
     // A dictionary predicate is a table lookup per row, however costly per entry.
-    const bool lookup = dict_slot_ < 0 && plan_->peel[arg] && st_->luts[arg] != nullptr;
+    const bool lookup =
+        dict_slot_ < 0 && plan_->per_entry[arg] && st_->entry_results[arg] != nullptr;
     if ((plan_->expensive[arg] && !lookup) || plan_->fallible_below[arg]) {
       // Only the rows still undecided: expensive work is skipped for the
       // others, and a division on a row the rule already decided is neither
@@ -468,7 +478,7 @@ BitVec Frame::LogicBits(int32_t id, const Active& a, bool is_and) {
     Release(&v);
   }
   if (alive != nullptr) Return(alive);
-  if (!have_f) return Owned(res, rows, false);  // Every row TRUE or FALSE.
+  if (!have_f) return Owned(res, rows, false);   // Every row TRUE or FALSE.
   for (int w = 0; w < words; ++w) f[w] |= t[w];  // Known = TRUE or FALSE.
   return Owned(res, rows, !AllOnes(f, rows));
 }

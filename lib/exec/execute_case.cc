@@ -9,12 +9,12 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
 // Copies rows `rows` of `src` into `out` (values and validity).
-void CopyRows(const Vec& src, Ty type, const Active& rows, Block* out) {
+void CopyRows(const BatchValues& src, ExprType type, const RowSet& rows, Block* out) {
   uint8_t* ov = out->valid.get();
   WithPhys(PhysOf(type), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -28,13 +28,13 @@ void CopyRows(const Vec& src, Ty type, const Active& rows, Block* out) {
   });
 }
 
-Vec Frame::Case(int32_t id, const Active& a) {
+BatchValues BatchEvaluator::Case(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const int rows = a.n;
   Block* out = Acquire();
   std::memset(out->valid.get(), 0, rows);
   // Rows no branch writes must still be safe to read (empty string views).
-  if (n.type == Ty::kString) std::memset(out->data.get(), 0, sizeof(std::string_view) * rows);
+  if (n.type == ExprType::kString) std::memset(out->data.get(), 0, sizeof(std::string_view) * rows);
   Block* rem = Acquire();
   uint8_t* remaining = rem->valid.get();
   if (a.mask == nullptr) {
@@ -48,9 +48,9 @@ Vec Frame::Case(int32_t id, const Active& a) {
   int left = a.count;
   for (size_t p = 0; p < pairs && left > 0; ++p) {
     int cnt;
-    Active ra = Narrow(a, remaining, rem, &cnt);
+    RowSet ra = Narrow(a, remaining, rem, &cnt);
     FillSelection(&ra, reinterpret_cast<uint16_t*>(rem->data.get()));
-    Vec c = Eval(n.args[2 * p], ra);
+    BatchValues c = Eval(n.args[2 * p], ra);
     const uint8_t* cd = c.As<uint8_t>();
     int taken = 0;
     for (int i = 0; i < rows; ++i) {
@@ -60,12 +60,12 @@ Vec Frame::Case(int32_t id, const Active& a) {
     }
     Release(&c);
     if (taken > 0) {
-      Active ta = Narrow(a, take, takeb, &cnt);
+      RowSet ta = Narrow(a, take, takeb, &cnt);
       FillSelection(&ta, reinterpret_cast<uint16_t*>(takeb->data.get()));
-      Vec v = Eval(n.args[2 * p + 1], ta);
+      BatchValues v = Eval(n.args[2 * p + 1], ta);
       CopyRows(v, n.type, ta, out);
       if (v.block != nullptr) {
-        if (n.type == Ty::kString) {
+        if (n.type == ExprType::kString) {
           out->deps.push_back(v.block);
         } else {
           Return(v.block);
@@ -77,12 +77,12 @@ Vec Frame::Case(int32_t id, const Active& a) {
   }
   if (n.has_else && left > 0) {
     int cnt;
-    Active ra = Narrow(a, remaining, rem, &cnt);
+    RowSet ra = Narrow(a, remaining, rem, &cnt);
     FillSelection(&ra, reinterpret_cast<uint16_t*>(rem->data.get()));
-    Vec v = Eval(n.args.back(), ra);
+    BatchValues v = Eval(n.args.back(), ra);
     CopyRows(v, n.type, ra, out);
     if (v.block != nullptr) {
-      if (n.type == Ty::kString) {
+      if (n.type == ExprType::kString) {
         out->deps.push_back(v.block);
       } else {
         Return(v.block);
@@ -91,7 +91,7 @@ Vec Frame::Case(int32_t id, const Active& a) {
   }
   Return(rem);
   Return(takeb);
-  Vec r;
+  BatchValues r;
   r.data = out->data.get();
   r.valid = out->valid.get();
   r.block = out;

@@ -9,17 +9,17 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
-Vec Frame::Coalesce(int32_t id, const Active& a) {
+BatchValues BatchEvaluator::Coalesce(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const int rows = a.n;
   Block* out = Acquire();
   std::memset(out->valid.get(), 0, rows);
   // Rows no branch writes must still be safe to read (empty string views).
-  if (n.type == Ty::kString) std::memset(out->data.get(), 0, sizeof(std::string_view) * rows);
+  if (n.type == ExprType::kString) std::memset(out->data.get(), 0, sizeof(std::string_view) * rows);
   Block* rem = Acquire();
   uint8_t* remaining = rem->valid.get();
   if (a.mask == nullptr) {
@@ -30,13 +30,13 @@ Vec Frame::Coalesce(int32_t id, const Active& a) {
   int left = a.count;
   for (size_t k = 0; k < n.args.size() && left > 0; ++k) {
     int cnt;
-    Active ra = Narrow(a, remaining, rem, &cnt);
+    RowSet ra = Narrow(a, remaining, rem, &cnt);
     if (k == 0) {
       ra = a;
     } else {
       FillSelection(&ra, reinterpret_cast<uint16_t*>(rem->data.get()));
     }
-    Vec v = Eval(n.args[k], ra);
+    BatchValues v = Eval(n.args[k], ra);
     CopyRows(v, n.type, ra, out);
     left = 0;
     for (int i = 0; i < rows; ++i) {
@@ -48,7 +48,7 @@ Vec Frame::Coalesce(int32_t id, const Active& a) {
       for (int i = 0; i < rows; ++i) left += remaining[i] & a.mask[i];
     }
     if (v.block != nullptr) {
-      if (n.type == Ty::kString) {
+      if (n.type == ExprType::kString) {
         out->deps.push_back(v.block);
       } else {
         Return(v.block);
@@ -56,7 +56,7 @@ Vec Frame::Coalesce(int32_t id, const Active& a) {
     }
   }
   Return(rem);
-  Vec r;
+  BatchValues r;
   r.data = out->data.get();
   r.valid = out->valid.get();
   r.block = out;

@@ -8,9 +8,9 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
 namespace {
 
@@ -20,8 +20,8 @@ namespace {
 // dictionary).  With kMayMiss, a negative source row (no parent) reads as
 // zero / the empty string; validity is the caller's.
 template <bool kMayMiss, typename Row>
-void GatherColumn(const Column& col, Ty type, const std::vector<std::string_view>& views, const Active& a,
-                  Row row, Block* blk) {
+void GatherColumn(const Column& col, ExprType type, const std::vector<std::string_view>& views,
+                  const RowSet& a, Row row, Block* blk) {
   auto each = [&](auto&& read, auto zero, auto* out) {
     ForEach(a, [&](int i) {
       const int64_t p = row(i);
@@ -33,30 +33,31 @@ void GatherColumn(const Column& col, Ty type, const std::vector<std::string_view
     });
   };
   switch (type) {
-    case Ty::kInt:
-    case Ty::kFloat: {
+    case ExprType::kInt:
+    case ExprType::kFloat: {
       // 8-byte values (int64, double): copied bit for bit.
       const int64_t* src = col.Values<int64_t>();
       each([&](int64_t p) { return src[p]; }, int64_t{0}, blk->As<int64_t>());
       break;
     }
-    case Ty::kDate: {
+    case ExprType::kDate: {
       const int32_t* src = col.Values<int32_t>();
       each([&](int64_t p) { return src[p]; }, int32_t{0}, blk->As<int32_t>());
       break;
     }
-    case Ty::kBool: {
+    case ExprType::kBool: {
       const uint8_t* src = col.Values<uint8_t>();
-      each([&](int64_t p) { return static_cast<uint8_t>(src[p] != 0); }, uint8_t{0}, blk->As<uint8_t>());
+      each([&](int64_t p) { return static_cast<uint8_t>(src[p] != 0); }, uint8_t{0},
+           blk->As<uint8_t>());
       break;
     }
-    case Ty::kTimestamp: {
+    case ExprType::kTimestamp: {
       const int64_t* src = col.Values<int64_t>();
       const TimeUnit unit = col.type().unit;
       each([&](int64_t p) { return ToMicros(src[p], unit); }, int64_t{0}, blk->As<int64_t>());
       break;
     }
-    case Ty::kString: {
+    case ExprType::kString: {
       std::string_view* out = blk->As<std::string_view>();
       if (col.is_dictionary()) {
         const uint32_t last = static_cast<uint32_t>(views.size() - 1);
@@ -66,22 +67,25 @@ void GatherColumn(const Column& col, Ty type, const std::vector<std::string_view
       } else {
         const int64_t* off = col.offsets();
         const char* chars = col.chars();
-        each([&](int64_t p) { return std::string_view(chars + off[p], static_cast<size_t>(off[p + 1] - off[p])); },
-             std::string_view(), out);
+        each(
+            [&](int64_t p) {
+              return std::string_view(chars + off[p], static_cast<size_t>(off[p + 1] - off[p]));
+            },
+            std::string_view(), out);
       }
       break;
     }
-    case Ty::kNull:
+    case ExprType::kNull:
       break;
   }
 }
 
 }  // namespace
 
-Vec Frame::LoadColumn(int32_t id, const Active& a, const uint64_t** words) {
+BatchValues BatchEvaluator::LoadColumn(int32_t id, const RowSet& a, const uint64_t** words) {
   const Node& n = g_->node(id);
   const Column* col = ColumnFor(n.column);
-  Vec v;
+  BatchValues v;
   Block* blk = nullptr;
   auto block = [&]() {
     if (blk == nullptr) blk = Acquire();
@@ -101,24 +105,25 @@ Vec Frame::LoadColumn(int32_t id, const Active& a, const uint64_t** words) {
   }
   // Fixed-width values in the engine's layout are read in place.
   switch (n.type) {
-    case Ty::kInt:
+    case ExprType::kInt:
       v.data = col->Values<int64_t>() + start_;
       break;
-    case Ty::kFloat:
+    case ExprType::kFloat:
       v.data = col->Values<double>() + start_;
       break;
-    case Ty::kDate:
+    case ExprType::kDate:
       v.data = col->Values<int32_t>() + start_;
       break;
-    case Ty::kNull:
+    case ExprType::kNull:
       break;
     default:
-      if (n.type == Ty::kTimestamp && col->type().unit == TimeUnit::kMicro) {
+      if (n.type == ExprType::kTimestamp && col->type().unit == TimeUnit::kMicro) {
         v.data = col->Values<int64_t>() + start_;
         break;
       }
-      GatherColumn<false>(*col, n.type, st_->dict_views[n.column], a, [start = start_](int i) { return start + i; },
-                          block());
+      GatherColumn<false>(
+          *col, n.type, st_->dict_views[n.column], a, [start = start_](int i) { return start + i; },
+          block());
       v.data = blk->data.get();
       break;
   }
@@ -126,20 +131,21 @@ Vec Frame::LoadColumn(int32_t id, const Active& a, const uint64_t** words) {
   return v;
 }
 
-Vec Frame::ParentValue(int32_t id, const Active& a) {
+BatchValues BatchEvaluator::ParentValue(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const Column* col = ColumnFor(n.column);
   const int32_t* map = st_->link_rows[n.link] + start_;
   const uint8_t* validity = col->validity();
   Block* blk = Acquire();
-  if (n.type == Ty::kNull) return AllNull(blk, a.n);
+  if (n.type == ExprType::kNull) return AllNull(blk, a.n);
   uint8_t* ov = blk->valid.get();
   // Rows outside a sparse set are never written: keep them safe to read.
   if (a.sel != nullptr) {
     std::memset(ov, 0, a.n);
     std::memset(blk->data.get(), 0, static_cast<size_t>(a.n) * 16);
   }
-  GatherColumn<true>(*col, n.type, st_->dict_views[n.column], a, [map](int i) { return int64_t{map[i]}; }, blk);
+  GatherColumn<true>(
+      *col, n.type, st_->dict_views[n.column], a, [map](int i) { return int64_t{map[i]}; }, blk);
   ForEach(a, [&](int i) {
     const int32_t p = map[i];
     ov[i] = p >= 0 && (validity == nullptr || GetBit(validity, p)) ? 1 : 0;
@@ -147,17 +153,17 @@ Vec Frame::ParentValue(int32_t id, const Active& a) {
   return BlockVec(blk, ov);
 }
 
-Vec Frame::Gather(int32_t id, const Active& a) {
+BatchValues BatchEvaluator::Gather(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const Column* col = st_->columns[n.single_column];
-  const Lut& lut = *st_->luts[id];
+  const EntryResult& lut = *st_->entry_results[id];
   const uint8_t* packed = lut.value.data();  // value | valid << 1
   const uint32_t null_entry = static_cast<uint32_t>(lut.value.size() - 1);
   const int32_t* codes = col->codes() + start_;
   Block* blk = Acquire();
   uint8_t* out = blk->As<uint8_t>();
   uint8_t* ov = blk->valid.get();
-  Vec v;
+  BatchValues v;
   v.data = out;
   v.block = blk;
   if (col->validity() == nullptr) {

@@ -8,11 +8,11 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
-Vec Frame::Compute(int32_t id, const Active& a) {
+BatchValues BatchEvaluator::Compute(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   Diagnostics* d = (n.rule >= 0 && diag_ != nullptr) ? &diag_[n.rule] : &unowned_;
   switch (n.op) {
@@ -30,9 +30,9 @@ Vec Frame::Compute(int32_t id, const Active& a) {
         auto it = st_->params->find(n.name);
         s.Set(it == st_->params->end() ? plan::NullOf(n.type) : it->second, n.type);
       }
-      Vec v;
+      BatchValues v;
       v.block = blk;
-      if (n.type == Ty::kString) {
+      if (n.type == ExprType::kString) {
         blk->arena = s.s;
         *blk->As<std::string_view>() = blk->arena;
       } else {
@@ -52,24 +52,24 @@ Vec Frame::Compute(int32_t id, const Active& a) {
     case Op::kIsNotNull: {
       // Computed as words (execute_bits.cc), unpacked for a byte consumer.
       BitVec b = ComputeBits(id, a);
-      Vec v = UnpackBitVec(b, a.n);
+      BatchValues v = UnpackBitVec(b, a.n);
       Release(&b);
       return v;
     }
     case Op::kCompare: {
-      Vec x = Eval(n.args[0], a);
-      Vec y = Eval(n.args[1], a);
-      Vec v = CompareKernel(*this, n.cmp, PhysOf(g_->node(n.args[0]).type),
-                            PhysOf(g_->node(n.args[1]).type), x, y, a);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues y = Eval(n.args[1], a);
+      BatchValues v = CompareKernel(*this, n.cmp, PhysOf(g_->node(n.args[0]).type),
+                                    PhysOf(g_->node(n.args[1]).type), x, y, a);
       Release(&x);
       Release(&y);
       return v;
     }
     case Op::kBetween: {
-      Vec x = Eval(n.args[0], a);
-      Vec lo = Eval(n.args[1], a);
-      Vec hi = Eval(n.args[2], a);
-      Vec v =
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues lo = Eval(n.args[1], a);
+      BatchValues hi = Eval(n.args[2], a);
+      BatchValues v =
           BetweenKernel(*this, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type),
                         PhysOf(g_->node(n.args[2]).type), x, lo, hi, a);
       Release(&x);
@@ -78,22 +78,22 @@ Vec Frame::Compute(int32_t id, const Active& a) {
       return v;
     }
     case Op::kInSet: {
-      Vec x = Eval(n.args[0], a);
-      Vec v = InSetKernel(*this, *n.in_set, g_->node(n.args[0]).type, x, a);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues v = InSetKernel(*this, *n.in_set, g_->node(n.args[0]).type, x, a);
       Release(&x);
       return v;
     }
     case Op::kLike: {
-      Vec x = Eval(n.args[0], a);
-      Vec p = Eval(n.args[1], a);
-      Vec v = LikeKernel(*this, n, x, p, a);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues p = Eval(n.args[1], a);
+      BatchValues v = LikeKernel(*this, n, x, p, a);
       Release(&x);
       Release(&p);
       return v;
     }
     case Op::kMatches: {
-      Vec x = Eval(n.args[0], a);
-      Vec v = MatchesKernel(*this, n, x, a);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues v = MatchesKernel(*this, n, x, a);
       Release(&x);
       return v;
     }
@@ -102,22 +102,22 @@ Vec Frame::Compute(int32_t id, const Active& a) {
     case Op::kMul:
     case Op::kDiv:
     case Op::kMod: {
-      Vec x = Eval(n.args[0], a);
-      Vec y = Eval(n.args[1], a);
-      Vec v = ArithKernel(*this, n.op, n.type, x, y, a, d);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues y = Eval(n.args[1], a);
+      BatchValues v = ArithKernel(*this, n.op, n.type, x, y, a, d);
       Release(&x);
       Release(&y);
       return v;
     }
     case Op::kNeg: {
-      Vec x = Eval(n.args[0], a);
-      Vec v = NegKernel(*this, n.type, x, a, d);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues v = NegKernel(*this, n.type, x, a, d);
       Release(&x);
       return v;
     }
     case Op::kIntToFloat: {
-      Vec x = Eval(n.args[0], a);
-      Vec v = IntToFloatKernel(*this, x, a);
+      BatchValues x = Eval(n.args[0], a);
+      BatchValues v = IntToFloatKernel(*this, x, a);
       Release(&x);
       return v;
     }
@@ -129,22 +129,22 @@ Vec Frame::Compute(int32_t id, const Active& a) {
     case Op::kAddMonths:
     case Op::kMonthsBound:
     case Op::kMonthsShift: {
-      Vec args[2];
+      BatchValues args[2];
       for (size_t k = 0; k < n.args.size(); ++k) args[k] = Eval(n.args[k], a);
-      Vec v = DateKernel(*this, n, *g_, args, a, st_->zone.get(), d);
+      BatchValues v = DateKernel(*this, n, *g_, args, a, st_->zone.get(), d);
       for (size_t k = 0; k < n.args.size(); ++k) Release(&args[k]);
       return v;
     }
     case Op::kCall: {
-      Vec args[8];
-      std::vector<Vec> many;
-      Vec* ptr = args;
+      BatchValues args[8];
+      std::vector<BatchValues> many;
+      BatchValues* ptr = args;
       if (n.args.size() > 8) {
         many.resize(n.args.size());
         ptr = many.data();
       }
       for (size_t k = 0; k < n.args.size(); ++k) ptr[k] = Eval(n.args[k], a);
-      Vec v = CallKernel(*this, n, ptr, a, d);
+      BatchValues v = CallKernel(*this, n, ptr, a, d);
       for (size_t k = 0; k < n.args.size(); ++k) Release(&ptr[k]);
       return v;
     }

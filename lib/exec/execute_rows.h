@@ -9,10 +9,10 @@
 namespace docket::exec {
 
 // Copies rows `rows` of `src` into `out` (values and validity).
-void CopyRows(const Vec& src, plan::Ty type, const Active& rows, Block* out);
+void CopyRows(const BatchValues& src, plan::ExprType type, const RowSet& rows, Block* out);
 
-// Fills `sel` with the rows of a dense (mask) Active and points b->sel at it.
-void FillSelection(Active* b, uint16_t* sel);
+// Fills `sel` with the rows of a dense (mask) RowSet and points b->sel at it.
+void FillSelection(RowSet* b, uint16_t* sel);
 
 }  // namespace docket::exec
 

@@ -9,14 +9,14 @@
 
 namespace docket::exec {
 
+using plan::ExprType;
 using plan::Node;
 using plan::Op;
-using plan::Ty;
 
 // ---------------------------------------------------------------------------
 // Scalars.
 
-void ScalarValue::Set(const Value& v, Ty t) {
+void ScalarValue::Set(const Value& v, ExprType t) {
   valid = !v.is_null();
   i = 0, f = 0, d = 0, b = 0;
   s.clear();
@@ -25,9 +25,13 @@ void ScalarValue::Set(const Value& v, Ty t) {
     return;
   }
   switch (t) {
-    case Ty::kBool: b = v.bool_value(); break;
-    case Ty::kInt: i = v.int_value(); break;
-    case Ty::kTimestamp: {
+    case ExprType::kBool:
+      b = v.bool_value();
+      break;
+    case ExprType::kInt:
+      i = v.int_value();
+      break;
+    case ExprType::kTimestamp: {
       // The engine counts micros; a value in another unit (a Python param in
       // ns, a C++ caller's seconds) is converted here, flooring like a column.
       const int64_t per = UnitsPerSecond(v.type().unit);
@@ -42,57 +46,81 @@ void ScalarValue::Set(const Value& v, Ty t) {
       }
       break;
     }
-    case Ty::kFloat: f = v.type().id == TypeId::kFloat ? v.float_value() : static_cast<double>(v.int_value()); break;
-    case Ty::kDate: d = static_cast<int32_t>(v.int_value()); break;
-    case Ty::kString: s = v.string_value(); break;
-    case Ty::kNull: valid = 0; break;
+    case ExprType::kFloat:
+      f = v.type().id == TypeId::kFloat ? v.float_value() : static_cast<double>(v.int_value());
+      break;
+    case ExprType::kDate:
+      d = static_cast<int32_t>(v.int_value());
+      break;
+    case ExprType::kString:
+      s = v.string_value();
+      break;
+    case ExprType::kNull:
+      valid = 0;
+      break;
   }
   sv = s;
 }
 
-Value ScalarValue::Get(Ty t) const {
+Value ScalarValue::Get(ExprType t) const {
   if (!valid) return plan::NullOf(t);
   switch (t) {
-    case Ty::kBool: return Value::Bool(b != 0);
-    case Ty::kInt: return Value::Int(i);
-    case Ty::kTimestamp: return Value::Timestamp(i, TimeUnit::kMicro);
-    case Ty::kFloat: return Value::Float(f);
-    case Ty::kDate: return Value::DateFromDays(d);
-    case Ty::kString: return Value::String(std::string(sv));
-    case Ty::kNull: break;
+    case ExprType::kBool:
+      return Value::Bool(b != 0);
+    case ExprType::kInt:
+      return Value::Int(i);
+    case ExprType::kTimestamp:
+      return Value::Timestamp(i, TimeUnit::kMicro);
+    case ExprType::kFloat:
+      return Value::Float(f);
+    case ExprType::kDate:
+      return Value::DateFromDays(d);
+    case ExprType::kString:
+      return Value::String(std::string(sv));
+    case ExprType::kNull:
+      break;
   }
   return plan::NullOf(t);
 }
 
-const void* ScalarValue::Ptr(Ty t) const {
+const void* ScalarValue::Ptr(ExprType t) const {
   switch (t) {
-    case Ty::kBool: return &b;
-    case Ty::kFloat: return &f;
-    case Ty::kDate: return &d;
-    case Ty::kString: return &sv;
-    default: return &i;
+    case ExprType::kBool:
+      return &b;
+    case ExprType::kFloat:
+      return &f;
+    case ExprType::kDate:
+      return &d;
+    case ExprType::kString:
+      return &sv;
+    default:
+      return &i;
   }
 }
 
 // ---------------------------------------------------------------------------
-// Frame.
+// BatchEvaluator.
 
-Frame::Frame(EvalState* state, int capacity, Diagnostics* diag)
-    : st_(state), g_(state->plan->graph.get()), plan_(state->plan), capacity_(std::max(capacity, 1)), diag_(diag) {
+BatchEvaluator::BatchEvaluator(EvalState* state, int capacity, Diagnostics* diag)
+    : st_(state),
+      g_(state->plan->graph.get()),
+      plan_(state->plan),
+      capacity_(std::max(capacity, 1)),
+      diag_(diag) {
   stamp_.assign(plan_->num_shared, -1);
   cache_.resize(plan_->num_shared);
   bit_stamp_.assign(plan_->num_shared, -1);
   bit_cache_.resize(plan_->num_shared);
 }
 
-Frame::~Frame() = default;
+BatchEvaluator::~BatchEvaluator() = default;
 
-void Frame::SetDictionaryMode(int32_t slot, const Column* column) {
+void BatchEvaluator::SetDictionaryMode(int32_t slot, const Column* column) {
   dict_slot_ = slot;
   dict_column_ = column;
 }
 
-Block* Frame::Acquire() {
+Block* BatchEvaluator::Acquire() {
   if (!free_.empty()) {
     Block* b = free_.back();
     free_.pop_back();
@@ -102,57 +130,57 @@ Block* Frame::Acquire() {
   return blocks_.back().get();
 }
 
-void Frame::Return(Block* b) {
+void BatchEvaluator::Return(Block* b) {
   for (Block* d : b->deps) Return(d);
   b->deps.clear();
   free_.push_back(b);
 }
 
-void Frame::Release(Vec* v) {
+void BatchEvaluator::Release(BatchValues* v) {
   if (v->block != nullptr) Return(v->block);
   v->block = nullptr;
 }
 
-void Frame::Release(BitVec* v) {
+void BatchEvaluator::Release(BitVec* v) {
   if (v->block != nullptr) Return(v->block);
   v->block = nullptr;
 }
 
-void Frame::BeginBatch(int64_t start, int n, const Active& root) {
+void BatchEvaluator::BeginBatch(int64_t start, int n, const RowSet& root) {
   start_ = start;
   n_ = n;
   root_ = root;
   ++batch_;
 }
 
-void Frame::EndBatch() {
+void BatchEvaluator::EndBatch() {
   for (int32_t s = 0; s < plan_->num_shared; ++s) {
     if (stamp_[s] == batch_) Release(&cache_[s]);
     if (bit_stamp_[s] == batch_) Release(&bit_cache_[s]);
   }
 }
 
-const Column* Frame::ColumnFor(int32_t slot) const {
+const Column* BatchEvaluator::ColumnFor(int32_t slot) const {
   if (slot == dict_slot_) return dict_column_;
   return st_->columns[slot];
 }
 
-Vec Frame::ConstVec(int32_t id) {
+BatchValues BatchEvaluator::ConstVec(int32_t id) {
   static const uint8_t kZero = 0;
   const ScalarValue& s = st_->consts[plan_->const_slot[id]];
-  Vec v;
+  BatchValues v;
   v.is_const = true;
   v.data = s.Ptr(g_->node(id).type);
   v.valid = s.valid ? nullptr : &kZero;
   return v;
 }
 
-Vec Frame::Eval(int32_t id, const Active& a) {
+BatchValues BatchEvaluator::Eval(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   if (n.eval_const) {
     int32_t slot = plan_->const_slot[id];
     if (const_mode_ && !st_->const_ready[slot]) {
-      Vec v;
+      BatchValues v;
       if (n.op == Op::kConst) {
         st_->consts[slot].Set(n.value, n.type);
       } else {
@@ -166,13 +194,25 @@ Vec Frame::Eval(int32_t id, const Active& a) {
           ScalarValue tmp;
           tmp.valid = 1;
           switch (n.type) {
-            case Ty::kBool: tmp.b = *v.As<uint8_t>() & 1; break;
-            case Ty::kInt:
-            case Ty::kTimestamp: tmp.i = *v.As<int64_t>(); break;
-            case Ty::kFloat: tmp.f = *v.As<double>(); break;
-            case Ty::kDate: tmp.d = *v.As<int32_t>(); break;
-            case Ty::kString: tmp.sv = *v.As<std::string_view>(); break;
-            case Ty::kNull: tmp.valid = 0; break;
+            case ExprType::kBool:
+              tmp.b = *v.As<uint8_t>() & 1;
+              break;
+            case ExprType::kInt:
+            case ExprType::kTimestamp:
+              tmp.i = *v.As<int64_t>();
+              break;
+            case ExprType::kFloat:
+              tmp.f = *v.As<double>();
+              break;
+            case ExprType::kDate:
+              tmp.d = *v.As<int32_t>();
+              break;
+            case ExprType::kString:
+              tmp.sv = *v.As<std::string_view>();
+              break;
+            case ExprType::kNull:
+              tmp.valid = 0;
+              break;
           }
           val = tmp.Get(n.type);
         }
@@ -183,26 +223,26 @@ Vec Frame::Eval(int32_t id, const Active& a) {
     }
     return ConstVec(id);
   }
-  const bool gather = dict_slot_ < 0 && plan_->peel[id] && st_->luts[id] != nullptr;
+  const bool gather = dict_slot_ < 0 && plan_->per_entry[id] && st_->entry_results[id] != nullptr;
   int32_t s = plan_->shared_slot[id];
   if (s >= 0) {
     if (stamp_[s] != batch_) {
       // A boolean node already computed as words this batch is not computed
       // again (its diagnostics count once).
       cache_[s] = bit_stamp_[s] == batch_ ? UnpackBitVec(bit_cache_[s], root_.n)
-                  : gather               ? Gather(id, root_)
-                                         : Compute(id, root_);
+                  : gather                ? Gather(id, root_)
+                                          : Compute(id, root_);
       stamp_[s] = batch_;
     }
-    Vec v = cache_[s];
+    BatchValues v = cache_[s];
     v.block = nullptr;
     return v;
   }
   return gather ? Gather(id, a) : Compute(id, a);
 }
 
-Active Frame::Narrow(const Active& a, const uint8_t* keep, Block* blk, int* count) {
-  Active b;
+RowSet BatchEvaluator::Narrow(const RowSet& a, const uint8_t* keep, Block* blk, int* count) {
+  RowSet b;
   b.n = a.n;
   b.mask = keep;
   int c = 0;

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
-#include "docket/history.h"
 #include "base/calendar.h"
+#include "docket/history.h"
 #include "storage/relations.h"
 
 namespace docket {
@@ -30,7 +30,7 @@ struct History::JoinCache {
     std::weak_ptr<storage::TableCache> current;  // Identity of the current table.
     std::weak_ptr<storage::TableCache> older;    // Identity of the older table.
     std::string key;
-    bool identical = false;                      // Same keys in the same order: row i is row i.
+    bool identical = false;                         // Same keys in the same order: row i is row i.
     std::shared_ptr<const storage::ParentMap> map;  // Otherwise: current row → older row or -1.
     std::shared_ptr<Gathered> gathered;
   };
@@ -47,9 +47,9 @@ absl::Status History::Add(absl::CivilDay date, Snapshot snapshot, std::string so
   auto it = std::lower_bound(snapshots_.begin(), snapshots_.end(), date,
                              [](const DatedSnapshot& s, absl::CivilDay d) { return s.date < d; });
   if (it != snapshots_.end() && it->date == date) {
-    return absl::InvalidArgumentError(absl::StrCat("two history snapshots dated ", absl::FormatCivilTime(date),
-                                                   it->source.empty() ? "" : " (" + it->source + ")",
-                                                   source.empty() ? "" : " and " + source));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "two history snapshots dated ", absl::FormatCivilTime(date),
+        it->source.empty() ? "" : " (" + it->source + ")", source.empty() ? "" : " and " + source));
   }
   snapshots_.insert(it, DatedSnapshot{date, std::move(snapshot), std::move(source)});
   return absl::OkStatus();
@@ -84,8 +84,8 @@ History History::Before(absl::CivilDay day) const {
 namespace exec {
 namespace {
 
+using plan::ExprType;
 using plan::HistoryRef;
-using plan::Ty;
 
 std::string Label(const DatedSnapshot& s) {
   std::string d = absl::FormatCivilTime(s.date);
@@ -115,7 +115,8 @@ struct Join {
 };
 
 absl::StatusOr<Join> KeyJoin(History::JoinCache* cache, const Table& current, const Table& older,
-                             const std::string& key, const std::string& older_label, const std::string& current_label) {
+                             const std::string& key, const std::string& older_label,
+                             const std::string& current_label) {
   {
     absl::MutexLock lock(&cache->mu);
     for (const History::JoinCache::Entry& e : cache->entries) {
@@ -127,31 +128,34 @@ absl::StatusOr<Join> KeyJoin(History::JoinCache* cache, const Table& current, co
   const Column* cur_key = current.FindColumn(key);
   const Column* old_key = older.FindColumn(key);
   if (cur_key == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("table '", current.name(), "' of ", current_label, " has no key column '", key, "'"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table '", current.name(), "' of ", current_label, " has no key column '", key, "'"));
   }
   if (old_key == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("table '", older.name(), "' of ", older_label,
-                                                      " has no column '", key, "', the key of ", current.name(),
-                                                      ": its rows cannot be matched with the current ones"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table '", older.name(), "' of ", older_label, " has no column '", key, "', the key of ",
+        current.name(), ": its rows cannot be matched with the current ones"));
   }
   if (old_key->type_id() != cur_key->type_id()) {
-    return absl::FailedPreconditionError(absl::StrCat("the key '", key, "' of ", current.name(), " is ",
-                                                      old_key->type().ToString(), " in ", older_label, " but ",
-                                                      cur_key->type().ToString(), " in ", current_label));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the key '", key, "' of ", current.name(), " is ", old_key->type().ToString(), " in ",
+        older_label, " but ", cur_key->type().ToString(), " in ", current_label));
   }
   Join j;
   j.identical = SameKeys(*cur_key, *old_key);
   if (!j.identical) {
     // The older table's key index is built (once, in its cache) by the same
     // code as a parent's: Table::Make already refused duplicate keys there.
-    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> m = storage::ParentRows(current, key, older);
+    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> m =
+        storage::ParentRows(current, key, older);
     if (!m.ok()) return m.status();
     j.map = *std::move(m);
   }
   absl::MutexLock lock(&cache->mu);
   // Drop entries whose tables are gone.
-  std::erase_if(cache->entries, [](const History::JoinCache::Entry& e) { return e.current.expired() || e.older.expired(); });
+  std::erase_if(cache->entries, [](const History::JoinCache::Entry& e) {
+    return e.current.expired() || e.older.expired();
+  });
   if (!j.identical) j.gathered = std::make_shared<History::JoinCache::Gathered>();
   cache->entries.push_back({current.cache(), older.cache(), key, j.identical, j.map, j.gathered});
   return j;
@@ -162,17 +166,27 @@ Column NullColumn(DataType type, int64_t n) {
   switch (type.id) {
     case TypeId::kString: {
       std::vector<int64_t> offsets(n + 1, 0);
-      return Column::FromBuffers(type, n, Buffer::Own(std::move(offsets)), Buffer::Own(std::move(validity)), {});
+      return Column::FromBuffers(type, n, Buffer::Own(std::move(offsets)),
+                                 Buffer::Own(std::move(validity)), {});
     }
-    case TypeId::kBool: return Column::FromBuffers(type, n, Buffer::Own(std::vector<uint8_t>(n)), Buffer::Own(std::move(validity)));
-    case TypeId::kDate: return Column::FromBuffers(type, n, Buffer::Own(std::vector<int32_t>(n)), Buffer::Own(std::move(validity)));
-    case TypeId::kFloat: return Column::FromBuffers(type, n, Buffer::Own(std::vector<double>(n)), Buffer::Own(std::move(validity)));
-    default: return Column::FromBuffers(type, n, Buffer::Own(std::vector<int64_t>(n)), Buffer::Own(std::move(validity)));
+    case TypeId::kBool:
+      return Column::FromBuffers(type, n, Buffer::Own(std::vector<uint8_t>(n)),
+                                 Buffer::Own(std::move(validity)));
+    case TypeId::kDate:
+      return Column::FromBuffers(type, n, Buffer::Own(std::vector<int32_t>(n)),
+                                 Buffer::Own(std::move(validity)));
+    case TypeId::kFloat:
+      return Column::FromBuffers(type, n, Buffer::Own(std::vector<double>(n)),
+                                 Buffer::Own(std::move(validity)));
+    default:
+      return Column::FromBuffers(type, n, Buffer::Own(std::vector<int64_t>(n)),
+                                 Buffer::Own(std::move(validity)));
   }
 }
 
 template <typename T>
-Column GatherFixed(const Column& src, const int32_t* rows, int64_t n, std::vector<uint8_t> validity) {
+Column GatherFixed(const Column& src, const int32_t* rows, int64_t n,
+                   std::vector<uint8_t> validity) {
   std::vector<T> values(n);
   const T* in = src.Values<T>();
   const uint8_t* sv = src.validity();
@@ -182,16 +196,20 @@ Column GatherFixed(const Column& src, const int32_t* rows, int64_t n, std::vecto
     values[i] = in[r];
     if (sv == nullptr || GetBit(sv, r)) SetBit(validity.data(), i);
   }
-  return Column::FromBuffers(src.type(), n, Buffer::Own(std::move(values)), Buffer::Own(std::move(validity)));
+  return Column::FromBuffers(src.type(), n, Buffer::Own(std::move(values)),
+                             Buffer::Own(std::move(validity)));
 }
 
 // out[i] = src[rows[i]], NULL where rows[i] < 0.
 Column Gather(const Column& src, const int32_t* rows, int64_t n) {
   std::vector<uint8_t> validity((n + 7) / 8, 0);
   switch (src.type_id()) {
-    case TypeId::kBool: return GatherFixed<uint8_t>(src, rows, n, std::move(validity));
-    case TypeId::kDate: return GatherFixed<int32_t>(src, rows, n, std::move(validity));
-    case TypeId::kFloat: return GatherFixed<double>(src, rows, n, std::move(validity));
+    case TypeId::kBool:
+      return GatherFixed<uint8_t>(src, rows, n, std::move(validity));
+    case TypeId::kDate:
+      return GatherFixed<int32_t>(src, rows, n, std::move(validity));
+    case TypeId::kFloat:
+      return GatherFixed<double>(src, rows, n, std::move(validity));
     case TypeId::kString: {
       const uint8_t* sv = src.validity();
       if (src.is_dictionary()) {
@@ -203,8 +221,8 @@ Column Gather(const Column& src, const int32_t* rows, int64_t n) {
           codes[i] = in[r];
           if (sv == nullptr || GetBit(sv, r)) SetBit(validity.data(), i);
         }
-        return Column::FromBuffers(src.type(), n, Buffer::Own(std::move(codes)), Buffer::Own(std::move(validity)), {},
-                                   src.dictionary_ptr());
+        return Column::FromBuffers(src.type(), n, Buffer::Own(std::move(codes)),
+                                   Buffer::Own(std::move(validity)), {}, src.dictionary_ptr());
       }
       std::vector<int64_t> offsets(n + 1, 0);
       std::string chars;
@@ -217,18 +235,21 @@ Column Gather(const Column& src, const int32_t* rows, int64_t n) {
         offsets[i + 1] = static_cast<int64_t>(chars.size());
       }
       auto holder = std::make_shared<std::string>(std::move(chars));
-      Buffer cb{reinterpret_cast<const uint8_t*>(holder->data()), static_cast<int64_t>(holder->size()), holder};
-      return Column::FromBuffers(src.type(), n, Buffer::Own(std::move(offsets)), Buffer::Own(std::move(validity)),
-                                 std::move(cb));
+      Buffer cb{reinterpret_cast<const uint8_t*>(holder->data()),
+                static_cast<int64_t>(holder->size()), holder};
+      return Column::FromBuffers(src.type(), n, Buffer::Own(std::move(offsets)),
+                                 Buffer::Own(std::move(validity)), std::move(cb));
     }
-    default: return GatherFixed<int64_t>(src, rows, n, std::move(validity));
+    default:
+      return GatherFixed<int64_t>(src, rows, n, std::move(validity));
   }
 }
 
 }  // namespace
 
-absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& slot_used, const Schema& schema,
-                            const Snapshot& snapshot, const EvalOptions& options, std::vector<Column>* out,
+absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& slot_used,
+                            const Schema& schema, const Snapshot& snapshot,
+                            const EvalOptions& options, std::vector<Column>* out,
                             std::vector<std::string>* notes) {
   const std::vector<plan::ColumnRef>& cols = g.columns();
   const History* history = options.history;
@@ -239,14 +260,16 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     const HistoryRef& ref = g.history()[cols[c].history];
     const Table* current = snapshot.FindTable(ref.path[0]);
     if (current == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("table '", ref.path[0], "' needed by the program is missing from the snapshot"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "table '", ref.path[0], "' needed by the program is missing from the snapshot"));
     }
     const int64_t n = current->num_rows();
     const DataType want = plan::DataTypeOf(cols[c].type);
     auto null_out = [&](std::string why) {
       (*out)[c] = NullColumn(ref.kind == HistoryRef::Kind::kPresent ? DataType::Bool() : want, n);
-      if (!why.empty()) notes->push_back(absl::StrCat(ref.text, " is NULL for all ", n, " rows of ", ref.path[0], ": ", why));
+      if (!why.empty())
+        notes->push_back(
+            absl::StrCat(ref.text, " is NULL for all ", n, " rows of ", ref.path[0], ": ", why));
     };
     if (history == nullptr || history->empty()) {
       if (no_history++ == 0) no_history_example = ref.text;
@@ -261,14 +284,16 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
       const absl::CivilDay target = absl::CivilDay(1970, 1, 1) + day;
       older = history->LatestOnOrBefore(std::min(target, options.as_of));
       if (older == nullptr) {
-        null_out(absl::StrCat("no snapshot is dated on or before ", absl::FormatCivilTime(target), " (the oldest is ",
+        null_out(absl::StrCat("no snapshot is dated on or before ", absl::FormatCivilTime(target),
+                              " (the oldest is ",
                               absl::FormatCivilTime(history->snapshots().front().date), ")"));
         continue;
       }
     } else {
       older = history->LatestBefore(options.as_of);
       if (older == nullptr) {
-        null_out(absl::StrCat("no snapshot is dated before ", absl::FormatCivilTime(options.as_of), " (the oldest is ",
+        null_out(absl::StrCat("no snapshot is dated before ", absl::FormatCivilTime(options.as_of),
+                              " (the oldest is ",
                               absl::FormatCivilTime(history->snapshots().front().date), ")"));
         continue;
       }
@@ -282,11 +307,12 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     // 2. The key join.
     const TableSchema* ts = schema.FindTable(ref.path[0]);
     if (ts == nullptr || ts->key.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat("table '", ref.path[0], "' has no key: ", ref.text,
-                                                        " cannot match its rows with an older snapshot"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("table '", ref.path[0], "' has no key: ", ref.text,
+                       " cannot match its rows with an older snapshot"));
     }
-    absl::StatusOr<Join> join =
-        KeyJoin(history->join_cache().get(), *current, *then, ts->key, label, history->current_source);
+    absl::StatusOr<Join> join = KeyJoin(history->join_cache().get(), *current, *then, ts->key,
+                                        label, history->current_source);
     if (!join.ok()) return join.status();
     std::vector<int32_t> composed;
     const int32_t* rows = nullptr;
@@ -328,14 +354,15 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     // 4. The column.
     const Column* src = end->FindColumn(ref.column);
     if (src == nullptr) {
-      null_out(absl::StrCat("column '", ref.column, "' is not in table '", end->name(), "' of ", label));
+      null_out(
+          absl::StrCat("column '", ref.column, "' is not in table '", end->name(), "' of ", label));
       continue;
     }
     if (src->type_id() != want.id) {
-      return absl::FailedPreconditionError(absl::StrCat("column '", ref.column, "' of ", end->name(), " is ",
-                                                        src->type().ToString(), " in ", label, " but ",
-                                                        std::string(TypeName(want.id)), " in ",
-                                                        history->current_source, " (", ref.text, ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("column '", ref.column, "' of ", end->name(), " is ", src->type().ToString(),
+                       " in ", label, " but ", std::string(TypeName(want.id)), " in ",
+                       history->current_source, " (", ref.text, ")"));
     }
     if (rows == nullptr) {
       (*out)[c] = *src;  // Identical keys: the older column, read in place.
@@ -365,9 +392,10 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     }
   }
   if (no_history > 0) {
-    notes->push_back(absl::StrCat("no history was given: ", no_history_example,
-                                  no_history > 1 ? absl::StrCat(" and ", no_history - 1, " other history value(s)") : "",
-                                  " are NULL (pass --history DIR, or history= in Python)"));
+    notes->push_back(absl::StrCat(
+        "no history was given: ", no_history_example,
+        no_history > 1 ? absl::StrCat(" and ", no_history - 1, " other history value(s)") : "",
+        " are NULL (pass --history DIR, or history= in Python)"));
   }
   return absl::OkStatus();
 }

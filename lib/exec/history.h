@@ -34,8 +34,9 @@ namespace docket::exec {
 // notes (what could not be read, with the rows it made NULL) go to `notes`.
 // Errors: a key column missing from an older table, a column whose type
 // changed (naming both sources).
-absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& slot_used, const Schema& schema,
-                            const Snapshot& snapshot, const EvalOptions& options, std::vector<Column>* out,
+absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& slot_used,
+                            const Schema& schema, const Snapshot& snapshot,
+                            const EvalOptions& options, std::vector<Column>* out,
                             std::vector<std::string>* notes);
 
 }  // namespace docket::exec

@@ -15,13 +15,18 @@ namespace docket::exec {
 
 enum class Phys : uint8_t { kU8, kI32, kI64, kF64, kStr };
 
-inline Phys PhysOf(plan::Ty t) {
+inline Phys PhysOf(plan::ExprType t) {
   switch (t) {
-    case plan::Ty::kBool: return Phys::kU8;
-    case plan::Ty::kDate: return Phys::kI32;
-    case plan::Ty::kFloat: return Phys::kF64;
-    case plan::Ty::kString: return Phys::kStr;
-    default: return Phys::kI64;
+    case plan::ExprType::kBool:
+      return Phys::kU8;
+    case plan::ExprType::kDate:
+      return Phys::kI32;
+    case plan::ExprType::kFloat:
+      return Phys::kF64;
+    case plan::ExprType::kString:
+      return Phys::kStr;
+    default:
+      return Phys::kI64;
   }
 }
 
@@ -33,17 +38,27 @@ struct Tag {
 template <typename F>
 inline void WithPhys(Phys p, F&& f) {
   switch (p) {
-    case Phys::kU8: f(Tag<uint8_t>{}); break;
-    case Phys::kI32: f(Tag<int32_t>{}); break;
-    case Phys::kI64: f(Tag<int64_t>{}); break;
-    case Phys::kF64: f(Tag<double>{}); break;
-    case Phys::kStr: f(Tag<std::string_view>{}); break;
+    case Phys::kU8:
+      f(Tag<uint8_t>{});
+      break;
+    case Phys::kI32:
+      f(Tag<int32_t>{});
+      break;
+    case Phys::kI64:
+      f(Tag<int64_t>{});
+      break;
+    case Phys::kF64:
+      f(Tag<double>{});
+      break;
+    case Phys::kStr:
+      f(Tag<std::string_view>{});
+      break;
   }
 }
 
 // Calls f(accessor) with Flat<T> or Scalar<T>.
 template <typename T, typename F>
-inline void WithAccess(const Vec& v, F&& f) {
+inline void WithAccess(const BatchValues& v, F&& f) {
   if (v.is_const) {
     f(Scalar<T>{*v.As<T>()});
   } else {
@@ -52,7 +67,7 @@ inline void WithAccess(const Vec& v, F&& f) {
 }
 
 template <typename TA, typename TB, typename F>
-inline void WithAccess2(const Vec& a, const Vec& b, F&& f) {
+inline void WithAccess2(const BatchValues& a, const BatchValues& b, F&& f) {
   if (a.is_const && b.is_const) {
     f(Scalar<TA>{*a.As<TA>()}, Scalar<TB>{*b.As<TB>()});
   } else if (a.is_const) {
@@ -64,16 +79,18 @@ inline void WithAccess2(const Vec& a, const Vec& b, F&& f) {
   }
 }
 
-// True when a constant Vec is NULL.
-inline bool ConstNull(const Vec& v) { return v.is_const && v.valid != nullptr && v.valid[0] == 0; }
+// True when a constant BatchValues is NULL.
+inline bool ConstNull(const BatchValues& v) {
+  return v.is_const && v.valid != nullptr && v.valid[0] == 0;
+}
 
 // Writes the AND of the operands' validity into `out` (n bytes) and returns
 // it, or returns nullptr when no operand has NULLs.  Constant operands must
 // not be NULL (callers handle that first).
-inline const uint8_t* CombineValid(const Vec* const* vs, int count, int n, uint8_t* out) {
+inline const uint8_t* CombineValid(const BatchValues* const* vs, int count, int n, uint8_t* out) {
   bool first = true;
   for (int k = 0; k < count; ++k) {
-    const Vec& v = *vs[k];
+    const BatchValues& v = *vs[k];
     if (v.valid == nullptr || v.is_const) continue;
     if (first) {
       std::memcpy(out, v.valid, n);
@@ -85,23 +102,24 @@ inline const uint8_t* CombineValid(const Vec* const* vs, int count, int n, uint8
   return first ? nullptr : out;
 }
 
-inline const uint8_t* CombineValid2(const Vec& a, const Vec& b, int n, uint8_t* out) {
-  const Vec* vs[2] = {&a, &b};
+inline const uint8_t* CombineValid2(const BatchValues& a, const BatchValues& b, int n,
+                                    uint8_t* out) {
+  const BatchValues* vs[2] = {&a, &b};
   return CombineValid(vs, 2, n, out);
 }
 
-// The Vec of a kernel's result: values at the start of `blk`, validity
-// `valid` (nullptr: no NULL), owning the block.  The one block → Vec helper.
-inline Vec BlockVec(Block* blk, const uint8_t* valid) {
-  Vec out;
+// The BatchValues of a kernel's result: values at the start of `blk`, validity
+// `valid` (nullptr: no NULL), owning the block.  The one block → BatchValues helper.
+inline BatchValues BlockVec(Block* blk, const uint8_t* valid) {
+  BatchValues out;
   out.data = blk->data.get();
   out.valid = valid;
   out.block = blk;
   return out;
 }
 
-// A Vec whose every row is NULL.
-inline Vec AllNull(Block* blk, int n) {
+// A BatchValues whose every row is NULL.
+inline BatchValues AllNull(Block* blk, int n) {
   std::memset(blk->valid.get(), 0, n);
   // Zero values (empty string views) so that consumers reading every row stay safe.
   std::memset(blk->data.get(), 0, static_cast<size_t>(n) * 16);

@@ -7,7 +7,7 @@
 //   greatest
 // Each kernel reads its inputs through Flat / Scalar accessors (constant fast
 // paths), skips validity work when no input has NULLs, visits the active rows
-// and returns a Vec in a Block from the frame's pool.
+// and returns a BatchValues in a Block from the frame's pool.
 //
 // Functions (Op::kCall) are registered in plan/functions.h, which says what
 // each does with NULLs; here each plan::Fn has one kernel (CallKernels()).
@@ -28,47 +28,56 @@
 
 namespace docket::exec {
 
-Vec CompareKernel(Frame& f, plan::Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act);
-Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi,
-                  const Active& act);
+BatchValues CompareKernel(BatchEvaluator& f, plan::Cmp cmp, Phys pa, Phys pb, const BatchValues& a,
+                          const BatchValues& b, const RowSet& act);
+BatchValues BetweenKernel(BatchEvaluator& f, Phys px, Phys plo, Phys phi, const BatchValues& x,
+                          const BatchValues& lo, const BatchValues& hi, const RowSet& act);
 // The values of a comparison (BETWEEN with constant integer bounds) as 0/1
 // bytes for the active rows, validity left to the caller; BetweenInto
 // returns false when the fast path does not apply.
-void CompareInto(plan::Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act, uint8_t* out);
-bool BetweenInto(Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi, const Active& act,
-                 uint8_t* out);
-Vec InSetKernel(Frame& f, const plan::InSetPayload& set, plan::Ty t, const Vec& x, const Active& act);
+void CompareInto(plan::Cmp cmp, Phys pa, Phys pb, const BatchValues& a, const BatchValues& b,
+                 const RowSet& act, uint8_t* out);
+bool BetweenInto(Phys px, Phys plo, Phys phi, const BatchValues& x, const BatchValues& lo,
+                 const BatchValues& hi, const RowSet& act, uint8_t* out);
+BatchValues InSetKernel(BatchEvaluator& f, const plan::InSetPayload& set, plan::ExprType t,
+                        const BatchValues& x, const RowSet& act);
 
-Vec ArithKernel(Frame& f, plan::Op op, plan::Ty t, const Vec& a, const Vec& b, const Active& act, Diagnostics* d);
-Vec NegKernel(Frame& f, plan::Ty t, const Vec& a, const Active& act, Diagnostics* d);
-Vec IntToFloatKernel(Frame& f, const Vec& a, const Active& act);
+BatchValues ArithKernel(BatchEvaluator& f, plan::Op op, plan::ExprType t, const BatchValues& a,
+                        const BatchValues& b, const RowSet& act, Diagnostics* d);
+BatchValues NegKernel(BatchEvaluator& f, plan::ExprType t, const BatchValues& a, const RowSet& act,
+                      Diagnostics* d);
+BatchValues IntToFloatKernel(BatchEvaluator& f, const BatchValues& a, const RowSet& act);
 
 // kDateAddDays, kDateDiff, kAddMonths, kTsToDate, kDayStart, kCivilToTs.
-Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* args, const Active& act,
-               const ZoneTable* zone, Diagnostics* d);
+BatchValues DateKernel(BatchEvaluator& f, const plan::Node& n, const plan::Graph& g,
+                       const BatchValues* args, const RowSet& act, const ZoneTable* zone,
+                       Diagnostics* d);
 
-Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, const Active& act);
-Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act);
+BatchValues LikeKernel(BatchEvaluator& f, const plan::Node& n, const BatchValues& x,
+                       const BatchValues& pattern, const RowSet& act);
+BatchValues MatchesKernel(BatchEvaluator& f, const plan::Node& n, const BatchValues& x,
+                          const RowSet& act);
 
 // kCall: runs the kernel of n.fn (below), applying the function's NULL rule.
-Vec CallKernel(Frame& f, const plan::Node& n, const Vec* args, const Active& act, Diagnostics* d);
+BatchValues CallKernel(BatchEvaluator& f, const plan::Node& n, const BatchValues* args,
+                       const RowSet& act, Diagnostics* d);
 
 // What a function kernel sees.
 struct CallInput {
-  Frame& f;
-  const plan::Node& n;  // n.fn, n.type (the result's type)
-  const Vec* args;      // n.args evaluated
+  BatchEvaluator& f;
+  const plan::Node& n;      // n.fn, n.type (the result's type)
+  const BatchValues* args;  // n.args evaluated
   int nargs;
-  const Active& act;
+  const RowSet& act;
   Diagnostics* d;  // int_overflow and friends (may be null)
   Block* out;      // the result's block; out->valid is free scratch for validity
   const uint8_t*
       valid;  // kStrict functions: the AND of the arguments' validity (nullptr: no NULLs)
 
   // The result: out's values with validity `v` (nullptr: no NULLs).
-  Vec Result(const uint8_t* v) const { return BlockVec(out, v); }
+  BatchValues Result(const uint8_t* v) const { return BlockVec(out, v); }
 };
-using CallKernelFn = Vec (*)(const CallInput& in);
+using CallKernelFn = BatchValues (*)(const CallInput& in);
 struct CallKernelEntry {
   plan::Fn fn;
   CallKernelFn kernel;

@@ -9,18 +9,18 @@
 namespace docket::exec {
 namespace {
 
+using plan::ExprType;
 using plan::Op;
-using plan::Ty;
-
 
 // Writes `ok` flags into the output validity: a row is valid when its inputs
 // are and the operation succeeded.  Counts failures among active rows whose
 // inputs were valid.
-const uint8_t* ApplyFailures(const Active& act, const uint8_t* in_valid, uint8_t* fail, uint8_t* out_valid,
-                             int64_t* counter, bool any_fail) {
+const uint8_t* ApplyFailures(const RowSet& act, const uint8_t* in_valid, uint8_t* fail,
+                             uint8_t* out_valid, int64_t* counter, bool any_fail) {
   const int n = act.n;
   if (!any_fail) return in_valid;
-  int64_t c = CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
+  int64_t c =
+      CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
   if (counter != nullptr) *counter += c;
   if (in_valid == nullptr) {
     for (int i = 0; i < n; ++i) out_valid[i] = !fail[i];
@@ -42,29 +42,43 @@ inline int64_t ModConst(int64_t x, int64_t d, double dd) {
 
 }  // namespace
 
-Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active& act, Diagnostics* d) {
+BatchValues ArithKernel(BatchEvaluator& f, Op op, ExprType t, const BatchValues& a,
+                        const BatchValues& b, const RowSet& act, Diagnostics* d) {
   Block* blk = f.Acquire();
   if (ConstNull(a) || ConstNull(b)) return AllNull(blk, act.n);
   const int n = act.n;
   // Validity of inputs, then failures (overflow, division by zero) on top.
   uint8_t* vbuf = blk->valid.get();
   const uint8_t* in_valid = CombineValid2(a, b, n, vbuf);
-  if (t == Ty::kFloat) {
+  if (t == ExprType::kFloat) {
     double* out = blk->As<double>();
     WithAccess2<double, double>(a, b, [&](auto x, auto y) {
       switch (op) {
-        case Op::kAdd: ForEach(act, [&](int i) { out[i] = x[i] + y[i]; }); break;
-        case Op::kSub: ForEach(act, [&](int i) { out[i] = x[i] - y[i]; }); break;
-        case Op::kMul: ForEach(act, [&](int i) { out[i] = x[i] * y[i]; }); break;
-        case Op::kDiv: ForEach(act, [&](int i) { out[i] = x[i] / y[i]; }); break;
-        case Op::kMod: ForEach(act, [&](int i) { out[i] = y[i] == 0 ? 0 : std::fmod(x[i], y[i]); }); break;
-        default: break;
+        case Op::kAdd:
+          ForEach(act, [&](int i) { out[i] = x[i] + y[i]; });
+          break;
+        case Op::kSub:
+          ForEach(act, [&](int i) { out[i] = x[i] - y[i]; });
+          break;
+        case Op::kMul:
+          ForEach(act, [&](int i) { out[i] = x[i] * y[i]; });
+          break;
+        case Op::kDiv:
+          ForEach(act, [&](int i) { out[i] = x[i] / y[i]; });
+          break;
+        case Op::kMod:
+          ForEach(act, [&](int i) { out[i] = y[i] == 0 ? 0 : std::fmod(x[i], y[i]); });
+          break;
+        default:
+          break;
       }
     });
     if (op == Op::kDiv || op == Op::kMod) {
       if (b.is_const) {
         if (*b.As<double>() == 0) {
-          if (d) d->division_by_zero += CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
+          if (d)
+            d->division_by_zero +=
+                CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
           return AllNull(blk, n);
         }
       } else {
@@ -76,7 +90,8 @@ Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active&
           Block* fb = f.Acquire();
           uint8_t* fail = fb->As<uint8_t>();
           for (int i = 0; i < n; ++i) fail[i] = y[i] == 0;
-          const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, d ? &d->division_by_zero : nullptr, true);
+          const uint8_t* v =
+              ApplyFailures(act, in_valid, fail, vbuf, d ? &d->division_by_zero : nullptr, true);
           f.Return(fb);
           return BlockVec(blk, v);
         }
@@ -89,7 +104,9 @@ Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active&
   if ((op == Op::kMod || op == Op::kDiv) && b.is_const) {
     int64_t dv = *b.As<int64_t>();
     if (dv == 0) {
-      if (d) d->division_by_zero += CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
+      if (d)
+        d->division_by_zero +=
+            CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
       return AllNull(blk, n);
     }
     WithAccess<int64_t>(a, [&](auto x) {
@@ -166,14 +183,15 @@ Vec ArithKernel(Frame& f, Op op, Ty t, const Vec& a, const Vec& b, const Active&
   return BlockVec(blk, v);
 }
 
-Vec NegKernel(Frame& f, Ty t, const Vec& a, const Active& act, Diagnostics* d) {
+BatchValues NegKernel(BatchEvaluator& f, ExprType t, const BatchValues& a, const RowSet& act,
+                      Diagnostics* d) {
   Block* blk = f.Acquire();
   if (ConstNull(a)) return AllNull(blk, act.n);
   const int n = act.n;
   uint8_t* vbuf = blk->valid.get();
-  const Vec* vs[1] = {&a};
+  const BatchValues* vs[1] = {&a};
   const uint8_t* in_valid = CombineValid(vs, 1, n, vbuf);
-  if (t == Ty::kFloat) {
+  if (t == ExprType::kFloat) {
     double* out = blk->As<double>();
     WithAccess<double>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = -x[i]; }); });
     return BlockVec(blk, in_valid);
@@ -191,17 +209,19 @@ Vec NegKernel(Frame& f, Ty t, const Vec& a, const Active& act, Diagnostics* d) {
       acc |= fail[i];
     });
   });
-  const uint8_t* v = ApplyFailures(act, in_valid, fail, vbuf, d ? &d->int_overflow : nullptr, acc != 0);
+  const uint8_t* v =
+      ApplyFailures(act, in_valid, fail, vbuf, d ? &d->int_overflow : nullptr, acc != 0);
   f.Return(fb);
   return BlockVec(blk, v);
 }
 
-Vec IntToFloatKernel(Frame& f, const Vec& a, const Active& act) {
+BatchValues IntToFloatKernel(BatchEvaluator& f, const BatchValues& a, const RowSet& act) {
   Block* blk = f.Acquire();
   if (ConstNull(a)) return AllNull(blk, act.n);
   double* out = blk->As<double>();
-  WithAccess<int64_t>(a, [&](auto x) { ForEach(act, [&](int i) { out[i] = static_cast<double>(x[i]); }); });
-  const Vec* vs[1] = {&a};
+  WithAccess<int64_t>(
+      a, [&](auto x) { ForEach(act, [&](int i) { out[i] = static_cast<double>(x[i]); }); });
+  const BatchValues* vs[1] = {&a};
   return BlockVec(blk, CombineValid(vs, 1, act.n, blk->valid.get()));
 }
 
@@ -215,8 +235,8 @@ namespace {
 using plan::Fn;
 
 // abs: the minimum int has no absolute value (NULL, counted as an overflow).
-Vec Abs(const CallInput& in) {
-  if (in.n.type == Ty::kFloat) {
+BatchValues Abs(const CallInput& in) {
+  if (in.n.type == ExprType::kFloat) {
     double* out = in.out->As<double>();
     WithAccess<double>(in.args[0],
                        [&](auto x) { ForEach(in.act, [&](int i) { out[i] = std::fabs(x[i]); }); });
@@ -249,7 +269,7 @@ Vec Abs(const CallInput& in) {
 
 // round / floor / ceil of a float.
 template <double (*kRound)(double)>
-Vec RoundFloat(const CallInput& in) {
+BatchValues RoundFloat(const CallInput& in) {
   double* out = in.out->As<double>();
   WithAccess<double>(in.args[0],
                      [&](auto x) { ForEach(in.act, [&](int i) { out[i] = kRound(x[i]); }); });
@@ -261,9 +281,9 @@ double Floor(double x) { return std::floor(x); }
 double Ceil(double x) { return std::ceil(x); }
 
 // round(x, digits): half away from zero.
-Vec RoundTo(const CallInput& in) {
+BatchValues RoundTo(const CallInput& in) {
   const int rows = in.act.n;
-  if (in.n.type == Ty::kFloat) {
+  if (in.n.type == ExprType::kFloat) {
     double* out = in.out->As<double>();
     WithAccess2<double, int64_t>(in.args[0], in.args[1], [&](auto x, auto digits) {
       ForEachExact(in.act, [&](int i) {

@@ -12,12 +12,12 @@
 namespace docket::exec {
 namespace {
 
+using plan::ExprType;
 using plan::Fn;
-using plan::Ty;
 
 // least / greatest ignore NULLs: NULL only where every argument is.
 template <bool kLeast>
-Vec LeastGreatest(const CallInput& in) {
+BatchValues LeastGreatest(const CallInput& in) {
   Block* blk = in.out;
   const int rows = in.act.n;
   uint8_t* ov = blk->valid.get();
@@ -27,7 +27,7 @@ Vec LeastGreatest(const CallInput& in) {
     using T = typename decltype(tag)::type;
     T* out = blk->As<T>();
     for (int k = 0; k < in.nargs; ++k) {
-      const Vec& v = in.args[k];
+      const BatchValues& v = in.args[k];
       if (ConstNull(v)) continue;
       WithAccess<T>(v, [&](auto xs) {
         ForEachExact(in.act, [&](int i) {
@@ -40,11 +40,11 @@ Vec LeastGreatest(const CallInput& in) {
     }
   });
   // Strings may point into argument blocks: keep them alive.
-  if (in.n.type == Ty::kString) {
+  if (in.n.type == ExprType::kString) {
     for (int k = 0; k < in.nargs; ++k) {
       if (in.args[k].block != nullptr) {
         blk->deps.push_back(in.args[k].block);
-        const_cast<Vec&>(in.args[k]).block = nullptr;
+        const_cast<BatchValues&>(in.args[k]).block = nullptr;
       }
     }
   }
@@ -52,11 +52,11 @@ Vec LeastGreatest(const CallInput& in) {
 }
 
 // nullif(a, b): NULL where a is NULL or a = b; a NULL b leaves a.
-Vec NullIf(const CallInput& in) {
+BatchValues NullIf(const CallInput& in) {
   Block* blk = in.out;
   const int rows = in.act.n;
-  const Vec& a = in.args[0];
-  const Vec& b = in.args[1];
+  const BatchValues& a = in.args[0];
+  const BatchValues& b = in.args[1];
   if (ConstNull(a)) return AllNull(blk, rows);
   uint8_t* ov = blk->valid.get();
   WithPhys(PhysOf(in.n.type), [&](auto tag) {
@@ -78,9 +78,9 @@ Vec NullIf(const CallInput& in) {
       });
     });
   });
-  if (in.n.type == Ty::kString && a.block != nullptr) {
+  if (in.n.type == ExprType::kString && a.block != nullptr) {
     blk->deps.push_back(a.block);
-    const_cast<Vec&>(a).block = nullptr;
+    const_cast<BatchValues&>(a).block = nullptr;
   }
   return in.Result(ov);
 }
@@ -110,7 +110,8 @@ const std::array<CallKernelFn, plan::kFnCount>& CallKernels() {
   return *kTable;
 }
 
-Vec CallKernel(Frame& f, const plan::Node& n, const Vec* args, const Active& act, Diagnostics* d) {
+BatchValues CallKernel(BatchEvaluator& f, const plan::Node& n, const BatchValues* args,
+                       const RowSet& act, Diagnostics* d) {
   Block* blk = f.Acquire();
   const int rows = act.n;
   const int nargs = static_cast<int>(n.args.size());
@@ -123,9 +124,9 @@ Vec CallKernel(Frame& f, const plan::Node& n, const Vec* args, const Active& act
     for (int k = 0; k < nargs; ++k) {
       if (ConstNull(args[k])) return AllNull(blk, rows);
     }
-    const Vec* small[8];
-    std::vector<const Vec*> many;
-    const Vec** vs = small;
+    const BatchValues* small[8];
+    std::vector<const BatchValues*> many;
+    const BatchValues** vs = small;
     if (nargs > 8) {
       many.resize(nargs);
       vs = many.data();

@@ -8,29 +8,71 @@ namespace {
 
 using plan::Cmp;
 
-struct OpEq { template <typename X, typename Y> static bool F(X x, Y y) { return x == y; } };
-struct OpNe { template <typename X, typename Y> static bool F(X x, Y y) { return x != y; } };
-struct OpLt { template <typename X, typename Y> static bool F(X x, Y y) { return x < y; } };
-struct OpLe { template <typename X, typename Y> static bool F(X x, Y y) { return x <= y; } };
-struct OpGt { template <typename X, typename Y> static bool F(X x, Y y) { return x > y; } };
-struct OpGe { template <typename X, typename Y> static bool F(X x, Y y) { return x >= y; } };
+struct OpEq {
+  template <typename X, typename Y>
+  static bool F(X x, Y y) {
+    return x == y;
+  }
+};
+struct OpNe {
+  template <typename X, typename Y>
+  static bool F(X x, Y y) {
+    return x != y;
+  }
+};
+struct OpLt {
+  template <typename X, typename Y>
+  static bool F(X x, Y y) {
+    return x < y;
+  }
+};
+struct OpLe {
+  template <typename X, typename Y>
+  static bool F(X x, Y y) {
+    return x <= y;
+  }
+};
+struct OpGt {
+  template <typename X, typename Y>
+  static bool F(X x, Y y) {
+    return x > y;
+  }
+};
+struct OpGe {
+  template <typename X, typename Y>
+  static bool F(X x, Y y) {
+    return x >= y;
+  }
+};
 
 template <typename F>
 void WithCmp(Cmp c, F&& f) {
   switch (c) {
-    case Cmp::kEq: f(OpEq{}); break;
-    case Cmp::kNe: f(OpNe{}); break;
-    case Cmp::kLt: f(OpLt{}); break;
-    case Cmp::kLe: f(OpLe{}); break;
-    case Cmp::kGt: f(OpGt{}); break;
-    case Cmp::kGe: f(OpGe{}); break;
+    case Cmp::kEq:
+      f(OpEq{});
+      break;
+    case Cmp::kNe:
+      f(OpNe{});
+      break;
+    case Cmp::kLt:
+      f(OpLt{});
+      break;
+    case Cmp::kLe:
+      f(OpLe{});
+      break;
+    case Cmp::kGt:
+      f(OpGt{});
+      break;
+    case Cmp::kGe:
+      f(OpGe{});
+      break;
   }
 }
 
 // `out` is a byte pointer, which may alias anything: the bounds are copied
 // to locals so that the dense loop vectorizes.
 template <typename O, typename A, typename B>
-void CmpLoop(const Active& act, A a, B b, uint8_t* __restrict out) {
+void CmpLoop(const RowSet& act, A a, B b, uint8_t* __restrict out) {
   const uint16_t* sel = act.sel;
   if (sel != nullptr) {
     const int count = act.count;
@@ -48,19 +90,23 @@ void CmpLoop(const Active& act, A a, B b, uint8_t* __restrict out) {
 bool OutOfRangeResult(Cmp c, bool constant_above) {
   switch (c) {
     case Cmp::kLt:
-    case Cmp::kLe: return constant_above;
+    case Cmp::kLe:
+      return constant_above;
     case Cmp::kGt:
-    case Cmp::kGe: return !constant_above;
-    case Cmp::kEq: return false;
-    case Cmp::kNe: return true;
+    case Cmp::kGe:
+      return !constant_above;
+    case Cmp::kEq:
+      return false;
+    case Cmp::kNe:
+      return true;
   }
   return false;
 }
 
-
 }  // namespace
 
-void CompareInto(Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act, uint8_t* out) {
+void CompareInto(Cmp cmp, Phys pa, Phys pb, const BatchValues& a, const BatchValues& b,
+                 const RowSet& act, uint8_t* out) {
   // date column against an int64 day-number constant (the as_of rewrites).
   if (pa == Phys::kI32 && pb == Phys::kI64 && b.is_const && !a.is_const) {
     int64_t c = *b.As<int64_t>();
@@ -69,7 +115,9 @@ void CompareInto(Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Ac
       return;
     }
     const int32_t c32 = static_cast<int32_t>(c);
-    WithCmp(cmp, [&](auto op) { CmpLoop<decltype(op)>(act, Flat<int32_t>{a.As<int32_t>()}, Scalar<int32_t>{c32}, out); });
+    WithCmp(cmp, [&](auto op) {
+      CmpLoop<decltype(op)>(act, Flat<int32_t>{a.As<int32_t>()}, Scalar<int32_t>{c32}, out);
+    });
     return;
   }
   auto run = [&](auto ta, auto tb) {
@@ -90,7 +138,8 @@ void CompareInto(Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Ac
   }
 }
 
-Vec CompareKernel(Frame& f, Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& b, const Active& act) {
+BatchValues CompareKernel(BatchEvaluator& f, Cmp cmp, Phys pa, Phys pb, const BatchValues& a,
+                          const BatchValues& b, const RowSet& act) {
   Block* blk = f.Acquire();
   if (ConstNull(a) || ConstNull(b)) return AllNull(blk, act.n);
   uint8_t* out = blk->As<uint8_t>();
@@ -99,14 +148,14 @@ Vec CompareKernel(Frame& f, Cmp cmp, Phys pa, Phys pb, const Vec& a, const Vec& 
   return BlockVec(blk, valid);
 }
 
-bool BetweenInto(Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi, const Active& act,
-                 uint8_t* out) {
+bool BetweenInto(Phys px, Phys plo, Phys phi, const BatchValues& x, const BatchValues& lo,
+                 const BatchValues& hi, const RowSet& act, uint8_t* out) {
   if (x.is_const || !lo.is_const || !hi.is_const || ConstNull(lo) || ConstNull(hi)) return false;
   if (!((px == Phys::kI32 || px == Phys::kI64) && (plo == Phys::kI32 || plo == Phys::kI64) &&
         (phi == Phys::kI32 || phi == Phys::kI64))) {
     return false;
   }
-  auto bound = [](const Vec& v, Phys p) -> int64_t {
+  auto bound = [](const BatchValues& v, Phys p) -> int64_t {
     return p == Phys::kI32 ? *v.As<int32_t>() : *v.As<int64_t>();
   };
   int64_t l = bound(lo, plo), h = bound(hi, phi);
@@ -130,8 +179,8 @@ bool BetweenInto(Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const
   return true;
 }
 
-Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec& lo, const Vec& hi,
-                  const Active& act) {
+BatchValues BetweenKernel(BatchEvaluator& f, Phys px, Phys plo, Phys phi, const BatchValues& x,
+                          const BatchValues& lo, const BatchValues& hi, const RowSet& act) {
   Block* blk = f.Acquire();
   uint8_t* out = blk->As<uint8_t>();
   const int n = act.n;
@@ -145,8 +194,8 @@ Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec
     return BlockVec(blk, valid);
   }
   // General case with SQL NULL rules: x >= lo AND x <= hi (Kleene).
-  Vec ge = CompareKernel(f, Cmp::kGe, px, plo, x, lo, act);
-  Vec le = CompareKernel(f, Cmp::kLe, px, phi, x, hi, act);
+  BatchValues ge = CompareKernel(f, Cmp::kGe, px, plo, x, lo, act);
+  BatchValues le = CompareKernel(f, Cmp::kLe, px, phi, x, hi, act);
   const uint8_t* gd = ge.As<uint8_t>();
   const uint8_t* ld = le.As<uint8_t>();
   uint8_t* ov = blk->valid.get();
@@ -160,14 +209,15 @@ Vec BetweenKernel(Frame& f, Phys px, Phys plo, Phys phi, const Vec& x, const Vec
   });
   f.Release(&ge);
   f.Release(&le);
-  Vec v;
+  BatchValues v;
   v.data = out;
   v.valid = any_null ? ov : nullptr;
   v.block = blk;
   return v;
 }
 
-Vec InSetKernel(Frame& f, const plan::InSetPayload& set, plan::Ty t, const Vec& x, const Active& act) {
+BatchValues InSetKernel(BatchEvaluator& f, const plan::InSetPayload& set, plan::ExprType t,
+                        const BatchValues& x, const RowSet& act) {
   Block* blk = f.Acquire();
   if (ConstNull(x)) return AllNull(blk, act.n);
   uint8_t* out = blk->As<uint8_t>();
@@ -185,17 +235,27 @@ Vec InSetKernel(Frame& f, const plan::InSetPayload& set, plan::Ty t, const Vec& 
           out[i] = hit;
         });
       } else {
-        ForEach(act, [&](int i) { out[i] = std::binary_search(v.begin(), v.end(), static_cast<int64_t>(xs[i])); });
+        ForEach(act, [&](int i) {
+          out[i] = std::binary_search(v.begin(), v.end(), static_cast<int64_t>(xs[i]));
+        });
       }
     });
   };
   switch (p) {
-    case Phys::kU8: ints(Tag<uint8_t>{}); break;
-    case Phys::kI32: ints(Tag<int32_t>{}); break;
-    case Phys::kI64: ints(Tag<int64_t>{}); break;
+    case Phys::kU8:
+      ints(Tag<uint8_t>{});
+      break;
+    case Phys::kI32:
+      ints(Tag<int32_t>{});
+      break;
+    case Phys::kI64:
+      ints(Tag<int64_t>{});
+      break;
     case Phys::kF64:
       WithAccess<double>(x, [&](auto xs) {
-        ForEach(act, [&](int i) { out[i] = std::binary_search(set.floats.begin(), set.floats.end(), xs[i]); });
+        ForEach(act, [&](int i) {
+          out[i] = std::binary_search(set.floats.begin(), set.floats.end(), xs[i]);
+        });
       });
       break;
     case Phys::kStr:
@@ -208,8 +268,10 @@ Vec InSetKernel(Frame& f, const plan::InSetPayload& set, plan::Ty t, const Vec& 
             out[i] = hit;
           });
         } else {
-          ForEach(act, [&](int i) { std::string_view s = xs[i];
-            out[i] = set.string_set.contains(absl::string_view(s.data(), s.size())); });
+          ForEach(act, [&](int i) {
+            std::string_view s = xs[i];
+            out[i] = set.string_set.contains(absl::string_view(s.data(), s.size()));
+          });
         }
       });
       break;
@@ -228,7 +290,7 @@ Vec InSetKernel(Frame& f, const plan::InSetPayload& set, plan::Ty t, const Vec& 
     std::memcpy(ov, x.valid, n);
     valid = ov;
   }
-  Vec v;
+  BatchValues v;
   v.data = out;
   v.valid = valid;
   v.block = blk;

@@ -10,13 +10,12 @@
 namespace docket::exec {
 namespace {
 
+using plan::ExprType;
 using plan::Op;
-using plan::Ty;
-
 
 // Marks rows whose result left the date range as NULL and counts them.
-const uint8_t* MarkOverflow(Frame& f, const Active& act, const uint8_t* in_valid, const int64_t* wide, int32_t* out,
-                            uint8_t* vbuf, Diagnostics* d) {
+const uint8_t* MarkOverflow(BatchEvaluator& f, const RowSet& act, const uint8_t* in_valid,
+                            const int64_t* wide, int32_t* out, uint8_t* vbuf, Diagnostics* d) {
   const int n = act.n;
   uint8_t any = 0;
   ForEach(act, [&](int i) {
@@ -30,28 +29,31 @@ const uint8_t* MarkOverflow(Frame& f, const Active& act, const uint8_t* in_valid
   uint8_t* fail = fb->As<uint8_t>();
   std::memset(fail, 0, n);
   ForEach(act, [&](int i) { fail[i] = wide[i] < base::kMinDate || wide[i] > base::kMaxDate; });
-  int64_t c = CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
+  int64_t c =
+      CountActive(act, [&](int i) { return fail[i] && (in_valid == nullptr || in_valid[i]); });
   if (d) d->int_overflow += c;
   for (int i = 0; i < n; ++i) vbuf[i] = (in_valid ? in_valid[i] : 1) & !fail[i];
   f.Return(fb);
   return vbuf;
 }
 
-int64_t ReadDay(const Vec& v, Ty t, int i) {
-  return t == Ty::kDate ? v.As<int32_t>()[v.is_const ? 0 : i] : v.As<int64_t>()[v.is_const ? 0 : i];
+int64_t ReadDay(const BatchValues& v, ExprType t, int i) {
+  return t == ExprType::kDate ? v.As<int32_t>()[v.is_const ? 0 : i]
+                              : v.As<int64_t>()[v.is_const ? 0 : i];
 }
 
 }  // namespace
 
-Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* args, const Active& act,
-               const ZoneTable* zone, Diagnostics* d) {
+BatchValues DateKernel(BatchEvaluator& f, const plan::Node& n, const plan::Graph& g,
+                       const BatchValues* args, const RowSet& act, const ZoneTable* zone,
+                       Diagnostics* d) {
   Block* blk = f.Acquire();
   const int rows = act.n;
   int nargs = static_cast<int>(n.args.size());
   for (int k = 0; k < nargs; ++k) {
     if (ConstNull(args[k])) return AllNull(blk, rows);
   }
-  const Vec* vs[2] = {&args[0], nargs > 1 ? &args[1] : &args[0]};
+  const BatchValues* vs[2] = {&args[0], nargs > 1 ? &args[1] : &args[0]};
   uint8_t* vbuf = blk->valid.get();
   const uint8_t* in_valid = CombineValid(vs, nargs, rows, vbuf);
   switch (n.op) {
@@ -104,7 +106,7 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
           out[i] = far ? 0 : base::MonthsBound(t[i], months);
         });
       });
-      return Result(blk, in_valid);
+      return BlockVec(blk, in_valid);
     }
     case Op::kMonthsShift: {
       // s with c + s outside the date range exactly where add_months(c, n) is.
@@ -121,14 +123,15 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
           }
         });
       });
-      return Result(blk, in_valid);
+      return BlockVec(blk, in_valid);
     }
     case Op::kDateDiff: {
       int64_t* out = blk->As<int64_t>();
-      Ty ta = g.node(n.args[0]).type, tb = g.node(n.args[1]).type;
-      if (ta == Ty::kDate && tb == Ty::kDate) {
+      ExprType ta = g.node(n.args[0]).type, tb = g.node(n.args[1]).type;
+      if (ta == ExprType::kDate && tb == ExprType::kDate) {
         WithAccess2<int32_t, int32_t>(args[0], args[1], [&](auto x, auto y) {
-          ForEach(act, [&](int i) { out[i] = static_cast<int64_t>(x[i]) - static_cast<int64_t>(y[i]); });
+          ForEach(act,
+                  [&](int i) { out[i] = static_cast<int64_t>(x[i]) - static_cast<int64_t>(y[i]); });
         });
       } else {
         ForEach(act, [&](int i) { out[i] = ReadDay(args[0], ta, i) - ReadDay(args[1], tb, i); });
@@ -140,14 +143,16 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
       WithAccess<int64_t>(args[0], [&](auto x) {
         ForEach(act, [&](int i) {
           int64_t day = zone->DayOf(x[i]);
-          out[i] = static_cast<int32_t>(day < base::kMinDate ? base::kMinDate : day > base::kMaxDate ? base::kMaxDate : day);
+          out[i] = static_cast<int32_t>(day < base::kMinDate   ? base::kMinDate
+                                        : day > base::kMaxDate ? base::kMaxDate
+                                                               : day);
         });
       });
       return BlockVec(blk, in_valid);
     }
     case Op::kDayStart: {
       int64_t* out = blk->As<int64_t>();
-      Ty ta = g.node(n.args[0]).type;
+      ExprType ta = g.node(n.args[0]).type;
       ForEachExact(act, [&](int i) {
         int64_t day = ReadDay(args[0], ta, i);
         if (day < base::kMinDate - 1) day = base::kMinDate - 1;
@@ -158,7 +163,9 @@ Vec DateKernel(Frame& f, const plan::Node& n, const plan::Graph& g, const Vec* a
     }
     case Op::kCivilToTs: {
       int64_t* out = blk->As<int64_t>();
-      WithAccess<int64_t>(args[0], [&](auto x) { ForEachExact(act, [&](int i) { out[i] = zone->FromCivil(x[i]); }); });
+      WithAccess<int64_t>(args[0], [&](auto x) {
+        ForEachExact(act, [&](int i) { out[i] = zone->FromCivil(x[i]); });
+      });
       return BlockVec(blk, in_valid);
     }
     default:
@@ -177,7 +184,7 @@ using plan::Fn;
 
 // date → int.
 template <typename Part>
-Vec DatePart(const CallInput& in, Part part) {
+BatchValues DatePart(const CallInput& in, Part part) {
   int64_t* out = in.out->As<int64_t>();
   WithAccess<int32_t>(in.args[0],
                       [&](auto x) { ForEach(in.act, [&](int i) { out[i] = part(x[i]); }); });
@@ -186,7 +193,7 @@ Vec DatePart(const CallInput& in, Part part) {
 
 // date → date, clamped to the date range.
 template <typename Map>
-Vec DateMap(const CallInput& in, Map map) {
+BatchValues DateMap(const CallInput& in, Map map) {
   int32_t* out = in.out->As<int32_t>();
   WithAccess<int32_t>(in.args[0], [&](auto x) {
     ForEach(in.act, [&](int i) {
@@ -200,7 +207,7 @@ Vec DateMap(const CallInput& in, Map map) {
 }
 
 // months_since(d) lowers to {d, today}.
-Vec MonthsSince(const CallInput& in) {
+BatchValues MonthsSince(const CallInput& in) {
   int64_t* out = in.out->As<int64_t>();
   WithAccess2<int32_t, int32_t>(in.args[0], in.args[1], [&](auto x, auto t) {
     ForEachExact(in.act, [&](int i) { out[i] = base::MonthsBetween(x[i], t[i]); });
@@ -228,7 +235,7 @@ int64_t NextAnniversaryOf(int64_t d, int64_t months, int64_t today, bool* ok) {
 }
 
 // next_anniversary(d, months) lowers to {d, months, today}.
-Vec NextAnniversary(const CallInput& in) {
+BatchValues NextAnniversary(const CallInput& in) {
   const int rows = in.act.n;
   int32_t* out = in.out->As<int32_t>();
   uint8_t* vbuf = in.out->valid.get();

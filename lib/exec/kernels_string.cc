@@ -18,7 +18,6 @@ inline size_t CodePointLength(std::string_view s, size_t i) {
 
 inline char Fold(char c, bool ci) { return ci ? AsciiLower(c) : c; }
 
-
 }  // namespace
 
 bool LikeMatch(std::string_view s, std::string_view p, bool ci) {
@@ -60,7 +59,8 @@ bool LikeMatch(std::string_view s, std::string_view p, bool ci) {
   return pi == p.size();
 }
 
-Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, const Active& act) {
+BatchValues LikeKernel(BatchEvaluator& f, const plan::Node& n, const BatchValues& x,
+                       const BatchValues& pattern, const RowSet& act) {
   Block* blk = f.Acquire();
   if (ConstNull(x) || ConstNull(pattern)) return AllNull(blk, act.n);
   uint8_t* out = blk->As<uint8_t>();
@@ -80,21 +80,30 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
           return;
         case Shape::kExact:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? EqualsIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
+            ForEachExact(act, [&](int i) {
+              out[i] =
+                  IsAscii(xs[i]) ? EqualsIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0);
+            });
           } else {
             ForEachExact(act, [&](int i) { out[i] = xs[i] == lit; });
           }
           return;
         case Shape::kPrefix:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? StartsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
+            ForEachExact(act, [&](int i) {
+              out[i] =
+                  IsAscii(xs[i]) ? StartsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0);
+            });
           } else {
             ForEachExact(act, [&](int i) { out[i] = StartsWith(xs[i], lit); });
           }
           return;
         case Shape::kSuffix:
           if (ci) {
-            ForEachExact(act, [&](int i) { out[i] = IsAscii(xs[i]) ? EndsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0); });
+            ForEachExact(act, [&](int i) {
+              out[i] =
+                  IsAscii(xs[i]) ? EndsWithIgnoreCase(xs[i], lit) : LikeMatchUnicodeCi(xs[i], p0);
+            });
           } else {
             ForEachExact(act, [&](int i) { out[i] = EndsWith(xs[i], lit); });
           }
@@ -117,17 +126,20 @@ Vec LikeKernel(Frame& f, const plan::Node& n, const Vec& x, const Vec& pattern, 
       return;
     }
     WithAccess<std::string_view>(pattern, [&](auto ps) {
-      ForEachExact(act, [&](int i) { out[i] = ci ? LikeMatchUnicodeCi(xs[i], ps[i]) : LikeMatch(xs[i], ps[i], false); });
+      ForEachExact(act, [&](int i) {
+        out[i] = ci ? LikeMatchUnicodeCi(xs[i], ps[i]) : LikeMatch(xs[i], ps[i], false);
+      });
     });
   });
   return BlockVec(blk, valid);
 }
 
-Vec MatchesKernel(Frame& f, const plan::Node& n, const Vec& x, const Active& act) {
+BatchValues MatchesKernel(BatchEvaluator& f, const plan::Node& n, const BatchValues& x,
+                          const RowSet& act) {
   Block* blk = f.Acquire();
   if (ConstNull(x)) return AllNull(blk, act.n);
   uint8_t* out = blk->As<uint8_t>();
-  const Vec* vs[1] = {&x};
+  const BatchValues* vs[1] = {&x};
   const uint8_t* valid = CombineValid(vs, 1, act.n, blk->valid.get());
   const RE2& re = *n.regex;
   WithAccess<std::string_view>(x, [&](auto xs) {
@@ -150,7 +162,7 @@ using plan::Fn;
 // A string function into the block's arena: writes the strings of active
 // rows, then points the views at them.
 template <typename Size, typename Write>
-void StringMap(Block* blk, const Active& act, Flat<std::string_view> xs, Size size, Write write) {
+void StringMap(Block* blk, const RowSet& act, Flat<std::string_view> xs, Size size, Write write) {
   std::string_view* out = blk->As<std::string_view>();
   // Rows outside the active set must still be safe to read.
   std::memset(static_cast<void*>(out), 0, sizeof(std::string_view) * static_cast<size_t>(act.n));
@@ -169,7 +181,7 @@ void StringMap(Block* blk, const Active& act, Flat<std::string_view> xs, Size si
 // lower / upper: Unicode case mapping (exec/unicode_case.h, libutf8proc);
 // ASCII stays byte-wise.
 template <bool kLower>
-Vec CaseMap(const CallInput& in) {
+BatchValues CaseMap(const CallInput& in) {
   // Constant inputs only reach here in constant mode (one row): read them flat.
   Flat<std::string_view> xs{in.args[0].As<std::string_view>()};
   StringMap(
@@ -178,7 +190,7 @@ Vec CaseMap(const CallInput& in) {
   return in.Result(in.valid);
 }
 
-Vec Trim(const CallInput& in) {
+BatchValues Trim(const CallInput& in) {
   // Views into the input: no copy needed.
   const std::string_view* xs = in.args[0].As<std::string_view>();
   std::string_view* out = in.out->As<std::string_view>();
@@ -186,13 +198,13 @@ Vec Trim(const CallInput& in) {
   ForEachExact(in.act, [&](int i) { out[i] = StripAsciiWhitespace(xs[i]); });
   if (in.args[0].block != nullptr) {
     in.out->deps.push_back(in.args[0].block);
-    const_cast<Vec&>(in.args[0]).block = nullptr;
+    const_cast<BatchValues&>(in.args[0]).block = nullptr;
   }
   return in.Result(in.valid);
 }
 
 // UTF-8 code points: the bytes that do not continue a sequence.
-Vec Length(const CallInput& in) {
+BatchValues Length(const CallInput& in) {
   int64_t* out = in.out->As<int64_t>();
   WithAccess<std::string_view>(in.args[0], [&](auto xs) {
     ForEachExact(in.act, [&](int i) {
@@ -207,7 +219,7 @@ Vec Length(const CallInput& in) {
 
 // contains / starts_with / ends_with: (string, string) → bool, bytewise.
 template <bool (*kTest)(std::string_view, std::string_view)>
-Vec StringTest(const CallInput& in) {
+BatchValues StringTest(const CallInput& in) {
   uint8_t* out = in.out->As<uint8_t>();
   WithAccess2<std::string_view, std::string_view>(in.args[0], in.args[1], [&](auto xs, auto ys) {
     ForEachExact(in.act, [&](int i) { out[i] = kTest(xs[i], ys[i]); });

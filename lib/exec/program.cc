@@ -22,10 +22,10 @@
 
 namespace docket {
 
-using exec::Active;
-using exec::Frame;
+using exec::BatchEvaluator;
+using exec::BatchValues;
 using exec::kBatch;
-using exec::Vec;
+using exec::RowSet;
 
 // ---------------------------------------------------------------------------
 // Program.
@@ -83,7 +83,7 @@ std::string Program::DebugString() const {
       absl::StrAppend(&out, "shared: ", g.Dump(id), "\n");
   }
   for (int32_t id = 0; id < g.size(); ++id) {
-    if (p.reachable[id] && p.peel[id])
+    if (p.reachable[id] && p.per_entry[id])
       absl::StrAppend(&out, "per dictionary entry: ", g.Dump(id), "\n");
   }
   for (int32_t id = 0; id < g.size(); ++id) {
@@ -133,14 +133,14 @@ struct TableWork {
 struct DictTable {
   std::shared_ptr<const Column> dict;
   Column entries;
-  std::unique_ptr<exec::Lut> lut;
-  std::unique_ptr<Frame> frame;
+  std::unique_ptr<exec::EntryResult> lut;
+  std::unique_ptr<BatchEvaluator> frame;
   std::vector<Diagnostics> scratch;
 };
 
 // One rule worker's scratch.
 struct RuleThread {
-  std::unique_ptr<Frame> frame;
+  std::unique_ptr<BatchEvaluator> frame;
   std::vector<uint8_t> scope, bytes, sel_bytes;
 };
 
@@ -153,12 +153,13 @@ struct RuleThread {
 struct EvalContext::Impl {
   std::shared_ptr<const plan::CompiledProgram> program;  // The program the state below belongs to.
   int64_t setups = 0, evaluations = 0;
-  plan::ParamMap params;                 // Defaults with the call's overrides (only when it has some).
+  plan::ParamMap params;  // Defaults with the call's overrides (only when it has some).
   std::vector<TableWork> work;
   exec::EvalState st;
   std::vector<uint8_t> slot_used;
-  std::unique_ptr<Frame> const_frame;
-  std::vector<std::unique_ptr<DictTable>> dict_tables;  // Per node (peeled, over a dictionary column).
+  std::unique_ptr<BatchEvaluator> const_frame;
+  std::vector<std::unique_ptr<DictTable>>
+      dict_tables;  // Per node (peeled, over a dictionary column).
   std::vector<std::vector<Diagnostics>> thread_diag;
   exec::RelatedData related;
   // The tables `related` was resolved (and the columns bound) on.  The cache
@@ -171,15 +172,15 @@ struct EvalContext::Impl {
     int num_columns = 0;
     int64_t num_rows = 0;
     bool operator==(const Table& t) const {
-      return cache == t.cache() && table == &t && columns == t.columns().data() && num_columns == t.num_columns() &&
-             num_rows == t.num_rows();
+      return cache == t.cache() && table == &t && columns == t.columns().data() &&
+             num_columns == t.num_columns() && num_rows == t.num_rows();
     }
   };
   std::vector<SeenTable> related_tables;
   exec::StageScratch stages;
   std::vector<Column> derived;
-  std::vector<Column> history_columns;  // Per column slot: prev() values and key presence.
-  bool history_was_none = false;        // history_columns were made without history (all NULL).
+  std::vector<Column> history_columns;     // Per column slot: prev() values and key presence.
+  bool history_was_none = false;           // history_columns were made without history (all NULL).
   std::vector<std::string> history_notes;  // The notes they gave.
   std::vector<std::optional<Bitmap>> scopes;
   std::vector<RuleThread> rule_threads;
@@ -208,8 +209,8 @@ namespace {
 // batches run.
 class Evaluation {
  public:
-  Evaluation(const plan::CompiledProgram& impl, const Snapshot& snapshot, const EvalOptions& options,
-             EvalContext::Impl* ctx, ProgramResult* result)
+  Evaluation(const plan::CompiledProgram& impl, const Snapshot& snapshot,
+             const EvalOptions& options, EvalContext::Impl* ctx, ProgramResult* result)
       : impl_(impl),
         plan_(impl.plan),
         g_(*impl.plan.graph),
@@ -248,7 +249,8 @@ class Evaluation {
       params_ = &impl_.default_params;
       return absl::OkStatus();
     }
-    absl::StatusOr<plan::ParamMap> params = plan::ApplyParamOverrides(impl_.default_params, options_.params);
+    absl::StatusOr<plan::ParamMap> params =
+        plan::ApplyParamOverrides(impl_.default_params, options_.params);
     if (!params.ok()) return params.status();
     ctx_.params = *std::move(params);
     params_ = &ctx_.params;
@@ -308,7 +310,8 @@ class Evaluation {
       }
     }
     for (size_t c = 0; c < cols.size(); ++c) {
-      if (!slot_used[c] || cols[c].derived >= 0 || cols[c].history >= 0) continue;  // Computed below.
+      if (!slot_used[c] || cols[c].derived >= 0 || cols[c].history >= 0)
+        continue;  // Computed below.
       const Table* table = lookup(cols[c].table);
       if (table == nullptr) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -341,8 +344,8 @@ class Evaluation {
     // History columns: older snapshots joined on the key (exec/history.h).
     if (!g.history().empty()) {
       history_columns_.resize(cols.size());
-      if (absl::Status s = exec::ResolveHistory(g, slot_used, impl_.schema, snapshot_, options_, &history_columns_,
-                                                &result_.notes);
+      if (absl::Status s = exec::ResolveHistory(g, slot_used, impl_.schema, snapshot_, options_,
+                                                &history_columns_, &result_.notes);
           !s.ok()) {
         return s;
       }
@@ -375,16 +378,17 @@ class Evaluation {
     st.const_ready.assign(plan.const_nodes.size(), 0);
     st.const_diag.assign(num_rules, Diagnostics{});
     {
-      if (ctx_.const_frame == nullptr) ctx_.const_frame = std::make_unique<Frame>(&st, 1, st.const_diag.data());
-      Frame& frame = *ctx_.const_frame;
+      if (ctx_.const_frame == nullptr)
+        ctx_.const_frame = std::make_unique<BatchEvaluator>(&st, 1, st.const_diag.data());
+      BatchEvaluator& frame = *ctx_.const_frame;
       frame.Reuse(st.const_diag.data());
       frame.SetConstantMode();
-      Active one;
+      RowSet one;
       one.n = 1;
       one.count = 1;
       frame.BeginBatch(0, 1, one);
       for (int32_t id : plan.const_nodes) {
-        Vec v = frame.Eval(id, one);
+        BatchValues v = frame.Eval(id, one);
         frame.Release(&v);
       }
       frame.EndBatch();
@@ -397,14 +401,15 @@ class Evaluation {
     const plan::Graph& g = g_;
     exec::EvalState& st = st_;
     const int num_rules = num_rules_;
-    st.luts.resize(g.size());
+    st.entry_results.resize(g.size());
     std::vector<std::unique_ptr<DictTable>>& tables = ctx_.dict_tables;
     tables.resize(g.size());
     for (int32_t id = 0; id < g.size(); ++id) {
-      if (st.luts[id] != nullptr) tables[id]->lut = std::move(st.luts[id]);  // Back to the cache.
+      if (st.entry_results[id] != nullptr)
+        tables[id]->lut = std::move(st.entry_results[id]);  // Back to the cache.
     }
     for (int32_t id = 0; id < g.size(); ++id) {
-      if (!plan.reachable[id] || !plan.peel[id]) continue;
+      if (!plan.reachable[id] || !plan.per_entry[id]) continue;
       int32_t slot = g.node(id).single_column;
       const Column* col = st.columns[slot];
       if (col == nullptr || !col->is_dictionary()) continue;
@@ -419,25 +424,25 @@ class Evaluation {
       }
       const Column& vc = t.entries;
       const int64_t entries = vc.size();
-      if (t.lut == nullptr) t.lut = std::make_unique<exec::Lut>();
-      exec::Lut* lut = t.lut.get();
+      if (t.lut == nullptr) t.lut = std::make_unique<exec::EntryResult>();
+      exec::EntryResult* lut = t.lut.get();
       lut->value.resize(entries);
       lut->any_null = false;
       t.scratch.assign(num_rules, Diagnostics{});
       const int capacity = static_cast<int>(std::min<int64_t>(kBatch, entries));
       if (t.frame == nullptr || t.frame->capacity() != std::max(capacity, 1)) {
-        t.frame = std::make_unique<Frame>(&st, capacity, t.scratch.data());
+        t.frame = std::make_unique<BatchEvaluator>(&st, capacity, t.scratch.data());
       }
-      Frame& frame = *t.frame;
+      BatchEvaluator& frame = *t.frame;
       frame.Reuse(t.scratch.data());
       frame.SetDictionaryMode(slot, &vc);
       for (int64_t start = 0; start < entries; start += kBatch) {
         int n = static_cast<int>(std::min<int64_t>(kBatch, entries - start));
-        Active all;
+        RowSet all;
         all.n = n;
         all.count = n;
         frame.BeginBatch(start, n, all);
-        Vec v = frame.Eval(id, all);
+        BatchValues v = frame.Eval(id, all);
         for (int i = 0; i < n; ++i) {
           uint8_t valid = v.ValidAt(i) ? 1 : 0;
           uint8_t val = v.As<uint8_t>()[v.is_const ? 0 : i] & valid & 1;
@@ -448,7 +453,7 @@ class Evaluation {
         frame.EndBatch();
       }
       lut->Finish();
-      st.luts[id] = std::move(t.lut);
+      st.entry_results[id] = std::move(t.lut);
     }
   }
 
@@ -479,8 +484,8 @@ class Evaluation {
       if (plan.link_used[l]) st.link_rows[l] = related_.rows(static_cast<int32_t>(l));
     }
     derived_.resize(cols.size());
-    if (absl::Status s =
-            exec::RunStages(plan, snapshot_, &st, max_threads, &thread_diag_, &derived_, &ctx_.stages);
+    if (absl::Status s = exec::RunStages(plan, snapshot_, &st, max_threads, &thread_diag_,
+                                         &derived_, &ctx_.stages);
         !s.ok())
       return s;
 
@@ -504,8 +509,8 @@ class Evaluation {
     for (std::optional<Bitmap>& s : scopes_) s.reset();
     if (!options_.owner.has_value()) return absl::OkStatus();
     for (size_t t = 0; t < work_.size(); ++t) {
-      absl::StatusOr<std::optional<Bitmap>> scope =
-          related_.Scope(impl_.schema, snapshot_, plan_.tables[t], *options_.owner, plan_.max_relation_depth);
+      absl::StatusOr<std::optional<Bitmap>> scope = related_.Scope(
+          impl_.schema, snapshot_, plan_.tables[t], *options_.owner, plan_.max_relation_depth);
       if (!scope.ok()) return scope.status();
       scopes_[t] = *std::move(scope);
     }
@@ -553,11 +558,11 @@ class Evaluation {
     auto run = [&](int t) {
       RuleThread& rt = ctx_.rule_threads[t];
       if (rt.frame == nullptr || rt.frame->capacity() != capacity) {
-        rt.frame = std::make_unique<Frame>(&st, capacity, thread_diag[t].data());
+        rt.frame = std::make_unique<BatchEvaluator>(&st, capacity, thread_diag[t].data());
         rt.scope.assign(capacity + 8, 0);
         rt.sel_bytes.assign(2 * (capacity + 8), 0);
       }
-      Frame& frame = *rt.frame;
+      BatchEvaluator& frame = *rt.frame;
       frame.Reuse(thread_diag[t].data());
       std::vector<uint8_t>& scope = rt.scope;
       uint16_t* sel = reinterpret_cast<uint16_t*>(rt.sel_bytes.data());
@@ -570,7 +575,7 @@ class Evaluation {
           const int64_t start = b * kBatch;
           const int n = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
           const int nw = exec::WordsFor(n);
-          Active root;
+          RowSet root;
           root.n = n;
           root.count = n;
           const bool scoped = scopes[wi].has_value();
@@ -589,10 +594,12 @@ class Evaluation {
             // into its bitmap, masked by the owner scope.
             exec::BitVec v = frame.EvalBits(plan.roots[r], root);
             PredicateResult& pr = result.predicates[r];
-            for (int k = 0; k < nw; ++k) words[k] = scoped ? v.value[k] & scope_words[k] : v.value[k];
+            for (int k = 0; k < nw; ++k)
+              words[k] = scoped ? v.value[k] & scope_words[k] : v.value[k];
             exec::StoreBitmapWords(words, start, n, pr.rows.mutable_data());
             if (options.want_nulls && v.valid != nullptr) {
-              for (int k = 0; k < nw; ++k) words[k] = scoped ? ~v.valid[k] & scope_words[k] : ~v.valid[k];
+              for (int k = 0; k < nw; ++k)
+                words[k] = scoped ? ~v.valid[k] & scope_words[k] : ~v.valid[k];
               exec::StoreBitmapWords(words, start, n, pr.nulls.mutable_data());
             }
             frame.Release(&v);
@@ -646,8 +653,8 @@ absl::StatusOr<ProgramResult> Program::Evaluate(const Snapshot& snapshot,
   return result;
 }
 
-absl::Status Program::Evaluate(const Snapshot& snapshot, const EvalOptions& options, EvalContext* context,
-                               ProgramResult* result) const {
+absl::Status Program::Evaluate(const Snapshot& snapshot, const EvalOptions& options,
+                               EvalContext* context, ProgramResult* result) const {
   EvalContext::Impl& ctx = *context->impl_;
   if (ctx.program != impl_) ctx.Rebind(impl_);  // Counted as a setup when the joins are resolved.
   ++ctx.evaluations;

@@ -12,36 +12,40 @@
 namespace docket::exec {
 
 using plan::Agg;
+using plan::ExprType;
 using plan::Node;
-using plan::Ty;
 
 // ---------------------------------------------------------------------------
 // Links and scope.
 
-absl::StatusOr<std::shared_ptr<const storage::ParentMap>> RelatedData::Step(const Schema& schema,
-                                                                          const Snapshot& snapshot,
-                                                                          const std::string& child) {
+absl::StatusOr<std::shared_ptr<const storage::ParentMap>> RelatedData::Step(
+    const Schema& schema, const Snapshot& snapshot, const std::string& child) {
   auto it = steps_.find(child);
   if (it != steps_.end()) return it->second;
   const TableSchema* ts = schema.FindTable(child);
   if (ts == nullptr || !ts->parent.has_value()) {
-    return absl::InternalError(absl::StrCat("table '", child, "' has no parent in the compiled schema"));
+    return absl::InternalError(
+        absl::StrCat("table '", child, "' has no parent in the compiled schema"));
   }
   const ParentRelation& rel = *ts->parent;
   const Table* c = snapshot.FindTable(child);
   const Table* p = snapshot.FindTable(rel.table);
   if (c == nullptr || p == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("table '", c == nullptr ? child : rel.table,
-                                                      "' needed by the program is missing from the snapshot"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("table '", c == nullptr ? child : rel.table,
+                     "' needed by the program is missing from the snapshot"));
   }
-  absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map = storage::ParentRows(*c, rel.via, *p);
+  absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
+      storage::ParentRows(*c, rel.via, *p);
   if (!map.ok()) return map.status();
-  relations_.push_back(RelationDiagnostics{child, rel.table, (*map)->null_keys, (*map)->missing_keys});
+  relations_.push_back(
+      RelationDiagnostics{child, rel.table, (*map)->null_keys, (*map)->missing_keys});
   steps_.emplace(child, *map);
   return *map;
 }
 
-absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema, const Snapshot& snapshot) {
+absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema,
+                                  const Snapshot& snapshot) {
   const std::vector<plan::LinkRef>& refs = plan.graph->links();
   links_.assign(refs.size(), Link{});
   for (size_t l = 0; l < refs.size(); ++l) {
@@ -54,15 +58,18 @@ absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema
         storage::ParentChain(schema, refs[l].from, refs[l].to, plan.max_relation_depth);
     if (!chain.ok()) {
       if (chain.status().code() == absl::StatusCode::kResourceExhausted) return chain.status();
-      return absl::InternalError(absl::StrCat("no path from '", refs[l].from, "' up to '", refs[l].to, "'"));
+      return absl::InternalError(
+          absl::StrCat("no path from '", refs[l].from, "' up to '", refs[l].to, "'"));
     }
     for (size_t depth = 0; depth + 1 < chain->size(); ++depth) {
-      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, (*chain)[depth]);
+      absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step =
+          Step(schema, snapshot, (*chain)[depth]);
       if (!step.ok()) return step.status();
       if (depth == 0) {
         link.step = *step;
       } else {
-        link.composed = storage::ComposeRows(depth == 1 ? link.step->rows : link.composed, (*step)->rows);
+        link.composed =
+            storage::ComposeRows(depth == 1 ? link.step->rows : link.composed, (*step)->rows);
       }
     }
     if (link.composed.empty() && link.step != nullptr) {
@@ -76,9 +83,10 @@ absl::Status RelatedData::Resolve(const PhysicalPlan& plan, const Schema& schema
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, const Snapshot& snapshot,
-                                                         const std::string& table, const std::string& owner,
-                                                         int max_depth) {
+absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema,
+                                                         const Snapshot& snapshot,
+                                                         const std::string& table,
+                                                         const std::string& owner, int max_depth) {
   // The nearest table at or above `table` with an owner column
   // (storage/relations.h); a table's own owner column wins over its parent's.
   absl::StatusOr<std::optional<std::vector<std::string>>> chain =
@@ -93,8 +101,8 @@ absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, c
         absl::StrCat("owner column '", owner_col, "' of table '", owning->name(), "' is missing"));
   }
   if (col->type_id() != TypeId::kString) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("owner column '", owner_col, "' of table '", owning->name(), "' must be a string column"));
+    return absl::FailedPreconditionError(absl::StrCat("owner column '", owner_col, "' of table '",
+                                                      owning->name(), "' must be a string column"));
   }
   // The owner's rows of the owning table.
   Bitmap owned(owning->num_rows());
@@ -120,7 +128,8 @@ absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, c
   if ((*chain)->size() == 1) return std::optional<Bitmap>(std::move(owned));
   // Down the joins to `table`: a row is in scope when its owning ancestor is.
   for (size_t i = 0; i + 1 < (*chain)->size(); ++i) {
-    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step = Step(schema, snapshot, (**chain)[i]);
+    absl::StatusOr<std::shared_ptr<const storage::ParentMap>> step =
+        Step(schema, snapshot, (**chain)[i]);
     if (!step.ok()) return step.status();
   }
   absl::StatusOr<std::vector<int32_t>> rows = storage::ChainRows(schema, snapshot, **chain);
@@ -138,11 +147,14 @@ absl::StatusOr<std::optional<Bitmap>> RelatedData::Scope(const Schema& schema, c
 
 namespace {
 
-int Width(Ty t) {
+int Width(ExprType t) {
   switch (PhysOf(t)) {
-    case Phys::kU8: return 1;
-    case Phys::kI32: return 4;
-    default: return 8;
+    case Phys::kU8:
+      return 1;
+    case Phys::kI32:
+      return 4;
+    default:
+      return 8;
   }
 }
 
@@ -154,7 +166,7 @@ bool NeedsValues(const Node& n) {
 // only float sums (and averages) do.  The others are folded per thread, as
 // the batches are evaluated, and the threads' partial results merged.
 bool OrderSensitive(const plan::Graph& g, const Node& n) {
-  return (n.agg == Agg::kSum || n.agg == Agg::kAvg) && g.node(n.sub[1]).type == Ty::kFloat;
+  return (n.agg == Agg::kSum || n.agg == Agg::kAvg) && g.node(n.sub[1]).type == ExprType::kFloat;
 }
 
 // Where a derived column's values live: kept by the StageScratch, so an
@@ -172,10 +184,10 @@ struct DerivedStorage {
 // One value per parent row, folded from child rows.
 class Accumulator {
  public:
-  Accumulator(Agg agg, Ty value_type, int64_t parents) { Reset(agg, value_type, parents); }
+  Accumulator(Agg agg, ExprType value_type, int64_t parents) { Reset(agg, value_type, parents); }
 
   // Back to no rows (reusing the storage).
-  void Reset(Agg agg, Ty value_type, int64_t parents) {
+  void Reset(Agg agg, ExprType value_type, int64_t parents) {
     agg_ = agg;
     vt_ = value_type;
     parents_ = parents;
@@ -183,14 +195,18 @@ class Accumulator {
     switch (agg) {
       // One spare slot past the end takes the rows without a parent, so the
       // fold of exists and count has no branch.
-      case Agg::kExists: flag_.assign(n + 1, 0); break;
+      case Agg::kExists:
+        flag_.assign(n + 1, 0);
+        break;
       case Agg::kCount:
-      case Agg::kCountValues: count_.assign(n + 1, 0); break;
+      case Agg::kCountValues:
+        count_.assign(n + 1, 0);
+        break;
       case Agg::kSum:
       case Agg::kAvg:
         has_.assign(n, 0);
         if (agg == Agg::kAvg) count_.assign(n, 0);
-        if (vt_ == Ty::kInt) {
+        if (vt_ == ExprType::kInt) {
           isum_.assign(n, 0);
         } else {
           fsum_.assign(n, 0);
@@ -203,7 +219,7 @@ class Accumulator {
         break;
     }
   }
-  bool Matches(Agg agg, Ty value_type, int64_t parents) const {
+  bool Matches(Agg agg, ExprType value_type, int64_t parents) const {
     return agg_ == agg && vt_ == value_type && parents_ == parents;
   }
 
@@ -233,7 +249,7 @@ class Accumulator {
       case Agg::kSum:
       case Agg::kAvg: {
         const bool avg = agg_ == Agg::kAvg;
-        if (vt_ == Ty::kInt) {
+        if (vt_ == ExprType::kInt) {
           const int64_t* v = static_cast<const int64_t*>(values);
           for (int i = 0; i < n; ++i) {
             const int32_t p = parent[i];
@@ -336,12 +352,12 @@ class Accumulator {
           for (int64_t p = 0; p < n; ++p) {
             v[p] = 0;
             if (!has_[p]) continue;
-            const double sum = vt_ == Ty::kInt ? static_cast<double>(isum_[p]) : fsum_[p];
+            const double sum = vt_ == ExprType::kInt ? static_cast<double>(isum_[p]) : fsum_[p];
             v[p] = sum / static_cast<double>(count_[p]);
           }
           return Column::View(DataType::Float(), v, n, Bits(out));
         }
-        if (vt_ == Ty::kFloat) {
+        if (vt_ == ExprType::kFloat) {
           double* v = out->Values<double>(n);
           std::copy(fsum_.begin(), fsum_.begin() + n, v);
           return Column::View(DataType::Float(), v, n, Bits(out));
@@ -379,7 +395,7 @@ class Accumulator {
   }
 
   Agg agg_;
-  Ty vt_;
+  ExprType vt_;
   int64_t parents_;
   std::vector<uint8_t> flag_, has_, raw_;
   std::vector<int64_t> count_;
@@ -394,7 +410,7 @@ class Accumulator {
 struct TaskState {
   const Node* node = nullptr;
   bool fused = false;
-  Ty value_type = Ty::kNull;
+  ExprType value_type = ExprType::kNull;
   int64_t parents = 0;
   std::vector<std::unique_ptr<Accumulator>> per_thread;  // fused
   std::vector<uint8_t> keep;                             // sequential / materialize: per row
@@ -405,7 +421,7 @@ struct TaskState {
 
 // One thread's scratch in one stage.
 struct StageThread {
-  std::unique_ptr<Frame> frame;
+  std::unique_ptr<BatchEvaluator> frame;
   std::vector<uint16_t> sel;
   std::vector<uint8_t> keep_batch;
   std::vector<uint8_t> values_batch;
@@ -417,7 +433,8 @@ struct StageState {
 };
 
 // (Re)uses `slot` for an accumulator of this shape, cleared.
-Accumulator* ClearedAccumulator(std::unique_ptr<Accumulator>* slot, Agg agg, Ty vt, int64_t parents) {
+Accumulator* ClearedAccumulator(std::unique_ptr<Accumulator>* slot, Agg agg, ExprType vt,
+                                int64_t parents) {
   if (*slot == nullptr) {
     *slot = std::make_unique<Accumulator>(agg, vt, parents);
   } else {
@@ -427,7 +444,7 @@ Accumulator* ClearedAccumulator(std::unique_ptr<Accumulator>* slot, Agg agg, Ty 
 }
 
 // Copies the active rows of `v` (type t) into out[i].
-void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
+void StoreValues(const BatchValues& v, ExprType t, const RowSet& a, uint8_t* out) {
   WithPhys(PhysOf(t), [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (!std::is_same_v<T, std::string_view>) {
@@ -438,16 +455,16 @@ void StoreValues(const Vec& v, Ty t, const Active& a, uint8_t* out) {
 }
 
 // One thread's share of a stage: batches [b0, b1) of the table.
-void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, EvalState* st, int64_t rows, int64_t b0,
-                int64_t b1, int capacity, Diagnostics* diag, int thread, std::vector<TaskState>* tasks,
-                StageThread* scratch) {
+void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, EvalState* st,
+                int64_t rows, int64_t b0, int64_t b1, int capacity, Diagnostics* diag, int thread,
+                std::vector<TaskState>* tasks, StageThread* scratch) {
   if (scratch->frame == nullptr || scratch->frame->capacity() != capacity) {
-    scratch->frame = std::make_unique<Frame>(st, capacity, diag);
+    scratch->frame = std::make_unique<BatchEvaluator>(st, capacity, diag);
     scratch->sel.assign(static_cast<size_t>(capacity) + 8, 0);
     scratch->keep_batch.assign(static_cast<size_t>(capacity) + 8, 0);
     scratch->values_batch.assign(static_cast<size_t>(capacity) * 8 + 16, 0);
   }
-  Frame& frame = *scratch->frame;
+  BatchEvaluator& frame = *scratch->frame;
   frame.Reuse(diag);
   std::vector<uint16_t>& sel = scratch->sel;
   std::vector<uint8_t>& keep_batch = scratch->keep_batch;
@@ -455,7 +472,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
   for (int64_t b = b0; b < b1; ++b) {
     const int64_t start = b * kBatch;
     const int n = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
-    Active all;
+    RowSet all;
     all.n = n;
     all.count = n;
     frame.BeginBatch(start, n, all);
@@ -464,7 +481,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
       TaskState& ts = (*tasks)[k];
       const Node& node = *ts.node;
       if (!task.aggregate) {
-        Vec v = frame.Eval(task.node, all);
+        BatchValues v = frame.Eval(task.node, all);
         uint8_t* keep = ts.keep.data() + start;
         for (int i = 0; i < n; ++i) keep[i] = v.ValidAt(i) ? 1 : 0;
         StoreValues(v, node.type, all, ts.values.data() + start * Width(node.type));
@@ -472,7 +489,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
         continue;
       }
       uint8_t* keep = ts.fused ? keep_batch.data() : ts.keep.data() + start;
-      Vec f = frame.Eval(node.sub[0], all);
+      BatchValues f = frame.Eval(node.sub[0], all);
       const uint8_t* fd = f.As<uint8_t>();
       int count = 0;
       if (f.is_const) {
@@ -496,7 +513,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
       if (node.sub.size() >= 2) {
         // The value only where the WHERE holds.
         const int32_t value = node.sub[1];
-        Active kept;
+        RowSet kept;
         kept.n = n;
         kept.count = count;
         if (count < n) {
@@ -506,7 +523,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
             kept.sel = sel.data();
           }
         }
-        Vec v = frame.Eval(value, kept);
+        BatchValues v = frame.Eval(value, kept);
         if (v.valid != nullptr) {
           if (v.is_const) {
             if (!v.valid[0]) std::memset(keep, 0, n);
@@ -522,7 +539,8 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
       }
       if (ts.fused) {
         std::unique_ptr<Accumulator>& acc = ts.per_thread[thread];
-        if (acc == nullptr) acc = std::make_unique<Accumulator>(node.agg, ts.value_type, ts.parents);
+        if (acc == nullptr)
+          acc = std::make_unique<Accumulator>(node.agg, ts.value_type, ts.parents);
         acc->Add(keep, st->link_rows[node.link] + start, values, n);
       }
     }
@@ -541,9 +559,9 @@ StageScratch::~StageScratch() = default;
 StageScratch::StageScratch(StageScratch&&) noexcept = default;
 StageScratch& StageScratch::operator=(StageScratch&&) noexcept = default;
 
-absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
-                       std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived,
-                       StageScratch* scratch) {
+absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st,
+                       int threads, std::vector<std::vector<Diagnostics>>* thread_diag,
+                       std::vector<Column>* derived, StageScratch* scratch) {
   const plan::Graph& g = *plan.graph;
   std::vector<StageState>& states = scratch->impl->stages;
   if (states.size() != plan.stages.size()) states.resize(plan.stages.size());
@@ -552,22 +570,23 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
     StageState& state = states[si];
     const Table* table = snapshot.FindTable(stage.table);
     if (table == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("table '", stage.table, "' needed by the program is missing from the snapshot"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "table '", stage.table, "' needed by the program is missing from the snapshot"));
     }
     const int64_t rows = table->num_rows();
     const int64_t batches = (rows + kBatch - 1) / kBatch;
     const int use = base::WorkerCount(threads, batches);
     std::vector<TaskState>& tasks = state.tasks;
     if (tasks.size() != stage.tasks.size()) tasks.resize(stage.tasks.size());
-    if (state.threads.size() < static_cast<size_t>(use)) state.threads.resize(static_cast<size_t>(use));
+    if (state.threads.size() < static_cast<size_t>(use))
+      state.threads.resize(static_cast<size_t>(use));
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = tasks[k];
       ts.node = &g.node(task.node);
       if (!task.aggregate) {
         ts.value_type = ts.node->type;
-        if (ts.value_type == Ty::kString || ts.value_type == Ty::kNull) {
+        if (ts.value_type == ExprType::kString || ts.value_type == ExprType::kNull) {
           return absl::InternalError("a parent value of type string cannot be materialized");
         }
         ts.keep.assign(static_cast<size_t>(rows) + 8, 0);
@@ -576,15 +595,17 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
       }
       const Table* parent = snapshot.FindTable(g.columns()[task.slot].table);
       if (parent == nullptr) {
-        return absl::FailedPreconditionError(absl::StrCat("table '", g.columns()[task.slot].table,
-                                                          "' needed by the program is missing from the snapshot"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("table '", g.columns()[task.slot].table,
+                         "' needed by the program is missing from the snapshot"));
       }
       ts.parents = parent->num_rows();
-      ts.value_type = ts.node->sub.size() >= 2 ? g.node(ts.node->sub[1]).type : Ty::kNull;
+      ts.value_type = ts.node->sub.size() >= 2 ? g.node(ts.node->sub[1]).type : ExprType::kNull;
       ts.fused = !OrderSensitive(g, *ts.node);
       if (ts.fused) {
         // Kept accumulators start this evaluation empty; a thread creates its own on first use.
-        if (ts.per_thread.size() < static_cast<size_t>(use)) ts.per_thread.resize(static_cast<size_t>(use));
+        if (ts.per_thread.size() < static_cast<size_t>(use))
+          ts.per_thread.resize(static_cast<size_t>(use));
         for (std::unique_ptr<Accumulator>& acc : ts.per_thread) {
           if (acc != nullptr && !acc->Matches(ts.node->agg, ts.value_type, ts.parents)) acc.reset();
           if (acc != nullptr) acc->Reset(ts.node->agg, ts.value_type, ts.parents);
@@ -633,10 +654,12 @@ absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalS
           const int32_t* map = st->link_rows[n.link];
           for (int64_t start = 0; start < rows; start += kBatch) {
             const int len = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
-            total->Add(ts.keep.data() + start, map + start, ts.values.data() + start * Width(ts.value_type), len);
+            total->Add(ts.keep.data() + start, map + start,
+                       ts.values.data() + start * Width(ts.value_type), len);
           }
         }
-        if (total == nullptr) total = ClearedAccumulator(&ts.total, n.agg, ts.value_type, ts.parents);
+        if (total == nullptr)
+          total = ClearedAccumulator(&ts.total, n.agg, ts.value_type, ts.parents);
         col = total->Finish(diag, &ts.out);
       }
       (*derived)[task.slot] = std::move(col);

@@ -54,7 +54,8 @@ class RelatedData {
   // Rows of `table` in the scope of `owner`; nullopt when the table has no
   // owner, directly or through its parents (every row is in scope).
   absl::StatusOr<std::optional<Bitmap>> Scope(const Schema& schema, const Snapshot& snapshot,
-                                              const std::string& table, const std::string& owner, int max_depth);
+                                              const std::string& table, const std::string& owner,
+                                              int max_depth);
 
   // Every direct relation consulted, with its NULL and missing parent keys.
   const std::vector<RelationDiagnostics>& relations() const { return relations_; }
@@ -66,7 +67,8 @@ class RelatedData {
     std::shared_ptr<const storage::ParentMap> step;  // Single-step link: the cached map.
     std::vector<int32_t> composed;                   // Longer link: the composed map.
   };
-  absl::StatusOr<std::shared_ptr<const storage::ParentMap>> Step(const Schema& schema, const Snapshot& snapshot,
+  absl::StatusOr<std::shared_ptr<const storage::ParentMap>> Step(const Schema& schema,
+                                                                 const Snapshot& snapshot,
                                                                  const std::string& child);
   std::vector<Link> links_;
   std::vector<RelationDiagnostics> relations_;
@@ -91,9 +93,9 @@ class StageScratch {
 // over `scratch`'s storage, which must outlive them) and points st->columns
 // at it; diagnostics raised per row go to thread_diag[t][rule], those of the
 // scatter (int sum overflow) to st->const_diag.
-absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st, int threads,
-                       std::vector<std::vector<Diagnostics>>* thread_diag, std::vector<Column>* derived,
-                       StageScratch* scratch);
+absl::Status RunStages(const PhysicalPlan& plan, const Snapshot& snapshot, EvalState* st,
+                       int threads, std::vector<std::vector<Diagnostics>>* thread_diag,
+                       std::vector<Column>* derived, StageScratch* scratch);
 
 }  // namespace docket::exec
 

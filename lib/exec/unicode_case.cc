@@ -25,7 +25,8 @@ size_t MapCase(std::string_view s, bool lower, char* dst) {
       continue;
     }
     utf8proc_int32_t mapped = lower ? utf8proc_tolower(cp) : utf8proc_toupper(cp);
-    w += static_cast<size_t>(utf8proc_encode_char(mapped, reinterpret_cast<utf8proc_uint8_t*>(dst + w)));
+    w += static_cast<size_t>(
+        utf8proc_encode_char(mapped, reinterpret_cast<utf8proc_uint8_t*>(dst + w)));
     i += len;
   }
   return w;
@@ -37,11 +38,11 @@ void LowerInto(std::string_view s, std::string* out) {
 }
 
 bool LikeMatchUnicodeCi(std::string_view s, std::string_view p) {
-  if (IsAscii(s) && IsAscii(p)) return LikeMatch(s, p, /*ci=*/true);
+  if (IsAscii(s) && IsAscii(p)) return LikeMatch(s, p, /*case_insensitive=*/true);
   thread_local std::string fs, fp;
   LowerInto(s, &fs);
   LowerInto(p, &fp);
-  return LikeMatch(fs, fp, /*ci=*/false);
+  return LikeMatch(fs, fp, /*case_insensitive=*/false);
 }
 
 }  // namespace docket::exec

@@ -1,14 +1,14 @@
 // exec/vector.h — the executor's unit of data: a batch of up to kBatch rows.
 //
-// A Vec is the value of one expression for the rows of the current batch:
+// A BatchValues is the value of one expression for the rows of the current batch:
 // `data` points at kBatch values in the physical type of the expression
 // (uint8_t bool, int64_t int, double float, std::string_view string,
 // int32_t date, int64_t timestamp in microseconds), `valid` at one byte per
 // row (1 = present, 0 = NULL) or is nullptr when no row is NULL.  A constant
-// Vec holds one value at index 0 for every row.  Column values are read in
-// place (zero copy); computed values live in Blocks from the Frame's pool.
+// BatchValues holds one value at index 0 for every row.  Column values are read in
+// place (zero copy); computed values live in Blocks from the BatchEvaluator's pool.
 //
-// An Active set says which rows of the batch must be computed: all `n` rows,
+// An RowSet set says which rows of the batch must be computed: all `n` rows,
 // the rows whose `mask` byte is 1, and — when the set is sparse — the same
 // rows listed in `sel` (a selection vector).  Cheap kernels compute every row
 // of a dense set (the loop vectorizes and computing a dead row is harmless);
@@ -32,34 +32,39 @@ constexpr int kBatch = 2048;
 
 struct Block {
   explicit Block(int capacity)
-      : data(new uint64_t[static_cast<size_t>(capacity) * 2 + 1]), valid(new uint8_t[capacity + 8]) {
+      : data(new uint64_t[static_cast<size_t>(capacity) * 2 + 1]),
+        valid(new uint8_t[capacity + 8]) {
     std::memset(data.get(), 0, (static_cast<size_t>(capacity) * 2 + 1) * sizeof(uint64_t));
     std::memset(valid.get(), 1, capacity + 8);
   }
   template <typename T>
-  T* As() { return reinterpret_cast<T*>(data.get()); }
+  T* As() {
+    return reinterpret_cast<T*>(data.get());
+  }
   std::unique_ptr<uint64_t[]> data;  // 16 bytes per row: room for a string_view.
   std::unique_ptr<uint8_t[]> valid;
-  std::string arena;                 // Bytes of computed strings.
-  std::vector<Block*> deps;          // Blocks whose arenas this block's strings point into.
+  std::string arena;         // Bytes of computed strings.
+  std::vector<Block*> deps;  // Blocks whose arenas this block's strings point into.
 };
 
-struct Vec {
+struct BatchValues {
   const void* data = nullptr;
   const uint8_t* valid = nullptr;  // nullptr: no NULL.
   bool is_const = false;
-  Block* block = nullptr;          // Storage owned by the holder of this Vec (released after use).
+  Block* block = nullptr;  // Storage owned by the holder of this BatchValues (released after use).
 
   template <typename T>
-  const T* As() const { return static_cast<const T*>(data); }
+  const T* As() const {
+    return static_cast<const T*>(data);
+  }
   bool ValidAt(int i) const { return valid == nullptr || valid[is_const ? 0 : i]; }
 };
 
-struct Active {
-  int n = 0;                       // Rows in the batch.
-  const uint8_t* mask = nullptr;   // nullptr: all n rows.
-  const uint16_t* sel = nullptr;   // Set when sparse: the rows with mask 1, ascending.
-  int count = 0;                   // Number of active rows.
+struct RowSet {
+  int n = 0;                      // Rows in the batch.
+  const uint8_t* mask = nullptr;  // nullptr: all n rows.
+  const uint16_t* sel = nullptr;  // Set when sparse: the rows with mask 1, ascending.
+  int count = 0;                  // Number of active rows.
   bool all() const { return mask == nullptr; }
 };
 
@@ -67,7 +72,7 @@ struct Active {
 // are copied to locals: a kernel writing bytes may alias `a`, and a bound
 // reloaded every row keeps the loop from vectorizing.
 template <typename F>
-inline void ForEach(const Active& a, F&& f) {
+inline void ForEach(const RowSet& a, F&& f) {
   const uint16_t* sel = a.sel;
   if (sel != nullptr) {
     const int count = a.count;
@@ -80,7 +85,7 @@ inline void ForEach(const Active& a, F&& f) {
 
 // Calls f(i) for exactly the active rows.
 template <typename F>
-inline void ForEachExact(const Active& a, F&& f) {
+inline void ForEachExact(const RowSet& a, F&& f) {
   const uint16_t* sel = a.sel;
   const uint8_t* mask = a.mask;
   if (sel != nullptr) {
@@ -99,7 +104,7 @@ inline void ForEachExact(const Active& a, F&& f) {
 
 // Number of active rows for which pred(i) holds.
 template <typename P>
-inline int64_t CountActive(const Active& a, P&& pred) {
+inline int64_t CountActive(const RowSet& a, P&& pred) {
   int64_t c = 0;
   if (a.sel != nullptr) {
     for (int k = 0; k < a.count; ++k) c += pred(static_cast<int>(a.sel[k])) ? 1 : 0;

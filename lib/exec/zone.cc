@@ -11,8 +11,8 @@
 namespace docket::exec {
 
 ZoneTable::ZoneTable(const absl::TimeZone& tz) : tz_(tz) {
-  lo_ = -2208988800;   // 1900-01-01
-  hi_ = 7258118400;    // 2200-01-01
+  lo_ = -2208988800;  // 1900-01-01
+  hi_ = 7258118400;   // 2200-01-01
   absl::Time t = absl::FromUnixSeconds(lo_);
   first_offset_ = tz.At(t).offset;
   absl::TimeZone::CivilTransition trans;
@@ -64,7 +64,8 @@ int64_t ZoneTable::FromCivil(int64_t civil_micros) const {
   int64_t day = base::FloorDiv(secs, 86400);
   int64_t sod = secs - day * 86400;
   base::Ymd c = base::CivilFromDays(day);
-  absl::TimeZone::TimeInfo info = tz_.At(absl::CivilSecond(c.year, c.month, c.day, sod / 3600, (sod / 60) % 60, sod % 60));
+  absl::TimeZone::TimeInfo info =
+      tz_.At(absl::CivilSecond(c.year, c.month, c.day, sod / 3600, (sod / 60) % 60, sod % 60));
   return absl::ToUnixMicros(info.pre) + frac;
 }
 

@@ -1049,7 +1049,8 @@ absl::StatusOr<Snapshot> Generator::Run() {
   for (size_t t = 0; t < names.size(); ++t) {
     if (!want[t]) continue;
     if (names[t] == "reps") {  // One row per CSM (reps.cc).
-      absl::StatusOr<Table> reps = RepsTable(*out_[t].schema, o_.num_accounts == 0 ? 0 : o_.num_csms, o_.as_of);
+      absl::StatusOr<Table> reps =
+          RepsTable(*out_[t].schema, o_.num_accounts == 0 ? 0 : o_.num_csms, o_.as_of);
       if (!reps.ok()) return reps.status();
       if (absl::Status st = snapshot.AddTable(*std::move(reps)); !st.ok()) return st;
       continue;

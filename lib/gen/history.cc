@@ -157,7 +157,11 @@ class Builder {
  public:
   Builder(const GenOptions& o, const HistoryOptions& h, const Table& now, const Table* gone,
           std::vector<std::string> gone_ids, std::vector<int32_t> gone_at)
-      : o_(o), h_(h), now_(now), gone_(gone), gone_ids_(std::move(gone_ids)),
+      : o_(o),
+        h_(h),
+        now_(now),
+        gone_(gone),
+        gone_ids_(std::move(gone_ids)),
         gone_at_(std::move(gone_at)) {
     today_ = DaysFromCivil(static_cast<int32_t>(o.as_of.year()), o.as_of.month(), o.as_of.day());
     cols_ = FindCols(now);
@@ -242,7 +246,8 @@ class Builder {
         v[cols_.arr] = Float(before);
       }
       if (cols_.renewal_date >= 0) v[cols_.renewal_date] = Int(churned);
-      if (cols_.sentiment >= 0 && (stable >> 8) % 100 < 60) v[cols_.sentiment] = Str("likely churn");
+      if (cols_.sentiment >= 0 && (stable >> 8) % 100 < 60)
+        v[cols_.sentiment] = Str("likely churn");
     }
     // Renewals after the snapshot were still pending.
     if (after(cols_.renewed_at)) {
@@ -269,8 +274,8 @@ class Builder {
           if (days >= 30) return Null();
           return Float(std::round(now * static_cast<double>(30 - days) / 3.0) / 10.0);
         }
-        const uint64_t noise = Rng(o_.seed, kHistoryTag + 1000 + static_cast<uint64_t>(days),
-                                   number).Next();
+        const uint64_t noise =
+            Rng(o_.seed, kHistoryTag + 1000 + static_cast<uint64_t>(days), number).Next();
         return Float(std::round(Drift(now, v[cols_.usage_prev].f, days, noise) * 10.0) / 10.0);
       };
       Cell u = usage_at(age), up = usage_at(age + 30);
@@ -282,8 +287,8 @@ class Builder {
       const double now = static_cast<double>(v[cols_.health].i);
       const double then = has_prev ? static_cast<double>(v[cols_.health_prev].i) : now;
       auto health_at = [&](int days) -> Cell {
-        const uint64_t noise = Rng(o_.seed, kHistoryTag + 2000 + static_cast<uint64_t>(days),
-                                   number).Next();
+        const uint64_t noise =
+            Rng(o_.seed, kHistoryTag + 2000 + static_cast<uint64_t>(days), number).Next();
         double h = std::round(Drift(now, then, days, noise));
         return Int(std::clamp<int64_t>(static_cast<int64_t>(h), 0, 100));
       };
@@ -300,8 +305,8 @@ class Builder {
         v[cols_.pulse_changed_at] = Null();
       } else {
         if (cols_.pulse >= 0) v[cols_.pulse] = Str(kPulses[(stable >> 32) % 3]);
-        v[cols_.pulse_changed_at] = Int(v[cols_.pulse_changed_at].i - 60 -
-                                        static_cast<int64_t>((stable >> 40) % 120));
+        v[cols_.pulse_changed_at] =
+            Int(v[cols_.pulse_changed_at].i - 60 - static_cast<int64_t>((stable >> 40) % 120));
       }
     }
     // NPS: the answer before (a third had one), or none.
@@ -328,7 +333,8 @@ class Builder {
                                 (age + static_cast<int64_t>(rs.Between(1, 20))) * kSecondsPerDay);
     }
     // Values must not predate the account.
-    for (int c : {cols_.pulse_changed_at, cols_.nps_at, cols_.last_value_review, cols_.renewed_at}) {
+    for (int c :
+         {cols_.pulse_changed_at, cols_.nps_at, cols_.last_value_review, cols_.renewed_at}) {
       if (c >= 0 && !v[c].null && date(cols_.created_at) != INT64_MIN &&
           v[c].i < date(cols_.created_at))
         v[c] = v[cols_.created_at];
@@ -350,8 +356,8 @@ class Builder {
 }  // namespace
 
 absl::StatusOr<std::vector<PastSnapshot>> GenerateHistory(const GenOptions& options,
-                                                           const Snapshot& current,
-                                                           const HistoryOptions& history) {
+                                                          const Snapshot& current,
+                                                          const HistoryOptions& history) {
   const Table* accounts = current.FindTable("accounts");
   if (accounts == nullptr)
     return absl::InvalidArgumentError("--history needs the accounts table (add it to --tables)");
@@ -389,9 +395,9 @@ absl::StatusOr<std::vector<PastSnapshot>> GenerateHistory(const GenOptions& opti
     if (!s.ok()) return s.status();
     gone_snapshot = *std::move(s);
     gone = gone_snapshot.FindTable("accounts");
-    const int width = std::max<int>(
-        static_cast<int>(accounts->column(cols.id).StringAt(0).size()) - 1,
-        static_cast<int>(std::to_string(n + n_gone).size()));
+    const int width =
+        std::max<int>(static_cast<int>(accounts->column(cols.id).StringAt(0).size()) - 1,
+                      static_cast<int>(std::to_string(n + n_gone).size()));
     const int32_t today = DaysFromCivil(static_cast<int32_t>(options.as_of.year()),
                                         options.as_of.month(), options.as_of.day());
     const int span = history.snapshots * history.interval_days;

@@ -39,8 +39,8 @@
 namespace docket::gen {
 
 struct HistoryOptions {
-  int snapshots = 13;      // how many past snapshots (1..520)
-  int interval_days = 7;   // days between them; the latest is as_of - interval_days
+  int snapshots = 13;     // how many past snapshots (1..520)
+  int interval_days = 7;  // days between them; the latest is as_of - interval_days
   // Columns of accounts to write (the key `id` is always written); empty = all.
   std::vector<std::string> columns;
   // Accounts (per thousand current accounts, at least one) present in the
@@ -56,8 +56,8 @@ struct PastSnapshot {
 // Oldest first.  InvalidArgument when `current` has no accounts table, an
 // option is out of range or a column is unknown.
 absl::StatusOr<std::vector<PastSnapshot>> GenerateHistory(const GenOptions& options,
-                                                           const Snapshot& current,
-                                                           const HistoryOptions& history);
+                                                          const Snapshot& current,
+                                                          const HistoryOptions& history);
 
 // Writes DIR/YYYY-MM-DD/<table>.csv for every snapshot (as WriteCsvDirectory).
 absl::Status WriteHistoryDirectory(const std::vector<PastSnapshot>& history,

@@ -25,9 +25,9 @@ absl::StatusOr<Table> RepsTable(const TableSchema& schema, int num_csms, absl::C
     // Reps 5 and 7 of every eight are new: 30 and 60 days in.
     int64_t days_in = i % 8 == 5 ? 30 : i % 8 == 7 ? 60 : 400 + 97 * i;
     start.AppendDate(static_cast<int32_t>(DaysSinceEpoch(as_of) - days_in));
-    meeting_goal.AppendInt(14 + (i * 3) % 7);      // Meetings per week.
-    email_goal.AppendInt(100 + (i * 7) % 40);      // E-mails per 30 days.
-    touch_goal.AppendInt(130 + (i * 5) % 30);      // Accounts touched per 30 days.
+    meeting_goal.AppendInt(14 + (i * 3) % 7);  // Meetings per week.
+    email_goal.AppendInt(100 + (i * 7) % 40);  // E-mails per 30 days.
+    touch_goal.AppendInt(130 + (i * 5) % 30);  // Accounts touched per 30 days.
   }
   std::vector<Column> cols;
   cols.push_back(std::move(name).Finish());

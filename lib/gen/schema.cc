@@ -32,8 +32,8 @@ TableSchema MakeTable(std::string name, std::string key, std::string owner, cons
 
 const std::vector<std::string>& TableNames() {
   static const std::vector<std::string>* names = new std::vector<std::string>{
-      "accounts",  "contacts",   "tasks",         "success_plans", "objectives",
-      "playbooks", "activities", "conversations", "opportunities", "requests", "reps"};
+      "accounts",   "contacts",      "tasks",         "success_plans", "objectives", "playbooks",
+      "activities", "conversations", "opportunities", "requests",      "reps"};
   return *names;
 }
 

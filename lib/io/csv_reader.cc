@@ -21,8 +21,6 @@
 //   5. Without a schema the types are inferred from the views; then the
 //      pieces are concatenated into owned columns (strings dictionary-encoded
 //      when there are at most half as many distinct values as rows).
-#include "docket/csv.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -34,6 +32,8 @@
 #include <system_error>
 #include <vector>
 
+#include "docket/csv.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -43,12 +43,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "base/names.h"
+#include "base/parallel.h"
+#include "base/text_values.h"
 #include "docket/error.h"
 #include "io/format.h"
 #include "io/infer.h"
-#include "base/parallel.h"
-#include "base/names.h"
-#include "base/text_values.h"
 
 namespace docket {
 namespace io {
@@ -194,10 +194,10 @@ class RecordParser {
     const __m128i zero = _mm_setzero_si128();
     while (end - p >= 16) {
       __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      __m128i hit = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(x, delimiter), _mm_cmpeq_epi8(x, quote)),
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)),
-                       _mm_cmpeq_epi8(x, zero)));
+      __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, delimiter), _mm_cmpeq_epi8(x, quote)),
+                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)),
+                                    _mm_cmpeq_epi8(x, zero)));
       // movemask also picks up the high bit of every non-ASCII byte.
       unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(hit, x)));
       if (mask != 0) return p + __builtin_ctz(mask);
@@ -257,8 +257,9 @@ class RecordParser {
         for (;;) {
           q = SkipQuoted(q, end);
           if (q >= end) {
-            return Fail(problem, start, "unterminated quoted field (the quote opened here is never closed)",
-                        "close the field with a double quote; write a quote inside a field as \"\"");
+            return Fail(
+                problem, start, "unterminated quoted field (the quote opened here is never closed)",
+                "close the field with a double quote; write a quote inside a field as \"\"");
           }
           unsigned char c = static_cast<unsigned char>(*q);
           if (c == '"') {
@@ -291,8 +292,9 @@ class RecordParser {
           p += 2;
           last = true;
         } else {
-          return Fail(problem, p, absl::StrCat("unexpected '", Shown(std::string_view(p, 1)),
-                                               "' after a closing quote"),
+          return Fail(problem, p,
+                      absl::StrCat("unexpected '", Shown(std::string_view(p, 1)),
+                                   "' after a closing quote"),
                       "quote the whole field and write a quote inside it as \"\"");
         }
       } else {
@@ -360,7 +362,8 @@ class RecordParser {
     return false;
   }
   bool FailNul(Problem* problem, const char* at) const {
-    return Fail(problem, at, "NUL byte in the text", "the file is not text; export it as UTF-8 CSV");
+    return Fail(problem, at, "NUL byte in the text",
+                "the file is not text; export it as UTF-8 CSV");
   }
   bool FailUtf8(Problem* problem, const char* at) const {
     return Fail(problem, at,
@@ -400,9 +403,9 @@ struct ColumnPlan {
 };
 
 struct ColumnPart {
-  std::vector<uint8_t> values;             // Fixed-width values.
-  std::vector<std::string_view> strings;   // kViews.
-  std::vector<uint8_t> valid;              // One byte per row.
+  std::vector<uint8_t> values;            // Fixed-width values.
+  std::vector<std::string_view> strings;  // kViews.
+  std::vector<uint8_t> valid;             // One byte per row.
   int64_t nulls = 0;
 };
 
@@ -480,23 +483,29 @@ std::string_view FieldText(const Field& f, Arena* arena) {
 
 const char* TypeHint(Plan plan, base::TextParse r, DataType type) {
   switch (plan) {
-    case Plan::kBool: return "write true or false (or 1 or 0); leave the field empty for NULL";
+    case Plan::kBool:
+      return "write true or false (or 1 or 0); leave the field empty for NULL";
     case Plan::kInt:
-      return r == base::TextParse::kRange ? "int is 64-bit; declare the column float, or string for an identifier"
-                                    : "write a whole number like 42; declare the column float for fractions";
+      return r == base::TextParse::kRange
+                 ? "int is 64-bit; declare the column float, or string for an identifier"
+                 : "write a whole number like 42; declare the column float for fractions";
     case Plan::kFloat:
-      return r == base::TextParse::kRange ? "the value is beyond double precision range"
-                                    : "write a number like 4.2 or 1e3; leave the field empty for NULL";
+      return r == base::TextParse::kRange
+                 ? "the value is beyond double precision range"
+                 : "write a number like 4.2 or 1e3; leave the field empty for NULL";
     case Plan::kDate:
       return r == base::TextParse::kRange ? "check the month and day" : "write dates as YYYY-MM-DD";
     case Plan::kTimestamp:
       if (r == base::TextParse::kPrecision) {
-        return type.unit == TimeUnit::kNano ? "at most 9 fractional digits"
-                                            : "declare the column timestamp[ns] (or [us]) to keep the fraction";
+        return type.unit == TimeUnit::kNano
+                   ? "at most 9 fractional digits"
+                   : "declare the column timestamp[ns] (or [us]) to keep the fraction";
       }
-      if (r == base::TextParse::kRange) return "check the time fields; the value must fit the column's unit";
+      if (r == base::TextParse::kRange)
+        return "check the time fields; the value must fit the column's unit";
       return "write timestamps as YYYY-MM-DD HH:MM[:SS[.fraction]] with an optional Z or ±HH:MM";
-    case Plan::kViews: break;
+    case Plan::kViews:
+      break;
   }
   return "";
 }
@@ -504,16 +513,14 @@ const char* TypeHint(Plan plan, base::TextParse r, DataType type) {
 std::string BadValueMessage(const ColumnPlan& col, std::string_view text, base::TextParse r) {
   std::string what;
   switch (r) {
-    case base::TextParse::kRange:
-    {
+    case base::TextParse::kRange: {
       int32_t days;
       bool bad_day = col.plan == Plan::kDate ||
                      (col.plan == Plan::kTimestamp && text.size() >= 10 &&
                       base::ParseDateText(text.substr(0, 10), &days) != base::TextParse::kOk);
       what = bad_day ? absl::StrCat("is not a valid ", col.type.ToString())
                      : absl::StrCat("is out of range for ", col.type.ToString());
-    }
-      break;
+    } break;
     case base::TextParse::kPrecision:
       what = absl::StrCat("has more precision than ", col.type.ToString());
       break;
@@ -543,7 +550,8 @@ class CsvReader {
   absl::StatusOr<Table> Read() {
     char d = options_.delimiter;
     if (d == '"' || d == '\r' || d == '\n' || d == '\0' || static_cast<unsigned char>(d) >= 0x80) {
-      return UsageError("bad CSV delimiter", "use an ASCII character other than a quote or line end");
+      return UsageError("bad CSV delimiter",
+                        "use an ASCII character other than a quote or line end");
     }
     const char* p = text_.data();
     const char* end = p + text_.size();
@@ -563,7 +571,7 @@ class CsvReader {
     trailing_ = t;
     SplitPieces();
     base::ParallelFor(static_cast<int64_t>(pieces_.size()), threads_,
-                [&](int64_t i) { ParsePiece(&pieces_[i]); });
+                      [&](int64_t i) { ParsePiece(&pieces_[i]); });
     for (const Piece& piece : pieces_) {
       if (piece.problem) return ToStatus(*piece.problem, text_, filename_);
     }
@@ -592,7 +600,8 @@ class CsvReader {
         return ToStatus(problem, text_, filename_);
       }
       if (count > options_.limits.max_csv_columns) {
-        return LimitError(SourceLocation{filename_, 1, 1}, "max_csv_columns", options_.limits.max_csv_columns,
+        return LimitError(SourceLocation{filename_, 1, 1}, "max_csv_columns",
+                          options_.limits.max_csv_columns,
                           absl::StrCat("a header of ", count, " columns"));
       }
       if (count <= static_cast<int>(fields.size())) {
@@ -618,10 +627,11 @@ class CsvReader {
       }
       auto [it, inserted] = seen.emplace(name, i);
       if (!inserted) {
-        return DataError(LocationAt(text_, filename_, offset),
-                         absl::StrCat("duplicate column '", Shown(name), "' in the header (columns ",
-                                      it->second + 1, " and ", i + 1, ")"),
-                         "give every column a distinct name");
+        return DataError(
+            LocationAt(text_, filename_, offset),
+            absl::StrCat("duplicate column '", Shown(name), "' in the header (columns ",
+                         it->second + 1, " and ", i + 1, ")"),
+            "give every column a distinct name");
       }
       header_offsets_.push_back(offset);
       ColumnPlan plan;
@@ -640,20 +650,32 @@ class CsvReader {
       if (s < 0) {
         std::string close = base::ClosestName(plan.name, declared);
         return DataError(LocationAt(text_, filename_, header_offsets_[i]),
-                         absl::StrCat("column '", Shown(plan.name), "' is not in the schema of table '",
-                                      schema_->name, "'"),
+                         absl::StrCat("column '", Shown(plan.name),
+                                      "' is not in the schema of table '", schema_->name, "'"),
                          close.empty() ? "add it to the schema or remove it from the file"
                                        : absl::StrCat("did you mean '", close, "'?"));
       }
       schema_slot_[s] = i;
       plan.type = schema_->columns[s].type;
       switch (plan.type.id) {
-        case TypeId::kBool: plan.plan = Plan::kBool; break;
-        case TypeId::kInt: plan.plan = Plan::kInt; break;
-        case TypeId::kFloat: plan.plan = Plan::kFloat; break;
-        case TypeId::kString: plan.plan = Plan::kViews; break;
-        case TypeId::kDate: plan.plan = Plan::kDate; break;
-        case TypeId::kTimestamp: plan.plan = Plan::kTimestamp; break;
+        case TypeId::kBool:
+          plan.plan = Plan::kBool;
+          break;
+        case TypeId::kInt:
+          plan.plan = Plan::kInt;
+          break;
+        case TypeId::kFloat:
+          plan.plan = Plan::kFloat;
+          break;
+        case TypeId::kString:
+          plan.plan = Plan::kViews;
+          break;
+        case TypeId::kDate:
+          plan.plan = Plan::kDate;
+          break;
+        case TypeId::kTimestamp:
+          plan.plan = Plan::kTimestamp;
+          break;
       }
     }
     for (size_t s = 0; s < schema_slot_.size(); ++s) {
@@ -678,8 +700,8 @@ class CsvReader {
     starts[0] = body_;
     if (n > 1) {
       std::vector<int64_t> quotes(n);
-      base::ParallelFor(n, threads_,
-                  [&](int64_t k) { quotes[k] = std::count(nominal[k], nominal[k + 1], '"'); });
+      base::ParallelFor(
+          n, threads_, [&](int64_t k) { quotes[k] = std::count(nominal[k], nominal[k + 1], '"'); });
       std::vector<uint8_t> in_quotes(n, 0);
       for (int k = 1; k < n; ++k) in_quotes[k] = (in_quotes[k - 1] + quotes[k - 1]) & 1;
       base::ParallelFor(n - 1, threads_, [&](int64_t i) {
@@ -759,10 +781,18 @@ class CsvReader {
       ColumnPart& part = piece->parts[c];
       part.valid.reserve(estimate);
       switch (plans_[c].plan) {
-        case Plan::kViews: part.strings.reserve(estimate); break;
-        case Plan::kBool: part.values.reserve(estimate); break;
-        case Plan::kDate: part.values.reserve(estimate * 4); break;
-        default: part.values.reserve(estimate * 8); break;
+        case Plan::kViews:
+          part.strings.reserve(estimate);
+          break;
+        case Plan::kBool:
+          part.values.reserve(estimate);
+          break;
+        case Plan::kDate:
+          part.values.reserve(estimate * 4);
+          break;
+        default:
+          part.values.reserve(estimate * 8);
+          break;
       }
     }
   }
@@ -797,7 +827,9 @@ class CsvReader {
       size_t base = part.valid.size();
       part.valid.resize(base + rows);
       uint8_t* valid = part.valid.data() + base;
-      auto field = [&](int r) -> const Field& { return fields[static_cast<size_t>(r) * ncols + c]; };
+      auto field = [&](int r) -> const Field& {
+        return fields[static_cast<size_t>(r) * ncols + c];
+      };
       if (plan.plan == Plan::kViews) {
         part.strings.resize(base + rows);
         std::string_view* out = part.strings.data() + base;
@@ -823,7 +855,8 @@ class CsvReader {
             continue;
           }
           valid[r] = 1;
-          std::string_view s = f.escaped ? FieldText(f, &piece->arena) : std::string_view(f.data, f.size);
+          std::string_view s =
+              f.escaped ? FieldText(f, &piece->arena) : std::string_view(f.data, f.size);
           base::TextParse result = parse(s, &out[r]);
           if (result != base::TextParse::kOk) {
             if (r < bad_row || (r == bad_row && c < bad_col)) {
@@ -858,11 +891,13 @@ class CsvReader {
           break;
         case Plan::kTimestamp: {
           TimeUnit unit = plan.type.unit;
-          convert.template operator()<int64_t>(
-              [unit](std::string_view s, int64_t* out) { return base::ParseTimestampText(s, unit, out); });
+          convert.template operator()<int64_t>([unit](std::string_view s, int64_t* out) {
+            return base::ParseTimestampText(s, unit, out);
+          });
           break;
         }
-        case Plan::kViews: break;
+        case Plan::kViews:
+          break;
       }
     }
     if (bad_row == rows) return std::nullopt;
@@ -907,11 +942,14 @@ class CsvReader {
         if (!more) break;
       }
       if (!finder.found() || found_piece < 0) continue;
-      bool in_text = found_text.data() >= text_.data() && found_text.data() < text_.data() + text_.size();
-      int64_t offset = in_text ? found_text.data() - text_.data() : RecordOffset(found_piece, found_row);
+      bool in_text =
+          found_text.data() >= text_.data() && found_text.data() < text_.data() + text_.size();
+      int64_t offset =
+          in_text ? found_text.data() - text_.data() : RecordOffset(found_piece, found_row);
       SourceLocation at = LocationAt(text_, filename_, offset);
       fallbacks_.push_back(TextFallback{plans_[c].name, Shown(finder.value()),
-                                        absl::StrCat(filename_, ":", at.line), finder.would_be(), ""});
+                                        absl::StrCat(filename_, ":", at.line), finder.would_be(),
+                                        ""});
     }
   }
 
@@ -1009,11 +1047,13 @@ class CsvReader {
           break;
         case TypeId::kTimestamp: {
           TimeUnit unit = plan.type.unit;
-          convert.template operator()<int64_t>(
-              [unit](std::string_view s, int64_t* out) { return base::ParseTimestampText(s, unit, out); });
+          convert.template operator()<int64_t>([unit](std::string_view s, int64_t* out) {
+            return base::ParseTimestampText(s, unit, out);
+          });
           break;
         }
-        case TypeId::kString: break;
+        case TypeId::kString:
+          break;
       }
       std::vector<std::string_view>().swap(part.strings);
     });
@@ -1073,7 +1113,8 @@ class CsvReader {
       if (!bytes.empty()) std::memcpy(values.get() + row, bytes.data(), piece.rows * sizeof(T));
       row += piece.rows;
     }
-    return Buffer{reinterpret_cast<const uint8_t*>(values.get()), total * static_cast<int64_t>(sizeof(T)),
+    return Buffer{reinterpret_cast<const uint8_t*>(values.get()),
+                  total * static_cast<int64_t>(sizeof(T)),
                   std::shared_ptr<const void>(values, values.get())};
   }
 
@@ -1101,7 +1142,7 @@ class CsvReader {
       std::vector<std::string_view> entries;
       std::vector<int32_t> codes(total, 0);
       int64_t row = 0;
-      for (const Piece& piece : pieces_ ) {
+      for (const Piece& piece : pieces_) {
         const ColumnPart& part = piece.parts[h];
         for (size_t i = 0; i < part.strings.size() && dictionary; ++i, ++row) {
           if (!part.valid[i]) continue;
@@ -1116,19 +1157,24 @@ class CsvReader {
         if (!dictionary) break;
       }
       if (dictionary) {
-        Column dict = PlainStrings(entries.size(), [&](auto&& visit) {
-          for (std::string_view s : entries) visit(s);
-        }, {});
+        Column dict = PlainStrings(entries.size(),
+                                   [&](auto&& visit) {
+                                     for (std::string_view s : entries) visit(s);
+                                   },
+                                   {});
         return Column::FromBuffers(DataType::String(), total, Buffer::Own(std::move(codes)),
                                    std::move(validity), {},
                                    std::make_shared<const Column>(std::move(dict)));
       }
     }
-    return PlainStrings(total, [&](auto&& visit) {
-      for (const Piece& piece : pieces_) {
-        for (std::string_view s : piece.parts[h].strings) visit(s);
-      }
-    }, std::move(validity));
+    return PlainStrings(
+        total,
+        [&](auto&& visit) {
+          for (const Piece& piece : pieces_) {
+            for (std::string_view s : piece.parts[h].strings) visit(s);
+          }
+        },
+        std::move(validity));
   }
 
   template <typename ForEach>
@@ -1165,8 +1211,8 @@ class CsvReader {
       table_schema.location = SourceLocation{filename_, 0, 0};
       table_schema.text_fallbacks = fallbacks_;
       for (int h = 0; h < ncols; ++h) {
-        table_schema.columns.push_back(ColumnSchema{plans_[h].name, plans_[h].type,
-                                                    LocationAt(text_, filename_, header_offsets_[h])});
+        table_schema.columns.push_back(ColumnSchema{
+            plans_[h].name, plans_[h].type, LocationAt(text_, filename_, header_offsets_[h])});
         order.push_back(h);
       }
     }
@@ -1177,11 +1223,19 @@ class CsvReader {
       Buffer validity = AssembleValidity(h, total);
       Buffer values;
       switch (type.id) {
-        case TypeId::kBool: values = AssembleFixed<uint8_t>(h, total); break;
+        case TypeId::kBool:
+          values = AssembleFixed<uint8_t>(h, total);
+          break;
         case TypeId::kInt:
-        case TypeId::kTimestamp: values = AssembleFixed<int64_t>(h, total); break;
-        case TypeId::kFloat: values = AssembleFixed<double>(h, total); break;
-        case TypeId::kDate: values = AssembleFixed<int32_t>(h, total); break;
+        case TypeId::kTimestamp:
+          values = AssembleFixed<int64_t>(h, total);
+          break;
+        case TypeId::kFloat:
+          values = AssembleFixed<double>(h, total);
+          break;
+        case TypeId::kDate:
+          values = AssembleFixed<int32_t>(h, total);
+          break;
         case TypeId::kString:
           columns[i] = AssembleStrings(h, total, std::move(validity));
           return;
@@ -1194,7 +1248,8 @@ class CsvReader {
         if (plans_[i].name != "id" || columns[i].null_count() > 0) continue;
         absl::flat_hash_set<std::string> keys;
         bool unique = true;
-        for (int64_t r = 0; r < total && unique; ++r) unique = keys.insert(CellText(columns[i], r)).second;
+        for (int64_t r = 0; r < total && unique; ++r)
+          unique = keys.insert(CellText(columns[i], r)).second;
         if (unique) table_schema.key = "id";
       }
     }
@@ -1215,7 +1270,8 @@ class CsvReader {
       out.push_back(p - text_.data());
       int count;
       Problem ignored;
-      if (!parser_.Parse(p, scratch.data(), static_cast<int>(scratch.size()), &count, &ignored)) break;
+      if (!parser_.Parse(p, scratch.data(), static_cast<int>(scratch.size()), &count, &ignored))
+        break;
     }
     return out;
   }
@@ -1265,13 +1321,21 @@ class CsvReader {
   static std::string KeyTextOf(const ColumnPart& part, int64_t i, DataType type) {
     std::string out;
     switch (type.id) {
-      case TypeId::kString: return std::string(part.strings[i]);
-      case TypeId::kBool: return part.values[i] ? "true" : "false";
-      case TypeId::kInt: return absl::StrCat(reinterpret_cast<const int64_t*>(part.values.data())[i]);
-      case TypeId::kFloat: base::AppendFloatText(&out, reinterpret_cast<const double*>(part.values.data())[i]); return out;
-      case TypeId::kDate: base::AppendDateText(&out, reinterpret_cast<const int32_t*>(part.values.data())[i]); return out;
+      case TypeId::kString:
+        return std::string(part.strings[i]);
+      case TypeId::kBool:
+        return part.values[i] ? "true" : "false";
+      case TypeId::kInt:
+        return absl::StrCat(reinterpret_cast<const int64_t*>(part.values.data())[i]);
+      case TypeId::kFloat:
+        base::AppendFloatText(&out, reinterpret_cast<const double*>(part.values.data())[i]);
+        return out;
+      case TypeId::kDate:
+        base::AppendDateText(&out, reinterpret_cast<const int32_t*>(part.values.data())[i]);
+        return out;
       case TypeId::kTimestamp:
-        base::AppendTimestampText(&out, reinterpret_cast<const int64_t*>(part.values.data())[i], type.unit);
+        base::AppendTimestampText(&out, reinterpret_cast<const int64_t*>(part.values.data())[i],
+                                  type.unit);
         return out;
     }
     return out;
@@ -1284,12 +1348,13 @@ class CsvReader {
   CsvOptions options_;
   int threads_;
   RecordParser parser_;
-  std::vector<ColumnPlan> plans_;        // In header order.
-  std::vector<TextFallback> fallbacks_;  // Inferred string columns with typed values (FindTextFallbacks).
+  std::vector<ColumnPlan> plans_;  // In header order.
+  std::vector<TextFallback>
+      fallbacks_;  // Inferred string columns with typed values (FindTextFallbacks).
   std::vector<int64_t> header_offsets_;  // Byte offset of each header field.
   std::vector<int> schema_slot_;         // Schema column -> header index.
   const char* body_ = nullptr;
-  const char* trailing_ = nullptr;       // Start of the blank lines that end the text.
+  const char* trailing_ = nullptr;  // Start of the blank lines that end the text.
   std::vector<Piece> pieces_;
 };
 
@@ -1302,7 +1367,8 @@ std::string Stem(const std::string& path) {
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open the file (", std::strerror(errno), ")"));
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open the file (", std::strerror(errno), ")"));
   }
   std::string text;
   if (std::fseek(f, 0, SEEK_END) == 0) {
@@ -1369,7 +1435,9 @@ absl::StatusOr<Snapshot> ReadCsvDirectory(const std::string& dir, const Schema* 
     std::string name = entry.path().filename().string();
     if (name.size() > 4 && name.ends_with(".csv")) names.push_back(name);
   }
-  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
+  if (ec)
+    return absl::NotFoundError(
+        absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
   if (names.empty()) {
     return DataError(SourceLocation{dir, 0, 0}, "no .csv files in the directory",
                      "name each table's file <table>.csv");

@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "docket/error.h"
 #include "base/names.h"
 #include "base/text_values.h"
+#include "docket/error.h"
 
 namespace docket::io {
 namespace {
@@ -17,7 +17,10 @@ constexpr size_t kFlushBytes = 1 << 16;
 int Utf8Char(std::string_view s, size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) return 1;
-  int len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  int len = c >= 0xC2 && c <= 0xDF   ? 2
+            : c >= 0xE0 && c <= 0xEF ? 3
+            : c >= 0xF0 && c <= 0xF4 ? 4
+                                     : 0;
   if (len == 0 || i + len > s.size()) return 0;
   for (int k = 1; k < len; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
@@ -39,7 +42,6 @@ int64_t CharCount(std::string_view s) {
   }
   return n;
 }
-
 
 // The first `chars` characters of s.
 std::string_view CharPrefix(std::string_view s, int64_t chars) {
@@ -88,12 +90,24 @@ int64_t DisplayWidth(std::string_view s) {
 void AppendCellText(std::string* out, const Column& c, int64_t row) {
   if (c.IsNull(row)) return;
   switch (c.type_id()) {
-    case TypeId::kBool: out->append(c.Values<uint8_t>()[row] ? "true" : "false"); break;
-    case TypeId::kInt: absl::StrAppend(out, c.Values<int64_t>()[row]); break;
-    case TypeId::kFloat: base::AppendFloatText(out, c.Values<double>()[row]); break;
-    case TypeId::kString: out->append(c.StringAt(row)); break;
-    case TypeId::kDate: base::AppendDateText(out, c.Values<int32_t>()[row]); break;
-    case TypeId::kTimestamp: base::AppendTimestampText(out, c.Values<int64_t>()[row], c.type().unit); break;
+    case TypeId::kBool:
+      out->append(c.Values<uint8_t>()[row] ? "true" : "false");
+      break;
+    case TypeId::kInt:
+      absl::StrAppend(out, c.Values<int64_t>()[row]);
+      break;
+    case TypeId::kFloat:
+      base::AppendFloatText(out, c.Values<double>()[row]);
+      break;
+    case TypeId::kString:
+      out->append(c.StringAt(row));
+      break;
+    case TypeId::kDate:
+      base::AppendDateText(out, c.Values<int32_t>()[row]);
+      break;
+    case TypeId::kTimestamp:
+      base::AppendTimestampText(out, c.Values<int64_t>()[row], c.type().unit);
+      break;
   }
 }
 
@@ -144,13 +158,27 @@ void AppendJsonString(std::string* out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           out->append("\\u00");
@@ -172,7 +200,9 @@ void AppendJsonCell(std::string* out, const Column& c, int64_t row) {
   }
   switch (c.type_id()) {
     case TypeId::kBool:
-    case TypeId::kInt: AppendCellText(out, c, row); return;
+    case TypeId::kInt:
+      AppendCellText(out, c, row);
+      return;
     case TypeId::kFloat: {
       double v = c.Values<double>()[row];
       if (!std::isfinite(v)) {
@@ -182,7 +212,9 @@ void AppendJsonCell(std::string* out, const Column& c, int64_t row) {
       }
       return;
     }
-    case TypeId::kString: AppendJsonString(out, c.StringAt(row)); return;
+    case TypeId::kString:
+      AppendJsonString(out, c.StringAt(row));
+      return;
     case TypeId::kDate:
     case TypeId::kTimestamp:
       out->push_back('"');
@@ -242,8 +274,8 @@ void WriteLines(const Table& table, const std::vector<int64_t>& rows, int column
   Flush(&buf, sink, true);
 }
 
-void WriteCsv(const Table& table, const std::vector<int64_t>& rows,
-              const std::vector<int>& columns, const OutputSink& sink) {
+void WriteCsv(const Table& table, const std::vector<int64_t>& rows, const std::vector<int>& columns,
+              const OutputSink& sink) {
   std::string buf;
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) buf.push_back(',');
@@ -286,13 +318,14 @@ void WriteJsonl(const Table& table, const std::vector<int64_t>& rows,
 
 std::string RenderTable(const Table& table, const std::vector<int64_t>& rows,
                         const std::vector<int>& columns, int64_t max_rows, int max_cell_chars) {
-  int64_t shown = std::min<int64_t>(static_cast<int64_t>(rows.size()), std::max<int64_t>(0, max_rows));
+  int64_t shown =
+      std::min<int64_t>(static_cast<int64_t>(rows.size()), std::max<int64_t>(0, max_rows));
   size_t ncols = columns.size();
   // Cell texts (escaped to one line, cut to max_cell_chars) and widths.
   std::vector<std::vector<std::string>> cells(shown + 1, std::vector<std::string>(ncols));
   std::vector<int64_t> width(ncols, 0);
   std::vector<bool> right(ncols, false);
-  auto fit = [&](std::string s) {
+  auto fit = [&](const std::string& s) {
     std::string one;
     for (char ch : s) {
       if (ch == '\n') {

@@ -56,8 +56,8 @@ absl::StatusOr<std::vector<int>> ResolveColumns(const Table& table,
 void WriteLines(const Table& table, const std::vector<int64_t>& rows, int column,
                 const OutputSink& sink);
 // A header line and one line per row, RFC 4180.
-void WriteCsv(const Table& table, const std::vector<int64_t>& rows,
-              const std::vector<int>& columns, const OutputSink& sink);
+void WriteCsv(const Table& table, const std::vector<int64_t>& rows, const std::vector<int>& columns,
+              const OutputSink& sink);
 // One JSON object per line, keys in column order.
 void WriteJsonl(const Table& table, const std::vector<int64_t>& rows,
                 const std::vector<int>& columns, const OutputSink& sink);

@@ -15,7 +15,8 @@ namespace docket {
 namespace {
 
 // The header's column names (the first record of the file, read as CSV).
-absl::StatusOr<std::vector<std::string>> HeaderNames(const std::string& path, const std::string& table,
+absl::StatusOr<std::vector<std::string>> HeaderNames(const std::string& path,
+                                                     const std::string& table,
                                                      const CsvOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
@@ -41,17 +42,19 @@ TableSchema Lenient(const TableSchema& declared, const std::vector<std::string>&
   }
   if (out.Column(declared.key) != nullptr) out.key = declared.key;
   if (out.Column(declared.owner) != nullptr) out.owner = declared.owner;
-  if (declared.parent.has_value() && out.Column(declared.parent->via) != nullptr) out.parent = declared.parent;
+  if (declared.parent.has_value() && out.Column(declared.parent->via) != nullptr)
+    out.parent = declared.parent;
   return out;
 }
 
 }  // namespace
 
-absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schema* schema, absl::CivilDay before,
-                                             const CsvOptions& options) {
+absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schema* schema,
+                                             absl::CivilDay before, const CsvOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return DataError(SourceLocation{dir, 0, 0}, "the history directory does not exist or is not a directory",
+    return DataError(SourceLocation{dir, 0, 0},
+                     "the history directory does not exist or is not a directory",
                      "--history DIR holds one folder per snapshot: DIR/YYYY-MM-DD/<table>.csv");
   }
   std::vector<std::pair<absl::CivilDay, std::string>> folders;
@@ -59,14 +62,17 @@ absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schem
     if (!entry.is_directory(ec)) continue;
     const std::string name = entry.path().filename().string();
     absl::CivilDay day;
-    if (name.size() != 10 || !absl::ParseCivilTime(name, &day) || absl::FormatCivilTime(day) != name) {
+    if (name.size() != 10 || !absl::ParseCivilTime(name, &day) ||
+        absl::FormatCivilTime(day) != name) {
       return DataError(SourceLocation{entry.path().string(), 0, 0},
                        absl::StrCat("history folder '", name, "' is not named by a date"),
                        "name each snapshot's folder by its date, YYYY-MM-DD (e.g. 2026-11-15)");
     }
     if (day < before) folders.emplace_back(day, entry.path().string());
   }
-  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
+  if (ec)
+    return absl::NotFoundError(
+        absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
   std::sort(folders.begin(), folders.end());
   History history;
   for (const auto& [day, folder] : folders) {
@@ -85,7 +91,8 @@ absl::StatusOr<History> ReadHistoryDirectory(const std::string& dir, const Schem
     }
     for (const std::string& table : files) {
       const std::string path = (std::filesystem::path(folder) / (table + ".csv")).string();
-      if (!std::filesystem::is_regular_file(path, ec)) continue;  // Not in this snapshot: a note at use.
+      if (!std::filesystem::is_regular_file(path, ec))
+        continue;  // Not in this snapshot: a note at use.
       absl::StatusOr<Table> t;
       if (schema != nullptr) {
         absl::StatusOr<std::vector<std::string>> header = HeaderNames(path, table, options);

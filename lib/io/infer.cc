@@ -23,7 +23,8 @@ uint8_t ClassifyText(std::string_view s, TimeUnit unit, int* fraction_digits) {
     int64_t units;
     int digits = 0;
     base::TextParse r = base::ParseTimestampText(s, unit, &units, &digits);
-    if (r == base::TextParse::kPrecision) r = base::ParseTimestampText(s, TimeUnit::kNano, &units, &digits);
+    if (r == base::TextParse::kPrecision)
+      r = base::ParseTimestampText(s, TimeUnit::kNano, &units, &digits);
     if (r != base::TextParse::kOk) return 0;
     *fraction_digits = std::max(*fraction_digits, digits);
     return kCanTimestamp;

@@ -9,9 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/names.h"
 #include "docket/error.h"
 #include "io/schema_node.h"
-#include "base/names.h"
 #include "yaml-cpp/yaml.h"
 
 namespace docket {
@@ -32,32 +32,37 @@ const std::vector<std::string>& ParentKeys() {
 // Top-level keys of a rulebook: accepted (and ignored) so that a rulebook can
 // serve as its own schema file.
 const std::vector<std::string>& TopLevelKeys() {
-  static const auto* keys = new std::vector<std::string>{
-      "tables", "docket", "name", "description", "time_zone", "params",
-      "segments", "lists", "kpis", "metrics"};
+  static const auto* keys =
+      new std::vector<std::string>{"tables", "docket",   "name",  "description", "time_zone",
+                                   "params", "segments", "lists", "kpis",        "metrics"};
   return *keys;
 }
 
 const std::vector<std::string>& TypeSpellings() {
   static const auto* names = new std::vector<std::string>{
-      "bool", "int", "float", "string", "date", "timestamp", "timestamp[s]", "timestamp[ms]",
-      "timestamp[us]", "timestamp[ns]", "boolean", "integer", "int64", "double", "number", "text"};
+      "bool",         "int",           "float",         "string",        "date",    "timestamp",
+      "timestamp[s]", "timestamp[ms]", "timestamp[us]", "timestamp[ns]", "boolean", "integer",
+      "int64",        "double",        "number",        "text"};
   return *names;
 }
 
 const char* KindName(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a single value";
-    case YAML::NodeType::Null: return "empty";
-    default: return "undefined";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    case YAML::NodeType::Null:
+      return "empty";
+    default:
+      return "undefined";
   }
 }
 
 // A table or column name that can also name a file (`DIR/<table>.csv`) and
 // appear unquoted in rules.
-
 
 class TablesParser {
  public:
@@ -68,9 +73,10 @@ class TablesParser {
       return Error(tables, "'tables:' is empty", "declare at least one table with its columns");
     }
     if (!tables.IsMap()) {
-      return Error(tables, absl::StrCat("'tables:' must be a mapping of table names, found ",
-                                        KindName(tables)),
-                   "write e.g. 'tables: {accounts: {key: id, columns: {id: string}}}'");
+      return Error(
+          tables,
+          absl::StrCat("'tables:' must be a mapping of table names, found ", KindName(tables)),
+          "write e.g. 'tables: {accounts: {key: id, columns: {id: string}}}'");
     }
     Schema schema;
     std::set<std::string, std::less<>> seen;
@@ -102,8 +108,8 @@ class TablesParser {
                                           const std::string& what) {
     if (!value.IsScalar() || value.Scalar().empty()) {
       const YAML::Node& at = value.IsNull() || value.Mark().is_null() ? key : value;
-      return Error(at, absl::StrCat(what, " must be a column or table name, found ",
-                                    KindName(value)));
+      return Error(at,
+                   absl::StrCat(what, " must be a column or table name, found ", KindName(value)));
     }
     return value.Scalar();
   }
@@ -208,7 +214,8 @@ class TablesParser {
       // In a flow mapping `[` is YAML syntax, so timestamp(ms) is accepted
       // for timestamp[ms].
       std::string spelled = type_node.Scalar();
-      if (spelled.size() > 11 && spelled.compare(0, 10, "timestamp(") == 0 && spelled.back() == ')') {
+      if (spelled.size() > 11 && spelled.compare(0, 10, "timestamp(") == 0 &&
+          spelled.back() == ')') {
         spelled = "timestamp[" + spelled.substr(10, spelled.size() - 11) + "]";
       }
       absl::StatusOr<DataType> type = ParseDataType(spelled);
@@ -217,9 +224,9 @@ class TablesParser {
         if (hint.empty()) {
           hint = "types: bool, int, float, string, date, timestamp, timestamp[s|ms|us|ns]";
         }
-        return Error(type_node,
-                     absl::StrCat("unknown type '", type_node.Scalar(), "' for column '", name, "'"),
-                     hint);
+        return Error(
+            type_node,
+            absl::StrCat("unknown type '", type_node.Scalar(), "' for column '", name, "'"), hint);
       }
       table->columns.push_back(ColumnSchema{name, *type, YamlLocation(name_node, filename_)});
     }
@@ -250,9 +257,9 @@ class TablesParser {
       if (field == nullptr) {
         std::string hint = base::DidYouMean(name, ParentKeys());
         if (hint.empty()) hint = "'parent:' has table, via and as";
-        return Error(k, absl::StrCat("unknown key '", name, "' in 'parent:' of table '",
-                                     table_name, "'"),
-                     hint);
+        return Error(
+            k, absl::StrCat("unknown key '", name, "' in 'parent:' of table '", table_name, "'"),
+            hint);
       }
       auto v = ScalarValue(k, entry.second, absl::StrCat("'parent: ", name, "'"));
       if (!v.ok()) return v.status();
@@ -291,7 +298,8 @@ absl::StatusOr<Schema> ParseTablesNode(const YAML::Node& tables, std::string_vie
                        e.mark.is_null() ? 0 : e.mark.column + 1};
     return CompileError(loc, e.msg);
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(std::string(filename), ": reading the schema: ", e.what()));
+    return absl::InternalError(
+        absl::StrCat(std::string(filename), ": reading the schema: ", e.what()));
   }
 }
 

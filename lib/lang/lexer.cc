@@ -11,9 +11,9 @@ namespace docket::lang {
 namespace {
 
 constexpr std::string_view kKeywords[] = {
-    "AND", "OR",    "NOT",      "IS",   "NULL",  "IN",       "BETWEEN", "LIKE",  "ILIKE",
-    "MATCHES", "TRUE", "FALSE", "CASE", "WHEN",  "THEN",     "ELSE",    "END",   "DATE",
-    "TIMESTAMP", "INTERVAL", "WHERE"};
+    "AND",  "OR",    "NOT",     "IS",   "NULL",      "IN",       "BETWEEN",
+    "LIKE", "ILIKE", "MATCHES", "TRUE", "FALSE",     "CASE",     "WHEN",
+    "THEN", "ELSE",  "END",     "DATE", "TIMESTAMP", "INTERVAL", "WHERE"};
 
 bool IsIdentStart(unsigned char c) { return absl::ascii_isalpha(c) || c == '_' || c >= 0x80; }
 bool IsIdentChar(unsigned char c) { return absl::ascii_isalnum(c) || c == '_' || c >= 0x80; }
@@ -93,7 +93,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(const SourceText& source, const Limi
       }
       if (i < n && IsIdentStart(static_cast<unsigned char>(s[i]))) {
         while (i < n && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
-        return source.Error(Span{start, i - start}, "malformed number '" + s.substr(start, i - start) + "'");
+        return source.Error(Span{start, i - start},
+                            "malformed number '" + s.substr(start, i - start) + "'");
       }
       std::string text = s.substr(start, i - start);
       if (!is_float) {
@@ -102,7 +103,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(const SourceText& source, const Limi
         // 9223372036854775808 is kept: negated, it is INT64_MIN (the parser checks).
         const bool int64_min_magnitude = absl::SimpleAtoi(text, &u) && u == (uint64_t{1} << 63);
         if (!absl::SimpleAtoi(text, &v) && !int64_min_magnitude) {
-          return source.Error(Span{start, i - start}, "integer literal " + text + " is out of range",
+          return source.Error(Span{start, i - start},
+                              "integer literal " + text + " is out of range",
                               "integers are 64-bit; write it as a float (" + text + ".0)");
         }
       }
@@ -133,7 +135,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(const SourceText& source, const Limi
         }
       }
       if (!closed) {
-        return source.Error(Span{start, 1}, q == '\'' ? "unterminated string" : "unterminated quoted identifier",
+        return source.Error(Span{start, 1},
+                            q == '\'' ? "unterminated string" : "unterminated quoted identifier",
                             q == '\'' ? "close it with ' (write '' for a quote inside)"
                                       : "close it with \" (write \"\" for a quote inside)");
       }
@@ -145,15 +148,33 @@ absl::StatusOr<std::vector<Token>> Tokenize(const SourceText& source, const Limi
     }
     ++i;
     switch (c) {
-      case '(': add(TokenKind::kLParen, start); continue;
-      case ')': add(TokenKind::kRParen, start); continue;
-      case ',': add(TokenKind::kComma, start); continue;
-      case '.': add(TokenKind::kDot, start); continue;
-      case '+': add(TokenKind::kPlus, start); continue;
-      case '-': add(TokenKind::kMinus, start); continue;
-      case '*': add(TokenKind::kStar, start); continue;
-      case '/': add(TokenKind::kSlash, start); continue;
-      case '%': add(TokenKind::kPercent, start); continue;
+      case '(':
+        add(TokenKind::kLParen, start);
+        continue;
+      case ')':
+        add(TokenKind::kRParen, start);
+        continue;
+      case ',':
+        add(TokenKind::kComma, start);
+        continue;
+      case '.':
+        add(TokenKind::kDot, start);
+        continue;
+      case '+':
+        add(TokenKind::kPlus, start);
+        continue;
+      case '-':
+        add(TokenKind::kMinus, start);
+        continue;
+      case '*':
+        add(TokenKind::kStar, start);
+        continue;
+      case '/':
+        add(TokenKind::kSlash, start);
+        continue;
+      case '%':
+        add(TokenKind::kPercent, start);
+        continue;
       case '=':
         if (i < n && s[i] == '=') ++i;
         add(TokenKind::kEq, start);
@@ -187,7 +208,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(const SourceText& source, const Limi
       default:
         break;
     }
-    std::string shown = c < 0x20 || c == 0x7f ? "control character" : "'" + std::string(1, static_cast<char>(c)) + "'";
+    std::string shown = c < 0x20 || c == 0x7f ? "control character"
+                                              : "'" + std::string(1, static_cast<char>(c)) + "'";
     std::string hint;
     if (c == '&') hint = "write AND";
     if (c == '|') hint = "write OR";

@@ -12,7 +12,6 @@
 namespace docket::lang {
 namespace {
 
-
 class Parser {
  public:
   Parser(const SourceText& source, const Limits& limits, std::vector<Token> tokens)
@@ -22,7 +21,8 @@ class Parser {
 
   absl::StatusOr<SyntaxTree> Run() {
     if (Peek().kind == TokenKind::kEnd) {
-      return source_.Error(Peek().span, "empty expression", "write a condition such as arr > 100000");
+      return source_.Error(Peek().span, "empty expression",
+                           "write a condition such as arr > 100000");
     }
     absl::StatusOr<int32_t> root = ParseExpr();
     if (!root.ok()) return root.status();
@@ -60,25 +60,33 @@ class Parser {
 
   static std::string Describe(const Token& t) {
     switch (t.kind) {
-      case TokenKind::kEnd: return "end of expression";
-      case TokenKind::kKeyword: return t.text;
-      case TokenKind::kString: return "string '" + t.text + "'";
-      case TokenKind::kParam: return "$" + t.text;
-      case TokenKind::kQuotedIdentifier: return "\"" + t.text + "\"";
-      default: return "'" + t.text + "'";
+      case TokenKind::kEnd:
+        return "end of expression";
+      case TokenKind::kKeyword:
+        return t.text;
+      case TokenKind::kString:
+        return "string '" + t.text + "'";
+      case TokenKind::kParam:
+        return "$" + t.text;
+      case TokenKind::kQuotedIdentifier:
+        return "\"" + t.text + "\"";
+      default:
+        return "'" + t.text + "'";
     }
   }
 
-  absl::Status Unexpected(std::string expected, std::string hint = "") {
+  absl::Status Unexpected(const std::string& expected, std::string hint = "") {
     const Token& t = Peek();
     std::string found = t.kind == TokenKind::kEnd ? "end of expression" : Describe(t);
-    if (t.kind != TokenKind::kEnd && t.kind != TokenKind::kKeyword && t.kind != TokenKind::kString &&
-        t.kind != TokenKind::kParam && t.kind != TokenKind::kQuotedIdentifier) {
+    if (t.kind != TokenKind::kEnd && t.kind != TokenKind::kKeyword &&
+        t.kind != TokenKind::kString && t.kind != TokenKind::kParam &&
+        t.kind != TokenKind::kQuotedIdentifier) {
       found.assign(1, '\'');
       found.append(source_.text(), t.span.offset, t.span.length);
       found.push_back('\'');
     }
-    if (hint.empty() && t.kind == TokenKind::kKeyword && t.text == "THEN") hint = "THEN belongs after CASE WHEN …";
+    if (hint.empty() && t.kind == TokenKind::kKeyword && t.text == "THEN")
+      hint = "THEN belongs after CASE WHEN …";
     return source_.Error(t.kind == TokenKind::kEnd ? Span{t.span.offset, 1} : t.span,
                          "expected " + expected + ", found " + found, hint);
   }
@@ -89,7 +97,8 @@ class Parser {
     for (int32_t c : node.children) depth = std::max(depth, depths_[c] + 1);
     if (node.filter >= 0) depth = std::max(depth, depths_[node.filter] + 1);
     if (depth > max_depth_) {
-      return source_.Limit(node.span, "max_expression_depth", max_depth_, "expression nested too deeply");
+      return source_.Limit(node.span, "max_expression_depth", max_depth_,
+                           "expression nested too deeply");
     }
     if (static_cast<int64_t>(tree_.nodes.size()) >= limits_.max_expression_nodes) {
       return source_.Limit(node.span, "max_expression_nodes", limits_.max_expression_nodes,
@@ -145,7 +154,8 @@ class Parser {
     while (Peek().Is("NOT")) {
       nots.push_back(Next().span);
       if (static_cast<int>(nots.size()) + nesting_ > max_depth_) {
-        return source_.Limit(nots.back(), "max_expression_depth", max_depth_, "expression nested too deeply");
+        return source_.Limit(nots.back(), "max_expression_depth", max_depth_,
+                             "expression nested too deeply");
       }
     }
     Result inner = ParseComparison();
@@ -206,7 +216,8 @@ class Parser {
           if (!item.ok()) return item;
           node.children.push_back(*item);
           if (static_cast<int64_t>(node.children.size()) - 1 > limits_.max_in_list) {
-            return source_.Limit(SpanOf(*item), "max_in_list", limits_.max_in_list, "IN list too long");
+            return source_.Limit(SpanOf(*item), "max_in_list", limits_.max_in_list,
+                                 "IN list too long");
           }
           if (Accept(TokenKind::kComma)) continue;
           if (Peek().kind == TokenKind::kRParen) break;
@@ -220,13 +231,16 @@ class Parser {
         node.kind = SyntaxKind::kBetween;
         Result lo = ParseSum();
         if (!lo.ok()) return lo;
-        if (!AcceptKeyword("AND")) return Unexpected("AND in BETWEEN", "write x BETWEEN low AND high");
+        if (!AcceptKeyword("AND"))
+          return Unexpected("AND in BETWEEN", "write x BETWEEN low AND high");
         Result hi = ParseSum();
         if (!hi.ok()) return hi;
         node.children.push_back(*lo);
         node.children.push_back(*hi);
       } else if (op.Is("LIKE") || op.Is("ILIKE") || op.Is("MATCHES")) {
-        node.kind = op.Is("LIKE") ? SyntaxKind::kLike : op.Is("ILIKE") ? SyntaxKind::kILike : SyntaxKind::kMatches;
+        node.kind = op.Is("LIKE")    ? SyntaxKind::kLike
+                    : op.Is("ILIKE") ? SyntaxKind::kILike
+                                     : SyntaxKind::kMatches;
         Next();
         Result pattern = ParseSum();
         if (!pattern.ok()) return pattern;
@@ -244,7 +258,8 @@ class Parser {
     const Token& t = Peek();
     if (IsCompareOp(t.kind) || t.Is("IS") || t.Is("IN") || t.Is("BETWEEN") || t.Is("LIKE") ||
         t.Is("ILIKE") || t.Is("MATCHES")) {
-      return source_.Error(t.span, "comparisons do not chain", "combine them with AND, e.g. a < b AND b < c");
+      return source_.Error(t.span, "comparisons do not chain",
+                           "combine them with AND, e.g. a < b AND b < c");
     }
     return Add(std::move(node));
   }
@@ -257,8 +272,9 @@ class Parser {
     int32_t cur = *left;
     while (true) {
       TokenKind k = Peek().kind;
-      bool match = sum ? (k == TokenKind::kPlus || k == TokenKind::kMinus)
-                       : (k == TokenKind::kStar || k == TokenKind::kSlash || k == TokenKind::kPercent);
+      bool match =
+          sum ? (k == TokenKind::kPlus || k == TokenKind::kMinus)
+              : (k == TokenKind::kStar || k == TokenKind::kSlash || k == TokenKind::kPercent);
       if (!match) return cur;
       Next();
       Result right = sum ? ParseBinaryChain(false) : ParseUnary();
@@ -281,7 +297,8 @@ class Parser {
       if (t.kind == TokenKind::kPlus) continue;  // Unary plus does nothing.
       minus.push_back(t.span);
       if (static_cast<int>(minus.size()) + nesting_ > max_depth_) {
-        return source_.Limit(t.span, "max_expression_depth", max_depth_, "expression nested too deeply");
+        return source_.Limit(t.span, "max_expression_depth", max_depth_,
+                             "expression nested too deeply");
       }
     }
     Result inner = ParsePrimary();
@@ -291,7 +308,8 @@ class Parser {
     for (size_t k = minus.size(); k-- > 0;) {
       SyntaxNode& in = tree_.nodes[cur];
       // Fold -literal so that -9223372036854775808 and -4 stay literals.
-      if (k + 1 == minus.size() && (in.kind == SyntaxKind::kInteger || in.kind == SyntaxKind::kFloat) &&
+      if (k + 1 == minus.size() &&
+          (in.kind == SyntaxKind::kInteger || in.kind == SyntaxKind::kFloat) &&
           in.span.offset == minus[k].offset + minus[k].length) {
         in.span = Span::Cover(minus[k], in.span);
         if (in.kind == SyntaxKind::kFloat) {
@@ -400,8 +418,9 @@ class Parser {
         return ParseCall("date", kw);
       }
       if (Peek().kind != TokenKind::kString) {
-        return Unexpected(is_date ? "a string after DATE" : "a string after TIMESTAMP",
-                          is_date ? "write DATE '2026-11-22'" : "write TIMESTAMP '2026-11-22 13:05:00'");
+        return Unexpected(
+            is_date ? "a string after DATE" : "a string after TIMESTAMP",
+            is_date ? "write DATE '2026-11-22'" : "write TIMESTAMP '2026-11-22 13:05:00'");
       }
       const Token& lit = Next();
       SyntaxNode node;
@@ -470,7 +489,8 @@ class Parser {
     if (Peek().kind != TokenKind::kRParen) {
       while (true) {
         if (Peek().kind == TokenKind::kStar) {
-          // count(*) — only meaningful for related-record aggregates; the binder rejects it elsewhere.
+          // count(*) — only meaningful for related-record aggregates; the binder rejects it
+          // elsewhere.
           const Token& star = Next();
           SyntaxNode s;
           s.kind = SyntaxKind::kName;
@@ -512,7 +532,8 @@ class Parser {
       if (!r.ok()) return r;
       operand = *r;
     }
-    if (!Peek().Is("WHEN")) return Unexpected("WHEN", "write CASE WHEN condition THEN value [ELSE value] END");
+    if (!Peek().Is("WHEN"))
+      return Unexpected("WHEN", "write CASE WHEN condition THEN value [ELSE value] END");
     while (AcceptKeyword("WHEN")) {
       Result cond = ParseExpr();
       if (!cond.ok()) return cond;

@@ -78,10 +78,12 @@ absl::Status SourceText::Error(Span span, std::string message, std::string hint)
   return MakeError(d);
 }
 
-absl::Status SourceText::Limit(Span span, std::string_view limit_name, int64_t limit, std::string what) const {
+absl::Status SourceText::Limit(Span span, std::string_view limit_name, int64_t limit,
+                               std::string what) const {
   ErrorDetail d = DetailFor(*this, span);
   d.kind = ErrorKind::kLimit;
-  d.message = std::move(what) + " (limit " + std::string(limit_name) + " = " + std::to_string(limit) + ")";
+  d.message =
+      std::move(what) + " (limit " + std::string(limit_name) + " = " + std::to_string(limit) + ")";
   d.hint = "raise Limits::" + std::string(limit_name) + " if this is intended";
   return MakeError(d);
 }

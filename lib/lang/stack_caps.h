@@ -18,8 +18,8 @@ namespace docket::lang {
 #endif
 
 #ifdef DOCKET_BIG_FRAMES
-inline constexpr int kHardDepthCap = 400;           // Syntax tree nesting.
-inline constexpr int kHardExpandedDepthCap = 800;   // After segment expansion.
+inline constexpr int kHardDepthCap = 400;          // Syntax tree nesting.
+inline constexpr int kHardExpandedDepthCap = 800;  // After segment expansion.
 #else
 inline constexpr int kHardDepthCap = 2000;
 inline constexpr int kHardExpandedDepthCap = 4000;

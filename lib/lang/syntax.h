@@ -38,9 +38,21 @@ enum class TokenKind : uint8_t {
   kFloat,             // 4.2, 1e3
   kString,            // 'it''s' (text = unescaped)
   kKeyword,           // text = upper-cased keyword
-  kLParen, kRParen, kComma, kDot,
-  kEq, kNe, kLt, kLe, kGt, kGe,  // = / ==, != / <>, <, <=, >, >=
-  kPlus, kMinus, kStar, kSlash, kPercent,
+  kLParen,
+  kRParen,
+  kComma,
+  kDot,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,  // = / ==, != / <>, <, <=, >, >=
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
 };
 
 struct Token {
@@ -51,24 +63,32 @@ struct Token {
 };
 
 enum class SyntaxKind : uint8_t {
-  kNull, kBool, kInteger, kFloat, kString,
-  kDate,        // DATE '…' (text = the literal's contents)
-  kTimestamp,   // TIMESTAMP '…'
-  kInterval,    // INTERVAL n UNIT: children {n}; text = unit (DAY, WEEK, MONTH, QUARTER, YEAR)
+  kNull,
+  kBool,
+  kInteger,
+  kFloat,
+  kString,
+  kDate,       // DATE '…' (text = the literal's contents)
+  kTimestamp,  // TIMESTAMP '…'
+  kInterval,   // INTERVAL n UNIT: children {n}; text = unit (DAY, WEEK, MONTH, QUARTER, YEAR)
   kToday,
   kName,        // a column or segment (text); `quoted` when written "…"
   kDottedName,  // a.b, a.b.c (text = "a.b.c", parts = {a, b, c}): parent fields, aggregate values
   kParam,       // $name
-  kNot, kNegate,                       // children {x}
-  kAnd, kOr,                           // children {a, b}
-  kCompare,                            // op = TokenKind kEq…kGe; children {a, b}
-  kArithmetic,                         // op = kPlus…kPercent; children {a, b}
-  kIsNull,                             // negated: IS NOT NULL; children {x}
-  kIn,                                 // children {x, items…}
-  kBetween,                            // children {x, lo, hi}
-  kLike, kILike, kMatches,             // children {x, pattern}
-  kCall,                               // text = name; children = args; filter = WHERE clause or -1
-  kCase,                               // children {when1, then1, …, [else]}; has_else
+  kNot,
+  kNegate,  // children {x}
+  kAnd,
+  kOr,          // children {a, b}
+  kCompare,     // op = TokenKind kEq…kGe; children {a, b}
+  kArithmetic,  // op = kPlus…kPercent; children {a, b}
+  kIsNull,      // negated: IS NOT NULL; children {x}
+  kIn,          // children {x, items…}
+  kBetween,     // children {x, lo, hi}
+  kLike,
+  kILike,
+  kMatches,  // children {x, pattern}
+  kCall,     // text = name; children = args; filter = WHERE clause or -1
+  kCase,     // children {when1, then1, …, [else]}; has_else
 };
 
 struct SyntaxNode {
@@ -83,7 +103,7 @@ struct SyntaxNode {
   std::string text;
   Span span;
   std::vector<int32_t> children;
-  int32_t filter = -1;  // kCall: `WHERE …` argument of a related-record aggregate.
+  int32_t filter = -1;             // kCall: `WHERE …` argument of a related-record aggregate.
   std::vector<std::string> parts;  // kDottedName: the names between the dots.
 };
 

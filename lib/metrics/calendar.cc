@@ -53,41 +53,58 @@ absl::CivilDay MonthsBefore(absl::CivilDay d, int64_t n) {
 
 std::string IntervalSpec::ToString() const {
   switch (kind) {
-    case IntervalKind::kThisWeek: return "this_week";
-    case IntervalKind::kLastWeek: return "last_week";
-    case IntervalKind::kThisMonth: return "this_month";
-    case IntervalKind::kLastMonth: return "last_month";
-    case IntervalKind::kThisQuarter: return "this_quarter";
-    case IntervalKind::kLastQuarter: return "last_quarter";
-    case IntervalKind::kYearToDate: return "year_to_date";
-    case IntervalKind::kTrailingDays: return absl::StrCat("trailing ", n, n == 1 ? " day" : " days");
-    case IntervalKind::kTrailingWeeks: return absl::StrCat("trailing ", n, n == 1 ? " week" : " weeks");
-    case IntervalKind::kTrailingMonths: return absl::StrCat("trailing ", n, n == 1 ? " month" : " months");
+    case IntervalKind::kThisWeek:
+      return "this_week";
+    case IntervalKind::kLastWeek:
+      return "last_week";
+    case IntervalKind::kThisMonth:
+      return "this_month";
+    case IntervalKind::kLastMonth:
+      return "last_month";
+    case IntervalKind::kThisQuarter:
+      return "this_quarter";
+    case IntervalKind::kLastQuarter:
+      return "last_quarter";
+    case IntervalKind::kYearToDate:
+      return "year_to_date";
+    case IntervalKind::kTrailingDays:
+      return absl::StrCat("trailing ", n, n == 1 ? " day" : " days");
+    case IntervalKind::kTrailingWeeks:
+      return absl::StrCat("trailing ", n, n == 1 ? " week" : " weeks");
+    case IntervalKind::kTrailingMonths:
+      return absl::StrCat("trailing ", n, n == 1 ? " month" : " months");
   }
   return "";
 }
 
 DayRange IntervalRange(const IntervalSpec& iv, absl::CivilDay as_of, const CalendarSettings& cal) {
   switch (iv.kind) {
-    case IntervalKind::kThisWeek: return {WeekStart(as_of, cal), as_of};
+    case IntervalKind::kThisWeek:
+      return {WeekStart(as_of, cal), as_of};
     case IntervalKind::kLastWeek: {
       absl::CivilDay ws = WeekStart(as_of, cal);
       return {ws - 7, ws - 1};
     }
-    case IntervalKind::kThisMonth: return {MonthStart(as_of), as_of};
+    case IntervalKind::kThisMonth:
+      return {MonthStart(as_of), as_of};
     case IntervalKind::kLastMonth: {
       absl::CivilDay ms = MonthStart(as_of);
       return {AddMonths(ms, -1), ms - 1};
     }
-    case IntervalKind::kThisQuarter: return {PeriodStart(as_of, 3, cal), as_of};
+    case IntervalKind::kThisQuarter:
+      return {PeriodStart(as_of, 3, cal), as_of};
     case IntervalKind::kLastQuarter: {
       absl::CivilDay qs = PeriodStart(as_of, 3, cal);
       return {AddMonths(qs, -3), qs - 1};
     }
-    case IntervalKind::kYearToDate: return {PeriodStart(as_of, 12, cal), as_of};
-    case IntervalKind::kTrailingDays: return {as_of - (iv.n - 1), as_of};
-    case IntervalKind::kTrailingWeeks: return {as_of - (7 * iv.n - 1), as_of};
-    case IntervalKind::kTrailingMonths: return {MonthsBefore(as_of, iv.n) + 1, as_of};
+    case IntervalKind::kYearToDate:
+      return {PeriodStart(as_of, 12, cal), as_of};
+    case IntervalKind::kTrailingDays:
+      return {as_of - (iv.n - 1), as_of};
+    case IntervalKind::kTrailingWeeks:
+      return {as_of - (7 * iv.n - 1), as_of};
+    case IntervalKind::kTrailingMonths:
+      return {MonthsBefore(as_of, iv.n) + 1, as_of};
   }
   return {as_of, as_of};
 }
@@ -95,16 +112,25 @@ DayRange IntervalRange(const IntervalSpec& iv, absl::CivilDay as_of, const Calen
 DayRange PreviousRange(const IntervalSpec& iv, absl::CivilDay as_of, const CalendarSettings& cal) {
   DayRange cur = IntervalRange(iv, as_of, cal);
   switch (iv.kind) {
-    case IntervalKind::kThisWeek: return {cur.start - 7, as_of - 7};
-    case IntervalKind::kLastWeek: return {cur.start - 7, cur.end - 7};
-    case IntervalKind::kThisMonth: return SameDaysInto(cur.start, as_of, 1);
-    case IntervalKind::kLastMonth: return {AddMonths(cur.start, -1), cur.start - 1};
-    case IntervalKind::kThisQuarter: return SameDaysInto(cur.start, as_of, 3);
-    case IntervalKind::kLastQuarter: return {AddMonths(cur.start, -3), cur.start - 1};
-    case IntervalKind::kYearToDate: return SameDaysInto(cur.start, as_of, 12);
+    case IntervalKind::kThisWeek:
+      return {cur.start - 7, as_of - 7};
+    case IntervalKind::kLastWeek:
+      return {cur.start - 7, cur.end - 7};
+    case IntervalKind::kThisMonth:
+      return SameDaysInto(cur.start, as_of, 1);
+    case IntervalKind::kLastMonth:
+      return {AddMonths(cur.start, -1), cur.start - 1};
+    case IntervalKind::kThisQuarter:
+      return SameDaysInto(cur.start, as_of, 3);
+    case IntervalKind::kLastQuarter:
+      return {AddMonths(cur.start, -3), cur.start - 1};
+    case IntervalKind::kYearToDate:
+      return SameDaysInto(cur.start, as_of, 12);
     case IntervalKind::kTrailingDays:
-    case IntervalKind::kTrailingWeeks: return {cur.start - cur.days(), cur.start - 1};
-    case IntervalKind::kTrailingMonths: return {MonthsBefore(as_of, 2 * iv.n) + 1, cur.start - 1};
+    case IntervalKind::kTrailingWeeks:
+      return {cur.start - cur.days(), cur.start - 1};
+    case IntervalKind::kTrailingMonths:
+      return {MonthsBefore(as_of, 2 * iv.n) + 1, cur.start - 1};
   }
   return cur;
 }
@@ -112,10 +138,14 @@ DayRange PreviousRange(const IntervalSpec& iv, absl::CivilDay as_of, const Calen
 absl::CivilDay GrainStart(Grain grain, absl::CivilDay day, const CalendarSettings& cal) {
   switch (grain) {
     case Grain::kNone:
-    case Grain::kDay: return day;
-    case Grain::kWeek: return WeekStart(day, cal);
-    case Grain::kMonth: return MonthStart(day);
-    case Grain::kQuarter: return PeriodStart(day, 3, cal);
+    case Grain::kDay:
+      return day;
+    case Grain::kWeek:
+      return WeekStart(day, cal);
+    case Grain::kMonth:
+      return MonthStart(day);
+    case Grain::kQuarter:
+      return PeriodStart(day, 3, cal);
   }
   return day;
 }
@@ -123,18 +153,24 @@ absl::CivilDay GrainStart(Grain grain, absl::CivilDay day, const CalendarSetting
 absl::CivilDay NextGrainStart(Grain grain, absl::CivilDay start, const CalendarSettings& cal) {
   switch (grain) {
     case Grain::kNone:
-    case Grain::kDay: return start + 1;
-    case Grain::kWeek: return WeekStart(start, cal) + 7;
-    case Grain::kMonth: return AddMonths(MonthStart(start), 1);
-    case Grain::kQuarter: return AddMonths(PeriodStart(start, 3, cal), 3);
+    case Grain::kDay:
+      return start + 1;
+    case Grain::kWeek:
+      return WeekStart(start, cal) + 7;
+    case Grain::kMonth:
+      return AddMonths(MonthStart(start), 1);
+    case Grain::kQuarter:
+      return AddMonths(PeriodStart(start, 3, cal), 3);
   }
   return start + 1;
 }
 
-std::vector<absl::CivilDay> GrainPeriods(Grain grain, const DayRange& range, const CalendarSettings& cal) {
+std::vector<absl::CivilDay> GrainPeriods(Grain grain, const DayRange& range,
+                                         const CalendarSettings& cal) {
   std::vector<absl::CivilDay> out;
   if (grain == Grain::kNone || range.end < range.start) return out;
-  for (absl::CivilDay s = GrainStart(grain, range.start, cal); s <= range.end; s = NextGrainStart(grain, s, cal)) {
+  for (absl::CivilDay s = GrainStart(grain, range.start, cal); s <= range.end;
+       s = NextGrainStart(grain, s, cal)) {
     out.push_back(s);
   }
   return out;

@@ -18,11 +18,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "base/parallel.h"
 #include "docket/error.h"
 #include "docket/metrics.h"
-#include "base/parallel.h"
-#include "rulebook/metric_derived.h"
 #include "rulebook/kpi.h"
+#include "rulebook/metric_derived.h"
 #include "rulebook/rows.h"
 
 namespace docket {
@@ -47,11 +47,11 @@ using Label = std::optional<std::string>;
 
 // One group × period accumulator.
 struct Cell {
-  int64_t n = 0;       // Rows.
-  int64_t nv = 0;      // Non-NULL values.
+  int64_t n = 0;   // Rows.
+  int64_t nv = 0;  // Non-NULL values.
   int64_t isum = 0;
   double fsum = 0;
-  int64_t best = -1;   // Row of the min/max so far.
+  int64_t best = -1;  // Row of the min/max so far.
   bool overflow = false;
 };
 
@@ -59,17 +59,18 @@ struct Cell {
 struct SimplePlan {
   size_t spec_index = 0;
   const MetricSpec* spec = nullptr;
-  const Column* value = nullptr;          // nullptr for count.
-  const uint8_t* rows = nullptr;          // In-scope and where: the predicate's bitmap.
-  const int32_t* day = nullptr;           // Per-row local day (date column or converted timestamps).
-  const int64_t* distinct_key = nullptr;  // count_distinct: a key per row (equal values, equal keys).
-  int64_t distinct_count = 0;             // Keys are dense ids 0..distinct_count-1 (0: not dense).
-  const int32_t* group = nullptr;         // Per-row group code.
+  const Column* value = nullptr;  // nullptr for count.
+  const uint8_t* rows = nullptr;  // In-scope and where: the predicate's bitmap.
+  const int32_t* day = nullptr;   // Per-row local day (date column or converted timestamps).
+  const int64_t* distinct_key =
+      nullptr;                     // count_distinct: a key per row (equal values, equal keys).
+  int64_t distinct_count = 0;      // Keys are dense ids 0..distinct_count-1 (0: not dense).
+  const int32_t* group = nullptr;  // Per-row group code.
   int32_t num_groups = 0;
-  int64_t lo = 0;                         // First day of the previous interval.
-  std::vector<int16_t> slot_of_day;       // day - lo → 0 previous, 1 current, -1 neither.
-  std::vector<int32_t> grain_of_day;      // day - lo → period index (current days), else -1.
-  int32_t slots = 2;                      // 2 + periods.
+  int64_t lo = 0;                     // First day of the previous interval.
+  std::vector<int16_t> slot_of_day;   // day - lo → 0 previous, 1 current, -1 neither.
+  std::vector<int32_t> grain_of_day;  // day - lo → period index (current days), else -1.
+  int32_t slots = 2;                  // 2 + periods.
   DayRange cur, prev;
   std::vector<absl::CivilDay> periods;
 };
@@ -129,7 +130,8 @@ inline void AddRow(const SimplePlan& p, Cell& cell, int64_t row) {
     case MeasureKind::kMax:
       if (cell.best < 0 || Better(*c, p.spec->measure.kind, row, cell.best)) cell.best = row;
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -139,7 +141,8 @@ void Merge(const SimplePlan& p, Cell& into, const Cell& from) {
   if (__builtin_add_overflow(into.isum, from.isum, &into.isum)) into.overflow = true;
   into.overflow = into.overflow || from.overflow;
   into.fsum += from.fsum;
-  if (from.best >= 0 && (into.best < 0 || Better(*p.value, p.spec->measure.kind, from.best, into.best))) {
+  if (from.best >= 0 &&
+      (into.best < 0 || Better(*p.value, p.spec->measure.kind, from.best, into.best))) {
     into.best = from.best;
   }
 }
@@ -148,11 +151,15 @@ void Merge(const SimplePlan& p, Cell& into, const Cell& from) {
 Value CellResult(const SimplePlan& p, const Cell& cell, int64_t distinct) {
   const Column* c = p.value;
   switch (p.spec->measure.kind) {
-    case MeasureKind::kCount: return Value::Int(cell.n);
-    case MeasureKind::kCountColumn: return Value::Int(cell.nv);
-    case MeasureKind::kCountDistinct: return Value::Int(distinct);
+    case MeasureKind::kCount:
+      return Value::Int(cell.n);
+    case MeasureKind::kCountColumn:
+      return Value::Int(cell.nv);
+    case MeasureKind::kCountDistinct:
+      return Value::Int(distinct);
     case MeasureKind::kSum:
-      if (c->type_id() == TypeId::kInt) return cell.overflow ? Value::Null(DataType::Int()) : Value::Int(cell.isum);
+      if (c->type_id() == TypeId::kInt)
+        return cell.overflow ? Value::Null(DataType::Int()) : Value::Int(cell.isum);
       return Value::Float(cell.fsum);
     case MeasureKind::kAvg:
       if (cell.nv == 0) return Value::Null(DataType::Float());
@@ -241,7 +248,8 @@ Groups GroupsFromColumn(const Column& c) {
   // Renumber in label order.
   std::vector<int32_t> order(labels.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
-  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return LabelLess(labels[a], labels[b]); });
+  std::sort(order.begin(), order.end(),
+            [&](int32_t a, int32_t b) { return LabelLess(labels[a], labels[b]); });
   std::vector<int32_t> rank(labels.size());
   for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int32_t>(i);
   for (int32_t& k : g.codes) k = rank[k];
@@ -262,7 +270,8 @@ Groups GroupsFromOwner(const rulebook::OwnerLookup& owners, int64_t n) {
     int32_t code = -1;
     if (owners.dictionary()) {
       if (!owners.GetCode(r, &code)) code = -1;
-      if (code >= 0 && static_cast<size_t>(code) < of_code.size() && of_code[static_cast<size_t>(code)] >= 0) {
+      if (code >= 0 && static_cast<size_t>(code) < of_code.size() &&
+          of_code[static_cast<size_t>(code)] >= 0) {
         g.codes[r] = of_code[static_cast<size_t>(code)];
         continue;
       }
@@ -283,13 +292,15 @@ Groups GroupsFromOwner(const rulebook::OwnerLookup& owners, int64_t n) {
     }
     g.codes[r] = it->second;
     if (code >= 0) {
-      if (static_cast<size_t>(code) >= of_code.size()) of_code.resize(static_cast<size_t>(code) + 1, -1);
+      if (static_cast<size_t>(code) >= of_code.size())
+        of_code.resize(static_cast<size_t>(code) + 1, -1);
       of_code[static_cast<size_t>(code)] = it->second;
     }
   }
   std::vector<int32_t> order(labels.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
-  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return LabelLess(labels[a], labels[b]); });
+  std::sort(order.begin(), order.end(),
+            [&](int32_t a, int32_t b) { return LabelLess(labels[a], labels[b]); });
   std::vector<int32_t> rank(labels.size());
   for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int32_t>(i);
   for (int32_t& k : g.codes) k = rank[k];
@@ -316,7 +327,8 @@ std::vector<int64_t> DistinctKeys(const Column& c, int64_t* dense_count) {
       }
     } else {
       for (int64_t r = 0; r < n; ++r) {
-        if (!c.IsNull(r)) keys[r] = ids.emplace(c.StringAt(r), static_cast<int64_t>(ids.size())).first->second;
+        if (!c.IsNull(r))
+          keys[r] = ids.emplace(c.StringAt(r), static_cast<int64_t>(ids.size())).first->second;
       }
     }
     *dense_count = static_cast<int64_t>(ids.size());
@@ -325,15 +337,21 @@ std::vector<int64_t> DistinctKeys(const Column& c, int64_t* dense_count) {
   for (int64_t r = 0; r < n; ++r) {
     if (c.IsNull(r)) continue;
     switch (c.type_id()) {
-      case TypeId::kBool: keys[r] = c.Values<uint8_t>()[r] != 0; break;
-      case TypeId::kDate: keys[r] = c.Values<int32_t>()[r]; break;
+      case TypeId::kBool:
+        keys[r] = c.Values<uint8_t>()[r] != 0;
+        break;
+      case TypeId::kDate:
+        keys[r] = c.Values<int32_t>()[r];
+        break;
       case TypeId::kFloat: {
         double d = c.Values<double>()[r];
         if (d == 0) d = 0;
         std::memcpy(&keys[r], &d, 8);
         break;
       }
-      default: keys[r] = c.Values<int64_t>()[r]; break;
+      default:
+        keys[r] = c.Values<int64_t>()[r];
+        break;
     }
   }
   return keys;
@@ -346,17 +364,22 @@ std::vector<int32_t> TimestampDays(const Column& c, int64_t lo, int64_t hi, absl
   const int64_t per_second = UnitsPerSecond(c.type().unit);
   auto to_units = [&](absl::Time t) -> int64_t {
     switch (c.type().unit) {
-      case TimeUnit::kSecond: return absl::ToUnixSeconds(t);
-      case TimeUnit::kMilli: return absl::ToUnixMillis(t);
-      case TimeUnit::kMicro: return absl::ToUnixMicros(t);
-      case TimeUnit::kNano: return absl::ToUnixNanos(t);
+      case TimeUnit::kSecond:
+        return absl::ToUnixSeconds(t);
+      case TimeUnit::kMilli:
+        return absl::ToUnixMillis(t);
+      case TimeUnit::kMicro:
+        return absl::ToUnixMicros(t);
+      case TimeUnit::kNano:
+        return absl::ToUnixNanos(t);
     }
     return absl::ToUnixMicros(t);
   };
   // bounds[k]: the first instant of local day lo + k (k = 0 … span).
   std::vector<int64_t> bounds;
   absl::CivilDay first = absl::CivilDay(1970, 1, 1) + lo;
-  for (int64_t k = 0; k <= hi - lo + 1; ++k) bounds.push_back(to_units(absl::FromCivil(first + k, zone)));
+  for (int64_t k = 0; k <= hi - lo + 1; ++k)
+    bounds.push_back(to_units(absl::FromCivil(first + k, zone)));
   const int64_t n = c.size();
   std::vector<int32_t> days(static_cast<size_t>(n), kNoDay);
   const int64_t* v = c.Values<int64_t>();
@@ -379,12 +402,14 @@ std::vector<int32_t> TimestampDays(const Column& c, int64_t lo, int64_t hi, absl
 int64_t DayNumber(absl::CivilDay d) { return d - absl::CivilDay(1970, 1, 1); }
 
 // One pass over a table's rows for every plan of the table.
-void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std::vector<std::vector<Cell>>* cells_out,
+void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads,
+             std::vector<std::vector<Cell>>* cells_out,
              std::vector<std::vector<int64_t>>* distinct_out) {
   size_t total_cells = 0;
   for (SimplePlan* p : plans) total_cells += static_cast<size_t>(p->num_groups + 1) * p->slots;
   int64_t parts = std::clamp<int64_t>(num_rows / (1 << 18), 1, 16);
-  while (parts > 1 && static_cast<size_t>(parts) * total_cells * sizeof(Cell) > (size_t{256} << 20)) --parts;
+  while (parts > 1 && static_cast<size_t>(parts) * total_cells * sizeof(Cell) > (size_t{256} << 20))
+    --parts;
   std::vector<std::vector<std::vector<Cell>>> cells(static_cast<size_t>(parts));
   // count_distinct: a bitset of cells × keys per partition when the keys are
   // dense ids (strings) and it is small; otherwise (cell, key) pairs, sorted
@@ -397,7 +422,8 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
     int64_t cells_m = static_cast<int64_t>(p.num_groups + 1) * p.slots;
     if (cells_m * p.distinct_count * parts <= (int64_t{1} << 31)) dense_keys[m] = p.distinct_count;
   }
-  std::vector<std::vector<std::vector<std::pair<int64_t, int64_t>>>> pairs(static_cast<size_t>(parts));
+  std::vector<std::vector<std::vector<std::pair<int64_t, int64_t>>>> pairs(
+      static_cast<size_t>(parts));
   base::ParallelFor(parts, base::ResolveThreads(threads), [&](int64_t part) {
     int64_t begin = num_rows * part / parts, end = num_rows * (part + 1) / parts;
     auto& mine = cells[part];
@@ -425,11 +451,18 @@ void RunPass(std::vector<SimplePlan*>& plans, int64_t num_rows, int threads, std
         AddRow(p, acc[base + s], r);
         int32_t gp = grain && s == 1 ? p.grain_of_day[off] : -1;
         if (gp >= 0) AddRow(p, acc[base + 2 + gp], r);
-        if (distinct && dense_keys[m] > 0 && p.distinct_key[r] != std::numeric_limits<int64_t>::min()) {
+        if (distinct && dense_keys[m] > 0 &&
+            p.distinct_key[r] != std::numeric_limits<int64_t>::min()) {
           std::vector<uint64_t>& b = bits[part][m];
-          if (b.empty()) b.assign(static_cast<size_t>((static_cast<int64_t>(p.num_groups + 1) * p.slots * dense_keys[m] + 63) / 64), 0);
+          if (b.empty())
+            b.assign(
+                static_cast<size_t>(
+                    (static_cast<int64_t>(p.num_groups + 1) * p.slots * dense_keys[m] + 63) / 64),
+                0);
           const int64_t k = dense_keys[m], key = p.distinct_key[r];
-          auto set = [&](int64_t cell) { b[static_cast<size_t>((cell * k + key) >> 6)] |= uint64_t{1} << ((cell * k + key) & 63); };
+          auto set = [&](int64_t cell) {
+            b[static_cast<size_t>((cell * k + key) >> 6)] |= uint64_t{1} << ((cell * k + key) & 63);
+          };
           set(base + s);
           set(total_base + s);
           if (gp >= 0) {
@@ -510,13 +543,14 @@ absl::Status MetricDataError(const MetricSpec& m, const SourceLocation& at, std:
 
 }  // namespace
 
-absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, const Snapshot& snapshot,
-                                             const RunOptions& options) {
+absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled,
+                                             const Snapshot& snapshot, const RunOptions& options) {
   const Rulebook& book = compiled.rulebook();
   MetricsResult result;
   result.as_of = options.as_of;
   absl::TimeZone zone = options.time_zone.value_or(book.time_zone);
-  result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
+  result.time_zone =
+      options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
   result.owner = options.owner;
   if (book.metrics == nullptr) return result;
   const MetricsSpec& spec = *book.metrics;
@@ -526,7 +560,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
   std::map<std::string, Value, std::less<>> params;
   for (const RulebookParam& p : book.params) params[p.name] = p.value;
   for (const auto& [name, value] : options.params) {
-    if (book.FindParam(name) == nullptr) return UsageError(absl::StrCat("unknown param '", name, "'"));
+    if (book.FindParam(name) == nullptr)
+      return UsageError(absl::StrCat("unknown param '", name, "'"));
     params[name] = value;
   }
 
@@ -544,11 +579,13 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     const MetricSpec& m = spec.metrics[i];
     if (m.kind != MetricKind::kSimple) continue;
     if (snapshot.FindTable(m.table) == nullptr) {
-      return MetricDataError(m, m.table_location, absl::StrCat("table '", m.table, "' of metric '", m.id,
-                                                               "' is not in the snapshot"));
+      return MetricDataError(
+          m, m.table_location,
+          absl::StrCat("table '", m.table, "' of metric '", m.id, "' is not in the snapshot"));
     }
     if (!scope_predicate.count(m.table)) {
-      absl::StatusOr<int> k = builder.AddPredicate(m.table, ExpressionSource{"true", m.table_location});
+      absl::StatusOr<int> k =
+          builder.AddPredicate(m.table, ExpressionSource{"true", m.table_location});
       if (!k.ok()) return k.status();
       scope_predicate[m.table] = *k;
     }
@@ -608,14 +645,16 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     if (!m.measure.column.empty()) {
       p.value = table->FindColumn(m.measure.column);
       if (p.value == nullptr) {
-        return MetricDataError(m, m.measure_location,
-                               absl::StrCat("column '", m.measure.column, "' is not in table '", m.table, "'"));
+        return MetricDataError(
+            m, m.measure_location,
+            absl::StrCat("column '", m.measure.column, "' is not in table '", m.table, "'"));
       }
     }
     // Days.
     const Column* time = table->FindColumn(m.time);
     if (time == nullptr) {
-      return MetricDataError(m, m.time_location, absl::StrCat("column '", m.time, "' is not in table '", m.table, "'"));
+      return MetricDataError(m, m.time_location,
+                             absl::StrCat("column '", m.time, "' is not in table '", m.table, "'"));
     }
     if (time->type_id() == TypeId::kDate) {
       // Dates are read in place; a NULL is a day no interval holds.
@@ -638,9 +677,10 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       }
       p.day = it->second.data();
     } else {
-      return MetricDataError(m, m.time_location,
-                             absl::StrCat("'time: ", m.time, "' of metric '", m.id, "' is a ", time->type().ToString(),
-                                          " column; it must be a date or a timestamp"));
+      return MetricDataError(
+          m, m.time_location,
+          absl::StrCat("'time: ", m.time, "' of metric '", m.id, "' is a ", time->type().ToString(),
+                       " column; it must be a date or a timestamp"));
     }
     // Groups.
     std::string gkey = absl::StrCat(m.table, "\x1f", m.by);
@@ -651,14 +691,18 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
         g->codes.assign(static_cast<size_t>(table->num_rows()), 0);
         g->labels = {std::nullopt};
       } else if (m.by == "owner" && table->FindColumn("owner") == nullptr) {
-        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
+        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(
+            compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
         if (!owners.has_value()) {
-          return MetricDataError(m, m.by_location, absl::StrCat("metric '", m.id, "' is 'by: owner' but table '",
-                                                                m.table, "' has no owner column (nor a parent with one)"));
+          return MetricDataError(
+              m, m.by_location,
+              absl::StrCat("metric '", m.id, "' is 'by: owner' but table '", m.table,
+                           "' has no owner column (nor a parent with one)"));
         }
         *g = GroupsFromOwner(*owners, table->num_rows());
       } else if (m.by == "owner") {
-        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
+        std::optional<rulebook::OwnerLookup> owners = rulebook::OwnerLookup::Make(
+            compiled.schema(), snapshot, *table, Limits{}.max_relation_depth);
         if (owners.has_value()) {
           *g = GroupsFromOwner(*owners, table->num_rows());
         } else {
@@ -671,14 +715,17 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
         absl::StatusOr<rulebook::ParentPath> path =
             ts == nullptr ? absl::StatusOr<rulebook::ParentPath>(absl::NotFoundError("no schema"))
                           : rulebook::ResolveParentPath(compiled.schema(), *ts, m.by);
-        if (!path.ok()) return MetricDataError(m, m.by_location, std::string(path.status().message()));
+        if (!path.ok())
+          return MetricDataError(m, m.by_location, std::string(path.status().message()));
         std::vector<int64_t> all(static_cast<size_t>(table->num_rows()));
         for (size_t r = 0; r < all.size(); ++r) all[r] = static_cast<int64_t>(r);
-        absl::StatusOr<Column> col = rulebook::ParentFieldColumn(compiled.schema(), snapshot, *table, *path, all);
+        absl::StatusOr<Column> col =
+            rulebook::ParentFieldColumn(compiled.schema(), snapshot, *table, *path, all);
         if (!col.ok()) return col.status();
         *g = GroupsFromColumn(*col);
       } else {
-        return MetricDataError(m, m.by_location, absl::StrCat("column '", m.by, "' is not in table '", m.table, "'"));
+        return MetricDataError(m, m.by_location,
+                               absl::StrCat("column '", m.by, "' is not in table '", m.table, "'"));
       }
       git = groups_cache.emplace(gkey, std::move(g)).first;
     }
@@ -703,13 +750,16 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     int64_t span = DayNumber(p.cur.end) - p.lo + 1;
     p.slot_of_day.assign(static_cast<size_t>(span), -1);
     p.grain_of_day.assign(static_cast<size_t>(span), -1);
-    for (absl::CivilDay d = p.prev.start; d <= p.prev.end; ++d) p.slot_of_day[DayNumber(d) - p.lo] = 0;
-    for (absl::CivilDay d = p.cur.start; d <= p.cur.end; ++d) p.slot_of_day[DayNumber(d) - p.lo] = 1;
+    for (absl::CivilDay d = p.prev.start; d <= p.prev.end; ++d)
+      p.slot_of_day[DayNumber(d) - p.lo] = 0;
+    for (absl::CivilDay d = p.cur.start; d <= p.cur.end; ++d)
+      p.slot_of_day[DayNumber(d) - p.lo] = 1;
     p.periods = GrainPeriods(m.grain, p.cur, cal);
     p.slots = 2 + static_cast<int32_t>(p.periods.size());
     for (size_t k = 0; k < p.periods.size(); ++k) {
       absl::CivilDay next = NextGrainStart(m.grain, p.periods[k], cal);
-      for (absl::CivilDay d = std::max(p.periods[k], p.cur.start); d < next && d <= p.cur.end; ++d) {
+      for (absl::CivilDay d = std::max(p.periods[k], p.cur.start); d < next && d <= p.cur.end;
+           ++d) {
         p.grain_of_day[DayNumber(d) - p.lo] = static_cast<int32_t>(k);
       }
     }
@@ -732,7 +782,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       if (out.empty()) out.push_back(-1);  // The owner has no rows: a zero group.
       return out;
     }
-    const uint8_t* scope = evaluated->predicates[static_cast<size_t>(scope_predicate[m.table])].rows.data();
+    const uint8_t* scope =
+        evaluated->predicates[static_cast<size_t>(scope_predicate[m.table])].rows.data();
     std::vector<char> seen(static_cast<size_t>(p.num_groups), 0);
     int64_t n = static_cast<int64_t>(g.codes.size());
     for (int64_t r = 0; r < n; ++r) {
@@ -756,7 +807,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       const Groups& g = *groups_cache[absl::StrCat(ms.table, "\x1f", ms.by)];
       const bool is_distinct = ms.measure.kind == MeasureKind::kCountDistinct;
       auto cell_value = [&](int64_t index) {
-        return CellResult(p, cells[m][static_cast<size_t>(index)], is_distinct ? distinct[m][static_cast<size_t>(index)] : 0);
+        return CellResult(p, cells[m][static_cast<size_t>(index)],
+                          is_distinct ? distinct[m][static_cast<size_t>(index)] : 0);
       };
       MetricResult r;
       r.id = ms.id;
@@ -785,7 +837,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       auto total_of = [&](int32_t slot) {
         if (is_distinct) return cell_value(total_base + slot);
         Cell t;
-        for (int32_t k = 0; k < p.num_groups; ++k) Merge(p, t, cells[m][static_cast<size_t>(k) * p.slots + slot]);
+        for (int32_t k = 0; k < p.num_groups; ++k)
+          Merge(p, t, cells[m][static_cast<size_t>(k) * p.slots + slot]);
         return CellResult(p, t, 0);
       };
       r.total = total_of(1);
@@ -830,7 +883,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       size_t err = 0;
       tokens = *metrics::ParseDerived(m.expr, &err);
       for (const auto& t : tokens) {
-        if (t.kind == metrics::DerivedToken::kRef) deps.push_back(static_cast<size_t>(spec.Find(t.ref) - spec.metrics.data()));
+        if (t.kind == metrics::DerivedToken::kRef)
+          deps.push_back(static_cast<size_t>(spec.Find(t.ref) - spec.metrics.data()));
       }
     }
     std::vector<const MetricResult*> in;
@@ -848,12 +902,15 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     int64_t zero_denominators = 0;
     auto eval = [&](auto&& value_of) {
       bool zero_div = false;
-      auto lookup = [&](const std::string& id) -> std::optional<double> { return value_of(*by_id[id]); };
+      auto lookup = [&](const std::string& id) -> std::optional<double> {
+        return value_of(*by_id[id]);
+      };
       std::optional<double> out = metrics::EvalDerived(tokens, lookup);
       // Detect a zero divisor to note it (NULL either way).
       if (!out.has_value()) {
         for (size_t t = 0; t < tokens.size(); ++t) {
-          if (tokens[t].kind == metrics::DerivedToken::kDiv && t >= 1 && tokens[t - 1].kind == metrics::DerivedToken::kRef) {
+          if (tokens[t].kind == metrics::DerivedToken::kDiv && t >= 1 &&
+              tokens[t - 1].kind == metrics::DerivedToken::kRef) {
             std::optional<double> den = value_of(*by_id[tokens[t - 1].ref]);
             if (den.has_value() && *den == 0) zero_div = true;
           }
@@ -875,8 +932,14 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       v.by = label;
       std::optional<std::string_view> key;
       if (label) key = *label;
-      v.value = eval([&](const MetricResult& x) { const MetricValue* f = x.Find(key); return f ? AsDouble(f->value) : std::nullopt; });
-      v.previous = eval([&](const MetricResult& x) { const MetricValue* f = x.Find(key); return f ? AsDouble(f->previous) : std::nullopt; });
+      v.value = eval([&](const MetricResult& x) {
+        const MetricValue* f = x.Find(key);
+        return f ? AsDouble(f->value) : std::nullopt;
+      });
+      v.previous = eval([&](const MetricResult& x) {
+        const MetricValue* f = x.Find(key);
+        return f ? AsDouble(f->previous) : std::nullopt;
+      });
       r.values.push_back(std::move(v));
     }
     r.total = eval([](const MetricResult& x) { return AsDouble(x.total); });
@@ -909,7 +972,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       }
     }
     if (zero_denominators > 0) {
-      r.notes.push_back(absl::StrCat(zero_denominators, zero_denominators == 1 ? " value" : " values",
+      r.notes.push_back(absl::StrCat(zero_denominators,
+                                     zero_denominators == 1 ? " value" : " values",
                                      " divided by zero (NULL)"));
     }
     done[i] = std::move(r);
@@ -917,7 +981,8 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
   };
   for (size_t i = 0; i < spec.metrics.size(); ++i) result.metrics.push_back(get(i));
   for (const MetricResult& m : result.metrics) {
-    for (const std::string& n : m.notes) result.warnings.push_back(absl::StrCat("metric '", m.id, "': ", n));
+    for (const std::string& n : m.notes)
+      result.warnings.push_back(absl::StrCat("metric '", m.id, "': ", n));
   }
 
   // ------------------------------------------------------------ goals --
@@ -957,16 +1022,22 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     if (gs.target_kind == GoalSpec::Target::kColumn) {
       const RepsTable* tt = reps(gs.target_table);
       if (tt == nullptr) {
-        return DataError(gs.target_location, absl::StrCat("table '", gs.target_table, "' of a goal's target is not in the snapshot"));
+        return DataError(gs.target_location,
+                         absl::StrCat("table '", gs.target_table,
+                                      "' of a goal's target is not in the snapshot"));
       }
       if (tt->table->FindColumn(gs.target_column) == nullptr) {
-        return DataError(gs.target_location, absl::StrCat("column '", gs.target_column, "' is not in table '", gs.target_table, "'"));
+        return DataError(gs.target_location,
+                         absl::StrCat("column '", gs.target_column, "' is not in table '",
+                                      gs.target_table, "'"));
       }
     }
     if (gs.ramp_days > 0 && (rt == nullptr || rt->table->FindColumn(gs.start_date) == nullptr)) {
-      return DataError(gs.ramp_location, absl::StrCat("a goal with 'ramp:' needs column '", gs.start_date, "' in table '",
-                                                      gs.table.empty() ? "reps" : gs.table, "'"),
-                       "name the reps table with 'table:' and its start date column with 'start_date:'");
+      return DataError(
+          gs.ramp_location,
+          absl::StrCat("a goal with 'ramp:' needs column '", gs.start_date, "' in table '",
+                       gs.table.empty() ? "reps" : gs.table, "'"),
+          "name the reps table with 'table:' and its start date column with 'start_date:'");
     }
     for (const MetricValue& v : m->values) {
       GoalResult g;
@@ -987,15 +1058,18 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
           int64_t days = DayNumber(options.as_of) - start.int_value();
           if (days < gs.ramp_days) {
             g.ramping = true;
-            *target *= static_cast<double>(std::max<int64_t>(days, 0)) / static_cast<double>(gs.ramp_days);
+            *target *=
+                static_cast<double>(std::max<int64_t>(days, 0)) / static_cast<double>(gs.ramp_days);
           }
         }
         if (v.by) ramping_of[*v.by] = ramping_of[*v.by] || g.ramping;
       }
-      if (gs.target_kind == GoalSpec::Target::kColumn && !target.has_value()) continue;  // No target for this group.
+      if (gs.target_kind == GoalSpec::Target::kColumn && !target.has_value())
+        continue;  // No target for this group.
       g.target = FloatOrNull(target);
       std::optional<double> val = AsDouble(v.value);
-      g.attainment = FloatOrNull(val && target && *target != 0 ? std::optional<double>(*val / *target) : std::nullopt);
+      g.attainment = FloatOrNull(
+          val && target && *target != 0 ? std::optional<double>(*val / *target) : std::nullopt);
       result.goals.push_back(std::move(g));
     }
     // A target for a group the data does not have.
@@ -1010,9 +1084,9 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       }
       std::sort(absent.begin(), absent.end());
       for (const std::string& a : absent) {
-        result.warnings.push_back(absl::StrCat("goal for metric '", gs.metric, "': '", a, "' has a target in ",
-                                               gs.target_table, ".", gs.target_column,
-                                               " but is not a group of the metric (no rows in its table)"));
+        result.warnings.push_back(absl::StrCat(
+            "goal for metric '", gs.metric, "': '", a, "' has a target in ", gs.target_table, ".",
+            gs.target_column, " but is not a group of the metric (no rows in its table)"));
       }
     }
   }
@@ -1024,14 +1098,19 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
     const MetricSpec* ms = spec.Find(as.metric);
     bool whole = ms->kind == MetricKind::kSimple && ms->by.empty();
     const RepsTable* rt = reps(as.table);
-    if (as.kind == AlertKind::kPeer && as.peers != "everyone" && (rt == nullptr || rt->table->FindColumn(as.peers) == nullptr)) {
-      return DataError(as.peers_location, absl::StrCat("alert '", as.id, "': peers column '", as.peers, "' is not in table '",
-                                                       as.table.empty() ? "reps" : as.table, "'"),
-                       "peers: everyone, or a column of the reps table such as team or segment");
+    if (as.kind == AlertKind::kPeer && as.peers != "everyone" &&
+        (rt == nullptr || rt->table->FindColumn(as.peers) == nullptr)) {
+      return DataError(
+          as.peers_location,
+          absl::StrCat("alert '", as.id, "': peers column '", as.peers, "' is not in table '",
+                       as.table.empty() ? "reps" : as.table, "'"),
+          "peers: everyone, or a column of the reps table such as team or segment");
     }
     if (!as.audience.empty() && (rt == nullptr || rt->table->FindColumn(as.audience) == nullptr)) {
-      return DataError(as.audience_location, absl::StrCat("alert '", as.id, "': audience column '", as.audience,
-                                                          "' is not in table '", as.table.empty() ? "reps" : as.table, "'"));
+      return DataError(
+          as.audience_location,
+          absl::StrCat("alert '", as.id, "': audience column '", as.audience, "' is not in table '",
+                       as.table.empty() ? "reps" : as.table, "'"));
     }
     // Peer medians, ramping reps left out.
     std::map<std::string, double> median_of;
@@ -1093,17 +1172,19 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       a.by = v.by;
       a.value = v.value;
       std::string median_text;
-      if (as.kind == AlertKind::kPeer) median_text = FormatNumber(Value::Float(median_of[*peer_key(v.by)]));
+      if (as.kind == AlertKind::kPeer)
+        median_text = FormatNumber(Value::Float(median_of[*peer_key(v.by)]));
       a.message = absl::StrReplaceAll(
-          as.message, {{"{by}", v.by.value_or(whole ? m->title : "(none)")},
-                       {"{value}", FormatNumber(v.value)},
-                       {"{target}", target ? FormatNumber(Value::Float(*target)) : "—"},
-                       {"{previous}", FormatNumber(v.previous)},
-                       {"{change}", change ? format_change(*change) : "—"},
-                       {"{median}", median_text.empty() ? "—" : median_text},
-                       {"{attainment}", goal && !goal->attainment.is_null()
-                                            ? absl::StrFormat("%.0f%%", goal->attainment.float_value() * 100)
-                                            : "—"}});
+          as.message,
+          {{"{by}", v.by.value_or(whole ? m->title : "(none)")},
+           {"{value}", FormatNumber(v.value)},
+           {"{target}", target ? FormatNumber(Value::Float(*target)) : "—"},
+           {"{previous}", FormatNumber(v.previous)},
+           {"{change}", change ? format_change(*change) : "—"},
+           {"{median}", median_text.empty() ? "—" : median_text},
+           {"{attainment}", goal && !goal->attainment.is_null()
+                                ? absl::StrFormat("%.0f%%", goal->attainment.float_value() * 100)
+                                : "—"}});
       if (!as.audience.empty()) {
         Value aud = rep_cell(rt, v.by, as.audience);
         if (!aud.is_null()) a.audience = aud.ToString();
@@ -1111,9 +1192,10 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled, c
       result.alerts.push_back(std::move(a));
     }
   }
-  std::stable_sort(result.alerts.begin(), result.alerts.end(), [](const AlertResult& a, const AlertResult& b) {
-    return static_cast<int>(a.valence) < static_cast<int>(b.valence);
-  });
+  std::stable_sort(result.alerts.begin(), result.alerts.end(),
+                   [](const AlertResult& a, const AlertResult& b) {
+                     return static_cast<int>(a.valence) < static_cast<int>(b.valence);
+                   });
   return result;
 }
 

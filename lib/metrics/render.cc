@@ -35,13 +35,16 @@ std::string Shown(const Value& v, MetricFormat format) {
   if (v.type().id != TypeId::kInt && v.type().id != TypeId::kFloat) return v.ToString();
   double d = v.type().id == TypeId::kInt ? static_cast<double>(v.int_value()) : v.float_value();
   switch (format) {
-    case MetricFormat::kPercent: return absl::StrFormat("%.1f%%", d * 100);
-    case MetricFormat::kCurrency: return absl::StrFormat("$%.0f", d);
+    case MetricFormat::kPercent:
+      return absl::StrFormat("%.1f%%", d * 100);
+    case MetricFormat::kCurrency:
+      return absl::StrFormat("$%.0f", d);
     case MetricFormat::kDuration: {
       int64_t minutes = static_cast<int64_t>(std::llround(d));
       return absl::StrFormat("%dh%02dm", minutes / 60, minutes % 60);
     }
-    case MetricFormat::kNumber: break;
+    case MetricFormat::kNumber:
+      break;
   }
   if (v.type().id == TypeId::kInt) return absl::StrCat(v.int_value());
   if (d == std::floor(d) && std::fabs(d) < 1e15) return absl::StrCat(static_cast<int64_t>(d));
@@ -200,29 +203,36 @@ std::string RenderMetricsJson(const MetricsResult& r) {
 std::string RenderMetricsText(const MetricsResult& r) {
   std::string out;
   for (const MetricResult& m : r.metrics) {
-    absl::StrAppend(&out, m.title, " (", Day(m.interval.start), " … ", Day(m.interval.end),
-                    m.grain == Grain::kNone ? "" : absl::StrCat(", by ", std::string(GrainName(m.grain))), ")  total ",
-                    Shown(m.total, m.format), "  previous ", Shown(m.previous_total, m.format), "\n");
+    absl::StrAppend(
+        &out, m.title, " (", Day(m.interval.start), " … ", Day(m.interval.end),
+        m.grain == Grain::kNone ? "" : absl::StrCat(", by ", std::string(GrainName(m.grain))),
+        ")  total ", Shown(m.total, m.format), "  previous ", Shown(m.previous_total, m.format),
+        "\n");
     // Aligned by terminal columns, not bytes ("Bruno Díaz" is 10 columns, 11 bytes).
     int64_t width = 8;
-    for (const MetricValue& v : m.values) width = std::max(width, io::DisplayWidth(v.by.value_or("(none)")));
+    for (const MetricValue& v : m.values)
+      width = std::max(width, io::DisplayWidth(v.by.value_or("(none)")));
     for (const MetricValue& v : m.values) {
       std::string by = v.by.value_or("(none)");
       std::string goal;
       for (const GoalResult& g : r.goals) {
         if (g.metric == m.id && g.by == v.by) {
-          goal = absl::StrCat("  goal ", Shown(g.target, m.format), g.attainment.is_null() ? "" :
-                              absl::StrFormat(" (%.0f%%)", g.attainment.float_value() * 100), g.ramping ? " ramping" : "");
+          goal = absl::StrCat("  goal ", Shown(g.target, m.format),
+                              g.attainment.is_null()
+                                  ? ""
+                                  : absl::StrFormat(" (%.0f%%)", g.attainment.float_value() * 100),
+                              g.ramping ? " ramping" : "");
         }
       }
-      absl::StrAppend(&out, "  ", by, std::string(static_cast<size_t>(width - io::DisplayWidth(by) + 2), ' '),
-                      Shown(v.value, m.format),
-                      "  (previous ", Shown(v.previous, m.format), ")", goal, "\n");
+      absl::StrAppend(
+          &out, "  ", by, std::string(static_cast<size_t>(width - io::DisplayWidth(by) + 2), ' '),
+          Shown(v.value, m.format), "  (previous ", Shown(v.previous, m.format), ")", goal, "\n");
     }
     if (!m.series.empty()) {
       for (const MetricSeriesEntry& e : m.series) {
         std::vector<std::string> cells;
-        for (const MetricValue& v : e.values) cells.push_back(absl::StrCat(v.by.value_or("(none)"), " ", Shown(v.value, m.format)));
+        for (const MetricValue& v : e.values)
+          cells.push_back(absl::StrCat(v.by.value_or("(none)"), " ", Shown(v.value, m.format)));
         absl::StrAppend(&out, "    ", Day(e.start), ": ", absl::StrJoin(cells, ", "), "\n");
       }
     }
@@ -250,15 +260,16 @@ std::string RenderMetricsCsv(const MetricsResult& r) {
           attainment = CsvValue(g.attainment);
         }
       }
-      absl::StrAppend(&out, CsvField(m.id), ",", v.by ? CsvField(*v.by) : "", ",interval,", Day(m.interval.start), ",",
-                      Day(m.interval.end), ",", CsvValue(v.value), ",", CsvValue(v.previous), ",", target, ",",
-                      attainment, "\n");
+      absl::StrAppend(&out, CsvField(m.id), ",", v.by ? CsvField(*v.by) : "", ",interval,",
+                      Day(m.interval.start), ",", Day(m.interval.end), ",", CsvValue(v.value), ",",
+                      CsvValue(v.previous), ",", target, ",", attainment, "\n");
     }
     for (size_t s = 0; s < m.series.size(); ++s) {
       absl::CivilDay end = s + 1 < m.series.size() ? m.series[s + 1].start - 1 : m.interval.end;
       for (const MetricValue& v : m.series[s].values) {
-        absl::StrAppend(&out, CsvField(m.id), ",", v.by ? CsvField(*v.by) : "", ",", std::string(GrainName(m.grain)), ",",
-                        Day(m.series[s].start), ",", Day(end), ",", CsvValue(v.value), ",,,\n");
+        absl::StrAppend(&out, CsvField(m.id), ",", v.by ? CsvField(*v.by) : "", ",",
+                        std::string(GrainName(m.grain)), ",", Day(m.series[s].start), ",", Day(end),
+                        ",", CsvValue(v.value), ",,,\n");
       }
     }
   }

@@ -9,8 +9,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "base/names.h"
 #include "docket/error.h"
 #include "lang/literals.h"
@@ -23,7 +23,6 @@
 namespace docket::plan {
 
 using namespace ::docket::lang;  // NOLINT: the binder reads every syntax type.
-
 
 namespace {
 
@@ -45,17 +44,23 @@ std::string Cat(const Args&... args) {
 
 Cmp CmpOf(TokenKind k) {
   switch (k) {
-    case TokenKind::kEq: return Cmp::kEq;
-    case TokenKind::kNe: return Cmp::kNe;
-    case TokenKind::kLt: return Cmp::kLt;
-    case TokenKind::kLe: return Cmp::kLe;
-    case TokenKind::kGt: return Cmp::kGt;
-    default: return Cmp::kGe;
+    case TokenKind::kEq:
+      return Cmp::kEq;
+    case TokenKind::kNe:
+      return Cmp::kNe;
+    case TokenKind::kLt:
+      return Cmp::kLt;
+    case TokenKind::kLe:
+      return Cmp::kLe;
+    case TokenKind::kGt:
+      return Cmp::kGt;
+    default:
+      return Cmp::kGe;
   }
 }
 
-bool IsNumeric(Ty t) { return t == Ty::kInt || t == Ty::kFloat; }
-bool IsTemporal(Ty t) { return t == Ty::kDate || t == Ty::kTimestamp; }
+bool IsNumeric(ExprType t) { return t == ExprType::kInt || t == ExprType::kFloat; }
+bool IsTemporal(ExprType t) { return t == ExprType::kDate || t == ExprType::kTimestamp; }
 
 // Pre-analyses a constant LIKE pattern (backslash escapes % _ and itself).
 absl::StatusOr<plan::LikePayload> AnalyzeLike(std::string_view p, bool ci) {
@@ -66,7 +71,8 @@ absl::StatusOr<plan::LikePayload> AnalyzeLike(std::string_view p, bool ci) {
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
     if (c == '\\') {
-      if (i + 1 == p.size()) return absl::InvalidArgumentError("pattern ends with the escape character \\");
+      if (i + 1 == p.size())
+        return absl::InvalidArgumentError("pattern ends with the escape character \\");
       if (trailing > 0) inner_wild = true;
       lit.push_back(p[++i]);
       any_literal = true;
@@ -134,13 +140,14 @@ std::string Binder::TextFallbackHint(Span span, const std::string& message) cons
     std::string fix = f.declare;
     if (fix.empty()) {
       std::string lower = absl::AsciiStrToLower(f.value);
-      bool null_word = lower == "null" || lower == "n/a" || lower == "na" || lower == "none" || lower == "nil" ||
-                       lower == "nan" || lower == "-";
-      fix = Cat("declare the column's type (tables: {", c.table->name, ": {columns: {", f.column, ": ", type,
-                "}}}) to get an error naming that value, or fix the value",
+      bool null_word = lower == "null" || lower == "n/a" || lower == "na" || lower == "none" ||
+                       lower == "nil" || lower == "nan" || lower == "-";
+      fix = Cat("declare the column's type (tables: {", c.table->name, ": {columns: {", f.column,
+                ": ", type, "}}}) to get an error naming that value, or fix the value",
                 null_word ? " (an empty field is NULL: write nothing there)" : "");
     }
-    return Cat("column '", f.column, "' was read as string because of the value '", f.value, "' at ", f.where,
+    return Cat("column '", f.column, "' was read as string because of the value '", f.value,
+               "' at ", f.where,
                f.would_be.empty() ? std::string(" (its other values disagree on a type)")
                                   : Cat(" (its other values are ", f.would_be, "s)"),
                "; ", fix);
@@ -171,15 +178,18 @@ absl::StatusOr<int32_t> Binder::BindRule(const TableSchema& table, const SourceT
   Result r = BindValue(tree.root);
   if (!r.ok()) return r.status();
   Bound root = *r;
-  if (root.type == Ty::kNull) root.id = b_->Null(Ty::kBool), root.type = Ty::kBool;
-  if (root.type != Ty::kBool) {
+  if (root.type == ExprType::kNull)
+    root.id = b_->Null(ExprType::kBool), root.type = ExprType::kBool;
+  if (root.type != ExprType::kBool) {
     return Error(root.span, "a rule must be a condition (bool), but this is " + Describe(root, *b_),
-                 "compare it, e.g. " + std::string(root.type == Ty::kString ? "x = 'value'" : "x > 0"));
+                 "compare it, e.g. " +
+                     std::string(root.type == ExprType::kString ? "x = 'value'" : "x > 0"));
   }
   const Node& n = b_->node(root.id);
   if (n.tree_size > options_->limits.max_expression_nodes) {
-    return source.Limit(root.span, "max_expression_nodes", options_->limits.max_expression_nodes,
-                        "expression has " + std::to_string(n.tree_size) + " nodes after segment expansion");
+    return source.Limit(
+        root.span, "max_expression_nodes", options_->limits.max_expression_nodes,
+        "expression has " + std::to_string(n.tree_size) + " nodes after segment expansion");
   }
   int depth_cap = std::min(4 * options_->limits.max_expression_depth, kHardExpandedDepthCap);
   if (n.depth > depth_cap) {
@@ -189,7 +199,8 @@ absl::StatusOr<int32_t> Binder::BindRule(const TableSchema& table, const SourceT
   return root.id;
 }
 
-absl::StatusOr<int32_t> Binder::BindSegmentAlone(const TableSchema& table, std::string_view name, int32_t rule) {
+absl::StatusOr<int32_t> Binder::BindSegmentAlone(const TableSchema& table, std::string_view name,
+                                                 int32_t rule) {
   auto it = segments_->find(name);
   if (it == segments_->end()) return absl::InternalError("no such segment");
   SegmentDef& seg = it->second;
@@ -206,49 +217,51 @@ absl::StatusOr<int32_t> Binder::BindSegmentAlone(const TableSchema& table, std::
 }
 
 absl::Status Binder::ExpectBool(Bound* b, std::string_view what) {
-  if (b->type == Ty::kNull) {
-    b->id = b_->Null(Ty::kBool);
-    b->type = Ty::kBool;
+  if (b->type == ExprType::kNull) {
+    b->id = b_->Null(ExprType::kBool);
+    b->type = ExprType::kBool;
   }
-  if (b->type != Ty::kBool) {
-    return Error(b->span, std::string(what) + " needs a condition (bool), but this is " + Describe(*b, *b_),
-                 b->type == Ty::kString ? "compare it, e.g. x = 'value'" : "compare it, e.g. x > 0");
+  if (b->type != ExprType::kBool) {
+    return Error(
+        b->span, std::string(what) + " needs a condition (bool), but this is " + Describe(*b, *b_),
+        b->type == ExprType::kString ? "compare it, e.g. x = 'value'" : "compare it, e.g. x > 0");
   }
   return absl::OkStatus();
 }
 
-absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
+absl::Status Binder::Coerce(Bound* b, ExprType target, std::string_view context) {
   if (b->type == target) return absl::OkStatus();
-  if (b->type == Ty::kNull) {
+  if (b->type == ExprType::kNull) {
     b->id = b_->Null(target);
     b->type = target;
     return absl::OkStatus();
   }
   // A conversion node of type `type` over `arg`.
-  auto convert = [&](Op op, Ty type, int32_t arg, Span span) {
+  auto convert = [&](Op op, ExprType type, int32_t arg, Span span) {
     Node n;
     n.op = op;
     n.type = type;
     n.args = {arg};
     return Make(std::move(n), span);
   };
-  if (b->type == Ty::kInt && target == Ty::kFloat) {
-    *b = convert(Op::kIntToFloat, Ty::kFloat, b->id, b->span);
+  if (b->type == ExprType::kInt && target == ExprType::kFloat) {
+    *b = convert(Op::kIntToFloat, ExprType::kFloat, b->id, b->span);
     return absl::OkStatus();
   }
-  if (b->type == Ty::kTimestamp && target == Ty::kDate) {
-    *b = convert(Op::kTsToDate, Ty::kDate, b->id, b->span);
+  if (b->type == ExprType::kTimestamp && target == ExprType::kDate) {
+    *b = convert(Op::kTsToDate, ExprType::kDate, b->id, b->span);
     return absl::OkStatus();
   }
   if (b->string_literal && IsTemporal(target)) {
     const std::string text = b_->node(b->id).value.string_value();
-    if (target == Ty::kDate) {
+    if (target == ExprType::kDate) {
       std::optional<int32_t> d = ParseDateText(text);
       if (!d) {
-        return Error(b->span, Cat("cannot ", context, " date with string '", text, "'"), DateTextHint(text));
+        return Error(b->span, Cat("cannot ", context, " date with string '", text, "'"),
+                     DateTextHint(text));
       }
       Span span = b->span;
-      *b = Bound{b_->Const(Value::DateFromDays(*d)), Ty::kDate, span};
+      *b = Bound{b_->Const(Value::DateFromDays(*d)), ExprType::kDate, span};
       return absl::OkStatus();
     }
     std::optional<TimestampText> t = ParseTimestampText(text);
@@ -258,78 +271,89 @@ absl::Status Binder::Coerce(Bound* b, Ty target, std::string_view context) {
     }
     Span span = b->span;
     if (t->has_zone) {
-      *b = Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), Ty::kTimestamp, span};
+      *b = Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), ExprType::kTimestamp,
+                 span};
     } else {
-      *b = convert(Op::kCivilToTs, Ty::kTimestamp, b_->Const(Value::Int(t->micros)), span);
+      *b = convert(Op::kCivilToTs, ExprType::kTimestamp, b_->Const(Value::Int(t->micros)), span);
     }
     return absl::OkStatus();
   }
-  return Error(b->span, Cat("cannot ", context, " ", std::string(TyName(target)), " with ", Describe(*b, *b_)));
+  return Error(b->span, Cat("cannot ", context, " ", std::string(TyName(target)), " with ",
+                            Describe(*b, *b_)));
 }
 
 // The hint for a date literal that does not read: which part is out of range.
 std::string Binder::DateTextHint(const std::string& text) {
   int y = 0, m = 0, d = 0;
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-' && absl::SimpleAtoi(text.substr(0, 4), &y) &&
-      absl::SimpleAtoi(text.substr(5, 2), &m) && absl::SimpleAtoi(text.substr(8, 2), &d)) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+      absl::SimpleAtoi(text.substr(0, 4), &y) && absl::SimpleAtoi(text.substr(5, 2), &m) &&
+      absl::SimpleAtoi(text.substr(8, 2), &d)) {
     if (m < 1 || m > 12) return Cat("the month ", text.substr(5, 2), " is out of range (01-12)");
     absl::CivilDay first(y, m, 1);
     int days = static_cast<int>(absl::CivilDay(absl::CivilMonth(first) + 1) - first);
     if (d < 1 || d > days) {
-      return Cat("the day ", text.substr(8, 2), " is out of range: ", text.substr(0, 7), " has ", days, " days");
+      return Cat("the day ", text.substr(8, 2), " is out of range: ", text.substr(0, 7), " has ",
+                 days, " days");
     }
   }
   return "write a date as 'YYYY-MM-DD', e.g. '2026-11-22'";
 }
 
-absl::StatusOr<Ty> Binder::Unify(std::vector<Bound*> items, Span where, std::string_view context) {
+absl::StatusOr<ExprType> Binder::Unify(std::vector<Bound*> items, Span where,
+                                       std::string_view context) {
   bool any_temporal = false, any_date = false, any_float = false;
-  std::vector<Ty> kinds;
+  std::vector<ExprType> kinds;
   for (Bound* b : items) {
-    if (b->type == Ty::kNull) continue;
+    if (b->type == ExprType::kNull) continue;
     if (IsTemporal(b->type)) any_temporal = true;
-    if (b->type == Ty::kDate) any_date = true;
-    if (b->type == Ty::kFloat) any_float = true;
+    if (b->type == ExprType::kDate) any_date = true;
+    if (b->type == ExprType::kFloat) any_float = true;
   }
-  Ty target = Ty::kNull;
+  ExprType target = ExprType::kNull;
   const Bound* first = nullptr;
   for (Bound* b : items) {
-    if (b->type == Ty::kNull) continue;
+    if (b->type == ExprType::kNull) continue;
     if (b->string_literal && any_temporal) continue;  // Parsed below.
-    Ty t = b->type;
-    if (IsNumeric(t)) t = any_float ? Ty::kFloat : Ty::kInt;
-    if (IsTemporal(t)) t = any_date ? Ty::kDate : Ty::kTimestamp;
-    if (target == Ty::kNull) {
+    ExprType t = b->type;
+    if (IsNumeric(t)) t = any_float ? ExprType::kFloat : ExprType::kInt;
+    if (IsTemporal(t)) t = any_date ? ExprType::kDate : ExprType::kTimestamp;
+    if (target == ExprType::kNull) {
       target = t;
       first = b;
     } else if (t != target) {
       std::string hint;
-      if ((IsNumeric(t) && target == Ty::kString) || (t == Ty::kString && IsNumeric(target))) {
+      if ((IsNumeric(t) && target == ExprType::kString) ||
+          (t == ExprType::kString && IsNumeric(target))) {
         // "Remove the quotes" only when the quoted text is a number ('42'); 'big' is text.
-        const Bound* lit = b->string_literal ? b : (first && first->string_literal ? first : nullptr);
+        const Bound* lit =
+            b->string_literal ? b : (first && first->string_literal ? first : nullptr);
         if (lit != nullptr) {
           const std::string text = b_->node(lit->id).value.string_value();
           double unused = 0;
-          hint = absl::SimpleAtod(text, &unused) ? "remove the quotes around the number"
-                                                 : Cat("'", text, "' is text, not a number: compare with a number, "
-                                                        "or compare a string column with it");
+          hint = absl::SimpleAtod(text, &unused)
+                     ? "remove the quotes around the number"
+                     : Cat("'", text,
+                           "' is text, not a number: compare with a number, "
+                           "or compare a string column with it");
         }
-      } else if ((t == Ty::kInt && IsTemporal(target)) || (IsTemporal(t) && target == Ty::kInt)) {
+      } else if ((t == ExprType::kInt && IsTemporal(target)) ||
+                 (IsTemporal(t) && target == ExprType::kInt)) {
         hint = "for a number of days use days_since(d) or d - DATE 'YYYY-MM-DD'";
       }
-      return Error(b->type != Ty::kNull && first ? Span::Cover(first->span, b->span) : where,
+      return Error(b->type != ExprType::kNull && first ? Span::Cover(first->span, b->span) : where,
                    Cat("cannot ", context, " ", Describe(*first, *b_), " with ", Describe(*b, *b_)),
                    hint);
     }
   }
-  if (target == Ty::kNull && any_temporal) target = any_date ? Ty::kDate : Ty::kTimestamp;
-  if (target == Ty::kNull) {
+  if (target == ExprType::kNull && any_temporal)
+    target = any_date ? ExprType::kDate : ExprType::kTimestamp;
+  if (target == ExprType::kNull) {
     // Only NULLs and string literals.
     for (Bound* b : items) {
-      if (b->type != Ty::kNull) target = b->type;
+      if (b->type != ExprType::kNull) target = b->type;
     }
   }
-  if (target == Ty::kNull) return Ty::kNull;
+  if (target == ExprType::kNull) return ExprType::kNull;
   for (Bound* b : items) {
     if (absl::Status s = Coerce(b, target, context); !s.ok()) return s;
   }
@@ -337,38 +361,38 @@ absl::StatusOr<Ty> Binder::Unify(std::vector<Bound*> items, Span where, std::str
 }
 
 absl::Status Binder::AsDate(Bound* b, std::string_view fn) {
-  if (b->type == Ty::kDate) return absl::OkStatus();
-  if (b->type == Ty::kNull || b->type == Ty::kTimestamp || b->string_literal) {
-    return Coerce(b, Ty::kDate, Cat("pass to ", fn, "() a"));
+  if (b->type == ExprType::kDate) return absl::OkStatus();
+  if (b->type == ExprType::kNull || b->type == ExprType::kTimestamp || b->string_literal) {
+    return Coerce(b, ExprType::kDate, Cat("pass to ", fn, "() a"));
   }
   return Error(b->span, Cat(fn, "() expects a date, but this is ", Describe(*b, *b_)));
 }
 
 absl::Status Binder::AsString(Bound* b, std::string_view fn) {
-  if (b->type == Ty::kString) return absl::OkStatus();
-  if (b->type == Ty::kNull) return Coerce(b, Ty::kString, "use");
+  if (b->type == ExprType::kString) return absl::OkStatus();
+  if (b->type == ExprType::kNull) return Coerce(b, ExprType::kString, "use");
   return Error(b->span, Cat(fn, " expects a string, but this is ", Describe(*b, *b_)));
 }
 
 absl::Status Binder::AsInt(Bound* b, std::string_view fn) {
-  if (b->type == Ty::kInt) return absl::OkStatus();
-  if (b->type == Ty::kNull) return Coerce(b, Ty::kInt, "use");
+  if (b->type == ExprType::kInt) return absl::OkStatus();
+  if (b->type == ExprType::kNull) return Coerce(b, ExprType::kInt, "use");
   if (b->string_literal) {
     int64_t v;
     if (absl::SimpleAtoi(b_->node(b->id).value.string_value(), &v)) {
       b->id = b_->Const(Value::Int(v));
-      b->type = Ty::kInt;
+      b->type = ExprType::kInt;
       b->string_literal = false;
       return absl::OkStatus();
     }
   }
   return Error(b->span, Cat(fn, " expects an int, but this is ", Describe(*b, *b_)),
-               b->type == Ty::kFloat ? "round it with round(x)" : "");
+               b->type == ExprType::kFloat ? "round it with round(x)" : "");
 }
 
 absl::Status Binder::AsNumber(Bound* b, std::string_view fn) {
   if (IsNumeric(b->type)) return absl::OkStatus();
-  if (b->type == Ty::kNull) return Coerce(b, Ty::kInt, "use");
+  if (b->type == ExprType::kNull) return Coerce(b, ExprType::kInt, "use");
   return Error(b->span, Cat(fn, " expects a number, but this is ", Describe(*b, *b_)));
 }
 
@@ -381,7 +405,7 @@ Binder::Result Binder::BindValue(int32_t syntax_id) {
   return r;
 }
 
-Binder::Bound Binder::Literal(Value value, Ty type, Span span) {
+Binder::Bound Binder::Literal(Value value, ExprType type, Span span) {
   Bound out;
   out.id = b_->Const(std::move(value));
   out.type = type;
@@ -395,14 +419,17 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
   out.span = n.span;
   switch (n.kind) {
     case SyntaxKind::kNull:
-      out.id = b_->Null(Ty::kNull);
-      out.type = Ty::kNull;
+      out.id = b_->Null(ExprType::kNull);
+      out.type = ExprType::kNull;
       return out;
-    case SyntaxKind::kBool: return Literal(Value::Bool(n.bool_value), Ty::kBool, n.span);
-    case SyntaxKind::kInteger: return Literal(Value::Int(n.int_value), Ty::kInt, n.span);
-    case SyntaxKind::kFloat: return Literal(Value::Float(n.float_value), Ty::kFloat, n.span);
+    case SyntaxKind::kBool:
+      return Literal(Value::Bool(n.bool_value), ExprType::kBool, n.span);
+    case SyntaxKind::kInteger:
+      return Literal(Value::Int(n.int_value), ExprType::kInt, n.span);
+    case SyntaxKind::kFloat:
+      return Literal(Value::Float(n.float_value), ExprType::kFloat, n.span);
     case SyntaxKind::kString:
-      out = Literal(Value::String(n.text), Ty::kString, n.span);
+      out = Literal(Value::String(n.text), ExprType::kString, n.span);
       out.string_literal = true;
       return out;
     case SyntaxKind::kDate:
@@ -411,7 +438,7 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       return BindTimestampLiteral(n);
     case SyntaxKind::kToday:
       out.id = b_->Today();
-      out.type = Ty::kDate;
+      out.type = ExprType::kDate;
       return out;
     case SyntaxKind::kInterval: {
       Result amount = BindValue(n.children[0]);
@@ -419,7 +446,7 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       Bound a = *amount;
       if (absl::Status s = AsInt(&a, "INTERVAL"); !s.ok()) return s;
       out.id = a.id;
-      out.type = Ty::kInt;
+      out.type = ExprType::kInt;
       out.interval = true;
       if (n.text == "DAY") out.interval_days = 1;
       if (n.text == "WEEK") out.interval_days = 7;
@@ -439,7 +466,8 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
         for (const auto& [k, v] : options_->params) names.push_back(k);
         std::string close = base::ClosestName(n.text, names);
         return Error(n.span, "unknown parameter $" + n.text,
-                     close.empty() ? (names.empty() ? "declare it under params:" : "declared: $" + absl::StrJoin(names, ", $"))
+                     close.empty() ? (names.empty() ? "declare it under params:"
+                                                    : "declared: $" + absl::StrJoin(names, ", $"))
                                    : "did you mean $" + close + "?");
       }
       out.type = plan::TyOf(it->second.type().id);
@@ -452,14 +480,14 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       Bound v = *x;
       if (absl::Status s = ExpectBool(&v, "NOT"); !s.ok()) return s;
       out.id = b_->Not(v.id);
-      out.type = Ty::kBool;
+      out.type = ExprType::kBool;
       return out;
     }
     case SyntaxKind::kNegate: {
       Result x = BindValue(n.children[0]);
       if (!x.ok()) return x;
       Bound v = *x;
-      if (v.type == Ty::kNull) return v;
+      if (v.type == ExprType::kNull) return v;
       if (!IsNumeric(v.type)) {
         return Error(n.span, "cannot negate " + Describe(v, *b_), "unary minus needs a number");
       }
@@ -476,11 +504,12 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
         Result x = BindValue(c);
         if (!x.ok()) return x;
         Bound v = *x;
-        if (absl::Status s = ExpectBool(&v, n.kind == SyntaxKind::kAnd ? "AND" : "OR"); !s.ok()) return s;
+        if (absl::Status s = ExpectBool(&v, n.kind == SyntaxKind::kAnd ? "AND" : "OR"); !s.ok())
+          return s;
         args.push_back(v.id);
       }
       out.id = n.kind == SyntaxKind::kAnd ? b_->And(std::move(args)) : b_->Or(std::move(args));
-      out.type = Ty::kBool;
+      out.type = ExprType::kBool;
       return out;
     }
     case SyntaxKind::kCompare:
@@ -491,7 +520,7 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
       Result x = BindValue(n.children[0]);
       if (!x.ok()) return x;
       out.id = b_->IsNull(x->id, n.negated);
-      out.type = Ty::kBool;
+      out.type = ExprType::kBool;
       return out;
     }
     case SyntaxKind::kIn:
@@ -503,11 +532,11 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
         if (!x.ok()) return x;
         v.push_back(*x);
       }
-      absl::StatusOr<Ty> t = Unify({&v[0], &v[1], &v[2]}, n.span, "compare");
+      absl::StatusOr<ExprType> t = Unify({&v[0], &v[1], &v[2]}, n.span, "compare");
       if (!t.ok()) return t.status();
       int32_t id = b_->Between(v[0].id, v[1].id, v[2].id);
       out.id = n.negated ? b_->Not(id) : id;
-      out.type = Ty::kBool;
+      out.type = ExprType::kBool;
       return out;
     }
     case SyntaxKind::kLike:
@@ -526,9 +555,10 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
 Binder::Result Binder::BindDateLiteral(const SyntaxNode& n) {
   std::optional<int32_t> d = ParseDateText(n.text);
   if (!d) {
-    return Error(n.span, "invalid date '" + n.text + "'", "write DATE 'YYYY-MM-DD', e.g. DATE '2026-11-22'");
+    return Error(n.span, "invalid date '" + n.text + "'",
+                 "write DATE 'YYYY-MM-DD', e.g. DATE '2026-11-22'");
   }
-  return Bound{b_->Const(Value::DateFromDays(*d)), Ty::kDate, n.span};
+  return Bound{b_->Const(Value::DateFromDays(*d)), ExprType::kDate, n.span};
 }
 
 Binder::Result Binder::BindTimestampLiteral(const SyntaxNode& n) {
@@ -537,29 +567,32 @@ Binder::Result Binder::BindTimestampLiteral(const SyntaxNode& n) {
     return Error(n.span, "invalid timestamp '" + n.text + "'",
                  "write TIMESTAMP 'YYYY-MM-DD HH:MM:SS', optionally ending in Z or ±HH:MM");
   }
-  if (t->has_zone) return Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), Ty::kTimestamp, n.span};
+  if (t->has_zone)
+    return Bound{b_->Const(Value::Timestamp(t->micros, TimeUnit::kMicro)), ExprType::kTimestamp,
+                 n.span};
   Node c;
   c.op = Op::kCivilToTs;
-  c.type = Ty::kTimestamp;
+  c.type = ExprType::kTimestamp;
   c.args = {b_->Const(Value::Int(t->micros))};
   return Make(std::move(c), n.span);
 }
 
 Binder::Result Binder::BindName(const SyntaxNode& n) {
   if (!n.quoted && absl::AsciiStrToLower(n.text) == "today") {
-    return Bound{b_->Today(), Ty::kDate, n.span};
+    return Bound{b_->Today(), ExprType::kDate, n.span};
   }
   if (n.text == "*") return Error(n.span, "'*' is only allowed in count(*) of related records");
   const ColumnSchema* col = ctx_.table->Column(n.text);
   auto seg = segments_->find(n.text);
   if (col != nullptr && seg != segments_->end()) {
-    return Error(n.span, "'" + n.text + "' is both a column of " + ctx_.table->name + " and a segment",
+    return Error(n.span,
+                 "'" + n.text + "' is both a column of " + ctx_.table->name + " and a segment",
                  "rename the segment");
   }
   if (col != nullptr) {
-    Ty t = plan::TyOf(col->type.id);
+    ExprType t = plan::TyOf(col->type.id);
     int32_t slot = b_->graph()->ColumnSlot(ctx_.table->name, col->name, t);
-    if (t == Ty::kString) {
+    if (t == ExprType::kString) {
       if (const TextFallback* f = ctx_.table->FallbackOf(col->name)) {
         text_columns_.push_back(TextColumn{ctx_.source, n.span, ctx_.table, f});
       }
@@ -574,7 +607,8 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   std::string hint;
   // A column of an ancestor needs its path (account.arr).
   const int max_depth = options_->limits.max_relation_depth;
-  absl::StatusOr<std::vector<std::string>> above = storage::Ancestors(*schema_, ctx_.table->name, max_depth);
+  absl::StatusOr<std::vector<std::string>> above =
+      storage::Ancestors(*schema_, ctx_.table->name, max_depth);
   for (const std::string& name : above.ok() ? *above : std::vector<std::string>()) {
     const TableSchema* up = schema_->FindTable(name);
     std::string path = storage::ParentPath(*schema_, ctx_.table->name, name, max_depth);
@@ -587,13 +621,17 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
   } else if (!close.empty()) {
     hint = "did you mean '" + close + "'?";
   } else if (schema_->FindTable(n.text) != nullptr) {
-    hint = "'" + n.text + "' is a table: use exists(" + n.text + " WHERE …) or count(" + n.text + ")";
+    hint =
+        "'" + n.text + "' is a table: use exists(" + n.text + " WHERE …) or count(" + n.text + ")";
   } else {
     for (const std::string& c : names) {
-      if (absl::AsciiStrToLower(c) == absl::AsciiStrToLower(n.text)) hint = "names are case-sensitive: '" + c + "'";
+      if (absl::AsciiStrToLower(c) == absl::AsciiStrToLower(n.text))
+        hint = "names are case-sensitive: '" + c + "'";
     }
   }
-  return Error(n.span, "unknown column '" + n.text + "'" + (ctx_.table->name.empty() ? "" : " in " + ctx_.table->name),
+  return Error(n.span,
+               "unknown column '" + n.text + "'" +
+                   (ctx_.table->name.empty() ? "" : " in " + ctx_.table->name),
                hint);
 }
 
@@ -631,8 +669,9 @@ Binder::Result Binder::BindSegment(const SyntaxNode& use, SegmentDef& seg) {
   Bound out = *r;
   out.span = use.span;
   out.string_literal = false;
-  if (out.type == Ty::kNull) out = Bound{b_->Null(Ty::kBool), Ty::kBool, use.span};
-  if (out.type != Ty::kBool) {
+  if (out.type == ExprType::kNull)
+    out = Bound{b_->Null(ExprType::kBool), ExprType::kBool, use.span};
+  if (out.type != ExprType::kBool) {
     return seg.source->Error(seg.tree.node(seg.tree.root).span,
                              "segment '" + seg.name + "' must be a condition (bool), but it is " +
                                  std::string(plan::TyName(out.type)));
@@ -646,9 +685,9 @@ Binder::Result Binder::BindCompare(const SyntaxNode& n) {
   Result b = BindValue(n.children[1]);
   if (!b.ok()) return b;
   Bound l = *a, r = *b;
-  absl::StatusOr<Ty> t = Unify({&l, &r}, n.span, "compare");
+  absl::StatusOr<ExprType> t = Unify({&l, &r}, n.span, "compare");
   if (!t.ok()) return t.status();
-  return Bound{b_->Compare(CmpOf(n.op), l.id, r.id), Ty::kBool, n.span};
+  return Bound{b_->Compare(CmpOf(n.op), l.id, r.id), ExprType::kBool, n.span};
 }
 
 Binder::Result Binder::BindArithmetic(const SyntaxNode& n) {
@@ -658,8 +697,11 @@ Binder::Result Binder::BindArithmetic(const SyntaxNode& n) {
   if (!rb.ok()) return rb;
   Bound a = *ra, b = *rb;
   const TokenKind op = n.op;
-  const char* verb = op == TokenKind::kPlus ? "add" : op == TokenKind::kMinus ? "subtract"
-                     : op == TokenKind::kStar ? "multiply" : op == TokenKind::kSlash ? "divide" : "take the modulo of";
+  const char* verb = op == TokenKind::kPlus    ? "add"
+                     : op == TokenKind::kMinus ? "subtract"
+                     : op == TokenKind::kStar  ? "multiply"
+                     : op == TokenKind::kSlash ? "divide"
+                                               : "take the modulo of";
   if (a.interval && op == TokenKind::kPlus && !b.interval) std::swap(a, b);
   if (a.interval) {
     return Error(a.span, "an INTERVAL can only be added to or subtracted from a date",
@@ -669,103 +711,126 @@ Binder::Result Binder::BindArithmetic(const SyntaxNode& n) {
     if (op != TokenKind::kPlus && op != TokenKind::kMinus) {
       return Error(b.span, "an INTERVAL can only be added to or subtracted from a date");
     }
-    if (a.type != Ty::kDate && a.type != Ty::kTimestamp && a.type != Ty::kNull && !a.string_literal) {
+    if (a.type != ExprType::kDate && a.type != ExprType::kTimestamp && a.type != ExprType::kNull &&
+        !a.string_literal) {
       return Error(a.span, std::string("cannot ") + verb + " an INTERVAL and " + Describe(a, *b_),
                    "intervals apply to dates: d + INTERVAL 1 MONTH");
     }
-    if (absl::Status s = Coerce(&a, Ty::kDate, "use"); !s.ok()) return s;
+    if (absl::Status s = Coerce(&a, ExprType::kDate, "use"); !s.ok()) return s;
     int32_t amount = b.id;
     int64_t mult = b.interval_days ? b.interval_days : b.interval_months;
     if (mult != 1) {
       Node mul;
       mul.op = Op::kMul;
-      mul.type = Ty::kInt;
+      mul.type = ExprType::kInt;
       mul.args = {amount, b_->Const(Value::Int(mult))};
       amount = b_->Make(std::move(mul));
     }
     if (op == TokenKind::kMinus) {
       Node neg;
       neg.op = Op::kNeg;
-      neg.type = Ty::kInt;
+      neg.type = ExprType::kInt;
       neg.args = {amount};
       amount = b_->Make(std::move(neg));
     }
     Node d;
     d.op = b.interval_days ? Op::kDateAddDays : Op::kAddMonths;
-    d.type = Ty::kDate;
+    d.type = ExprType::kDate;
     d.args = {a.id, amount};
     return Make(std::move(d), n.span);
   }
   auto fail = [&]() -> absl::Status {
     std::string hint;
-    if (a.type == Ty::kString || b.type == Ty::kString) {
-      hint = a.string_literal || b.string_literal ? "remove the quotes around the number" : "arithmetic needs numbers";
-      if (op == TokenKind::kPlus && a.type == Ty::kString && b.type == Ty::kString) hint = "strings cannot be added";
+    if (a.type == ExprType::kString || b.type == ExprType::kString) {
+      hint = a.string_literal || b.string_literal ? "remove the quotes around the number"
+                                                  : "arithmetic needs numbers";
+      if (op == TokenKind::kPlus && a.type == ExprType::kString && b.type == ExprType::kString)
+        hint = "strings cannot be added";
     }
-    if (IsTemporal(a.type) && IsTemporal(b.type) && op == TokenKind::kPlus) hint = "subtract dates to get days";
+    if (IsTemporal(a.type) && IsTemporal(b.type) && op == TokenKind::kPlus)
+      hint = "subtract dates to get days";
     if (IsTemporal(a.type) && IsNumeric(b.type) && op != TokenKind::kMinus) {
       hint = "add days with d + n or months with d + INTERVAL n MONTH";
     }
-    return Error(n.span, std::string("cannot ") + verb + " " + Describe(a, *b_) + " and " + Describe(b, *b_), hint);
+    return Error(
+        n.span, std::string("cannot ") + verb + " " + Describe(a, *b_) + " and " + Describe(b, *b_),
+        hint);
   };
   // Timestamps meet dates and days as civil dates.
-  if ((op == TokenKind::kPlus || op == TokenKind::kMinus) && (IsTemporal(a.type) || IsTemporal(b.type))) {
-    if (a.type == Ty::kTimestamp) {
-      if (absl::Status s = Coerce(&a, Ty::kDate, "use"); !s.ok()) return s;
+  if ((op == TokenKind::kPlus || op == TokenKind::kMinus) &&
+      (IsTemporal(a.type) || IsTemporal(b.type))) {
+    if (a.type == ExprType::kTimestamp) {
+      if (absl::Status s = Coerce(&a, ExprType::kDate, "use"); !s.ok()) return s;
     }
-    if (b.type == Ty::kTimestamp) {
-      if (absl::Status s = Coerce(&b, Ty::kDate, "use"); !s.ok()) return s;
+    if (b.type == ExprType::kTimestamp) {
+      if (absl::Status s = Coerce(&b, ExprType::kDate, "use"); !s.ok()) return s;
     }
-    if (op == TokenKind::kPlus && b.type == Ty::kDate) std::swap(a, b);
-    if (a.type == Ty::kDate && b.string_literal && op == TokenKind::kMinus) {
-      if (absl::Status s = Coerce(&b, Ty::kDate, "subtract from a"); !s.ok()) return s;
+    if (op == TokenKind::kPlus && b.type == ExprType::kDate) std::swap(a, b);
+    if (a.type == ExprType::kDate && b.string_literal && op == TokenKind::kMinus) {
+      if (absl::Status s = Coerce(&b, ExprType::kDate, "subtract from a"); !s.ok()) return s;
     }
-    if (a.string_literal && b.type == Ty::kDate && op == TokenKind::kMinus) {
-      if (absl::Status s = Coerce(&a, Ty::kDate, "subtract a"); !s.ok()) return s;
+    if (a.string_literal && b.type == ExprType::kDate && op == TokenKind::kMinus) {
+      if (absl::Status s = Coerce(&a, ExprType::kDate, "subtract a"); !s.ok()) return s;
     }
-    if (a.type == Ty::kDate && b.type == Ty::kNull) {
-      return Bound{b_->Null(op == TokenKind::kPlus ? Ty::kDate : Ty::kNull), op == TokenKind::kPlus ? Ty::kDate : Ty::kNull, n.span};
+    if (a.type == ExprType::kDate && b.type == ExprType::kNull) {
+      return Bound{b_->Null(op == TokenKind::kPlus ? ExprType::kDate : ExprType::kNull),
+                   op == TokenKind::kPlus ? ExprType::kDate : ExprType::kNull, n.span};
     }
-    if (a.type == Ty::kNull && b.type == Ty::kDate) return Bound{b_->Null(Ty::kNull), Ty::kNull, n.span};
-    if (a.type == Ty::kDate && b.type == Ty::kInt) {
+    if (a.type == ExprType::kNull && b.type == ExprType::kDate)
+      return Bound{b_->Null(ExprType::kNull), ExprType::kNull, n.span};
+    if (a.type == ExprType::kDate && b.type == ExprType::kInt) {
       int32_t amount = b.id;
       if (op == TokenKind::kMinus) {
         Node neg;
         neg.op = Op::kNeg;
-        neg.type = Ty::kInt;
+        neg.type = ExprType::kInt;
         neg.args = {amount};
         amount = b_->Make(std::move(neg));
       }
       Node d;
       d.op = Op::kDateAddDays;
-      d.type = Ty::kDate;
+      d.type = ExprType::kDate;
       d.args = {a.id, amount};
       return Make(std::move(d), n.span);
     }
-    if (a.type == Ty::kDate && b.type == Ty::kDate && op == TokenKind::kMinus) {
+    if (a.type == ExprType::kDate && b.type == ExprType::kDate && op == TokenKind::kMinus) {
       Node d;
       d.op = Op::kDateDiff;
-      d.type = Ty::kInt;
+      d.type = ExprType::kInt;
       d.args = {a.id, b.id};
       return Make(std::move(d), n.span);
     }
     return fail();
   }
-  if (a.type == Ty::kNull && b.type == Ty::kNull) return Bound{b_->Null(Ty::kNull), Ty::kNull, n.span};
-  if ((!IsNumeric(a.type) && a.type != Ty::kNull) || (!IsNumeric(b.type) && b.type != Ty::kNull)) return fail();
-  Ty t = (a.type == Ty::kFloat || b.type == Ty::kFloat) ? Ty::kFloat : Ty::kInt;
-  if (op == TokenKind::kSlash) t = Ty::kFloat;
+  if (a.type == ExprType::kNull && b.type == ExprType::kNull)
+    return Bound{b_->Null(ExprType::kNull), ExprType::kNull, n.span};
+  if ((!IsNumeric(a.type) && a.type != ExprType::kNull) ||
+      (!IsNumeric(b.type) && b.type != ExprType::kNull))
+    return fail();
+  ExprType t = (a.type == ExprType::kFloat || b.type == ExprType::kFloat) ? ExprType::kFloat
+                                                                          : ExprType::kInt;
+  if (op == TokenKind::kSlash) t = ExprType::kFloat;
   if (absl::Status s = Coerce(&a, t, "use"); !s.ok()) return s;
   if (absl::Status s = Coerce(&b, t, "use"); !s.ok()) return s;
   Node node;
   node.type = t;
   node.args = {a.id, b.id};
   switch (op) {
-    case TokenKind::kPlus: node.op = Op::kAdd; break;
-    case TokenKind::kMinus: node.op = Op::kSub; break;
-    case TokenKind::kStar: node.op = Op::kMul; break;
-    case TokenKind::kSlash: node.op = Op::kDiv; break;
-    default: node.op = Op::kMod; break;
+    case TokenKind::kPlus:
+      node.op = Op::kAdd;
+      break;
+    case TokenKind::kMinus:
+      node.op = Op::kSub;
+      break;
+    case TokenKind::kStar:
+      node.op = Op::kMul;
+      break;
+    case TokenKind::kSlash:
+      node.op = Op::kDiv;
+      break;
+    default:
+      node.op = Op::kMod;
+      break;
   }
   return Make(std::move(node), n.span);
 }
@@ -779,24 +844,25 @@ Binder::Result Binder::BindIn(const SyntaxNode& n) {
   }
   std::vector<Bound*> ptrs;
   for (Bound& b : v) ptrs.push_back(&b);
-  absl::StatusOr<Ty> t = Unify(ptrs, n.span, "compare");
+  absl::StatusOr<ExprType> t = Unify(ptrs, n.span, "compare");
   if (!t.ok()) return t.status();
   int32_t id;
   bool all_const = true;
   for (size_t i = 1; i < v.size(); ++i) all_const = all_const && b_->IsConst(v[i].id);
   if (b_->IsNullConst(v[0].id)) {
-    id = b_->Null(Ty::kBool);
-  } else if (all_const && *t != Ty::kNull) {
+    id = b_->Null(ExprType::kBool);
+  } else if (all_const && *t != ExprType::kNull) {
     auto set = std::make_shared<plan::InSetPayload>();
     for (size_t i = 1; i < v.size(); ++i) {
       const Value& val = b_->node(v[i].id).value;
       if (val.is_null()) {
         set->has_null = true;
-      } else if (*t == Ty::kFloat) {
+      } else if (*t == ExprType::kFloat) {
         set->floats.push_back(val.float_value());
-      } else if (*t == Ty::kString) {
-        if (set->string_set.insert(val.string_value()).second) set->strings.push_back(val.string_value());
-      } else if (*t == Ty::kBool) {
+      } else if (*t == ExprType::kString) {
+        if (set->string_set.insert(val.string_value()).second)
+          set->strings.push_back(val.string_value());
+      } else if (*t == ExprType::kBool) {
         set->ints.push_back(val.bool_value());
       } else {
         set->ints.push_back(val.int_value());
@@ -821,7 +887,7 @@ Binder::Result Binder::BindIn(const SyntaxNode& n) {
     for (size_t i = 1; i < v.size(); ++i) eqs.push_back(b_->Compare(Cmp::kEq, v[0].id, v[i].id));
     id = b_->Or(std::move(eqs));
   }
-  return Bound{n.negated ? b_->Not(id) : id, Ty::kBool, n.span};
+  return Bound{n.negated ? b_->Not(id) : id, ExprType::kBool, n.span};
 }
 
 Binder::Result Binder::BindLike(const SyntaxNode& n) {
@@ -836,17 +902,20 @@ Binder::Result Binder::BindLike(const SyntaxNode& n) {
   if (absl::Status s = AsString(&pat, std::string(kw) + " pattern"); !s.ok()) return s;
   Node node;
   node.op = Op::kLike;
-  node.type = Ty::kBool;
+  node.type = ExprType::kBool;
   node.case_insensitive = ci;
   node.args = {x.id, pat.id};
   if (b_->IsConst(pat.id) && !b_->IsNullConst(pat.id)) {
     absl::StatusOr<plan::LikePayload> like = AnalyzeLike(b_->node(pat.id).value.string_value(), ci);
-    if (!like.ok()) return Error(pat.span, "invalid " + std::string(kw) + " pattern: " + std::string(like.status().message()),
-                                 "write \\\\ for a literal backslash");
+    if (!like.ok())
+      return Error(
+          pat.span,
+          "invalid " + std::string(kw) + " pattern: " + std::string(like.status().message()),
+          "write \\\\ for a literal backslash");
     node.like = std::make_shared<plan::LikePayload>(*std::move(like));
   }
   int32_t id = b_->Make(std::move(node));
-  return Bound{n.negated ? b_->Not(id) : id, Ty::kBool, n.span};
+  return Bound{n.negated ? b_->Not(id) : id, ExprType::kBool, n.span};
 }
 
 Binder::Result Binder::BindMatches(const SyntaxNode& n) {
@@ -856,7 +925,7 @@ Binder::Result Binder::BindMatches(const SyntaxNode& n) {
   if (!p.ok()) return p;
   Bound x = *a, pat = *p;
   if (absl::Status s = AsString(&x, "MATCHES"); !s.ok()) return s;
-  if (!b_->IsConst(pat.id) || pat.type != Ty::kString || b_->IsNullConst(pat.id)) {
+  if (!b_->IsConst(pat.id) || pat.type != ExprType::kString || b_->IsNullConst(pat.id)) {
     return Error(pat.span, "the pattern of MATCHES must be a constant string",
                  "write s MATCHES '^ent' (patterns are compiled once, at compile time)");
   }
@@ -871,17 +940,18 @@ Binder::Result Binder::BindMatches(const SyntaxNode& n) {
                  arg.empty() ? "see RE2 syntax" : "check '" + arg + "'");
   }
   if (re->ProgramSize() > options_->limits.regex_max_program_size) {
-    return ctx_.source->Limit(pat.span, "regex_max_program_size", options_->limits.regex_max_program_size,
-                              "regular expression too large (program size " + std::to_string(re->ProgramSize()) + ")");
+    return ctx_.source->Limit(
+        pat.span, "regex_max_program_size", options_->limits.regex_max_program_size,
+        "regular expression too large (program size " + std::to_string(re->ProgramSize()) + ")");
   }
   Node node;
   node.op = Op::kMatches;
-  node.type = Ty::kBool;
+  node.type = ExprType::kBool;
   node.args = {x.id};
   node.regex = std::move(re);
   node.regex_text = text;
   int32_t id = b_->Make(std::move(node));
-  return Bound{n.negated ? b_->Not(id) : id, Ty::kBool, n.span};
+  return Bound{n.negated ? b_->Not(id) : id, ExprType::kBool, n.span};
 }
 
 Binder::Result Binder::BindCase(const SyntaxNode& n) {
@@ -904,9 +974,9 @@ Binder::Result Binder::BindCase(const SyntaxNode& n) {
   }
   std::vector<Bound*> ptrs;
   for (Bound& v : values) ptrs.push_back(&v);
-  absl::StatusOr<Ty> t = Unify(ptrs, n.span, "mix");
+  absl::StatusOr<ExprType> t = Unify(ptrs, n.span, "mix");
   if (!t.ok()) return t.status();
-  Ty type = *t == Ty::kNull ? Ty::kNull : *t;
+  ExprType type = *t == ExprType::kNull ? ExprType::kNull : *t;
   // Drop branches whose condition is constant FALSE/NULL; stop at a constant TRUE.
   Node node;
   node.op = Op::kCase;
@@ -937,8 +1007,10 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
   const FunctionEntry* entry = FindFunction(name);
   if (entry == nullptr) {
     std::string close = base::ClosestName(name, FunctionNames());
-    return Error(Span{n.span.offset, static_cast<int32_t>(n.text.size())}, "unknown function '" + n.text + "'",
-                 close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
+    return Error(
+        Span{n.span.offset, static_cast<int32_t>(n.text.size())},
+        "unknown function '" + n.text + "'",
+        close.empty() ? "see docs/language.md for the functions" : "did you mean '" + close + "'?");
   }
   switch (entry->kind) {
     case FunctionKind::kRelated:
@@ -949,7 +1021,8 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
       break;
   }
   if (n.filter >= 0) {
-    return Error(ctx_.tree->node(n.filter).span, "WHERE is only allowed inside related-record aggregates");
+    return Error(ctx_.tree->node(n.filter).span,
+                 "WHERE is only allowed inside related-record aggregates");
   }
   int argc = static_cast<int>(n.children.size());
   if (argc < entry->min_args || (entry->max_args >= 0 && argc > entry->max_args)) {
@@ -959,7 +1032,8 @@ Binder::Result Binder::BindCall(const SyntaxNode& n) {
                                                    std::to_string(entry->max_args);
     return Error(n.span,
                  Cat(name, "() takes ", want, " argument",
-                     (entry->max_args < 0 ? entry->min_args : entry->max_args) == 1 ? "" : "s", ", got ", argc),
+                     (entry->max_args < 0 ? entry->min_args : entry->max_args) == 1 ? "" : "s",
+                     ", got ", argc),
                  std::string(entry->signature));
   }
   std::vector<Bound> args;
@@ -996,13 +1070,14 @@ absl::Status CallBinding::AsNumber(int i, std::string_view what) {
   return binder_->AsNumber(&args_[i], what);
 }
 
-absl::StatusOr<Ty> CallBinding::UnifyAll(std::string_view context) {
+absl::StatusOr<ExprType> CallBinding::UnifyAll(std::string_view context) {
   std::vector<BoundExpr*> ptrs;
   for (BoundExpr& b : args_) ptrs.push_back(&b);
   return Unify(std::move(ptrs), context);
 }
 
-absl::StatusOr<Ty> CallBinding::Unify(std::vector<BoundExpr*> items, std::string_view context) {
+absl::StatusOr<ExprType> CallBinding::Unify(std::vector<BoundExpr*> items,
+                                            std::string_view context) {
   return binder_->Unify(std::move(items), span_, context);
 }
 
@@ -1010,7 +1085,7 @@ absl::Status CallBinding::Error(Span span, std::string message, std::string hint
   return binder_->Error(span, std::move(message), std::move(hint));
 }
 
-BoundExpr CallBinding::Call(Fn fn, Ty type, std::vector<int32_t> args) {
+BoundExpr CallBinding::Call(Fn fn, ExprType type, std::vector<int32_t> args) {
   Node node;
   node.op = Op::kCall;
   node.fn = fn;
@@ -1019,7 +1094,7 @@ BoundExpr CallBinding::Call(Fn fn, Ty type, std::vector<int32_t> args) {
   return binder_->Make(std::move(node), span_);
 }
 
-BoundExpr CallBinding::Operator(Op op, Ty type, std::vector<int32_t> args) {
+BoundExpr CallBinding::Operator(Op op, ExprType type, std::vector<int32_t> args) {
   Node node;
   node.op = op;
   node.type = type;
@@ -1070,20 +1145,22 @@ Binder::Result Binder::BindParentField(const SyntaxNode& n) {
     std::string where = i == 0 ? "" : " (after '" + n.parts[i - 1] + ".', in " + cur->name + ")";
     std::string hint;
     if (parent != nullptr && step == parent->name) {
-      hint = "write " + cur->parent->as + "." + n.parts[i + 1] + ": '" + cur->parent->as + "' is the name " +
-             cur->name + " gives its parent";
+      hint = "write " + cur->parent->as + "." + n.parts[i + 1] + ": '" + cur->parent->as +
+             "' is the name " + cur->name + " gives its parent";
     } else if (const TableSchema* t = schema_->FindTable(step); t != nullptr) {
       std::vector<const TableSchema*> below = DescendantsOf(*cur);
       if (std::find(below.begin(), below.end(), t) != below.end()) {
-        hint = "'" + step + "' is a child table of " + cur->name + ": use an aggregate, e.g. count(" + step +
-               ") or sum(" + step + "." + n.parts[i + 1] + ")";
+        hint = "'" + step + "' is a child table of " + cur->name +
+               ": use an aggregate, e.g. count(" + step + ") or sum(" + step + "." +
+               n.parts[i + 1] + ")";
       }
     } else if (cur->Column(step) != nullptr) {
       hint = "'" + step + "' is a column; quote a column whose name has a dot: \"" + n.text + "\"";
     }
     if (hint.empty()) {
-      hint = parent != nullptr ? cur->name + "'s parent is '" + cur->parent->as + "' (table " + parent->name + ")"
-                               : cur->name + " has no parent table (declare 'parent:' in the schema)";
+      hint = parent != nullptr
+                 ? cur->name + "'s parent is '" + cur->parent->as + "' (table " + parent->name + ")"
+                 : cur->name + " has no parent table (declare 'parent:' in the schema)";
     }
     return Error(n.span, "unknown parent '" + step + "' of " + cur->name + where, hint);
   }
@@ -1105,12 +1182,16 @@ Binder::Result Binder::BindParentField(const SyntaxNode& n) {
 Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& name) {
   const bool table_form = name == "exists" || name == "count";
   const std::string example = name == "exists" ? "exists(contacts WHERE persona = 'champion')"
-                              : name == "count" ? "count(tasks WHERE status = 'open')"
-                                                : name + "(opportunities.amount WHERE stage = 'proposal')";
+                              : name == "count"
+                                  ? "count(tasks WHERE status = 'open')"
+                                  : name + "(opportunities.amount WHERE stage = 'proposal')";
   if (n.children.size() != 1) {
-    return Error(n.span, name + "() takes one related table" + (table_form ? "" : " column") +
-                             (n.children.empty() ? "" : ", got " + std::to_string(n.children.size()) + " arguments"),
-                 "write " + example + (name == "min" || name == "max" ? "; for the least of values use least()" : ""));
+    return Error(
+        n.span,
+        name + "() takes one related table" + (table_form ? "" : " column") +
+            (n.children.empty() ? "" : ", got " + std::to_string(n.children.size()) + " arguments"),
+        "write " + example +
+            (name == "min" || name == "max" ? "; for the least of values use least()" : ""));
   }
   const SyntaxNode& arg = ctx_.tree->node(n.children[0]);
   std::string table_name, column_name;
@@ -1120,7 +1201,9 @@ Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& nam
     table_name = arg.parts[0];
     column_name = arg.parts[1];
   } else {
-    return Error(arg.span, "the argument of " + name + "() must be a related " + (table_form ? "table" : "table's column"),
+    return Error(arg.span,
+                 "the argument of " + name + "() must be a related " +
+                     (table_form ? "table" : "table's column"),
                  "write " + example);
   }
   const TableSchema* child = schema_->FindTable(table_name);
@@ -1129,23 +1212,28 @@ Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& nam
     std::vector<std::string> names;
     for (const TableSchema* t : below) names.push_back(t->name);
     std::string hint;
-    if (child == nullptr && arg.kind == SyntaxKind::kName && ctx_.table->Column(table_name) != nullptr) {
+    if (child == nullptr && arg.kind == SyntaxKind::kName &&
+        ctx_.table->Column(table_name) != nullptr) {
       hint = "'" + table_name + "' is a column of " + ctx_.table->name + "; " + name +
              "() ranges over a child table: " + example;
     } else if (names.empty()) {
-      hint = ctx_.table->name + " has no child tables (a table with 'parent: {table: " + ctx_.table->name +
+      hint = ctx_.table->name +
+             " has no child tables (a table with 'parent: {table: " + ctx_.table->name +
              ", …}' in the schema)";
     } else if (std::string close = base::ClosestName(table_name, names); !close.empty()) {
       hint = "did you mean '" + close + "'?";
     } else {
       hint = "the tables below " + ctx_.table->name + " are " + absl::StrJoin(names, ", ");
     }
-    Span where = arg.kind == SyntaxKind::kName
-                     ? arg.span
-                     : Span{arg.span.offset, static_cast<int32_t>(std::min<size_t>(table_name.size(), arg.span.length))};
+    Span where =
+        arg.kind == SyntaxKind::kName
+            ? arg.span
+            : Span{arg.span.offset,
+                   static_cast<int32_t>(std::min<size_t>(table_name.size(), arg.span.length))};
     return Error(where,
-                 child == nullptr ? "unknown table '" + table_name + "'"
-                                  : "'" + table_name + "' is not a child table of " + ctx_.table->name,
+                 child == nullptr
+                     ? "unknown table '" + table_name + "'"
+                     : "'" + table_name + "' is not a child table of " + ctx_.table->name,
                  hint);
   }
   if (column_name.empty() && !table_form) {
@@ -1178,35 +1266,36 @@ Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& nam
   ctx_.table = outer;
   int32_t value = -1;
   plan::Agg agg = plan::Agg::kExists;
-  Ty type = Ty::kBool;
+  ExprType type = ExprType::kBool;
   if (!column_name.empty()) {
     Result v = BindNameIn(*child, column_name, arg.span);
     if (!v.ok()) return v;
     value = v->id;
-    const Ty vt = v->type;
+    const ExprType vt = v->type;
     if (name == "count") {
       agg = plan::Agg::kCountValues;
-      type = Ty::kInt;
+      type = ExprType::kInt;
     } else if (name == "sum" || name == "avg") {
       if (!IsNumeric(vt)) {
-        return Error(arg.span, name + "() needs a number, but " + arg.text + " is " + std::string(TyName(vt)),
-                     vt == Ty::kBool ? "to count the rows where it holds write count(" + table_name + " WHERE " +
-                                           column_name + ")"
-                                     : "");
+        return Error(arg.span,
+                     name + "() needs a number, but " + arg.text + " is " + std::string(TyName(vt)),
+                     vt == ExprType::kBool ? "to count the rows where it holds write count(" +
+                                                 table_name + " WHERE " + column_name + ")"
+                                           : "");
       }
       agg = name == "sum" ? plan::Agg::kSum : plan::Agg::kAvg;
-      type = name == "sum" ? vt : Ty::kFloat;
+      type = name == "sum" ? vt : ExprType::kFloat;
     } else {
       if (!IsNumeric(vt) && !IsTemporal(vt)) {
-        return Error(arg.span, name + "() needs a number, date or timestamp, but " + arg.text + " is " +
-                                   std::string(TyName(vt)));
+        return Error(arg.span, name + "() needs a number, date or timestamp, but " + arg.text +
+                                   " is " + std::string(TyName(vt)));
       }
       agg = name == "min" ? plan::Agg::kMin : plan::Agg::kMax;
       type = vt;
     }
   } else if (name == "count") {
     agg = plan::Agg::kCount;
-    type = Ty::kInt;
+    type = ExprType::kInt;
   }
   int32_t link = b_->graph()->LinkSlot(child->name, outer->name);
   Bound out;

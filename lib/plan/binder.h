@@ -48,7 +48,7 @@ using SegmentMap = std::map<std::string, SegmentDef, std::less<>>;
 // A bound (typed) expression: a graph node, its type and where its text is.
 struct BoundExpr {
   int32_t id = -1;
-  Ty type = Ty::kNull;
+  ExprType type = ExprType::kNull;
   lang::Span span;
   bool string_literal = false;  // A string literal (may become a date or timestamp).
   bool interval = false;        // INTERVAL n UNIT: id = amount (int), days or months per unit.
@@ -88,15 +88,15 @@ class CallBinding {
   absl::Status AsInt(int i, std::string_view what);
   absl::Status AsNumber(int i, std::string_view what);
   // The common type of every argument, converting them all to it.
-  absl::StatusOr<Ty> UnifyAll(std::string_view context);
-  absl::StatusOr<Ty> Unify(std::vector<BoundExpr*> items, std::string_view context);
+  absl::StatusOr<ExprType> UnifyAll(std::string_view context);
+  absl::StatusOr<ExprType> Unify(std::vector<BoundExpr*> items, std::string_view context);
   absl::Status Error(lang::Span span, std::string message, std::string hint = "") const;
 
   // The result: an Op::kCall of `fn`, another operator, or an existing node,
   // spanning the whole call.
-  BoundExpr Call(Fn fn, Ty type, std::vector<int32_t> args);
-  BoundExpr Operator(Op op, Ty type, std::vector<int32_t> args);
-  BoundExpr Existing(int32_t id, Ty type) const { return BoundExpr{id, type, span_}; }
+  BoundExpr Call(Fn fn, ExprType type, std::vector<int32_t> args);
+  BoundExpr Operator(Op op, ExprType type, std::vector<int32_t> args);
+  BoundExpr Existing(int32_t id, ExprType type) const { return BoundExpr{id, type, span_}; }
 
  private:
   Binder* binder_;
@@ -108,13 +108,15 @@ class CallBinding {
 
 class Binder {
  public:
-  Binder(ExprBuilder* builder, const Schema* schema, const CompileOptions* options, SegmentMap* segments);
+  Binder(ExprBuilder* builder, const Schema* schema, const CompileOptions* options,
+         SegmentMap* segments);
 
   // Binds a rule over `table`; the result must be bool.
-  absl::StatusOr<int32_t> BindRule(const TableSchema& table, const lang::SourceText& source, const lang::SyntaxTree& tree,
-                                   int32_t rule);
+  absl::StatusOr<int32_t> BindRule(const TableSchema& table, const lang::SourceText& source,
+                                   const lang::SyntaxTree& tree, int32_t rule);
   // Binds a segment on its own over `table` (Build()'s check of unused segments).
-  absl::StatusOr<int32_t> BindSegmentAlone(const TableSchema& table, std::string_view name, int32_t rule);
+  absl::StatusOr<int32_t> BindSegmentAlone(const TableSchema& table, std::string_view name,
+                                           int32_t rule);
 
  private:
   friend class CallBinding;
@@ -157,15 +159,16 @@ class Binder {
   absl::Status Error(lang::Span span, std::string message, std::string hint = "") const;
   absl::Status ExpectBool(Bound* b, std::string_view what);
   // Converts `b` to `target` (implicit conversions only).
-  absl::Status Coerce(Bound* b, Ty target, std::string_view context);
+  absl::Status Coerce(Bound* b, ExprType target, std::string_view context);
   // Finds the common type of `items` and converts them all to it.
-  absl::StatusOr<Ty> Unify(std::vector<Bound*> items, lang::Span where, std::string_view context);
+  absl::StatusOr<ExprType> Unify(std::vector<Bound*> items, lang::Span where,
+                                 std::string_view context);
   absl::Status AsDate(Bound* b, std::string_view fn);
   absl::Status AsString(Bound* b, std::string_view fn);
   absl::Status AsInt(Bound* b, std::string_view fn);
   absl::Status AsNumber(Bound* b, std::string_view fn);
   Bound Make(Node n, lang::Span span);
-  Bound Literal(Value value, Ty type, lang::Span span);  // A constant of a literal's type.
+  Bound Literal(Value value, ExprType type, lang::Span span);  // A constant of a literal's type.
   static std::string Describe(const Bound& b, const ExprBuilder& builder);
 
   ExprBuilder* b_;

@@ -62,7 +62,7 @@ int32_t ExprBuilder::Const(Value v) {
   return g_->Intern(std::move(n));
 }
 
-int32_t ExprBuilder::Null(Ty t) {
+int32_t ExprBuilder::Null(ExprType t) {
   Node n;
   n.op = Op::kConst;
   n.type = t;
@@ -70,7 +70,7 @@ int32_t ExprBuilder::Null(Ty t) {
   return g_->Intern(std::move(n));
 }
 
-int32_t ExprBuilder::Column(int32_t slot, Ty t) {
+int32_t ExprBuilder::Column(int32_t slot, ExprType t) {
   Node n;
   n.op = Op::kColumn;
   n.type = t;
@@ -78,7 +78,7 @@ int32_t ExprBuilder::Column(int32_t slot, Ty t) {
   return g_->Intern(std::move(n));
 }
 
-int32_t ExprBuilder::Param(const std::string& name, Ty t) {
+int32_t ExprBuilder::Param(const std::string& name, ExprType t) {
   Node n;
   n.op = Op::kParam;
   n.type = t;
@@ -89,14 +89,14 @@ int32_t ExprBuilder::Param(const std::string& name, Ty t) {
 int32_t ExprBuilder::Today() {
   Node n;
   n.op = Op::kToday;
-  n.type = Ty::kDate;
+  n.type = ExprType::kDate;
   return g_->Intern(std::move(n));
 }
 
 int32_t ExprBuilder::Fold(int32_t id) {
   const Node& n = g_->node(id);
-  if (n.op == Op::kConst || n.op == Op::kColumn || n.op == Op::kAggregate || n.op == Op::kParentValue ||
-      NeedsContext(n.op)) {
+  if (n.op == Op::kConst || n.op == Op::kColumn || n.op == Op::kAggregate ||
+      n.op == Op::kParentValue || NeedsContext(n.op)) {
     return id;
   }
   bool all_const = true, any_null = false;
@@ -116,8 +116,8 @@ int32_t ExprBuilder::Make(Node n) {
   return Fold(g_->Intern(std::move(n)));
 }
 
-int32_t ExprBuilder::Aggregate(Agg agg, Ty type, int32_t link, const std::string& table, int32_t filter,
-                               int32_t value) {
+int32_t ExprBuilder::Aggregate(Agg agg, ExprType type, int32_t link, const std::string& table,
+                               int32_t filter, int32_t value) {
   Node n;
   n.op = Op::kAggregate;
   n.type = type;
@@ -150,10 +150,10 @@ int32_t ExprBuilder::ParentValue(int32_t link, const std::string& ancestor, int3
 }
 
 int32_t ExprBuilder::DayNumber(int32_t x) {
-  if (type(x) == Ty::kInt) return x;
+  if (type(x) == ExprType::kInt) return x;
   Node n;
   n.op = Op::kDateDiff;
-  n.type = Ty::kInt;
+  n.type = ExprType::kInt;
   n.args = {x, Const(Value::DateFromDays(0))};
   return Make(std::move(n));
 }
@@ -185,12 +185,12 @@ int32_t ExprBuilder::Junction(Op op, std::vector<int32_t> args) {
     }
     if (std::find(flat.begin(), flat.end(), a) == flat.end()) flat.push_back(a);
   }
-  if (has_null) flat.push_back(Null(Ty::kBool));
+  if (has_null) flat.push_back(Null(ExprType::kBool));
   if (flat.empty()) return Const(Value::Bool(!absorbing));
   if (flat.size() == 1) return flat[0];
   Node n;
   n.op = op;
-  n.type = Ty::kBool;
+  n.type = ExprType::kBool;
   n.args = std::move(flat);
   return Make(std::move(n));
 }
@@ -198,7 +198,7 @@ int32_t ExprBuilder::Junction(Op op, std::vector<int32_t> args) {
 int32_t ExprBuilder::Not(int32_t x) {
   const Node in = g_->node(x);
   if (in.op == Op::kConst) {
-    return in.value.is_null() ? Null(Ty::kBool) : Const(Value::Bool(!in.value.bool_value()));
+    return in.value.is_null() ? Null(ExprType::kBool) : Const(Value::Bool(!in.value.bool_value()));
   }
   if (in.op == Op::kNot) return in.args[0];
   if (in.op == Op::kIsNull) return IsNull(in.args[0], true);
@@ -211,7 +211,7 @@ int32_t ExprBuilder::Not(int32_t x) {
   }
   Node n;
   n.op = Op::kNot;
-  n.type = Ty::kBool;
+  n.type = ExprType::kBool;
   n.args = {x};
   return Make(std::move(n));
 }
@@ -221,7 +221,7 @@ int32_t ExprBuilder::IsNull(int32_t x, bool negated) {
   if (in.op == Op::kConst) return Const(Value::Bool(in.value.is_null() != negated));
   Node n;
   n.op = negated ? Op::kIsNotNull : Op::kIsNull;
-  n.type = Ty::kBool;
+  n.type = ExprType::kBool;
   n.args = {x};
   return Make(std::move(n));
 }
@@ -231,7 +231,7 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
     std::swap(a, b);
     cmp = FlipCmp(cmp);
   }
-  if (IsNullConst(a) || IsNullConst(b)) return Null(Ty::kBool);
+  if (IsNullConst(a) || IsNullConst(b)) return Null(ExprType::kBool);
   const Node l = node(a);  // A copy: building nodes below may move the graph's storage.
   if (node(b).eval_const && !l.eval_const) {
     // date_diff(x, C) cmp k  ⇔  x cmp C + k;   date_diff(C, y) cmp k  ⇔  y flip(cmp) C - k.
@@ -239,7 +239,7 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
       int32_t x = l.args[0], c = l.args[1];
       Node add;
       add.op = Op::kAdd;
-      add.type = Ty::kInt;
+      add.type = ExprType::kInt;
       add.args = {DayNumber(c), b};
       return Compare(cmp, x, Make(std::move(add)));
     }
@@ -247,7 +247,7 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
       int32_t c = l.args[0], y = l.args[1];
       Node sub;
       sub.op = Op::kSub;
-      sub.type = Ty::kInt;
+      sub.type = ExprType::kInt;
       sub.args = {DayNumber(c), b};
       return Compare(FlipCmp(cmp), y, Make(std::move(sub)));
     }
@@ -261,7 +261,7 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
     if (l.op == Op::kAddMonths && node(l.args[1]).eval_const && !node(l.args[0]).eval_const &&
         (cmp == Cmp::kLt || cmp == Cmp::kLe || cmp == Cmp::kGt || cmp == Cmp::kGe)) {
       const int32_t x = l.args[0], months = l.args[1];
-      auto make = [&](Op op, Ty type, std::vector<int32_t> args) {
+      auto make = [&](Op op, ExprType type, std::vector<int32_t> args) {
         Node n;
         n.op = op;
         n.type = type;
@@ -269,12 +269,13 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
         return Make(std::move(n));
       };
       int32_t t = DayNumber(b);
-      if (cmp == Cmp::kLe || cmp == Cmp::kGt) t = make(Op::kAdd, Ty::kInt, {t, Const(Value::Int(1))});
-      const int32_t bound = make(Op::kMonthsBound, Ty::kInt, {t, months});
-      const int32_t shift = make(Op::kMonthsShift, Ty::kInt, {months});
-      const int32_t shifted = make(Op::kDateAddDays, Ty::kDate, {x, shift});
+      if (cmp == Cmp::kLe || cmp == Cmp::kGt)
+        t = make(Op::kAdd, ExprType::kInt, {t, Const(Value::Int(1))});
+      const int32_t bound = make(Op::kMonthsBound, ExprType::kInt, {t, months});
+      const int32_t shift = make(Op::kMonthsShift, ExprType::kInt, {months});
+      const int32_t shifted = make(Op::kDateAddDays, ExprType::kDate, {x, shift});
       const Cmp folded = cmp == Cmp::kLt || cmp == Cmp::kLe ? Cmp::kLt : Cmp::kGe;
-      return Compare(folded, shifted, make(Op::kAdd, Ty::kInt, {bound, shift}));
+      return Compare(folded, shifted, make(Op::kAdd, ExprType::kInt, {bound, shift}));
     }
     // date(ts) cmp D  ⇔  ts against the first instant of D (or D + 1) in the zone.
     if (l.op == Op::kTsToDate) {
@@ -282,22 +283,26 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
       auto start = [&](int32_t day) {
         Node n;
         n.op = Op::kDayStart;
-        n.type = Ty::kTimestamp;
+        n.type = ExprType::kTimestamp;
         n.args = {day};
         return Make(std::move(n));
       };
       auto next_day = [&]() {
         Node add;
         add.op = Op::kAdd;
-        add.type = Ty::kInt;
+        add.type = ExprType::kInt;
         add.args = {DayNumber(b), Const(Value::Int(1))};
         return Make(std::move(add));
       };
       switch (cmp) {
-        case Cmp::kLt: return Compare(Cmp::kLt, ts, start(b));
-        case Cmp::kGe: return Compare(Cmp::kGe, ts, start(b));
-        case Cmp::kLe: return Compare(Cmp::kLt, ts, start(next_day()));
-        case Cmp::kGt: return Compare(Cmp::kGe, ts, start(next_day()));
+        case Cmp::kLt:
+          return Compare(Cmp::kLt, ts, start(b));
+        case Cmp::kGe:
+          return Compare(Cmp::kGe, ts, start(b));
+        case Cmp::kLe:
+          return Compare(Cmp::kLt, ts, start(next_day()));
+        case Cmp::kGt:
+          return Compare(Cmp::kGe, ts, start(next_day()));
         case Cmp::kEq:
           return And({Compare(Cmp::kGe, ts, start(b)), Compare(Cmp::kLt, ts, start(next_day()))});
         case Cmp::kNe:
@@ -307,7 +312,7 @@ int32_t ExprBuilder::Compare(Cmp cmp, int32_t a, int32_t b) {
   }
   Node n;
   n.op = Op::kCompare;
-  n.type = Ty::kBool;
+  n.type = ExprType::kBool;
   n.cmp = cmp;
   n.args = {a, b};
   return Make(std::move(n));
@@ -320,7 +325,7 @@ int32_t ExprBuilder::Between(int32_t x, int32_t lo, int32_t hi) {
     auto arith = [&](Op op, int32_t a, int32_t b) {
       Node n;
       n.op = op;
-      n.type = Ty::kInt;
+      n.type = ExprType::kInt;
       n.args = {a, b};
       return Make(std::move(n));
     };
@@ -339,10 +344,10 @@ int32_t ExprBuilder::Between(int32_t x, int32_t lo, int32_t hi) {
     // time-zone conversion.
     return And({Compare(Cmp::kGe, x, lo), Compare(Cmp::kLe, x, hi)});
   }
-  if (IsNullConst(x)) return Null(Ty::kBool);
+  if (IsNullConst(x)) return Null(ExprType::kBool);
   Node n;
   n.op = Op::kBetween;
-  n.type = Ty::kBool;
+  n.type = ExprType::kBool;
   n.args = {x, lo, hi};
   return Make(std::move(n));
 }
@@ -350,7 +355,7 @@ int32_t ExprBuilder::Between(int32_t x, int32_t lo, int32_t hi) {
 int32_t ExprBuilder::InSet(int32_t x, std::shared_ptr<const InSetPayload> set) {
   Node n;
   n.op = Op::kInSet;
-  n.type = Ty::kBool;
+  n.type = ExprType::kBool;
   n.args = {x};
   n.in_set = std::move(set);
   return Make(std::move(n));

@@ -40,7 +40,7 @@ class ExprBuilder {
   ExprBuilder(Graph* graph, ConstantFolder folder) : g_(graph), fold_(folder) {}
   Graph* graph() const { return g_; }
   const Node& node(int32_t id) const { return g_->node(id); }
-  Ty type(int32_t id) const { return g_->node(id).type; }
+  ExprType type(int32_t id) const { return g_->node(id).type; }
   bool IsConst(int32_t id) const { return g_->node(id).op == Op::kConst; }
   bool IsNullConst(int32_t id) const { return IsConst(id) && g_->node(id).value.is_null(); }
 
@@ -48,9 +48,9 @@ class ExprBuilder {
   void set_rule(int32_t rule) { rule_ = rule; }
 
   int32_t Const(Value v);
-  int32_t Null(Ty t);
-  int32_t Column(int32_t slot, Ty t);
-  int32_t Param(const std::string& name, Ty t);
+  int32_t Null(ExprType t);
+  int32_t Column(int32_t slot, ExprType t);
+  int32_t Param(const std::string& name, ExprType t);
   int32_t Today();
 
   int32_t And(std::vector<int32_t> args);
@@ -67,7 +67,8 @@ class ExprBuilder {
   // Related records.  `filter` (bool) and `value` (-1 for exists / count)
   // range over the descendant table `link` starts from; the result is a
   // value per row of `table` (the link's end).
-  int32_t Aggregate(Agg agg, Ty type, int32_t link, const std::string& table, int32_t filter, int32_t value);
+  int32_t Aggregate(Agg agg, ExprType type, int32_t link, const std::string& table, int32_t filter,
+                    int32_t value);
   // The value of `x` (an expression over the ancestor `ancestor`, the end of
   // `link`) for each row of the link's start; NULL where there is no ancestor.
   int32_t ParentValue(int32_t link, const std::string& ancestor, int32_t x);

@@ -10,74 +10,110 @@
 
 namespace docket::plan {
 
-std::string_view TyName(Ty t) {
+std::string_view TyName(ExprType t) {
   switch (t) {
-    case Ty::kBool: return "bool";
-    case Ty::kInt: return "int";
-    case Ty::kFloat: return "float";
-    case Ty::kString: return "string";
-    case Ty::kDate: return "date";
-    case Ty::kTimestamp: return "timestamp";
-    case Ty::kNull: return "null";
+    case ExprType::kBool:
+      return "bool";
+    case ExprType::kInt:
+      return "int";
+    case ExprType::kFloat:
+      return "float";
+    case ExprType::kString:
+      return "string";
+    case ExprType::kDate:
+      return "date";
+    case ExprType::kTimestamp:
+      return "timestamp";
+    case ExprType::kNull:
+      return "null";
   }
   return "?";
 }
 
-Ty TyOf(TypeId id) {
+ExprType TyOf(TypeId id) {
   switch (id) {
-    case TypeId::kBool: return Ty::kBool;
-    case TypeId::kInt: return Ty::kInt;
-    case TypeId::kFloat: return Ty::kFloat;
-    case TypeId::kString: return Ty::kString;
-    case TypeId::kDate: return Ty::kDate;
-    case TypeId::kTimestamp: return Ty::kTimestamp;
+    case TypeId::kBool:
+      return ExprType::kBool;
+    case TypeId::kInt:
+      return ExprType::kInt;
+    case TypeId::kFloat:
+      return ExprType::kFloat;
+    case TypeId::kString:
+      return ExprType::kString;
+    case TypeId::kDate:
+      return ExprType::kDate;
+    case TypeId::kTimestamp:
+      return ExprType::kTimestamp;
   }
-  return Ty::kNull;
+  return ExprType::kNull;
 }
 
-DataType DataTypeOf(Ty t) {
+DataType DataTypeOf(ExprType t) {
   switch (t) {
-    case Ty::kInt: return DataType::Int();
-    case Ty::kFloat: return DataType::Float();
-    case Ty::kString: return DataType::String();
-    case Ty::kDate: return DataType::Date();
-    case Ty::kTimestamp: return DataType::Timestamp(TimeUnit::kMicro);
-    default: return DataType::Bool();
+    case ExprType::kInt:
+      return DataType::Int();
+    case ExprType::kFloat:
+      return DataType::Float();
+    case ExprType::kString:
+      return DataType::String();
+    case ExprType::kDate:
+      return DataType::Date();
+    case ExprType::kTimestamp:
+      return DataType::Timestamp(TimeUnit::kMicro);
+    default:
+      return DataType::Bool();
   }
 }
 
-Value NullOf(Ty t) { return Value::Null(DataTypeOf(t)); }
+Value NullOf(ExprType t) { return Value::Null(DataTypeOf(t)); }
 
 std::string_view CmpName(Cmp c) {
   switch (c) {
-    case Cmp::kEq: return "=";
-    case Cmp::kNe: return "!=";
-    case Cmp::kLt: return "<";
-    case Cmp::kLe: return "<=";
-    case Cmp::kGt: return ">";
-    case Cmp::kGe: return ">=";
+    case Cmp::kEq:
+      return "=";
+    case Cmp::kNe:
+      return "!=";
+    case Cmp::kLt:
+      return "<";
+    case Cmp::kLe:
+      return "<=";
+    case Cmp::kGt:
+      return ">";
+    case Cmp::kGe:
+      return ">=";
   }
   return "?";
 }
 
 Cmp FlipCmp(Cmp c) {
   switch (c) {
-    case Cmp::kLt: return Cmp::kGt;
-    case Cmp::kLe: return Cmp::kGe;
-    case Cmp::kGt: return Cmp::kLt;
-    case Cmp::kGe: return Cmp::kLe;
-    default: return c;
+    case Cmp::kLt:
+      return Cmp::kGt;
+    case Cmp::kLe:
+      return Cmp::kGe;
+    case Cmp::kGt:
+      return Cmp::kLt;
+    case Cmp::kGe:
+      return Cmp::kLe;
+    default:
+      return c;
   }
 }
 
 Cmp NegateCmp(Cmp c) {
   switch (c) {
-    case Cmp::kEq: return Cmp::kNe;
-    case Cmp::kNe: return Cmp::kEq;
-    case Cmp::kLt: return Cmp::kGe;
-    case Cmp::kLe: return Cmp::kGt;
-    case Cmp::kGt: return Cmp::kLe;
-    case Cmp::kGe: return Cmp::kLt;
+    case Cmp::kEq:
+      return Cmp::kNe;
+    case Cmp::kNe:
+      return Cmp::kEq;
+    case Cmp::kLt:
+      return Cmp::kGe;
+    case Cmp::kLe:
+      return Cmp::kGt;
+    case Cmp::kGt:
+      return Cmp::kLe;
+    case Cmp::kGe:
+      return Cmp::kLt;
   }
   return c;
 }
@@ -89,13 +125,20 @@ std::string_view FnName(Fn f) {
 
 std::string_view AggName(Agg a) {
   switch (a) {
-    case Agg::kExists: return "exists";
-    case Agg::kCount: return "count";
-    case Agg::kCountValues: return "count";
-    case Agg::kSum: return "sum";
-    case Agg::kAvg: return "avg";
-    case Agg::kMin: return "min";
-    case Agg::kMax: return "max";
+    case Agg::kExists:
+      return "exists";
+    case Agg::kCount:
+      return "count";
+    case Agg::kCountValues:
+      return "count";
+    case Agg::kSum:
+      return "sum";
+    case Agg::kAvg:
+      return "avg";
+    case Agg::kMin:
+      return "min";
+    case Agg::kMax:
+      return "max";
   }
   return "?";
 }
@@ -104,40 +147,74 @@ namespace {
 
 std::string_view OpName(Op op) {
   switch (op) {
-    case Op::kConst: return "const";
-    case Op::kParam: return "param";
-    case Op::kToday: return "today";
-    case Op::kColumn: return "column";
-    case Op::kAnd: return "and";
-    case Op::kOr: return "or";
-    case Op::kNot: return "not";
-    case Op::kIsNull: return "is_null";
-    case Op::kIsNotNull: return "is_not_null";
-    case Op::kCompare: return "cmp";
-    case Op::kBetween: return "between";
-    case Op::kInSet: return "in";
-    case Op::kLike: return "like";
-    case Op::kMatches: return "matches";
-    case Op::kAdd: return "+";
-    case Op::kSub: return "-";
-    case Op::kMul: return "*";
-    case Op::kDiv: return "/";
-    case Op::kMod: return "%";
-    case Op::kNeg: return "neg";
-    case Op::kIntToFloat: return "float";
-    case Op::kTsToDate: return "ts_to_date";
-    case Op::kDayStart: return "day_start";
-    case Op::kCivilToTs: return "civil_to_ts";
-    case Op::kDateAddDays: return "date_add_days";
-    case Op::kDateDiff: return "date_diff";
-    case Op::kAddMonths: return "add_months";
-    case Op::kMonthsBound: return "months_bound";
-    case Op::kMonthsShift: return "months_shift";
-    case Op::kCase: return "case";
-    case Op::kCoalesce: return "coalesce";
-    case Op::kCall: return "call";
-    case Op::kAggregate: return "aggregate";
-    case Op::kParentValue: return "parent";
+    case Op::kConst:
+      return "const";
+    case Op::kParam:
+      return "param";
+    case Op::kToday:
+      return "today";
+    case Op::kColumn:
+      return "column";
+    case Op::kAnd:
+      return "and";
+    case Op::kOr:
+      return "or";
+    case Op::kNot:
+      return "not";
+    case Op::kIsNull:
+      return "is_null";
+    case Op::kIsNotNull:
+      return "is_not_null";
+    case Op::kCompare:
+      return "cmp";
+    case Op::kBetween:
+      return "between";
+    case Op::kInSet:
+      return "in";
+    case Op::kLike:
+      return "like";
+    case Op::kMatches:
+      return "matches";
+    case Op::kAdd:
+      return "+";
+    case Op::kSub:
+      return "-";
+    case Op::kMul:
+      return "*";
+    case Op::kDiv:
+      return "/";
+    case Op::kMod:
+      return "%";
+    case Op::kNeg:
+      return "neg";
+    case Op::kIntToFloat:
+      return "float";
+    case Op::kTsToDate:
+      return "ts_to_date";
+    case Op::kDayStart:
+      return "day_start";
+    case Op::kCivilToTs:
+      return "civil_to_ts";
+    case Op::kDateAddDays:
+      return "date_add_days";
+    case Op::kDateDiff:
+      return "date_diff";
+    case Op::kAddMonths:
+      return "add_months";
+    case Op::kMonthsBound:
+      return "months_bound";
+    case Op::kMonthsShift:
+      return "months_shift";
+    case Op::kCase:
+      return "case";
+    case Op::kCoalesce:
+      return "coalesce";
+    case Op::kCall:
+      return "call";
+    case Op::kAggregate:
+      return "aggregate";
+    case Op::kParentValue:
+      return "parent";
   }
   return "?";
 }
@@ -166,14 +243,14 @@ bool IsFallible(const Node& n) {
     case Op::kSub:
     case Op::kMul:
     case Op::kNeg:
-      return n.type == Ty::kInt;
+      return n.type == ExprType::kInt;
     case Op::kDiv:
     case Op::kMod:
     case Op::kDateAddDays:
     case Op::kAddMonths:
       return true;
     case Op::kAggregate:
-      return n.agg == Agg::kSum && n.type == Ty::kInt;
+      return n.agg == Agg::kSum && n.type == ExprType::kInt;
     case Op::kCall:
       return IsFallibleFn(n.fn);
     default:
@@ -184,12 +261,13 @@ bool IsFallible(const Node& n) {
 }  // namespace
 
 std::string Graph::Key(const Node& n) const {
-  std::string k = absl::StrCat(static_cast<int>(n.op), "|", static_cast<int>(n.type), "|",
-                               static_cast<int>(n.cmp), "|", static_cast<int>(n.fn), "|",
-                               n.case_insensitive, n.has_else, "|", n.column, "|", n.rule, "|",
-                               absl::StrJoin(n.args, ","), "|");
+  std::string k =
+      absl::StrCat(static_cast<int>(n.op), "|", static_cast<int>(n.type), "|",
+                   static_cast<int>(n.cmp), "|", static_cast<int>(n.fn), "|", n.case_insensitive,
+                   n.has_else, "|", n.column, "|", n.rule, "|", absl::StrJoin(n.args, ","), "|");
   if (n.op == Op::kAggregate || n.op == Op::kParentValue) {
-    absl::StrAppend(&k, "A", static_cast<int>(n.agg), "L", n.link, "S", absl::StrJoin(n.sub, ","), "|");
+    absl::StrAppend(&k, "A", static_cast<int>(n.agg), "L", n.link, "S", absl::StrJoin(n.sub, ","),
+                    "|");
   }
   if (n.op == Op::kConst) AppendValueKey(&k, n.value);
   if (n.op == Op::kParam) absl::StrAppend(&k, n.name.size(), ":", n.name);
@@ -246,7 +324,7 @@ int32_t Graph::Intern(Node n) {
   return id;
 }
 
-int32_t Graph::DerivedSlot(int32_t node, const std::string& table, Ty type) {
+int32_t Graph::DerivedSlot(int32_t node, const std::string& table, ExprType type) {
   std::string key = absl::StrCat("#", node);
   auto it = column_index_.find(key);
   if (it != column_index_.end()) return it->second;
@@ -264,9 +342,10 @@ int32_t Graph::LinkSlot(const std::string& from, const std::string& to) {
   return static_cast<int32_t>(links_.size() - 1);
 }
 
-int32_t Graph::HistorySlot(const std::string& table, HistoryRef ref, Ty type) {
-  std::string key = absl::StrCat("\x01history:", static_cast<int>(ref.kind), ":", ref.has_interval ? 1 : 0, ":",
-                                 ref.days, ":", ref.months, ":", ref.column.size(), ":", ref.column);
+int32_t Graph::HistorySlot(const std::string& table, HistoryRef ref, ExprType type) {
+  std::string key =
+      absl::StrCat("\x01history:", static_cast<int>(ref.kind), ":", ref.has_interval ? 1 : 0, ":",
+                   ref.days, ":", ref.months, ":", ref.column.size(), ":", ref.column);
   for (const std::string& t : ref.path) absl::StrAppend(&key, ":", t.size(), ":", t);
   auto it = column_index_.find(key);
   if (it != column_index_.end()) return it->second;
@@ -279,7 +358,7 @@ int32_t Graph::HistorySlot(const std::string& table, HistoryRef ref, Ty type) {
   return id;
 }
 
-int32_t Graph::ColumnSlot(const std::string& table, const std::string& name, Ty type) {
+int32_t Graph::ColumnSlot(const std::string& table, const std::string& name, ExprType type) {
   std::string key = absl::StrCat(table.size(), ":", table, name);
   auto it = column_index_.find(key);
   if (it != column_index_.end()) return it->second;
@@ -293,12 +372,17 @@ std::string Graph::Dump(int32_t id) const {
   const Node& n = nodes_[id];
   switch (n.op) {
     case Op::kConst:
-      if (n.type == Ty::kString && !n.value.is_null()) return "'" + n.value.string_value() + "'";
-      if (n.type == Ty::kDate && !n.value.is_null()) return "DATE '" + n.value.ToString() + "'";
+      if (n.type == ExprType::kString && !n.value.is_null())
+        return "'" + n.value.string_value() + "'";
+      if (n.type == ExprType::kDate && !n.value.is_null())
+        return "DATE '" + n.value.ToString() + "'";
       return n.value.ToString();
-    case Op::kParam: return "$" + n.name;
-    case Op::kToday: return "today";
-    case Op::kColumn: return columns_[n.column].name;
+    case Op::kParam:
+      return "$" + n.name;
+    case Op::kToday:
+      return "today";
+    case Op::kColumn:
+      return columns_[n.column].name;
     case Op::kAggregate: {
       const LinkRef& l = links_[n.link];
       std::string out = absl::StrCat("(", std::string(AggName(n.agg)), " ", l.from);
@@ -311,7 +395,8 @@ std::string Graph::Dump(int32_t id) const {
       const ColumnRef& c = columns_[n.column];
       return absl::StrCat("(parent ", l.to, " ", n.sub.empty() ? c.name : Dump(n.sub[0]), ")");
     }
-    default: break;
+    default:
+      break;
   }
   std::string head(OpName(n.op));
   if (n.op == Op::kCompare) head = std::string(CmpName(n.cmp));

@@ -21,7 +21,7 @@ Fn OnlyFn(const CallBinding& c) { return c.entry().lowers_to.front().fn; }
 
 // Leading NULLs drop out; a non-NULL constant ends the list.
 Result BindCoalesce(CallBinding& c) {
-  absl::StatusOr<Ty> t = c.UnifyAll("mix");
+  absl::StatusOr<ExprType> t = c.UnifyAll("mix");
   if (!t.ok()) return t.status();
   ExprBuilder& b = c.builder();
   std::vector<int32_t> kept;
@@ -36,16 +36,16 @@ Result BindCoalesce(CallBinding& c) {
 }
 
 Result BindNullIf(CallBinding& c) {
-  absl::StatusOr<Ty> t = c.Unify({&c.arg(0), &c.arg(1)}, "compare");
+  absl::StatusOr<ExprType> t = c.Unify({&c.arg(0), &c.arg(1)}, "compare");
   if (!t.ok()) return t.status();
   return c.Call(Fn::kNullIf, *t, {c.arg(0).id, c.arg(1).id});
 }
 
 // least / greatest: the common type of the arguments, bool excepted.
 Result BindLeastGreatest(CallBinding& c) {
-  absl::StatusOr<Ty> t = c.UnifyAll("mix");
+  absl::StatusOr<ExprType> t = c.UnifyAll("mix");
   if (!t.ok()) return t.status();
-  if (*t == Ty::kBool) return c.Error(c.span(), c.name() + "() does not take bool arguments");
+  if (*t == ExprType::kBool) return c.Error(c.span(), c.name() + "() does not take bool arguments");
   std::vector<int32_t> args;
   for (const BoundExpr& a : c.args()) args.push_back(a.id);
   return c.Call(OnlyFn(c), *t, std::move(args));
@@ -59,30 +59,30 @@ Result BindLeastGreatest(CallBinding& c) {
 // nodes, so that the builder's as_of rewrites see them.
 Result BindDaysSince(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
-  return c.Operator(Op::kDateDiff, Ty::kInt, {c.builder().Today(), c.arg(0).id});
+  return c.Operator(Op::kDateDiff, ExprType::kInt, {c.builder().Today(), c.arg(0).id});
 }
 
 Result BindDaysUntil(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
-  return c.Operator(Op::kDateDiff, Ty::kInt, {c.arg(0).id, c.builder().Today()});
+  return c.Operator(Op::kDateDiff, ExprType::kInt, {c.arg(0).id, c.builder().Today()});
 }
 
 Result BindMonthsSince(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
-  return c.Call(Fn::kMonthsSince, Ty::kInt, {c.arg(0).id, c.builder().Today()});
+  return c.Call(Fn::kMonthsSince, ExprType::kInt, {c.arg(0).id, c.builder().Today()});
 }
 
 // add_days / add_months: the operators of d + n and d + INTERVAL n MONTH.
 Result BindAddDays(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
   if (absl::Status s = c.AsInt(1, c.name() + "()"); !s.ok()) return s;
-  return c.Operator(Op::kDateAddDays, Ty::kDate, {c.arg(0).id, c.arg(1).id});
+  return c.Operator(Op::kDateAddDays, ExprType::kDate, {c.arg(0).id, c.arg(1).id});
 }
 
 Result BindAddMonths(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
   if (absl::Status s = c.AsInt(1, c.name() + "()"); !s.ok()) return s;
-  return c.Operator(Op::kAddMonths, Ty::kDate, {c.arg(0).id, c.arg(1).id});
+  return c.Operator(Op::kAddMonths, ExprType::kDate, {c.arg(0).id, c.arg(1).id});
 }
 
 // date(x) is its argument's conversion to a date (Op::kTsToDate for a
@@ -97,7 +97,7 @@ Result BindDate(CallBinding& c) {
 // year, quarter, month, day, day_of_week: date → int.
 Result BindDatePart(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
-  return c.Call(OnlyFn(c), Ty::kInt, {c.arg(0).id});
+  return c.Call(OnlyFn(c), ExprType::kInt, {c.arg(0).id});
 }
 
 Result BindDateTrunc(CallBinding& c) {
@@ -120,13 +120,14 @@ Result BindDateTrunc(CallBinding& c) {
                    "use 'week', 'month', 'quarter' or 'year'");
   }
   if (absl::Status s = c.AsDate(1, c.name()); !s.ok()) return s;
-  return c.Call(it->second, Ty::kDate, {c.arg(1).id});
+  return c.Call(it->second, ExprType::kDate, {c.arg(1).id});
 }
 
 Result BindNextAnniversary(CallBinding& c) {
   if (absl::Status s = c.AsDate(0, c.name()); !s.ok()) return s;
   if (absl::Status s = c.AsInt(1, c.name() + "()"); !s.ok()) return s;
-  return c.Call(Fn::kNextAnniversary, Ty::kDate, {c.arg(0).id, c.arg(1).id, c.builder().Today()});
+  return c.Call(Fn::kNextAnniversary, ExprType::kDate,
+                {c.arg(0).id, c.arg(1).id, c.builder().Today()});
 }
 
 // ---------------------------------------------------------------------------
@@ -135,19 +136,19 @@ Result BindNextAnniversary(CallBinding& c) {
 // lower, upper, trim: string → string.
 Result BindStringMap(CallBinding& c) {
   if (absl::Status s = c.AsString(0, c.name() + "()"); !s.ok()) return s;
-  return c.Call(OnlyFn(c), Ty::kString, {c.arg(0).id});
+  return c.Call(OnlyFn(c), ExprType::kString, {c.arg(0).id});
 }
 
 Result BindLength(CallBinding& c) {
   if (absl::Status s = c.AsString(0, c.name() + "()"); !s.ok()) return s;
-  return c.Call(Fn::kLength, Ty::kInt, {c.arg(0).id});
+  return c.Call(Fn::kLength, ExprType::kInt, {c.arg(0).id});
 }
 
 // contains, starts_with, ends_with: (string, string) → bool.
 Result BindStringTest(CallBinding& c) {
   if (absl::Status s = c.AsString(0, c.name() + "()"); !s.ok()) return s;
   if (absl::Status s = c.AsString(1, c.name() + "()"); !s.ok()) return s;
-  return c.Call(OnlyFn(c), Ty::kBool, {c.arg(0).id, c.arg(1).id});
+  return c.Call(OnlyFn(c), ExprType::kBool, {c.arg(0).id, c.arg(1).id});
 }
 
 // ---------------------------------------------------------------------------
@@ -161,18 +162,18 @@ Result BindAbs(CallBinding& c) {
 
 Result BindFloorCeil(CallBinding& c) {
   if (absl::Status s = c.AsNumber(0, c.name() + "()"); !s.ok()) return s;
-  if (c.arg(0).type == Ty::kInt) return c.arg(0);
+  if (c.arg(0).type == ExprType::kInt) return c.arg(0);
   return c.Call(OnlyFn(c), c.arg(0).type, {c.arg(0).id});
 }
 
 Result BindRound(CallBinding& c) {
   if (absl::Status s = c.AsNumber(0, c.name() + "()"); !s.ok()) return s;
-  const Ty t = c.arg(0).type;
+  const ExprType t = c.arg(0).type;
   if (c.argc() == 2) {
     if (absl::Status s = c.AsInt(1, "round()"); !s.ok()) return s;
     return c.Call(Fn::kRoundTo, t, {c.arg(0).id, c.arg(1).id});
   }
-  if (t == Ty::kInt) return c.arg(0);
+  if (t == ExprType::kInt) return c.arg(0);
   return c.Call(Fn::kRound, t, {c.arg(0).id});
 }
 

@@ -27,7 +27,8 @@ absl::StatusOr<ParamMap> ApplyParamOverrides(const ParamMap& defaults, const Par
     } else if (want.id == TypeId::kFloat && value.type().id == TypeId::kInt) {
       it->second = Value::Float(static_cast<double>(value.int_value()));
     } else {
-      return UsageError(absl::StrCat("param '", name, "' is ", want.ToString(), ", not ", value.type().ToString()),
+      return UsageError(absl::StrCat("param '", name, "' is ", want.ToString(), ", not ",
+                                     value.type().ToString()),
                         absl::StrCat("its default is ", it->second.ToString()));
     }
   }

@@ -19,7 +19,7 @@ bool IsExpensiveOp(const plan::Graph& g, const Node& n) {
       return true;
     case Op::kCompare:
     case Op::kInSet:
-      return g.node(n.args[0]).type == Ty::kString;
+      return g.node(n.args[0]).type == ExprType::kString;
     default:
       return false;
   }
@@ -61,7 +61,7 @@ PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph,
   // Nodes are created children-first, so ascending ids are a topological order.
   p.shared_slot.assign(size, -1);
   p.const_slot.assign(size, -1);
-  p.peel.assign(size, 0);
+  p.per_entry.assign(size, 0);
   p.expensive.assign(size, 0);
   p.fallible_below.assign(size, 0);
   std::vector<uint8_t> eligible(size, 0), ineligible_parent(size, 0);
@@ -91,8 +91,8 @@ PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph,
     p.fallible_below[id] = fall;
     // Per-entry evaluation would count diagnostics per entry, not per row: not for fallible
     // subtrees.
-    eligible[id] = !fall && !n.eval_const && n.type == Ty::kBool && n.single_column >= 0 &&
-                   g.columns()[n.single_column].type == Ty::kString && n.op != Op::kIsNull &&
+    eligible[id] = !fall && !n.eval_const && n.type == ExprType::kBool && n.single_column >= 0 &&
+                   g.columns()[n.single_column].type == ExprType::kString && n.op != Op::kIsNull &&
                    n.op != Op::kIsNotNull;
   }
   for (int32_t id = 0; id < size; ++id) {
@@ -103,7 +103,8 @@ PhysicalPlan PhysicalPlan::Analyze(std::shared_ptr<const plan::Graph> graph,
     for (int32_t a : g.node(id).sub) ineligible_parent[a] = 1;
   }
   for (int32_t id = 0; id < size; ++id) {
-    if (p.reachable[id] && eligible[id] && (is_root[id] || ineligible_parent[id])) p.peel[id] = 1;
+    if (p.reachable[id] && eligible[id] && (is_root[id] || ineligible_parent[id]))
+      p.per_entry[id] = 1;
   }
   std::sort(p.params.begin(), p.params.end());
   p.params.erase(std::unique(p.params.begin(), p.params.end()), p.params.end());

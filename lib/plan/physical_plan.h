@@ -24,14 +24,14 @@ struct PhysicalPlan {
   std::vector<uint8_t> reachable;    // Per node.
   std::vector<int32_t> shared_slot;  // Per node: cache slot, -1 when not shared.
   int32_t num_shared = 0;
-  std::vector<uint8_t> peel;       // Per node: evaluate once per dictionary entry.
+  std::vector<uint8_t> per_entry;  // Per node: evaluate once per dictionary entry.
   std::vector<uint8_t> expensive;  // Per node: the subtree does string, regex or zone work.
   std::vector<uint8_t>
       fallible_below;  // Per node: the subtree can raise a diagnostic (division, overflow).
   std::vector<int32_t> const_slot;   // Per node: constant slot, -1 when none.
   std::vector<int32_t> const_nodes;  // Per slot: its node.
   bool needs_zone = false;
-  int max_relation_depth = 64;         // Limits::max_relation_depth at compile time.
+  int max_relation_depth = 64;      // Limits::max_relation_depth at compile time.
   std::vector<std::string> params;  // Params used.
 
   // Related records: derived columns computed in stages before the rules run

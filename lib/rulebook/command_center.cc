@@ -12,8 +12,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/time.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "io/format.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/rows.h"
@@ -68,7 +68,12 @@ std::string Truncate(std::string s, int64_t max_chars) {
   for (size_t i = 0; i < s.size();) {
     size_t len = 1;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+    if (c >= 0xF0)
+      len = 4;
+    else if (c >= 0xE0)
+      len = 3;
+    else if (c >= 0xC0)
+      len = 2;
     len = std::min(len, s.size() - i);
     int64_t cw = io::DisplayWidth(std::string_view(s).substr(i, len));
     if (w + cw > max_chars - 1) break;
@@ -105,7 +110,8 @@ std::string KpiLabel(const KpiResult& k) {
 
 // Word-wraps `text` to `width` columns, every line starting with `indent`
 // (the first with `first` instead).
-std::string Wrap(std::string_view text, int64_t width, std::string_view first, std::string_view indent) {
+std::string Wrap(std::string_view text, int64_t width, std::string_view first,
+                 std::string_view indent) {
   std::string out(first);
   int64_t col = io::DisplayWidth(first);
   bool line_has_word = false;
@@ -129,7 +135,8 @@ std::string Wrap(std::string_view text, int64_t width, std::string_view first, s
 
 // Cell text for people: floats of one column share their decimals (none when
 // every shown value is whole), timestamps are minutes in the run's zone.
-std::string DisplayCell(const Column& col, int64_t row, bool whole_floats, const absl::TimeZone& zone) {
+std::string DisplayCell(const Column& col, int64_t row, bool whole_floats,
+                        const absl::TimeZone& zone) {
   if (col.IsNull(row)) return "—";
   if (col.type_id() == TypeId::kFloat) {
     double d = col.Values<double>()[row];
@@ -146,7 +153,8 @@ std::string DisplayCell(const Column& col, int64_t row, bool whole_floats, const
 
 // The shown columns' cells at `rows` (floats of a column share their
 // decimals over these rows).
-std::vector<std::vector<std::string>> DisplayCells(const ListResult& list, const std::vector<int64_t>& rows,
+std::vector<std::vector<std::string>> DisplayCells(const ListResult& list,
+                                                   const std::vector<int64_t>& rows,
                                                    const absl::TimeZone& zone) {
   std::vector<const Column*> columns;
   for (const std::string& name : list.show) columns.push_back(list.data.FindColumn(name));
@@ -155,7 +163,8 @@ std::vector<std::vector<std::string>> DisplayCells(const ListResult& list, const
     const Column* col = columns[j];
     if (col == nullptr || col->type_id() != TypeId::kFloat) continue;
     for (int64_t r : rows) {
-      if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r])) whole[j] = false;
+      if (!col->IsNull(r) && col->Values<double>()[r] != std::floor(col->Values<double>()[r]))
+        whole[j] = false;
     }
   }
   std::vector<std::vector<std::string>> cells;
@@ -168,12 +177,14 @@ std::vector<std::vector<std::string>> DisplayCells(const ListResult& list, const
   return cells;
 }
 
-void AppendList(std::string* out, const ListResult& list, const RenderOptions& o, const absl::TimeZone& zone) {
+void AppendList(std::string* out, const ListResult& list, const RenderOptions& o,
+                const absl::TimeZone& zone) {
   const bool c = o.color;
   std::string count = FormatNumber(static_cast<double>(list.count));
   std::string title = Truncate(list.title, o.width - 12);
   int64_t gap = std::max<int64_t>(2, o.width - io::DisplayWidth(title) - io::DisplayWidth(count));
-  absl::StrAppend(out, "\n", Bold(title, c), std::string(static_cast<size_t>(gap), ' '), Bold(count, c), "\n");
+  absl::StrAppend(out, "\n", Bold(title, c), std::string(static_cast<size_t>(gap), ' '),
+                  Bold(count, c), "\n");
   if (!list.action.empty()) absl::StrAppend(out, Wrap(list.action, o.width, "  → ", "    "), "\n");
   for (const Resource& r : list.resources) {
     std::string link = r.title == r.url ? r.url : absl::StrCat(r.title, " <", r.url, ">");
@@ -243,7 +254,9 @@ void AppendList(std::string* out, const ListResult& list, const RenderOptions& o
     absl::StrAppend(out, i == 0 ? Dim(line, c) : line, "\n");
   }
   int64_t more = list.count - shown;
-  if (more > 0) absl::StrAppend(out, Dim(absl::StrCat("    … ", Plural(more, "more row", "more rows")), c), "\n");
+  if (more > 0)
+    absl::StrAppend(out, Dim(absl::StrCat("    … ", Plural(more, "more row", "more rows")), c),
+                    "\n");
 }
 
 void AppendJsonValue(std::string* out, const Value& v) { out->append(v.ToJson()); }
@@ -256,14 +269,17 @@ void AppendJsonStringField(std::string* out, std::string_view name, std::string_
 
 }  // namespace
 
-
 std::string DisplayValue(const Value& v) {
   if (v.is_null()) return "—";
   switch (v.type().id) {
-    case TypeId::kInt: return FormatNumber(static_cast<double>(v.int_value()));
-    case TypeId::kFloat: return FormatNumber(v.float_value());
-    case TypeId::kBool: return v.bool_value() ? "yes" : "no";
-    default: break;
+    case TypeId::kInt:
+      return FormatNumber(static_cast<double>(v.int_value()));
+    case TypeId::kFloat:
+      return FormatNumber(v.float_value());
+    case TypeId::kBool:
+      return v.bool_value() ? "yes" : "no";
+    default:
+      break;
   }
   std::string s = v.ToString();
   // One line per cell.
@@ -273,7 +289,8 @@ std::string DisplayValue(const Value& v) {
   return s;
 }
 
-std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_t rows, std::string_view time_zone) {
+std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_t rows,
+                                                  std::string_view time_zone) {
   absl::TimeZone zone = absl::UTCTimeZone();
   absl::LoadTimeZone(std::string(time_zone), &zone);
   std::vector<int64_t> top;
@@ -291,12 +308,15 @@ std::vector<std::string> OrphanNotes(const std::vector<RelationDiagnostics>& rel
   for (const RelationDiagnostics& r : relations) {
     if (r.null_keys == 0 && r.missing_keys == 0) continue;
     std::vector<std::string> why;
-    if (r.missing_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.missing_keys)), " with a key not in ", r.parent));
-    if (r.null_keys > 0) why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.null_keys)), " with no key"));
+    if (r.missing_keys > 0)
+      why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.missing_keys)),
+                                 " with a key not in ", r.parent));
+    if (r.null_keys > 0)
+      why.push_back(absl::StrCat(FormatNumber(static_cast<double>(r.null_keys)), " with no key"));
     const int64_t rows = r.null_keys + r.missing_keys;
-    notes.push_back(absl::StrCat(Plural(rows, "row", "rows"), " of ", r.table, rows == 1 ? " has" : " have",
-                                 " no parent (", absl::StrJoin(why, ", "),
-                                 "): no aggregate counts them and their parent fields are NULL"));
+    notes.push_back(absl::StrCat(
+        Plural(rows, "row", "rows"), " of ", r.table, rows == 1 ? " has" : " have", " no parent (",
+        absl::StrJoin(why, ", "), "): no aggregate counts them and their parent fields are NULL"));
   }
   return notes;
 }
@@ -310,8 +330,8 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
   absl::StrAppend(&out, Bold(absl::StrCat(result.name, " — command center for ", who), c), "\n");
   int64_t rows = 0;
   for (const ListResult& l : result.lists) rows += l.count;
-  absl::StrAppend(&out, "as of ", absl::FormatCivilTime(result.as_of), " (", result.time_zone, ") · ",
-                  Plural(static_cast<int64_t>(result.lists.size()), "list", "lists"), " · ",
+  absl::StrAppend(&out, "as of ", absl::FormatCivilTime(result.as_of), " (", result.time_zone,
+                  ") · ", Plural(static_cast<int64_t>(result.lists.size()), "list", "lists"), " · ",
                   Plural(rows, "item", "items"), "\n");
   for (Horizon h : {Horizon::kToday, Horizon::kUpcoming, Horizon::kPast}) {
     bool any = false;
@@ -340,9 +360,11 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
       // Per owner only for everyone: a scoped run has one owner.
       if (k.by_owner && !result.owner.has_value()) {
         int64_t owner_w = 0;
-        for (const auto& [owner, v] : k.groups) owner_w = std::max(owner_w, io::DisplayWidth(Truncate(owner, 30)));
+        for (const auto& [owner, v] : k.groups)
+          owner_w = std::max(owner_w, io::DisplayWidth(Truncate(owner, 30)));
         for (const auto& [owner, v] : k.groups) {
-          absl::StrAppend(&out, "      ", Pad(Truncate(owner, 30), owner_w, false), "  ", DisplayValue(v), "\n");
+          absl::StrAppend(&out, "      ", Pad(Truncate(owner, 30), owner_w, false), "  ",
+                          DisplayValue(v), "\n");
         }
         if (k.groups.empty()) absl::StrAppend(&out, Dim("      (no rows)", c), "\n");
       }
@@ -351,7 +373,8 @@ std::string RenderCommandCenter(const RulebookResult& result, const RenderOption
   // Child rows without a parent: counted nowhere, so say so.
   std::vector<std::string> notes = OrphanNotes(result.relations);
   if (!notes.empty()) absl::StrAppend(&out, "\n");
-  for (const std::string& note : notes) absl::StrAppend(&out, Dim(absl::StrCat("note: ", note), c), "\n");
+  for (const std::string& note : notes)
+    absl::StrAppend(&out, Dim(absl::StrCat("note: ", note), c), "\n");
   return out;
 }
 
@@ -442,9 +465,10 @@ void WriteJson(const RulebookResult& result, const io::OutputSink& sink) {
     });
     out += "]";
     if (!l.diagnostics.empty()) {
-      absl::StrAppend(&out, ",\"diagnostics\":{\"division_by_zero\":", l.diagnostics.division_by_zero,
-                      ",\"int_overflow\":", l.diagnostics.int_overflow, ",\"orphan_rows\":",
-                      l.diagnostics.orphan_rows, "}");
+      absl::StrAppend(&out,
+                      ",\"diagnostics\":{\"division_by_zero\":", l.diagnostics.division_by_zero,
+                      ",\"int_overflow\":", l.diagnostics.int_overflow,
+                      ",\"orphan_rows\":", l.diagnostics.orphan_rows, "}");
     }
     out += "}";
   }
@@ -487,7 +511,8 @@ void WriteJson(const RulebookResult& result, const io::OutputSink& sink) {
     AppendJsonStringField(&out, "table", r.table);
     out += ",";
     AppendJsonStringField(&out, "parent", r.parent);
-    absl::StrAppend(&out, ",\"null_keys\":", r.null_keys, ",\"missing_keys\":", r.missing_keys, "}");
+    absl::StrAppend(&out, ",\"null_keys\":", r.null_keys, ",\"missing_keys\":", r.missing_keys,
+                    "}");
   }
   out += "]}\n";
   sink(out);
@@ -555,21 +580,22 @@ std::vector<ListDiff> DiffResults(const RulebookResult& before, const RulebookRe
       d.before = b->count;
       before_keys = AllKeys(*b);
     }
-    std::set_difference(after_keys.begin(), after_keys.end(), before_keys.begin(), before_keys.end(),
-                        std::back_inserter(d.entered));
-    std::set_difference(before_keys.begin(), before_keys.end(), after_keys.begin(), after_keys.end(),
-                        std::back_inserter(d.left));
+    std::set_difference(after_keys.begin(), after_keys.end(), before_keys.begin(),
+                        before_keys.end(), std::back_inserter(d.entered));
+    std::set_difference(before_keys.begin(), before_keys.end(), after_keys.begin(),
+                        after_keys.end(), std::back_inserter(d.left));
     out.push_back(std::move(d));
   }
   return out;
 }
 
-std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDiff>& diffs, int64_t keys_per_list,
-                           bool color) {
+std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDiff>& diffs,
+                           int64_t keys_per_list, bool color) {
   std::string out;
   std::string who = after.owner.has_value() ? *after.owner : "everyone";
   absl::StrAppend(&out, Bold(absl::StrCat(after.name, " — changes for ", who), color), "\n");
-  absl::StrAppend(&out, "as of ", absl::FormatCivilTime(after.as_of), " (", after.time_zone, ")\n\n");
+  absl::StrAppend(&out, "as of ", absl::FormatCivilTime(after.as_of), " (", after.time_zone,
+                  ")\n\n");
   int64_t title_w = 0, num_w = 1;
   for (const ListDiff& d : diffs) {
     title_w = std::max(title_w, io::DisplayWidth(Truncate(d.title, 40)));
@@ -586,7 +612,8 @@ std::string RenderDiffText(const RulebookResult& after, const std::vector<ListDi
                     Bold(delta_text, color && delta != 0), "\n");
     auto keys = [&](const std::vector<std::string>& v, std::string_view sign) {
       if (v.empty()) return;
-      std::vector<std::string> head(v.begin(), v.begin() + std::min<int64_t>(keys_per_list, v.size()));
+      std::vector<std::string> head(v.begin(),
+                                    v.begin() + std::min<int64_t>(keys_per_list, v.size()));
       std::string more = static_cast<int64_t>(v.size()) > keys_per_list
                              ? absl::StrCat(" … ", v.size() - head.size(), " more")
                              : "";
@@ -621,7 +648,8 @@ std::string RenderDiffJson(const RulebookResult& after, const std::vector<ListDi
     AppendJsonStringField(&out, "title", d.title);
     out += ",";
     AppendJsonStringField(&out, "horizon", HorizonName(d.horizon));
-    absl::StrAppend(&out, ",\"before\":", d.before, ",\"after\":", d.after, ",\"change\":", d.after - d.before);
+    absl::StrAppend(&out, ",\"before\":", d.before, ",\"after\":", d.after,
+                    ",\"change\":", d.after - d.before);
     for (auto [name, keys] : {std::pair{"entered", &d.entered}, std::pair{"left", &d.left}}) {
       absl::StrAppend(&out, ",\"", name, "\":[");
       for (size_t k = 0; k < keys->size(); ++k) {

@@ -59,7 +59,8 @@ std::string RenderDiffJson(const RulebookResult& after, const std::vector<ListDi
 // the command center shows them before it aligns and cuts them: NULL as "—",
 // floats of a column sharing their decimals, timestamps as minutes in
 // `time_zone`, bools as yes/no.  The notebook's HTML tables use them too.
-std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_t rows, std::string_view time_zone);
+std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_t rows,
+                                                  std::string_view time_zone);
 
 // One sentence per relation with child rows that have no parent ("2 rows of
 // contacts have no parent (1 with a key not in accounts, 1 with no key): …");
@@ -67,7 +68,7 @@ std::vector<std::vector<std::string>> DisplayRows(const ListResult& list, int64_
 std::vector<std::string> OrphanNotes(const std::vector<RelationDiagnostics>& relations);
 
 // Display helpers shared with `docket explain`.
-std::string DisplayValue(const Value& v);   // NULL as "—", numbers with thousands separators.
+std::string DisplayValue(const Value& v);  // NULL as "—", numbers with thousands separators.
 
 }  // namespace docket::rulebook
 

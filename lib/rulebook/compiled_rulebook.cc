@@ -9,27 +9,27 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "docket/history.h"
-#include "base/calendar.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
-#include "docket/error.h"
+#include "absl/synchronization/mutex.h"
+#include "base/calendar.h"
 #include "base/names.h"
 #include "base/parallel.h"
+#include "docket/error.h"
+#include "docket/history.h"
 #include "docket/rulebook.h"
+#include "rulebook/absl_compat.h"
 #include "rulebook/cta_spec.h"
 #include "rulebook/data_rules.h"
-#include "rulebook/absl_compat.h"
-#include "rulebook/metric_check.h"
 #include "rulebook/kpi.h"
+#include "rulebook/metric_check.h"
 #include "rulebook/rows.h"
 #include "rulebook/show_history.h"
-#include "storage/relations.h"
 #include "rulebook/spec_parsers.h"
 #include "rulebook/yaml_source.h"
+#include "storage/relations.h"
 
 namespace docket {
 
@@ -74,7 +74,7 @@ struct CompiledRulebook::Impl {
   Rulebook rulebook;
   Schema schema;
   Limits limits;
-  Program program;                  // One predicate per list, in list order.
+  Program program;  // One predicate per list, in list order.
   std::vector<std::string> list_ids;
 
   // The program for a subset of the lists: compiled once (Program::Select
@@ -93,8 +93,8 @@ struct CompiledRulebook::Impl {
 
 namespace {
 
-absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::string message, std::string hint,
-                     int span) {
+absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::string message,
+                     std::string hint, int span) {
   ErrorDetail d;
   d.kind = ErrorKind::kCompile;
   d.location = where;
@@ -109,14 +109,14 @@ absl::Status ErrorAt(const Rulebook& book, const SourceLocation& where, std::str
     std::string line;
     for (int i = 0; i < where.line && std::getline(in, line); ++i) {
     }
-    if (in && line.size() < 4096 && where.column >= 1 && static_cast<size_t>(where.column) <= line.size() + 1) {
+    if (in && line.size() < 4096 && where.column >= 1 &&
+        static_cast<size_t>(where.column) <= line.size() + 1) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       d.source_line = line;
     }
   }
   return MakeError(d);
 }
-
 
 std::vector<std::string> ColumnNames(const TableSchema& t) {
   std::vector<std::string> out;
@@ -142,10 +142,12 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
   for (const ListSpec& list : book.lists) {
     const TableSchema* t = schema.FindTable(list.table);
     if (t == nullptr) {
-      return ErrorAt(book, list.table_location,
-                     absl::StrCat("list '", list.id, "' ranges over unknown table '", list.table, "'"),
-                     tables.empty() ? "declare it under 'tables:'" : base::DidYouMean(list.table, tables, "the tables are"),
-                     static_cast<int>(list.table.size()));
+      return ErrorAt(
+          book, list.table_location,
+          absl::StrCat("list '", list.id, "' ranges over unknown table '", list.table, "'"),
+          tables.empty() ? "declare it under 'tables:'"
+                         : base::DidYouMean(list.table, tables, "the tables are"),
+          static_cast<int>(list.table.size()));
     }
     std::vector<std::string> columns = ColumnNames(*t);
     // A parent field (account.name) resolves through the parents' `as` names.
@@ -155,13 +157,14 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
       absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(schema, *t, name);
       if (path.ok()) return absl::OkStatus();
       return ErrorAt(book, where,
-                     absl::StrCat("unknown parent field '", name, "' in '", rulebook::Sv(key), "' of list '", list.id,
-                                  "'"),
+                     absl::StrCat("unknown parent field '", name, "' in '", rulebook::Sv(key),
+                                  "' of list '", list.id, "'"),
                      std::string(path.status().message()), static_cast<int>(name.size()));
     };
     for (size_t i = 0; i < list.show.size(); ++i) {
       // `prev(column[, INTERVAL n UNIT])`: the column in an older snapshot.
-      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past = rulebook::ParseShowHistory(list.show[i]);
+      absl::StatusOr<std::optional<rulebook::ShowHistoryRef>> past =
+          rulebook::ParseShowHistory(list.show[i]);
       if (!past.ok()) {
         return ErrorAt(book, list.show_locations[i], std::string(past.status().message()), "",
                        static_cast<int>(list.show[i].size()));
@@ -169,10 +172,12 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
       if (past->has_value()) {
         const std::string& c = (*past)->column;
         if (t->FindColumn(c) < 0) {
-          return ErrorAt(book, list.show_locations[i],
-                         absl::StrCat("unknown column '", c, "' in '", list.show[i], "' in 'show' of list '",
-                                      list.id, "' (table '", t->name, "')"),
-                         base::DidYouMean(c, columns, "the columns are"), static_cast<int>(list.show[i].size()));
+          return ErrorAt(
+              book, list.show_locations[i],
+              absl::StrCat("unknown column '", c, "' in '", list.show[i], "' in 'show' of list '",
+                           list.id, "' (table '", t->name, "')"),
+              base::DidYouMean(c, columns, "the columns are"),
+              static_cast<int>(list.show[i].size()));
         }
         if (!(*past)->label.empty() && t->FindColumn((*past)->label) >= 0) {
           return ErrorAt(book, list.show_locations[i],
@@ -182,34 +187,39 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
         }
         if (t->key.empty()) {
           return ErrorAt(book, list.show_locations[i],
-                         absl::StrCat("'", list.show[i], "' in 'show' of list '", list.id, "' needs a key: table '",
-                                      t->name, "' has none"),
+                         absl::StrCat("'", list.show[i], "' in 'show' of list '", list.id,
+                                      "' needs a key: table '", t->name, "' has none"),
                          "declare `key:` for the table: rows meet their past by key",
                          static_cast<int>(list.show[i].size()));
         }
         continue;
       }
       if (list.show[i].find('.') != std::string::npos) {
-        if (absl::Status st = parent_field_error(list.show[i], list.show_locations[i], "show"); !st.ok()) return st;
+        if (absl::Status st = parent_field_error(list.show[i], list.show_locations[i], "show");
+            !st.ok())
+          return st;
         continue;
       }
       if (t->FindColumn(list.show[i]) < 0) {
         return ErrorAt(book, list.show_locations[i],
-                       absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '", list.id,
-                                    "' (table '", t->name, "')"),
-                       base::DidYouMean(list.show[i], columns, "the columns are"), static_cast<int>(list.show[i].size()));
+                       absl::StrCat("unknown column '", list.show[i], "' in 'show' of list '",
+                                    list.id, "' (table '", t->name, "')"),
+                       base::DidYouMean(list.show[i], columns, "the columns are"),
+                       static_cast<int>(list.show[i].size()));
       }
     }
     for (const OrderKey& k : list.order_by) {
       if (k.column.find('.') != std::string::npos) {
-        if (absl::Status st = parent_field_error(k.column, k.location, "order_by"); !st.ok()) return st;
+        if (absl::Status st = parent_field_error(k.column, k.location, "order_by"); !st.ok())
+          return st;
         continue;
       }
       if (t->FindColumn(k.column) < 0) {
         return ErrorAt(book, k.location,
-                       absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '", list.id,
-                                    "' (table '", t->name, "')"),
-                       base::DidYouMean(k.column, columns, "the columns are"), static_cast<int>(k.column.size()));
+                       absl::StrCat("unknown column '", k.column, "' in 'order_by' of list '",
+                                    list.id, "' (table '", t->name, "')"),
+                       base::DidYouMean(k.column, columns, "the columns are"),
+                       static_cast<int>(k.column.size()));
       }
     }
   }
@@ -221,20 +231,22 @@ absl::Status CheckNames(const Rulebook& book, const Schema& schema) {
     if (!kpi.measure.column.empty()) {
       const ColumnSchema* c = t->Column(kpi.measure.column);
       if (c == nullptr) {
-        return ErrorAt(book, kpi.measure_location,
-                       absl::StrCat("unknown column '", kpi.measure.column, "' in the measure of KPI '", kpi.id,
-                                    "' (list '", list->id, "' is over table '", t->name, "')"),
-                       base::DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
-                       static_cast<int>(kpi.measure.column.size()));
+        return ErrorAt(
+            book, kpi.measure_location,
+            absl::StrCat("unknown column '", kpi.measure.column, "' in the measure of KPI '",
+                         kpi.id, "' (list '", list->id, "' is over table '", t->name, "')"),
+            base::DidYouMean(kpi.measure.column, ColumnNames(*t), "the columns are"),
+            static_cast<int>(kpi.measure.column.size()));
       }
       if (!rulebook::MeasureAccepts(kpi.measure.kind, c->type)) {
-        return ErrorAt(book, kpi.measure_location,
-                       absl::StrCat("cannot compute ", kpi.measure.ToString(), " of a ", c->type.ToString(),
-                                    " column"),
-                       kpi.measure.kind == MeasureKind::kSum || kpi.measure.kind == MeasureKind::kAvg
-                           ? "sum and avg need an int or float column"
-                           : "min and max need an orderable column",
-                       static_cast<int>(kpi.measure.column.size()));
+        return ErrorAt(
+            book, kpi.measure_location,
+            absl::StrCat("cannot compute ", kpi.measure.ToString(), " of a ", c->type.ToString(),
+                         " column"),
+            kpi.measure.kind == MeasureKind::kSum || kpi.measure.kind == MeasureKind::kAvg
+                ? "sum and avg need an int or float column"
+                : "min and max need an orderable column",
+            static_cast<int>(kpi.measure.column.size()));
       }
     }
     if (kpi.by_owner && !HasOwner(schema, *t)) {
@@ -269,8 +281,8 @@ CompileOptions MakeCompileOptions(const Rulebook& book, const Limits& limits) {
 }
 
 // One program over the lists `which` (indices into book.lists), in that order.
-absl::StatusOr<Program> BuildProgram(const Rulebook& book, const Schema& schema, const Limits& limits,
-                                     const std::vector<size_t>& which) {
+absl::StatusOr<Program> BuildProgram(const Rulebook& book, const Schema& schema,
+                                     const Limits& limits, const std::vector<size_t>& which) {
   ProgramBuilder builder(schema, MakeCompileOptions(book, limits));
   for (const SegmentSpec& s : book.segments) {
     absl::Status st = builder.AddSegment(s.name, s.expression);
@@ -291,18 +303,22 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
   for (const TableSchema& t : declared.tables) {
     const TableSchema* d = data.FindTable(t.name);
     if (d == nullptr) {
-      return DataError(t.location, absl::StrCat("table '", t.name, "' is declared but not in the data"),
+      return DataError(t.location,
+                       absl::StrCat("table '", t.name, "' is declared but not in the data"),
                        base::DidYouMean(t.name, data_tables, "the data has"));
     }
     for (const ColumnSchema& c : t.columns) {
       const ColumnSchema* dc = d->Column(c.name);
       if (dc == nullptr) {
-        return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared but not in the data"),
-                         base::DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
+        return DataError(
+            c.location,
+            absl::StrCat("column '", t.name, ".", c.name, "' is declared but not in the data"),
+            base::DidYouMean(c.name, ColumnNames(*d), "the data's columns are"));
       }
       if (!(dc->type == c.type)) {
-        return DataError(c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared ",
-                                                  c.type.ToString(), " but the data has ", dc->type.ToString()));
+        return DataError(
+            c.location, absl::StrCat("column '", t.name, ".", c.name, "' is declared ",
+                                     c.type.ToString(), " but the data has ", dc->type.ToString()));
       }
     }
   }
@@ -313,7 +329,8 @@ absl::Status CheckDataSchema(const Rulebook& book, const Schema& declared, const
 // The `show: [prev(csm)]` entries of a list become columns of its data,
 // read in the older snapshot for the kept rows (rulebook/show_history.h);
 // what could not be read is one note per entry.
-absl::Status AddShownHistory(const RunOptions& options, ListResult* list, std::vector<std::string>* notes) {
+absl::Status AddShownHistory(const RunOptions& options, ListResult* list,
+                             std::vector<std::string>* notes) {
   std::vector<ColumnSchema> schemas;
   std::vector<Column> columns;
   for (std::string& name : list->show) {
@@ -322,12 +339,13 @@ absl::Status AddShownHistory(const RunOptions& options, ListResult* list, std::v
     if (!ref.ok()) return ref.status();
     if (!ref->has_value()) continue;
     std::string note;
-    absl::StatusOr<Column> col =
-        rulebook::ShowHistoryColumn(**ref, list->data, list->rows, options.as_of, options.history, &note);
+    absl::StatusOr<Column> col = rulebook::ShowHistoryColumn(**ref, list->data, list->rows,
+                                                             options.as_of, options.history, &note);
     if (!col.ok()) return col.status();
     if (!note.empty()) {
       note = absl::StrCat("list '", list->id, "': ", note);
-      if (std::find(notes->begin(), notes->end(), note) == notes->end()) notes->push_back(std::move(note));
+      if (std::find(notes->begin(), notes->end(), note) == notes->end())
+        notes->push_back(std::move(note));
     }
     if (!(*ref)->label.empty()) name = (*ref)->label;  // The list shows the column by its label.
     schemas.push_back(ColumnSchema{name, col->type(), {}});
@@ -342,7 +360,8 @@ absl::Status AddShownHistory(const RunOptions& options, ListResult* list, std::v
 
 }  // namespace
 
-absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& rulebook, const Limits& limits) {
+absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& rulebook,
+                                                           const Limits& limits) {
   if (rulebook.schema.tables.empty()) {
     return CompileError(SourceLocation{rulebook.file, 1, 1}, "the rulebook declares no tables",
                         "add a 'tables:' section, or compile it against the data's schema");
@@ -350,7 +369,8 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
   return Compile(rulebook, rulebook.schema, limits);
 }
 
-absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& rulebook, const Schema& data_schema,
+absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& rulebook,
+                                                           const Schema& data_schema,
                                                            const Limits& limits) {
   const bool declared = !rulebook.schema.tables.empty();
   const Schema& schema = declared ? rulebook.schema : data_schema;
@@ -358,14 +378,16 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
     absl::Status st = CheckDataSchema(rulebook, rulebook.schema, data_schema);
     if (!st.ok()) return st;
   }
-  int64_t rules = static_cast<int64_t>(rulebook.lists.size() + rulebook.segments.size() + rulebook.kpis.size());
+  int64_t rules =
+      static_cast<int64_t>(rulebook.lists.size() + rulebook.segments.size() + rulebook.kpis.size());
   if (rules > limits.max_rules) {
     return LimitError(SourceLocation{rulebook.file, 1, 1}, "max_rules", limits.max_rules,
                       absl::StrCat("the rulebook has ", rules, " lists, segments and KPIs"));
   }
   absl::Status names = CheckNames(rulebook, schema);
   if (!names.ok()) return names;
-  absl::Status metric_names = metrics::CheckMetrics(rulebook, schema, limits);  // metrics:, goals:, alerts:
+  absl::Status metric_names =
+      metrics::CheckMetrics(rulebook, schema, limits);  // metrics:, goals:, alerts:
   if (!metric_names.ok()) return metric_names;
 
   auto impl = std::make_shared<Impl>();
@@ -381,7 +403,8 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
   absl::StatusOr<Program> program = BuildProgram(impl->rulebook, schema, limits, all);
   if (!program.ok()) return program.status();
   impl->program = *std::move(program);
-  absl::Status ctas = rulebook::CheckCtaNames(impl->rulebook, schema);  // `ctas:` columns (cta_spec.cc).
+  absl::Status ctas =
+      rulebook::CheckCtaNames(impl->rulebook, schema);  // `ctas:` columns (cta_spec.cc).
   if (!ctas.ok()) return ctas;
   CompiledRulebook out;
   out.impl_ = std::move(impl);
@@ -392,20 +415,23 @@ const Rulebook& CompiledRulebook::rulebook() const { return impl_->rulebook; }
 const Schema& CompiledRulebook::schema() const { return impl_->schema; }
 const Program& CompiledRulebook::program() const { return impl_->program; }
 
-absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name, std::string_view text) const {
+absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name,
+                                                   std::string_view text) const {
   const RulebookParam* p = impl_->rulebook.FindParam(name);
   if (p == nullptr) {
     std::vector<std::string> names;
     for (const RulebookParam& q : impl_->rulebook.params) names.push_back(q.name);
     return UsageError(absl::StrCat("unknown param '", rulebook::Sv(name), "'"),
-                      names.empty() ? "the rulebook declares no params" : base::DidYouMean(name, names, "the params are"));
+                      names.empty() ? "the rulebook declares no params"
+                                    : base::DidYouMean(name, names, "the params are"));
   }
   // A string param written as in a rule (--param "zip='10001'") is the text inside the quotes.
   if (p->value.type().id == TypeId::kString) text = Unquoted(text);
   absl::StatusOr<Value> v = rulebook::ParseValueAs(text, p->value.type());
   if (!v.ok()) {
     return UsageError(absl::StrCat("param '", rulebook::Sv(name), "': ", v.status().message()),
-                      absl::StrCat("its default is ", p->value.ToString(), " (", p->value.type().ToString(), ")"));
+                      absl::StrCat("its default is ", p->value.ToString(), " (",
+                                   p->value.type().ToString(), ")"));
   }
   return v;
 }
@@ -415,7 +441,8 @@ absl::StatusOr<RulebookResult> CompiledRulebook::Evaluate(const Snapshot& snapsh
   return EvaluateImpl(snapshot, options, /*triggers=*/true);
 }
 
-absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
+absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& snapshot,
+                                                              const RunOptions& options,
                                                               bool triggers) const {
   const Rulebook& book = impl_->rulebook;
 
@@ -427,7 +454,8 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
     for (const std::string& id : options.lists) {
       auto it = std::find(impl_->list_ids.begin(), impl_->list_ids.end(), id);
       if (it == impl_->list_ids.end()) {
-        return UsageError(absl::StrCat("unknown list '", id, "'"), base::DidYouMean(id, impl_->list_ids, "the lists are"));
+        return UsageError(absl::StrCat("unknown list '", id, "'"),
+                          base::DidYouMean(id, impl_->list_ids, "the lists are"));
       }
       which.push_back(static_cast<size_t>(it - impl_->list_ids.begin()));
     }
@@ -454,7 +482,8 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
   result.relations = evaluated->relations;
   result.name = book.name;
   result.as_of = options.as_of;
-  result.time_zone = options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
+  result.time_zone =
+      options.time_zone.has_value() ? options.time_zone->name() : book.time_zone_name;
   result.owner = options.owner;
   result.notes = evaluated->notes;
   result.lists.resize(which.size());
@@ -472,13 +501,15 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
   const int workers = base::WorkerCount(options.threads, static_cast<int64_t>(which.size()));
   base::RunWorkers(workers, [&](int w) {
     for (size_t i = static_cast<size_t>(w); i < which.size(); i += static_cast<size_t>(workers)) {
-      list_status[i] = MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]),
-                                       *list_snapshot[i], options, &result.lists[i], &list_relations[i]);
+      list_status[i] =
+          MaterializeList(book.lists[which[i]], std::move(evaluated->predicates[i]),
+                          *list_snapshot[i], options, &result.lists[i], &list_relations[i]);
     }
   });
   for (size_t i = 0; i < which.size(); ++i) {
     if (!list_status[i].ok()) return list_status[i];
-    if (absl::Status st = AddShownHistory(options, &result.lists[i], &result.notes); !st.ok()) return st;
+    if (absl::Status st = AddShownHistory(options, &result.lists[i], &result.notes); !st.ok())
+      return st;
     for (RelationDiagnostics& r : list_relations[i]) {
       if (std::none_of(result.relations.begin(), result.relations.end(),
                        [&](const RelationDiagnostics& x) { return x.table == r.table; })) {
@@ -504,7 +535,8 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
   std::vector<absl::Status> kpi_status(kpis.size());
   const int kpi_workers = base::WorkerCount(options.threads, static_cast<int64_t>(kpis.size()));
   base::RunWorkers(kpi_workers, [&](int w) {
-    for (size_t i = static_cast<size_t>(w); i < kpis.size(); i += static_cast<size_t>(kpi_workers)) {
+    for (size_t i = static_cast<size_t>(w); i < kpis.size();
+         i += static_cast<size_t>(kpi_workers)) {
       kpi_status[i] = ComputeKpi(*kpis[i], *kpi_lists[i], *kpi_snapshots[i], &result.kpis[i]);
     }
   });
@@ -518,11 +550,13 @@ absl::StatusOr<RulebookResult> CompiledRulebook::EvaluateImpl(const Snapshot& sn
 // on or before as_of - since), the trigger lists evaluated there at its date
 // with the history before it; then entered = TRUE now and not then (by key),
 // exited = TRUE then and not now (rows of the older table).
-absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options,
-                                             ProgramResult* evaluated, std::vector<const Snapshot*>* list_snapshot,
+absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which,
+                                             const RunOptions& options, ProgramResult* evaluated,
+                                             std::vector<const Snapshot*>* list_snapshot,
                                              std::vector<std::string>* notes) const {
   const Rulebook& book = impl_->rulebook;
-  std::vector<std::pair<const DatedSnapshot*, std::vector<size_t>>> groups;  // Older snapshot, positions in which.
+  std::vector<std::pair<const DatedSnapshot*, std::vector<size_t>>>
+      groups;  // Older snapshot, positions in which.
   int without = 0;
   std::string first_without;
   for (size_t i = 0; i < which.size(); ++i) {
@@ -545,17 +579,19 @@ absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, c
       pr.count = 0;
       continue;
     }
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == older; });
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == older; });
     if (it == groups.end()) it = groups.insert(groups.end(), {older, {}});
     it->second.push_back(i);
   }
   if (without > 0) {
-    notes->push_back(absl::StrCat(
-        "trigger list", without > 1 ? "s" : "", " '", first_without, "'",
-        without > 1 ? absl::StrCat(" and ", without - 1, " other(s)") : "", " ", without > 1 ? "are" : "is",
-        " empty: ",
-        options.history == nullptr ? "no history was given (pass --history DIR, or history= in Python)"
-                                   : "no older snapshot is old enough to compare with"));
+    notes->push_back(
+        absl::StrCat("trigger list", without > 1 ? "s" : "", " '", first_without, "'",
+                     without > 1 ? absl::StrCat(" and ", without - 1, " other(s)") : "", " ",
+                     without > 1 ? "are" : "is", " empty: ",
+                     options.history == nullptr
+                         ? "no history was given (pass --history DIR, or history= in Python)"
+                         : "no older snapshot is old enough to compare with"));
   }
   for (auto& [older, positions] : groups) {
     History before = options.history->Before(older->date);
@@ -567,9 +603,10 @@ absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, c
     o.history = &before;
     absl::StatusOr<RulebookResult> then = EvaluateImpl(older->snapshot, o, /*triggers=*/false);
     if (!then.ok()) {
-      return absl::Status(then.status().code(), absl::StrCat("evaluating the trigger lists on snapshot ",
-                                                             absl::FormatCivilTime(older->date), ": ",
-                                                             then.status().message()));
+      return absl::Status(
+          then.status().code(),
+          absl::StrCat("evaluating the trigger lists on snapshot ",
+                       absl::FormatCivilTime(older->date), ": ", then.status().message()));
     }
     for (size_t i : positions) {
       const ListSpec& spec = book.lists[which[i]];
@@ -579,10 +616,12 @@ absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, c
       const Column* now_key = now_table != nullptr ? now_table->key_column() : nullptr;
       const Column* old_key = old_table != nullptr ? old_table->key_column() : nullptr;
       if (old_list == nullptr || now_key == nullptr || old_key == nullptr) {
-        return DataError(spec.location, absl::StrCat("list '", spec.id, "' has a trigger but table '", spec.table,
-                                                     "' has no key in ",
-                                                     now_key == nullptr ? std::string("the current snapshot")
-                                                                        : "snapshot " + absl::FormatCivilTime(older->date)));
+        return DataError(
+            spec.location,
+            absl::StrCat("list '", spec.id, "' has a trigger but table '", spec.table,
+                         "' has no key in ",
+                         now_key == nullptr ? std::string("the current snapshot")
+                                            : "snapshot " + absl::FormatCivilTime(older->date)));
       }
       auto keys_of = [](const Column& key, const Bitmap& m) {
         absl::flat_hash_set<std::string> out;
@@ -596,14 +635,17 @@ absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, c
         absl::flat_hash_set<std::string> was = keys_of(*old_key, old_list->matches);
         Bitmap entered(pr.rows.size());
         for (int64_t r = 0; r < pr.rows.size(); ++r) {
-          if (pr.rows.Get(r) && !was.contains(rulebook::CellValue(*now_key, r).ToString())) entered.Set(r);
+          if (pr.rows.Get(r) && !was.contains(rulebook::CellValue(*now_key, r).ToString()))
+            entered.Set(r);
         }
         pr.rows = std::move(entered);
       } else {
         absl::flat_hash_set<std::string> now = keys_of(*now_key, pr.rows);
         Bitmap exited(old_table->num_rows());
         for (int64_t r = 0; r < old_list->matches.size(); ++r) {
-          if (old_list->matches.Get(r) && !now.contains(rulebook::CellValue(*old_key, r).ToString())) exited.Set(r);
+          if (old_list->matches.Get(r) &&
+              !now.contains(rulebook::CellValue(*old_key, r).ToString()))
+            exited.Set(r);
         }
         pr.rows = std::move(exited);
         pr.diagnostics = old_list->diagnostics;
@@ -619,10 +661,12 @@ absl::Status CompiledRulebook::ApplyTriggers(const std::vector<size_t>& which, c
 // and the parent fields it orders by or shows as columns of its table.
 absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateResult evaluated,
                                                const Snapshot& snapshot, const RunOptions& options,
-                                               ListResult* out, std::vector<RelationDiagnostics>* relations) const {
+                                               ListResult* out,
+                                               std::vector<RelationDiagnostics>* relations) const {
   const Table* table = snapshot.FindTable(spec.table);
   if (table == nullptr) {
-    return DataError(spec.table_location, absl::StrCat("table '", spec.table, "' is not in the snapshot"));
+    return DataError(spec.table_location,
+                     absl::StrCat("table '", spec.table, "' is not in the snapshot"));
   }
   ListResult& lr = *out;
   lr.id = spec.id;
@@ -638,15 +682,17 @@ absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateRe
   lr.matches = std::move(evaluated.rows);
   lr.count = evaluated.count;
   std::optional<int64_t> limit = spec.limit;
-  if (options.max_rows.has_value()) limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
+  if (options.max_rows.has_value())
+    limit = limit.has_value() ? std::min(*limit, *options.max_rows) : *options.max_rows;
 
   std::vector<std::string> order_names;
   for (const OrderKey& k : spec.order_by) order_names.push_back(k.column);
-  const bool shows_parent_fields = std::any_of(spec.show.begin(), spec.show.end(), [&](const std::string& name) {
-    // Parent fields and prev() entries are read for the kept rows only.
-    if (absl::StartsWith(name, "prev(")) return true;
-    return name.find('.') != std::string::npos && table->FindColumn(name) == nullptr;
-  });
+  const bool shows_parent_fields =
+      std::any_of(spec.show.begin(), spec.show.end(), [&](const std::string& name) {
+        // Parent fields and prev() entries are read for the kept rows only.
+        if (absl::StartsWith(name, "prev(")) return true;
+        return name.find('.') != std::string::npos && table->FindColumn(name) == nullptr;
+      });
   Table data = *table;
   if (spec.order_by.empty()) {
     if (limit.has_value()) {
@@ -668,7 +714,8 @@ absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateRe
     // Parent fields it orders by become columns of its table first (for every
     // matching row); ordering and the limit choose the kept rows.
     std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
-    absl::StatusOr<Table> ordered = WithParentFields(*table, spec, order_names, rows, snapshot, relations);
+    absl::StatusOr<Table> ordered =
+        WithParentFields(*table, spec, order_names, rows, snapshot, relations);
     if (!ordered.ok()) return ordered.status();
     rulebook::OrderAndLimit(*ordered, spec.order_by, limit, &rows);
     lr.rows = std::move(rows);
@@ -677,7 +724,8 @@ absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateRe
   if (!lr.all_matches) {
     std::vector<std::string> kept_names = spec.show;
     kept_names.insert(kept_names.end(), order_names.begin(), order_names.end());
-    absl::StatusOr<Table> shown = WithParentFields(*table, spec, kept_names, lr.rows, snapshot, relations);
+    absl::StatusOr<Table> shown =
+        WithParentFields(*table, spec, kept_names, lr.rows, snapshot, relations);
     if (!shown.ok()) return shown.status();
     data = *std::move(shown);
   }
@@ -687,21 +735,25 @@ absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateRe
 
 // `table` with the parent fields among `names` added as columns, read for
 // `rows`; the relations read for them are reported (orphans included).
-absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, const ListSpec& spec,
-                                                         const std::vector<std::string>& names,
-                                                         const std::vector<int64_t>& rows, const Snapshot& snapshot,
-                                                         std::vector<RelationDiagnostics>* relations) const {
+absl::StatusOr<Table> CompiledRulebook::WithParentFields(
+    const Table& table, const ListSpec& spec, const std::vector<std::string>& names,
+    const std::vector<int64_t>& rows, const Snapshot& snapshot,
+    std::vector<RelationDiagnostics>* relations) const {
   std::vector<ColumnSchema> schemas;
   std::vector<Column> columns;
   for (const std::string& name : names) {
     if (name.find('.') == std::string::npos || table.FindColumn(name) != nullptr) continue;
     if (absl::StartsWith(name, "prev(")) continue;  // A history entry (AddShownHistory).
-    if (std::any_of(schemas.begin(), schemas.end(), [&](const ColumnSchema& c) { return c.name == name; })) continue;
+    if (std::any_of(schemas.begin(), schemas.end(),
+                    [&](const ColumnSchema& c) { return c.name == name; }))
+      continue;
     const TableSchema* ts = impl_->schema.FindTable(table.name());
     if (ts == nullptr) continue;
-    absl::StatusOr<rulebook::ParentPath> path = rulebook::ResolveParentPath(impl_->schema, *ts, name);
+    absl::StatusOr<rulebook::ParentPath> path =
+        rulebook::ResolveParentPath(impl_->schema, *ts, name);
     if (!path.ok()) return DataError(spec.location, std::string(path.status().message()));
-    absl::StatusOr<Column> col = rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
+    absl::StatusOr<Column> col =
+        rulebook::ParentFieldColumn(impl_->schema, snapshot, table, *path, rows);
     if (!col.ok()) return col.status();
     for (size_t i = 0; i + 1 < path->tables.size(); ++i) {
       const std::string& child = path->tables[i]->name;
@@ -715,7 +767,8 @@ absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, con
       absl::StatusOr<std::shared_ptr<const storage::ParentMap>> map =
           storage::ParentRows(*c, path->tables[i]->parent->via, *p);
       if (!map.ok()) return map.status();
-      relations->push_back(RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
+      relations->push_back(
+          RelationDiagnostics{child, p->name(), (*map)->null_keys, (*map)->missing_keys});
     }
     schemas.push_back(ColumnSchema{name, col->type(), {}});
     columns.push_back(*std::move(col));
@@ -725,13 +778,15 @@ absl::StatusOr<Table> CompiledRulebook::WithParentFields(const Table& table, con
 }
 
 // One KPI over its list's bitmap, overall and per owner.
-absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult& list, const Snapshot& snapshot,
-                                          KpiResult* out) const {
+absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult& list,
+                                          const Snapshot& snapshot, KpiResult* out) const {
   const Table* table = snapshot.FindTable(list.table);
-  const Column* column = spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
+  const Column* column =
+      spec.measure.column.empty() ? nullptr : table->FindColumn(spec.measure.column);
   if (!spec.measure.column.empty() && column == nullptr) {
-    return DataError(spec.measure_location,
-                     absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
+    return DataError(
+        spec.measure_location,
+        absl::StrCat("column '", spec.measure.column, "' is not in table '", table->name(), "'"));
   }
   KpiResult& kr = *out;
   kr.id = spec.id;
@@ -741,10 +796,12 @@ absl::Status CompiledRulebook::ComputeKpi(const KpiSpec& spec, const ListResult&
   kr.by_owner = spec.by_owner;
   kr.value = rulebook::Aggregate(spec.measure, column, list.matches);
   if (spec.by_owner) {
-    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(impl_->schema, snapshot, *table, impl_->limits.max_relation_depth);
+    std::optional<rulebook::OwnerLookup> lookup = rulebook::OwnerLookup::Make(
+        impl_->schema, snapshot, *table, impl_->limits.max_relation_depth);
     if (!lookup.has_value()) {
-      return DataError(spec.location, absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
-                                                   spec.id, "' (by: owner)"));
+      return DataError(spec.location,
+                       absl::StrCat("table '", table->name(), "' has no owner column for KPI '",
+                                    spec.id, "' (by: owner)"));
     }
     kr.groups = rulebook::AggregateByOwner(spec.measure, column, list.matches, *lookup);
   }

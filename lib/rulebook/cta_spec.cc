@@ -14,26 +14,32 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "docket/error.h"
 #include "base/names.h"
+#include "docket/error.h"
 #include "rulebook/spec_parsers.h"
 
 namespace docket {
 
 std::string_view CtaPriorityName(CtaPriority p) {
   switch (p) {
-    case CtaPriority::kHigh: return "high";
-    case CtaPriority::kMedium: return "medium";
-    case CtaPriority::kLow: return "low";
+    case CtaPriority::kHigh:
+      return "high";
+    case CtaPriority::kMedium:
+      return "medium";
+    case CtaPriority::kLow:
+      return "low";
   }
   return "medium";
 }
 
 std::string_view OwnerChangePolicyName(OwnerChangePolicy p) {
   switch (p) {
-    case OwnerChangePolicy::kMoveNone: return "move_none";
-    case OwnerChangePolicy::kMoveOpen: return "move_open";
-    case OwnerChangePolicy::kMoveAll: return "move_all";
+    case OwnerChangePolicy::kMoveNone:
+      return "move_none";
+    case OwnerChangePolicy::kMoveOpen:
+      return "move_open";
+    case OwnerChangePolicy::kMoveAll:
+      return "move_all";
   }
   return "move_open";
 }
@@ -48,9 +54,9 @@ const CtaSpec* Rulebook::FindCta(std::string_view id) const {
 namespace rulebook {
 namespace {
 
-const std::vector<std::string> kCtaKeys = {"id",       "list",     "type",  "reason", "name",   "description",
-                                           "priority", "due",      "owner", "identity", "close", "cooldown",
-                                           "action",   "resources", "tasks"};
+const std::vector<std::string> kCtaKeys = {
+    "id",    "list",     "type",  "reason",   "name",   "description", "priority", "due",
+    "owner", "identity", "close", "cooldown", "action", "resources",   "tasks"};
 const std::vector<std::string> kPriorities = {"high", "medium", "low"};
 const std::vector<std::string> kCloseRules = {"when_exits", "manual"};
 const std::vector<std::string> kPolicies = {"move_none", "move_open", "move_all"};
@@ -80,8 +86,9 @@ class CtaLoader {
   // A non-empty scalar.
   absl::Status Text(const YAML::Node& key, const YAML::Node& value, std::string* out) const {
     if (!value.IsScalar() || absl::StripAsciiWhitespace(value.Scalar()).empty()) {
-      return src_.Error(ValueLocation(key, value),
-                        absl::StrCat("'", key.Scalar(), "' in CTA '", id_hint_, "' must be a non-empty value"));
+      return src_.Error(
+          ValueLocation(key, value),
+          absl::StrCat("'", key.Scalar(), "' in CTA '", id_hint_, "' must be a non-empty value"));
     }
     *out = std::string(absl::StripAsciiWhitespace(value.Scalar()));
     return absl::OkStatus();
@@ -90,7 +97,8 @@ class CtaLoader {
   SourceLocation Inside(const YAML::Node& node, size_t offset) const {
     ExpressionSource e = src_.Expression(node);
     SourceLocation loc = e.origin;
-    if (e.text.find('\n') == std::string::npos && e.text == node.Scalar()) loc.column += static_cast<int>(offset);
+    if (e.text.find('\n') == std::string::npos && e.text == node.Scalar())
+      loc.column += static_cast<int>(offset);
     return loc;
   }
   absl::Status Days(const YAML::Node& key, const YAML::Node& value, int64_t* out) const;
@@ -105,8 +113,8 @@ class CtaLoader {
   mutable std::string id_hint_ = "?";
 };
 
-absl::Status CheckKeys(const YamlSource& src, const YAML::Node& map, const std::vector<std::string>& allowed,
-                       const std::string& where) {
+absl::Status CheckKeys(const YamlSource& src, const YAML::Node& map,
+                       const std::vector<std::string>& allowed, const std::string& where) {
   absl::flat_hash_map<std::string, int> seen;
   for (const auto& kv : map) {
     const YAML::Node& key = kv.first;
@@ -129,7 +137,8 @@ absl::Status CtaLoader::Days(const YAML::Node& key, const YAML::Node& value, int
   DOCKET_CTA_RETURN_IF_ERROR(Text(key, value, &text));
   absl::StatusOr<int64_t> days = ParseDays(text);
   if (!days.ok()) {
-    return src_.Error(value, absl::StrCat("'", key.Scalar(), ": ", text, "' is not a number of days"),
+    return src_.Error(value,
+                      absl::StrCat("'", key.Scalar(), ": ", text, "' is not a number of days"),
                       absl::StrCat(key.Scalar(), ": 7 days"));
   }
   *out = *days;
@@ -138,8 +147,9 @@ absl::Status CtaLoader::Days(const YAML::Node& key, const YAML::Node& value, int
 
 absl::Status CtaLoader::Owner(const YAML::Node& key, const YAML::Node& value, CtaSpec* cta) const {
   cta->owner_location = ValueLocation(key, value);
-  const char* hint = "owner: owner (the row's owner), owner: pool (a queue), owner: {owner_or: pool} or "
-                     "owner: {column: previous_csm}";
+  const char* hint =
+      "owner: owner (the row's owner), owner: pool (a queue), owner: {owner_or: pool} or "
+      "owner: {column: previous_csm}";
   if (value.IsScalar()) {
     std::string text;
     DOCKET_CTA_RETURN_IF_ERROR(Text(key, value, &text));
@@ -171,7 +181,8 @@ absl::Status CtaLoader::Owner(const YAML::Node& key, const YAML::Node& value, Ct
     return src_.Error(k, absl::StrCat("unknown owner rule '", word, "' in CTA '", cta->id, "'"),
                       Hint(word, {"owner_or", "column"}));
   }
-  return src_.Error(ValueLocation(key, value), absl::StrCat("bad 'owner' in CTA '", cta->id, "'"), hint);
+  return src_.Error(ValueLocation(key, value), absl::StrCat("bad 'owner' in CTA '", cta->id, "'"),
+                    hint);
 }
 
 absl::Status CtaLoader::NameTemplate(const YAML::Node& value, CtaSpec* cta) const {
@@ -179,13 +190,15 @@ absl::Status CtaLoader::NameTemplate(const YAML::Node& value, CtaSpec* cta) cons
   std::string literal;
   for (size_t i = 0; i < t.size(); ++i) {
     char c = t[i];
-    if ((c == '{' || c == '}') && i + 1 < t.size() && t[i + 1] == c) {  // {{ and }} are literal braces.
+    if ((c == '{' || c == '}') && i + 1 < t.size() &&
+        t[i + 1] == c) {  // {{ and }} are literal braces.
       literal.push_back(c);
       ++i;
       continue;
     }
     if (c == '}') {
-      return src_.Error(Inside(value, i), "unmatched '}' in a CTA name", "write '}}' for a literal brace");
+      return src_.Error(Inside(value, i), "unmatched '}' in a CTA name",
+                        "write '}}' for a literal brace");
     }
     if (c != '{') {
       literal.push_back(c);
@@ -193,8 +206,9 @@ absl::Status CtaLoader::NameTemplate(const YAML::Node& value, CtaSpec* cta) cons
     }
     size_t end = t.find('}', i);
     if (end == std::string::npos) {
-      return src_.Error(Inside(value, i), "unclosed '{' in a CTA name",
-                        "placeholders are {column} or {account.name}; write '{{' for a literal brace");
+      return src_.Error(
+          Inside(value, i), "unclosed '{' in a CTA name",
+          "placeholders are {column} or {account.name}; write '{{' for a literal brace");
     }
     std::string column(absl::StripAsciiWhitespace(t.substr(i + 1, end - i - 1)));
     if (column.empty()) return src_.Error(Inside(value, i), "empty placeholder '{}' in a CTA name");
@@ -207,10 +221,12 @@ absl::Status CtaLoader::NameTemplate(const YAML::Node& value, CtaSpec* cta) cons
   return absl::OkStatus();
 }
 
-absl::Status CtaLoader::Identity(const YAML::Node& key, const YAML::Node& value, CtaSpec* cta) const {
+absl::Status CtaLoader::Identity(const YAML::Node& key, const YAML::Node& value,
+                                 CtaSpec* cta) const {
   auto add = [&](std::string name, SourceLocation where) -> absl::Status {
     if (name.empty()) return src_.Error(where, "empty column name in 'identity'");
-    if (name == "key" || name == "type" || name == "reason") return absl::OkStatus();  // Always part of it.
+    if (name == "key" || name == "type" || name == "reason")
+      return absl::OkStatus();  // Always part of it.
     if (std::find(cta->identity.begin(), cta->identity.end(), name) != cta->identity.end()) {
       return src_.Error(where, absl::StrCat("column '", name, "' is in 'identity' twice"));
     }
@@ -220,8 +236,10 @@ absl::Status CtaLoader::Identity(const YAML::Node& key, const YAML::Node& value,
   };
   if (value.IsSequence()) {
     for (const auto& item : value) {
-      if (!item.IsScalar()) return src_.Error(item, "each entry of 'identity' must be a column name");
-      DOCKET_CTA_RETURN_IF_ERROR(add(std::string(absl::StripAsciiWhitespace(item.Scalar())), src_.Location(item)));
+      if (!item.IsScalar())
+        return src_.Error(item, "each entry of 'identity' must be a column name");
+      DOCKET_CTA_RETURN_IF_ERROR(
+          add(std::string(absl::StripAsciiWhitespace(item.Scalar())), src_.Location(item)));
     }
     return absl::OkStatus();
   }
@@ -229,7 +247,8 @@ absl::Status CtaLoader::Identity(const YAML::Node& key, const YAML::Node& value,
     size_t offset = 0;
     for (absl::string_view part : absl::StrSplit(value.Scalar(), ',')) {
       size_t lead = part.size() - absl::StripLeadingAsciiWhitespace(part).size();
-      DOCKET_CTA_RETURN_IF_ERROR(add(std::string(absl::StripAsciiWhitespace(part)), Inside(value, offset + lead)));
+      DOCKET_CTA_RETURN_IF_ERROR(
+          add(std::string(absl::StripAsciiWhitespace(part)), Inside(value, offset + lead)));
       offset += part.size() + 1;
     }
     return absl::OkStatus();
@@ -253,7 +272,8 @@ absl::Status CtaLoader::Tasks(const YAML::Node& key, const YAML::Node& value, Ct
   return absl::OkStatus();
 }
 
-absl::Status CtaLoader::Resources(const YAML::Node& key, const YAML::Node& value, CtaSpec* cta) const {
+absl::Status CtaLoader::Resources(const YAML::Node& key, const YAML::Node& value,
+                                  CtaSpec* cta) const {
   if (value.IsNull()) return absl::OkStatus();
   if (!value.IsSequence()) {
     return src_.Error(ValueLocation(key, value), "'resources' must be a list of {title, url}",
@@ -361,29 +381,35 @@ absl::Status CtaLoader::Load(const YAML::Node& node, CtaSpec* cta) const {
     }
   }
   SourceLocation at = src_.Location(node);
-  if (!has_id) return src_.Error(at, "missing required key 'id' in a CTA", "every CTA rule needs a unique id");
+  if (!has_id)
+    return src_.Error(at, "missing required key 'id' in a CTA", "every CTA rule needs a unique id");
   const char* missing = !has_list ? "list" : !has_type ? "type" : !has_reason ? "reason" : nullptr;
   if (missing != nullptr) {
-    const char* hint = !has_list     ? "the list whose rows raise this CTA, e.g. 'list: cta_nps_response'"
-                       : !has_type   ? "risk, opportunity, lifecycle, activity, transition, or your own word"
-                                     : "why the CTA exists, e.g. 'reason: NPS response'";
-    return src_.Error(at, absl::StrCat("missing required key '", missing, "' in CTA '", cta->id, "'"), hint);
+    const char* hint =
+        !has_list   ? "the list whose rows raise this CTA, e.g. 'list: cta_nps_response'"
+        : !has_type ? "risk, opportunity, lifecycle, activity, transition, or your own word"
+                    : "why the CTA exists, e.g. 'reason: NPS response'";
+    return src_.Error(
+        at, absl::StrCat("missing required key '", missing, "' in CTA '", cta->id, "'"), hint);
   }
   if (book_.FindList(cta->list) == nullptr) {
     std::vector<std::string> ids;
     for (const ListSpec& l : book_.lists) ids.push_back(l.id);
     std::string close = base::ClosestName(cta->list, ids);
-    return src_.Error(cta->list_location, absl::StrCat("CTA '", cta->id, "' is raised by unknown list '", cta->list, "'"),
-                      close.empty() ? (ids.empty() ? "the rulebook defines no lists"
-                                                   : absl::StrCat("the lists are: ", absl::StrJoin(ids, ", ")))
-                                    : absl::StrCat("did you mean '", close, "'?"),
-                      static_cast<int>(cta->list.size()));
+    return src_.Error(
+        cta->list_location,
+        absl::StrCat("CTA '", cta->id, "' is raised by unknown list '", cta->list, "'"),
+        close.empty() ? (ids.empty() ? "the rulebook defines no lists"
+                                     : absl::StrCat("the lists are: ", absl::StrJoin(ids, ", ")))
+                      : absl::StrCat("did you mean '", close, "'?"),
+        static_cast<int>(cta->list.size()));
   }
   if (name_node.IsDefined() && !name_node.IsNull()) {
     DOCKET_CTA_RETURN_IF_ERROR(NameTemplate(name_node, cta));
   } else {
     cta->name_template = "{reason}: {key}";
-    cta->name = {CtaTemplatePart{cta->reason + ": ", false, {}}, CtaTemplatePart{"key", true, cta->location}};
+    cta->name = {CtaTemplatePart{cta->reason + ": ", false, {}},
+                 CtaTemplatePart{"key", true, cta->location}};
   }
   return absl::OkStatus();
 }
@@ -397,7 +423,8 @@ absl::StatusOr<int64_t> ParseDays(std::string_view text) {
     return absl::InvalidArgumentError("not a number of days");
   }
   int64_t n = 0;
-  if (!absl::SimpleAtoi(words[0], &n) || n < 0 || n > 36500) return absl::InvalidArgumentError("not a number of days");
+  if (!absl::SimpleAtoi(words[0], &n) || n < 0 || n > 36500)
+    return absl::InvalidArgumentError("not a number of days");
   return n;
 }
 
@@ -415,15 +442,18 @@ absl::Status LoadOnOwnerChange(const YamlSource& src, const YAML::Node& key, con
   } else if (p == "move_all") {
     book->on_owner_change = OwnerChangePolicy::kMoveAll;
   } else {
-    return src.Error(node, absl::StrCat("unknown on_owner_change policy '", p, "'"), Hint(p, kPolicies));
+    return src.Error(node, absl::StrCat("unknown on_owner_change policy '", p, "'"),
+                     Hint(p, kPolicies));
   }
   return absl::OkStatus();
 }
 
-absl::Status LoadCtas(const YamlSource& src, const YAML::Node& key, const YAML::Node& node, Rulebook* book) {
+absl::Status LoadCtas(const YamlSource& src, const YAML::Node& key, const YAML::Node& node,
+                      Rulebook* book) {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsSequence()) {
-    return src.Error(src.Location(node), "'ctas' must be a YAML list of CTA rules (each starting with '- id:')");
+    return src.Error(src.Location(node),
+                     "'ctas' must be a YAML list of CTA rules (each starting with '- id:')");
   }
   (void)key;
   CtaLoader loader(src, *book);
@@ -442,10 +472,11 @@ absl::Status LoadCtas(const YamlSource& src, const YAML::Node& key, const YAML::
     // reason would update each other's CTAs.
     auto [other, fresh] = identities.emplace(absl::StrCat(cta.type, "\x1f", cta.reason), cta.id);
     if (!fresh) {
-      return src.Error(cta.location,
-                       absl::StrCat("CTA '", cta.id, "' has the same type and reason as CTA '", other->second,
-                                    "' ('", cta.type, "', '", cta.reason, "')"),
-                       "a CTA's identity is the row's key + type + reason: give each rule its own reason");
+      return src.Error(
+          cta.location,
+          absl::StrCat("CTA '", cta.id, "' has the same type and reason as CTA '", other->second,
+                       "' ('", cta.type, "', '", cta.reason, "')"),
+          "a CTA's identity is the row's key + type + reason: give each rule its own reason");
     }
     book->ctas.push_back(std::move(cta));
   }
@@ -465,22 +496,27 @@ absl::Status CheckCtaNames(const Rulebook& book, const Schema& schema) {
       if (s.find('.') != std::string::npos || s.rfind("prev(", 0) == 0) {
         // `prev(csm) AS from_csm` is named {prev(csm)} in a template.
         const size_t as = absl::AsciiStrToUpper(s).rfind(") AS ");
-        columns.push_back(s.rfind("prev(", 0) == 0 && as != std::string::npos ? s.substr(0, as + 1) : s);
+        columns.push_back(s.rfind("prev(", 0) == 0 && as != std::string::npos ? s.substr(0, as + 1)
+                                                                              : s);
       }
     }
-    auto check = [&](const std::string& column, const SourceLocation& at, const std::string& what) -> absl::Status {
-      if (std::find(columns.begin(), columns.end(), column) != columns.end()) return absl::OkStatus();
+    auto check = [&](const std::string& column, const SourceLocation& at,
+                     const std::string& what) -> absl::Status {
+      if (std::find(columns.begin(), columns.end(), column) != columns.end())
+        return absl::OkStatus();
       std::string hint = base::DidYouMean(column, columns);
       if (hint.empty() && column.find('.') != std::string::npos) {
-        hint = absl::StrCat("a parent field must be shown by list '", list->id, "' (add it to its 'show')");
+        hint = absl::StrCat("a parent field must be shown by list '", list->id,
+                            "' (add it to its 'show')");
       } else if (hint.empty()) {
-        hint = absl::StrCat("the columns of '", table->name, "' are: ", absl::StrJoin(columns, ", "));
+        hint =
+            absl::StrCat("the columns of '", table->name, "' are: ", absl::StrJoin(columns, ", "));
       }
       ErrorDetail d;
       d.kind = ErrorKind::kCompile;
       d.location = at;
-      d.message = absl::StrCat("unknown column '", column, "' in ", what, " of CTA '", cta.id, "' (list '",
-                               list->id, "' ranges over '", table->name, "')");
+      d.message = absl::StrCat("unknown column '", column, "' in ", what, " of CTA '", cta.id,
+                               "' (list '", list->id, "' ranges over '", table->name, "')");
       d.hint = hint;
       d.span = static_cast<int>(column.size());
       return MakeError(d);
@@ -499,8 +535,8 @@ absl::Status CheckCtaNames(const Rulebook& book, const Schema& schema) {
       const ColumnSchema* c = table->Column(cta.owner.column);
       if (c != nullptr && c->type.id != TypeId::kString) {
         return CompileError(cta.owner_location,
-                            absl::StrCat("owner column '", cta.owner.column, "' of CTA '", cta.id, "' is ",
-                                         c->type.ToString(), ", not string"),
+                            absl::StrCat("owner column '", cta.owner.column, "' of CTA '", cta.id,
+                                         "' is ", c->type.ToString(), ", not string"),
                             "name a column holding people's names");
       }
     }
@@ -508,20 +544,23 @@ absl::Status CheckCtaNames(const Rulebook& book, const Schema& schema) {
     for (const TableSchema* t = table; t != nullptr && !has_owner;
          t = t->parent.has_value() ? schema.FindTable(t->parent->table) : nullptr) {
       has_owner = !t->owner.empty();
-      if (t->parent.has_value() && t->parent->table == table->name) break;  // Cycles are reported elsewhere.
+      if (t->parent.has_value() && t->parent->table == table->name)
+        break;  // Cycles are reported elsewhere.
     }
     if (cta.owner.FollowsRowOwner() && !has_owner) {
-      return CompileError(cta.owner_location,
-                          absl::StrCat("CTA '", cta.id, "' goes to the row's owner, but table '", table->name,
-                                       "' has no owner column"),
-                          "declare 'owner:' on the table, or route the CTA to a queue ('owner: pool') or a "
-                          "column ('owner: {column: csm}')");
+      return CompileError(
+          cta.owner_location,
+          absl::StrCat("CTA '", cta.id, "' goes to the row's owner, but table '", table->name,
+                       "' has no owner column"),
+          "declare 'owner:' on the table, or route the CTA to a queue ('owner: pool') or a "
+          "column ('owner: {column: csm}')");
     }
     if (table->key.empty()) {
-      return CompileError(cta.list_location,
-                          absl::StrCat("CTA '", cta.id, "' is raised from table '", table->name,
-                                       "', which has no key"),
-                          "a CTA's identity starts with the row's key: declare 'key:' on the table");
+      return CompileError(
+          cta.list_location,
+          absl::StrCat("CTA '", cta.id, "' is raised from table '", table->name,
+                       "', which has no key"),
+          "a CTA's identity starts with the row's key: declare 'key:' on the table");
     }
   }
   return absl::OkStatus();

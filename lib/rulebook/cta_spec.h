@@ -16,7 +16,8 @@
 namespace docket::rulebook {
 
 // Reads `ctas:` (after `lists:`, whose ids it checks) into book->ctas.
-absl::Status LoadCtas(const YamlSource& src, const YAML::Node& key, const YAML::Node& node, Rulebook* book);
+absl::Status LoadCtas(const YamlSource& src, const YAML::Node& key, const YAML::Node& node,
+                      Rulebook* book);
 // Reads `on_owner_change: move_none | move_open | move_all`.
 absl::Status LoadOnOwnerChange(const YamlSource& src, const YAML::Node& key, const YAML::Node& node,
                                Rulebook* book);

@@ -2,24 +2,25 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <system_error>
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/names.h"
+#include "base/text_values.h"
 #include "docket/builder.h"
 #include "docket/column.h"
 #include "docket/error.h"
-#include "base/names.h"
-#include "base/text_values.h"
 
 namespace docket {
 
-TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given) {
+TableNameCheck CheckTableNames(const std::vector<std::string>& declared,
+                               const std::vector<std::string>& given) {
   TableNameCheck out;
   std::vector<std::string> not_given;
   for (const std::string& name : declared) {
@@ -31,8 +32,9 @@ TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const s
     // directory) unless it is the misspelling of a declared table not given.
     std::string close = base::ClosestName(name, not_given);
     if (close.empty()) continue;
-    out.error = absl::InvalidArgumentError(absl::StrCat("table '", name, "' is not declared — did you mean '", close,
-                                                        "'? (declared tables: ", absl::StrJoin(declared, ", "), ")"));
+    out.error = absl::InvalidArgumentError(
+        absl::StrCat("table '", name, "' is not declared — did you mean '", close,
+                     "'? (declared tables: ", absl::StrJoin(declared, ", "), ")"));
     return out;
   }
   for (const std::string& name : declared) {
@@ -40,9 +42,10 @@ TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const s
   }
   if (!out.missing.empty()) {
     out.warnings.push_back(absl::StrCat(
-        out.missing.size() == 1 ? "declared table '" : "declared tables '", absl::StrJoin(out.missing, "', '"),
-        out.missing.size() == 1 ? "' was" : "' were",
-        " given no data and are treated as empty: their lists match nothing and exists(…) over them is FALSE"));
+        out.missing.size() == 1 ? "declared table '" : "declared tables '",
+        absl::StrJoin(out.missing, "', '"), out.missing.size() == 1 ? "' was" : "' were",
+        " given no data and are treated as empty: their lists match nothing and exists(…) over "
+        "them is FALSE"));
   }
   return out;
 }
@@ -55,16 +58,20 @@ absl::StatusOr<Table> EmptyTable(const TableSchema& schema) {
 }
 
 absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
-                                                  const CsvOptions& options, std::vector<std::string>* warnings) {
+                                                  const CsvOptions& options,
+                                                  std::vector<std::string>* warnings) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return absl::NotFoundError(absl::StrCat(dir, ": not a directory"));
+  if (!std::filesystem::is_directory(dir, ec))
+    return absl::NotFoundError(absl::StrCat(dir, ": not a directory"));
   std::vector<std::string> given;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file(ec)) continue;
     std::string name = entry.path().filename().string();
     if (name.size() > 4 && name.ends_with(".csv")) given.push_back(name.substr(0, name.size() - 4));
   }
-  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
+  if (ec)
+    return absl::NotFoundError(
+        absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
   std::sort(given.begin(), given.end());
   std::vector<std::string> declared;
   for (const TableSchema& t : schema.tables) declared.push_back(t.name);
@@ -81,9 +88,12 @@ absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const 
   Snapshot snapshot;
   snapshot.schema = schema;
   for (const TableSchema& t : schema.tables) {
-    bool missing = std::find(check.missing.begin(), check.missing.end(), t.name) != check.missing.end();
+    bool missing =
+        std::find(check.missing.begin(), check.missing.end(), t.name) != check.missing.end();
     absl::StatusOr<Table> table =
-        missing ? EmptyTable(t) : ReadCsvFile((std::filesystem::path(dir) / (t.name + ".csv")).string(), &t, options);
+        missing
+            ? EmptyTable(t)
+            : ReadCsvFile((std::filesystem::path(dir) / (t.name + ".csv")).string(), &t, options);
     if (!table.ok()) return table.status();
     if (absl::Status s = snapshot.AddTable(*std::move(table)); !s.ok()) return s;
   }
@@ -130,20 +140,23 @@ std::string ClosestOwner(const std::string& owner, const std::vector<std::string
 
 }  // namespace
 
-absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner,
-                        std::string* warning) {
+absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables,
+                        const std::string& owner, std::string* warning) {
   warning->clear();
   std::vector<std::string> names = tables;
   if (names.empty()) {
     for (const auto& [name, t] : snapshot.tables) names.push_back(name);
   }
   bool any_scoped = false;
-  for (const std::string& name : names) any_scoped = any_scoped || Scoped(snapshot.schema, snapshot.schema.FindTable(name));
+  for (const std::string& name : names)
+    any_scoped = any_scoped || Scoped(snapshot.schema, snapshot.schema.FindTable(name));
   if (!any_scoped) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "owner '", owner, "' was given, but ", names.size() == 1 ? "table '" + names[0] + "' has" : "no table has",
-        " no owner column, so every row would be counted; declare the owner column (owner= on the table, "
-        "`owner:` in the schema) or leave the owner out"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("owner '", owner, "' was given, but ",
+                     names.size() == 1 ? "table '" + names[0] + "' has" : "no table has",
+                     " no owner column, so every row would be counted; declare the owner column "
+                     "(owner= on the table, "
+                     "`owner:` in the schema) or leave the owner out"));
   }
   // Every owner value of every table with an owner column (distinct, capped).
   std::set<std::string, std::less<>> seen;
@@ -168,13 +181,15 @@ absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>
   }
   std::vector<std::string> owners(seen.begin(), seen.end());
   std::string close = ClosestOwner(owner, owners);
-  *warning = absl::StrCat("owner '", owner, "' owns no row in any table with an owner column, so every list is empty",
+  *warning = absl::StrCat("owner '", owner,
+                          "' owns no row in any table with an owner column, so every list is empty",
                           close.empty() ? "" : absl::StrCat(" — did you mean '", close, "'?"));
   return absl::OkStatus();
 }
 
 std::string_view Unquoted(std::string_view text) {
-  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') && text.back() == text.front()) {
+  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
+      text.back() == text.front()) {
     return text.substr(1, text.size() - 2);
   }
   return text;
@@ -187,7 +202,8 @@ Value ParamFromText(std::string_view text) {
   int64_t i;
   double d;
   int32_t day;
-  if (text.size() > 1 && base::ParseBoolText(text, &b) == base::TextParse::kOk) return Value::Bool(b);
+  if (text.size() > 1 && base::ParseBoolText(text, &b) == base::TextParse::kOk)
+    return Value::Bool(b);
   size_t digits = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
   bool leading_zero = text.size() > digits + 1 && text[digits] == '0' &&
                       text.find_first_not_of("0123456789", digits) == std::string_view::npos;

@@ -30,9 +30,10 @@ struct TableNameCheck {
 // name close to a declared table that was not given is an error
 // (InvalidArgument, "did you mean"): the misspelled table would otherwise be
 // ignored and the declared one silently empty.  Other undeclared names are
-// extra tables, ignored (as the CLI ignores other files in a directory).  A declared table not given
-// is legal (its lists match nothing) but suspicious: a warning.
-TableNameCheck CheckTableNames(const std::vector<std::string>& declared, const std::vector<std::string>& given);
+// extra tables, ignored (as the CLI ignores other files in a directory).  A declared table not
+// given is legal (its lists match nothing) but suspicious: a warning.
+TableNameCheck CheckTableNames(const std::vector<std::string>& declared,
+                               const std::vector<std::string>& given);
 
 // A declared table with no rows (its declared columns, empty).
 absl::StatusOr<Table> EmptyTable(const TableSchema& schema);
@@ -44,14 +45,15 @@ absl::StatusOr<Table> EmptyTable(const TableSchema& schema);
 // Rulebook.run applies to a dict of frames (docs/data.md, "One set of data
 // rules").  Other files are ignored and not read.
 absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
-                                                  const CsvOptions& options, std::vector<std::string>* warnings);
+                                                  const CsvOptions& options,
+                                                  std::vector<std::string>* warnings);
 
 // Whether `owner` owns any row of a table with an owner column in `snapshot`.
 // A warning sentence when it owns none ("" otherwise); an error
 // (InvalidArgument) when no table in `tables` has an owner column at all (the
 // owner would be ignored and everyone counted).  `tables` empty: every table.
-absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables, const std::string& owner,
-                        std::string* warning);
+absl::Status CheckOwner(const Snapshot& snapshot, const std::vector<std::string>& tables,
+                        const std::string& owner, std::string* warning);
 
 // The text of a --param without a declared type (docket eval): text in
 // single or double quotes is a string (quotes removed); true/false a bool; an

@@ -6,8 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "docket/error.h"
 #include "base/names.h"
+#include "docket/error.h"
 #include "io/format.h"
 #include "rulebook/absl_compat.h"
 #include "rulebook/command_center.h"
@@ -160,7 +160,8 @@ std::vector<ExpressionTerm> SplitTopLevel(const ExpressionSource& source, std::s
 }
 
 absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snapshot& snapshot,
-                                    std::string_view list_id, std::string_view key, const RunOptions& options) {
+                                    std::string_view list_id, std::string_view key,
+                                    const RunOptions& options) {
   const Rulebook& book = compiled.rulebook();
   const ListSpec* list = book.FindList(list_id);
   if (list == nullptr) {
@@ -171,10 +172,12 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
                       close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
   }
   const Table* table = snapshot.FindTable(list->table);
-  if (table == nullptr) return DataError({}, absl::StrCat("table '", list->table, "' is not in the data"));
+  if (table == nullptr)
+    return DataError({}, absl::StrCat("table '", list->table, "' is not in the data"));
   const Column* key_column = table->key_column();
   if (key_column == nullptr) {
-    return UsageError(absl::StrCat("table '", list->table, "' has no key column to look rows up by"));
+    return UsageError(
+        absl::StrCat("table '", list->table, "' has no key column to look rows up by"));
   }
   Explanation e;
   e.list_id = list->id;
@@ -188,7 +191,8 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
     }
   }
   if (e.row < 0) {
-    return UsageError(absl::StrCat("no row of '", list->table, "' has ", table->schema().key, " = '", Sv(key), "'"));
+    return UsageError(absl::StrCat("no row of '", list->table, "' has ", table->schema().key,
+                                   " = '", Sv(key), "'"));
   }
 
   RunOptions run = options;
@@ -277,10 +281,12 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
     if (c == nullptr && name.find('.') != std::string::npos) {
       // A parent field (account.name), read through the join for this row.
       const TableSchema* ts = compiled.schema().FindTable(list->table);
-      absl::StatusOr<ParentPath> path = ts == nullptr ? absl::StatusOr<ParentPath>(absl::NotFoundError(name))
-                                                      : ResolveParentPath(compiled.schema(), *ts, name);
+      absl::StatusOr<ParentPath> path = ts == nullptr
+                                            ? absl::StatusOr<ParentPath>(absl::NotFoundError(name))
+                                            : ResolveParentPath(compiled.schema(), *ts, name);
       if (path.ok()) {
-        absl::StatusOr<Column> col = ParentFieldColumn(compiled.schema(), snapshot, *table, *path, {e.row});
+        absl::StatusOr<Column> col =
+            ParentFieldColumn(compiled.schema(), snapshot, *table, *path, {e.row});
         if (!col.ok()) return col.status();
         e.shown.emplace_back(name, CellValue(*col, e.row));
         continue;
@@ -292,15 +298,20 @@ absl::StatusOr<Explanation> Explain(const CompiledRulebook& compiled, const Snap
 }
 
 std::string RenderExplanation(const Explanation& e, bool color) {
-  auto bold = [color](const std::string& s) { return color ? absl::StrCat("\x1b[1m", s, "\x1b[0m") : s; };
+  auto bold = [color](const std::string& s) {
+    return color ? absl::StrCat("\x1b[1m", s, "\x1b[0m") : s;
+  };
   std::string out;
-  absl::StrAppend(&out, bold(absl::StrCat(e.table, " ", e.key)), " is ", e.in_list ? "IN" : "NOT in", " list '",
-                  e.list_id, "' (", e.list_title, ")\n\n");
+  absl::StrAppend(&out, bold(absl::StrCat(e.table, " ", e.key)), " is ",
+                  e.in_list ? "IN" : "NOT in", " list '", e.list_id, "' (", e.list_title, ")\n\n");
   if (e.owner.has_value() && !e.in_scope) {
-    absl::StrAppend(&out, "note: this row is outside ", *e.owner, "'s scope (its owner is someone else), so it is in none of ",
-                    *e.owner, "'s lists; the terms below are the row's own values\n\n");
+    absl::StrAppend(&out, "note: this row is outside ", *e.owner,
+                    "'s scope (its owner is someone else), so it is in none of ", *e.owner,
+                    "'s lists; the terms below are the row's own values\n\n");
   }
-  absl::StrAppend(&out, e.connective.empty() ? "when:\n" : absl::StrCat("when (terms joined by ", e.connective, "):\n"));
+  absl::StrAppend(&out, e.connective.empty()
+                            ? "when:\n"
+                            : absl::StrCat("when (terms joined by ", e.connective, "):\n"));
   // Value, then the term (a segment's terms indented under its name), then
   // where it is written.
   std::vector<std::string> texts;
@@ -309,7 +320,8 @@ std::string RenderExplanation(const Explanation& e, bool color) {
     std::string text = t.term.text;
     std::replace(text.begin(), text.end(), '\n', ' ');
     text = CollapseSpaces(text);
-    if (t.depth > 0) text = absl::StrCat("  ", t.connective.empty() ? "=" : t.connective, " ", text);
+    if (t.depth > 0)
+      text = absl::StrCat("  ", t.connective.empty() ? "=" : t.connective, " ", text);
     text_w = std::max(text_w, std::min<size_t>(io::DisplayWidth(text), 56));
     texts.push_back(std::move(text));
   }
@@ -318,14 +330,16 @@ std::string RenderExplanation(const Explanation& e, bool color) {
     std::string v = !t.value.has_value() ? "NULL " : *t.value ? "TRUE " : "FALSE";
     size_t w = io::DisplayWidth(texts[i]);
     std::string pad(w < text_w ? text_w - w : 0, ' ');
-    absl::StrAppend(&out, "  ", bold(v), "  ", texts[i], pad, "  ", t.term.location.ToString(), "\n");
+    absl::StrAppend(&out, "  ", bold(v), "  ", texts[i], pad, "  ", t.term.location.ToString(),
+                    "\n");
   }
   if (!e.shown.empty()) {
     out += "\nshown columns:\n";
     size_t w = 0;
     for (const auto& [name, v] : e.shown) w = std::max(w, name.size());
     for (const auto& [name, v] : e.shown) {
-      absl::StrAppend(&out, "  ", name, std::string(w - name.size(), ' '), "  ", DisplayValue(v), "\n");
+      absl::StrAppend(&out, "  ", name, std::string(w - name.size(), ' '), "  ", DisplayValue(v),
+                      "\n");
     }
   }
   return out;

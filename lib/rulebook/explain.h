@@ -53,7 +53,8 @@ struct Explanation {
 // Explains row `key` of list `list_id`.  The row is looked up by the list
 // table's key column (a usage error naming the key when it is absent).
 absl::StatusOr<Explanation> Explain(const CompiledRulebook& rulebook, const Snapshot& snapshot,
-                                    std::string_view list_id, std::string_view key, const RunOptions& options);
+                                    std::string_view list_id, std::string_view key,
+                                    const RunOptions& options);
 
 std::string RenderExplanation(const Explanation& e, bool color);
 

@@ -16,11 +16,14 @@ bool MeasureAccepts(MeasureKind kind, DataType type) {
   switch (kind) {
     case MeasureKind::kCount:
     case MeasureKind::kCountColumn:
-    case MeasureKind::kCountDistinct: return true;
+    case MeasureKind::kCountDistinct:
+      return true;
     case MeasureKind::kSum:
-    case MeasureKind::kAvg: return type.is_numeric();
+    case MeasureKind::kAvg:
+      return type.is_numeric();
     case MeasureKind::kMin:
-    case MeasureKind::kMax: return type.id != TypeId::kBool;
+    case MeasureKind::kMax:
+      return type.id != TypeId::kBool;
   }
   return false;
 }
@@ -38,7 +41,8 @@ class Accumulator {
     ++values_;
     switch (m_.kind) {
       case MeasureKind::kCount:
-      case MeasureKind::kCountColumn: return;
+      case MeasureKind::kCountColumn:
+        return;
       case MeasureKind::kSum:
       case MeasureKind::kAvg:
         if (c_->type_id() == TypeId::kInt) {
@@ -65,11 +69,14 @@ class Accumulator {
 
   Value Result() const {
     switch (m_.kind) {
-      case MeasureKind::kCount: return Value::Int(rows_);
-      case MeasureKind::kCountColumn: return Value::Int(values_);
+      case MeasureKind::kCount:
+        return Value::Int(rows_);
+      case MeasureKind::kCountColumn:
+        return Value::Int(values_);
       case MeasureKind::kSum:
         if (values_ == 0) return Value::Null(c_->type());
-        if (c_->type_id() == TypeId::kInt) return overflow_ ? Value::Null(DataType::Int()) : Value::Int(isum_);
+        if (c_->type_id() == TypeId::kInt)
+          return overflow_ ? Value::Null(DataType::Int()) : Value::Int(isum_);
         return Value::Float(fsum_);
       case MeasureKind::kAvg:
         if (values_ == 0) return Value::Null(DataType::Float());
@@ -112,15 +119,18 @@ class Accumulator {
         cmp = (r > 0) - (r < 0);
         break;
       }
-      case TypeId::kBool: break;
+      case TypeId::kBool:
+        break;
     }
     return m_.kind == MeasureKind::kMin ? cmp < 0 : cmp > 0;
   }
 
   int64_t Bits(int64_t row) const {
     switch (c_->type_id()) {
-      case TypeId::kBool: return c_->Values<uint8_t>()[row] != 0;
-      case TypeId::kDate: return c_->Values<int32_t>()[row];
+      case TypeId::kBool:
+        return c_->Values<uint8_t>()[row] != 0;
+      case TypeId::kDate:
+        return c_->Values<int32_t>()[row];
       case TypeId::kFloat: {
         double d = c_->Values<double>()[row];
         if (d == 0) d = 0;  // -0.0 and 0.0 are one value.
@@ -128,7 +138,8 @@ class Accumulator {
         std::memcpy(&bits, &d, 8);
         return bits;
       }
-      default: return c_->Values<int64_t>()[row];
+      default:
+        return c_->Values<int64_t>()[row];
     }
   }
 
@@ -153,8 +164,10 @@ Value Aggregate(const Measure& measure, const Column* column, const Bitmap& rows
   return acc.Result();
 }
 
-std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure, const Column* column,
-                                                            const Bitmap& rows, const OwnerLookup& owners) {
+std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure,
+                                                            const Column* column,
+                                                            const Bitmap& rows,
+                                                            const OwnerLookup& owners) {
   absl::flat_hash_map<std::string_view, size_t> index;
   std::vector<Accumulator> groups;
   std::optional<Accumulator> unassigned;
@@ -168,7 +181,8 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
         unassigned->Add(r);
         return;
       }
-      if (static_cast<size_t>(code) >= group_of_code.size()) group_of_code.resize(static_cast<size_t>(code) + 1, -1);
+      if (static_cast<size_t>(code) >= group_of_code.size())
+        group_of_code.resize(static_cast<size_t>(code) + 1, -1);
       int32_t& g = group_of_code[static_cast<size_t>(code)];
       if (g < 0) {
         // Equal strings under two codes still share a group.

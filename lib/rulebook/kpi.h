@@ -27,8 +27,10 @@ Value Aggregate(const Measure& measure, const Column* column, const Bitmap& rows
 // The measure per owner of the rows set in `rows` (sorted by owner; NULL
 // owners last as kUnassignedOwner), grouped by the owner column's dictionary
 // codes when it has them.
-std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure, const Column* column,
-                                                            const Bitmap& rows, const OwnerLookup& owners);
+std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measure,
+                                                            const Column* column,
+                                                            const Bitmap& rows,
+                                                            const OwnerLookup& owners);
 
 }  // namespace docket::rulebook
 

@@ -21,8 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "docket/error.h"
 #include "base/names.h"
+#include "docket/error.h"
 #include "docket/rulebook.h"
 #include "io/schema_node.h"
 #include "rulebook/cta_spec.h"
@@ -35,31 +35,44 @@ namespace docket {
 
 std::string_view HorizonName(Horizon horizon) {
   switch (horizon) {
-    case Horizon::kToday: return "today";
-    case Horizon::kUpcoming: return "upcoming";
-    case Horizon::kPast: return "past";
+    case Horizon::kToday:
+      return "today";
+    case Horizon::kUpcoming:
+      return "upcoming";
+    case Horizon::kPast:
+      return "past";
   }
   return "today";
 }
 
 std::string_view HorizonTitle(Horizon horizon) {
   switch (horizon) {
-    case Horizon::kToday: return "Today";
-    case Horizon::kUpcoming: return "Upcoming";
-    case Horizon::kPast: return "Past";
+    case Horizon::kToday:
+      return "Today";
+    case Horizon::kUpcoming:
+      return "Upcoming";
+    case Horizon::kPast:
+      return "Past";
   }
   return "Today";
 }
 
 std::string Measure::ToString() const {
   switch (kind) {
-    case MeasureKind::kCount: return "count";
-    case MeasureKind::kCountColumn: return absl::StrCat("count(", column, ")");
-    case MeasureKind::kSum: return absl::StrCat("sum(", column, ")");
-    case MeasureKind::kAvg: return absl::StrCat("avg(", column, ")");
-    case MeasureKind::kMin: return absl::StrCat("min(", column, ")");
-    case MeasureKind::kMax: return absl::StrCat("max(", column, ")");
-    case MeasureKind::kCountDistinct: return absl::StrCat("count_distinct(", column, ")");
+    case MeasureKind::kCount:
+      return "count";
+    case MeasureKind::kCountColumn:
+      return absl::StrCat("count(", column, ")");
+    case MeasureKind::kSum:
+      return absl::StrCat("sum(", column, ")");
+    case MeasureKind::kAvg:
+      return absl::StrCat("avg(", column, ")");
+    case MeasureKind::kMin:
+      return absl::StrCat("min(", column, ")");
+    case MeasureKind::kMax:
+      return absl::StrCat("max(", column, ")");
+    case MeasureKind::kCountDistinct:
+      return absl::StrCat("count_distinct(", column, ")");
   }
   return "count";
 }
@@ -89,30 +102,35 @@ namespace {
 
 using rulebook::YamlSource;
 
-#define DOCKET_RB_RETURN_IF_ERROR(expr)  \
-  do {                                   \
-    absl::Status _st = (expr);           \
-    if (!_st.ok()) return _st;           \
+#define DOCKET_RB_RETURN_IF_ERROR(expr) \
+  do {                                  \
+    absl::Status _st = (expr);          \
+    if (!_st.ok()) return _st;          \
   } while (0)
 
-const std::vector<std::string> kTopKeys = {"docket", "name", "description", "time_zone", "params",
-                                           "tables", "segments", "lists", "kpis", "ctas",
-                                           "on_owner_change",
-                                           // Metrics, goals and alerts (rulebook/metric_spec.cc).
-                                           "metrics", "goals", "alerts", "week_start", "fiscal_year_start"};
-const std::vector<std::string> kListKeys = {"id",    "title",    "description", "horizon", "table",
-                                            "when",  "show",     "order_by",    "limit",   "action",
-                                            "resources", "trigger", "since"};
+const std::vector<std::string> kTopKeys = {
+    "docket", "name", "description", "time_zone", "params", "tables", "segments", "lists", "kpis",
+    "ctas", "on_owner_change",
+    // Metrics, goals and alerts (rulebook/metric_spec.cc).
+    "metrics", "goals", "alerts", "week_start", "fiscal_year_start"};
+const std::vector<std::string> kListKeys = {
+    "id",       "title", "description", "horizon",   "table",   "when", "show",
+    "order_by", "limit", "action",      "resources", "trigger", "since"};
 const std::vector<std::string> kKpiKeys = {"id", "title", "description", "list", "measure", "by"};
 const std::vector<std::string> kResourceKeys = {"title", "url"};
 
 std::string KindName(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    default:
+      return "nothing";
   }
 }
 
@@ -136,8 +154,8 @@ class Loader {
                          const std::string& where) const;
   absl::StatusOr<std::string> Scalar(const YAML::Node& key, const YAML::Node& value,
                                      const std::string& what) const;
-  absl::Status NonEmptyScalar(const YAML::Node& key, const YAML::Node& value, const std::string& what,
-                              std::string* out) const;
+  absl::Status NonEmptyScalar(const YAML::Node& key, const YAML::Node& value,
+                              const std::string& what, std::string* out) const;
 
   absl::Status LoadParams(const YAML::Node& key, const YAML::Node& node, Rulebook* book) const;
   absl::Status LoadSegments(const YAML::Node& key, const YAML::Node& node, Rulebook* book) const;
@@ -169,8 +187,9 @@ absl::Status Loader::Measure(const YAML::Node& node, int depth, int64_t* budget)
     ErrorDetail d;
     d.kind = ErrorKind::kLimit;
     d.location = src_.Location(node);
-    d.message = "the YAML document expands to more nodes than its text holds (aliases used as a "
-                "\"billion laughs\" attack?)";
+    d.message =
+        "the YAML document expands to more nodes than its text holds (aliases used as a "
+        "\"billion laughs\" attack?)";
     d.hint = "write each value out instead of repeating aliases";
     return MakeError(d);
   }
@@ -202,8 +221,9 @@ absl::Status Loader::CheckKeys(const YAML::Node& map, const std::vector<std::str
     const std::string& k = key.Scalar();
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
       std::string close = base::ClosestName(k, allowed);
-      std::string hint = close.empty() ? absl::StrCat("expected one of: ", absl::StrJoin(allowed, ", "))
-                                       : absl::StrCat("did you mean '", close, "'?");
+      std::string hint = close.empty()
+                             ? absl::StrCat("expected one of: ", absl::StrJoin(allowed, ", "))
+                             : absl::StrCat("did you mean '", close, "'?");
       return src_.Error(key, absl::StrCat("unknown key '", k, "' ", where), hint);
     }
     auto [pos, inserted] = seen.emplace(k, key.Mark().line + 1);
@@ -225,12 +245,13 @@ absl::StatusOr<std::string> Loader::Scalar(const YAML::Node& key, const YAML::No
   return value.Scalar();
 }
 
-absl::Status Loader::NonEmptyScalar(const YAML::Node& key, const YAML::Node& value, const std::string& what,
-                                    std::string* out) const {
+absl::Status Loader::NonEmptyScalar(const YAML::Node& key, const YAML::Node& value,
+                                    const std::string& what, std::string* out) const {
   absl::StatusOr<std::string> s = Scalar(key, value, what);
   if (!s.ok()) return s.status();
   if (absl::StripAsciiWhitespace(*s).empty()) {
-    return src_.Error(ValueLocation(key, value), absl::StrCat("'", key.Scalar(), "' ", what, " is empty"));
+    return src_.Error(ValueLocation(key, value),
+                      absl::StrCat("'", key.Scalar(), "' ", what, " is empty"));
   }
   *out = *std::move(s);
   return absl::OkStatus();
@@ -261,22 +282,24 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
       absl::StatusOr<std::string> s = Scalar(it_kv.first, v, "(the format version)");
       if (!s.ok()) return s.status();
       if (*s != "1") {
-        return src_.Error(ValueLocation(it_kv.first, v), absl::StrCat("unsupported rulebook version '", *s, "'"),
+        return src_.Error(ValueLocation(it_kv.first, v),
+                          absl::StrCat("unsupported rulebook version '", *s, "'"),
                           "this docket reads 'docket: 1'");
       }
       book->version = 1;
     } else if (k == "name") {
-      DOCKET_RB_RETURN_IF_ERROR(NonEmptyScalar(it_kv.first, v, "(the rulebook's name)", &book->name));
+      DOCKET_RB_RETURN_IF_ERROR(
+          NonEmptyScalar(it_kv.first, v, "(the rulebook's name)", &book->name));
     } else if (k == "description") {
       DOCKET_RB_RETURN_IF_ERROR(Scalar(it_kv.first, v, "").status());
     } else if (k == "time_zone") {
       std::string tz;
       DOCKET_RB_RETURN_IF_ERROR(NonEmptyScalar(it_kv.first, v, "", &tz));
       // Only IANA-shaped names reach the time zone database (no paths).
-      bool shaped = !tz.empty() && tz[0] != '/' && tz.find("..") == std::string::npos && tz.size() < 64 &&
-                    std::all_of(tz.begin(), tz.end(), [](char c) {
-                      return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
-                             c == '-' || c == '+';
+      bool shaped = !tz.empty() && tz[0] != '/' && tz.find("..") == std::string::npos &&
+                    tz.size() < 64 && std::all_of(tz.begin(), tz.end(), [](char c) {
+                      return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+                             c == '_' || c == '-' || c == '+';
                     });
       absl::TimeZone zone;
       if (!shaped || !absl::LoadTimeZone(tz, &zone)) {
@@ -309,7 +332,8 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
     }
   }
   if (!has_version) {
-    return src_.Error(SourceLocation{src_.file(), 1, 1}, "missing required key 'docket' (the format version)",
+    return src_.Error(SourceLocation{src_.file(), 1, 1},
+                      "missing required key 'docket' (the format version)",
                       "add 'docket: 1' as the first line");
   }
   if (tables_key.IsDefined() && !tables_key.IsNull()) {
@@ -322,17 +346,24 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
     if (!schema.ok()) return schema.status();
     book->schema = *std::move(schema);
   }
-  if (params_key.IsDefined() && !params_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadParams(params_key, params_node, book));
-  if (segments_key.IsDefined() && !segments_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
-  if (lists_key.IsDefined() && !lists_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
-  if (kpis_key.IsDefined() && !kpis_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
+  if (params_key.IsDefined() && !params_key.IsNull())
+    DOCKET_RB_RETURN_IF_ERROR(LoadParams(params_key, params_node, book));
+  if (segments_key.IsDefined() && !segments_key.IsNull())
+    DOCKET_RB_RETURN_IF_ERROR(LoadSegments(segments_key, segments_node, book));
+  if (lists_key.IsDefined() && !lists_key.IsNull())
+    DOCKET_RB_RETURN_IF_ERROR(LoadLists(lists_key, lists_node, book));
+  if (kpis_key.IsDefined() && !kpis_key.IsNull())
+    DOCKET_RB_RETURN_IF_ERROR(LoadKpis(kpis_key, kpis_node, book));
   if (owner_change_key.IsDefined() && !owner_change_key.IsNull()) {
-    DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadOnOwnerChange(src_, owner_change_key, owner_change_node, book));
+    DOCKET_RB_RETURN_IF_ERROR(
+        rulebook::LoadOnOwnerChange(src_, owner_change_key, owner_change_node, book));
   }
-  if (ctas_key.IsDefined() && !ctas_key.IsNull()) DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadCtas(src_, ctas_key, ctas_node, book));
+  if (ctas_key.IsDefined() && !ctas_key.IsNull())
+    DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadCtas(src_, ctas_key, ctas_node, book));
   DOCKET_RB_RETURN_IF_ERROR(rulebook::LoadMetricsSections(src_, root, book));
 
-  int64_t rules = static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
+  int64_t rules =
+      static_cast<int64_t>(book->lists.size() + book->segments.size() + book->kpis.size());
   if (rules > limits_.max_rules) {
     return LimitError(SourceLocation{src_.file(), 1, 1}, "max_rules", limits_.max_rules,
                       absl::StrCat("the rulebook has ", rules, " lists, segments and KPIs"));
@@ -344,23 +375,26 @@ absl::Status Loader::Load(const YAML::Node& root, Rulebook* book) {
   for (const KpiSpec& k : book->kpis) {
     if (book->FindList(k.list) == nullptr) {
       std::string close = base::ClosestName(k.list, list_ids);
-      return src_.Error(k.list_location, absl::StrCat("KPI '", k.id, "' measures unknown list '", k.list, "'"),
-                        close.empty() ? (list_ids.empty() ? "the rulebook defines no lists"
-                                                          : absl::StrCat("the lists are: ",
-                                                                         absl::StrJoin(list_ids, ", ")))
-                                      : absl::StrCat("did you mean '", close, "'?"),
-                        static_cast<int>(k.list.size()));
+      return src_.Error(
+          k.list_location, absl::StrCat("KPI '", k.id, "' measures unknown list '", k.list, "'"),
+          close.empty()
+              ? (list_ids.empty() ? "the rulebook defines no lists"
+                                  : absl::StrCat("the lists are: ", absl::StrJoin(list_ids, ", ")))
+              : absl::StrCat("did you mean '", close, "'?"),
+          static_cast<int>(k.list.size()));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadParams(const YAML::Node& key, const YAML::Node& node, Rulebook* book) const {
+absl::Status Loader::LoadParams(const YAML::Node& key, const YAML::Node& node,
+                                Rulebook* book) const {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsMap()) {
-    return src_.Error(ValueLocation(key, node),
-                      absl::StrCat("'params' must be a mapping of name to value, not ", KindName(node)),
-                      "params: {pulse_stale_days: 90}");
+    return src_.Error(
+        ValueLocation(key, node),
+        absl::StrCat("'params' must be a mapping of name to value, not ", KindName(node)),
+        "params: {pulse_stale_days: 90}");
   }
   absl::flat_hash_map<std::string, int> seen;
   for (const auto& it_kv : node) {
@@ -375,10 +409,11 @@ absl::Status Loader::LoadParams(const YAML::Node& key, const YAML::Node& node, R
                         absl::StrCat("it is already set on line ", pos->second));
     }
     if (!v.IsScalar()) {
-      return src_.Error(ValueLocation(k, v),
-                        absl::StrCat("param '", k.Scalar(), "' needs a single value, not ", KindName(v)),
-                        "the value's type is the param's type: 90 (int), 0.8 (float), true (bool), "
-                        "2026-01-31 (date), 'text' (string)");
+      return src_.Error(
+          ValueLocation(k, v),
+          absl::StrCat("param '", k.Scalar(), "' needs a single value, not ", KindName(v)),
+          "the value's type is the param's type: 90 (int), 0.8 (float), true (bool), "
+          "2026-01-31 (date), 'text' (string)");
     }
     RulebookParam p;
     p.name = k.Scalar();
@@ -394,12 +429,14 @@ absl::Status Loader::LoadParams(const YAML::Node& key, const YAML::Node& node, R
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadSegments(const YAML::Node& key, const YAML::Node& node, Rulebook* book) const {
+absl::Status Loader::LoadSegments(const YAML::Node& key, const YAML::Node& node,
+                                  Rulebook* book) const {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsMap()) {
-    return src_.Error(ValueLocation(key, node),
-                      absl::StrCat("'segments' must be a mapping of name to expression, not ", KindName(node)),
-                      "segments: {in_forecast_window: renewal_date BETWEEN today AND today + 120}");
+    return src_.Error(
+        ValueLocation(key, node),
+        absl::StrCat("'segments' must be a mapping of name to expression, not ", KindName(node)),
+        "segments: {in_forecast_window: renewal_date BETWEEN today AND today + 120}");
   }
   absl::flat_hash_map<std::string, int> seen;
   for (const auto& it_kv : node) {
@@ -424,12 +461,14 @@ absl::Status Loader::LoadSegments(const YAML::Node& key, const YAML::Node& node,
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadLists(const YAML::Node& key, const YAML::Node& node, Rulebook* book) const {
+absl::Status Loader::LoadLists(const YAML::Node& key, const YAML::Node& node,
+                               Rulebook* book) const {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsSequence()) {
-    return src_.Error(ValueLocation(key, node),
-                      absl::StrCat("'lists' must be a YAML list of lists (each starting with '- id:'), not ",
-                                   KindName(node)));
+    return src_.Error(
+        ValueLocation(key, node),
+        absl::StrCat("'lists' must be a YAML list of lists (each starting with '- id:'), not ",
+                     KindName(node)));
   }
   absl::flat_hash_map<std::string, int> seen;
   for (const auto& it_kv : node) {
@@ -448,11 +487,13 @@ absl::Status Loader::LoadLists(const YAML::Node& key, const YAML::Node& node, Ru
 
 absl::Status Loader::LoadList(const YAML::Node& node, ListSpec* list) const {
   if (!node.IsMap()) {
-    return src_.Error(node, absl::StrCat("each list must be a mapping (id, title, table, when, …), not ",
-                                         KindName(node)));
+    return src_.Error(node,
+                      absl::StrCat("each list must be a mapping (id, title, table, when, …), not ",
+                                   KindName(node)));
   }
   std::string where = "in a list";
-  if (YAML::Node id = node["id"]; id && id.IsScalar()) where = absl::StrCat("in list '", id.Scalar(), "'");
+  if (YAML::Node id = node["id"]; id && id.IsScalar())
+    where = absl::StrCat("in list '", id.Scalar(), "'");
   DOCKET_RB_RETURN_IF_ERROR(CheckKeys(node, kListKeys, where));
   bool has_id = false, has_table = false, has_when = false;
   for (const auto& it_kv : node) {
@@ -519,32 +560,42 @@ absl::Status Loader::LoadList(const YAML::Node& node, ListSpec* list) const {
       } else {
         std::string close = base::ClosestName(lower, {"entered", "exited"});
         return src_.Error(v, absl::StrCat("unknown trigger '", t, "'"),
-                          close.empty() ? "expected entered or exited" : absl::StrCat("did you mean '", close, "'?"));
+                          close.empty() ? "expected entered or exited"
+                                        : absl::StrCat("did you mean '", close, "'?"));
       }
     } else if (k == "since") {
       std::string t;
       DOCKET_RB_RETURN_IF_ERROR(NonEmptyScalar(it_kv.first, v, "", &t));
-      std::vector<std::string> w = absl::StrSplit(absl::AsciiStrToUpper(t), ' ', absl::SkipWhitespace());
+      std::vector<std::string> w =
+          absl::StrSplit(absl::AsciiStrToUpper(t), ' ', absl::SkipWhitespace());
       if (!w.empty() && w[0] == "INTERVAL") w.erase(w.begin());
       int64_t n = 0;
       std::string unit = w.size() == 2 ? w[1] : "";
       if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
       if (w.size() != 2 || !absl::SimpleAtoi(w[0], &n) || n < 1 || n > 100000 ||
-          (unit != "DAY" && unit != "WEEK" && unit != "MONTH" && unit != "QUARTER" && unit != "YEAR")) {
-        return src_.Error(v, absl::StrCat("'since' must be an interval such as INTERVAL 7 DAY, not '", t, "'"),
-                          "write since: INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR (n ≥ 1)");
+          (unit != "DAY" && unit != "WEEK" && unit != "MONTH" && unit != "QUARTER" &&
+           unit != "YEAR")) {
+        return src_.Error(
+            v, absl::StrCat("'since' must be an interval such as INTERVAL 7 DAY, not '", t, "'"),
+            "write since: INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR (n ≥ 1)");
       }
       list->has_since = true;
       list->since_days = static_cast<int32_t>(unit == "DAY" ? n : unit == "WEEK" ? 7 * n : 0);
-      list->since_months = static_cast<int32_t>(unit == "MONTH" ? n : unit == "QUARTER" ? 3 * n : unit == "YEAR" ? 12 * n : 0);
+      list->since_months = static_cast<int32_t>(unit == "MONTH"     ? n
+                                                : unit == "QUARTER" ? 3 * n
+                                                : unit == "YEAR"    ? 12 * n
+                                                                    : 0);
     }
   }
   if (list->has_since && list->trigger == Trigger::kNone) {
-    return src_.Error(src_.Location(node), absl::StrCat("'since' in list '", list->id, "' needs 'trigger: entered' or 'trigger: exited'"),
+    return src_.Error(src_.Location(node),
+                      absl::StrCat("'since' in list '", list->id,
+                                   "' needs 'trigger: entered' or 'trigger: exited'"),
                       "since: says which older snapshot a trigger list compares with");
   }
   SourceLocation at = src_.Location(node);
-  if (!has_id) return src_.Error(at, "missing required key 'id' in a list", "every list needs a unique id");
+  if (!has_id)
+    return src_.Error(at, "missing required key 'id' in a list", "every list needs a unique id");
   if (!has_table) {
     return src_.Error(at, absl::StrCat("missing required key 'table' in list '", list->id, "'"),
                       "name the table the list ranges over, e.g. 'table: accounts'");
@@ -571,7 +622,8 @@ absl::Status Loader::LoadShow(const YAML::Node& key, const YAML::Node& node, Lis
   if (node.IsSequence()) {
     for (const auto& it_kv : node) {
       if (!it_kv.IsScalar()) return src_.Error(it_kv, "each entry of 'show' must be a column name");
-      DOCKET_RB_RETURN_IF_ERROR(add(std::string(absl::StripAsciiWhitespace(it_kv.Scalar())), src_.Location(it_kv)));
+      DOCKET_RB_RETURN_IF_ERROR(
+          add(std::string(absl::StripAsciiWhitespace(it_kv.Scalar())), src_.Location(it_kv)));
     }
     return absl::OkStatus();
   }
@@ -580,7 +632,8 @@ absl::Status Loader::LoadShow(const YAML::Node& key, const YAML::Node& node, Lis
     size_t offset = 0;
     for (absl::string_view part : absl::StrSplit(node.Scalar(), ',')) {
       size_t lead = part.size() - absl::StripLeadingAsciiWhitespace(part).size();
-      DOCKET_RB_RETURN_IF_ERROR(add(std::string(absl::StripAsciiWhitespace(part)), InsideScalar(node, offset + lead)));
+      DOCKET_RB_RETURN_IF_ERROR(
+          add(std::string(absl::StripAsciiWhitespace(part)), InsideScalar(node, offset + lead)));
       offset += part.size() + 1;
     }
     return absl::OkStatus();
@@ -589,7 +642,8 @@ absl::Status Loader::LoadShow(const YAML::Node& key, const YAML::Node& node, Lis
                     "show: [name, csm, arr]");
 }
 
-absl::Status Loader::LoadOrderBy(const YAML::Node& key, const YAML::Node& node, ListSpec* list) const {
+absl::Status Loader::LoadOrderBy(const YAML::Node& key, const YAML::Node& node,
+                                 ListSpec* list) const {
   std::vector<YAML::Node> items;
   if (node.IsScalar()) {
     items.push_back(node);
@@ -602,7 +656,8 @@ absl::Status Loader::LoadOrderBy(const YAML::Node& key, const YAML::Node& node, 
   for (const YAML::Node& item : items) {
     if (!item.IsScalar()) return src_.Error(item, "each order_by key must be text like 'arr DESC'");
     size_t err = 0;
-    absl::StatusOr<std::vector<rulebook::ParsedOrderKey>> keys = rulebook::ParseOrderBy(item.Scalar(), &err);
+    absl::StatusOr<std::vector<rulebook::ParsedOrderKey>> keys =
+        rulebook::ParseOrderBy(item.Scalar(), &err);
     if (!keys.ok()) {
       return src_.Error(InsideScalar(item, err), std::string(keys.status().message()),
                         "order_by: arr DESC, renewal_date ASC NULLS FIRST");
@@ -615,7 +670,8 @@ absl::Status Loader::LoadOrderBy(const YAML::Node& key, const YAML::Node& node, 
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadResources(const YAML::Node& key, const YAML::Node& node, ListSpec* list) const {
+absl::Status Loader::LoadResources(const YAML::Node& key, const YAML::Node& node,
+                                   ListSpec* list) const {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsSequence()) {
     return src_.Error(ValueLocation(key, node), "'resources' must be a list of {title, url}",
@@ -647,9 +703,10 @@ absl::Status Loader::LoadResources(const YAML::Node& key, const YAML::Node& node
 absl::Status Loader::LoadKpis(const YAML::Node& key, const YAML::Node& node, Rulebook* book) const {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsSequence()) {
-    return src_.Error(ValueLocation(key, node),
-                      absl::StrCat("'kpis' must be a YAML list of KPIs (each starting with '- id:'), not ",
-                                   KindName(node)));
+    return src_.Error(
+        ValueLocation(key, node),
+        absl::StrCat("'kpis' must be a YAML list of KPIs (each starting with '- id:'), not ",
+                     KindName(node)));
   }
   absl::flat_hash_map<std::string, int> seen;
   for (const auto& it_kv : node) {
@@ -672,7 +729,8 @@ absl::Status Loader::LoadKpi(const YAML::Node& node, KpiSpec* kpi) const {
                                          KindName(node)));
   }
   std::string where = "in a KPI";
-  if (YAML::Node id = node["id"]; id && id.IsScalar()) where = absl::StrCat("in KPI '", id.Scalar(), "'");
+  if (YAML::Node id = node["id"]; id && id.IsScalar())
+    where = absl::StrCat("in KPI '", id.Scalar(), "'");
   DOCKET_RB_RETURN_IF_ERROR(CheckKeys(node, kKpiKeys, where));
   bool has_id = false, has_list = false;
   for (const auto& it_kv : node) {
@@ -696,11 +754,13 @@ absl::Status Loader::LoadKpi(const YAML::Node& node, KpiSpec* kpi) const {
       size_t err = 0;
       absl::StatusOr<docket::Measure> m = rulebook::ParseMeasure(text, &err);
       if (!m.ok()) {
-        std::string hint = "count, count(*), sum(col), avg(col), min(col), max(col) or count_distinct(col)";
+        std::string hint =
+            "count, count(*), sum(col), avg(col), min(col), max(col) or count_distinct(col)";
         if (absl::StrContains(m.status().message(), "unknown measure")) {
           size_t paren = text.find('(');
           std::string fn = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text.substr(0, paren)));
-          std::string close = base::ClosestName(fn, {"count", "sum", "avg", "min", "max", "count_distinct"});
+          std::string close =
+              base::ClosestName(fn, {"count", "sum", "avg", "min", "max", "count_distinct"});
           if (!close.empty()) hint = absl::StrCat("did you mean '", close, "'?");
         }
         return src_.Error(InsideScalar(v, err), std::string(m.status().message()), hint);
@@ -716,13 +776,15 @@ absl::Status Loader::LoadKpi(const YAML::Node& node, KpiSpec* kpi) const {
       std::string by;
       DOCKET_RB_RETURN_IF_ERROR(NonEmptyScalar(it_kv.first, v, "", &by));
       if (by != "owner") {
-        return src_.Error(v, absl::StrCat("unknown grouping 'by: ", by, "'"), "the only grouping is 'by: owner'");
+        return src_.Error(v, absl::StrCat("unknown grouping 'by: ", by, "'"),
+                          "the only grouping is 'by: owner'");
       }
       kpi->by_owner = true;
     }
   }
   SourceLocation at = src_.Location(node);
-  if (!has_id) return src_.Error(at, "missing required key 'id' in a KPI", "every KPI needs a unique id");
+  if (!has_id)
+    return src_.Error(at, "missing required key 'id' in a KPI", "every KPI needs a unique id");
   if (!has_list) {
     return src_.Error(at, absl::StrCat("missing required key 'list' in KPI '", kpi->id, "'"),
                       "name the list whose rows the KPI measures");
@@ -768,7 +830,8 @@ absl::StatusOr<Rulebook> Rulebook::FromYaml(std::string_view text, std::string_v
   } catch (const YAML::Exception& e) {
     return src.Error(src.Location(e.mark), absl::StrCat("YAML error: ", e.msg));
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(file, ": unexpected error reading the rulebook: ", e.what()));
+    return absl::InternalError(
+        absl::StrCat(file, ": unexpected error reading the rulebook: ", e.what()));
   }
   return book;
 }

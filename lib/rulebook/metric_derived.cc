@@ -17,7 +17,8 @@ class Parser {
     Skip();
     if (absl::Status st = Sum(); !st.ok()) return st;
     Skip();
-    if (pos_ < s_.size()) return Fail(absl::StrCat("unexpected '", std::string(s_.substr(pos_, 1)), "'"));
+    if (pos_ < s_.size())
+      return Fail(absl::StrCat("unexpected '", std::string(s_.substr(pos_, 1)), "'"));
     return absl::OkStatus();
   }
   std::vector<DerivedToken> out;
@@ -27,7 +28,7 @@ class Parser {
   void Skip() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
   }
-  absl::Status Fail(std::string msg) { return absl::InvalidArgumentError(msg); }
+  absl::Status Fail(const std::string& msg) { return absl::InvalidArgumentError(msg); }
 
   absl::Status Sum() {
     if (absl::Status st = Product(); !st.ok()) return st;
@@ -67,7 +68,8 @@ class Parser {
   }
   absl::Status Primary() {
     Skip();
-    if (pos_ >= s_.size()) return Fail("the expression ends where a metric id or number was expected");
+    if (pos_ >= s_.size())
+      return Fail("the expression ends where a metric id or number was expected");
     char c = s_[pos_];
     if (c == '(') {
       ++pos_;
@@ -81,7 +83,9 @@ class Parser {
     t.offset = pos_;
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
       size_t end = pos_;
-      while (end < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[end])) || s_[end] == '.')) ++end;
+      while (end < s_.size() &&
+             (std::isdigit(static_cast<unsigned char>(s_[end])) || s_[end] == '.'))
+        ++end;
       std::string num(s_.substr(pos_, end - pos_));
       char* stop = nullptr;
       t.number = std::strtod(num.c_str(), &stop);
@@ -93,14 +97,17 @@ class Parser {
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t end = pos_;
-      while (end < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[end])) || s_[end] == '_')) ++end;
+      while (end < s_.size() &&
+             (std::isalnum(static_cast<unsigned char>(s_[end])) || s_[end] == '_'))
+        ++end;
       t.kind = DerivedToken::kRef;
       t.ref = std::string(s_.substr(pos_, end - pos_));
       pos_ = end;
       out.push_back(t);
       return absl::OkStatus();
     }
-    return Fail(absl::StrCat("unexpected '", std::string(1, c), "' (a derived metric combines metric ids and "
+    return Fail(absl::StrCat("unexpected '", std::string(1, c),
+                             "' (a derived metric combines metric ids and "
                              "numbers with + - * / and parentheses)"));
   }
 
@@ -109,7 +116,8 @@ class Parser {
 
 }  // namespace
 
-absl::StatusOr<std::vector<DerivedToken>> ParseDerived(std::string_view text, size_t* error_offset) {
+absl::StatusOr<std::vector<DerivedToken>> ParseDerived(std::string_view text,
+                                                       size_t* error_offset) {
   Parser p(text);
   absl::Status st = p.Parse();
   if (!st.ok()) {

@@ -20,8 +20,8 @@ namespace docket::metrics {
 struct DerivedToken {
   enum Kind { kNumber, kRef, kAdd, kSub, kMul, kDiv, kNeg } kind = kNumber;
   double number = 0;
-  std::string ref;     // kRef: a metric id.
-  size_t offset = 0;   // Byte offset in the expression text.
+  std::string ref;    // kRef: a metric id.
+  size_t offset = 0;  // Byte offset in the expression text.
 };
 
 // The expression in postfix order.  InvalidArgument with *error_offset set
@@ -54,9 +54,15 @@ std::optional<double> EvalDerived(const std::vector<DerivedToken>& tokens, Looku
       continue;
     }
     switch (t.kind) {
-      case DerivedToken::kAdd: *a += *b; break;
-      case DerivedToken::kSub: *a -= *b; break;
-      case DerivedToken::kMul: *a *= *b; break;
+      case DerivedToken::kAdd:
+        *a += *b;
+        break;
+      case DerivedToken::kSub:
+        *a -= *b;
+        break;
+      case DerivedToken::kMul:
+        *a *= *b;
+        break;
       case DerivedToken::kDiv:
         if (*b == 0) {
           a.reset();
@@ -64,7 +70,8 @@ std::optional<double> EvalDerived(const std::vector<DerivedToken>& tokens, Looku
           *a /= *b;
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return stack.empty() ? std::nullopt : stack.back();

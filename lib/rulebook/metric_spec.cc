@@ -17,8 +17,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "docket/metrics.h"
 #include "base/names.h"
+#include "docket/metrics.h"
 #include "rulebook/metric_derived.h"
 #include "rulebook/spec_parsers.h"
 
@@ -42,16 +42,19 @@ struct Spelling {
 template <typename E>
 using Spellings = std::initializer_list<Spelling<E>>;
 
-const Spellings<Grain> kGrainNames = {
-    {"day", Grain::kDay}, {"week", Grain::kWeek}, {"month", Grain::kMonth}, {"quarter", Grain::kQuarter}};
+const Spellings<Grain> kGrainNames = {{"day", Grain::kDay},
+                                      {"week", Grain::kWeek},
+                                      {"month", Grain::kMonth},
+                                      {"quarter", Grain::kQuarter}};
 const Spellings<MetricFormat> kFormatNames = {{"number", MetricFormat::kNumber},
-                                                  {"percent", MetricFormat::kPercent},
-                                                  {"currency", MetricFormat::kCurrency},
-                                                  {"duration", MetricFormat::kDuration}};
+                                              {"percent", MetricFormat::kPercent},
+                                              {"currency", MetricFormat::kCurrency},
+                                              {"duration", MetricFormat::kDuration}};
 const Spellings<AlertKind> kAlertKindNames = {
     {"goal", AlertKind::kGoal}, {"trend", AlertKind::kTrend}, {"peer", AlertKind::kPeer}};
-const Spellings<Valence> kValenceNames = {
-    {"positive", Valence::kPositive}, {"warning", Valence::kWarning}, {"neutral", Valence::kNeutral}};
+const Spellings<Valence> kValenceNames = {{"positive", Valence::kPositive},
+                                          {"warning", Valence::kWarning},
+                                          {"neutral", Valence::kNeutral}};
 
 template <typename E>
 std::string_view NameIn(Spellings<E> names, E value) {
@@ -64,8 +67,8 @@ std::string_view NameIn(Spellings<E> names, E value) {
 // Reads `text` (any case) as one of `names` into *out, or the error "unknown
 // <what> 'text'" with a did-you-mean or the list of spellings.
 template <typename E>
-absl::Status ParseName(const YamlSource& src, const YAML::Node& at, const std::string& text, std::string_view what,
-                       Spellings<E> names, E* out) {
+absl::Status ParseName(const YamlSource& src, const YAML::Node& at, const std::string& text,
+                       std::string_view what, Spellings<E> names, E* out) {
   std::string lower = absl::AsciiStrToLower(text);
   std::vector<std::string> all;
   for (const Spelling<E>& n : names) {
@@ -76,19 +79,23 @@ absl::Status ParseName(const YamlSource& src, const YAML::Node& at, const std::s
     all.emplace_back(n.name);
   }
   std::string close = base::ClosestName(lower, all);
-  std::string list = absl::StrCat(absl::StrJoin(all.begin(), all.end() - 1, ", "), " or ", all.back());
+  std::string list =
+      absl::StrCat(absl::StrJoin(all.begin(), all.end() - 1, ", "), " or ", all.back());
   return src.Error(at, absl::StrCat("unknown ", std::string(what), " '", text, "'"),
                    close.empty() ? list : absl::StrCat("did you mean '", close, "'?"));
 }
 
-const std::vector<std::string> kMetricKeys = {"id",   "title", "description", "table",    "measure", "where", "time",
-                                              "by",   "interval", "grain",    "format",   "ratio",   "expr"};
-const std::vector<std::string> kGoalKeys = {"metric", "target", "ramp", "start_date", "table", "description"};
-const std::vector<std::string> kAlertKeys = {"id",      "title",    "description", "kind",     "metric",
-                                             "below",   "above",    "peers",       "valence",  "message",
-                                             "audience", "ramping", "table"};
+const std::vector<std::string> kMetricKeys = {
+    "id", "title",    "description", "table",  "measure", "where", "time",
+    "by", "interval", "grain",       "format", "ratio",   "expr"};
+const std::vector<std::string> kGoalKeys = {"metric",     "target", "ramp",
+                                            "start_date", "table",  "description"};
+const std::vector<std::string> kAlertKeys = {
+    "id",    "title",   "description", "kind",     "metric",  "below", "above",
+    "peers", "valence", "message",     "audience", "ramping", "table"};
 
-std::string Hint(std::string_view name, const std::vector<std::string>& candidates, std::string_view what) {
+std::string Hint(std::string_view name, const std::vector<std::string>& candidates,
+                 std::string_view what) {
   std::string close = base::ClosestName(name, candidates);
   if (!close.empty()) return absl::StrCat("did you mean '", close, "'?");
   if (candidates.empty()) return absl::StrCat("the rulebook defines no ", std::string(what));
@@ -100,18 +107,22 @@ class MetricsLoader {
  public:
   MetricsLoader(const YamlSource& src, const Rulebook& book) : src_(src), book_(book) {}
 
-  absl::Status CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) {
+  absl::Status CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                         const std::string& where) {
     absl::flat_hash_set<std::string> seen;
     for (const auto& kv : map) {
-      if (!kv.first.IsScalar()) return src_.Error(kv.first, absl::StrCat("keys ", where, " must be names"));
+      if (!kv.first.IsScalar())
+        return src_.Error(kv.first, absl::StrCat("keys ", where, " must be names"));
       const std::string& k = kv.first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         std::string close = base::ClosestName(k, allowed);
         return src_.Error(kv.first, absl::StrCat("unknown key '", k, "' ", where),
-                          close.empty() ? absl::StrCat("expected one of: ", absl::StrJoin(allowed, ", "))
-                                        : absl::StrCat("did you mean '", close, "'?"));
+                          close.empty()
+                              ? absl::StrCat("expected one of: ", absl::StrJoin(allowed, ", "))
+                              : absl::StrCat("did you mean '", close, "'?"));
       }
-      if (!seen.insert(k).second) return src_.Error(kv.first, absl::StrCat("duplicate key '", k, "' ", where));
+      if (!seen.insert(k).second)
+        return src_.Error(kv.first, absl::StrCat("duplicate key '", k, "' ", where));
     }
     return absl::OkStatus();
   }
@@ -138,12 +149,14 @@ class MetricsLoader {
   SourceLocation Inside(const YAML::Node& node, size_t offset) {
     ExpressionSource e = src_.Expression(node);
     SourceLocation loc = e.origin;
-    if (e.text.find('\n') == std::string::npos && e.text == node.Scalar()) loc.column += static_cast<int>(offset);
+    if (e.text.find('\n') == std::string::npos && e.text == node.Scalar())
+      loc.column += static_cast<int>(offset);
     return loc;
   }
 
   absl::Status Interval(const YAML::Node& v, IntervalSpec* out) {
-    std::string s = absl::AsciiStrToLower(absl::StripAsciiWhitespace(v.IsScalar() ? v.Scalar() : ""));
+    std::string s =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(v.IsScalar() ? v.Scalar() : ""));
     static const std::vector<std::pair<std::string, IntervalKind>> kNamed = {
         {"this_week", IntervalKind::kThisWeek},       {"last_week", IntervalKind::kLastWeek},
         {"this_month", IntervalKind::kThisMonth},     {"last_month", IntervalKind::kLastMonth},
@@ -177,16 +190,19 @@ class MetricsLoader {
     std::vector<std::string> names;
     for (const auto& [name, kind] : kNamed) names.push_back(name);
     std::string close = base::ClosestName(s, names);
-    return src_.Error(v, absl::StrCat("unknown interval '", s, "'"),
-                      close.empty() ? "this_week, last_week, this_month, last_month, this_quarter, last_quarter, "
-                                      "year_to_date or trailing N days|weeks|months"
-                                    : absl::StrCat("did you mean '", close, "'?"));
+    return src_.Error(
+        v, absl::StrCat("unknown interval '", s, "'"),
+        close.empty() ? "this_week, last_week, this_month, last_month, this_quarter, last_quarter, "
+                        "year_to_date or trailing N days|weeks|months"
+                      : absl::StrCat("did you mean '", close, "'?"));
   }
 
   absl::Status Metric(const YAML::Node& node, MetricSpec* m) {
-    if (!node.IsMap()) return src_.Error(node, "each metric must be a mapping (id, table, measure, time, …)");
+    if (!node.IsMap())
+      return src_.Error(node, "each metric must be a mapping (id, table, measure, time, …)");
     std::string where = "in a metric";
-    if (YAML::Node id = node["id"]; id && id.IsScalar()) where = absl::StrCat("in metric '", id.Scalar(), "'");
+    if (YAML::Node id = node["id"]; id && id.IsScalar())
+      where = absl::StrCat("in metric '", id.Scalar(), "'");
     DOCKET_MS_RETURN_IF_ERROR(CheckKeys(node, kMetricKeys, where));
     bool has_measure = false, has_time = false;
     for (const auto& kv : node) {
@@ -216,7 +232,8 @@ class MetricsLoader {
       absl::StatusOr<std::string> s = Text(kv.first, v);
       if (!s.ok()) return s.status();
       if (k == "id") {
-        if (!base::IsIdentifier(*s)) return src_.Error(v, "a metric id must be an identifier (letters, digits, '_')");
+        if (!base::IsIdentifier(*s))
+          return src_.Error(v, "a metric id must be an identifier (letters, digits, '_')");
         m->id = *s;
         m->location = src_.Location(v);
       } else if (k == "title") {
@@ -260,8 +277,11 @@ class MetricsLoader {
         m->expr = *s;
         m->expr_location = src_.Location(v);
         size_t err = 0;
-        absl::StatusOr<std::vector<metrics::DerivedToken>> toks = metrics::ParseDerived(v.Scalar(), &err);
-        if (!toks.ok()) return src_.Error(Inside(v, err), std::string(toks.status().message()), "expr: arr_now / arr_year_ago");
+        absl::StatusOr<std::vector<metrics::DerivedToken>> toks =
+            metrics::ParseDerived(v.Scalar(), &err);
+        if (!toks.ok())
+          return src_.Error(Inside(v, err), std::string(toks.status().message()),
+                            "expr: arr_now / arr_year_ago");
       }
     }
     SourceLocation at = src_.Location(node);
@@ -269,13 +289,19 @@ class MetricsLoader {
     if (m->title.empty()) m->title = m->id;
     if (m->kind == MetricKind::kSimple) {
       auto missing = [&](const std::string& key, std::string_view hint) {
-        return src_.Error(at, absl::StrCat("missing required key '", key, "' in metric '", m->id, "'"),
+        return src_.Error(at,
+                          absl::StrCat("missing required key '", key, "' in metric '", m->id, "'"),
                           std::string(hint));
       };
-      if (m->table.empty()) return missing("table", "the table whose rows are measured, e.g. 'table: activities'");
-      if (!has_measure) return missing("measure", "count, count_distinct(col), sum(col), avg(col), min(col) or max(col)");
-      if (!has_time) return missing("time", "the date or timestamp column that places a row in the interval");
-      if (!m->has_interval) return missing("interval", "e.g. 'interval: last_week' or 'interval: trailing 30 days'");
+      if (m->table.empty())
+        return missing("table", "the table whose rows are measured, e.g. 'table: activities'");
+      if (!has_measure)
+        return missing("measure",
+                       "count, count_distinct(col), sum(col), avg(col), min(col) or max(col)");
+      if (!has_time)
+        return missing("time", "the date or timestamp column that places a row in the interval");
+      if (!m->has_interval)
+        return missing("interval", "e.g. 'interval: last_week' or 'interval: trailing 30 days'");
       if (m->measure.kind == MeasureKind::kCountColumn) {
         return src_.Error(m->measure_location, "a metric's measure cannot be count(col)",
                           "use count with 'where: col IS NOT NULL', or count_distinct(col)");
@@ -283,11 +309,14 @@ class MetricsLoader {
     } else {
       for (const char* key : {"table", "measure", "where", "time", "by", "interval", "grain"}) {
         if (node[key]) {
-          return src_.Error(node[key], absl::StrCat("metric '", m->id, "' is a ", m->kind == MetricKind::kRatio ? "ratio" : "derived metric",
-                                               ": '", key, "' comes from the metrics it combines"));
+          return src_.Error(node[key],
+                            absl::StrCat("metric '", m->id, "' is a ",
+                                         m->kind == MetricKind::kRatio ? "ratio" : "derived metric",
+                                         ": '", key, "' comes from the metrics it combines"));
         }
       }
-      if (node["ratio"] && node["expr"]) return src_.Error(node["expr"], "a metric is either a ratio or derived (expr), not both");
+      if (node["ratio"] && node["expr"])
+        return src_.Error(node["expr"], "a metric is either a ratio or derived (expr), not both");
     }
     return absl::OkStatus();
   }
@@ -302,7 +331,8 @@ class MetricsLoader {
         (kv.first.Scalar() == "table" ? g->target_table : g->target_column) = *s;
       }
       if (g->target_table.empty() || g->target_column.empty()) {
-        return src_.Error(v, "a target from a table needs 'table' and 'column'", "target: {table: reps, column: meeting_goal}");
+        return src_.Error(v, "a target from a table needs 'table' and 'column'",
+                          "target: {table: reps, column: meeting_goal}");
       }
       g->target_kind = GoalSpec::Target::kColumn;
       return absl::OkStatus();
@@ -314,23 +344,28 @@ class MetricsLoader {
       if (p == nullptr) {
         std::vector<std::string> names;
         for (const RulebookParam& q : book_.params) names.push_back(q.name);
-        return src_.Error(v, absl::StrCat("unknown param '", s, "' in a goal's target"), Hint(g->param, names, "params"));
+        return src_.Error(v, absl::StrCat("unknown param '", s, "' in a goal's target"),
+                          Hint(g->param, names, "params"));
       }
       if (!p->value.type().is_numeric()) {
-        return src_.Error(v, absl::StrCat("param '", s, "' is ", p->value.type().ToString(), "; a target must be a number"));
+        return src_.Error(v, absl::StrCat("param '", s, "' is ", p->value.type().ToString(),
+                                          "; a target must be a number"));
       }
       g->target_kind = GoalSpec::Target::kParam;
       return absl::OkStatus();
     }
     if (!absl::SimpleAtod(s, &g->target)) {
-      return src_.Error(v, absl::StrCat("a goal's target must be a number, a $param or {table, column}, not '", s, "'"));
+      return src_.Error(
+          v, absl::StrCat("a goal's target must be a number, a $param or {table, column}, not '", s,
+                          "'"));
     }
     g->target_kind = GoalSpec::Target::kNumber;
     return absl::OkStatus();
   }
 
   absl::Status Goal(const YAML::Node& node, GoalSpec* g) {
-    if (!node.IsMap()) return src_.Error(node, "each goal must be a mapping (metric, target, ramp)");
+    if (!node.IsMap())
+      return src_.Error(node, "each goal must be a mapping (metric, target, ramp)");
     DOCKET_MS_RETURN_IF_ERROR(CheckKeys(node, kGoalKeys, "in a goal"));
     g->location = src_.Location(node);
     bool has_target = false;
@@ -353,7 +388,8 @@ class MetricsLoader {
         int64_t n = 0;
         if (parts.empty() || parts.size() > 2 || !absl::SimpleAtoi(parts[0], &n) || n < 1 ||
             (parts.size() == 2 && parts[1] != "days" && parts[1] != "day")) {
-          return src_.Error(v, absl::StrCat("'ramp' must be a number of days such as '90 days', not '", *s, "'"));
+          return src_.Error(
+              v, absl::StrCat("'ramp' must be a number of days such as '90 days', not '", *s, "'"));
         }
         g->ramp_days = n;
         g->ramp_location = src_.Location(v);
@@ -364,16 +400,21 @@ class MetricsLoader {
       }
     }
     if (g->metric.empty()) return src_.Error(node, "missing required key 'metric' in a goal");
-    if (!has_target) return src_.Error(node, absl::StrCat("missing required key 'target' in the goal for '", g->metric, "'"),
-                                       "a number, a $param, or {table: reps, column: meeting_goal}");
+    if (!has_target)
+      return src_.Error(
+          node, absl::StrCat("missing required key 'target' in the goal for '", g->metric, "'"),
+          "a number, a $param, or {table: reps, column: meeting_goal}");
     if (g->table.empty()) g->table = g->target_table;
     return absl::OkStatus();
   }
 
   absl::Status Alert(const YAML::Node& node, AlertSpec* a) {
-    if (!node.IsMap()) return src_.Error(node, "each alert must be a mapping (id, kind, metric, below/above, message)");
+    if (!node.IsMap())
+      return src_.Error(node,
+                        "each alert must be a mapping (id, kind, metric, below/above, message)");
     std::string where = "in an alert";
-    if (YAML::Node id = node["id"]; id && id.IsScalar()) where = absl::StrCat("in alert '", id.Scalar(), "'");
+    if (YAML::Node id = node["id"]; id && id.IsScalar())
+      where = absl::StrCat("in alert '", id.Scalar(), "'");
     DOCKET_MS_RETURN_IF_ERROR(CheckKeys(node, kAlertKeys, where));
     for (const auto& kv : node) {
       const std::string& k = kv.first.Scalar();
@@ -415,8 +456,11 @@ class MetricsLoader {
     }
     SourceLocation at = src_.Location(node);
     if (a->id.empty()) return src_.Error(at, "missing required key 'id' in an alert");
-    if (a->metric.empty()) return src_.Error(at, absl::StrCat("missing required key 'metric' in alert '", a->id, "'"));
-    if (!node["kind"]) return src_.Error(at, absl::StrCat("missing required key 'kind' in alert '", a->id, "'"), "goal, trend or peer");
+    if (a->metric.empty())
+      return src_.Error(at, absl::StrCat("missing required key 'metric' in alert '", a->id, "'"));
+    if (!node["kind"])
+      return src_.Error(at, absl::StrCat("missing required key 'kind' in alert '", a->id, "'"),
+                        "goal, trend or peer");
     if (!a->below && !a->above) {
       return src_.Error(at, absl::StrCat("alert '", a->id, "' needs 'below:' or 'above:'"),
                         a->kind == AlertKind::kGoal ? "below: 0.8 (attainment under 80%)"
@@ -428,10 +472,13 @@ class MetricsLoader {
   }
 
   template <typename T, typename F>
-  absl::Status Sequence(const YAML::Node& key, const YAML::Node& node, std::vector<T>* out, F&& one) {
+  absl::Status Sequence(const YAML::Node& key, const YAML::Node& node, std::vector<T>* out,
+                        F&& one) {
     if (node.IsNull()) return absl::OkStatus();
     if (!node.IsSequence()) {
-      return src_.Error(node, absl::StrCat("'", key.Scalar(), "' must be a YAML list (each entry starting with '- ')"));
+      return src_.Error(
+          node,
+          absl::StrCat("'", key.Scalar(), "' must be a YAML list (each entry starting with '- ')"));
     }
     for (const auto& item : node) {
       T t;
@@ -459,15 +506,18 @@ absl::Status CheckReferences(const YamlSource& src, const MetricsSpec& spec) {
     }
     ids.push_back(m.id);
   }
-  auto ref = [&](const std::string& id, const SourceLocation& at, const std::string& who) -> absl::Status {
+  auto ref = [&](const std::string& id, const SourceLocation& at,
+                 const std::string& who) -> absl::Status {
     if (spec.Find(id) != nullptr) return absl::OkStatus();
-    return src.Error(at, absl::StrCat("unknown metric '", id, "' in ", who), Hint(id, ids, "metrics"),
-                     static_cast<int>(id.size()));
+    return src.Error(at, absl::StrCat("unknown metric '", id, "' in ", who),
+                     Hint(id, ids, "metrics"), static_cast<int>(id.size()));
   };
   for (const MetricSpec& m : spec.metrics) {
     if (m.kind == MetricKind::kRatio) {
-      DOCKET_MS_RETURN_IF_ERROR(ref(m.numerator, m.numerator_location, absl::StrCat("the ratio '", m.id, "'")));
-      DOCKET_MS_RETURN_IF_ERROR(ref(m.denominator, m.denominator_location, absl::StrCat("the ratio '", m.id, "'")));
+      DOCKET_MS_RETURN_IF_ERROR(
+          ref(m.numerator, m.numerator_location, absl::StrCat("the ratio '", m.id, "'")));
+      DOCKET_MS_RETURN_IF_ERROR(
+          ref(m.denominator, m.denominator_location, absl::StrCat("the ratio '", m.id, "'")));
     } else if (m.kind == MetricKind::kDerived) {
       size_t err = 0;
       absl::StatusOr<std::vector<metrics::DerivedToken>> toks = metrics::ParseDerived(m.expr, &err);
@@ -485,8 +535,10 @@ absl::Status CheckReferences(const YamlSource& src, const MetricsSpec& spec) {
       [&](const MetricSpec& m, std::vector<std::string>& path) -> absl::Status {
     if (std::find(path.begin(), path.end(), m.id) != path.end()) {
       path.push_back(m.id);
-      return src.Error(m.location, absl::StrCat("metric '", m.id, "' depends on itself: ", absl::StrJoin(path, " → ")),
-                       "", static_cast<int>(m.id.size()));
+      return src.Error(
+          m.location,
+          absl::StrCat("metric '", m.id, "' depends on itself: ", absl::StrJoin(path, " → ")), "",
+          static_cast<int>(m.id.size()));
     }
     path.push_back(m.id);
     std::vector<std::string> deps;
@@ -506,20 +558,25 @@ absl::Status CheckReferences(const YamlSource& src, const MetricsSpec& spec) {
     std::vector<std::string> path;
     DOCKET_MS_RETURN_IF_ERROR(visit(m, path));
   }
-  for (const GoalSpec& g : spec.goals) DOCKET_MS_RETURN_IF_ERROR(ref(g.metric, g.metric_location, "a goal"));
+  for (const GoalSpec& g : spec.goals)
+    DOCKET_MS_RETURN_IF_ERROR(ref(g.metric, g.metric_location, "a goal"));
   absl::flat_hash_map<std::string, int> alert_ids;
   for (const AlertSpec& a : spec.alerts) {
     auto [it, inserted] = alert_ids.emplace(a.id, a.location.line);
     if (!inserted) {
       return src.Error(a.location, absl::StrCat("duplicate alert id '", a.id, "'"),
-                       absl::StrCat("an alert with this id is defined on line ", it->second), static_cast<int>(a.id.size()));
+                       absl::StrCat("an alert with this id is defined on line ", it->second),
+                       static_cast<int>(a.id.size()));
     }
     DOCKET_MS_RETURN_IF_ERROR(ref(a.metric, a.metric_location, absl::StrCat("alert '", a.id, "'")));
     if (a.kind == AlertKind::kGoal &&
-        std::none_of(spec.goals.begin(), spec.goals.end(), [&](const GoalSpec& g) { return g.metric == a.metric; })) {
-      return src.Error(a.location, absl::StrCat("alert '", a.id, "' is a goal alert but metric '", a.metric,
-                                                "' has no goal"),
-                       "add a goal for it under 'goals:', or use kind: trend or peer", static_cast<int>(a.id.size()));
+        std::none_of(spec.goals.begin(), spec.goals.end(),
+                     [&](const GoalSpec& g) { return g.metric == a.metric; })) {
+      return src.Error(a.location,
+                       absl::StrCat("alert '", a.id, "' is a goal alert but metric '", a.metric,
+                                    "' has no goal"),
+                       "add a goal for it under 'goals:', or use kind: trend or peer",
+                       static_cast<int>(a.id.size()));
     }
   }
   return absl::OkStatus();
@@ -537,22 +594,24 @@ absl::Status LoadMetricsSections(const YamlSource& src, const YAML::Node& root, 
     if (k == "week_start") {
       absl::StatusOr<std::string> s = loader.Text(kv.first, v);
       if (!s.ok()) return s.status();
-      static const std::vector<std::string> kDays = {"monday", "tuesday", "wednesday", "thursday",
+      static const std::vector<std::string> kDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                      "friday", "saturday", "sunday"};
       std::string d = absl::AsciiStrToLower(*s);
       auto it = std::find(kDays.begin(), kDays.end(), d);
       if (it == kDays.end()) {
         std::string close = base::ClosestName(d, kDays);
         return src.Error(v, absl::StrCat("unknown week_start '", *s, "'"),
-                         close.empty() ? "a day of the week: monday … sunday" : absl::StrCat("did you mean '", close, "'?"));
+                         close.empty() ? "a day of the week: monday … sunday"
+                                       : absl::StrCat("did you mean '", close, "'?"));
       }
       spec->calendar.week_start = static_cast<absl::Weekday>(it - kDays.begin());
       any = true;
     } else if (k == "fiscal_year_start") {
       absl::StatusOr<std::string> s = loader.Text(kv.first, v);
       if (!s.ok()) return s.status();
-      static const std::vector<std::string> kMonths = {"january", "february", "march",     "april",   "may",      "june",
-                                                       "july",    "august",   "september", "october", "november", "december"};
+      static const std::vector<std::string> kMonths = {
+          "january", "february", "march",     "april",   "may",      "june",
+          "july",    "august",   "september", "october", "november", "december"};
       std::string m = absl::AsciiStrToLower(*s);
       int month = 0;
       auto it = std::find(kMonths.begin(), kMonths.end(), m);
@@ -561,25 +620,26 @@ absl::Status LoadMetricsSections(const YamlSource& src, const YAML::Node& root, 
       } else if (!absl::SimpleAtoi(m, &month) || month < 1 || month > 12) {
         std::string close = base::ClosestName(m, kMonths);
         return src.Error(v, absl::StrCat("unknown fiscal_year_start '", *s, "'"),
-                         close.empty() ? "a month: february, or its number 1..12" : absl::StrCat("did you mean '", close, "'?"));
+                         close.empty() ? "a month: february, or its number 1..12"
+                                       : absl::StrCat("did you mean '", close, "'?"));
       }
       spec->calendar.fiscal_year_start = month;
       any = true;
     } else if (k == "metrics") {
       any = true;
-      DOCKET_MS_RETURN_IF_ERROR(loader.Sequence<MetricSpec>(kv.first, v, &spec->metrics, [&](const YAML::Node& n, MetricSpec* m) {
-        return loader.Metric(n, m);
-      }));
+      DOCKET_MS_RETURN_IF_ERROR(loader.Sequence<MetricSpec>(
+          kv.first, v, &spec->metrics,
+          [&](const YAML::Node& n, MetricSpec* m) { return loader.Metric(n, m); }));
     } else if (k == "goals") {
       any = true;
-      DOCKET_MS_RETURN_IF_ERROR(loader.Sequence<GoalSpec>(kv.first, v, &spec->goals, [&](const YAML::Node& n, GoalSpec* g) {
-        return loader.Goal(n, g);
-      }));
+      DOCKET_MS_RETURN_IF_ERROR(loader.Sequence<GoalSpec>(
+          kv.first, v, &spec->goals,
+          [&](const YAML::Node& n, GoalSpec* g) { return loader.Goal(n, g); }));
     } else if (k == "alerts") {
       any = true;
-      DOCKET_MS_RETURN_IF_ERROR(loader.Sequence<AlertSpec>(kv.first, v, &spec->alerts, [&](const YAML::Node& n, AlertSpec* a) {
-        return loader.Alert(n, a);
-      }));
+      DOCKET_MS_RETURN_IF_ERROR(loader.Sequence<AlertSpec>(
+          kv.first, v, &spec->alerts,
+          [&](const YAML::Node& n, AlertSpec* a) { return loader.Alert(n, a); }));
     }
   }
   if (!any) return absl::OkStatus();
@@ -593,9 +653,15 @@ absl::Status LoadMetricsSections(const YamlSource& src, const YAML::Node& root, 
 namespace docket {
 // The names of docket/metrics.h, from the tables the loader parses with.
 std::string_view GrainName(Grain grain) { return rulebook::NameIn(rulebook::kGrainNames, grain); }
-std::string_view MetricFormatName(MetricFormat format) { return rulebook::NameIn(rulebook::kFormatNames, format); }
-std::string_view AlertKindName(AlertKind kind) { return rulebook::NameIn(rulebook::kAlertKindNames, kind); }
-std::string_view ValenceName(Valence valence) { return rulebook::NameIn(rulebook::kValenceNames, valence); }
+std::string_view MetricFormatName(MetricFormat format) {
+  return rulebook::NameIn(rulebook::kFormatNames, format);
+}
+std::string_view AlertKindName(AlertKind kind) {
+  return rulebook::NameIn(rulebook::kAlertKindNames, kind);
+}
+std::string_view ValenceName(Valence valence) {
+  return rulebook::NameIn(rulebook::kValenceNames, valence);
+}
 
 const MetricSpec* MetricsSpec::Find(std::string_view id) const {
   for (const MetricSpec& m : metrics) {

@@ -38,12 +38,18 @@ std::vector<int64_t> SetRows(const Bitmap& bits) {
 Value CellValue(const Column& c, int64_t row) {
   if (row < 0 || row >= c.size() || c.IsNull(row)) return Value::Null(c.type());
   switch (c.type_id()) {
-    case TypeId::kBool: return Value::Bool(c.Values<uint8_t>()[row] != 0);
-    case TypeId::kInt: return Value::Int(c.Values<int64_t>()[row]);
-    case TypeId::kFloat: return Value::Float(c.Values<double>()[row]);
-    case TypeId::kString: return Value::String(std::string(c.StringAt(row)));
-    case TypeId::kDate: return Value::DateFromDays(c.Values<int32_t>()[row]);
-    case TypeId::kTimestamp: return Value::Timestamp(c.Values<int64_t>()[row], c.type().unit);
+    case TypeId::kBool:
+      return Value::Bool(c.Values<uint8_t>()[row] != 0);
+    case TypeId::kInt:
+      return Value::Int(c.Values<int64_t>()[row]);
+    case TypeId::kFloat:
+      return Value::Float(c.Values<double>()[row]);
+    case TypeId::kString:
+      return Value::String(std::string(c.StringAt(row)));
+    case TypeId::kDate:
+      return Value::DateFromDays(c.Values<int32_t>()[row]);
+    case TypeId::kTimestamp:
+      return Value::Timestamp(c.Values<int64_t>()[row], c.type().unit);
   }
   return Value::Null(c.type());
 }
@@ -98,7 +104,8 @@ struct SortKey {
 // `make`: a bounded heap in one pass, most rows costing one comparison with
 // the worst one kept.
 template <typename T, typename Make, typename Less>
-std::vector<T> BestOf(const std::vector<int64_t>& rows, int64_t keep, const Make& make, const Less& less) {
+std::vector<T> BestOf(const std::vector<int64_t>& rows, int64_t keep, const Make& make,
+                      const Less& less) {
   std::vector<T> best;
   if (keep <= 0) return best;
   best.reserve(static_cast<size_t>(keep));
@@ -119,8 +126,8 @@ std::vector<T> BestOf(const std::vector<int64_t>& rows, int64_t keep, const Make
 
 }  // namespace
 
-void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::optional<int64_t> limit,
-                   std::vector<int64_t>* rows) {
+void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
+                   std::optional<int64_t> limit, std::vector<int64_t>* rows) {
   const int64_t n = static_cast<int64_t>(rows->size());
   const int64_t keep = limit.has_value() ? std::clamp<int64_t>(*limit, 0, n) : n;
   if (keys.empty() || n <= 1) {
@@ -153,9 +160,9 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
       s.dict_rank.assign(order.size(), 0);
       for (size_t r = 0; r < order.size(); ++r) {
         // Equal strings share a rank.
-        s.dict_rank[order[r]] =
-            (r > 0 && dict.StringAt(order[r]) == dict.StringAt(order[r - 1])) ? s.dict_rank[order[r - 1]]
-                                                                              : static_cast<int32_t>(r);
+        s.dict_rank[order[r]] = (r > 0 && dict.StringAt(order[r]) == dict.StringAt(order[r - 1]))
+                                    ? s.dict_rank[order[r - 1]]
+                                    : static_cast<int32_t>(r);
       }
     }
     sort_keys.push_back(std::move(s));
@@ -179,7 +186,8 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
     // Plain strings: compare in place.
     if (keep < n && keep * 8 < n) {
       // A few rows of many: a bounded heap of the best `keep`.
-      *rows = BestOf<int64_t>(*rows, keep, [](int64_t r) { return r; }, less);
+      *rows = BestOf<int64_t>(
+          *rows, keep, [](int64_t r) { return r; }, less);
     } else if (keep < n) {
       if (keep > 0) {
         std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
@@ -203,10 +211,16 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
     bool null = fc.IsNull(r);
     if (!null) {
       switch (fc.type_id()) {
-        case TypeId::kBool: u = fc.Values<uint8_t>()[r] != 0; break;
+        case TypeId::kBool:
+          u = fc.Values<uint8_t>()[r] != 0;
+          break;
         case TypeId::kInt:
-        case TypeId::kTimestamp: u = static_cast<uint64_t>(fc.Values<int64_t>()[r]) ^ (uint64_t{1} << 63); break;
-        case TypeId::kDate: u = static_cast<uint64_t>(int64_t{fc.Values<int32_t>()[r]}) ^ (uint64_t{1} << 63); break;
+        case TypeId::kTimestamp:
+          u = static_cast<uint64_t>(fc.Values<int64_t>()[r]) ^ (uint64_t{1} << 63);
+          break;
+        case TypeId::kDate:
+          u = static_cast<uint64_t>(int64_t{fc.Values<int32_t>()[r]}) ^ (uint64_t{1} << 63);
+          break;
         case TypeId::kFloat: {
           double d = fc.Values<double>()[r];
           if (d == 0) d = 0;
@@ -215,7 +229,9 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
           u = std::isnan(d) ? ~uint64_t{0} : (bits >> 63) ? ~bits : bits ^ (uint64_t{1} << 63);
           break;
         }
-        case TypeId::kString: u = static_cast<uint64_t>(first.dict_rank[fc.codes()[r]]); break;
+        case TypeId::kString:
+          u = static_cast<uint64_t>(first.dict_rank[fc.codes()[r]]);
+          break;
       }
       if (first.descending) u = ~u;
       // Keep the top value free for NULLS LAST and zero for NULLS FIRST.
@@ -249,8 +265,8 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::o
   for (int64_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
 }
 
-std::optional<OwnerLookup> OwnerLookup::Make(const Schema& schema, const Snapshot& snapshot, const Table& table,
-                                             int max_depth) {
+std::optional<OwnerLookup> OwnerLookup::Make(const Schema& schema, const Snapshot& snapshot,
+                                             const Table& table, int max_depth) {
   // The nearest table at or above `table` with an owner column, and the
   // composed join to it (storage/relations.h: the cached joins).
   absl::StatusOr<std::optional<std::vector<std::string>>> chain =
@@ -279,11 +295,13 @@ bool OwnerLookup::Get(int64_t row, std::string_view* owner) const {
   return true;
 }
 
-absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table, std::string_view dotted) {
+absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table,
+                                             std::string_view dotted) {
   std::vector<std::string> parts;
   for (size_t start = 0;;) {
     size_t dot = dotted.find('.', start);
-    parts.emplace_back(dotted.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    parts.emplace_back(
+        dotted.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
@@ -293,24 +311,28 @@ absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSc
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     if (!cur->parent.has_value() || cur->parent->as != parts[i]) {  // Bounded by the parts.
       return absl::InvalidArgumentError(
-          cur->parent.has_value()
-              ? absl::StrCat("'", parts[i], "' is not the parent of ", cur->name, " (its parent is '",
-                             cur->parent->as, "', table ", cur->parent->table, ")")
-              : absl::StrCat("table ", cur->name, " has no parent, so '", parts[i], ".' names nothing"));
+          cur->parent.has_value() ? absl::StrCat("'", parts[i], "' is not the parent of ",
+                                                 cur->name, " (its parent is '", cur->parent->as,
+                                                 "', table ", cur->parent->table, ")")
+                                  : absl::StrCat("table ", cur->name, " has no parent, so '",
+                                                 parts[i], ".' names nothing"));
     }
     cur = schema.FindTable(cur->parent->table);
-    if (cur == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown table '", parts[i], "'"));
+    if (cur == nullptr)
+      return absl::InvalidArgumentError(absl::StrCat("unknown table '", parts[i], "'"));
     out.tables.push_back(cur);
   }
   out.column = cur->Column(parts.back());
   if (out.column == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("table ", cur->name, " has no column '", parts.back(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("table ", cur->name, " has no column '", parts.back(), "'"));
   }
   return out;
 }
 
-absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
-                                         const ParentPath& path, const std::vector<int64_t>& rows) {
+absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot,
+                                         const Table& table, const ParentPath& path,
+                                         const std::vector<int64_t>& rows) {
   // The cached joins up to the table holding the column.
   std::vector<std::string> chain;
   for (const TableSchema* t : path.tables) chain.push_back(t->name);
@@ -321,12 +343,13 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
   const std::vector<std::shared_ptr<const storage::ParentMap>>& steps = *chain_steps;
   const Table* cur = snapshot.FindTable(chain.back());
   if (cur == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("table '", chain.back(), "' is missing from the snapshot"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("table '", chain.back(), "' is missing from the snapshot"));
   }
   const Column* src = cur->FindColumn(path.column->name);
   if (src == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("column '", cur->name(), ".", path.column->name, "' is missing from the snapshot"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "column '", cur->name(), ".", path.column->name, "' is missing from the snapshot"));
   }
   const int64_t n = table.num_rows();
   // Table-long buffers of zeros from calloc: only the pages of the asked-for
@@ -354,7 +377,8 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
       reinterpret_cast<int32_t*>(out)[r] = static_cast<int32_t>(p);  // The parent row is the code.
     } else {
       // The value (or dictionary code) at the parent row, byte for byte.
-      std::memcpy(out + r * width, src->values_buffer().data + p * width, static_cast<size_t>(width));
+      std::memcpy(out + r * width, src->values_buffer().data + p * width,
+                  static_cast<size_t>(width));
     }
   }
   if (src->type_id() != TypeId::kString) return Column::FromBuffers(src->type(), n, values, valid);

@@ -29,8 +29,8 @@ Value CellValue(const Column& column, int64_t row);
 // does not depend on the input's order) and keeps the first `limit` rows.
 // With a limit the work is a selection (nth_element) plus a sort of the kept
 // rows, not a full sort.  Every key's column must exist in `table`.
-void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys, std::optional<int64_t> limit,
-                   std::vector<int64_t>* rows);
+void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
+                   std::optional<int64_t> limit, std::vector<int64_t>* rows);
 
 // A parent field named from `table`: `account.name`, `success_plan.account.csm`.
 struct ParentPath {
@@ -39,14 +39,16 @@ struct ParentPath {
 };
 // Resolves `dotted` by the parents' `as` names.  InvalidArgument with a
 // readable message (no location) when a step or the column is unknown.
-absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table, std::string_view dotted);
+absl::StatusOr<ParentPath> ResolveParentPath(const Schema& schema, const TableSchema& table,
+                                             std::string_view dotted);
 
 // A column of `table`'s length holding a parent field at `rows` (NULL where
 // the row has no parent) and NULL elsewhere, read through the tables' cached
 // joins.  `schema` holds the relations.  Strings are not copied: the column
 // is dictionary-encoded over the parent's strings.
-absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot, const Table& table,
-                                         const ParentPath& path, const std::vector<int64_t>& rows);
+absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& snapshot,
+                                         const Table& table, const ParentPath& path,
+                                         const std::vector<int64_t>& rows);
 
 // The owner of each row of a table: its owner column, or its parent's owner
 // through the `parent` relation (recursively).  A row whose owner is NULL,
@@ -54,8 +56,8 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
 class OwnerLookup {
  public:
   // nullopt when neither the table nor any ancestor has an owner column.
-  static std::optional<OwnerLookup> Make(const Schema& schema, const Snapshot& snapshot, const Table& table,
-                                         int max_depth);
+  static std::optional<OwnerLookup> Make(const Schema& schema, const Snapshot& snapshot,
+                                         const Table& table, int max_depth);
   // Whether row `row` has an owner, and which.
   bool Get(int64_t row, std::string_view* owner) const;
   // When the owner column is dictionary-encoded: the owner's dictionary code
@@ -73,8 +75,9 @@ class OwnerLookup {
   std::string_view CodeText(int32_t code) const { return owner_->dictionary().StringAt(code); }
 
  private:
-  const Column* owner_ = nullptr;          // The owner column of the table that has one.
-  std::vector<int32_t> row_map_;           // When owned through parents: this row → owner table row (-1: none).
+  const Column* owner_ = nullptr;  // The owner column of the table that has one.
+  std::vector<int32_t>
+      row_map_;  // When owned through parents: this row → owner table row (-1: none).
   bool through_parent_ = false;
 };
 

@@ -2,15 +2,14 @@
 #include "rulebook/show_history.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
-
-#include "absl/container/flat_hash_map.h"
-#include <cctype>
 #include <sstream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "docket/bitmap.h"
 
@@ -36,10 +35,10 @@ absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view 
   std::string s = Trim(entry);
   if (s.rfind("prev(", 0) != 0) return std::optional<ShowHistoryRef>();
   auto bad = [&](const std::string& why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", std::string(entry), "' in 'show': ", why,
-                     " (write prev(column) or \"prev(column, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR) AS name\"; "
-                     "quote it in a [...] list because of its comma)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", std::string(entry), "' in 'show': ", why,
+        " (write prev(column) or \"prev(column, INTERVAL n DAY|WEEK|MONTH|QUARTER|YEAR) AS name\"; "
+        "quote it in a [...] list because of its comma)"));
   };
   ShowHistoryRef ref;
   // `… AS label` names the shown column.
@@ -54,7 +53,8 @@ absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view 
   if (s.back() != ')') return bad("no closing parenthesis");
   s = s.substr(5, s.size() - 6);
   const size_t comma = s.find(',');
-  if (comma != std::string::npos && s.find(',', comma + 1) != std::string::npos) return bad("too many arguments");
+  if (comma != std::string::npos && s.find(',', comma + 1) != std::string::npos)
+    return bad("too many arguments");
   ref.column = Trim(std::string_view(s).substr(0, comma));
   if (ref.column.empty() || ref.column.find_first_of("(). '\"") != std::string::npos)
     return bad("the argument must be a column of the list's table");
@@ -62,8 +62,8 @@ absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view 
     std::istringstream in(s.substr(comma + 1));
     std::string interval, unit, extra;
     int64_t n = 0;
-    if (!(in >> interval >> n >> unit) || (in >> extra) || Upper(interval) != "INTERVAL" || n <= 0 ||
-        n > 100000)
+    if (!(in >> interval >> n >> unit) || (in >> extra) || Upper(interval) != "INTERVAL" ||
+        n <= 0 || n > 100000)
       return bad("the interval must be INTERVAL n UNIT with a positive whole n");
     unit = Upper(unit);
     ref.has_interval = true;
@@ -84,7 +84,8 @@ absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view 
   return std::optional<ShowHistoryRef>(std::move(ref));
 }
 
-const DatedSnapshot* ShowHistorySnapshot(const ShowHistoryRef& ref, const History* history, absl::CivilDay as_of) {
+const DatedSnapshot* ShowHistorySnapshot(const ShowHistoryRef& ref, const History* history,
+                                         absl::CivilDay as_of) {
   if (history == nullptr || history->empty()) return nullptr;
   if (!ref.has_interval) return history->LatestBefore(as_of);
   absl::CivilDay day = as_of - ref.days;
@@ -123,7 +124,8 @@ absl::StatusOr<Column> ShowHistoryColumn(const ShowHistoryRef& ref, const Table&
   const Column* src = old == nullptr ? nullptr : old->FindColumn(ref.column);
   const Column* key = table.key_column();
   const Column* old_key = old == nullptr ? nullptr : old->key_column();
-  if (src == nullptr || key == nullptr || old_key == nullptr || src->type_id() != current->type_id()) {
+  if (src == nullptr || key == nullptr || old_key == nullptr ||
+      src->type_id() != current->type_id()) {
     if (history == nullptr || history->empty()) {
       *note = absl::StrCat(what, " is NULL: no history (--history DIR)");
     } else if (past == nullptr) {
@@ -131,14 +133,17 @@ absl::StatusOr<Column> ShowHistoryColumn(const ShowHistoryRef& ref, const Table&
     } else if (key == nullptr || old_key == nullptr) {
       *note = absl::StrCat(what, " is NULL: table '", table.name(), "' has no key");
     } else if (src != nullptr) {
-      *note = absl::StrCat(what, " is NULL: its type differs in snapshot ", absl::FormatCivilTime(past->date));
+      *note = absl::StrCat(what, " is NULL: its type differs in snapshot ",
+                           absl::FormatCivilTime(past->date));
     } else {
-      *note = absl::StrCat(what, " is NULL: snapshot ", absl::FormatCivilTime(past->date), " has no ",
-                           old == nullptr ? "table '" + table.name() + "'" : "column '" + ref.column + "'");
+      *note = absl::StrCat(
+          what, " is NULL: snapshot ", absl::FormatCivilTime(past->date), " has no ",
+          old == nullptr ? "table '" + table.name() + "'" : "column '" + ref.column + "'");
     }
     if (current->type_id() == TypeId::kString)
       return Column::FromBuffers(current->type(), n, zeros((n + 1) * 8), valid);
-    return Column::FromBuffers(current->type(), n, zeros(n * ValueWidth(current->type_id())), valid);
+    return Column::FromBuffers(current->type(), n, zeros(n * ValueWidth(current->type_id())),
+                               valid);
   }
   // The kept rows by key, then one pass over the older keys.
   absl::flat_hash_map<std::string, int64_t> wanted;
@@ -177,11 +182,13 @@ absl::StatusOr<Column> ShowHistoryColumn(const ShowHistoryRef& ref, const Table&
     if (plain_strings) {
       reinterpret_cast<int32_t*>(out)[r] = static_cast<int32_t>(p);
     } else {
-      std::memcpy(out + r * width, src->values_buffer().data + p * width, static_cast<size_t>(width));
+      std::memcpy(out + r * width, src->values_buffer().data + p * width,
+                  static_cast<size_t>(width));
     }
   }
   if (src->type_id() != TypeId::kString) return Column::FromBuffers(src->type(), n, values, valid);
-  if (src->is_dictionary()) return Column::FromBuffers(src->type(), n, values, valid, {}, src->dictionary_ptr());
+  if (src->is_dictionary())
+    return Column::FromBuffers(src->type(), n, values, valid, {}, src->dictionary_ptr());
   if (src->size() == 0) return Column::FromBuffers(src->type(), n, zeros((n + 1) * 8), valid);
   auto dictionary = std::make_shared<const Column>(
       Column::FromBuffers(src->type(), src->size(), src->values_buffer(), {}, src->chars_buffer()));

@@ -25,11 +25,11 @@
 namespace docket::rulebook {
 
 struct ShowHistoryRef {
-  std::string column;     // The column of the list's table.
-  int32_t days = 0;       // The interval (DAY, WEEK); with months, both 0: no interval.
-  int32_t months = 0;     // MONTH, QUARTER, YEAR.
+  std::string column;  // The column of the list's table.
+  int32_t days = 0;    // The interval (DAY, WEEK); with months, both 0: no interval.
+  int32_t months = 0;  // MONTH, QUARTER, YEAR.
   bool has_interval = false;
-  std::string label;      // `… AS label`: the shown column's name; empty: the entry itself.
+  std::string label;  // `… AS label`: the shown column's name; empty: the entry itself.
 };
 
 // `prev(column[, INTERVAL n UNIT]) [AS label]`.
@@ -38,7 +38,8 @@ struct ShowHistoryRef {
 absl::StatusOr<std::optional<ShowHistoryRef>> ParseShowHistory(std::string_view entry);
 
 // The older snapshot `ref` reads at `as_of` (nullptr: none).
-const DatedSnapshot* ShowHistorySnapshot(const ShowHistoryRef& ref, const History* history, absl::CivilDay as_of);
+const DatedSnapshot* ShowHistorySnapshot(const ShowHistoryRef& ref, const History* history,
+                                         absl::CivilDay as_of);
 
 // A table-long column holding, for each of `rows`, `ref.column` of the row
 // with the same key in the older snapshot (NULL elsewhere).  `note` is set

@@ -4,15 +4,13 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
 #include "rulebook/absl_compat.h"
 
 namespace docket::rulebook {
-
-
 
 namespace {
 
@@ -21,7 +19,8 @@ class Scanner {
  public:
   explicit Scanner(std::string_view text) : text_(text) {}
   void SkipSpaces() {
-    while (pos_ < text_.size() && absl::ascii_isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    while (pos_ < text_.size() && absl::ascii_isspace(static_cast<unsigned char>(text_[pos_])))
+      ++pos_;
   }
   bool AtEnd() {
     SkipSpaces();
@@ -58,9 +57,8 @@ class Scanner {
       return absl::InvalidArgumentError("unterminated quoted identifier");
     }
     size_t start = pos_;
-    while (pos_ < text_.size() &&
-           (absl::ascii_isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' ||
-            text_[pos_] == '.')) {
+    while (pos_ < text_.size() && (absl::ascii_isalnum(static_cast<unsigned char>(text_[pos_])) ||
+                                   text_[pos_] == '_' || text_[pos_] == '.')) {
       ++pos_;
     }
     return std::string(text_.substr(start, pos_ - start));
@@ -71,11 +69,14 @@ class Scanner {
   size_t pos_ = 0;
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(Sv(a), Sv(b)); }
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return absl::EqualsIgnoreCase(Sv(a), Sv(b));
+}
 
 }  // namespace
 
-absl::StatusOr<std::vector<ParsedOrderKey>> ParseOrderBy(std::string_view text, size_t* error_offset) {
+absl::StatusOr<std::vector<ParsedOrderKey>> ParseOrderBy(std::string_view text,
+                                                         size_t* error_offset) {
   std::vector<ParsedOrderKey> keys;
   Scanner s(text);
   *error_offset = 0;
@@ -98,7 +99,8 @@ absl::StatusOr<std::vector<ParsedOrderKey>> ParseOrderBy(std::string_view text, 
       absl::StatusOr<std::string> word = s.Word();
       if (!word.ok() || word->empty()) {
         *error_offset = at;
-        return absl::InvalidArgumentError("expected ASC, DESC, NULLS FIRST/LAST or ',' in order_by");
+        return absl::InvalidArgumentError(
+            "expected ASC, DESC, NULLS FIRST/LAST or ',' in order_by");
       }
       if (EqualsIgnoreCase(*word, "asc")) {
         k.key.descending = false;
@@ -117,8 +119,8 @@ absl::StatusOr<std::vector<ParsedOrderKey>> ParseOrderBy(std::string_view text, 
         }
       } else {
         *error_offset = at;
-        return absl::InvalidArgumentError(
-            absl::StrCat("unexpected '", *word, "' in order_by: expected ASC, DESC, NULLS FIRST/LAST or ','"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "unexpected '", *word, "' in order_by: expected ASC, DESC, NULLS FIRST/LAST or ','"));
       }
     }
     keys.push_back(std::move(k));
@@ -136,8 +138,9 @@ absl::StatusOr<Measure> ParseMeasure(std::string_view text, size_t* error_offset
   *error_offset = 0;
   absl::StatusOr<std::string> fn = s.Word();
   if (!fn.ok() || fn->empty()) {
-    return absl::InvalidArgumentError("expected a measure: count, count(*), sum(col), avg(col), min(col), "
-                                      "max(col) or count_distinct(col)");
+    return absl::InvalidArgumentError(
+        "expected a measure: count, count(*), sum(col), avg(col), min(col), "
+        "max(col) or count_distinct(col)");
   }
   std::string name = absl::AsciiStrToLower(*fn);
   Measure m;
@@ -159,7 +162,8 @@ absl::StatusOr<Measure> ParseMeasure(std::string_view text, size_t* error_offset
   if (s.AtEnd()) {
     if (m.kind == MeasureKind::kCount) return m;
     *error_offset = s.pos();
-    return absl::InvalidArgumentError(absl::StrCat("'", name, "' needs a column: ", name, "(column)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", name, "' needs a column: ", name, "(column)"));
   }
   if (!s.Consume('(')) {
     *error_offset = s.pos();
@@ -168,7 +172,8 @@ absl::StatusOr<Measure> ParseMeasure(std::string_view text, size_t* error_offset
   if (s.Peek() == '*') {
     if (m.kind != MeasureKind::kCount) {
       *error_offset = s.pos();
-      return absl::InvalidArgumentError(absl::StrCat("'", name, "(*)' is not a measure; use ", name, "(column)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", name, "(*)' is not a measure; use ", name, "(column)"));
     }
     s.Consume('*');
   } else {
@@ -201,7 +206,8 @@ bool ParseDate(std::string_view text, Value* out) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   int y = 0, m = 0, d = 0;
-  if (!absl::SimpleAtoi(Sv(text.substr(0, 4)), &y) || !absl::SimpleAtoi(Sv(text.substr(5, 2)), &m) ||
+  if (!absl::SimpleAtoi(Sv(text.substr(0, 4)), &y) ||
+      !absl::SimpleAtoi(Sv(text.substr(5, 2)), &m) ||
       !absl::SimpleAtoi(Sv(text.substr(8, 2)), &d)) {
     return false;
   }
@@ -214,8 +220,8 @@ bool ParseDate(std::string_view text, Value* out) {
 bool LooksNumeric(std::string_view t) {
   if (t.empty()) return false;
   for (char c : t) {
-    if (!(absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.' || c == 'e' ||
-          c == 'E')) {
+    if (!(absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.' ||
+          c == 'e' || c == 'E')) {
       return false;
     }
   }
@@ -230,7 +236,8 @@ Value InferParamValue(std::string_view text) {
   int64_t i = 0;
   if (LooksNumeric(text) && absl::SimpleAtoi(Sv(text), &i)) return Value::Int(i);
   double d = 0;
-  if (LooksNumeric(text) && absl::SimpleAtod(Sv(text), &d) && std::isfinite(d)) return Value::Float(d);
+  if (LooksNumeric(text) && absl::SimpleAtod(Sv(text), &d) && std::isfinite(d))
+    return Value::Float(d);
   Value date;
   if (ParseDate(text, &date)) return date;
   return Value::String(std::string(text));
@@ -243,7 +250,8 @@ absl::StatusOr<Value> ParseValueAs(std::string_view text, DataType type) {
     case TypeId::kBool:
       if (EqualsIgnoreCase(t, "true") || t == "1") return Value::Bool(true);
       if (EqualsIgnoreCase(t, "false") || t == "0") return Value::Bool(false);
-      return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not a bool (true or false)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", Sv(text), "' is not a bool (true or false)"));
     case TypeId::kInt: {
       int64_t i = 0;
       if (LooksNumeric(t) && absl::SimpleAtoi(Sv(t), &i)) return Value::Int(i);
@@ -251,20 +259,23 @@ absl::StatusOr<Value> ParseValueAs(std::string_view text, DataType type) {
     }
     case TypeId::kFloat: {
       double d = 0;
-      if (LooksNumeric(t) && absl::SimpleAtod(Sv(t), &d) && std::isfinite(d)) return Value::Float(d);
+      if (LooksNumeric(t) && absl::SimpleAtod(Sv(t), &d) && std::isfinite(d))
+        return Value::Float(d);
       return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not a number"));
     }
     case TypeId::kDate: {
       Value v;
       if (ParseDate(t, &v)) return v;
-      return absl::InvalidArgumentError(absl::StrCat("'", Sv(text), "' is not a date (YYYY-MM-DD)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", Sv(text), "' is not a date (YYYY-MM-DD)"));
     }
     case TypeId::kString:
       return Value::String(std::string(text));
     case TypeId::kTimestamp:
       break;
   }
-  return absl::InvalidArgumentError(absl::StrCat("params of type ", type.ToString(), " cannot be overridden"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("params of type ", type.ToString(), " cannot be overridden"));
 }
 
 }  // namespace docket::rulebook

@@ -21,7 +21,8 @@ struct ParsedOrderKey {
 
 // Parses "arr DESC, name, renewal_date ASC NULLS FIRST".  On error, returns
 // InvalidArgument with a message (no position) and sets *error_offset.
-absl::StatusOr<std::vector<ParsedOrderKey>> ParseOrderBy(std::string_view text, size_t* error_offset);
+absl::StatusOr<std::vector<ParsedOrderKey>> ParseOrderBy(std::string_view text,
+                                                         size_t* error_offset);
 
 // Parses "count", "count(*)", "count(col)", "sum(col)", ….  Errors as above.
 absl::StatusOr<Measure> ParseMeasure(std::string_view text, size_t* error_offset);
@@ -32,7 +33,6 @@ Value InferParamValue(std::string_view text);
 
 // Parses `text` as a value of `type` (a `--param` override).
 absl::StatusOr<Value> ParseValueAs(std::string_view text, DataType type);
-
 
 }  // namespace docket::rulebook
 

@@ -39,7 +39,8 @@ SourceLocation YamlSource::Location(const YAML::Mark& mark) const {
   return loc;
 }
 
-absl::Status YamlSource::Error(SourceLocation where, std::string message, std::string hint, int span) const {
+absl::Status YamlSource::Error(SourceLocation where, std::string message, std::string hint,
+                               int span) const {
   ErrorDetail d;
   d.kind = ErrorKind::kCompile;
   d.location = std::move(where);
@@ -52,7 +53,8 @@ absl::Status YamlSource::Error(SourceLocation where, std::string message, std::s
   return MakeError(d);
 }
 
-absl::Status YamlSource::Error(const YAML::Node& at, std::string message, std::string hint, int span) const {
+absl::Status YamlSource::Error(const YAML::Node& at, std::string message, std::string hint,
+                               int span) const {
   if (span <= 0) {
     span = 1;
     if (at.IsScalar()) {
@@ -89,8 +91,7 @@ int LeadingSpaces(std::string_view line) {
 }
 
 bool IsBlank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(),
-                     [](char c) { return c == ' ' || c == '\t'; });
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
 // Skips node properties (`&anchor`, `!tag`) and spaces at `col` of `line`.

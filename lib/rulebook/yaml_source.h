@@ -38,8 +38,10 @@ class YamlSource {
   ExpressionSource Expression(const YAML::Node& node) const;
 
   // A compile error at `where` with the source line and a caret of `span`.
-  absl::Status Error(SourceLocation where, std::string message, std::string hint = "", int span = 1) const;
-  absl::Status Error(const YAML::Node& at, std::string message, std::string hint = "", int span = 0) const;
+  absl::Status Error(SourceLocation where, std::string message, std::string hint = "",
+                     int span = 1) const;
+  absl::Status Error(const YAML::Node& at, std::string message, std::string hint = "",
+                     int span = 0) const;
 
  private:
   std::string file_;

@@ -6,7 +6,8 @@
 
 namespace docket {
 
-ColumnBuilder::ColumnBuilder(DataType type, StringEncoding encoding) : type_(type), encoding_(encoding) {
+ColumnBuilder::ColumnBuilder(DataType type, StringEncoding encoding)
+    : type_(type), encoding_(encoding) {
   if (type_.id == TypeId::kString) {
     offsets_.push_back(0);
     dict_offsets_.push_back(0);
@@ -45,11 +46,21 @@ void PushRaw(std::vector<uint8_t>& out, T v) {
 
 void ColumnBuilder::AppendNull() {
   switch (type_.id) {
-    case TypeId::kBool: PushRaw<uint8_t>(fixed_, 0); break;
-    case TypeId::kInt: PushRaw<int64_t>(fixed_, 0); break;
-    case TypeId::kFloat: PushRaw<double>(fixed_, 0.0); break;
-    case TypeId::kDate: PushRaw<int32_t>(fixed_, 0); break;
-    case TypeId::kTimestamp: PushRaw<int64_t>(fixed_, 0); break;
+    case TypeId::kBool:
+      PushRaw<uint8_t>(fixed_, 0);
+      break;
+    case TypeId::kInt:
+      PushRaw<int64_t>(fixed_, 0);
+      break;
+    case TypeId::kFloat:
+      PushRaw<double>(fixed_, 0.0);
+      break;
+    case TypeId::kDate:
+      PushRaw<int32_t>(fixed_, 0);
+      break;
+    case TypeId::kTimestamp:
+      PushRaw<int64_t>(fixed_, 0);
+      break;
     case TypeId::kString:
       if (encoding_ == StringEncoding::kPlain) {
         offsets_.push_back(static_cast<int64_t>(chars_.size()));
@@ -123,8 +134,8 @@ Column ColumnBuilder::Finish() && {
     return Column::FromBuffers(type_, length_, std::move(values), std::move(validity));
   }
   if (encoding_ == StringEncoding::kPlain) {
-    return Column::FromBuffers(type_, length_, Buffer::Own(std::move(offsets_)), std::move(validity),
-                               Buffer::Own(std::move(chars_)));
+    return Column::FromBuffers(type_, length_, Buffer::Own(std::move(offsets_)),
+                               std::move(validity), Buffer::Own(std::move(chars_)));
   }
   // NULL slots get code 0 (a safe index) when a dictionary exists.
   int64_t distinct = static_cast<int64_t>(dict_index_.size());
@@ -140,10 +151,11 @@ Column ColumnBuilder::Finish() && {
     }
     // Read the size before the offsets are moved away (argument order is unspecified).
     const int64_t dict_size = static_cast<int64_t>(dict_offsets_.size()) - 1;
-    Column dict = Column::FromBuffers(DataType::String(), dict_size, Buffer::Own(std::move(dict_offsets_)), Buffer{},
-                                      Buffer::Own(std::move(dict_chars_)));
-    return Column::FromBuffers(type_, length_, Buffer::Own(std::move(codes_)), std::move(validity), Buffer{},
-                               std::make_shared<const Column>(std::move(dict)));
+    Column dict =
+        Column::FromBuffers(DataType::String(), dict_size, Buffer::Own(std::move(dict_offsets_)),
+                            Buffer{}, Buffer::Own(std::move(dict_chars_)));
+    return Column::FromBuffers(type_, length_, Buffer::Own(std::move(codes_)), std::move(validity),
+                               Buffer{}, std::make_shared<const Column>(std::move(dict)));
   }
   // Plain: expand codes into offsets + bytes.
   std::vector<int64_t> offsets;
@@ -152,7 +164,8 @@ Column ColumnBuilder::Finish() && {
   std::vector<char> chars;
   for (int32_t c : codes_) {
     if (c >= 0) {
-      chars.insert(chars.end(), dict_chars_.begin() + dict_offsets_[c], dict_chars_.begin() + dict_offsets_[c + 1]);
+      chars.insert(chars.end(), dict_chars_.begin() + dict_offsets_[c],
+                   dict_chars_.begin() + dict_offsets_[c + 1]);
     }
     offsets.push_back(static_cast<int64_t>(chars.size()));
   }

@@ -16,7 +16,7 @@ Buffer Borrow(const void* data, int64_t size, std::shared_ptr<const void> keepal
 }  // namespace
 
 Column Column::View(DataType type, const void* values, int64_t length, const uint8_t* validity,
-                    std::shared_ptr<const void> keepalive) {
+                    const std::shared_ptr<const void>& keepalive) {
   Column c;
   c.type_ = type;
   c.length_ = length;
@@ -28,7 +28,7 @@ Column Column::View(DataType type, const void* values, int64_t length, const uin
 }
 
 Column Column::ViewStrings(const int64_t* offsets, const char* chars, int64_t length,
-                           const uint8_t* validity, std::shared_ptr<const void> keepalive) {
+                           const uint8_t* validity, const std::shared_ptr<const void>& keepalive) {
   Column c;
   c.type_ = DataType::String();
   c.length_ = length;
@@ -41,7 +41,7 @@ Column Column::ViewStrings(const int64_t* offsets, const char* chars, int64_t le
 }
 
 Column Column::ViewDictionary(const int32_t* codes, int64_t length, Column dictionary,
-                              const uint8_t* validity, std::shared_ptr<const void> keepalive) {
+                              const uint8_t* validity, const std::shared_ptr<const void>& keepalive) {
   Column c;
   c.type_ = DataType::String();
   c.length_ = length;
@@ -53,8 +53,8 @@ Column Column::ViewDictionary(const int32_t* codes, int64_t length, Column dicti
   return c;
 }
 
-Column Column::FromBuffers(DataType type, int64_t length, Buffer values, Buffer validity, Buffer chars,
-                           std::shared_ptr<const Column> dictionary) {
+Column Column::FromBuffers(DataType type, int64_t length, Buffer values, Buffer validity,
+                           Buffer chars, std::shared_ptr<const Column> dictionary) {
   Column c;
   c.type_ = type;
   c.length_ = length;
@@ -91,7 +91,8 @@ absl::Status Column::Validate() const {
     return absl::OkStatus();
   }
   const int64_t* o = offsets();
-  if (length_ > 0 && o == nullptr) return absl::InvalidArgumentError("string column has no offsets");
+  if (length_ > 0 && o == nullptr)
+    return absl::InvalidArgumentError("string column has no offsets");
   if (length_ == 0) return absl::OkStatus();
   if (o[0] < 0) return absl::InvalidArgumentError("string offsets start below zero");
   for (int64_t i = 0; i < length_; ++i) {

@@ -1,7 +1,5 @@
 #include "docket/error.h"
 
-#include "base/names.h"
-
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -10,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/names.h"
 
 namespace docket {
 
@@ -19,18 +18,21 @@ constexpr char kPayloadUrl[] = "docket.dev/ErrorDetail";
 absl::StatusCode CodeFor(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kCompile:
-    case ErrorKind::kUsage: return absl::StatusCode::kInvalidArgument;
-    case ErrorKind::kData: return absl::StatusCode::kFailedPrecondition;
-    case ErrorKind::kLimit: return absl::StatusCode::kResourceExhausted;
+    case ErrorKind::kUsage:
+      return absl::StatusCode::kInvalidArgument;
+    case ErrorKind::kData:
+      return absl::StatusCode::kFailedPrecondition;
+    case ErrorKind::kLimit:
+      return absl::StatusCode::kResourceExhausted;
   }
   return absl::StatusCode::kInternal;
 }
 
 // Payload encoding: fields separated by '\x1f'.
 std::string Encode(const ErrorDetail& d) {
-  return absl::StrCat(static_cast<int>(d.kind), "\x1f", d.location.file, "\x1f", d.location.line, "\x1f",
-                      d.location.column, "\x1f", d.message, "\x1f", d.hint, "\x1f", d.source_line, "\x1f",
-                      d.span);
+  return absl::StrCat(static_cast<int>(d.kind), "\x1f", d.location.file, "\x1f", d.location.line,
+                      "\x1f", d.location.column, "\x1f", d.message, "\x1f", d.hint, "\x1f",
+                      d.source_line, "\x1f", d.span);
 }
 }  // namespace
 
@@ -90,7 +92,8 @@ ErrorDetail Detail(ErrorKind kind, SourceLocation where, std::string message, st
 }  // namespace
 
 absl::Status CompileError(SourceLocation where, std::string message, std::string hint) {
-  return MakeError(Detail(ErrorKind::kCompile, std::move(where), std::move(message), std::move(hint)));
+  return MakeError(
+      Detail(ErrorKind::kCompile, std::move(where), std::move(message), std::move(hint)));
 }
 absl::Status DataError(SourceLocation where, std::string message, std::string hint) {
   return MakeError(Detail(ErrorKind::kData, std::move(where), std::move(message), std::move(hint)));
@@ -98,7 +101,8 @@ absl::Status DataError(SourceLocation where, std::string message, std::string hi
 absl::Status UsageError(std::string message, std::string hint) {
   return MakeError(Detail(ErrorKind::kUsage, {}, std::move(message), std::move(hint)));
 }
-absl::Status LimitError(SourceLocation where, std::string_view limit_name, int64_t limit, std::string what) {
+absl::Status LimitError(SourceLocation where, std::string_view limit_name, int64_t limit,
+                        const std::string& what) {
   std::string name(limit_name);
   return MakeError(Detail(ErrorKind::kLimit, std::move(where),
                           absl::StrCat(what, ": limit ", name, " = ", limit, " exceeded"),

@@ -1,17 +1,17 @@
 #include "storage/relations.h"
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 
-#include "base/parallel.h"
-#include "docket/error.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/parallel.h"
+#include "docket/error.h"
 
 namespace docket::storage {
 
@@ -23,7 +23,9 @@ namespace {
 struct RowKeyHash {
   using is_transparent = void;
   const Column* key = nullptr;
-  size_t operator()(int32_t row) const { return absl::Hash<std::string_view>()(key->StringAt(row)); }
+  size_t operator()(int32_t row) const {
+    return absl::Hash<std::string_view>()(key->StringAt(row));
+  }
   size_t operator()(std::string_view s) const { return absl::Hash<std::string_view>()(s); }
 };
 struct RowKeyEq {
@@ -39,7 +41,8 @@ using StringRows = absl::flat_hash_set<int32_t, RowKeyHash, RowKeyEq>;
 struct KeyIndex {
   Column key;
   StringRows strings;
-  absl::flat_hash_map<int64_t, int32_t> numbers;  // int, date, timestamp, bool; float by bit pattern.
+  absl::flat_hash_map<int64_t, int32_t>
+      numbers;  // int, date, timestamp, bool; float by bit pattern.
   // The row holding string `s`, or -1.
   int32_t Find(std::string_view s) const {
     auto it = strings.find(s);
@@ -51,8 +54,10 @@ struct KeyIndex {
 // -0.0 folded into 0.0 so that equal keys meet).
 int64_t FixedKey(const Column& c, int64_t r) {
   switch (c.type_id()) {
-    case TypeId::kDate: return c.Values<int32_t>()[r];
-    case TypeId::kBool: return c.Values<uint8_t>()[r] != 0;
+    case TypeId::kDate:
+      return c.Values<int32_t>()[r];
+    case TypeId::kBool:
+      return c.Values<uint8_t>()[r] != 0;
     case TypeId::kFloat: {
       double d = c.Values<double>()[r];
       if (d == 0) d = 0;
@@ -60,7 +65,8 @@ int64_t FixedKey(const Column& c, int64_t r) {
       std::memcpy(&bits, &d, sizeof bits);
       return bits;
     }
-    default: return c.Values<int64_t>()[r];
+    default:
+      return c.Values<int64_t>()[r];
   }
 }
 
@@ -92,9 +98,9 @@ absl::StatusOr<std::shared_ptr<const KeyIndex>> KeyIndexOf(const Table& parent) 
         absl::StrCat("table '", parent.name(), "' is a parent but has no key column"));
   }
   if (parent.num_rows() >= std::numeric_limits<int32_t>::max()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("table '", parent.name(), "' has ", parent.num_rows(), " rows; a parent table holds at most ",
-                     std::numeric_limits<int32_t>::max() - 1));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table '", parent.name(), "' has ", parent.num_rows(),
+        " rows; a parent table holds at most ", std::numeric_limits<int32_t>::max() - 1));
   }
   auto index = std::make_shared<KeyIndex>();
   index->key = *key;
@@ -149,7 +155,8 @@ std::shared_ptr<ParentMap> BuildMap(const Column& via, const KeyIndex& index) {
           if (!have_prev || key != prev) {
             // Children sorted like their parents: the next parent row is the
             // likely one (a sequential read instead of a hash probe).
-            if (prev_row >= 0 && prev_row + 1 < parents && parent_key.StringAt(prev_row + 1) == key) {
+            if (prev_row >= 0 && prev_row + 1 < parents &&
+                parent_key.StringAt(prev_row + 1) == key) {
               ++prev_row;
             } else {
               prev_row = index.Find(key);
@@ -195,19 +202,20 @@ std::shared_ptr<ParentMap> BuildMap(const Column& via, const KeyIndex& index) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child, std::string_view via,
+absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child,
+                                                            std::string_view via,
                                                             const Table& parent) {
   const Column* via_col = child.FindColumn(via);
   if (via_col == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat("table '", child.name(), "' has no column '",
-                                                      std::string(via), "' to find its parent in '", parent.name(),
-                                                      "'"));
+                                                      std::string(via), "' to find its parent in '",
+                                                      parent.name(), "'"));
   }
   const Column* key = parent.key_column();
   if (key != nullptr && key->type_id() != via_col->type_id()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "column '", child.name(), ".", std::string(via), "' is ", via_col->type().ToString(), " but the key of '",
-        parent.name(), "' is ", key->type().ToString()));
+        "column '", child.name(), ".", std::string(via), "' is ", via_col->type().ToString(),
+        " but the key of '", parent.name(), "' is ", key->type().ToString()));
   }
   TableCache& cache = *child.cache();
   {
@@ -254,14 +262,16 @@ absl::StatusOr<std::vector<std::string>> ParentChain(const Schema& schema, std::
     if (static_cast<int>(chain.size()) > max_depth) return TooDeep(from, max_depth);
     const TableSchema* ts = schema.FindTable(chain.back());
     if (ts == nullptr || !ts->parent.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat("table '", std::string(to), "' is not above table '", std::string(from), "'"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "table '", std::string(to), "' is not above table '", std::string(from), "'"));
     }
     chain.push_back(ts->parent->table);
   }
   return chain;
 }
 
-absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::string_view from, int max_depth) {
+absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::string_view from,
+                                                   int max_depth) {
   std::vector<std::string> out;
   const TableSchema* ts = schema.FindTable(from);
   while (ts != nullptr && ts->parent.has_value()) {
@@ -272,7 +282,8 @@ absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::st
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::string_view table, int max_depth) {
+absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::string_view table,
+                                                     int max_depth) {
   std::vector<std::string> out;
   std::vector<std::string> frontier = {std::string(table)};
   for (int depth = 0; !frontier.empty(); ++depth) {
@@ -290,7 +301,8 @@ absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::
   return out;
 }
 
-std::string ParentPath(const Schema& schema, std::string_view from, std::string_view ancestor, int max_depth) {
+std::string ParentPath(const Schema& schema, std::string_view from, std::string_view ancestor,
+                       int max_depth) {
   if (from == ancestor) return "";
   absl::StatusOr<std::vector<std::string>> chain = ParentChain(schema, from, ancestor, max_depth);
   if (!chain.ok()) return "";
@@ -313,15 +325,19 @@ std::optional<std::string> FollowParentPath(const Schema& schema, std::string_vi
   return ts->name;
 }
 
-absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema, const Snapshot& snapshot,
-                                                                   std::string_view table, int max_depth) {
+absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema,
+                                                                   const Snapshot& snapshot,
+                                                                   std::string_view table,
+                                                                   int max_depth) {
   std::vector<std::string> chain = {std::string(table)};
   for (;;) {
     const Table* t = snapshot.FindTable(chain.back());
     if (t == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat("table '", chain.back(), "' is missing from the snapshot"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("table '", chain.back(), "' is missing from the snapshot"));
     }
-    if (!t->schema().owner.empty()) return std::optional<std::vector<std::string>>(std::move(chain));
+    if (!t->schema().owner.empty())
+      return std::optional<std::vector<std::string>>(std::move(chain));
     const TableSchema* ts = schema.FindTable(chain.back());
     if (ts == nullptr || !ts->parent.has_value()) return std::optional<std::vector<std::string>>();
     if (static_cast<int>(chain.size()) > max_depth) return TooDeep(table, max_depth);
@@ -329,19 +345,19 @@ absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema&
   }
 }
 
-absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(const Schema& schema,
-                                                                         const Snapshot& snapshot,
-                                                                         const std::vector<std::string>& chain) {
+absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(
+    const Schema& schema, const Snapshot& snapshot, const std::vector<std::string>& chain) {
   std::vector<std::shared_ptr<const ParentMap>> steps;
   for (size_t i = 0; i + 1 < chain.size(); ++i) {
     const TableSchema* ts = schema.FindTable(chain[i]);
     const Table* child = snapshot.FindTable(chain[i]);
     const Table* parent = snapshot.FindTable(chain[i + 1]);
     if (ts == nullptr || !ts->parent.has_value() || child == nullptr || parent == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat("table '", child == nullptr ? chain[i] : chain[i + 1],
-                                                        "' is missing from the snapshot"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "table '", child == nullptr ? chain[i] : chain[i + 1], "' is missing from the snapshot"));
     }
-    absl::StatusOr<std::shared_ptr<const ParentMap>> step = ParentRows(*child, ts->parent->via, *parent);
+    absl::StatusOr<std::shared_ptr<const ParentMap>> step =
+        ParentRows(*child, ts->parent->via, *parent);
     if (!step.ok()) return step.status();
     steps.push_back(*std::move(step));
   }
@@ -351,8 +367,10 @@ absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(const S
 absl::StatusOr<std::vector<int32_t>> ChainRows(const Schema& schema, const Snapshot& snapshot,
                                                const std::vector<std::string>& chain) {
   const Table* first = chain.empty() ? nullptr : snapshot.FindTable(chain[0]);
-  if (first == nullptr) return absl::FailedPreconditionError("a relation's table is missing from the snapshot");
-  absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> steps = ChainSteps(schema, snapshot, chain);
+  if (first == nullptr)
+    return absl::FailedPreconditionError("a relation's table is missing from the snapshot");
+  absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> steps =
+      ChainSteps(schema, snapshot, chain);
   if (!steps.ok()) return steps.status();
   std::vector<int32_t> rows;
   if (steps->empty()) {

@@ -28,16 +28,17 @@ namespace docket::storage {
 
 // Child row → parent row.
 struct ParentMap {
-  std::vector<int32_t> rows;   // -1: no parent (NULL via, or a key the parent does not have).
-  int64_t null_keys = 0;       // Child rows whose via value is NULL.
-  int64_t missing_keys = 0;    // Child rows whose via value is not a key of the parent (orphans).
+  std::vector<int32_t> rows;  // -1: no parent (NULL via, or a key the parent does not have).
+  int64_t null_keys = 0;      // Child rows whose via value is NULL.
+  int64_t missing_keys = 0;   // Child rows whose via value is not a key of the parent (orphans).
   int64_t orphans() const { return null_keys + missing_keys; }
 };
 
 // The map for `child.via → parent.key`.  Errors (FailedPrecondition): the via
 // column is missing, the parent has no key column, their types differ, or the
 // parent has 2^31 rows or more.
-absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child, std::string_view via,
+absl::StatusOr<std::shared_ptr<const ParentMap>> ParentRows(const Table& child,
+                                                            std::string_view via,
                                                             const Table& parent);
 
 // Composes child → parent with parent → grandparent: out[i] = up[down[i]].
@@ -57,16 +58,19 @@ absl::StatusOr<std::vector<std::string>> ParentChain(const Schema& schema, std::
 
 // The tables above `from`, nearest first (its parent, grandparent, …; empty
 // when it has no parent).
-absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::string_view from, int max_depth);
+absl::StatusOr<std::vector<std::string>> Ancestors(const Schema& schema, std::string_view from,
+                                                   int max_depth);
 
 // The tables below `table` — its children, then theirs — breadth-first,
 // each once.  ResourceExhausted past `max_depth` levels.
-absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::string_view table, int max_depth);
+absl::StatusOr<std::vector<std::string>> Descendants(const Schema& schema, std::string_view table,
+                                                     int max_depth);
 
 // The prefix a rule on `from` writes to read a column of its ancestor
 // `ancestor`: the names each table gives its parent, each followed by a dot
 // ("success_plan.account.").  "" when `ancestor` is `from` or not above it.
-std::string ParentPath(const Schema& schema, std::string_view from, std::string_view ancestor, int max_depth);
+std::string ParentPath(const Schema& schema, std::string_view from, std::string_view ancestor,
+                       int max_depth);
 
 // The table a parent path (`success_plan.account`, the names each table
 // gives its parent) reaches from `from`; nullopt when a step names no parent.
@@ -75,13 +79,14 @@ std::optional<std::string> FollowParentPath(const Schema& schema, std::string_vi
 
 // The tables from `table` up to the nearest one that has an owner column in
 // `snapshot` (the table itself when it has one); nullopt when none does.
-absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema, const Snapshot& snapshot,
-                                                                   std::string_view table, int max_depth);
+absl::StatusOr<std::optional<std::vector<std::string>>> OwnerChain(const Schema& schema,
+                                                                   const Snapshot& snapshot,
+                                                                   std::string_view table,
+                                                                   int max_depth);
 
 // The cached joins along `chain` (chain[i] → chain[i + 1]), one per step.
-absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(const Schema& schema,
-                                                                         const Snapshot& snapshot,
-                                                                         const std::vector<std::string>& chain);
+absl::StatusOr<std::vector<std::shared_ptr<const ParentMap>>> ChainSteps(
+    const Schema& schema, const Snapshot& snapshot, const std::vector<std::string>& chain);
 
 // Row of chain[0] → row of chain.back() through the cached joins of `snapshot`
 // (-1: no ancestor); the identity map when the chain is one table.

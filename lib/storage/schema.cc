@@ -61,9 +61,12 @@ std::vector<std::string> ColumnNames(const TableSchema& t) {
 absl::Status UnknownColumn(const TableSchema& t, std::string_view role, std::string_view name,
                            const SourceLocation& where) {
   std::string close = ClosestMatch(name, ColumnNames(t));
-  return CompileError(where, absl::StrCat("table '", t.name, "': ", std::string(role), " column '", std::string(name), "' is not a column"),
-                      close.empty() ? absl::StrCat("columns are: ", absl::StrJoin(ColumnNames(t), ", "))
-                                    : absl::StrCat("did you mean '", close, "'?"));
+  return CompileError(where,
+                      absl::StrCat("table '", t.name, "': ", std::string(role), " column '",
+                                   std::string(name), "' is not a column"),
+                      close.empty()
+                          ? absl::StrCat("columns are: ", absl::StrJoin(ColumnNames(t), ", "))
+                          : absl::StrCat("did you mean '", close, "'?"));
 }
 }  // namespace
 
@@ -78,16 +81,19 @@ absl::Status Schema::Validate() const {
     std::set<std::string, std::less<>> cols;
     for (const ColumnSchema& c : t.columns) {
       if (!cols.insert(c.name).second) {
-        return CompileError(c.location, absl::StrCat("table '", t.name, "': column '", c.name, "' is declared twice"));
+        return CompileError(c.location, absl::StrCat("table '", t.name, "': column '", c.name,
+                                                     "' is declared twice"));
       }
     }
-    if (!t.key.empty() && t.FindColumn(t.key) < 0) return UnknownColumn(t, "key", t.key, t.location);
+    if (!t.key.empty() && t.FindColumn(t.key) < 0)
+      return UnknownColumn(t, "key", t.key, t.location);
     if (!t.owner.empty()) {
       const ColumnSchema* c = t.Column(t.owner);
       if (c == nullptr) return UnknownColumn(t, "owner", t.owner, t.location);
       if (c->type.id != TypeId::kString) {
-        return CompileError(t.location, absl::StrCat("table '", t.name, "': owner column '", t.owner,
-                                                     "' is ", c->type.ToString(), ", not string"));
+        return CompileError(t.location,
+                            absl::StrCat("table '", t.name, "': owner column '", t.owner, "' is ",
+                                         c->type.ToString(), ", not string"));
       }
     }
     if (t.parent) {
@@ -95,27 +101,33 @@ absl::Status Schema::Validate() const {
       const TableSchema* parent = FindTable(p.table);
       if (parent == nullptr) {
         std::string close = ClosestMatch(p.table, table_names);
-        return CompileError(p.location, absl::StrCat("table '", t.name, "': parent table '", p.table, "' is not declared"),
-                            close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
+        return CompileError(
+            p.location,
+            absl::StrCat("table '", t.name, "': parent table '", p.table, "' is not declared"),
+            close.empty() ? "" : absl::StrCat("did you mean '", close, "'?"));
       }
       const ColumnSchema* via = t.Column(p.via);
       if (via == nullptr) return UnknownColumn(t, "parent 'via'", p.via, p.location);
       if (parent->key.empty()) {
-        return CompileError(p.location, absl::StrCat("table '", t.name, "': parent table '", p.table, "' has no key"),
-                            "declare `key:` on the parent table");
+        return CompileError(
+            p.location,
+            absl::StrCat("table '", t.name, "': parent table '", p.table, "' has no key"),
+            "declare `key:` on the parent table");
       }
       const ColumnSchema* pkey = parent->Column(parent->key);
       if (pkey != nullptr && !(pkey->type == via->type)) {
-        return CompileError(p.location, absl::StrCat("table '", t.name, "': '", p.via, "' is ", via->type.ToString(),
-                                                     " but the key of '", p.table, "' is ", pkey->type.ToString()));
+        return CompileError(p.location, absl::StrCat("table '", t.name, "': '", p.via, "' is ",
+                                                     via->type.ToString(), " but the key of '",
+                                                     p.table, "' is ", pkey->type.ToString()));
       }
       if (p.as.empty()) {
         return CompileError(p.location, absl::StrCat("table '", t.name, "': parent needs `as:`"),
                             "the name rules use for the parent row, e.g. as: account");
       }
       if (t.FindColumn(p.as) >= 0) {
-        return CompileError(p.location, absl::StrCat("table '", t.name, "': parent name '", p.as,
-                                                     "' is also a column of the table"),
+        return CompileError(p.location,
+                            absl::StrCat("table '", t.name, "': parent name '", p.as,
+                                         "' is also a column of the table"),
                             "choose another `as:` name");
       }
     }
@@ -129,7 +141,8 @@ absl::Status Schema::Validate() const {
       if (cur == nullptr) break;
       path.push_back(cur->name);
       if (cur->name == t.name) {
-        return CompileError(t.location, absl::StrCat("parent relations form a cycle: ", absl::StrJoin(path, " -> ")));
+        return CompileError(t.location, absl::StrCat("parent relations form a cycle: ",
+                                                     absl::StrJoin(path, " -> ")));
       }
       if (path.size() > tables.size() + 1) break;
     }

@@ -14,12 +14,18 @@ namespace {
 // Renders row i of a key column for messages.
 std::string KeyText(const Column& c, int64_t i) {
   switch (c.type_id()) {
-    case TypeId::kString: return absl::StrCat("'", std::string(c.StringAt(i)), "'");
-    case TypeId::kInt: return absl::StrCat(c.Values<int64_t>()[i]);
-    case TypeId::kDate: return Value::DateFromDays(c.Values<int32_t>()[i]).ToString();
-    case TypeId::kTimestamp: return Value::Timestamp(c.Values<int64_t>()[i], c.type().unit).ToString();
-    case TypeId::kFloat: return Value::Float(c.Values<double>()[i]).ToString();
-    case TypeId::kBool: return c.Values<uint8_t>()[i] ? "TRUE" : "FALSE";
+    case TypeId::kString:
+      return absl::StrCat("'", std::string(c.StringAt(i)), "'");
+    case TypeId::kInt:
+      return absl::StrCat(c.Values<int64_t>()[i]);
+    case TypeId::kDate:
+      return Value::DateFromDays(c.Values<int32_t>()[i]).ToString();
+    case TypeId::kTimestamp:
+      return Value::Timestamp(c.Values<int64_t>()[i], c.type().unit).ToString();
+    case TypeId::kFloat:
+      return Value::Float(c.Values<double>()[i]).ToString();
+    case TypeId::kBool:
+      return c.Values<uint8_t>()[i] ? "TRUE" : "FALSE";
   }
   return "?";
 }
@@ -31,8 +37,9 @@ absl::Status CheckUniqueFixed(const Column& c, const std::string& table, const s
   const T* v = c.Values<T>();
   for (int64_t i = 0; i < c.size(); ++i) {
     if (!seen.insert(v[i]).second) {
-      return DataError({}, absl::StrCat("table '", table, "': duplicate key ", KeyText(c, i), " in column '", key,
-                                        "' (row ", i + 1, ")"),
+      return DataError({},
+                       absl::StrCat("table '", table, "': duplicate key ", KeyText(c, i),
+                                    " in column '", key, "' (row ", i + 1, ")"),
                        "every row of a table with a key must have a distinct key");
     }
   }
@@ -45,19 +52,21 @@ Table::Table() : cache_(storage::NewTableCache()) {}
 absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> columns) {
   if (columns.size() != schema.columns.size()) {
     return absl::InvalidArgumentError(absl::StrCat("table '", schema.name, "': ", columns.size(),
-                                                   " columns given for ", schema.columns.size(), " in the schema"));
+                                                   " columns given for ", schema.columns.size(),
+                                                   " in the schema"));
   }
   int64_t rows = columns.empty() ? 0 : columns[0].size();
   for (size_t i = 0; i < columns.size(); ++i) {
     const ColumnSchema& cs = schema.columns[i];
     if (!(columns[i].type() == cs.type)) {
-      return absl::InvalidArgumentError(absl::StrCat("table '", schema.name, "': column '", cs.name, "' is ",
-                                                     columns[i].type().ToString(), ", the schema says ",
-                                                     cs.type.ToString()));
+      return absl::InvalidArgumentError(absl::StrCat("table '", schema.name, "': column '", cs.name,
+                                                     "' is ", columns[i].type().ToString(),
+                                                     ", the schema says ", cs.type.ToString()));
     }
     if (columns[i].size() != rows) {
-      return absl::InvalidArgumentError(absl::StrCat("table '", schema.name, "': column '", cs.name, "' has ",
-                                                     columns[i].size(), " rows, expected ", rows));
+      return absl::InvalidArgumentError(absl::StrCat("table '", schema.name, "': column '", cs.name,
+                                                     "' has ", columns[i].size(),
+                                                     " rows, expected ", rows));
     }
   }
   Table t;
@@ -68,8 +77,9 @@ absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> column
     if (key->null_count() > 0) {
       int64_t i = 0;
       while (key->IsValid(i)) ++i;
-      return DataError({}, absl::StrCat("table '", t.name(), "': key column '", t.schema_.key, "' is NULL at row ",
-                                        i + 1),
+      return DataError({},
+                       absl::StrCat("table '", t.name(), "': key column '", t.schema_.key,
+                                    "' is NULL at row ", i + 1),
                        "every row of a table with a key needs a key");
     }
     absl::Status s;
@@ -79,8 +89,9 @@ absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> column
         seen.reserve(key->size());
         for (int64_t i = 0; i < key->size(); ++i) {
           if (!seen.insert(key->StringAt(i)).second) {
-            s = DataError({}, absl::StrCat("table '", t.name(), "': duplicate key ", KeyText(*key, i),
-                                           " in column '", t.schema_.key, "' (row ", i + 1, ")"),
+            s = DataError({},
+                          absl::StrCat("table '", t.name(), "': duplicate key ", KeyText(*key, i),
+                                       " in column '", t.schema_.key, "' (row ", i + 1, ")"),
                           "every row of a table with a key must have a distinct key");
             break;
           }
@@ -88,20 +99,29 @@ absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> column
         break;
       }
       case TypeId::kInt:
-      case TypeId::kTimestamp: s = CheckUniqueFixed<int64_t>(*key, t.name(), t.schema_.key); break;
-      case TypeId::kDate: s = CheckUniqueFixed<int32_t>(*key, t.name(), t.schema_.key); break;
-      case TypeId::kFloat: s = CheckUniqueFixed<double>(*key, t.name(), t.schema_.key); break;
-      case TypeId::kBool: s = CheckUniqueFixed<uint8_t>(*key, t.name(), t.schema_.key); break;
+      case TypeId::kTimestamp:
+        s = CheckUniqueFixed<int64_t>(*key, t.name(), t.schema_.key);
+        break;
+      case TypeId::kDate:
+        s = CheckUniqueFixed<int32_t>(*key, t.name(), t.schema_.key);
+        break;
+      case TypeId::kFloat:
+        s = CheckUniqueFixed<double>(*key, t.name(), t.schema_.key);
+        break;
+      case TypeId::kBool:
+        s = CheckUniqueFixed<uint8_t>(*key, t.name(), t.schema_.key);
+        break;
     }
     if (!s.ok()) return s;
   }
   return t;
 }
 
-absl::StatusOr<Table> Table::WithColumns(std::vector<ColumnSchema> schemas, std::vector<Column> columns) const {
+absl::StatusOr<Table> Table::WithColumns(std::vector<ColumnSchema> schemas,
+                                         std::vector<Column> columns) const {
   if (schemas.size() != columns.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("table '", name(), "': ", columns.size(), " columns given for ",
-                                                   schemas.size(), " names"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table '", name(), "': ", columns.size(), " columns given for ", schemas.size(), " names"));
   }
   Table t = *this;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -110,10 +130,10 @@ absl::StatusOr<Table> Table::WithColumns(std::vector<ColumnSchema> schemas, std:
           absl::StrCat("table '", name(), "' already has a column '", schemas[i].name, "'"));
     }
     if (!(columns[i].type() == schemas[i].type) || columns[i].size() != num_rows_) {
-      return absl::InvalidArgumentError(absl::StrCat("table '", name(), "': column '", schemas[i].name, "' is ",
-                                                     columns[i].type().ToString(), " of ", columns[i].size(),
-                                                     " rows, expected ", schemas[i].type.ToString(), " of ",
-                                                     num_rows_));
+      return absl::InvalidArgumentError(
+          absl::StrCat("table '", name(), "': column '", schemas[i].name, "' is ",
+                       columns[i].type().ToString(), " of ", columns[i].size(), " rows, expected ",
+                       schemas[i].type.ToString(), " of ", num_rows_));
     }
     t.schema_.columns.push_back(std::move(schemas[i]));
     t.columns_.push_back(std::move(columns[i]));

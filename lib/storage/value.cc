@@ -49,12 +49,18 @@ absl::CivilDay DayFromEpochDays(int64_t days) { return kEpoch + days; }
 std::string Value::ToString() const {
   if (is_null()) return "NULL";
   switch (type_.id) {
-    case TypeId::kBool: return bool_value() ? "TRUE" : "FALSE";
-    case TypeId::kInt: return absl::StrCat(int_value());
-    case TypeId::kFloat: return FormatFloat(float_value());
-    case TypeId::kString: return string_value();
-    case TypeId::kDate: return absl::FormatCivilTime(DayFromEpochDays(int_value()));
-    case TypeId::kTimestamp: return FormatTimestamp(int_value(), type_.unit);
+    case TypeId::kBool:
+      return bool_value() ? "TRUE" : "FALSE";
+    case TypeId::kInt:
+      return absl::StrCat(int_value());
+    case TypeId::kFloat:
+      return FormatFloat(float_value());
+    case TypeId::kString:
+      return string_value();
+    case TypeId::kDate:
+      return absl::FormatCivilTime(DayFromEpochDays(int_value()));
+    case TypeId::kTimestamp:
+      return FormatTimestamp(int_value(), type_.unit);
   }
   return "?";
 }
@@ -62,24 +68,37 @@ std::string Value::ToString() const {
 std::string Value::ToJson() const {
   if (is_null()) return "null";
   switch (type_.id) {
-    case TypeId::kBool: return bool_value() ? "true" : "false";
-    case TypeId::kInt: return absl::StrCat(int_value());
+    case TypeId::kBool:
+      return bool_value() ? "true" : "false";
+    case TypeId::kInt:
+      return absl::StrCat(int_value());
     case TypeId::kFloat: {
       double d = float_value();
       if (!std::isfinite(d)) return "null";
       return FormatFloat(d);
     }
-    default: break;
+    default:
+      break;
   }
   std::string s = ToString();
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);

@@ -92,7 +92,8 @@ std::string Dump(const std::string& path) {
   for (const char* table : {"docket_meta", "ctas", "cta_tasks", "cta_events"}) {
     sqlite3_stmt* s = nullptr;
     std::string sql = absl::StrCat("SELECT * FROM ", table, " ORDER BY 1, 2");
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
     while (sqlite3_step(s) == SQLITE_ROW) {
       for (int i = 0; i < sqlite3_column_count(s); ++i) {
         const unsigned char* t = sqlite3_column_text(s, i);
@@ -109,7 +110,8 @@ std::string Dump(const std::string& path) {
 class CtaSync : public ::testing::Test {
  protected:
   void Load(const std::string& policy = "move_open") {
-    absl::StatusOr<Rulebook> book = Rulebook::FromYaml(absl::StrReplaceAll(kBook, {{"POLICY", policy}}), "ctas.yaml");
+    absl::StatusOr<Rulebook> book =
+        Rulebook::FromYaml(absl::StrReplaceAll(kBook, {{"POLICY", policy}}), "ctas.yaml");
     ASSERT_TRUE(book.ok()) << book.status();
     book_ = *book;
     absl::StatusOr<CompiledRulebook> c = CompiledRulebook::Compile(book_);
@@ -126,14 +128,16 @@ class CtaSync : public ::testing::Test {
   Snapshot Data(const std::string& rows) {
     Snapshot snap;
     snap.schema = book_.schema;
-    absl::StatusOr<Table> t = ReadCsvString(absl::StrCat("id,name,csm,score,event_at\n", rows), "accounts.csv",
-                                            "accounts", book_.schema.FindTable("accounts"));
+    absl::StatusOr<Table> t =
+        ReadCsvString(absl::StrCat("id,name,csm,score,event_at\n", rows), "accounts.csv",
+                      "accounts", book_.schema.FindTable("accounts"));
     EXPECT_TRUE(t.ok()) << t.status();
     EXPECT_TRUE(snap.AddTable(*std::move(t)).ok());
     return snap;
   }
 
-  absl::StatusOr<CtaSyncReport> Sync(const std::string& rows, absl::CivilDay as_of, Limits limits = {}) {
+  absl::StatusOr<CtaSyncReport> Sync(const std::string& rows, absl::CivilDay as_of,
+                                     Limits limits = {}) {
     CtaSyncOptions o;
     o.as_of = as_of;
     o.limits = limits;
@@ -221,7 +225,8 @@ TEST_F(CtaSync, SecondSyncOfTheSameDayChangesNothing) {
 TEST_F(CtaSync, UpdatesTheOpenCtaInsteadOfDuplicating) {
   MustSync(kDay1, D(2026, 11, 22));
   int64_t id = All()[0].id;
-  CtaSyncReport r = MustSync("A1,Acme,Alice,3,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n", D(2026, 11, 23));
+  CtaSyncReport r =
+      MustSync("A1,Acme,Alice,3,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n", D(2026, 11, 23));
   EXPECT_EQ(r.created, 0);
   EXPECT_EQ(r.updated, 1);
   EXPECT_EQ(r.unchanged, 2);
@@ -240,7 +245,8 @@ TEST_F(CtaSync, UpdatesTheOpenCtaInsteadOfDuplicating) {
 TEST_F(CtaSync, ClosesWhenTheRowLeavesTheListUnlessManual) {
   MustSync(kDay1, D(2026, 11, 22));
   // A1's score recovers; A2's event is 9 days old by now (manual: stays open).
-  CtaSyncReport r = MustSync("A1,Acme,Alice,8,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n", D(2026, 11, 29));
+  CtaSyncReport r =
+      MustSync("A1,Acme,Alice,8,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n", D(2026, 11, 29));
   EXPECT_EQ(r.closed, 1);
   EXPECT_EQ(r.open, 2);
   std::vector<Cta> all = All();
@@ -303,7 +309,8 @@ TEST_F(CtaSync, ManualCloseStartsTheCooldownToo) {
 TEST_F(CtaSync, OwnerChangeMoveOpen) {
   MustSync(kDay1, D(2026, 11, 22));
   // A1 goes from Alice to Bob; A3 (pool) gets Carol.
-  CtaSyncReport r = MustSync("A1,Acme,Bob,2,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,Carol,1,\n", D(2026, 11, 23));
+  CtaSyncReport r =
+      MustSync("A1,Acme,Bob,2,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,Carol,1,\n", D(2026, 11, 23));
   EXPECT_EQ(r.moved, 2);
   EXPECT_EQ(r.updated, 2);
   std::vector<Cta> all = All();
@@ -326,7 +333,8 @@ TEST_F(CtaSync, OwnerChangeMoveOpen) {
 TEST_F(CtaSync, OwnerChangeMoveNoneKeepsButLogs) {
   Load("move_none");
   MustSync(kDay1, D(2026, 11, 22));
-  CtaSyncReport r = MustSync("A1,Acme,Bob,2,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n", D(2026, 11, 23));
+  CtaSyncReport r =
+      MustSync("A1,Acme,Bob,2,\nA2,Beta,Bob,9,2026-11-20\nA3,Core,,1,\n", D(2026, 11, 23));
   EXPECT_EQ(r.moved, 0);
   Cta c = All()[0];
   EXPECT_EQ(c.owner, "Alice");
@@ -415,7 +423,8 @@ tables:
   ASSERT_EQ(r->notes.size(), 1u);
   EXPECT_THAT(r->notes[0], HasSubstr("no history"));
   History history;
-  ASSERT_TRUE(history.Add(D(2026, 11, 15), Data("A1,Acme,Alice,9,\nA2,Beta,Bob,9,\nA3,Core,,9,\n")).ok());
+  ASSERT_TRUE(
+      history.Add(D(2026, 11, 15), Data("A1,Acme,Alice,9,\nA2,Beta,Bob,9,\nA3,Core,,9,\n")).ok());
   o.history = &history;
   r = store_->Sync(*compiled, Data(kDay1), o);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -456,7 +465,8 @@ TEST_F(CtaSync, LimitIsCheckedBeforeWriting) {
 TEST_F(CtaSync, ClaimOnlyFromAQueueAndTheLogSaysWho) {
   MustSync(kDay1, D(2026, 11, 22));
   std::vector<Cta> all = All();
-  absl::StatusOr<Cta> mine = store_->Claim(all[0].id, "Dana", {"Dana"});  // Alice's, not in a queue.
+  absl::StatusOr<Cta> mine =
+      store_->Claim(all[0].id, "Dana", {"Dana"});  // Alice's, not in a queue.
   ASSERT_FALSE(mine.ok());
   EXPECT_THAT(mine.status().message(), HasSubstr("already claimed by Alice"));
   absl::StatusOr<Cta> c = store_->Claim(all[1].id, "Dana", {"Dana"});
@@ -483,7 +493,8 @@ TEST_F(CtaSync, ClaimOnlyFromAQueueAndTheLogSaysWho) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM cta_events", nullptr, nullptr, nullptr), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE cta_events SET actor = 'x'", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE cta_events SET actor = 'x'", nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
 }
 
@@ -529,7 +540,9 @@ TEST(CtaStoreFile, RefusesFilesThatAreNotDocketsAndNeverWritesThem) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr),
+        SQLITE_OK);
     sqlite3_close(db);
   }
   // A corrupt file: SQLite's header, then garbage.
@@ -569,13 +582,13 @@ TEST(CtaStoreFile, RefusesANewerSchemaVersion) {
   absl::StatusOr<CtaStore> s = CtaStore::Open(path);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(s.status().message(), HasSubstr("newer docket (store schema version 7; this docket reads up to 1)"));
+  EXPECT_THAT(s.status().message(),
+              HasSubstr("newer docket (store schema version 7; this docket reads up to 1)"));
   // Reopening a current store works (and migrates nothing).
   std::string ok = TempPath("ok.db");
   ASSERT_TRUE(CtaStore::Open(ok).ok());
   ASSERT_TRUE(CtaStore::Open(ok).ok());
 }
-
 
 // A CTA over a child table: its name reads a parent field the list shows, and
 // its owner is the account's (the tasks table has no owner column).
@@ -605,10 +618,12 @@ ctas:
   ASSERT_TRUE(compiled.ok()) << compiled.status();
   Snapshot snap;
   snap.schema = book->schema;
-  absl::StatusOr<Table> accounts = ReadCsvString("id,name,csm\nA1,Acme,Alice\nA2,Beta,\n", "accounts.csv", "accounts",
-                                                 book->schema.FindTable("accounts"));
-  absl::StatusOr<Table> tasks = ReadCsvString("id,account_id,title,overdue\nT1,A1,Call,true\nT2,A2,Mail,true\nT3,A1,Plan,false\n",
-                                              "tasks.csv", "tasks", book->schema.FindTable("tasks"));
+  absl::StatusOr<Table> accounts =
+      ReadCsvString("id,name,csm\nA1,Acme,Alice\nA2,Beta,\n", "accounts.csv", "accounts",
+                    book->schema.FindTable("accounts"));
+  absl::StatusOr<Table> tasks = ReadCsvString(
+      "id,account_id,title,overdue\nT1,A1,Call,true\nT2,A2,Mail,true\nT3,A1,Plan,false\n",
+      "tasks.csv", "tasks", book->schema.FindTable("tasks"));
   ASSERT_TRUE(accounts.ok() && tasks.ok());
   ASSERT_TRUE(snap.AddTable(*std::move(accounts)).ok());
   ASSERT_TRUE(snap.AddTable(*std::move(tasks)).ok());
@@ -624,12 +639,14 @@ ctas:
   EXPECT_EQ(r->ctas[1].name, "Beta: Mail");
   EXPECT_EQ(r->ctas[1].owner, std::nullopt);
   // A parent field the list does not show is a compile error with a hint.
-  std::string text = absl::StrReplaceAll(kChildBook, {{"show: [title, account.name]", "show: [title]"}});
+  std::string text =
+      absl::StrReplaceAll(kChildBook, {{"show: [title, account.name]", "show: [title]"}});
   absl::StatusOr<Rulebook> unshown = Rulebook::FromYaml(text, "child.yaml");
   ASSERT_TRUE(unshown.ok());
   absl::StatusOr<CompiledRulebook> bad = CompiledRulebook::Compile(*unshown);
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.status().message(), HasSubstr("unknown column 'account.name' in the name of CTA 'chase'"));
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("unknown column 'account.name' in the name of CTA 'chase'"));
   EXPECT_THAT(bad.status().message(), HasSubstr("add it to its 'show'"));
 }
 
@@ -658,30 +675,38 @@ lists:
 TEST(CtaSpecErrors, PointAtTheMistakeWithAHint) {
   EXPECT_EQ(BookError("  - {id: a, list: low_score, type: risk, reason: Low}\n"), "ok");
   EXPECT_THAT(BookError("  - {id: a, list: low_scor, type: risk, reason: Low}\n"),
-              HasSubstr("book.yaml:12:19: CTA 'a' is raised by unknown list 'low_scor' — did you mean 'low_score'?"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, name: \"At {nmae}\"}\n"),
-              HasSubstr("book.yaml:12:66: unknown column 'nmae' in the name of CTA 'a'"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, name: \"At {nmae}\"}\n"),
-              HasSubstr("did you mean 'name'?"));
+              HasSubstr("book.yaml:12:19: CTA 'a' is raised by unknown list 'low_scor' — did you "
+                        "mean 'low_score'?"));
+  EXPECT_THAT(
+      BookError("  - {id: a, list: low_score, type: risk, reason: Low, name: \"At {nmae}\"}\n"),
+      HasSubstr("book.yaml:12:66: unknown column 'nmae' in the name of CTA 'a'"));
+  EXPECT_THAT(
+      BookError("  - {id: a, list: low_score, type: risk, reason: Low, name: \"At {nmae}\"}\n"),
+      HasSubstr("did you mean 'name'?"));
   EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, priority: hihg}\n"),
               HasSubstr("book.yaml:12:65: unknown priority 'hihg' — did you mean 'high'?"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, close: when_exit}\n"),
-              HasSubstr("did you mean 'when_exits'?"));
+  EXPECT_THAT(
+      BookError("  - {id: a, list: low_score, type: risk, reason: Low, close: when_exit}\n"),
+      HasSubstr("did you mean 'when_exits'?"));
   EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, due: soon}\n"),
               HasSubstr("'due: soon' is not a number of days"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, owner: {onwer_or: pool}}\n"),
-              HasSubstr("did you mean 'owner_or'?"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, identity: [scroe]}\n"),
-              HasSubstr("unknown column 'scroe' in the identity of CTA 'a'"));
+  EXPECT_THAT(
+      BookError("  - {id: a, list: low_score, type: risk, reason: Low, owner: {onwer_or: pool}}\n"),
+      HasSubstr("did you mean 'owner_or'?"));
+  EXPECT_THAT(
+      BookError("  - {id: a, list: low_score, type: risk, reason: Low, identity: [scroe]}\n"),
+      HasSubstr("unknown column 'scroe' in the identity of CTA 'a'"));
   EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, prority: high}\n"),
               HasSubstr("unknown key 'prority' in CTA 'a' — did you mean 'priority'?"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk}\n"), HasSubstr("missing required key 'reason'"));
+  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk}\n"),
+              HasSubstr("missing required key 'reason'"));
   EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low}\n"
                         "  - {id: b, list: low_score, type: risk, reason: Low}\n"),
               HasSubstr("CTA 'b' has the same type and reason as CTA 'a'"));
   EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low, name: \"{name\"}\n"),
               HasSubstr("unclosed '{'"));
-  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low}\n", "on_owner_change: move_opne\n"),
+  EXPECT_THAT(BookError("  - {id: a, list: low_score, type: risk, reason: Low}\n",
+                        "on_owner_change: move_opne\n"),
               HasSubstr("unknown on_owner_change policy 'move_opne' — did you mean 'move_open'?"));
 }
 

@@ -4,15 +4,16 @@
 // with NULL entries, NULL rows, owner scope and partial words, and a
 // shared boolean node read both as words and as bytes in one batch (its
 // diagnostics count once).
+#include "exec/bits.h"
+
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "docket/program.h"
-#include "exec/bits.h"
 #include "exec/test_table.h"
 
 namespace docket {
@@ -73,8 +74,9 @@ Data Generate(uint32_t seed, int null_pct) {
   const char* owners[] = {"ann", "bo"};
   Data d;
   for (int64_t i = 0; i < kRows; ++i) {
-    d.s.push_back(static_cast<int>(rng() % 100) < null_pct ? std::nullopt
-                                                           : std::optional<std::string>(values[rng() % 5]));
+    d.s.push_back(static_cast<int>(rng() % 100) < null_pct
+                      ? std::nullopt
+                      : std::optional<std::string>(values[rng() % 5]));
     d.owner.push_back(owners[rng() % 2]);
     d.seats.push_back(static_cast<int64_t>(rng() % 7));
   }
@@ -85,7 +87,8 @@ Snapshot MakeSnapshot(const Data& d) {
   testing::TableBuilder tb("t");
   tb.schema.owner = "owner";
   tb.Add("s", testing::Col<std::string>(DataType::String(), d.s, StringEncoding::kDictionary))
-      .Add("owner", testing::Col<std::string>(DataType::String(), d.owner, StringEncoding::kDictionary))
+      .Add("owner",
+           testing::Col<std::string>(DataType::String(), d.owner, StringEncoding::kDictionary))
       .Add("seats", testing::Col<int64_t>(DataType::Int(), d.seats));
   return testing::SnapshotOf(tb.Build());
 }
@@ -97,7 +100,8 @@ struct Case {
   Ref ref;
 };
 
-std::optional<bool> In(const std::optional<std::string>& s, std::initializer_list<const char*> set) {
+std::optional<bool> In(const std::optional<std::string>& s,
+                       std::initializer_list<const char*> set) {
   if (!s) return std::nullopt;
   for (const char* x : set) {
     if (*s == x) return true;
@@ -107,20 +111,28 @@ std::optional<bool> In(const std::optional<std::string>& s, std::initializer_lis
 
 const Case kCases[] = {
     {"s = 'a'", [](const std::optional<std::string>& s) { return In(s, {"a"}); }},
-    {"s IN ('a', 'b')", [](const std::optional<std::string>& s) { return In(s, {"a", "b"}); }},
+    {"s IN ('a', 'b')",
+     [](const std::optional<std::string>& s) {
+       return In(s, {"a", "b"});
+     }},
     {"NOT (s IN ('a', 'b'))",
      [](const std::optional<std::string>& s) -> std::optional<bool> {
        auto x = In(s, {"a", "b"});
        if (!x) return x;
        return !*x;
      }},
-    {"s IN ('a', 'b', 'c')", [](const std::optional<std::string>& s) { return In(s, {"a", "b", "c"}); }},
+    {"s IN ('a', 'b', 'c')",
+     [](const std::optional<std::string>& s) {
+       return In(s, {"a", "b", "c"});
+     }},
     {"s IN ('zzz')", [](const std::optional<std::string>& s) { return In(s, {"zzz"}); }},
     // The NULL entry is TRUE: NULL rows take it on both paths.
     {"coalesce(s, 'none') = 'none'",
      [](const std::optional<std::string>& s) -> std::optional<bool> { return !s || *s == "none"; }},
-    {"s IS NULL", [](const std::optional<std::string>& s) -> std::optional<bool> { return !s.has_value(); }},
-    {"s IS NOT NULL", [](const std::optional<std::string>& s) -> std::optional<bool> { return s.has_value(); }},
+    {"s IS NULL",
+     [](const std::optional<std::string>& s) -> std::optional<bool> { return !s.has_value(); }},
+    {"s IS NOT NULL",
+     [](const std::optional<std::string>& s) -> std::optional<bool> { return s.has_value(); }},
     {"s IS NULL OR s = 'd'",
      [](const std::optional<std::string>& s) -> std::optional<bool> { return !s || *s == "d"; }},
     {"s LIKE '%o%' OR s = 'a'",
@@ -139,7 +151,8 @@ TEST_P(BitsDictionary, MatchesReferenceWithNullsAndScope) {
   for (const Case& c : kCases) ASSERT_TRUE(b.AddPredicate("t", {c.expr, {}}).ok()) << c.expr;
   auto program = std::move(b).Build();
   ASSERT_TRUE(program.ok()) << program.status();
-  for (std::optional<std::string> owner : {std::optional<std::string>(), std::optional<std::string>("bo")}) {
+  for (std::optional<std::string> owner :
+       {std::optional<std::string>(), std::optional<std::string>("bo")}) {
     for (int threads : {1, 2}) {
       EvalOptions opts;
       opts.as_of = absl::CivilDay(2026, 11, 22);
@@ -155,7 +168,8 @@ TEST_P(BitsDictionary, MatchesReferenceWithNullsAndScope) {
           const bool in_scope = !owner || data.owner[i] == owner;
           std::optional<bool> want = kCases[c].ref(data.s[i]);
           ASSERT_EQ(pr.rows.Get(i), in_scope && want == true) << kCases[c].expr << " row " << i;
-          ASSERT_EQ(pr.nulls.Get(i), in_scope && !want.has_value()) << kCases[c].expr << " row " << i;
+          ASSERT_EQ(pr.nulls.Get(i), in_scope && !want.has_value())
+              << kCases[c].expr << " row " << i;
           want_count += in_scope && want == true;
         }
         EXPECT_EQ(pr.count, want_count) << kCases[c].expr;
@@ -186,7 +200,8 @@ TEST(Bits, SharedNodeAsWordsAndBytesCountsItsDiagnosticsOnce) {
   for (int64_t i = 0; i < kRows; ++i) {
     const int64_t s = *data.seats[i];
     zero += s == 3;
-    const bool q = s != 3 && static_cast<double>(s) / static_cast<double>(s - 3) > 1;  // `/` is float division.
+    const bool q = s != 3 && static_cast<double>(s) / static_cast<double>(s - 3) >
+                                 1;  // `/` is float division.
     const bool row = q || s == 3;
     ASSERT_EQ(r->predicates[0].rows.Get(i), row) << i;
     want += row;

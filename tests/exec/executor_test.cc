@@ -1,13 +1,13 @@
 // The executor on many batches: selection-vector paths, dictionary versus
 // plain strings, thread-count determinism, owner scope and NULL reporting,
 // checked against straightforward per-row reference loops.
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <random>
 
-#include <gtest/gtest.h>
-
-#include "docket/program.h"
 #include "base/calendar.h"
+#include "docket/program.h"
 #include "exec/test_table.h"
 
 namespace docket {
@@ -137,7 +137,8 @@ std::vector<std::pair<std::string, Ref>> Cases() {
          int64_t m = (kToday - *d.start[i]) % 91;
          return m >= 77 && m <= 90;
        }},
-      // A selective left side and an expensive right side: the right side runs on a selection vector.
+      // A selective left side and an expensive right side: the right side runs on a selection
+      // vector.
       {"arr > 290000 AND lower(segment) LIKE '%ent%' AND seats % 3 = 1",
        [](const Data& d, int64_t i) {
          std::optional<bool> a, b, c;
@@ -159,7 +160,8 @@ std::vector<std::pair<std::string, Ref>> Cases() {
          if (d.segment[i]) e = *d.segment[i] == "SMB";
          return Or(Or(a, And(b, c)), e);
        }},
-      {"CASE WHEN pulse = 'red' THEN arr > 1000 WHEN seats > 5 THEN usage_30d > 50 ELSE coalesce(seats, 0) = 0 END",
+      {"CASE WHEN pulse = 'red' THEN arr > 1000 WHEN seats > 5 THEN usage_30d > 50 ELSE "
+       "coalesce(seats, 0) = 0 END",
        [](const Data& d, int64_t i) -> std::optional<bool> {
          if (d.pulse[i] == std::optional<std::string>("red")) {
            if (!d.arr[i]) return std::nullopt;
@@ -207,8 +209,10 @@ TEST_P(ExecutorTest, MatchesReferenceOnEveryThreadCount) {
     for (size_t t = 1; t < results.size(); ++t) {
       const PredicateResult& other = results[t].predicates[c];
       EXPECT_EQ(other.count, pr.count);
-      EXPECT_EQ(0, std::memcmp(other.rows.data(), pr.rows.data(), BitmapBytes(kRows))) << cases[c].first;
-      EXPECT_EQ(0, std::memcmp(other.nulls.data(), pr.nulls.data(), BitmapBytes(kRows))) << cases[c].first;
+      EXPECT_EQ(0, std::memcmp(other.rows.data(), pr.rows.data(), BitmapBytes(kRows)))
+          << cases[c].first;
+      EXPECT_EQ(0, std::memcmp(other.nulls.data(), pr.nulls.data(), BitmapBytes(kRows)))
+          << cases[c].first;
     }
   }
 }
@@ -247,7 +251,8 @@ TEST_P(ExecutorTest, SharedSubexpressionsAcrossRules) {
   ASSERT_TRUE(b.AddPredicate("accounts", {"NOT big", {}}).ok());
   auto program = std::move(b).Build();
   ASSERT_TRUE(program.ok());
-  EXPECT_NE(program->DebugString().find("shared: (> arr 1e+05)"), std::string::npos) << program->DebugString();
+  EXPECT_NE(program->DebugString().find("shared: (> arr 1e+05)"), std::string::npos)
+      << program->DebugString();
   EvalOptions opts;
   opts.as_of = absl::CivilDay(2026, 11, 22);
   auto r = program->Evaluate(snap, opts);
@@ -280,8 +285,8 @@ TEST_P(ExecutorTest, SharedSubexpressionsAcrossRules) {
 TEST_P(ExecutorTest, ConcurrentEvaluateFromManyThreads) {
   Data data = Generate(3);
   Snapshot snap = testing::SnapshotOf(MakeTable(data, GetParam()));
-  auto pred = CompiledPredicate::Compile("segment MATCHES '(?i)^ent' AND days_since(pulse_changed_at) > 30",
-                                         snap.schema, "accounts");
+  auto pred = CompiledPredicate::Compile(
+      "segment MATCHES '(?i)^ent' AND days_since(pulse_changed_at) > 30", snap.schema, "accounts");
   ASSERT_TRUE(pred.ok());
   EvalOptions opts;
   opts.as_of = absl::CivilDay(2026, 11, 22);
@@ -338,7 +343,8 @@ TEST(ExecutorRegressions, DifferentialFindings) {
   const int64_t n = 2049;
   std::vector<std::optional<bool>> b(n, false);
   std::vector<std::optional<int64_t>> d(n, std::nullopt);
-  std::vector<std::optional<std::string>> s(n, std::nullopt), a(n, std::nullopt), p(n, std::string("yellow"));
+  std::vector<std::optional<std::string>> s(n, std::nullopt), a(n, std::nullopt),
+      p(n, std::string("yellow"));
   d[2] = testing::D(2027, 3, 26);
   b[5] = true;
   s[7] = "abc";

@@ -17,12 +17,16 @@ class ProgramTest : public ::testing::Test {
  protected:
   ProgramTest() {
     testing::TableBuilder tb("accounts");
-    tb.Add("id", Col<std::string>(DataType::String(), {"a", "b", "c", "d", "e"}, StringEncoding::kPlain))
-        .Add("arr", Col<double>(DataType::Float(), {150000.0, 50000.0, std::nullopt, 200000.0, 120000.0}))
-        .Add("pulse", Col<std::string>(DataType::String(), {"red", "green", std::nullopt, "yellow", "red"},
-                                       StringEncoding::kDictionary))
+    tb.Add("id",
+           Col<std::string>(DataType::String(), {"a", "b", "c", "d", "e"}, StringEncoding::kPlain))
+        .Add("arr",
+             Col<double>(DataType::Float(), {150000.0, 50000.0, std::nullopt, 200000.0, 120000.0}))
+        .Add("pulse",
+             Col<std::string>(DataType::String(), {"red", "green", std::nullopt, "yellow", "red"},
+                              StringEncoding::kDictionary))
         .Add("pulse_changed_at",
-             Col<int64_t>(DataType::Date(), {D(2026, 1, 1), D(2026, 11, 1), D(2026, 6, 1), std::nullopt, D(2026, 8, 20)}))
+             Col<int64_t>(DataType::Date(), {D(2026, 1, 1), D(2026, 11, 1), D(2026, 6, 1),
+                                             std::nullopt, D(2026, 8, 20)}))
         .Add("seats", Col<int64_t>(DataType::Int(), {10, 0, 5, std::nullopt, 7}));
     table_ = tb.Build();
     snapshot_ = testing::SnapshotOf(table_);
@@ -75,7 +79,8 @@ TEST_F(ProgramTest, Dates) {
 }
 
 TEST_F(ProgramTest, RewritesAreVisibleInThePlan) {
-  auto pred = CompiledPredicate::Compile("days_since(pulse_changed_at) > 90", snapshot_.schema, "accounts");
+  auto pred =
+      CompiledPredicate::Compile("days_since(pulse_changed_at) > 90", snapshot_.schema, "accounts");
   ASSERT_TRUE(pred.ok()) << pred.status();
   std::string plan = pred->program().DebugString();
   EXPECT_NE(plan.find("(< pulse_changed_at"), std::string::npos) << plan;

@@ -39,13 +39,14 @@ Snapshot Fixture(std::vector<I> scores = {5, std::nullopt, 7, 3, 1}) {
   a.schema.owner = "csm";
   TableBuilder c("contacts");
   c.Add("id", Col<std::string>(DataType::String(), {"C1", "C2", "C3", "C4", "C5"}))
-      .Add("account_id", Col<std::string>(DataType::String(), {"A1", "A1", "A2", "A9", std::nullopt},
-                                          StringEncoding::kDictionary))
+      .Add("account_id",
+           Col<std::string>(DataType::String(), {"A1", "A1", "A2", "A9", std::nullopt},
+                            StringEncoding::kDictionary))
       .Add("persona", Col<std::string>(DataType::String(), {"dm", "user", "dm", "dm", "user"}))
       .Add("score", Col<int64_t>(DataType::Int(), scores))
       .Add("is_champion", Col<bool>(DataType::Bool(), {true, false, std::nullopt, true, true}))
-      .Add("touched", Col<int64_t>(DataType::Date(), {D(2026, 11, 1), std::nullopt, D(2026, 10, 1), D(2026, 9, 1),
-                                                      D(2026, 8, 1)}));
+      .Add("touched", Col<int64_t>(DataType::Date(), {D(2026, 11, 1), std::nullopt, D(2026, 10, 1),
+                                                      D(2026, 9, 1), D(2026, 8, 1)}));
   c.schema.key = "id";
   c.schema.parent = ParentRelation{"accounts", "account_id", "account", {}};
   TableBuilder t("tasks");
@@ -85,10 +86,12 @@ Outcome Eval(const Snapshot& snap, const std::string& table, const std::string& 
   absl::StatusOr<ProgramResult> r = p->Evaluate(snap, o);
   EXPECT_TRUE(r.ok()) << expr << ": " << r.status();
   if (!r.ok()) return {};
-  return {Rows(r->predicates[0].rows), Rows(r->predicates[0].nulls), r->predicates[0].diagnostics, r->relations};
+  return {Rows(r->predicates[0].rows), Rows(r->predicates[0].nulls), r->predicates[0].diagnostics,
+          r->relations};
 }
 
-std::vector<int64_t> TrueRows(const Snapshot& snap, const std::string& table, const std::string& expr,
+std::vector<int64_t> TrueRows(const Snapshot& snap, const std::string& table,
+                              const std::string& expr,
                               std::optional<std::string> owner = std::nullopt) {
   return Eval(snap, table, expr, std::move(owner)).rows;
 }
@@ -98,7 +101,8 @@ using V = std::vector<int64_t>;
 TEST(Related, CountAndExists) {
   Snapshot s = Fixture();
   EXPECT_EQ(TrueRows(s, "accounts", "count(contacts) = 2"), V({0}));
-  EXPECT_EQ(TrueRows(s, "accounts", "count(contacts) = 0"), V({2, 3}));  // Count of nothing is 0, never NULL.
+  EXPECT_EQ(TrueRows(s, "accounts", "count(contacts) = 0"),
+            V({2, 3}));  // Count of nothing is 0, never NULL.
   EXPECT_EQ(Eval(s, "accounts", "count(contacts) = 0").nulls, V({}));
   EXPECT_EQ(TrueRows(s, "accounts", "exists(contacts WHERE persona = 'dm')"), V({0, 1}));
   EXPECT_EQ(TrueRows(s, "accounts", "NOT exists(contacts WHERE persona = 'dm')"), V({2, 3}));
@@ -124,8 +128,10 @@ TEST(Related, SumAvgMinMax) {
   EXPECT_EQ(TrueRows(s, "accounts", "max(contacts.touched) = DATE '2026-11-01'"), V({0}));
   EXPECT_EQ(TrueRows(s, "accounts", "min(contacts.touched) = DATE '2026-10-01'"), V({1}));
   EXPECT_EQ(TrueRows(s, "accounts", "days_since(max(contacts.touched)) > 30"), V({1}));
-  EXPECT_EQ(TrueRows(s, "accounts", "max(contacts.score WHERE persona = 'user') IS NULL"), V({0, 1, 2, 3}));
-  EXPECT_EQ(TrueRows(s, "accounts", "sum(contacts.score WHERE persona = 'dm') > arr / 25"), V({0}));  // 5 > 4; 7 > 8 is not
+  EXPECT_EQ(TrueRows(s, "accounts", "max(contacts.score WHERE persona = 'user') IS NULL"),
+            V({0, 1, 2, 3}));
+  EXPECT_EQ(TrueRows(s, "accounts", "sum(contacts.score WHERE persona = 'dm') > arr / 25"),
+            V({0}));  // 5 > 4; 7 > 8 is not
 }
 
 TEST(Related, IntSumOverflowIsNullAndCounted) {
@@ -148,7 +154,8 @@ TEST(Related, ParentFields) {
   EXPECT_EQ(TrueRows(s, "contacts", "account.id = account_id"), V({0, 1, 2}));
   // A parent's segment-like expression and a parent's aggregate.
   EXPECT_EQ(TrueRows(s, "tasks", "account.arr >= 100 AND status = 'open'"), V({0, 1}));
-  EXPECT_EQ(TrueRows(s, "contacts", "touched < add_days(today, -30) AND account.csm IS NOT NULL"), V({2}));
+  EXPECT_EQ(TrueRows(s, "contacts", "touched < add_days(today, -30) AND account.csm IS NOT NULL"),
+            V({2}));
 }
 
 TEST(Related, ParentSegmentsAndAggregatesFromAChild) {
@@ -156,7 +163,8 @@ TEST(Related, ParentSegmentsAndAggregatesFromAChild) {
   ProgramBuilder b(s.schema);
   ASSERT_TRUE(b.AddSegment("big", ExpressionSource{"arr >= 150", {}}).ok());
   ASSERT_TRUE(b.AddSegment("crowded", ExpressionSource{"count(contacts) >= 2", {}}).ok());
-  ASSERT_TRUE(b.AddSegment("has_dm", ExpressionSource{"exists(contacts WHERE persona = 'dm')", {}}).ok());
+  ASSERT_TRUE(
+      b.AddSegment("has_dm", ExpressionSource{"exists(contacts WHERE persona = 'dm')", {}}).ok());
   absl::StatusOr<int> big = b.AddPredicate("contacts", ExpressionSource{"account.big", {}});
   absl::StatusOr<int> crowded = b.AddPredicate("tasks", ExpressionSource{"account.crowded", {}});
   // A parent's segment that is an aggregate itself is read from its column.
@@ -177,8 +185,11 @@ TEST(Related, ParentSegmentsAndAggregatesFromAChild) {
   EXPECT_EQ(Rows(r->predicates[*dm].rows), V({0, 1, 2}));
   // Alone in its program too (the aggregate reached only through the parent value).
   ProgramBuilder alone(s.schema);
-  ASSERT_TRUE(alone.AddSegment("has_dm", ExpressionSource{"exists(contacts WHERE persona = 'dm')", {}}).ok());
-  ASSERT_TRUE(alone.AddPredicate("tasks", ExpressionSource{"account.has_dm AND status = 'open'", {}}).ok());
+  ASSERT_TRUE(
+      alone.AddSegment("has_dm", ExpressionSource{"exists(contacts WHERE persona = 'dm')", {}})
+          .ok());
+  ASSERT_TRUE(
+      alone.AddPredicate("tasks", ExpressionSource{"account.has_dm AND status = 'open'", {}}).ok());
   absl::StatusOr<Program> ap = std::move(alone).Build();
   ASSERT_TRUE(ap.ok()) << ap.status();
   absl::StatusOr<ProgramResult> ar = ap->Evaluate(s, o);
@@ -318,9 +329,11 @@ TEST(Related, SameRowsOnAnyThreadCount) {
   Snapshot s;
   ASSERT_TRUE(s.AddTable(a.Build()).ok());
   ASSERT_TRUE(s.AddTable(c.Build()).ok());
-  for (const char* expr : {"sum(contacts.amount WHERE persona = 'dm') > arr", "exists(contacts WHERE amount > 12)",
-                           "avg(contacts.amount) BETWEEN 3 AND 9 OR count(contacts) = 0"}) {
-    for (std::optional<std::string> owner : {std::optional<std::string>(), std::optional<std::string>("csm3")}) {
+  for (const char* expr :
+       {"sum(contacts.amount WHERE persona = 'dm') > arr", "exists(contacts WHERE amount > 12)",
+        "avg(contacts.amount) BETWEEN 3 AND 9 OR count(contacts) = 0"}) {
+    for (std::optional<std::string> owner :
+         {std::optional<std::string>(), std::optional<std::string>("csm3")}) {
       Outcome one = Eval(s, "accounts", expr, owner, 1);
       for (int threads : {2, 3, 8}) {
         Outcome many = Eval(s, "accounts", expr, owner, threads);
@@ -329,8 +342,10 @@ TEST(Related, SameRowsOnAnyThreadCount) {
       }
       EXPECT_FALSE(one.rows.empty()) << expr;
     }
-    Outcome child = Eval(s, "contacts", std::string("account.arr > 10 AND persona = 'dm'"), std::nullopt, 1);
-    EXPECT_EQ(child.rows, Eval(s, "contacts", "account.arr > 10 AND persona = 'dm'", std::nullopt, 4).rows);
+    Outcome child =
+        Eval(s, "contacts", std::string("account.arr > 10 AND persona = 'dm'"), std::nullopt, 1);
+    EXPECT_EQ(child.rows,
+              Eval(s, "contacts", "account.arr > 10 AND persona = 'dm'", std::nullopt, 4).rows);
   }
 }
 

@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/calendar.h"
 #include "docket/builder.h"
 #include "docket/program.h"
 #include "docket/table.h"
-#include "base/calendar.h"
 
 namespace docket::testing {
 
@@ -34,9 +34,15 @@ Column Col(DataType type, const std::vector<std::optional<T>>& values,
       b.AppendString(*v);
     } else {
       switch (type.id) {
-        case TypeId::kDate: b.AppendDate(static_cast<int32_t>(*v)); break;
-        case TypeId::kTimestamp: b.AppendTimestamp(*v); break;
-        default: b.AppendInt(*v); break;
+        case TypeId::kDate:
+          b.AppendDate(static_cast<int32_t>(*v));
+          break;
+        case TypeId::kTimestamp:
+          b.AppendTimestamp(*v);
+          break;
+        default:
+          b.AppendInt(*v);
+          break;
       }
     }
   }

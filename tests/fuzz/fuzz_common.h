@@ -22,10 +22,10 @@ inline TableSchema AllTypesTable() {
   t.name = "t";
   t.key = "id";
   t.owner = "o";
-  t.columns = {{"id", DataType::String(), {}},  {"o", DataType::String(), {}},
-               {"b", DataType::Bool(), {}},     {"i", DataType::Int(), {}},
-               {"j", DataType::Int(), {}},      {"f", DataType::Float(), {}},
-               {"s", DataType::String(), {}},   {"d", DataType::Date(), {}},
+  t.columns = {{"id", DataType::String(), {}},    {"o", DataType::String(), {}},
+               {"b", DataType::Bool(), {}},       {"i", DataType::Int(), {}},
+               {"j", DataType::Int(), {}},        {"f", DataType::Float(), {}},
+               {"s", DataType::String(), {}},     {"d", DataType::Date(), {}},
                {"ts", DataType::Timestamp(), {}}, {"Renewal Date", DataType::Date(), {}}};
   return t;
 }
@@ -35,8 +35,10 @@ inline TableSchema ChildTable() {
   t.name = "c";
   t.key = "cid";
   t.parent = ParentRelation{"t", "tid", "parent", {}};
-  t.columns = {{"cid", DataType::String(), {}}, {"tid", DataType::String(), {}},
-               {"amount", DataType::Float(), {}}, {"flag", DataType::Bool(), {}}};
+  t.columns = {{"cid", DataType::String(), {}},
+               {"tid", DataType::String(), {}},
+               {"amount", DataType::Float(), {}},
+               {"flag", DataType::Bool(), {}}};
   return t;
 }
 
@@ -62,7 +64,9 @@ inline Snapshot AllTypesSnapshot() {
           continue;
         }
         switch (c.type.id) {
-          case TypeId::kBool: b.AppendBool(r % 2 == 0); break;
+          case TypeId::kBool:
+            b.AppendBool(r % 2 == 0);
+            break;
           case TypeId::kInt: {
             static constexpr int64_t kInts[] = {0, 1, -1, 0, INT64_MAX, INT64_MIN, 42};
             b.AppendInt(c.name == "j" ? kInts[(r + 2) % kRows] : kInts[r]);
@@ -74,7 +78,8 @@ inline Snapshot AllTypesSnapshot() {
             break;
           }
           case TypeId::kString: {
-            static const char* kStrings[] = {"", "alice", "Bob", "x", "caf\xc3\xa9", "%_\\", "a'b\"c"};
+            static const char* kStrings[] = {"",     "alice", "Bob", "x", "caf\xc3\xa9",
+                                             "%_\\", "a'b\"c"};
             b.AppendString(c.name == "id" ? "k" + std::to_string(r) : kStrings[r]);
             break;
           }
@@ -84,8 +89,8 @@ inline Snapshot AllTypesSnapshot() {
             break;
           }
           case TypeId::kTimestamp: {
-            static constexpr int64_t kTs[] = {0, 1795352700000000, -62135596800000000, 0,
-                                              253402300799000000, 1, -1};
+            static constexpr int64_t kTs[] = {
+                0, 1795352700000000, -62135596800000000, 0, 253402300799000000, 1, -1};
             b.AppendTimestamp(kTs[r]);
             break;
           }

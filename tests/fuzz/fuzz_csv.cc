@@ -19,18 +19,24 @@ docket::TableSchema Schema() {
   docket::TableSchema t;
   t.name = "accounts";
   t.key = "id";
-  t.columns = {{"id", docket::DataType::String(), {}},   {"flag", docket::DataType::Bool(), {}},
-               {"n", docket::DataType::Int(), {}},       {"arr", docket::DataType::Float(), {}},
-               {"day", docket::DataType::Date(), {}},    {"at", docket::DataType::Timestamp(docket::TimeUnit::kMilli), {}},
+  t.columns = {{"id", docket::DataType::String(), {}},
+               {"flag", docket::DataType::Bool(), {}},
+               {"n", docket::DataType::Int(), {}},
+               {"arr", docket::DataType::Float(), {}},
+               {"day", docket::DataType::Date(), {}},
+               {"at", docket::DataType::Timestamp(docket::TimeUnit::kMilli), {}},
                {"note", docket::DataType::String(), {}}};
   return t;
 }
 
 // A canonical text of a read's outcome: the error, or every cell.
 std::string Outcome(const absl::StatusOr<docket::Table>& t) {
-  if (!t.ok()) return std::string(absl::StatusCodeToString(t.status().code())) + ": " + std::string(t.status().message());
+  if (!t.ok())
+    return std::string(absl::StatusCodeToString(t.status().code())) + ": " +
+           std::string(t.status().message());
   std::string out = t->name() + " key=" + t->schema().key + "\n";
-  for (const docket::ColumnSchema& c : t->schema().columns) out += c.name + ":" + c.type.ToString() + ",";
+  for (const docket::ColumnSchema& c : t->schema().columns)
+    out += c.name + ":" + c.type.ToString() + ",";
   out += "\n";
   for (int64_t r = 0; r < t->num_rows(); ++r) {
     for (const docket::Column& c : t->columns()) {
@@ -38,12 +44,24 @@ std::string Outcome(const absl::StatusOr<docket::Table>& t) {
         out += "NULL";
       } else {
         switch (c.type_id()) {
-          case docket::TypeId::kBool: out += c.Values<uint8_t>()[r] ? "T" : "F"; break;
-          case docket::TypeId::kInt: out += std::to_string(c.Values<int64_t>()[r]); break;
-          case docket::TypeId::kFloat: out += std::to_string(c.Values<double>()[r]); break;
-          case docket::TypeId::kString: out += "'" + std::string(c.StringAt(r)) + "'"; break;
-          case docket::TypeId::kDate: out += std::to_string(c.Values<int32_t>()[r]); break;
-          case docket::TypeId::kTimestamp: out += std::to_string(c.Values<int64_t>()[r]); break;
+          case docket::TypeId::kBool:
+            out += c.Values<uint8_t>()[r] ? "T" : "F";
+            break;
+          case docket::TypeId::kInt:
+            out += std::to_string(c.Values<int64_t>()[r]);
+            break;
+          case docket::TypeId::kFloat:
+            out += std::to_string(c.Values<double>()[r]);
+            break;
+          case docket::TypeId::kString:
+            out += "'" + std::string(c.StringAt(r)) + "'";
+            break;
+          case docket::TypeId::kDate:
+            out += std::to_string(c.Values<int32_t>()[r]);
+            break;
+          case docket::TypeId::kTimestamp:
+            out += std::to_string(c.Values<int64_t>()[r]);
+            break;
         }
       }
       out += "|";
@@ -58,10 +76,12 @@ void Check(std::string_view text, const docket::TableSchema* schema) {
   one.threads = 1;
   one.limits.max_csv_field_bytes = 64;
   one.limits.max_csv_line_bytes = 256;
-  absl::StatusOr<docket::Table> a = docket::ReadCsvString(text, "fuzz.csv", "accounts", schema, one);
+  absl::StatusOr<docket::Table> a =
+      docket::ReadCsvString(text, "fuzz.csv", "accounts", schema, one);
   if (!a.ok()) {
     absl::StatusCode code = a.status().code();
-    if (code != absl::StatusCode::kFailedPrecondition && code != absl::StatusCode::kResourceExhausted &&
+    if (code != absl::StatusCode::kFailedPrecondition &&
+        code != absl::StatusCode::kResourceExhausted &&
         code != absl::StatusCode::kInvalidArgument) {
       __builtin_trap();
     }
@@ -73,7 +93,8 @@ void Check(std::string_view text, const docket::TableSchema* schema) {
   docket::CsvOptions three = one;
   three.threads = 3;
   three.min_chunk_bytes = 8;
-  absl::StatusOr<docket::Table> b = docket::ReadCsvString(text, "fuzz.csv", "accounts", schema, three);
+  absl::StatusOr<docket::Table> b =
+      docket::ReadCsvString(text, "fuzz.csv", "accounts", schema, three);
   if (Outcome(a) != Outcome(b)) __builtin_trap();
 }
 

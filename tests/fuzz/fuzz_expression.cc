@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!id.ok()) {
     // A user's mistake must be InvalidArgument (compile) or ResourceExhausted (limit).
     absl::StatusCode code = id.status().code();
-    if (code != absl::StatusCode::kInvalidArgument && code != absl::StatusCode::kResourceExhausted) {
+    if (code != absl::StatusCode::kInvalidArgument &&
+        code != absl::StatusCode::kResourceExhausted) {
       __builtin_trap();
     }
     return 0;

@@ -29,12 +29,24 @@ docket::Snapshot MakeData(const docket::Schema& schema) {
           continue;
         }
         switch (c.type.id) {
-          case docket::TypeId::kBool: b.AppendBool(r == 1); break;
-          case docket::TypeId::kInt: b.AppendInt(r * 1000 - 1); break;
-          case docket::TypeId::kFloat: b.AppendFloat(r * 2.5); break;
-          case docket::TypeId::kString: b.AppendString("k" + std::to_string(r)); break;
-          case docket::TypeId::kDate: b.AppendDate(20779 - 40 * r); break;
-          case docket::TypeId::kTimestamp: b.AppendTimestamp(int64_t{r} * 86400 * 1000); break;
+          case docket::TypeId::kBool:
+            b.AppendBool(r == 1);
+            break;
+          case docket::TypeId::kInt:
+            b.AppendInt(r * 1000 - 1);
+            break;
+          case docket::TypeId::kFloat:
+            b.AppendFloat(r * 2.5);
+            break;
+          case docket::TypeId::kString:
+            b.AppendString("k" + std::to_string(r));
+            break;
+          case docket::TypeId::kDate:
+            b.AppendDate(20779 - 40 * r);
+            break;
+          case docket::TypeId::kTimestamp:
+            b.AppendTimestamp(int64_t{r} * 86400 * 1000);
+            break;
         }
       }
       cols.push_back(std::move(b).Finish());
@@ -47,7 +59,8 @@ docket::Snapshot MakeData(const docket::Schema& schema) {
 }
 
 bool IsUserError(const absl::Status& s) {
-  return s.code() == absl::StatusCode::kInvalidArgument || s.code() == absl::StatusCode::kResourceExhausted ||
+  return s.code() == absl::StatusCode::kInvalidArgument ||
+         s.code() == absl::StatusCode::kResourceExhausted ||
          s.code() == absl::StatusCode::kFailedPrecondition;
 }
 
@@ -65,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!IsUserError(book.status())) __builtin_trap();
     return 0;
   }
-  absl::StatusOr<docket::CompiledRulebook> compiled = docket::CompiledRulebook::Compile(*book, limits);
+  absl::StatusOr<docket::CompiledRulebook> compiled =
+      docket::CompiledRulebook::Compile(*book, limits);
   if (!compiled.ok()) {
     if (!IsUserError(compiled.status())) __builtin_trap();
     return 0;

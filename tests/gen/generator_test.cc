@@ -166,7 +166,8 @@ int64_t Orphans(const Snapshot& s, std::string_view child, std::string_view via,
 TEST(GeneratorTest, KeysAreUniqueAndChildrenHaveParents) {
   const Snapshot& s = DefaultSample();
   for (const auto& [name, t] : s.tables) {
-    EXPECT_EQ(static_cast<int64_t>(Keys(t, t.schema().key).size()), t.num_rows()) << name;  // reps is keyed by name.
+    EXPECT_EQ(static_cast<int64_t>(Keys(t, t.schema().key).size()), t.num_rows())
+        << name;  // reps is keyed by name.
   }
   for (const TableSchema& ts : ExampleSchema().tables) {
     if (!ts.parent) continue;

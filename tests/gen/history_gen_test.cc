@@ -2,15 +2,13 @@
 // committed examples/history, consistency with the current snapshot, and the
 // drift the example rulebooks read (usage drops, owner changes, first use of
 // the key feature, new and gone accounts, renewals entering the window).
-#include "gen/history.h"
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -21,6 +19,7 @@
 #include "docket/history.h"
 #include "docket/program.h"
 #include "gen/generator.h"
+#include "gen/history.h"
 #include "gtest/gtest.h"
 
 namespace docket::gen {
@@ -64,9 +63,11 @@ TEST(HistoryGenTest, DeterministicAndSeeded) {
   ASSERT_EQ(a.past.size(), 13u);
   for (size_t i = 0; i < a.past.size(); ++i) {
     EXPECT_EQ(a.past[i].date, b.past[i].date);
-    EXPECT_EQ(Csv(*a.past[i].snapshot.FindTable("accounts")), Csv(*b.past[i].snapshot.FindTable("accounts")));
+    EXPECT_EQ(Csv(*a.past[i].snapshot.FindTable("accounts")),
+              Csv(*b.past[i].snapshot.FindTable("accounts")));
   }
-  EXPECT_NE(Csv(*a.past[5].snapshot.FindTable("accounts")), Csv(*c.past[5].snapshot.FindTable("accounts")));
+  EXPECT_NE(Csv(*a.past[5].snapshot.FindTable("accounts")),
+            Csv(*c.past[5].snapshot.FindTable("accounts")));
 }
 
 TEST(HistoryGenTest, WeeklyDatesBeforeAsOfOldestFirst) {
@@ -120,7 +121,8 @@ TEST(HistoryGenTest, DriftTheRulebooksRead) {
   eval.as_of = s.options.as_of;
   eval.history = &h;
   auto count = [&](const std::string& rule) -> int64_t {
-    absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(rule, s.current.schema, "accounts");
+    absl::StatusOr<CompiledPredicate> p =
+        CompiledPredicate::Compile(rule, s.current.schema, "accounts");
     EXPECT_TRUE(p.ok()) << rule << ": " << p.status();
     if (!p.ok()) return -1;
     absl::StatusOr<PredicateResult> r = p->Evaluate(s.current, eval);
@@ -143,9 +145,12 @@ TEST(HistoryGenTest, DriftTheRulebooksRead) {
   const int64_t moved = count("changed(csm, INTERVAL 30 DAY)");
   EXPECT_GT(moved, 20);
   EXPECT_LT(moved, 200);
-  EXPECT_EQ(count("changed(csm, INTERVAL 30 DAY) AND " + Distinct("prev(csm, INTERVAL 30 DAY)", "previous_csm")), 0);
+  EXPECT_EQ(count("changed(csm, INTERVAL 30 DAY) AND " +
+                  Distinct("prev(csm, INTERVAL 30 DAY)", "previous_csm")),
+            0);
   // First use of the key feature this week.
-  EXPECT_GT(count("key_feature_first_used IS NOT NULL AND prev(key_feature_first_used) IS NULL AND NOT is_new()"),
+  EXPECT_GT(count("key_feature_first_used IS NOT NULL AND prev(key_feature_first_used) IS NULL AND "
+                  "NOT is_new()"),
             30);
   // New accounts over the quarter; none the last week (the sample creates
   // accounts 20+ days before as_of).
@@ -159,7 +164,8 @@ TEST(HistoryGenTest, DriftTheRulebooksRead) {
   // Gone accounts: in an older snapshot, not in the current one.
   const Table& now = *s.current.FindTable("accounts");
   std::set<std::string> current_ids;
-  for (int64_t i = 0; i < now.num_rows(); ++i) current_ids.insert(std::string(now.key_column()->StringAt(i)));
+  for (int64_t i = 0; i < now.num_rows(); ++i)
+    current_ids.insert(std::string(now.key_column()->StringAt(i)));
   std::set<std::string> gone;
   for (const PastSnapshot& p : s.past) {
     const Table& t = *p.snapshot.FindTable("accounts");
@@ -175,7 +181,8 @@ TEST(HistoryGenTest, DriftTheRulebooksRead) {
   auto gone_in = [&](const PastSnapshot& p) {
     int n = 0;
     const Table& t = *p.snapshot.FindTable("accounts");
-    for (int64_t i = 0; i < t.num_rows(); ++i) n += gone.count(std::string(t.key_column()->StringAt(i))) > 0;
+    for (int64_t i = 0; i < t.num_rows(); ++i)
+      n += gone.count(std::string(t.key_column()->StringAt(i))) > 0;
     return n;
   };
   EXPECT_GT(gone_in(s.past.front()), gone_in(s.past.back()));
@@ -188,12 +195,16 @@ TEST(HistoryGenTest, CommittedExampleHistoryMatchesTheGenerator) {
   absl::StatusOr<Snapshot> now = GenerateSnapshot(o);
   ASSERT_TRUE(now.ok());
   HistoryOptions h;
-  h.columns = {"id", "csm", "health_score", "renewal_date", "usage_30d", "key_feature_first_used", "churned_at"};
+  h.columns = {"id",           "csm",       "health_score",
+               "renewal_date", "usage_30d", "key_feature_first_used",
+               "churned_at"};
   absl::StatusOr<std::vector<PastSnapshot>> past = GenerateHistory(o, *now, h);
   ASSERT_TRUE(past.ok()) << past.status();
-  const std::filesystem::path dir = std::filesystem::path(DOCKET_SOURCE_DIR) / "examples" / "history";
+  const std::filesystem::path dir =
+      std::filesystem::path(DOCKET_SOURCE_DIR) / "examples" / "history";
   size_t folders = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) folders += e.is_directory() ? 1 : 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    folders += e.is_directory() ? 1 : 0;
   EXPECT_EQ(folders, past->size());
   for (const PastSnapshot& p : *past) {
     const std::filesystem::path file = dir / absl::FormatCivilTime(p.date) / "accounts.csv";
@@ -211,7 +222,8 @@ TEST(HistoryGenTest, DocketGenHistoryExitCodesAndFiles) {
     int status = std::system((bin.string() + " " + args + " > /dev/null 2>&1").c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
-  const std::string out = " --out " + (dir / "data").string() + " --history " + (dir / "hist").string();
+  const std::string out =
+      " --out " + (dir / "data").string() + " --history " + (dir / "hist").string();
   EXPECT_EQ(run(out + " --history-columns csm,nope"), 2);  // unknown column
   EXPECT_EQ(run(out + " --tables contacts"), 2);           // no accounts to derive from
   EXPECT_EQ(run(out + " --history-snapshots 0"), 2);
@@ -219,10 +231,12 @@ TEST(HistoryGenTest, DocketGenHistoryExitCodesAndFiles) {
                       "--history-interval-days 10 --history-columns csm,usage_30d --quiet"),
             0);
   std::vector<std::string> folders;
-  for (const auto& e : std::filesystem::directory_iterator(dir / "hist")) folders.push_back(e.path().filename());
+  for (const auto& e : std::filesystem::directory_iterator(dir / "hist"))
+    folders.push_back(e.path().filename());
   std::sort(folders.begin(), folders.end());
   EXPECT_EQ(folders, (std::vector<std::string>{"2026-10-23", "2026-11-02", "2026-11-12"}));
-  EXPECT_EQ(ReadFile(dir / "hist" / "2026-11-12" / "accounts.csv").substr(0, 17), "id,csm,usage_30d\n");
+  EXPECT_EQ(ReadFile(dir / "hist" / "2026-11-12" / "accounts.csv").substr(0, 17),
+            "id,csm,usage_30d\n");
   std::filesystem::remove_all(dir);
 }
 

@@ -131,15 +131,17 @@ std::string N(const std::optional<T>& v) {
 void Load(Db& db, const std::string& table, const std::string& day, const std::vector<Row>& rows) {
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
-    db.Exec(absl::StrCat("INSERT INTO ", table, " VALUES (", day.empty() ? "" : "'" + day + "', ", i, ", '", r.id,
-                         "', ", Q(r.csm), ", ", N(r.usage), ", ", N(r.health), ", ", N(r.active), ")"));
+    db.Exec(absl::StrCat("INSERT INTO ", table, " VALUES (", day.empty() ? "" : "'" + day + "', ",
+                         i, ", '", r.id, "', ", Q(r.csm), ", ", N(r.usage), ", ", N(r.health), ", ",
+                         N(r.active), ")"));
   }
 }
-void LoadContacts(Db& db, const std::string& table, const std::string& day, const std::vector<ContactRow>& rows) {
+void LoadContacts(Db& db, const std::string& table, const std::string& day,
+                  const std::vector<ContactRow>& rows) {
   for (size_t i = 0; i < rows.size(); ++i) {
     const ContactRow& r = rows[i];
-    db.Exec(absl::StrCat("INSERT INTO ", table, " VALUES (", day.empty() ? "" : "'" + day + "', ", i, ", '", r.id,
-                         "', ", Q(r.account_id), ", ", Q(r.title), ")"));
+    db.Exec(absl::StrCat("INSERT INTO ", table, " VALUES (", day.empty() ? "" : "'" + day + "', ",
+                         i, ", '", r.id, "', ", Q(r.account_id), ", ", Q(r.title), ")"));
   }
 }
 
@@ -180,24 +182,27 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
   };
   // Snapshots: three before as_of, the current one, one after as_of.
   std::vector<Snap> snaps;
-  const std::vector<std::string> days = {"2026-10-01", "2026-11-01", "2026-11-15", "2026-11-22", "2026-11-29"};
+  const std::vector<std::string> days = {"2026-10-01", "2026-11-01", "2026-11-15", "2026-11-22",
+                                         "2026-11-29"};
   std::vector<Row> base;
   for (int k = 0; k < kKeys; ++k) base.push_back(random_row(k));
   for (size_t s = 0; s < days.size(); ++s) {
     Snap snap;
     snap.day = days[s];
     for (int k = 0; k < kKeys + 20; ++k) {
-      if (k >= kKeys && s < 3) continue;             // New keys appear in the current snapshot.
-      if (k < kKeys && chance(0.1)) continue;        // Deleted (or not yet created) keys.
+      if (k >= kKeys && s < 3) continue;       // New keys appear in the current snapshot.
+      if (k < kKeys && chance(0.1)) continue;  // Deleted (or not yet created) keys.
       Row r = k < kKeys ? base[k] : random_row(k);
-      if (chance(0.3)) r = random_row(k);             // Drift, owner changes, NULLs.
+      if (chance(0.3)) r = random_row(k);  // Drift, owner changes, NULLs.
       snap.rows.push_back(r);
     }
-    if (s != 2) std::shuffle(snap.rows.begin(), snap.rows.end(), rng);  // 2026-11-15 keeps key order...
+    if (s != 2)
+      std::shuffle(snap.rows.begin(), snap.rows.end(), rng);  // 2026-11-15 keeps key order...
     snap.contacts = random_contacts(snap.rows, static_cast<int>(s));
     snaps.push_back(std::move(snap));
   }
-  // ...and the current snapshot has the same keys in the same order as 2026-11-15 for one run (the no-hash path).
+  // ...and the current snapshot has the same keys in the same order as 2026-11-15 for one run (the
+  // no-hash path).
   Snap identical = snaps[3];
   identical.rows = snaps[2].rows;
   for (Row& r : identical.rows) {
@@ -217,10 +222,16 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
     }
     Snapshot cur = Make(current);
     Db db;
-    db.Exec("CREATE TABLE cur (rowidx INTEGER, id TEXT, csm TEXT, usage INTEGER, health REAL, active INTEGER)");
-    db.Exec("CREATE TABLE hist (snap_day TEXT, rowidx INTEGER, id TEXT, csm TEXT, usage INTEGER, health REAL, active INTEGER)");
+    db.Exec(
+        "CREATE TABLE cur (rowidx INTEGER, id TEXT, csm TEXT, usage INTEGER, health REAL, active "
+        "INTEGER)");
+    db.Exec(
+        "CREATE TABLE hist (snap_day TEXT, rowidx INTEGER, id TEXT, csm TEXT, usage INTEGER, "
+        "health REAL, active INTEGER)");
     db.Exec("CREATE TABLE cur_c (rowidx INTEGER, id TEXT, account_id TEXT, title TEXT)");
-    db.Exec("CREATE TABLE hist_c (snap_day TEXT, rowidx INTEGER, id TEXT, account_id TEXT, title TEXT)");
+    db.Exec(
+        "CREATE TABLE hist_c (snap_day TEXT, rowidx INTEGER, id TEXT, account_id TEXT, title "
+        "TEXT)");
     db.Exec("CREATE TABLE snaps (snap_day TEXT)");
     db.Exec("BEGIN");
     Load(db, "cur", "", current.rows);
@@ -234,10 +245,14 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
     db.Exec("COMMIT");
     std::vector<Pick> picks = {
         {"", "(SELECT max(snap_day) FROM snaps WHERE snap_day < '" + as_of + "')"},
-        {", INTERVAL 7 DAY", "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-7 day'))"},
-        {", INTERVAL 3 WEEK", "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-21 day'))"},
-        {", INTERVAL 1 MONTH", "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-1 month'))"},
-        {", INTERVAL 90 DAY", "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-90 day'))"},
+        {", INTERVAL 7 DAY",
+         "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-7 day'))"},
+        {", INTERVAL 3 WEEK",
+         "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-21 day'))"},
+        {", INTERVAL 1 MONTH",
+         "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-1 month'))"},
+        {", INTERVAL 90 DAY",
+         "(SELECT max(snap_day) FROM snaps WHERE snap_day <= date('" + as_of + "', '-90 day'))"},
     };
     const std::vector<std::string> owners = {"", "alice", "bob"};
     int checked = 0;
@@ -257,11 +272,15 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
               const std::string name = kCsms[pick(3)];
               return {"prev(account.csm" + iv + ") = '" + name + "'", h + "a.csm = '" + name + "'"};
             }
-            case 1: return {"changed(title" + iv + ")",
-                            "CASE WHEN NOT (" + exists + ") OR " + h + ".id IS NULL THEN NULL ELSE c.title IS NOT " + h + ".title END"};
-            case 2: return {"is_new(" + iv.substr(iv.empty() ? 0 : 2) + ")",
-                            "CASE WHEN NOT (" + exists + ") THEN NULL ELSE " + h + ".id IS NULL END"};
-            default: return {"prev(title" + iv + ") = 'vp'", h + ".title = 'vp'"};
+            case 1:
+              return {"changed(title" + iv + ")", "CASE WHEN NOT (" + exists + ") OR " + h +
+                                                      ".id IS NULL THEN NULL ELSE c.title IS NOT " +
+                                                      h + ".title END"};
+            case 2:
+              return {"is_new(" + iv.substr(iv.empty() ? 0 : 2) + ")",
+                      "CASE WHEN NOT (" + exists + ") THEN NULL ELSE " + h + ".id IS NULL END"};
+            default:
+              return {"prev(title" + iv + ") = 'vp'", h + ".title = 'vp'"};
           }
         }
         switch (pick(9)) {
@@ -270,24 +289,30 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
             return {absl::StrCat("prev(usage", iv, ") > ", k), absl::StrCat(h, ".usage > ", k)};
           }
           case 1: {
-            const std::string col = std::vector<std::string>{"csm", "usage", "health", "active"}[pick(4)];
-            return {"changed(" + col + iv + ")", "CASE WHEN NOT (" + exists + ") OR " + h + ".id IS NULL THEN NULL ELSE c." +
-                                                     col + " IS NOT " + h + "." + col + " END"};
+            const std::string col =
+                std::vector<std::string>{"csm", "usage", "health", "active"}[pick(4)];
+            return {"changed(" + col + iv + ")", "CASE WHEN NOT (" + exists + ") OR " + h +
+                                                     ".id IS NULL THEN NULL ELSE c." + col +
+                                                     " IS NOT " + h + "." + col + " END"};
           }
           case 2: {
             const double k = (pick(40) - 20) / 10.0;
             return {absl::StrCat("pct_change(usage", iv, ") < ", k),
                     absl::StrCat("(CAST(c.usage AS REAL) - ", h, ".usage) / ", h, ".usage < ", k)};
           }
-          case 3: return {"is_new(" + iv.substr(iv.empty() ? 0 : 2) + ")",
-                          "CASE WHEN NOT (" + exists + ") THEN NULL ELSE " + h + ".id IS NULL END"};
+          case 3:
+            return {"is_new(" + iv.substr(iv.empty() ? 0 : 2) + ")",
+                    "CASE WHEN NOT (" + exists + ") THEN NULL ELSE " + h + ".id IS NULL END"};
           case 4: {
             const std::string name = kCsms[pick(3)];
             return {"prev(csm" + iv + ") = '" + name + "'", h + ".csm = '" + name + "'"};
           }
-          case 5: return {"prev(health" + iv + ") > health", h + ".health > c.health"};
-          case 6: return {"prev(active" + iv + ")", h + ".active"};
-          case 7: return {"prev(csm" + iv + ") IS NULL", h + ".csm IS NULL"};
+          case 5:
+            return {"prev(health" + iv + ") > health", h + ".health > c.health"};
+          case 6:
+            return {"prev(active" + iv + ")", h + ".active"};
+          case 7:
+            return {"prev(csm" + iv + ") IS NULL", h + ".csm IS NULL"};
           default: {
             const int k = pick(200);
             return {absl::StrCat("usage >= ", k), absl::StrCat("c.usage >= ", k)};
@@ -299,9 +324,15 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
       for (int i = 0; i < extra; ++i) {
         std::pair<std::string, std::string> b = atom();
         const int how = pick(3);
-        if (how == 0) e = {"(" + e.first + ") AND (" + b.first + ")", "(" + e.second + ") AND (" + b.second + ")"};
-        if (how == 1) e = {"(" + e.first + ") OR (" + b.first + ")", "(" + e.second + ") OR (" + b.second + ")"};
-        if (how == 2) e = {"NOT (" + e.first + ") OR (" + b.first + ")", "NOT (" + e.second + ") OR (" + b.second + ")"};
+        if (how == 0)
+          e = {"(" + e.first + ") AND (" + b.first + ")",
+               "(" + e.second + ") AND (" + b.second + ")"};
+        if (how == 1)
+          e = {"(" + e.first + ") OR (" + b.first + ")",
+               "(" + e.second + ") OR (" + b.second + ")"};
+        if (how == 2)
+          e = {"NOT (" + e.first + ") OR (" + b.first + ")",
+               "NOT (" + e.second + ") OR (" + b.second + ")"};
       }
       const std::string owner = owners[pick(3)];
       std::string sql;
@@ -309,20 +340,22 @@ TEST(HistoryDifferential, AgreesWithSqliteLeftJoinAsOf) {
         sql = "SELECT c.rowidx FROM cur_c c";
         for (int p : used) {
           const std::string h = absl::StrCat("h", p);
-          sql += absl::StrCat(" LEFT JOIN hist_c ", h, " ON ", h, ".id = c.id AND ", h, ".snap_day = ", picks[p].sql,
-                              " LEFT JOIN hist ", h, "a ON ", h, "a.id = ", h, ".account_id AND ", h,
-                              "a.snap_day = ", h, ".snap_day");
+          sql += absl::StrCat(" LEFT JOIN hist_c ", h, " ON ", h, ".id = c.id AND ", h,
+                              ".snap_day = ", picks[p].sql, " LEFT JOIN hist ", h, "a ON ", h,
+                              "a.id = ", h, ".account_id AND ", h, "a.snap_day = ", h, ".snap_day");
         }
         if (!owner.empty()) sql += " LEFT JOIN cur ca ON ca.id = c.account_id";
       } else {
         sql = "SELECT c.rowidx FROM cur c";
         for (int p : used) {
           const std::string h = absl::StrCat("h", p);
-          sql += absl::StrCat(" LEFT JOIN hist ", h, " ON ", h, ".id = c.id AND ", h, ".snap_day = ", picks[p].sql);
+          sql += absl::StrCat(" LEFT JOIN hist ", h, " ON ", h, ".id = c.id AND ", h,
+                              ".snap_day = ", picks[p].sql);
         }
       }
       sql += " WHERE (" + e.second + ")";
-      if (!owner.empty()) sql += on_contacts ? " AND ca.csm = '" + owner + "'" : " AND c.csm = '" + owner + "'";
+      if (!owner.empty())
+        sql += on_contacts ? " AND ca.csm = '" + owner + "'" : " AND c.csm = '" + owner + "'";
       sql += " ORDER BY c.rowidx";
       std::vector<int64_t> want = db.Ints(sql);
 

@@ -1,10 +1,11 @@
 // A list's `show:` reads the past: `prev(csm)` and
 // "prev(usage, INTERVAL 1 MONTH)" (rulebook/show_history.h).
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -21,7 +22,8 @@ namespace {
 using testing::Col;
 using testing::TableBuilder;
 
-Table Accounts(std::vector<std::optional<std::string>> id, std::vector<std::optional<std::string>> csm,
+Table Accounts(std::vector<std::optional<std::string>> id,
+               std::vector<std::optional<std::string>> csm,
                std::vector<std::optional<int64_t>> usage, bool keyed = true) {
   TableBuilder b("accounts");
   b.Add("id", Col(DataType::String(), id)).Add("csm", Col(DataType::String(), csm));
@@ -32,8 +34,9 @@ Table Accounts(std::vector<std::optional<std::string>> id, std::vector<std::opti
 }
 
 absl::StatusOr<Rulebook> LoadYaml(const std::string& yaml) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / absl::StrCat("docket_show_prev_", ::getpid(), ".yaml")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            absl::StrCat("docket_show_prev_", ::getpid(), ".yaml"))
+                               .string();
   std::ofstream(path) << yaml;
   absl::StatusOr<Rulebook> book = Rulebook::Load(path);
   std::filesystem::remove(path);
@@ -52,7 +55,8 @@ lists:
 )y";
 
 // The cell of `column` for the row with key `id` in a list.
-std::optional<std::string> Cell(const ListResult& l, const std::string& id, const std::string& column) {
+std::optional<std::string> Cell(const ListResult& l, const std::string& id,
+                                const std::string& column) {
   const Column* key = l.data.key_column();
   const Column* c = l.data.FindColumn(column);
   if (key == nullptr || c == nullptr) return "<no column>";
@@ -71,15 +75,19 @@ TEST(ShowPrev, ShowsTheOlderValueByKey) {
   // Now: A1 moved bob → alice, A2 stays with carol, A3 moved from the pool,
   // A4 is new, A5 moved carol → bob and its row order changed.
   Snapshot now;
-  ASSERT_TRUE(now.AddTable(Accounts({"A5", "A1", "A2", "A3", "A4"}, {"bob", "alice", "carol", "alice", "bob"},
-                                    {50, 10, 20, 30, 40}))
-                  .ok());
+  ASSERT_TRUE(
+      now.AddTable(Accounts({"A5", "A1", "A2", "A3", "A4"},
+                            {"bob", "alice", "carol", "alice", "bob"}, {50, 10, 20, 30, 40}))
+          .ok());
   History h;
   Snapshot month_ago, week_ago;
-  ASSERT_TRUE(month_ago.AddTable(Accounts({"A1", "A2", "A5"}, {"bob", "carol", "carol"}, {100, 200, std::nullopt}))
+  ASSERT_TRUE(month_ago
+                  .AddTable(Accounts({"A1", "A2", "A5"}, {"bob", "carol", "carol"},
+                                     {100, 200, std::nullopt}))
                   .ok());
-  ASSERT_TRUE(week_ago.AddTable(Accounts({"A1", "A2", "A3", "A5"}, {"bob", "carol", std::nullopt, "carol"},
-                                         {11, 21, 31, 51}))
+  ASSERT_TRUE(week_ago
+                  .AddTable(Accounts({"A1", "A2", "A3", "A5"},
+                                     {"bob", "carol", std::nullopt, "carol"}, {11, 21, 31, 51}))
                   .ok());
   ASSERT_TRUE(h.Add(absl::CivilDay(2026, 10, 20), std::move(month_ago)).ok());
   ASSERT_TRUE(h.Add(absl::CivilDay(2026, 11, 15), std::move(week_ago)).ok());
@@ -117,7 +125,8 @@ TEST(ShowPrev, ShowsTheOlderValueByKey) {
   ASSERT_TRUE(thin.ok()) << thin.status();
   EXPECT_EQ(Cell(thin->lists[0], "A1", "usage_then"), std::nullopt);
   bool noted = false;
-  for (const std::string& n : thin->notes) noted = noted || absl::StrContains(n, "no snapshot old enough");
+  for (const std::string& n : thin->notes)
+    noted = noted || absl::StrContains(n, "no snapshot old enough");
   EXPECT_TRUE(noted);
 }
 
@@ -143,17 +152,19 @@ lists:
   EXPECT_EQ(r->lists[0].count, 2);
   EXPECT_EQ(Cell(r->lists[0], "A1", "prev(csm)"), std::nullopt);
   ASSERT_EQ(r->notes.size(), 1u);
-  EXPECT_TRUE(absl::StrContains(r->notes[0], "prev(csm) in 'show' is NULL: no history")) << r->notes[0];
+  EXPECT_TRUE(absl::StrContains(r->notes[0], "prev(csm) in 'show' is NULL: no history"))
+      << r->notes[0];
 }
 
 TEST(ShowPrev, MistakesAreCompileErrors) {
   Snapshot now;
   ASSERT_TRUE(now.AddTable(Accounts({"A1"}, {"bob"}, {1})).ok());
   auto compile_error = [&](const std::string& show, const Snapshot& data) -> std::string {
-    absl::StatusOr<Rulebook> book = LoadYaml(absl::StrCat(
-        "docket: 1\nname: t\ntime_zone: UTC\nlists:\n  - id: l\n    table: accounts\n    when: usage > 0\n"
-        "    show: ",
-        show, "\n"));
+    absl::StatusOr<Rulebook> book =
+        LoadYaml(absl::StrCat("docket: 1\nname: t\ntime_zone: UTC\nlists:\n  - id: l\n    table: "
+                              "accounts\n    when: usage > 0\n"
+                              "    show: ",
+                              show, "\n"));
     if (!book.ok()) return std::string(book.status().message());
     absl::StatusOr<CompiledRulebook> c = CompiledRulebook::Compile(*book, data.schema);
     return c.ok() ? "" : c.status().ToString();

@@ -16,13 +16,13 @@
 // P is the latest snapshot dated before as_of, or with `since:` the latest
 // on or before as_of − interval; none → an empty list and a note.
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <random>
-#include <unistd.h>
 #include <set>
 #include <string>
 #include <vector>
@@ -71,7 +71,9 @@ Table Accounts(const std::vector<Row>& rows) {
   return b.Build();
 }
 
-std::string DayText(int32_t days) { return absl::FormatCivilTime(absl::CivilDay(1970, 1, 1) + days); }
+std::string DayText(int32_t days) {
+  return absl::FormatCivilTime(absl::CivilDay(1970, 1, 1) + days);
+}
 int32_t Days(absl::CivilDay d) { return static_cast<int32_t>(d - absl::CivilDay(1970, 1, 1)); }
 
 class Db {
@@ -106,8 +108,9 @@ std::string Q(const std::optional<std::string>& s) { return s ? "'" + *s + "'" :
 
 void Load(Db& db, const std::string& table, const std::string& day, const std::vector<Row>& rows) {
   for (const Row& r : rows) {
-    db.Exec(absl::StrCat("INSERT INTO ", table, " VALUES (", day.empty() ? "" : "'" + day + "', ", "'", r.id, "', ",
-                         Q(r.csm), ", ", r.usage ? absl::StrCat(*r.usage) : "NULL", ", ",
+    db.Exec(absl::StrCat("INSERT INTO ", table, " VALUES (", day.empty() ? "" : "'" + day + "', ",
+                         "'", r.id, "', ", Q(r.csm), ", ",
+                         r.usage ? absl::StrCat(*r.usage) : "NULL", ", ",
                          r.active ? (*r.active ? "1" : "0") : "NULL", ", ",
                          r.renew ? "'" + DayText(*r.renew) + "'" : "NULL", ")"));
   }
@@ -133,17 +136,18 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
     if (!chance(0.1)) r.renew = Days(as_of) - 60 + pick(200);
     return r;
   };
-  const std::vector<std::string> days = {"2026-10-01", "2026-11-01", "2026-11-15", "2026-11-22", "2026-11-29"};
+  const std::vector<std::string> days = {"2026-10-01", "2026-11-01", "2026-11-15", "2026-11-22",
+                                         "2026-11-29"};
   std::vector<std::vector<Row>> snaps;
   std::vector<Row> base;
   for (int k = 0; k < kKeys; ++k) base.push_back(random_row(k));
   for (size_t s = 0; s < days.size(); ++s) {
     std::vector<Row> rows;
     for (int k = 0; k < kKeys + 30; ++k) {
-      if (k >= kKeys && s < 3) continue;          // New keys appear in the current snapshot.
-      if (k < kKeys && chance(0.12)) continue;    // Deleted (or not yet created) keys.
+      if (k >= kKeys && s < 3) continue;        // New keys appear in the current snapshot.
+      if (k < kKeys && chance(0.12)) continue;  // Deleted (or not yet created) keys.
       Row r = k < kKeys ? base[static_cast<size_t>(k)] : random_row(k);
-      if (chance(0.3)) r = random_row(k);          // Drift, owner changes, NULLs.
+      if (chance(0.3)) r = random_row(k);  // Drift, owner changes, NULLs.
       rows.push_back(r);
     }
     if (s != 2) std::shuffle(rows.begin(), rows.end(), rng);
@@ -152,7 +156,9 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
 
   Db db;
   db.Exec("CREATE TABLE cur (id TEXT, csm TEXT, usage INTEGER, active INTEGER, renew TEXT)");
-  db.Exec("CREATE TABLE hist (snap_day TEXT, id TEXT, csm TEXT, usage INTEGER, active INTEGER, renew TEXT)");
+  db.Exec(
+      "CREATE TABLE hist (snap_day TEXT, id TEXT, csm TEXT, usage INTEGER, active INTEGER, renew "
+      "TEXT)");
   History history;
   for (size_t s = 0; s < days.size(); ++s) {
     if (days[s] == "2026-11-22") {
@@ -182,7 +188,8 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
       {"renew < today", "x.renew < '{T}'"},
   };
   auto random_pred = [&](auto& self, int depth) -> Pred {
-    if (depth == 0 || chance(0.35)) return atoms[static_cast<size_t>(pick(static_cast<int>(atoms.size())))];
+    if (depth == 0 || chance(0.35))
+      return atoms[static_cast<size_t>(pick(static_cast<int>(atoms.size())))];
     Pred a = self(self, depth - 1), b = self(self, depth - 1);
     switch (pick(3)) {
       case 0:
@@ -195,8 +202,11 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
   };
   // (since text, the older snapshot it picks or "" for none)
   const std::vector<std::pair<std::string, std::string>> sinces = {
-      {"", "2026-11-15"},           {"INTERVAL 7 DAY", "2026-11-15"}, {"INTERVAL 10 DAY", "2026-11-01"},
-      {"INTERVAL 1 MONTH", "2026-10-01"}, {"INTERVAL 3 MONTH", ""},
+      {"", "2026-11-15"},
+      {"INTERVAL 7 DAY", "2026-11-15"},
+      {"INTERVAL 10 DAY", "2026-11-01"},
+      {"INTERVAL 1 MONTH", "2026-10-01"},
+      {"INTERVAL 3 MONTH", ""},
   };
   struct Case {
     Pred pred;
@@ -209,13 +219,15 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
 
   std::string yaml = "docket: 1\nname: triggers\ntime_zone: UTC\nlists:\n";
   for (size_t i = 0; i < cases.size(); ++i) {
-    absl::StrAppend(&yaml, "  - id: l", i, "\n    table: accounts\n    when: \"", cases[i].pred.docket,
+    absl::StrAppend(&yaml, "  - id: l", i, "\n    table: accounts\n    when: \"",
+                    cases[i].pred.docket,
                     "\"\n    trigger: ", cases[i].entered ? "entered" : "exited", "\n");
     if (!sinces[cases[i].since].first.empty())
       absl::StrAppend(&yaml, "    since: ", sinces[cases[i].since].first, "\n");
   }
-  const std::string path =
-      (std::filesystem::temp_directory_path() / absl::StrCat("docket_trigger_diff_", ::getpid(), ".yaml")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            absl::StrCat("docket_trigger_diff_", ::getpid(), ".yaml"))
+                               .string();
   std::ofstream(path) << yaml;
   absl::StatusOr<Rulebook> book = Rulebook::Load(path);
   std::filesystem::remove(path);
@@ -223,7 +235,8 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, current.schema);
   ASSERT_TRUE(compiled.ok()) << compiled.status();
 
-  for (const std::optional<std::string>& owner : {std::optional<std::string>(), std::optional<std::string>("bob")}) {
+  for (const std::optional<std::string>& owner :
+       {std::optional<std::string>(), std::optional<std::string>("bob")}) {
     RunOptions run;
     run.as_of = as_of;
     run.history = &history;
@@ -254,20 +267,21 @@ TEST(TriggerDifferential, EnteredAndExitedAgreeWithSqlite) {
         const std::string now_y = absl::StrReplaceAll(now_true, {{"x.", "y."}});
         if (c.entered) {
           want = db.Keys(absl::StrCat("SELECT y.id FROM cur y WHERE ", now_y,
-                                      " AND NOT EXISTS (SELECT 1 FROM hist x WHERE x.snap_day = '", then,
-                                      "' AND x.id = y.id AND ", then_true, ")"));
+                                      " AND NOT EXISTS (SELECT 1 FROM hist x WHERE x.snap_day = '",
+                                      then, "' AND x.id = y.id AND ", then_true, ")"));
         } else {
-          want = db.Keys(absl::StrCat("SELECT x.id FROM hist x WHERE x.snap_day = '", then, "' AND ", then_true,
-                                      " AND NOT EXISTS (SELECT 1 FROM cur y WHERE y.id = x.id AND ", now_y,
-                                      ")"));
+          want = db.Keys(absl::StrCat(
+              "SELECT x.id FROM hist x WHERE x.snap_day = '", then, "' AND ", then_true,
+              " AND NOT EXISTS (SELECT 1 FROM cur y WHERE y.id = x.id AND ", now_y, ")"));
         }
       } else {
-        EXPECT_FALSE(r->notes.empty()) << "no note for a trigger list without an old enough snapshot";
+        EXPECT_FALSE(r->notes.empty())
+            << "no note for a trigger list without an old enough snapshot";
       }
       nonempty += want.empty() ? 0 : 1;
       EXPECT_EQ(got, want) << l.id << " (" << (c.entered ? "entered" : "exited") << ", since '"
-                           << sinces[c.since].first << "', owner " << owner.value_or("-") << "): "
-                           << c.pred.docket;
+                           << sinces[c.since].first << "', owner " << owner.value_or("-")
+                           << "): " << c.pred.docket;
     }
     EXPECT_GT(nonempty, 20) << "the random lists should mostly find rows";
   }

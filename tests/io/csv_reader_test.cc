@@ -24,12 +24,10 @@ TableSchema Accounts() {
   TableSchema t;
   t.name = "accounts";
   t.key = "id";
-  t.columns = {{"id", DataType::String(), {}},
-               {"n", DataType::Int(), {}},
-               {"arr", DataType::Float(), {}},
-               {"active", DataType::Bool(), {}},
-               {"renewal", DataType::Date(), {}},
-               {"seen", DataType::Timestamp(TimeUnit::kMilli), {}}};
+  t.columns = {
+      {"id", DataType::String(), {}},    {"n", DataType::Int(), {}},
+      {"arr", DataType::Float(), {}},    {"active", DataType::Bool(), {}},
+      {"renewal", DataType::Date(), {}}, {"seen", DataType::Timestamp(TimeUnit::kMilli), {}}};
   return t;
 }
 
@@ -136,11 +134,13 @@ TEST(CsvReader, InvalidUtf8IsAnErrorWithPosition) {
   EXPECT_EQ(ErrorOf("id,name\n1,ok\n2,ab\xff\n", nullptr),
             "accounts.csv:3:5: invalid UTF-8 (byte 0xff) — save the file as UTF-8");
   // Overlong encodings and surrogates are not UTF-8 either.
-  EXPECT_THAT(ErrorOf("id,name\n1,\xc0\xaf\n", nullptr), StartsWith("accounts.csv:2:3: invalid UTF-8"));
+  EXPECT_THAT(ErrorOf("id,name\n1,\xc0\xaf\n", nullptr),
+              StartsWith("accounts.csv:2:3: invalid UTF-8"));
   EXPECT_THAT(ErrorOf("id,name\n1,\"\xed\xa0\x80\"\n", nullptr),
               StartsWith("accounts.csv:2:4: invalid UTF-8"));
   // Truncated sequence at the end of the text.
-  EXPECT_THAT(ErrorOf("id,name\n1,\xe6\x97", nullptr), StartsWith("accounts.csv:2:3: invalid UTF-8"));
+  EXPECT_THAT(ErrorOf("id,name\n1,\xe6\x97", nullptr),
+              StartsWith("accounts.csv:2:3: invalid UTF-8"));
 }
 
 TEST(CsvReader, TrailingBlankLinesAreIgnoredOthersAreErrors) {
@@ -159,9 +159,10 @@ TEST(CsvReader, TrailingBlankLinesAreIgnoredOthersAreErrors) {
 // --- Malformed files ------------------------------------------------------------
 
 TEST(CsvReader, RaggedRows) {
-  EXPECT_EQ(ErrorOf("id,x,y\n1,a,b\n2,a,b,c\n", nullptr),
-            "accounts.csv:3:1: record has 4 fields, expected 3 — the header has fewer columns; quote "
-            "fields that contain the delimiter");
+  EXPECT_EQ(
+      ErrorOf("id,x,y\n1,a,b\n2,a,b,c\n", nullptr),
+      "accounts.csv:3:1: record has 4 fields, expected 3 — the header has fewer columns; quote "
+      "fields that contain the delimiter");
   EXPECT_EQ(ErrorOf("id,x,y\n1,a,b\n2,a\n", nullptr),
             "accounts.csv:3:1: record has 2 fields, expected 3 — no value for column 'y'; write an "
             "empty field for NULL");
@@ -187,9 +188,10 @@ TEST(CsvReader, NulBytes) {
 }
 
 TEST(CsvReader, EmptyFileAndHeaderOnly) {
-  EXPECT_EQ(ErrorOf("", nullptr),
-            "accounts.csv:1:1: empty file: no header row — the first line must name the columns, e.g. "
-            "id,name,arr");
+  EXPECT_EQ(
+      ErrorOf("", nullptr),
+      "accounts.csv:1:1: empty file: no header row — the first line must name the columns, e.g. "
+      "id,name,arr");
   EXPECT_THAT(ErrorOf("\xEF\xBB\xBF", nullptr), HasSubstr("empty file"));
   EXPECT_THAT(ErrorOf("\n\n", nullptr), HasSubstr("empty file"));
   TableSchema schema = Accounts();
@@ -210,15 +212,17 @@ TEST(CsvReader, HeaderProblems) {
   EXPECT_THAT(ErrorOf("id,,x\n", nullptr),
               StartsWith("accounts.csv:1:4: column 2 of the header has no name"));
   TableSchema schema = Accounts();
-  EXPECT_EQ(ErrorOf("id,n,arr,active,renewal,seen,segmnt\n", &schema),
-            "accounts.csv:1:30: column 'segmnt' is not in the schema of table 'accounts' — add it to "
-            "the schema or remove it from the file");
+  EXPECT_EQ(
+      ErrorOf("id,n,arr,active,renewal,seen,segmnt\n", &schema),
+      "accounts.csv:1:30: column 'segmnt' is not in the schema of table 'accounts' — add it to "
+      "the schema or remove it from the file");
   EXPECT_EQ(ErrorOf("id,n,arr,actve,renewal,seen\n", &schema),
             "accounts.csv:1:10: column 'actve' is not in the schema of table 'accounts' — did you "
             "mean 'active'?");
-  EXPECT_EQ(ErrorOf("id,n,arr,renewal,seen\n", &schema),
-            "accounts.csv:1:1: missing column 'active' (the schema of table 'accounts' declares it) — "
-            "add the column to the file; leave its fields empty for NULL");
+  EXPECT_EQ(
+      ErrorOf("id,n,arr,renewal,seen\n", &schema),
+      "accounts.csv:1:1: missing column 'active' (the schema of table 'accounts' declares it) — "
+      "add the column to the file; leave its fields empty for NULL");
 }
 
 // --- Values ---------------------------------------------------------------------
@@ -226,23 +230,29 @@ TEST(CsvReader, HeaderProblems) {
 TEST(CsvReader, BadValuesOfEveryType) {
   TableSchema schema = Accounts();
   const std::string header = "id,n,arr,active,renewal,seen\n";
-  auto err = [&](std::string row) { return ErrorOf(header + "a1,1,1.5,true,2026-01-01,2026-01-01\n" + row, &schema); };
-  EXPECT_EQ(err("a2,x7,1,true,2026-01-01,2026-01-01\n"),
-            "accounts.csv:3:4: column n: 'x7' is not an int — write a whole number like 42; declare "
-            "the column float for fractions");
-  EXPECT_EQ(err("a2,1.5,1,true,2026-01-01,2026-01-01\n"),
-            "accounts.csv:3:4: column n: '1.5' is not an int — write a whole number like 42; declare "
-            "the column float for fractions");
-  EXPECT_EQ(err("a2,1,12abc,true,2026-01-01,2026-01-01\n"),
-            "accounts.csv:3:6: column arr: '12abc' is not a float — write a number like 4.2 or 1e3; "
-            "leave the field empty for NULL");
+  auto err = [&](std::string row) {
+    return ErrorOf(header + "a1,1,1.5,true,2026-01-01,2026-01-01\n" + row, &schema);
+  };
+  EXPECT_EQ(
+      err("a2,x7,1,true,2026-01-01,2026-01-01\n"),
+      "accounts.csv:3:4: column n: 'x7' is not an int — write a whole number like 42; declare "
+      "the column float for fractions");
+  EXPECT_EQ(
+      err("a2,1.5,1,true,2026-01-01,2026-01-01\n"),
+      "accounts.csv:3:4: column n: '1.5' is not an int — write a whole number like 42; declare "
+      "the column float for fractions");
+  EXPECT_EQ(
+      err("a2,1,12abc,true,2026-01-01,2026-01-01\n"),
+      "accounts.csv:3:6: column arr: '12abc' is not a float — write a number like 4.2 or 1e3; "
+      "leave the field empty for NULL");
   EXPECT_THAT(err("a2,1,nan,true,2026-01-01,2026-01-01\n"),
               StartsWith("accounts.csv:3:6: column arr: 'nan' is not a float"));
   EXPECT_THAT(err("a2,1,1e999,true,2026-01-01,2026-01-01\n"),
               StartsWith("accounts.csv:3:6: column arr: '1e999' is out of range for float"));
-  EXPECT_EQ(err("a2,1,1,yes,2026-01-01,2026-01-01\n"),
-            "accounts.csv:3:8: column active: 'yes' is not a bool — write true or false (or 1 or 0); "
-            "leave the field empty for NULL");
+  EXPECT_EQ(
+      err("a2,1,1,yes,2026-01-01,2026-01-01\n"),
+      "accounts.csv:3:8: column active: 'yes' is not a bool — write true or false (or 1 or 0); "
+      "leave the field empty for NULL");
   EXPECT_EQ(err("a2,1,1,1,11/22/2026,2026-01-01\n"),
             "accounts.csv:3:10: column renewal: '11/22/2026' is not a date — write dates as "
             "YYYY-MM-DD");
@@ -252,9 +262,10 @@ TEST(CsvReader, BadValuesOfEveryType) {
   EXPECT_THAT(err("a2,1,1,1,2026-02-28,2026-01-01 25:00\n"),
               StartsWith("accounts.csv:3:21: column seen: '2026-01-01 25:00' is out of range for "
                          "timestamp[ms]"));
-  EXPECT_THAT(err("a2,1,1,1,2026-02-28,2026-01-01T10:00:00.1234\n"),
-              StartsWith("accounts.csv:3:21: column seen: '2026-01-01T10:00:00.1234' has more "
-                         "precision than timestamp[ms] — declare the column timestamp[ns] (or [us])"));
+  EXPECT_THAT(
+      err("a2,1,1,1,2026-02-28,2026-01-01T10:00:00.1234\n"),
+      StartsWith("accounts.csv:3:21: column seen: '2026-01-01T10:00:00.1234' has more "
+                 "precision than timestamp[ms] — declare the column timestamp[ns] (or [us])"));
   EXPECT_THAT(err("a2,1,1,1,2026-02-28,yesterday\n"),
               StartsWith("accounts.csv:3:21: column seen: 'yesterday' is not a timestamp[ms]"));
   // The first bad field of the first bad record wins.
@@ -317,7 +328,8 @@ TEST(CsvReader, Timestamps) {
   EXPECT_EQ(t->column(0).Values<int64_t>()[0], 1795352700);
   // Out of range for nanoseconds (±292 years around 1970).
   s.columns[0].type = DataType::Timestamp(TimeUnit::kNano);
-  EXPECT_THAT(ErrorOf("ts\n2300-01-01T00:00:00Z\n", &s), HasSubstr("is out of range for timestamp[ns]"));
+  EXPECT_THAT(ErrorOf("ts\n2300-01-01T00:00:00Z\n", &s),
+              HasSubstr("is out of range for timestamp[ns]"));
 }
 
 // --- Keys -----------------------------------------------------------------------
@@ -328,9 +340,10 @@ TEST(CsvReader, DuplicateAndNullKeys) {
   EXPECT_EQ(ErrorOf(header + "a1,1,,,,\na2,2,,,,\n\"a\n1\",3,,,,\na2,4,,,,\n", &schema),
             "accounts.csv:6:1: duplicate key 'a2' in column id (first on line 3) — every row of a "
             "table with a key must have a distinct key");
-  EXPECT_EQ(ErrorOf(header + "a1,1,,,,\n,2,,,,\n", &schema),
-            "accounts.csv:3:1: column id: the key is empty (NULL) — every row of a table with a key "
-            "needs a key");
+  EXPECT_EQ(
+      ErrorOf(header + "a1,1,,,,\n,2,,,,\n", &schema),
+      "accounts.csv:3:1: column id: the key is empty (NULL) — every row of a table with a key "
+      "needs a key");
 }
 
 // --- Limits ---------------------------------------------------------------------
@@ -342,8 +355,9 @@ TEST(CsvReader, FieldAndRecordLimits) {
   absl::StatusOr<Table> t = Read("id,x\n1,01234567890\n", nullptr, options);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(std::string(t.status().message()), StartsWith("accounts.csv:2:3: a field of 11 bytes: limit "
-                                               "max_csv_field_bytes = 10 exceeded"));
+  EXPECT_THAT(std::string(t.status().message()),
+              StartsWith("accounts.csv:2:3: a field of 11 bytes: limit "
+                         "max_csv_field_bytes = 10 exceeded"));
   t = Read("id,x\n1,\"0123456789\"\"\"\n", nullptr, options);
   EXPECT_EQ(t.status().code(), absl::StatusCode::kResourceExhausted);
 
@@ -351,8 +365,9 @@ TEST(CsvReader, FieldAndRecordLimits) {
   options.limits.max_csv_line_bytes = 16;
   t = Read("id,x\n1,0123456789\n2,0123456789abcdef\n", nullptr, options);
   ASSERT_FALSE(t.ok());
-  EXPECT_THAT(std::string(t.status().message()), StartsWith("accounts.csv:3:1: a record of 19 bytes: limit "
-                                               "max_csv_line_bytes = 16 exceeded"));
+  EXPECT_THAT(std::string(t.status().message()),
+              StartsWith("accounts.csv:3:1: a record of 19 bytes: limit "
+                         "max_csv_line_bytes = 16 exceeded"));
   // A huge field under the default limit (1 MiB) reads; over it, it does not.
   std::string big(1 << 20, 'x');
   EXPECT_TRUE(Read("id,x\n1," + big + "\n", nullptr).ok());
@@ -411,7 +426,8 @@ TEST(CsvReader, InferredKeyOnlyWhenUnique) {
 
 TEST(CsvReader, DictionaryEncodesRepetitiveStrings) {
   std::string text = "id,segment\n";
-  for (int i = 0; i < 1000; ++i) absl::StrAppend(&text, "a", i, ",", i % 3 == 0 ? "smb" : "enterprise", "\n");
+  for (int i = 0; i < 1000; ++i)
+    absl::StrAppend(&text, "a", i, ",", i % 3 == 0 ? "smb" : "enterprise", "\n");
   auto t = Read(text, nullptr);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_TRUE(t->FindColumn("segment")->is_dictionary());
@@ -447,10 +463,18 @@ std::string Generate(int rows, uint32_t seed) {
     }
     absl::StrAppend(&text, name, ",");
     switch (rng() % 5) {
-      case 0: text += "\"line one\nline two, with \"\"quotes\"\"\n\",";  break;  // Quoted newlines.
-      case 1: text += ","; break;                                            // NULL.
-      case 2: text += "\"\","; break;                                        // Empty string.
-      default: absl::StrAppend(&text, "note ", rng() % 100, ","); break;
+      case 0:
+        text += "\"line one\nline two, with \"\"quotes\"\"\n\",";
+        break;  // Quoted newlines.
+      case 1:
+        text += ",";
+        break;  // NULL.
+      case 2:
+        text += "\"\",";
+        break;  // Empty string.
+      default:
+        absl::StrAppend(&text, "note ", rng() % 100, ",");
+        break;
     }
     if (rng() % 7 == 0) {
       text += ",";
@@ -563,7 +587,8 @@ TEST(CsvReader, DamagedInputsParallelEqualsSequential) {
         text.insert(at, 1, c);
       }
     }
-    for (const TableSchema* sch : {static_cast<const TableSchema*>(nullptr), static_cast<const TableSchema*>(&schema)}) {
+    for (const TableSchema* sch :
+         {static_cast<const TableSchema*>(nullptr), static_cast<const TableSchema*>(&schema)}) {
       CsvOptions one;
       one.threads = 1;
       auto a = Read(text, sch, one);
@@ -587,7 +612,8 @@ class CsvFiles : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("docket_csv_test_", ::getpid(), "_", ::testing::UnitTest::GetInstance()->random_seed());
+           absl::StrCat("docket_csv_test_", ::getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->random_seed());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -643,7 +669,8 @@ TEST_F(CsvFiles, DirectoryWithoutSchema) {
   Write("bad.csv", "id,x\n1,\"oops\n");
   snap = ReadCsvDirectory(dir_.string(), nullptr);
   ASSERT_FALSE(snap.ok());
-  EXPECT_THAT(std::string(snap.status().message()), HasSubstr("bad.csv:2:3: unterminated quoted field"));
+  EXPECT_THAT(std::string(snap.status().message()),
+              HasSubstr("bad.csv:2:3: unterminated quoted field"));
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 // Tests of the output formats (ids, csv, jsonl, table) and value text.
+#include "io/format.h"
+
 #include <string>
 
+#include "base/calendar.h"
+#include "base/text_values.h"
 #include "docket/csv.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "io/format.h"
-#include "base/calendar.h"
-#include "base/text_values.h"
 
 namespace docket::io {
 namespace {
@@ -17,9 +18,12 @@ Table Sample() {
   TableSchema s;
   s.name = "accounts";
   s.key = "id";
-  s.columns = {{"id", DataType::String(), {}},     {"name", DataType::String(), {}},
-               {"arr", DataType::Float(), {}},     {"n", DataType::Int(), {}},
-               {"ok", DataType::Bool(), {}},       {"day", DataType::Date(), {}},
+  s.columns = {{"id", DataType::String(), {}},
+               {"name", DataType::String(), {}},
+               {"arr", DataType::Float(), {}},
+               {"n", DataType::Int(), {}},
+               {"ok", DataType::Bool(), {}},
+               {"day", DataType::Date(), {}},
                {"at", DataType::Timestamp(TimeUnit::kMilli), {}}};
   absl::StatusOr<Table> t = ReadCsvString(
       "id,name,arr,n,ok,day,at\n"
@@ -54,9 +58,8 @@ TEST(Format, IdsAndCsvRoundTrip) {
   Table t = Sample();
   std::vector<int64_t> rows = {0, 1, 2, 3, 4};
   EXPECT_EQ(Collect([&](const OutputSink& s) { WriteLines(t, {4, 0}, 0, s); }), "a5\na1\n");
-  std::string csv = Collect([&](const OutputSink& s) {
-    WriteCsv(t, rows, *ResolveColumns(t, {}), s);
-  });
+  std::string csv =
+      Collect([&](const OutputSink& s) { WriteCsv(t, rows, *ResolveColumns(t, {}), s); });
   EXPECT_EQ(csv,
             "id,name,arr,n,ok,day,at\n"
             "a1,\"Acme, Inc\",1200.5,7,true,2026-11-22,2026-11-22T13:05:00.250Z\n"
@@ -80,11 +83,12 @@ TEST(Format, Jsonl) {
   std::string out = Collect([&](const OutputSink& s) {
     WriteJsonl(t, {0, 3}, *ResolveColumns(t, {"id", "name", "n", "ok", "day", "at", "arr"}), s);
   });
-  EXPECT_EQ(out,
-            "{\"id\":\"a1\",\"name\":\"Acme, Inc\",\"n\":7,\"ok\":true,\"day\":\"2026-11-22\","
-            "\"at\":\"2026-11-22T13:05:00.250Z\",\"arr\":1200.5}\n"
-            "{\"id\":\"a4\",\"name\":\"say \\\"hi\\\"\\nbye\\tnow\",\"n\":0,\"ok\":true,\"day\":null,"
-            "\"at\":null,\"arr\":null}\n");
+  EXPECT_EQ(
+      out,
+      "{\"id\":\"a1\",\"name\":\"Acme, Inc\",\"n\":7,\"ok\":true,\"day\":\"2026-11-22\","
+      "\"at\":\"2026-11-22T13:05:00.250Z\",\"arr\":1200.5}\n"
+      "{\"id\":\"a4\",\"name\":\"say \\\"hi\\\"\\nbye\\tnow\",\"n\":0,\"ok\":true,\"day\":null,"
+      "\"at\":null,\"arr\":null}\n");
   std::string s;
   AppendJsonString(&s, std::string("a\x01\\\xff") + "é");
   EXPECT_EQ(s, "\"a\\u0001\\\\\\ufffdé\"");
@@ -157,12 +161,18 @@ TEST(TextValues, ParsersAndPrinters) {
     EXPECT_EQ(base::DaysFromCivil(c.year, c.month, c.day), days);
   }
   int64_t ts;
-  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00+14:00", TimeUnit::kSecond, &ts), base::TextParse::kOk);
-  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00+24:00", TimeUnit::kSecond, &ts), base::TextParse::kRange);
-  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:60", TimeUnit::kSecond, &ts), base::TextParse::kRange);
-  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:5", TimeUnit::kSecond, &ts), base::TextParse::kSyntax);
-  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00.1234567891", TimeUnit::kNano, &ts), base::TextParse::kSyntax);
-  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00.", TimeUnit::kNano, &ts), base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00+14:00", TimeUnit::kSecond, &ts),
+            base::TextParse::kOk);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00+24:00", TimeUnit::kSecond, &ts),
+            base::TextParse::kRange);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:60", TimeUnit::kSecond, &ts),
+            base::TextParse::kRange);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:5", TimeUnit::kSecond, &ts),
+            base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00.1234567891", TimeUnit::kNano, &ts),
+            base::TextParse::kSyntax);
+  EXPECT_EQ(base::ParseTimestampText("2026-11-22T13:05:00.", TimeUnit::kNano, &ts),
+            base::TextParse::kSyntax);
   s.clear();
   base::AppendTimestampText(&s, -1, TimeUnit::kMicro);
   EXPECT_EQ(s, "1969-12-31T23:59:59.999999Z");

@@ -1,8 +1,9 @@
 // Tests of schema YAML: the happy path and every mistake with its position.
+#include "docket/schema_yaml.h"
+
 #include <string>
 
 #include "docket/error.h"
-#include "docket/schema_yaml.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "io/schema_node.h"
@@ -79,8 +80,9 @@ TEST(SchemaYaml, ParentAsDefaultsToTheParentTable) {
 }
 
 TEST(SchemaYaml, Mistakes) {
-  EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    key: id\n    onwer: csm\n    columns: {id: string}\n"),
-            "schema.yaml:4:5: unknown key 'onwer' in table 'accounts' — did you mean 'owner'?");
+  EXPECT_EQ(
+      ErrorOf("tables:\n  accounts:\n    key: id\n    onwer: csm\n    columns: {id: string}\n"),
+      "schema.yaml:4:5: unknown key 'onwer' in table 'accounts' — did you mean 'owner'?");
   EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    columns: {id: string, arr: flaot}\n"),
             "schema.yaml:3:32: unknown type 'flaot' for column 'arr' — did you mean 'float'?");
   EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    columns: {id: string, arr: money}\n"),
@@ -88,17 +90,19 @@ TEST(SchemaYaml, Mistakes) {
             "string, date, timestamp, timestamp[s|ms|us|ns]");
   EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    key: idd\n    columns: {id: string}\n"),
             "schema.yaml:3:10: key 'idd' is not a column of table 'accounts' — did you mean 'id'?");
-  EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    owner: cms\n    columns: {id: string, csm: string}\n"),
-            "schema.yaml:3:12: owner 'cms' is not a column of table 'accounts' — did you mean 'csm'?");
+  EXPECT_EQ(
+      ErrorOf("tables:\n  accounts:\n    owner: cms\n    columns: {id: string, csm: string}\n"),
+      "schema.yaml:3:12: owner 'cms' is not a column of table 'accounts' — did you mean 'csm'?");
   EXPECT_EQ(ErrorOf("tabels:\n  accounts: {columns: {id: string}}\n"),
             "schema.yaml:1:1: unknown key 'tabels' — did you mean 'tables'?");
   EXPECT_EQ(ErrorOf("name: x\n"),
             "schema.yaml:1:1: no 'tables:' section — declare the tables under a 'tables:' key");
   EXPECT_EQ(ErrorOf("tables:\n"),
             "schema.yaml:1:1: 'tables:' is empty — declare at least one table with its columns");
-  EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    key: id\n"),
-            "schema.yaml:2:3: table 'accounts' has no 'columns:' — list its columns and types, e.g. "
-            "'columns: {id: string, arr: float}'");
+  EXPECT_EQ(
+      ErrorOf("tables:\n  accounts:\n    key: id\n"),
+      "schema.yaml:2:3: table 'accounts' has no 'columns:' — list its columns and types, e.g. "
+      "'columns: {id: string, arr: float}'");
   EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    columns: {id: string, id: int}\n"),
             "schema.yaml:3:27: column 'id' is declared twice in table 'accounts'");
   EXPECT_EQ(ErrorOf("tables:\n  accounts:\n    columns: [id, name]\n"),
@@ -113,12 +117,14 @@ TEST(SchemaYaml, Mistakes) {
             "with a letter or '_'");
   EXPECT_EQ(ErrorOf("tables:\n  a: {columns: {id: string}}\n  a: {columns: {id: string}}\n"),
             "schema.yaml:3:3: table 'a' is declared twice");
-  EXPECT_EQ(ErrorOf("tables: [accounts]\n"),
-            "schema.yaml:1:9: 'tables:' must be a mapping of table names, found a list — write e.g. "
-            "'tables: {accounts: {key: id, columns: {id: string}}}'");
-  EXPECT_EQ(ErrorOf("- a\n- b\n"),
-            "schema.yaml:1:1: a schema file must be a mapping with a 'tables:' key — start the file "
-            "with 'tables:'");
+  EXPECT_EQ(
+      ErrorOf("tables: [accounts]\n"),
+      "schema.yaml:1:9: 'tables:' must be a mapping of table names, found a list — write e.g. "
+      "'tables: {accounts: {key: id, columns: {id: string}}}'");
+  EXPECT_EQ(
+      ErrorOf("- a\n- b\n"),
+      "schema.yaml:1:1: a schema file must be a mapping with a 'tables:' key — start the file "
+      "with 'tables:'");
 }
 
 TEST(SchemaYaml, ParentMistakes) {
@@ -128,23 +134,22 @@ TEST(SchemaYaml, ParentMistakes) {
                     "    columns: {account_id: string}\n"),
             "schema.yaml:4:48: unknown key 'ass' in 'parent:' of table 'contacts' — did you mean "
             "'as'?");
-  EXPECT_EQ(ErrorOf(accounts +
-                    "  contacts:\n    parent: {table: accounts, via: acount_id}\n"
-                    "    columns: {account_id: string}\n"),
+  EXPECT_EQ(ErrorOf(accounts + "  contacts:\n    parent: {table: accounts, via: acount_id}\n"
+                               "    columns: {account_id: string}\n"),
             "schema.yaml:4:36: parent 'via' 'acount_id' is not a column of table 'contacts' — did "
             "you mean 'account_id'?");
-  EXPECT_EQ(ErrorOf(accounts + "  contacts:\n    parent: {table: accounts}\n    columns: {a: string}\n"),
-            "schema.yaml:4:5: 'parent:' of table 'contacts' needs 'table' and 'via' — write e.g. "
-            "'parent: {table: accounts, via: account_id, as: account}'");
+  EXPECT_EQ(
+      ErrorOf(accounts + "  contacts:\n    parent: {table: accounts}\n    columns: {a: string}\n"),
+      "schema.yaml:4:5: 'parent:' of table 'contacts' needs 'table' and 'via' — write e.g. "
+      "'parent: {table: accounts, via: account_id, as: account}'");
   // Cross-table checks come from Schema::Validate, with the parent's position.
-  EXPECT_THAT(ErrorOf(accounts +
-                      "  contacts:\n    parent: {table: acounts, via: account_id}\n"
-                      "    columns: {account_id: string}\n"),
-              StartsWith("schema.yaml:4:5: table 'contacts': parent table 'acounts' is not declared "
-                         "— did you mean 'accounts'?"));
-  EXPECT_THAT(ErrorOf(accounts +
-                      "  contacts:\n    parent: {table: accounts, via: account_id}\n"
-                      "    columns: {account_id: int}\n"),
+  EXPECT_THAT(
+      ErrorOf(accounts + "  contacts:\n    parent: {table: acounts, via: account_id}\n"
+                         "    columns: {account_id: string}\n"),
+      StartsWith("schema.yaml:4:5: table 'contacts': parent table 'acounts' is not declared "
+                 "— did you mean 'accounts'?"));
+  EXPECT_THAT(ErrorOf(accounts + "  contacts:\n    parent: {table: accounts, via: account_id}\n"
+                                 "    columns: {account_id: int}\n"),
               StartsWith("schema.yaml:4:5: "));
 }
 
@@ -160,7 +165,8 @@ TEST(SchemaYaml, YamlSyntaxErrorsHavePositions) {
 TEST(SchemaYaml, SizeLimit) {
   Limits limits;
   limits.max_rulebook_bytes = 10;
-  absl::StatusOr<Schema> s = ParseSchemaYaml("tables:\n  a: {columns: {id: string}}\n", "s.yaml", limits);
+  absl::StatusOr<Schema> s =
+      ParseSchemaYaml("tables:\n  a: {columns: {id: string}}\n", "s.yaml", limits);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("max_rulebook_bytes"));
 }

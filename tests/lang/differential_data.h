@@ -34,7 +34,7 @@ namespace docket::difftest {
 
 struct Cell {
   bool null = false;
-  int64_t i = 0;   // bool, int, date
+  int64_t i = 0;  // bool, int, date
   double f = 0;
   std::string s;
 };
@@ -43,7 +43,7 @@ struct DiffTable {
   std::vector<DiffColumn> columns;
   std::vector<std::vector<Cell>> cells;  // cells[column][row]
   int64_t rows = 0;
-  int64_t today = 0;                     // as_of, days since epoch
+  int64_t today = 0;  // as_of, days since epoch
   // Per column: 0 = auto, 1 = force dictionary, 2 = force plain (strings only).
   std::vector<int> encodings;
 
@@ -59,15 +59,19 @@ struct DiffTable {
     const Cell& x = cells[c][static_cast<size_t>(r)];
     if (x.null) return "NULL";
     switch (columns[c].type) {
-      case DType::kBool: return x.i ? "TRUE" : "FALSE";
-      case DType::kInt: return std::to_string(x.i);
+      case DType::kBool:
+        return x.i ? "TRUE" : "FALSE";
+      case DType::kInt:
+        return std::to_string(x.i);
       case DType::kFloat: {
         char buf[64];
         std::snprintf(buf, sizeof(buf), "%.17g", x.f);
         return buf;
       }
-      case DType::kString: return QuoteString(x.s);
-      case DType::kDate: return "DATE '" + DateText(x.i) + "'";
+      case DType::kString:
+        return QuoteString(x.s);
+      case DType::kDate:
+        return "DATE '" + DateText(x.i) + "'";
     }
     return "?";
   }
@@ -75,24 +79,28 @@ struct DiffTable {
 
 inline const std::vector<std::string>& StringPool() {
   static const std::vector<std::string>* pool = new std::vector<std::string>{
-      "",    "a",   "A",      "abc",    "Abc",        "ABC",   "red",  "yellow", "green", "it's", "b",
-      "é",   "É",   "ß",      "日本",   "日本語",     "😀",    "x%y",  "a_c",    " a ",   "a ",   "Ent",
-      "ent", "enterprise",    "café",   "ab",         "ac",    "abcabc", "0",    "12",    "c",    "x y"};
+      "",      "a",    "A",   "abc",    "Abc", "ABC", "red",  "yellow",
+      "green", "it's", "b",   "é",      "É",   "ß",   "日本", "日本語",
+      "😀",     "x%y",  "a_c", " a ",    "a ",  "Ent", "ent",  "enterprise",
+      "café",  "ab",   "ac",  "abcabc", "0",   "12",  "c",    "x y"};
   return *pool;
 }
 
 // Builds a random table.  `rows` rows; as_of drawn with the rest.
 // `dictionary_strings` false: every string column is plain (offsets + bytes).
 // `string_nulls` false: string columns hold no NULLs.
-inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = true, bool string_nulls = true) {
+inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = true,
+                             bool string_nulls = true) {
   DiffTable t;
   t.rows = rows;
-  static const std::vector<int32_t> kSpecialToday = {DaysOf(2024, 2, 29), DaysOf(2024, 1, 31), DaysOf(2025, 12, 31),
-                                                     DaysOf(2023, 3, 31), DaysOf(2026, 11, 22)};
-  t.today = rng.Percent(40) ? rng.Pick(kSpecialToday) : rng.Between(DaysOf(2020, 1, 1), DaysOf(2028, 12, 31));
+  static const std::vector<int32_t> kSpecialToday = {DaysOf(2024, 2, 29), DaysOf(2024, 1, 31),
+                                                     DaysOf(2025, 12, 31), DaysOf(2023, 3, 31),
+                                                     DaysOf(2026, 11, 22)};
+  t.today = rng.Percent(40) ? rng.Pick(kSpecialToday)
+                            : rng.Between(DaysOf(2020, 1, 1), DaysOf(2028, 12, 31));
 
-  auto add = [&](const char* name, DType type, double bound, double min_nonzero, int32_t lo, int32_t hi, bool ascii,
-                 int encoding) {
+  auto add = [&](const char* name, DType type, double bound, double min_nonzero, int32_t lo,
+                 int32_t hi, bool ascii, int encoding) {
     DiffColumn c;
     c.name = name;
     c.type = type;
@@ -105,7 +113,8 @@ inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = t
     t.encodings.push_back(encoding);
   };
   const int32_t d1_lo = DaysOf(1999, 1, 1), d1_hi = DaysOf(2031, 12, 31);
-  const int32_t d2_lo = static_cast<int32_t>(t.today - 400), d2_hi = static_cast<int32_t>(t.today + 400);
+  const int32_t d2_lo = static_cast<int32_t>(t.today - 400),
+                d2_hi = static_cast<int32_t>(t.today + 400);
   add("b1", DType::kBool, 0, 1, 0, 0, true, 0);
   add("b2", DType::kBool, 0, 1, 0, 0, true, 0);
   add("i1", DType::kInt, 20, 1, 0, 0, true, 0);
@@ -121,9 +130,10 @@ inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = t
 
   static const std::vector<int> kNullPercents = {0, 0, 5, 20, 50, 100};
   static const std::vector<int32_t> kSpecialDays = {
-      DaysOf(2000, 2, 29), DaysOf(2024, 2, 29), DaysOf(2023, 2, 28), DaysOf(2024, 1, 31), DaysOf(2023, 1, 31),
-      DaysOf(2025, 12, 31), DaysOf(2024, 12, 31), DaysOf(2026, 3, 31), DaysOf(2025, 8, 31), DaysOf(2028, 2, 29),
-      DaysOf(2026, 11, 22), DaysOf(1999, 1, 1), DaysOf(2025, 5, 31)};
+      DaysOf(2000, 2, 29), DaysOf(2024, 2, 29),  DaysOf(2023, 2, 28),  DaysOf(2024, 1, 31),
+      DaysOf(2023, 1, 31), DaysOf(2025, 12, 31), DaysOf(2024, 12, 31), DaysOf(2026, 3, 31),
+      DaysOf(2025, 8, 31), DaysOf(2028, 2, 29),  DaysOf(2026, 11, 22), DaysOf(1999, 1, 1),
+      DaysOf(2025, 5, 31)};
   std::vector<std::string> ascii_pool;
   for (const std::string& s : StringPool())
     if (ExprGenerator::IsAscii(s)) ascii_pool.push_back(s);
@@ -142,15 +152,18 @@ inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = t
         } else if (name == "i1") {
           x.i = rng.Between(-20, 20);
         } else if (name == "i2") {
-          x.i = rng.Percent(3) ? (rng.Percent(50) ? 999999937 : -987654321) : rng.Between(-1000, 1000);
+          x.i = rng.Percent(3) ? (rng.Percent(50) ? 999999937 : -987654321)
+                               : rng.Between(-1000, 1000);
         } else if (name == "i3") {
           x.i = rng.Between(-5, 5);
         } else if (name == "f1") {
           static const std::vector<double> kOdd = {0.1, 0.2, 0.3, -0.0, 0.5, -99.875};
           x.f = rng.Percent(15) ? rng.Pick(kOdd) : static_cast<double>(rng.Between(-800, 800)) / 8;
         } else if (name == "f2") {
-          static const std::vector<double> kOdd = {1e6, -1e6, 1.0 / 3, 0.001, 2.5, -2.5, 0.0, 123456.789, 1e-3};
-          x.f = rng.Percent(50) ? rng.Pick(kOdd) : static_cast<double>(rng.Between(-4000, 4000)) / 4;
+          static const std::vector<double> kOdd = {1e6,  -1e6, 1.0 / 3,    0.001, 2.5,
+                                                   -2.5, 0.0,  123456.789, 1e-3};
+          x.f =
+              rng.Percent(50) ? rng.Pick(kOdd) : static_cast<double>(rng.Between(-4000, 4000)) / 4;
         } else if (name == "s3") {
           x.s = rng.Pick(ascii_pool);
         } else if (name[0] == 's') {
@@ -169,11 +182,16 @@ inline DiffTable RandomTable(Rng& rng, int64_t rows, bool dictionary_strings = t
 
 inline DataType DocketType(DType t) {
   switch (t) {
-    case DType::kBool: return DataType::Bool();
-    case DType::kInt: return DataType::Int();
-    case DType::kFloat: return DataType::Float();
-    case DType::kString: return DataType::String();
-    case DType::kDate: return DataType::Date();
+    case DType::kBool:
+      return DataType::Bool();
+    case DType::kInt:
+      return DataType::Int();
+    case DType::kFloat:
+      return DataType::Float();
+    case DType::kString:
+      return DataType::String();
+    case DType::kDate:
+      return DataType::Date();
   }
   return DataType::Bool();
 }
@@ -181,7 +199,8 @@ inline DataType DocketType(DType t) {
 inline TableSchema DocketSchema(const DiffTable& t) {
   TableSchema schema;
   schema.name = "t";
-  for (const DiffColumn& c : t.columns) schema.columns.push_back(ColumnSchema{c.name, DocketType(c.type), {}});
+  for (const DiffColumn& c : t.columns)
+    schema.columns.push_back(ColumnSchema{c.name, DocketType(c.type), {}});
   return schema;
 }
 
@@ -198,11 +217,21 @@ inline absl::StatusOr<Table> ToDocket(const DiffTable& t) {
         continue;
       }
       switch (t.columns[c].type) {
-        case DType::kBool: b.AppendBool(x.i != 0); break;
-        case DType::kInt: b.AppendInt(x.i); break;
-        case DType::kFloat: b.AppendFloat(x.f); break;
-        case DType::kString: b.AppendString(x.s); break;
-        case DType::kDate: b.AppendDate(static_cast<int32_t>(x.i)); break;
+        case DType::kBool:
+          b.AppendBool(x.i != 0);
+          break;
+        case DType::kInt:
+          b.AppendInt(x.i);
+          break;
+        case DType::kFloat:
+          b.AppendFloat(x.f);
+          break;
+        case DType::kString:
+          b.AppendString(x.s);
+          break;
+        case DType::kDate:
+          b.AppendDate(static_cast<int32_t>(x.i));
+          break;
       }
     }
     columns.push_back(std::move(b).Finish());
@@ -236,7 +265,8 @@ class SqliteTable {
     insert += ")";
     if (!Exec(create) || !Exec("BEGIN")) return sqlite3_errmsg(db_);
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, insert.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return sqlite3_errmsg(db_);
+    if (sqlite3_prepare_v2(db_, insert.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      return sqlite3_errmsg(db_);
     for (int64_t r = 0; r < t.rows; ++r) {
       sqlite3_reset(stmt);
       for (size_t c = 0; c < t.columns.size(); ++c) {
@@ -269,13 +299,20 @@ class SqliteTable {
     out->clear();
     std::string sql = "SELECT (" + expr + ") FROM t ORDER BY rowid";
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return sqlite3_errmsg(db_);
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      return sqlite3_errmsg(db_);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
       switch (sqlite3_column_type(stmt, 0)) {
-        case SQLITE_NULL: out->push_back(-1); break;
-        case SQLITE_FLOAT: out->push_back(sqlite3_column_double(stmt, 0) != 0 ? 1 : 0); break;
-        default: out->push_back(sqlite3_column_int64(stmt, 0) != 0 ? 1 : 0); break;
+        case SQLITE_NULL:
+          out->push_back(-1);
+          break;
+        case SQLITE_FLOAT:
+          out->push_back(sqlite3_column_double(stmt, 0) != 0 ? 1 : 0);
+          break;
+        default:
+          out->push_back(sqlite3_column_int64(stmt, 0) != 0 ? 1 : 0);
+          break;
       }
     }
     std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
@@ -286,7 +323,9 @@ class SqliteTable {
   sqlite3* db() { return db_; }
 
  private:
-  bool Exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK; }
+  bool Exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
   sqlite3* db_ = nullptr;
 };
 

@@ -85,7 +85,9 @@ class Rng {
   int64_t Between(int64_t lo, int64_t hi) { return lo + Below(hi - lo + 1); }
   bool Percent(int p) { return Below(100) < p; }
   template <typename T>
-  const T& Pick(const std::vector<T>& v) { return v[static_cast<size_t>(Below(static_cast<int64_t>(v.size())))]; }
+  const T& Pick(const std::vector<T>& v) {
+    return v[static_cast<size_t>(Below(static_cast<int64_t>(v.size())))];
+  }
 
  private:
   uint64_t state_;
@@ -94,7 +96,9 @@ class Rng {
 // ---------------------------------------------------------------------------
 // Reference date arithmetic (absl civil time, independent of docket's code).
 
-inline int32_t DaysOf(absl::CivilDay d) { return static_cast<int32_t>(d - absl::CivilDay(1970, 1, 1)); }
+inline int32_t DaysOf(absl::CivilDay d) {
+  return static_cast<int32_t>(d - absl::CivilDay(1970, 1, 1));
+}
 inline absl::CivilDay DayOf(int64_t days) { return absl::CivilDay(1970, 1, 1) + days; }
 inline int32_t DaysOf(int y, int m, int d) { return DaysOf(absl::CivilDay(y, m, d)); }
 
@@ -142,7 +146,8 @@ inline void SqlMonthsSince(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_null(ctx);
     return;
   }
-  sqlite3_result_int64(ctx, RefMonthsSince(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1])));
+  sqlite3_result_int64(ctx,
+                       RefMonthsSince(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1])));
 }
 
 inline void SqlAddMonths(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -150,7 +155,8 @@ inline void SqlAddMonths(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_null(ctx);
     return;
   }
-  sqlite3_result_int64(ctx, RefAddMonths(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1])));
+  sqlite3_result_int64(ctx,
+                       RefAddMonths(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1])));
 }
 
 inline void SqlNextAnniversary(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -165,8 +171,8 @@ inline void SqlNextAnniversary(sqlite3_context* ctx, int, sqlite3_value** argv) 
     sqlite3_result_error(ctx, "ref_next_anniversary: months must be positive", -1);
     return;
   }
-  sqlite3_result_int64(ctx, RefNextAnniversary(sqlite3_value_int64(argv[0]), months,
-                                               sqlite3_value_int64(argv[2])));
+  sqlite3_result_int64(
+      ctx, RefNextAnniversary(sqlite3_value_int64(argv[0]), months, sqlite3_value_int64(argv[2])));
 }
 
 inline void SqlRegexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -175,7 +181,8 @@ inline void SqlRegexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return;
   }
   static std::mutex mu;
-  static std::map<std::string, std::unique_ptr<RE2>>* cache = new std::map<std::string, std::unique_ptr<RE2>>();
+  static std::map<std::string, std::unique_ptr<RE2>>* cache =
+      new std::map<std::string, std::unique_ptr<RE2>>();
   std::string pattern(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])),
                       static_cast<size_t>(sqlite3_value_bytes(argv[1])));
   const RE2* re;
@@ -202,21 +209,30 @@ inline void SqlRounding(sqlite3_context* ctx, int, sqlite3_value** argv, bool up
   double x = sqlite3_value_double(argv[0]);
   sqlite3_result_double(ctx, up ? std::ceil(x) : std::floor(x));
 }
-inline void SqlFloor(sqlite3_context* ctx, int argc, sqlite3_value** argv) { SqlRounding(ctx, argc, argv, false); }
-inline void SqlCeil(sqlite3_context* ctx, int argc, sqlite3_value** argv) { SqlRounding(ctx, argc, argv, true); }
+inline void SqlFloor(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  SqlRounding(ctx, argc, argv, false);
+}
+inline void SqlCeil(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  SqlRounding(ctx, argc, argv, true);
+}
 
 // Registers the reference functions and the LIKE mode on `db`.
 inline bool RegisterReferenceFunctions(sqlite3* db) {
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-  bool ok = sqlite3_create_function(db, "ref_add_months", 2, flags, nullptr, SqlAddMonths, nullptr, nullptr) == SQLITE_OK &&
-            sqlite3_create_function(db, "ref_next_anniversary", 3, flags, nullptr, SqlNextAnniversary, nullptr,
+  bool ok = sqlite3_create_function(db, "ref_add_months", 2, flags, nullptr, SqlAddMonths, nullptr,
                                     nullptr) == SQLITE_OK &&
-            sqlite3_create_function(db, "ref_regexp", 2, flags, nullptr, SqlRegexp, nullptr, nullptr) == SQLITE_OK &&
-            sqlite3_create_function(db, "ref_months_since", 2, flags, nullptr, SqlMonthsSince, nullptr, nullptr) ==
-                SQLITE_OK &&
-            sqlite3_create_function(db, "ref_floor", 1, flags, nullptr, SqlFloor, nullptr, nullptr) == SQLITE_OK &&
-            sqlite3_create_function(db, "ref_ceil", 1, flags, nullptr, SqlCeil, nullptr, nullptr) == SQLITE_OK;
-  return ok && sqlite3_exec(db, "PRAGMA case_sensitive_like = ON", nullptr, nullptr, nullptr) == SQLITE_OK;
+            sqlite3_create_function(db, "ref_next_anniversary", 3, flags, nullptr,
+                                    SqlNextAnniversary, nullptr, nullptr) == SQLITE_OK &&
+            sqlite3_create_function(db, "ref_regexp", 2, flags, nullptr, SqlRegexp, nullptr,
+                                    nullptr) == SQLITE_OK &&
+            sqlite3_create_function(db, "ref_months_since", 2, flags, nullptr, SqlMonthsSince,
+                                    nullptr, nullptr) == SQLITE_OK &&
+            sqlite3_create_function(db, "ref_floor", 1, flags, nullptr, SqlFloor, nullptr,
+                                    nullptr) == SQLITE_OK &&
+            sqlite3_create_function(db, "ref_ceil", 1, flags, nullptr, SqlCeil, nullptr, nullptr) ==
+                SQLITE_OK;
+  return ok && sqlite3_exec(db, "PRAGMA case_sensitive_like = ON", nullptr, nullptr, nullptr) ==
+                   SQLITE_OK;
 }
 
 // ---------------------------------------------------------------------------
@@ -226,11 +242,16 @@ enum class DType { kBool, kInt, kFloat, kString, kDate };
 
 inline const char* DTypeName(DType t) {
   switch (t) {
-    case DType::kBool: return "bool";
-    case DType::kInt: return "int";
-    case DType::kFloat: return "float";
-    case DType::kString: return "string";
-    case DType::kDate: return "date";
+    case DType::kBool:
+      return "bool";
+    case DType::kInt:
+      return "int";
+    case DType::kFloat:
+      return "float";
+    case DType::kString:
+      return "string";
+    case DType::kDate:
+      return "date";
   }
   return "?";
 }
@@ -239,19 +260,29 @@ inline const char* DTypeName(DType t) {
 struct DiffColumn {
   std::string name;
   DType type;
-  double bound = 0;         // int/float: largest magnitude.
-  double min_nonzero = 1;   // int/float: smallest non-zero magnitude.
-  int32_t lo = 0, hi = 0;   // date: range of days.
-  bool ascii = true;        // string: every value is ASCII.
+  double bound = 0;        // int/float: largest magnitude.
+  double min_nonzero = 1;  // int/float: smallest non-zero magnitude.
+  int32_t lo = 0, hi = 0;  // date: range of days.
+  bool ascii = true;       // string: every value is ASCII.
 };
 
 enum class Op {
-  kColumn, kLiteral, kNull, kToday,
-  kAnd, kOr, kNot,
-  kCompare,   // name = docket spelling of the operator
-  kArith,     // name = + - * / %
+  kColumn,
+  kLiteral,
+  kNull,
+  kToday,
+  kAnd,
+  kOr,
+  kNot,
+  kCompare,  // name = docket spelling of the operator
+  kArith,    // name = + - * / %
   kNeg,
-  kIsNull, kIn, kBetween, kLike, kILike, kMatches,
+  kIsNull,
+  kIn,
+  kBetween,
+  kLike,
+  kILike,
+  kMatches,
   kCase,      // kids: when, then, …, [else]
   kCall,      // name = function
   kInterval,  // kids {date}; name = '+' or '-'; unit, i = n
@@ -261,17 +292,17 @@ struct DiffNode {
   Op op = Op::kLiteral;
   DType type = DType::kBool;
   std::string name;
-  std::string unit;              // kInterval; kCall date_trunc unit
+  std::string unit;  // kInterval; kCall date_trunc unit
   int column = -1;
-  bool b = false;                // bool literal
-  int64_t i = 0;                 // int / date literal
-  double f = 0;                  // float literal
-  std::string s;                 // string literal
-  std::string float_text;        // how a float literal is written
+  bool b = false;          // bool literal
+  int64_t i = 0;           // int / date literal
+  double f = 0;            // float literal
+  std::string s;           // string literal
+  std::string float_text;  // how a float literal is written
   bool negated = false;
   bool has_else = false;
-  bool date_as_string = false;   // a date literal written as '…' (compared with a date)
-  uint32_t style = 0;            // random spelling choices
+  bool date_as_string = false;  // a date literal written as '…' (compared with a date)
+  uint32_t style = 0;           // random spelling choices
   std::vector<DiffNode> kids;
   // Static facts used by the generator.
   double bound = 0;
@@ -310,7 +341,8 @@ inline std::string Kw(const char* upper, uint32_t style) {
       for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       break;
     case 2:
-      for (size_t k = 1; k < s.size(); ++k) s[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+      for (size_t k = 1; k < s.size(); ++k)
+        s[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
       break;
     default:
       break;
@@ -323,7 +355,9 @@ struct Printed {
   int prec;
 };
 
-inline std::string Wrap(const Printed& p, int need) { return p.prec >= need ? p.text : "(" + p.text + ")"; }
+inline std::string Wrap(const Printed& p, int need) {
+  return p.prec >= need ? p.text : "(" + p.text + ")";
+}
 
 // Joins "a" op "b" making sure no "--" comment appears.
 inline std::string Join3(const std::string& a, const std::string& op, const std::string& b) {
@@ -336,7 +370,8 @@ inline std::string PrintDocket(const DiffNode& n, const std::vector<DiffColumn>&
   return PrintDocketP(n, cols).text;
 }
 
-inline std::string DocketArgs(const DiffNode& n, const std::vector<DiffColumn>& cols, size_t from = 0) {
+inline std::string DocketArgs(const DiffNode& n, const std::vector<DiffColumn>& cols,
+                              size_t from = 0) {
   std::string out;
   for (size_t k = from; k < n.kids.size(); ++k) {
     if (k > from) out += ", ";
@@ -349,7 +384,8 @@ inline Printed PrintDocketP(const DiffNode& n, const std::vector<DiffColumn>& co
   const uint32_t st = n.style;
   switch (n.op) {
     case Op::kColumn:
-      if (st % 7 == 3) return {"\"" + cols[n.column].name + "\"", kPrecPrimary};  // quoted identifier
+      if (st % 7 == 3)
+        return {"\"" + cols[n.column].name + "\"", kPrecPrimary};  // quoted identifier
       return {cols[n.column].name, kPrecPrimary};
     case Op::kNull:
       return {Kw("NULL", st), kPrecPrimary};
@@ -357,12 +393,14 @@ inline Printed PrintDocketP(const DiffNode& n, const std::vector<DiffColumn>& co
       return {"today", kPrecPrimary};
     case Op::kLiteral:
       switch (n.type) {
-        case DType::kBool: return {Kw(n.b ? "TRUE" : "FALSE", st), kPrecPrimary};
+        case DType::kBool:
+          return {Kw(n.b ? "TRUE" : "FALSE", st), kPrecPrimary};
         case DType::kInt:
           return {std::to_string(n.i), n.i < 0 ? kPrecNeg : kPrecPrimary};
         case DType::kFloat:
           return {n.float_text, n.float_text[0] == '-' ? kPrecNeg : kPrecPrimary};
-        case DType::kString: return {QuoteString(n.s), kPrecPrimary};
+        case DType::kString:
+          return {QuoteString(n.s), kPrecPrimary};
         case DType::kDate:
           if (n.date_as_string) return {QuoteString(DateText(n.i)), kPrecPrimary};
           return {Kw("DATE", st) + " " + QuoteString(DateText(n.i)), kPrecPrimary};
@@ -381,12 +419,15 @@ inline Printed PrintDocketP(const DiffNode& n, const std::vector<DiffColumn>& co
       std::string op = n.name;
       if (op == "=" && st % 2) op = "==";
       if (op == "!=" && st % 2) op = "<>";
-      return {Join3(Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd), op, Wrap(PrintDocketP(n.kids[1], cols), kPrecAdd)),
+      return {Join3(Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd), op,
+                    Wrap(PrintDocketP(n.kids[1], cols), kPrecAdd)),
               kPrecCmp};
     }
     case Op::kArith: {
       int p = (n.name == "+" || n.name == "-") ? kPrecAdd : kPrecMul;
-      return {Join3(Wrap(PrintDocketP(n.kids[0], cols), p), n.name, Wrap(PrintDocketP(n.kids[1], cols), p + 1)), p};
+      return {Join3(Wrap(PrintDocketP(n.kids[0], cols), p), n.name,
+                    Wrap(PrintDocketP(n.kids[1], cols), p + 1)),
+              p};
     }
     case Op::kNeg: {
       std::string inner = Wrap(PrintDocketP(n.kids[0], cols), kPrecNeg);
@@ -397,41 +438,46 @@ inline Printed PrintDocketP(const DiffNode& n, const std::vector<DiffColumn>& co
                   (n.negated ? Kw("NOT", st) + " " : "") + Kw("NULL", st),
               kPrecCmp};
     case Op::kIn:
-      return {Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd) + " " + (n.negated ? Kw("NOT", st) + " " : "") +
-                  Kw("IN", st) + " (" + DocketArgs(n, cols, 1) + ")",
+      return {Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd) + " " +
+                  (n.negated ? Kw("NOT", st) + " " : "") + Kw("IN", st) + " (" +
+                  DocketArgs(n, cols, 1) + ")",
               kPrecCmp};
     case Op::kBetween:
-      return {Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd) + " " + (n.negated ? Kw("NOT", st) + " " : "") +
-                  Kw("BETWEEN", st) + " " + Wrap(PrintDocketP(n.kids[1], cols), kPrecAdd) + " " + Kw("AND", st) +
-                  " " + Wrap(PrintDocketP(n.kids[2], cols), kPrecAdd),
+      return {Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd) + " " +
+                  (n.negated ? Kw("NOT", st) + " " : "") + Kw("BETWEEN", st) + " " +
+                  Wrap(PrintDocketP(n.kids[1], cols), kPrecAdd) + " " + Kw("AND", st) + " " +
+                  Wrap(PrintDocketP(n.kids[2], cols), kPrecAdd),
               kPrecCmp};
     case Op::kLike:
     case Op::kILike:
     case Op::kMatches: {
       const char* kw = n.op == Op::kLike ? "LIKE" : n.op == Op::kILike ? "ILIKE" : "MATCHES";
-      return {Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd) + " " + (n.negated ? Kw("NOT", st) + " " : "") +
-                  Kw(kw, st) + " " + Wrap(PrintDocketP(n.kids[1], cols), kPrecAdd),
+      return {Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd) + " " +
+                  (n.negated ? Kw("NOT", st) + " " : "") + Kw(kw, st) + " " +
+                  Wrap(PrintDocketP(n.kids[1], cols), kPrecAdd),
               kPrecCmp};
     }
     case Op::kCase: {
       std::string out = Kw("CASE", st);
       size_t pairs = (n.kids.size() - (n.has_else ? 1 : 0)) / 2;
       for (size_t k = 0; k < pairs; ++k) {
-        out += " " + Kw("WHEN", st) + " " + PrintDocket(n.kids[2 * k], cols) + " " + Kw("THEN", st) + " " +
-               PrintDocket(n.kids[2 * k + 1], cols);
+        out += " " + Kw("WHEN", st) + " " + PrintDocket(n.kids[2 * k], cols) + " " +
+               Kw("THEN", st) + " " + PrintDocket(n.kids[2 * k + 1], cols);
       }
       if (n.has_else) out += " " + Kw("ELSE", st) + " " + PrintDocket(n.kids.back(), cols);
       return {out + " " + Kw("END", st), kPrecPrimary};
     }
     case Op::kCall:
       if (n.name == "date_trunc") {
-        return {"date_trunc(" + QuoteString(n.unit) + ", " + PrintDocket(n.kids[0], cols) + ")", kPrecPrimary};
+        return {"date_trunc(" + QuoteString(n.unit) + ", " + PrintDocket(n.kids[0], cols) + ")",
+                kPrecPrimary};
       }
       return {n.name + "(" + DocketArgs(n, cols) + ")", kPrecPrimary};
     case Op::kInterval:
-      return {Join3(Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd), n.name,
-                    Kw("INTERVAL", st) + " " + std::to_string(n.i) + " " + Kw(n.unit.c_str(), st >> 2)),
-              kPrecAdd};
+      return {
+          Join3(Wrap(PrintDocketP(n.kids[0], cols), kPrecAdd), n.name,
+                Kw("INTERVAL", st) + " " + std::to_string(n.i) + " " + Kw(n.unit.c_str(), st >> 2)),
+          kPrecAdd};
   }
   return {"?", kPrecPrimary};
 }
@@ -445,40 +491,61 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
     return out;
   };
   auto strftime_int = [&](const char* fmt, const std::string& d) {
-    return std::string("CAST(strftime('") + fmt + "', (" + d + ") * 86400, 'unixepoch') AS INTEGER)";
+    return std::string("CAST(strftime('") + fmt + "', (" + d +
+           ") * 86400, 'unixepoch') AS INTEGER)";
   };
   auto julian_days = [&](const std::string& d, const std::string& modifiers) {
-    return "CAST(julianday((" + d + ") * 86400, 'unixepoch', " + modifiers + ") - 2440587.5 AS INTEGER)";
+    return "CAST(julianday((" + d + ") * 86400, 'unixepoch', " + modifiers +
+           ") - 2440587.5 AS INTEGER)";
   };
   switch (n.op) {
-    case Op::kColumn: return "\"" + cols[n.column].name + "\"";
-    case Op::kNull: return "NULL";
-    case Op::kToday: return std::to_string(today);
+    case Op::kColumn:
+      return "\"" + cols[n.column].name + "\"";
+    case Op::kNull:
+      return "NULL";
+    case Op::kToday:
+      return std::to_string(today);
     case Op::kLiteral:
       switch (n.type) {
-        case DType::kBool: return n.b ? "1" : "0";
-        case DType::kInt: return "(" + std::to_string(n.i) + ")";
-        case DType::kFloat: return "(" + n.float_text + ")";
-        case DType::kString: return QuoteString(n.s);
-        case DType::kDate: return "(" + std::to_string(n.i) + ")";
+        case DType::kBool:
+          return n.b ? "1" : "0";
+        case DType::kInt:
+          return "(" + std::to_string(n.i) + ")";
+        case DType::kFloat:
+          return "(" + n.float_text + ")";
+        case DType::kString:
+          return QuoteString(n.s);
+        case DType::kDate:
+          return "(" + std::to_string(n.i) + ")";
       }
       break;
-    case Op::kAnd: return "(" + k(0) + " AND " + k(1) + ")";
-    case Op::kOr: return "(" + k(0) + " OR " + k(1) + ")";
-    case Op::kNot: return "(NOT " + k(0) + ")";
-    case Op::kCompare: return "(" + k(0) + " " + (n.name == "!=" ? std::string("<>") : n.name) + " " + k(1) + ")";
+    case Op::kAnd:
+      return "(" + k(0) + " AND " + k(1) + ")";
+    case Op::kOr:
+      return "(" + k(0) + " OR " + k(1) + ")";
+    case Op::kNot:
+      return "(NOT " + k(0) + ")";
+    case Op::kCompare:
+      return "(" + k(0) + " " + (n.name == "!=" ? std::string("<>") : n.name) + " " + k(1) + ")";
     case Op::kArith:
       if (n.name == "/") return "(CAST(" + k(0) + " AS REAL) / " + k(1) + ")";
       return "(" + k(0) + " " + n.name + " " + k(1) + ")";
-    case Op::kNeg: return "(- " + k(0) + ")";
-    case Op::kIsNull: return "(" + k(0) + (n.negated ? " IS NOT NULL)" : " IS NULL)");
-    case Op::kIn: return "(" + k(0) + (n.negated ? " NOT IN (" : " IN (") + args(1) + "))";
+    case Op::kNeg:
+      return "(- " + k(0) + ")";
+    case Op::kIsNull:
+      return "(" + k(0) + (n.negated ? " IS NOT NULL)" : " IS NULL)");
+    case Op::kIn:
+      return "(" + k(0) + (n.negated ? " NOT IN (" : " IN (") + args(1) + "))";
     case Op::kBetween:
       return "(" + k(0) + (n.negated ? " NOT BETWEEN " : " BETWEEN ") + k(1) + " AND " + k(2) + ")";
-    case Op::kLike: return "(" + k(0) + (n.negated ? " NOT LIKE " : " LIKE ") + k(1) + ")";
+    case Op::kLike:
+      return "(" + k(0) + (n.negated ? " NOT LIKE " : " LIKE ") + k(1) + ")";
     case Op::kILike:
-      return "(lower(" + k(0) + ")" + (n.negated ? " NOT LIKE " : " LIKE ") + "lower(" + k(1) + "))";
-    case Op::kMatches: return std::string("(") + (n.negated ? "NOT " : "") + "ref_regexp(" + k(0) + ", " + k(1) + "))";
+      return "(lower(" + k(0) + ")" + (n.negated ? " NOT LIKE " : " LIKE ") + "lower(" + k(1) +
+             "))";
+    case Op::kMatches:
+      return std::string("(") + (n.negated ? "NOT " : "") + "ref_regexp(" + k(0) + ", " + k(1) +
+             "))";
     case Op::kCase: {
       std::string out = "(CASE";
       size_t pairs = (n.kids.size() - (n.has_else ? 1 : 0)) / 2;
@@ -491,12 +558,13 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
       if (n.unit == "DAY") return "(" + k(0) + " " + sign + " " + std::to_string(n.i) + ")";
       if (n.unit == "WEEK") return "(" + k(0) + " " + sign + " " + std::to_string(7 * n.i) + ")";
       int64_t months = n.unit == "MONTH" ? n.i : n.unit == "QUARTER" ? 3 * n.i : 12 * n.i;
-      return "ref_add_months(" + k(0) + ", " + (sign == "-" ? "-" : "") + std::to_string(months) + ")";
+      return "ref_add_months(" + k(0) + ", " + (sign == "-" ? "-" : "") + std::to_string(months) +
+             ")";
     }
     case Op::kCall: {
       const std::string& f = n.name;
-      if (f == "coalesce" || f == "nullif" || f == "abs" || f == "lower" || f == "upper" || f == "length" ||
-          f == "trim") {
+      if (f == "coalesce" || f == "nullif" || f == "abs" || f == "lower" || f == "upper" ||
+          f == "length" || f == "trim") {
         return f + "(" + args(0) + ")";
       }
       if (f == "round") return "round(" + args(0) + ")";
@@ -510,7 +578,8 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
                ") = 0 THEN 1 ELSE substr(" + s + ", -length(" + t + ")) = " + t + " END)";
       }
       if (f == "days_since") return "(" + std::to_string(today) + " - " + k(0) + ")";
-      if (f == "months_since") return "ref_months_since(" + k(0) + ", " + std::to_string(today) + ")";
+      if (f == "months_since")
+        return "ref_months_since(" + k(0) + ", " + std::to_string(today) + ")";
       if (f == "least" || f == "greatest") {
         // NULLs are ignored (docket, like PostgreSQL); SQLite's multi-argument
         // min/max return NULL when any argument is NULL.  Each coalesce below
@@ -520,7 +589,8 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
         std::string out = f == "least" ? "min(" : "max(";
         for (size_t i = 0; i < n.kids.size(); ++i) {
           out += i ? ", coalesce(" : "coalesce(";
-          for (size_t j = 0; j < n.kids.size(); ++j) out += (j ? ", " : "") + k((i + j) % n.kids.size());
+          for (size_t j = 0; j < n.kids.size(); ++j)
+            out += (j ? ", " : "") + k((i + j) % n.kids.size());
           out += ")";
         }
         return out + ")";
@@ -528,7 +598,8 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
       if (f == "days_until") return "(" + k(0) + " - " + std::to_string(today) + ")";
       if (f == "add_days") return "(" + k(0) + " + " + k(1) + ")";
       if (f == "add_months") return "ref_add_months(" + k(0) + ", " + k(1) + ")";
-      if (f == "next_anniversary") return "ref_next_anniversary(" + k(0) + ", " + k(1) + ", " + std::to_string(today) + ")";
+      if (f == "next_anniversary")
+        return "ref_next_anniversary(" + k(0) + ", " + k(1) + ", " + std::to_string(today) + ")";
       if (f == "year") return strftime_int("%Y", k(0));
       if (f == "month") return strftime_int("%m", k(0));
       if (f == "day") return strftime_int("%d", k(0));
@@ -540,7 +611,8 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
         if (n.unit == "year") return julian_days(d, "'start of year'");
         if (n.unit == "week") return julian_days(d, "'-6 days', 'weekday 1'");
         // quarter: start of month, then back (month - 1) % 3 months.
-        return julian_days(d, "'start of month', printf('-%d months', (" + strftime_int("%m", d) + " - 1) % 3)");
+        return julian_days(
+            d, "'start of month', printf('-%d months', (" + strftime_int("%m", d) + " - 1) % 3)");
       }
       return "unknown_function_" + f + "(" + args(0) + ")";
     }
@@ -556,9 +628,9 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
 struct GenConfig {
   int max_depth = 4;
   bool null_literals = true;
-  bool bool_ordering = true;      // b1 < b2 on bools
-  bool string_functions = true;   // lower, upper, length, trim, contains, …
-  bool date_functions = true;     // year, month, …, date_trunc, add_months, next_anniversary
+  bool bool_ordering = true;     // b1 < b2 on bools
+  bool string_functions = true;  // lower, upper, length, trim, contains, …
+  bool date_functions = true;    // year, month, …, date_trunc, add_months, next_anniversary
   bool intervals = true;
   bool like = true;
   bool ilike = true;
@@ -589,8 +661,8 @@ inline bool ReadsColumn(const DiffNode& n) {
 }
 inline bool DependsOnToday(const DiffNode& n) {
   if (n.op == Op::kToday) return true;
-  if (n.op == Op::kCall && (n.name == "days_since" || n.name == "days_until" || n.name == "months_since" ||
-                            n.name == "next_anniversary"))
+  if (n.op == Op::kCall && (n.name == "days_since" || n.name == "days_until" ||
+                            n.name == "months_since" || n.name == "next_anniversary"))
     return true;
   for (const DiffNode& k : n.kids)
     if (DependsOnToday(k)) return true;
@@ -656,11 +728,21 @@ class ExprGenerator {
       DiffNode n;
       bool ok = false;
       switch (t) {
-        case DType::kBool: ok = GenBool(depth, &n); break;
-        case DType::kInt: ok = GenInt(depth, &n); break;
-        case DType::kFloat: ok = GenFloat(depth, &n); break;
-        case DType::kString: ok = GenString(depth, &n); break;
-        case DType::kDate: ok = GenDate(depth, &n); break;
+        case DType::kBool:
+          ok = GenBool(depth, &n);
+          break;
+        case DType::kInt:
+          ok = GenInt(depth, &n);
+          break;
+        case DType::kFloat:
+          ok = GenFloat(depth, &n);
+          break;
+        case DType::kString:
+          ok = GenString(depth, &n);
+          break;
+        case DType::kDate:
+          ok = GenDate(depth, &n);
+          break;
       }
       // Without today_constant_in_logic no sub-expression is computed once per
       // evaluation (column-free but depending on today), at any depth: the
@@ -677,7 +759,8 @@ class ExprGenerator {
 
   // A column or a literal of type t (NULL literal sometimes).
   DiffNode Leaf(DType t, bool allow_null = true) {
-    if (allow_null && cfg_.null_literals && (t != DType::kString || cfg_.string_null_literals) && rng_.Percent(3))
+    if (allow_null && cfg_.null_literals && (t != DType::kString || cfg_.string_null_literals) &&
+        rng_.Percent(3))
       return Null(t);
     std::vector<int> candidates;
     for (size_t c = 0; c < cols_.size(); ++c)
@@ -737,15 +820,19 @@ class ExprGenerator {
     n.type = t;
     n.style = static_cast<uint32_t>(rng_.Next());
     switch (t) {
-      case DType::kBool: n.b = rng_.Percent(50); break;
+      case DType::kBool:
+        n.b = rng_.Percent(50);
+        break;
       case DType::kInt: {
-        static const std::vector<int64_t> kInts = {0, 1, 2, 3, -1, -2, 5, 7, 10, -10, 13, 91, 100, 1000, -1000, 123456};
+        static const std::vector<int64_t> kInts = {0,  1,   2,  3,  -1,  -2,   5,     7,
+                                                   10, -10, 13, 91, 100, 1000, -1000, 123456};
         return IntLiteral(rng_.Percent(60) ? rng_.Pick(kInts) : rng_.Between(-30, 30));
       }
       case DType::kFloat: {
         // Exactly representable values written briefly, so both parsers agree.
-        static const std::vector<const char*> kFloats = {"0.5", "1.5", "2.25", "0.125", "100.0", "0.0", "-0.5",
-                                                         "-2.75", "1e3", "2.5e2", "1E2", ".5", "7.0", "-8.0"};
+        static const std::vector<const char*> kFloats = {"0.5", "1.5",  "2.25",  "0.125", "100.0",
+                                                         "0.0", "-0.5", "-2.75", "1e3",   "2.5e2",
+                                                         "1E2", ".5",   "7.0",   "-8.0"};
         n.float_text = rng_.Pick(kFloats);
         n.f = std::strtod(n.float_text.c_str(), nullptr);
         n.bound = std::fabs(n.f);
@@ -753,16 +840,18 @@ class ExprGenerator {
         break;
       }
       case DType::kString: {
-        static const std::vector<std::string> kStrings = {"",   "a",   "A",     "abc",  "Abc", "red", "yellow",
-                                                          "it's", "b",  "é",   "日本", "x%y", "a_c", " a "};
+        static const std::vector<std::string> kStrings = {"",     "a",      "A",    "abc", "Abc",
+                                                          "red",  "yellow", "it's", "b",   "é",
+                                                          "日本", "x%y",    "a_c",  " a "};
         n.s = rng_.Pick(kStrings);
         n.ascii = IsAscii(n.s);
         break;
       }
       case DType::kDate: {
-        static const std::vector<int32_t> kDates = {DaysOf(2024, 2, 29), DaysOf(2023, 2, 28), DaysOf(2024, 1, 31),
-                                                    DaysOf(2025, 12, 31), DaysOf(2000, 2, 29), DaysOf(2026, 11, 22),
-                                                    DaysOf(1999, 12, 31), DaysOf(2026, 3, 31), DaysOf(1970, 1, 1)};
+        static const std::vector<int32_t> kDates = {
+            DaysOf(2024, 2, 29),  DaysOf(2023, 2, 28), DaysOf(2024, 1, 31),
+            DaysOf(2025, 12, 31), DaysOf(2000, 2, 29), DaysOf(2026, 11, 22),
+            DaysOf(1999, 12, 31), DaysOf(2026, 3, 31), DaysOf(1970, 1, 1)};
         n.i = rng_.Percent(50) ? rng_.Pick(kDates) : today_ + rng_.Between(-400, 400);
         n.lo = n.hi = static_cast<int32_t>(n.i);
         break;
@@ -787,8 +876,9 @@ class ExprGenerator {
   }
 
   DType ComparableType() {
-    static const std::vector<DType> kTypes = {DType::kInt, DType::kInt, DType::kFloat, DType::kString,
-                                              DType::kString, DType::kDate, DType::kDate, DType::kBool};
+    static const std::vector<DType> kTypes = {DType::kInt,    DType::kInt,    DType::kFloat,
+                                              DType::kString, DType::kString, DType::kDate,
+                                              DType::kDate,   DType::kBool};
     return rng_.Pick(kTypes);
   }
   // For numeric comparisons, int and float mix.
@@ -819,7 +909,9 @@ class ExprGenerator {
         *out = Make(rng_.Percent(50) ? Op::kAnd : Op::kOr, {std::move(a), std::move(b)});
         return true;
       }
-      case 4: *out = Make(Op::kNot, {Gen(DType::kBool, d)}); return true;
+      case 4:
+        *out = Make(Op::kNot, {Gen(DType::kBool, d)});
+        return true;
       case 5:
       case 6:
       case 7: {  // comparison
@@ -839,7 +931,8 @@ class ExprGenerator {
         return true;
       }
       case 8: {
-        static const std::vector<DType> kAll = {DType::kBool, DType::kInt, DType::kFloat, DType::kString, DType::kDate};
+        static const std::vector<DType> kAll = {DType::kBool, DType::kInt, DType::kFloat,
+                                                DType::kString, DType::kDate};
         *out = Make(Op::kIsNull, {Gen(rng_.Pick(kAll), d)});
         out->negated = rng_.Percent(40);
         return true;
@@ -849,7 +942,8 @@ class ExprGenerator {
         if (t == DType::kBool) t = DType::kString;
         std::vector<DiffNode> kids = {Gen(t, d)};
         int items = static_cast<int>(rng_.Between(1, 5));
-        for (int k = 0; k < items; ++k) kids.push_back(rng_.Percent(80) ? Leaf(Partner(t)) : Gen(Partner(t), d - 1));
+        for (int k = 0; k < items; ++k)
+          kids.push_back(rng_.Percent(80) ? Leaf(Partner(t)) : Gen(Partner(t), d - 1));
         if (!cfg_.today_constant_in_logic)
           for (const DiffNode& k : kids)
             if (TodayConstant(k)) return false;
@@ -861,7 +955,8 @@ class ExprGenerator {
         DType t = ComparableType();
         if (t == DType::kBool) t = DType::kInt;
         if (t == DType::kDate) {
-          *out = Make(Op::kBetween, {DateOperand(d, false), DateOperand(d - 1, true), DateOperand(d - 1, true)});
+          *out = Make(Op::kBetween,
+                      {DateOperand(d, false), DateOperand(d - 1, true), DateOperand(d - 1, true)});
         } else {
           *out = Make(Op::kBetween, {Gen(t, d), Gen(Partner(t), d - 1), Gen(Partner(t), d - 1)});
         }
@@ -880,8 +975,9 @@ class ExprGenerator {
           if (!s.ascii) return false;
           *out = Make(Op::kILike, {std::move(s), LikePattern(true)});
         } else if (which == 2 && cfg_.matches) {
-          static const std::vector<std::string> kRegexes = {"^a", "c$", "(?i)^ab", "é", "[0-9]", "a.c", "^$",
-                                                            ".",  "x|y", "日", "^.{3}$", "(?i)RED"};
+          static const std::vector<std::string> kRegexes = {"^a",    "c$",  "(?i)^ab", "é",
+                                                            "[0-9]", "a.c", "^$",      ".",
+                                                            "x|y",   "日",  "^.{3}$",  "(?i)RED"};
           DiffNode p = Literal(DType::kString);
           p.s = rng_.Pick(kRegexes);
           *out = Make(Op::kMatches, {Gen(DType::kString, d), std::move(p)});
@@ -894,7 +990,9 @@ class ExprGenerator {
       case 12: {
         if (!cfg_.string_functions) return false;
         static const std::vector<std::string> kFns = {"contains", "starts_with", "ends_with"};
-        *out = Make(Op::kCall, {Gen(DType::kString, d), rng_.Percent(70) ? Leaf(DType::kString) : Gen(DType::kString, d)},
+        *out = Make(Op::kCall,
+                    {Gen(DType::kString, d),
+                     rng_.Percent(70) ? Leaf(DType::kString) : Gen(DType::kString, d)},
                     rng_.Pick(kFns));
         return true;
       }
@@ -904,8 +1002,9 @@ class ExprGenerator {
   }
 
   DiffNode LikePattern(bool ascii_only) {
-    static const std::vector<std::string> kPatterns = {"%",   "a%",  "%c",   "_",   "__", "%b%", "a_c", "",
-                                                       "A%",  "%é%", "日%", "_é", "r%d", "%%", "abc", "%'%"};
+    static const std::vector<std::string> kPatterns = {"%",   "a%", "%c",  "_",   "__",  "%b%",
+                                                       "a_c", "",   "A%",  "%é%", "日%", "_é",
+                                                       "r%d", "%%", "abc", "%'%"};
     for (;;) {
       DiffNode p = Literal(DType::kString);
       p.s = rng_.Pick(kPatterns);
@@ -982,7 +1081,8 @@ class ExprGenerator {
     if (!cfg_.least_greatest) return false;
     std::vector<DiffNode> kids;
     int n = static_cast<int>(rng_.Between(1, 3));
-    for (int k = 0; k < n; ++k) kids.push_back(Gen(t == DType::kFloat && k > 0 && rng_.Percent(30) ? DType::kInt : t, d));
+    for (int k = 0; k < n; ++k)
+      kids.push_back(Gen(t == DType::kFloat && k > 0 && rng_.Percent(30) ? DType::kInt : t, d));
     double bound = 0;
     for (const DiffNode& k : kids) bound = std::max(bound, k.bound);
     *out = Make(Op::kCall, std::move(kids), rng_.Percent(50) ? "least" : "greatest");
@@ -1032,14 +1132,15 @@ class ExprGenerator {
       case 6:
       case 7: {
         if (!cfg_.date_functions && rng_.Percent(70)) return false;
-        static const std::vector<std::string> kFns = {"days_since", "days_until", "year",  "month",
-                                                      "day",        "quarter",    "day_of_week"};
+        static const std::vector<std::string> kFns = {
+            "days_since", "days_until", "year", "month", "day", "quarter", "day_of_week"};
         std::string f = rng_.Pick(kFns);
         if (!cfg_.date_functions && f != "days_since" && f != "days_until") return false;
         DiffNode a = Gen(DType::kDate, d);
-        double bound = (f == "days_since" || f == "days_until")
-                           ? std::max(std::fabs(double(a.hi) - today_), std::fabs(double(a.lo) - today_))
-                           : 10000;
+        double bound =
+            (f == "days_since" || f == "days_until")
+                ? std::max(std::fabs(double(a.hi) - today_), std::fabs(double(a.lo) - today_))
+                : 10000;
         *out = Make(Op::kCall, {std::move(a)}, f);
         out->bound = bound;
         return true;
@@ -1073,7 +1174,8 @@ class ExprGenerator {
       case 2: {
         static const std::vector<std::string> kOps = {"+", "-", "*"};
         std::string op = rng_.Pick(kOps);
-        DiffNode a = Gen(DType::kFloat, d), b = Gen(rng_.Percent(30) ? DType::kInt : DType::kFloat, d);
+        DiffNode a = Gen(DType::kFloat, d),
+                 b = Gen(rng_.Percent(30) ? DType::kInt : DType::kFloat, d);
         if (rng_.Percent(30)) std::swap(a, b);
         double bound = op == "*" ? a.bound * b.bound : a.bound + b.bound;
         if (bound > kFloatBound) return false;
@@ -1162,7 +1264,8 @@ class ExprGenerator {
         // an int in docket), so the date side is never a bare NULL.
         if (a.op == Op::kNull || b.op == Op::kNull) return false;
         if (b.bound > 100000 || !DateInRange(a.lo - b.bound, a.hi + b.bound)) return false;
-        int32_t lo = static_cast<int32_t>(a.lo - b.bound), hi = static_cast<int32_t>(a.hi + b.bound);
+        int32_t lo = static_cast<int32_t>(a.lo - b.bound),
+                hi = static_cast<int32_t>(a.hi + b.bound);
         int which = static_cast<int>(rng_.Below(3));
         if (which == 2 && !cfg_.date_functions) which = 0;
         if (which == 2) {
@@ -1184,7 +1287,11 @@ class ExprGenerator {
         if (a.op == Op::kNull) return false;
         int64_t n = rng_.Between(0, 40);
         std::string unit = rng_.Pick(kUnits);
-        double span = unit == "DAY" ? n : unit == "WEEK" ? 7 * n : unit == "MONTH" ? 31 * n : unit == "QUARTER" ? 93 * n : 366 * n;
+        double span = unit == "DAY"       ? n
+                      : unit == "WEEK"    ? 7 * n
+                      : unit == "MONTH"   ? 31 * n
+                      : unit == "QUARTER" ? 93 * n
+                                          : 366 * n;
         if (!DateInRange(a.lo - span, a.hi + span)) return false;
         int32_t lo = static_cast<int32_t>(a.lo - span), hi = static_cast<int32_t>(a.hi + span);
         *out = Make(Op::kInterval, {std::move(a)}, rng_.Percent(50) ? "+" : "-");
@@ -1198,7 +1305,8 @@ class ExprGenerator {
         if (!cfg_.date_functions) return false;
         DiffNode a = Gen(DType::kDate, d), b = Gen(DType::kInt, d - 1);
         if (b.bound > 1200 || !DateInRange(a.lo - 31 * b.bound, a.hi + 31 * b.bound)) return false;
-        int32_t lo = static_cast<int32_t>(a.lo - 31 * b.bound), hi = static_cast<int32_t>(a.hi + 31 * b.bound);
+        int32_t lo = static_cast<int32_t>(a.lo - 31 * b.bound),
+                hi = static_cast<int32_t>(a.hi + 31 * b.bound);
         *out = Make(Op::kCall, {std::move(a), std::move(b)}, "add_months");
         out->lo = lo;
         out->hi = hi;
@@ -1221,7 +1329,9 @@ class ExprGenerator {
         static const std::vector<int64_t> kMonths = {1, 3, 6, 12, 5};
         DiffNode a = Gen(DType::kDate, d);
         int64_t m = rng_.Pick(kMonths);
-        int32_t lo = std::min<int32_t>(a.lo, static_cast<int32_t>(today_)), hi = std::max<int32_t>(a.hi, static_cast<int32_t>(today_)) + 31 * static_cast<int32_t>(m);
+        int32_t lo = std::min<int32_t>(a.lo, static_cast<int32_t>(today_)),
+                hi = std::max<int32_t>(a.hi, static_cast<int32_t>(today_)) +
+                     31 * static_cast<int32_t>(m);
         if (!DateInRange(lo, hi) || a.lo < today_ - 200 * 366) return false;
         *out = Make(Op::kCall, {std::move(a), IntLiteral(m)}, "next_anniversary");
         out->lo = lo;

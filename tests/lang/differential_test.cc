@@ -83,7 +83,8 @@ TEST(DifferentialReference, NextAnniversary) {
   const int64_t today = DaysOf(2026, 11, 22);
   EXPECT_EQ(RefNextAnniversary(DaysOf(2026, 8, 22), 3, today), DaysOf(2026, 11, 22));
   EXPECT_EQ(RefNextAnniversary(DaysOf(2026, 8, 21), 3, today), DaysOf(2027, 2, 21));
-  EXPECT_EQ(RefNextAnniversary(DaysOf(2026, 11, 22), 12, today), DaysOf(2027, 11, 22));  // positive multiple
+  EXPECT_EQ(RefNextAnniversary(DaysOf(2026, 11, 22), 12, today),
+            DaysOf(2027, 11, 22));  // positive multiple
   EXPECT_EQ(RefNextAnniversary(DaysOf(2027, 1, 5), 1, today), DaysOf(2027, 2, 5));
   EXPECT_EQ(RefNextAnniversary(DaysOf(2024, 2, 29), 12, DaysOf(2025, 3, 1)), DaysOf(2026, 2, 28));
   EXPECT_EQ(RefNextAnniversary(DaysOf(1999, 1, 31), 1, today), DaysOf(2026, 11, 30));
@@ -107,7 +108,8 @@ TEST(DifferentialReference, SqliteDateFormulas) {
   auto scalar = [&](const std::string& expr) {
     sqlite3_stmt* stmt = nullptr;
     std::string sql = "SELECT " + expr;
-    EXPECT_EQ(sqlite3_prepare_v2(db.db(), sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db.db());
+    EXPECT_EQ(sqlite3_prepare_v2(db.db(), sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db.db());
     EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
     int64_t v = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
@@ -210,8 +212,10 @@ class Runner {
     opts.threads = threads;
     absl::StatusOr<PredicateResult> res = pred->EvaluateTable(docket_, opts);
     if (!res.ok()) return "evaluate: " + res.status().ToString();
-    if (res->rows.size() != table_.rows) return "rows bitmap has " + std::to_string(res->rows.size()) + " bits";
-    if (res->nulls.size() != table_.rows) return "nulls bitmap has " + std::to_string(res->nulls.size()) + " bits";
+    if (res->rows.size() != table_.rows)
+      return "rows bitmap has " + std::to_string(res->rows.size()) + " bits";
+    if (res->nulls.size() != table_.rows)
+      return "nulls bitmap has " + std::to_string(res->nulls.size()) + " bits";
     out->assign(static_cast<size_t>(table_.rows), 0);
     int64_t count = 0;
     for (int64_t r = 0; r < table_.rows; ++r) {
@@ -220,7 +224,8 @@ class Runner {
       (*out)[static_cast<size_t>(r)] = t ? 1 : nul ? -1 : 0;
       count += t;
     }
-    if (count != res->count) return "count " + std::to_string(res->count) + " != TRUE rows " + std::to_string(count);
+    if (count != res->count)
+      return "count " + std::to_string(res->count) + " != TRUE rows " + std::to_string(count);
     return "";
   }
 
@@ -235,8 +240,9 @@ class Runner {
     for (int64_t r = 0; r < table_.rows; ++r) {
       if (a[static_cast<size_t>(r)] != b[static_cast<size_t>(r)]) {
         if (bad_row) *bad_row = r;
-        return std::string("row ") + std::to_string(r) + ": docket " + TriText(b[static_cast<size_t>(r)]) +
-               ", sqlite " + TriText(a[static_cast<size_t>(r)]);
+        return std::string("row ") + std::to_string(r) + ": docket " +
+               TriText(b[static_cast<size_t>(r)]) + ", sqlite " +
+               TriText(a[static_cast<size_t>(r)]);
       }
     }
     return "";
@@ -274,7 +280,8 @@ void Simplifications(const DiffNode& root, const DiffTable& t, std::vector<DiffN
   for (const auto& path : paths) {
     const DiffNode* n = &root;
     for (size_t k : path) n = &n->kids[k];
-    if (n->op == Op::kColumn || n->op == Op::kLiteral || n->op == Op::kNull || n->op == Op::kToday) continue;
+    if (n->op == Op::kColumn || n->op == Op::kLiteral || n->op == Op::kNull || n->op == Op::kToday)
+      continue;
     // Children of the same type (not operands with a special role such as a
     // LIKE pattern or a date string literal).
     for (const DiffNode& k : n->kids) {
@@ -286,7 +293,8 @@ void Simplifications(const DiffNode& root, const DiffTable& t, std::vector<DiffN
     // never walks into a construct excluded by design.
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const DiffColumn& col = t.columns[c];
-      if (col.type != n->type || col.name == "i2" || col.name == "f2" || (col.type == DType::kString && !col.ascii))
+      if (col.type != n->type || col.name == "i2" || col.name == "f2" ||
+          (col.type == DType::kString && !col.ascii))
         continue;
       DiffNode leaf;
       leaf.op = Op::kColumn;
@@ -322,8 +330,9 @@ std::string Minimize(const DiffNode& expr, const DiffTable& table) {
       if (!improved) break;
     }
   }
-  std::string report = "  docket: " + PrintDocket(best, table.columns) + "\n  sqlite: " +
-                       PrintSql(best, table.columns, table.today) + "\n  as_of:  " + DateText(table.today) + "\n";
+  std::string report = "  docket: " + PrintDocket(best, table.columns) +
+                       "\n  sqlite: " + PrintSql(best, table.columns, table.today) +
+                       "\n  as_of:  " + DateText(table.today) + "\n";
   Runner full(table);
   std::string err;
   full.Setup(&err);
@@ -336,7 +345,8 @@ std::string Minimize(const DiffNode& expr, const DiffTable& table) {
     std::string one_what = single.Compare(best);
     if (!one_what.empty()) {
       report += "  one row:";
-      for (size_t c = 0; c < one.columns.size(); ++c) report += " " + one.columns[c].name + "=" + one.CellText(c, 0);
+      for (size_t c = 0; c < one.columns.size(); ++c)
+        report += " " + one.columns[c].name + "=" + one.CellText(c, 0);
       report += "\n  " + one_what + "\n";
       return report;
     }
@@ -369,15 +379,16 @@ TEST(DifferentialSqlite, AgreesOnRandomPredicates) {
       // Big tables sometimes run on two threads: the rows must not change.
       const int threads = rows > 2048 && rng.Percent(50) ? 2 : 1;
       if (print) {  // To find a crashing case: the last line printed.
-        std::printf("case %lld: %s\n", static_cast<long long>(done), PrintDocket(expr, table.columns).c_str());
+        std::printf("case %lld: %s\n", static_cast<long long>(done),
+                    PrintDocket(expr, table.columns).c_str());
         std::fflush(stdout);
       }
       std::string what = runner.Compare(expr, nullptr, threads);
       if (!what.empty()) {
         ++failures;
-        ADD_FAILURE() << "disagreement (seed " << seed << ", case " << done << ", " << rows << " rows, threads "
-                      << threads << "):\n  " << what << "\n  docket: " << PrintDocket(expr, table.columns)
-                      << "\nminimal:\n"
+        ADD_FAILURE() << "disagreement (seed " << seed << ", case " << done << ", " << rows
+                      << " rows, threads " << threads << "):\n  " << what
+                      << "\n  docket: " << PrintDocket(expr, table.columns) << "\nminimal:\n"
                       << Minimize(expr, table);
         continue;
       }
@@ -386,9 +397,11 @@ TEST(DifferentialSqlite, AgreesOnRandomPredicates) {
       for (int8_t v : values) ++outcomes[v + 1];
     }
   }
-  std::printf("differential: %lld predicates over %lld tables; rows NULL %lld, FALSE %lld, TRUE %lld\n",
-              static_cast<long long>(done), static_cast<long long>(tables), static_cast<long long>(outcomes[0]),
-              static_cast<long long>(outcomes[1]), static_cast<long long>(outcomes[2]));
+  std::printf(
+      "differential: %lld predicates over %lld tables; rows NULL %lld, FALSE %lld, TRUE %lld\n",
+      static_cast<long long>(done), static_cast<long long>(tables),
+      static_cast<long long>(outcomes[0]), static_cast<long long>(outcomes[1]),
+      static_cast<long long>(outcomes[2]));
 }
 
 // The SQL side alone: every generated predicate is valid SQL, and the cases
@@ -405,8 +418,10 @@ TEST(DifferentialSqlite, GeneratedSqlEvaluates) {
       DiffNode expr = gen.Predicate();
       std::vector<int8_t> values;
       std::string sql = PrintSql(expr, table.columns, table.today);
-      if (std::getenv("DOCKET_DIFF_PRINT")) std::printf("%s\n", PrintDocket(expr, table.columns).c_str());
-      ASSERT_EQ(db.EvalBool(sql, &values), "") << sql << "\ndocket: " << PrintDocket(expr, table.columns);
+      if (std::getenv("DOCKET_DIFF_PRINT"))
+        std::printf("%s\n", PrintDocket(expr, table.columns).c_str());
+      ASSERT_EQ(db.EvalBool(sql, &values), "")
+          << sql << "\ndocket: " << PrintDocket(expr, table.columns);
       ASSERT_EQ(values.size(), 200u);
       for (int8_t v : values) ++outcomes[v + 1];
     }

@@ -15,11 +15,17 @@ Schema AccountsSchema() {
   TableSchema t;
   t.name = "accounts";
   t.owner = "csm";
-  for (auto [name, type] : std::vector<std::pair<const char*, DataType>>{
-           {"id", DataType::String()}, {"csm", DataType::String()}, {"arr", DataType::Float()},
-           {"pulse", DataType::String()}, {"pulse_changed_at", DataType::Date()}, {"renewal_date", DataType::Date()},
-           {"seats", DataType::Int()}, {"segment", DataType::String()}, {"active", DataType::Bool()},
-           {"created_at", DataType::Timestamp()}}) {
+  for (auto [name, type] :
+       std::vector<std::pair<const char*, DataType>>{{"id", DataType::String()},
+                                                     {"csm", DataType::String()},
+                                                     {"arr", DataType::Float()},
+                                                     {"pulse", DataType::String()},
+                                                     {"pulse_changed_at", DataType::Date()},
+                                                     {"renewal_date", DataType::Date()},
+                                                     {"seats", DataType::Int()},
+                                                     {"segment", DataType::String()},
+                                                     {"active", DataType::Bool()},
+                                                     {"created_at", DataType::Timestamp()}}) {
     t.columns.push_back(ColumnSchema{name, type, {}});
   }
   Schema s;
@@ -39,8 +45,8 @@ struct Err {
   std::string text;
 };
 
-Err CompileErrIn(const Schema& schema, const std::string& table, const std::string& expr, SourceLocation origin = {},
-                 CompileOptions co = {}) {
+Err CompileErrIn(const Schema& schema, const std::string& table, const std::string& expr,
+                 SourceLocation origin = {}, CompileOptions co = {}) {
   ProgramBuilder b(schema, co);
   auto r = b.AddPredicate(table, ExpressionSource{expr, origin});
   EXPECT_FALSE(r.ok()) << expr;
@@ -82,8 +88,10 @@ TEST(Errors, PositionsMapIntoTheFile) {
   EXPECT_EQ(first.detail.location.line, 14);
   EXPECT_EQ(first.detail.location.column, 11);
   // The first line is padded so the caret sits under the file's column.
-  EXPECT_NE(first.text.find("rules.yaml:14:11: unknown column 'pluse'"), std::string::npos) << first.text;
-  EXPECT_NE(first.text.find("\n            pluse IS NULL\n            ^~~~~"), std::string::npos) << first.text;
+  EXPECT_NE(first.text.find("rules.yaml:14:11: unknown column 'pluse'"), std::string::npos)
+      << first.text;
+  EXPECT_NE(first.text.find("\n            pluse IS NULL\n            ^~~~~"), std::string::npos)
+      << first.text;
 }
 
 TEST(Errors, TypeErrors) {
@@ -94,15 +102,19 @@ TEST(Errors, TypeErrors) {
   EXPECT_FALSE(e.detail.hint.empty());
   EXPECT_EQ(CompileErr("arr > '100'").detail.hint, "remove the quotes around the number");
   EXPECT_EQ(CompileErr("pulse + 1 > 2").detail.message, "cannot add string and int");
-  EXPECT_EQ(CompileErr("arr").detail.message, "a rule must be a condition (bool), but this is float");
-  EXPECT_EQ(CompileErr("arr AND active").detail.message, "AND needs a condition (bool), but this is float");
+  EXPECT_EQ(CompileErr("arr").detail.message,
+            "a rule must be a condition (bool), but this is float");
+  EXPECT_EQ(CompileErr("arr AND active").detail.message,
+            "AND needs a condition (bool), but this is float");
   EXPECT_EQ(CompileErr("renewal_date > 5").detail.message, "cannot compare date with int");
   EXPECT_EQ(CompileErr("pulse IN ('a', 3)").detail.message, "cannot compare string with int");
   EXPECT_EQ(CompileErr("renewal_date + INTERVAL 1 MONTH * 2 > today").detail.message,
             "an INTERVAL can only be added to or subtracted from a date");
   EXPECT_EQ(CompileErr("DATE '2026-02-30' < today").detail.message, "invalid date '2026-02-30'");
-  EXPECT_EQ(CompileErr("lower(arr) = 'x'").detail.message, "lower() expects a string, but this is float");
-  EXPECT_EQ(CompileErr("days_since(arr) > 3").detail.message, "days_since() expects a date, but this is float");
+  EXPECT_EQ(CompileErr("lower(arr) = 'x'").detail.message,
+            "lower() expects a string, but this is float");
+  EXPECT_EQ(CompileErr("days_since(arr) > 3").detail.message,
+            "days_since() expects a date, but this is float");
 }
 
 TEST(Errors, Functions) {
@@ -124,14 +136,17 @@ Schema RelatedSchema() {
   s.tables[1].columns.push_back(ColumnSchema{"persona", DataType::String(), {}});
   TableSchema plans;
   plans.name = "success_plans";
-  plans.columns = {{"id", DataType::String(), {}}, {"account_id", DataType::String(), {}},
+  plans.columns = {{"id", DataType::String(), {}},
+                   {"account_id", DataType::String(), {}},
                    {"status", DataType::String(), {}}};
   plans.key = "id";
   plans.parent = ParentRelation{"accounts", "account_id", "account", {}};
   TableSchema objectives;
   objectives.name = "objectives";
-  objectives.columns = {{"id", DataType::String(), {}}, {"plan_id", DataType::String(), {}},
-                        {"priority", DataType::String(), {}}, {"due", DataType::Date(), {}}};
+  objectives.columns = {{"id", DataType::String(), {}},
+                        {"plan_id", DataType::String(), {}},
+                        {"priority", DataType::String(), {}},
+                        {"due", DataType::Date(), {}}};
   objectives.parent = ParentRelation{"success_plans", "plan_id", "success_plan", {}};
   s.tables.push_back(plans);
   s.tables.push_back(objectives);
@@ -154,8 +169,10 @@ bool RelatedCompiles(const std::string& table, const std::string& expr) {
 TEST(Errors, RelatedRecords) {
   EXPECT_TRUE(RelatedCompiles("accounts", "exists(contacts WHERE persona = 'champion')"));
   EXPECT_TRUE(RelatedCompiles("accounts", "count(objectives WHERE priority = 'High') > 2"));
-  EXPECT_TRUE(RelatedCompiles("accounts", "exists(success_plans WHERE exists(objectives WHERE due < today))"));
-  EXPECT_TRUE(RelatedCompiles("objectives", "success_plan.account.arr > 1 AND success_plan.status = 'Active'"));
+  EXPECT_TRUE(RelatedCompiles("accounts",
+                              "exists(success_plans WHERE exists(objectives WHERE due < today))"));
+  EXPECT_TRUE(RelatedCompiles("objectives",
+                              "success_plan.account.arr > 1 AND success_plan.status = 'Active'"));
   EXPECT_TRUE(RelatedCompiles("contacts", "account.arr > 1 AND account.\"pulse\" = 'red'"));
 
   Err e = RelatedErr("accounts", "exists(contactz WHERE persona = 'x')");
@@ -165,11 +182,14 @@ TEST(Errors, RelatedRecords) {
   EXPECT_EQ(e.detail.span, 8);
   e = RelatedErr("contacts", "count(objectives) > 1");
   EXPECT_EQ(e.detail.message, "'objectives' is not a child table of contacts");
-  EXPECT_EQ(e.detail.hint, "contacts has no child tables (a table with 'parent: {table: contacts, …}' in the schema)");
+  EXPECT_EQ(
+      e.detail.hint,
+      "contacts has no child tables (a table with 'parent: {table: contacts, …}' in the schema)");
   e = RelatedErr("success_plans", "count(contacts) > 1");
   EXPECT_EQ(e.detail.message, "'contacts' is not a child table of success_plans");
   EXPECT_EQ(e.detail.hint, "the tables below success_plans are objectives");
-  EXPECT_EQ(RelatedErr("accounts", "sum(contacts) > 1").detail.message, "sum() needs a column of contacts");
+  EXPECT_EQ(RelatedErr("accounts", "sum(contacts) > 1").detail.message,
+            "sum() needs a column of contacts");
   EXPECT_EQ(RelatedErr("accounts", "sum(contacts.persona) > 1").detail.message,
             "sum() needs a number, but contacts.persona is string");
   EXPECT_EQ(RelatedErr("accounts", "max(contacts.persona) > 'a'").detail.message,
@@ -179,7 +199,8 @@ TEST(Errors, RelatedRecords) {
   EXPECT_EQ(RelatedErr("accounts", "count(contacts, contacts) > 1").detail.message,
             "count() takes one related table, got 2 arguments");
   EXPECT_EQ(RelatedErr("accounts", "count(arr) > 1").detail.hint,
-            "'arr' is a column of accounts; count() ranges over a child table: count(tasks WHERE status = 'open')");
+            "'arr' is a column of accounts; count() ranges over a child table: count(tasks WHERE "
+            "status = 'open')");
   e = RelatedErr("accounts", "exists(contacts WHERE arr > 1)");
   EXPECT_EQ(e.detail.message, "unknown column 'arr' in contacts");
   EXPECT_EQ(e.detail.hint, "'arr' is a column of accounts: write account.arr");
@@ -198,11 +219,13 @@ TEST(Errors, RelatedRecords) {
   e = RelatedErr("objectives", "arr > 1");
   EXPECT_EQ(e.detail.hint, "'arr' is a column of accounts: write success_plan.account.arr");
   e = RelatedErr("objectives", "success_plan.acount.arr > 1");
-  EXPECT_EQ(e.detail.message, "unknown parent 'acount' of success_plans (after 'success_plan.', in success_plans)");
+  EXPECT_EQ(e.detail.message,
+            "unknown parent 'acount' of success_plans (after 'success_plan.', in success_plans)");
   EXPECT_EQ(e.detail.hint, "success_plans's parent is 'account' (table accounts)");
   e = RelatedErr("accounts", "contacts.persona = 'x'");
   EXPECT_EQ(e.detail.hint,
-            "'contacts' is a child table of accounts: use an aggregate, e.g. count(contacts) or sum(contacts.persona)");
+            "'contacts' is a child table of accounts: use an aggregate, e.g. count(contacts) or "
+            "sum(contacts.persona)");
   EXPECT_EQ(RelatedErr("accounts", "contacts > 1").detail.hint,
             "'contacts' is a table: use exists(contacts WHERE …) or count(contacts)");
   EXPECT_EQ(RelatedErr("accounts", "lower(pulse WHERE arr > 1) = 'x'").detail.message,
@@ -213,7 +236,8 @@ TEST(Errors, Regex) {
   Err e = CompileErr("segment MATCHES '(unclosed' AND arr > 1");
   EXPECT_EQ(e.detail.location.column, 17);
   EXPECT_EQ(e.detail.message.rfind("invalid regular expression: ", 0), 0u) << e.detail.message;
-  EXPECT_EQ(CompileErr("segment MATCHES pulse").detail.message, "the pattern of MATCHES must be a constant string");
+  EXPECT_EQ(CompileErr("segment MATCHES pulse").detail.message,
+            "the pattern of MATCHES must be a constant string");
   CompileOptions co;
   co.limits.regex_max_program_size = 20;
   Err big = CompileErr("segment MATCHES 'a{1,50}b{1,50}'", {}, co);
@@ -222,7 +246,8 @@ TEST(Errors, Regex) {
 }
 
 TEST(Errors, Syntax) {
-  EXPECT_EQ(CompileErr("arr > ").detail.message, "expected a value, column or '(', found end of expression");
+  EXPECT_EQ(CompileErr("arr > ").detail.message,
+            "expected a value, column or '(', found end of expression");
   EXPECT_EQ(CompileErr("arr > 1 2").detail.message, "expected end of expression, found '2'");
   EXPECT_EQ(CompileErr("(arr > 1").detail.message, "expected ')', found end of expression");
   EXPECT_EQ(CompileErr("pulse = 'red").detail.message, "unterminated string");
@@ -231,7 +256,8 @@ TEST(Errors, Syntax) {
   EXPECT_EQ(CompileErr("arr IS 5").detail.message, "expected NULL after IS, found '5'");
   EXPECT_EQ(CompileErr("").detail.message, "empty expression");
   EXPECT_EQ(CompileErr("pulse IN ()").detail.message, "empty IN list");
-  EXPECT_EQ(CompileErr("CASE WHEN arr > 1 THEN 1").detail.message, "expected END to close CASE, found end of expression");
+  EXPECT_EQ(CompileErr("CASE WHEN arr > 1 THEN 1").detail.message,
+            "expected END to close CASE, found end of expression");
   EXPECT_EQ(CompileErr("$missing > 1").detail.message, "unknown parameter $missing");
   EXPECT_EQ(CompileErr("arr > 1 /* open").detail.message, "unterminated comment");
   EXPECT_EQ(CompileErr("Pulse IS NULL").detail.hint, "did you mean 'pulse'?");
@@ -239,7 +265,9 @@ TEST(Errors, Syntax) {
 
 TEST(Errors, CommentsAndCaseInsensitiveKeywords) {
   ProgramBuilder b(AccountsSchema());
-  EXPECT_TRUE(b.AddPredicate("accounts", {"pulse is null -- stale\n or arr > 5 /* big */ AND \"arr\" < 10", {}}).ok());
+  EXPECT_TRUE(b.AddPredicate("accounts",
+                             {"pulse is null -- stale\n or arr > 5 /* big */ AND \"arr\" < 10", {}})
+                  .ok());
   EXPECT_TRUE(b.AddPredicate("accounts", {"Pulse_Changed_At IS NULL", {}}).status().code() ==
               absl::StatusCode::kInvalidArgument);
 }
@@ -266,7 +294,8 @@ TEST(Errors, DeepNestingIsALimitNotACrash) {
   EXPECT_EQ(CompileErr("arr > 100000000", {}, tiny).code, absl::StatusCode::kResourceExhausted);
   tiny = {};
   tiny.limits.max_expression_nodes = 5;
-  EXPECT_EQ(CompileErr("arr > 1 AND arr < 5 AND seats = 3", {}, tiny).code, absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(CompileErr("arr > 1 AND arr < 5 AND seats = 3", {}, tiny).code,
+            absl::StatusCode::kResourceExhausted);
 }
 
 TEST(Segments, InlinedCheckedAndCycles) {
@@ -292,7 +321,8 @@ TEST(Segments, InlinedCheckedAndCycles) {
   EXPECT_EQ(d->location.column, 22);
   auto both = b.AddPredicate("accounts", {"pulse IS NULL", {}});
   ASSERT_FALSE(both.ok());
-  EXPECT_EQ(GetErrorDetail(both.status())->message, "'pulse' is both a column of accounts and a segment");
+  EXPECT_EQ(GetErrorDetail(both.status())->message,
+            "'pulse' is both a column of accounts and a segment");
 }
 
 TEST(Segments, BuildChecksUnusedSegments) {
@@ -316,7 +346,8 @@ TEST(Program, MissingColumnsAndTablesAtEvaluation) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("seats"), std::string::npos);
   testing::TableBuilder wrong("accounts");
-  wrong.Add("arr", Col<int64_t>(DataType::Int(), {1})).Add("seats", Col<int64_t>(DataType::Int(), {1}));
+  wrong.Add("arr", Col<int64_t>(DataType::Int(), {1}))
+      .Add("seats", Col<int64_t>(DataType::Int(), {1}));
   r = pred->Evaluate(testing::SnapshotOf(wrong.Build()), o);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("arr"), std::string::npos);

@@ -16,23 +16,52 @@ std::string Show(const SyntaxTree& t, int32_t id) {
   const SyntaxNode& n = t.node(id);
   std::string head;
   switch (n.kind) {
-    case SyntaxKind::kAnd: head = "AND"; break;
-    case SyntaxKind::kOr: head = "OR"; break;
-    case SyntaxKind::kNot: head = "NOT"; break;
-    case SyntaxKind::kNegate: head = "NEG"; break;
-    case SyntaxKind::kCompare: head = "CMP"; break;
-    case SyntaxKind::kArithmetic: head = n.op == TokenKind::kPlus ? "+" : n.op == TokenKind::kMinus ? "-"
-                                         : n.op == TokenKind::kStar ? "*" : n.op == TokenKind::kSlash ? "/" : "%";
+    case SyntaxKind::kAnd:
+      head = "AND";
       break;
-    case SyntaxKind::kIsNull: head = n.negated ? "NOTNULL" : "ISNULL"; break;
-    case SyntaxKind::kIn: head = n.negated ? "NOTIN" : "IN"; break;
-    case SyntaxKind::kBetween: head = "BETWEEN"; break;
-    case SyntaxKind::kCall: head = "CALL:" + n.text; break;
-    case SyntaxKind::kCase: head = "CASE"; break;
-    case SyntaxKind::kInteger: return std::to_string(n.int_value);
-    case SyntaxKind::kString: return "'" + n.text + "'";
-    case SyntaxKind::kInterval: head = "INTERVAL:" + n.text; break;
-    default: return n.text.empty() ? "?" : n.text;
+    case SyntaxKind::kOr:
+      head = "OR";
+      break;
+    case SyntaxKind::kNot:
+      head = "NOT";
+      break;
+    case SyntaxKind::kNegate:
+      head = "NEG";
+      break;
+    case SyntaxKind::kCompare:
+      head = "CMP";
+      break;
+    case SyntaxKind::kArithmetic:
+      head = n.op == TokenKind::kPlus    ? "+"
+             : n.op == TokenKind::kMinus ? "-"
+             : n.op == TokenKind::kStar  ? "*"
+             : n.op == TokenKind::kSlash ? "/"
+                                         : "%";
+      break;
+    case SyntaxKind::kIsNull:
+      head = n.negated ? "NOTNULL" : "ISNULL";
+      break;
+    case SyntaxKind::kIn:
+      head = n.negated ? "NOTIN" : "IN";
+      break;
+    case SyntaxKind::kBetween:
+      head = "BETWEEN";
+      break;
+    case SyntaxKind::kCall:
+      head = "CALL:" + n.text;
+      break;
+    case SyntaxKind::kCase:
+      head = "CASE";
+      break;
+    case SyntaxKind::kInteger:
+      return std::to_string(n.int_value);
+    case SyntaxKind::kString:
+      return "'" + n.text + "'";
+    case SyntaxKind::kInterval:
+      head = "INTERVAL:" + n.text;
+      break;
+    default:
+      return n.text.empty() ? "?" : n.text;
   }
   std::string out = "(" + head;
   for (int32_t c : n.children) out += " " + Show(t, c);

@@ -76,7 +76,8 @@ struct Tab {
 };
 
 const std::vector<std::string>& Pool() {
-  static const auto* pool = new std::vector<std::string>{"", "a", "b", "ab", "red", "Red", "é", "日本", "x y", "it's"};
+  static const auto* pool =
+      new std::vector<std::string>{"", "a", "b", "ab", "red", "Red", "é", "日本", "x y", "it's"};
   return *pool;
 }
 
@@ -99,11 +100,21 @@ Cell RandomCell(Rng& rng, K kind, int null_pct, int64_t today) {
   x.null = rng.Percent(null_pct);
   if (x.null) return x;
   switch (kind) {
-    case K::kInt: x.i = rng.Between(-5, 5); break;
-    case K::kFloat: x.f = static_cast<double>(rng.Between(-40, 40)) / 4; break;  // Exact sums.
-    case K::kString: x.s = rng.Pick(Pool()); break;
-    case K::kDate: x.i = today + rng.Between(-60, 60); break;
-    case K::kBool: x.i = rng.Percent(50); break;
+    case K::kInt:
+      x.i = rng.Between(-5, 5);
+      break;
+    case K::kFloat:
+      x.f = static_cast<double>(rng.Between(-40, 40)) / 4;
+      break;  // Exact sums.
+    case K::kString:
+      x.s = rng.Pick(Pool());
+      break;
+    case K::kDate:
+      x.i = today + rng.Between(-60, 60);
+      break;
+    case K::kBool:
+      x.i = rng.Percent(50);
+      break;
   }
   return x;
 }
@@ -116,7 +127,8 @@ World RandomWorld(Rng& rng) {
   const int64_t np = rng.Pick(kParents);
   const int64_t nc = rng.Percent(10) ? 0 : np * rng.Between(0, 3) + rng.Between(0, 3);
   const int64_t ng = rng.Percent(10) ? 0 : nc * rng.Between(0, 2) + rng.Between(0, 3);
-  auto fill = [&](Tab* t, const std::string& name, int64_t rows, std::vector<std::pair<std::string, K>> cols) {
+  auto fill = [&](Tab* t, const std::string& name, int64_t rows,
+                  std::vector<std::pair<std::string, K>> cols) {
     t->name = name;
     t->rows = rows;
     for (auto& [n, k] : cols) {
@@ -130,15 +142,27 @@ World RandomWorld(Rng& rng) {
   std::vector<int64_t> pkeys;
   for (int64_t r = 0; r < np; ++r) pkeys.push_back(r * 3 + 7);
   for (int64_t r = np - 1; r > 0; --r) std::swap(pkeys[r], pkeys[rng.Below(r + 1)]);
-  fill(&w.p, "p", np, {{"id", K::kInt}, {"owner", K::kString}, {"p_i", K::kInt}, {"p_f", K::kFloat},
-                       {"p_s", K::kString}, {"p_d", K::kDate}});
+  fill(&w.p, "p", np,
+       {{"id", K::kInt},
+        {"owner", K::kString},
+        {"p_i", K::kInt},
+        {"p_f", K::kFloat},
+        {"p_s", K::kString},
+        {"p_d", K::kDate}});
   for (int64_t r = 0; r < np; ++r) {
     w.p.cols[0].cells[r] = Cell{false, pkeys[r], 0, ""};
     static const std::vector<std::string> kOwners = {"alice", "bob", "carol"};
-    w.p.cols[1].cells[r] = rng.Percent(10) ? Cell{true, 0, 0, ""} : Cell{false, 0, 0, rng.Pick(kOwners)};
+    w.p.cols[1].cells[r] =
+        rng.Percent(10) ? Cell{true, 0, 0, ""} : Cell{false, 0, 0, rng.Pick(kOwners)};
   }
-  fill(&w.c, "c", nc, {{"id", K::kString}, {"pid", K::kInt}, {"c_i", K::kInt}, {"c_f", K::kFloat},
-                       {"c_s", K::kString}, {"c_d", K::kDate}, {"c_b", K::kBool}});
+  fill(&w.c, "c", nc,
+       {{"id", K::kString},
+        {"pid", K::kInt},
+        {"c_i", K::kInt},
+        {"c_f", K::kFloat},
+        {"c_s", K::kString},
+        {"c_d", K::kDate},
+        {"c_b", K::kBool}});
   const int orphan_pct = rng.Pick(std::vector<int>{0, 5, 30});
   for (int64_t r = 0; r < nc; ++r) {
     w.c.cols[0].cells[r] = Cell{false, 0, 0, "c" + std::to_string(nc - r)};
@@ -156,7 +180,8 @@ World RandomWorld(Rng& rng) {
                               : pkeys[rng.Below(np)];
     }
   }
-  fill(&w.g, "g", ng, {{"id", K::kInt}, {"cid", K::kString}, {"g_i", K::kInt}, {"g_s", K::kString}});
+  fill(&w.g, "g", ng,
+       {{"id", K::kInt}, {"cid", K::kString}, {"g_i", K::kInt}, {"g_s", K::kString}});
   for (int64_t r = 0; r < ng; ++r) {
     w.g.cols[0].cells[r] = Cell{false, r, 0, ""};
     Cell& cid = w.g.cols[1].cells[r];
@@ -173,11 +198,16 @@ World RandomWorld(Rng& rng) {
 
 DataType TypeOf(K k) {
   switch (k) {
-    case K::kInt: return DataType::Int();
-    case K::kFloat: return DataType::Float();
-    case K::kString: return DataType::String();
-    case K::kDate: return DataType::Date();
-    case K::kBool: return DataType::Bool();
+    case K::kInt:
+      return DataType::Int();
+    case K::kFloat:
+      return DataType::Float();
+    case K::kString:
+      return DataType::String();
+    case K::kDate:
+      return DataType::Date();
+    case K::kBool:
+      return DataType::Bool();
   }
   return DataType::Bool();
 }
@@ -213,11 +243,21 @@ Snapshot SnapshotOf(const World& w, Rng& rng) {
           continue;
         }
         switch (c.kind) {
-          case K::kInt: b.AppendInt(x.i); break;
-          case K::kFloat: b.AppendFloat(x.f); break;
-          case K::kString: b.AppendString(x.s); break;
-          case K::kDate: b.AppendDate(static_cast<int32_t>(x.i)); break;
-          case K::kBool: b.AppendBool(x.i != 0); break;
+          case K::kInt:
+            b.AppendInt(x.i);
+            break;
+          case K::kFloat:
+            b.AppendFloat(x.f);
+            break;
+          case K::kString:
+            b.AppendString(x.s);
+            break;
+          case K::kDate:
+            b.AppendDate(static_cast<int32_t>(x.i));
+            break;
+          case K::kBool:
+            b.AppendBool(x.i != 0);
+            break;
         }
       }
       cols.push_back(std::move(b).Finish());
@@ -286,7 +326,8 @@ class Db {
     out->clear();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      out->push_back(sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0) != 0);
+      out->push_back(sqlite3_column_type(st, 0) == SQLITE_NULL ? -1
+                                                               : sqlite3_column_int64(st, 0) != 0);
     }
     if (rc != SQLITE_DONE) *err = sqlite3_errmsg(db_);
     sqlite3_finalize(st);
@@ -315,7 +356,8 @@ struct Segment {
 const char kSegAlias[] = "SEGROW";
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -323,7 +365,8 @@ class Gen {
  public:
   // Segment texts use their own alias numbers (from 1000) so that, inlined
   // into a query, their subqueries never shadow the query's aliases.
-  Gen(Rng* rng, const World* w, const Segment* seg_p = nullptr, const Segment* seg_c = nullptr, int first_alias = 0)
+  Gen(Rng* rng, const World* w, const Segment* seg_p = nullptr, const Segment* seg_c = nullptr,
+      int first_alias = 0)
       : rng_(*rng), w_(*w), seg_p_(seg_p), seg_c_(seg_c), aliases_(first_alias) {}
 
   // A predicate over `table`, whose current row is `alias` in SQL.
@@ -337,7 +380,8 @@ class Gen {
     if (pick == 4 || pick == 5) {
       Expr a = Bool(t, alias, depth + 1), b = Bool(t, alias, depth + 1);
       const char* op = pick == 4 ? " AND " : " OR ";
-      return {"(" + a.docket + ")" + op + "(" + b.docket + ")", "(" + a.sql + ")" + op + "(" + b.sql + ")"};
+      return {"(" + a.docket + ")" + op + "(" + b.docket + ")",
+              "(" + a.sql + ")" + op + "(" + b.sql + ")"};
     }
     if (&t == &w_.g) return Leaf(t, alias, depth);
     return Aggregate(t, alias, depth);
@@ -376,14 +420,16 @@ class Gen {
       sql = alias + "." + col.name;
     } else if (&t == &w_.c) {
       std::string a = Alias("p");
-      sql = "(SELECT " + a + "." + col.name + " FROM p AS " + a + " WHERE " + a + ".id = " + alias + ".pid)";
+      sql = "(SELECT " + a + "." + col.name + " FROM p AS " + a + " WHERE " + a + ".id = " + alias +
+            ".pid)";
     } else if (up == 1) {
       std::string a = Alias("c");
-      sql = "(SELECT " + a + "." + col.name + " FROM c AS " + a + " WHERE " + a + ".id = " + alias + ".cid)";
+      sql = "(SELECT " + a + "." + col.name + " FROM c AS " + a + " WHERE " + a + ".id = " + alias +
+            ".cid)";
     } else {
       std::string a = Alias("p"), b = Alias("c");
-      sql = "(SELECT " + a + "." + col.name + " FROM p AS " + a + " WHERE " + a + ".id = (SELECT " + b +
-            ".pid FROM c AS " + b + " WHERE " + b + ".id = " + alias + ".cid))";
+      sql = "(SELECT " + a + "." + col.name + " FROM p AS " + a + " WHERE " + a + ".id = (SELECT " +
+            b + ".pid FROM c AS " + b + " WHERE " + b + ".id = " + alias + ".cid))";
     }
     return {prefix + col.name, sql, col.kind};
   }
@@ -428,7 +474,8 @@ class Gen {
     const std::string op = rng_.Pick(kOps);
     if (rng_.Percent(10)) {
       const bool neg = rng_.Percent(50);
-      return {dl + (neg ? " IS NOT NULL" : " IS NULL"), "(" + sl + (neg ? ") IS NOT NULL" : ") IS NULL")};
+      return {dl + (neg ? " IS NOT NULL" : " IS NULL"),
+              "(" + sl + (neg ? ") IS NOT NULL" : ") IS NULL")};
     }
     std::string lit_sql;
     std::string lit = Literal(k, &lit_sql);
@@ -441,21 +488,25 @@ class Gen {
       // A segment: by bare name in its table, or through the parents.
       if (&t == &w_.p) return {seg_p_->name, "(" + Replace(seg_p_->sql, kSegAlias, alias) + ")"};
       const bool use_c = seg_c_ != nullptr && rng_.Percent(50);
-      if (&t == &w_.c && use_c) return {seg_c_->name, "(" + Replace(seg_c_->sql, kSegAlias, alias) + ")"};
+      if (&t == &w_.c && use_c)
+        return {seg_c_->name, "(" + Replace(seg_c_->sql, kSegAlias, alias) + ")"};
       if (&t == &w_.c) {
         std::string a = Alias("p");
-        return {"par." + seg_p_->name, "(SELECT (" + Replace(seg_p_->sql, kSegAlias, a) + ") FROM p AS " + a +
-                                           " WHERE " + a + ".id = " + alias + ".pid)"};
+        return {"par." + seg_p_->name, "(SELECT (" + Replace(seg_p_->sql, kSegAlias, a) +
+                                           ") FROM p AS " + a + " WHERE " + a + ".id = " + alias +
+                                           ".pid)"};
       }
       if (use_c) {
         std::string a = Alias("c");
-        return {"ch." + seg_c_->name, "(SELECT (" + Replace(seg_c_->sql, kSegAlias, a) + ") FROM c AS " + a +
-                                          " WHERE " + a + ".id = " + alias + ".cid)"};
+        return {"ch." + seg_c_->name, "(SELECT (" + Replace(seg_c_->sql, kSegAlias, a) +
+                                          ") FROM c AS " + a + " WHERE " + a + ".id = " + alias +
+                                          ".cid)"};
       }
       std::string a = Alias("p"), b = Alias("c");
-      return {"ch.par." + seg_p_->name, "(SELECT (" + Replace(seg_p_->sql, kSegAlias, a) + ") FROM p AS " + a +
-                                            " WHERE " + a + ".id = (SELECT " + b + ".pid FROM c AS " + b + " WHERE " +
-                                            b + ".id = " + alias + ".cid))"};
+      return {"ch.par." + seg_p_->name, "(SELECT (" + Replace(seg_p_->sql, kSegAlias, a) +
+                                            ") FROM p AS " + a + " WHERE " + a + ".id = (SELECT " +
+                                            b + ".pid FROM c AS " + b + " WHERE " + b +
+                                            ".id = " + alias + ".cid))"};
     }
     Val a = Value(t, alias);
     if (rng_.Percent(20)) {
@@ -489,7 +540,8 @@ class Gen {
     if (has_where) where = Bool(*child, a, depth + 1);
     const std::string dwhere = has_where ? " WHERE " + where.docket : "";
     const std::string swhere = has_where ? " AND (" + where.sql + ")" : "";
-    const std::string from = " FROM " + child->name + " AS " + a + through + " WHERE " + join + swhere + ")";
+    const std::string from =
+        " FROM " + child->name + " AS " + a + through + " WHERE " + join + swhere + ")";
     const int kind = static_cast<int>(rng_.Below(7));
     if (kind == 0) return {"exists(" + child->name + dwhere + ")", "EXISTS (SELECT 1" + from};
     if (kind == 1) {
@@ -505,9 +557,11 @@ class Gen {
     if (col->kind == K::kDate || kind == 3) {
       const bool mn = rng_.Percent(50);
       return Compare(std::string(mn ? "min(" : "max(") + dcol + dwhere + ")",
-                     std::string("(SELECT ") + (mn ? "min(" : "max(") + scol + ")" + from, col->kind);
+                     std::string("(SELECT ") + (mn ? "min(" : "max(") + scol + ")" + from,
+                     col->kind);
     }
-    if (kind == 4) return Compare("avg(" + dcol + dwhere + ")", "(SELECT avg(" + scol + ")" + from, K::kFloat);
+    if (kind == 4)
+      return Compare("avg(" + dcol + dwhere + ")", "(SELECT avg(" + scol + ")" + from, K::kFloat);
     return Compare("sum(" + dcol + dwhere + ")", "(SELECT sum(" + scol + ")" + from, col->kind);
   }
 
@@ -566,14 +620,17 @@ TEST(RelatedDifferential, AgreesWithCorrelatedSubqueries) {
       absl::StatusOr<ProgramResult> r = program->Evaluate(snap, opts);
       ASSERT_TRUE(r.ok()) << e.docket << "\n" << r.status();
       const PredicateResult& pr = r->predicates[0];
-      std::string select = "SELECT (" + e.sql + ") FROM " + t->name + " AS " + alias + " ORDER BY rowid";
+      std::string select =
+          "SELECT (" + e.sql + ") FROM " + t->name + " AS " + alias + " ORDER BY rowid";
       if (scoped) {
-        std::string scope = t == &w.p   ? alias + ".owner"
-                            : t == &w.c ? "(SELECT o.owner FROM p AS o WHERE o.id = " + alias + ".pid)"
-                                        : "(SELECT o.owner FROM p AS o WHERE o.id = (SELECT oc.pid FROM c AS oc "
-                                          "WHERE oc.id = " + alias + ".cid))";
-        select = "SELECT ((" + e.sql + ") IS TRUE) AND (" + scope + " IS " + Sql(owner) + ") FROM " + t->name +
-                 " AS " + alias + " ORDER BY rowid";
+        std::string scope =
+            t == &w.p   ? alias + ".owner"
+            : t == &w.c ? "(SELECT o.owner FROM p AS o WHERE o.id = " + alias + ".pid)"
+                        : "(SELECT o.owner FROM p AS o WHERE o.id = (SELECT oc.pid FROM c AS oc "
+                          "WHERE oc.id = " +
+                              alias + ".cid))";
+        select = "SELECT ((" + e.sql + ") IS TRUE) AND (" + scope + " IS " + Sql(owner) +
+                 ") FROM " + t->name + " AS " + alias + " ORDER BY rowid";
       }
       std::vector<int8_t> want;
       std::string err;
@@ -583,10 +640,11 @@ TEST(RelatedDifferential, AgreesWithCorrelatedSubqueries) {
         const int8_t got = pr.rows.Get(row) ? 1 : (!scoped && pr.nulls.Get(row)) ? -1 : 0;
         if (got != want[row]) {
           ++failures;
-          ADD_FAILURE() << "disagreement (seed " << seed << ", case " << done << ", table " << t->name << " of "
-                        << t->rows << " rows, row " << row << ", owner " << (scoped ? owner : "-") << ", threads "
-                        << opts.threads << "): docket " << int(got) << ", sqlite " << int(want[row])
-                        << "\n  docket: " << e.docket << "\n  sql:    " << e.sql << "\n  seg_p: " << seg_p.docket
+          ADD_FAILURE() << "disagreement (seed " << seed << ", case " << done << ", table "
+                        << t->name << " of " << t->rows << " rows, row " << row << ", owner "
+                        << (scoped ? owner : "-") << ", threads " << opts.threads << "): docket "
+                        << int(got) << ", sqlite " << int(want[row]) << "\n  docket: " << e.docket
+                        << "\n  sql:    " << e.sql << "\n  seg_p: " << seg_p.docket
                         << "\n  seg_c: " << seg_c.docket;
           break;
         }
@@ -596,9 +654,12 @@ TEST(RelatedDifferential, AgreesWithCorrelatedSubqueries) {
       EXPECT_GE(pr.diagnostics.orphan_rows, 0);
     }
   }
-  std::printf("related differential: %lld predicates over %lld snapshots; rows NULL %lld, FALSE %lld, TRUE %lld\n",
-              static_cast<long long>(done), static_cast<long long>(worlds), static_cast<long long>(outcomes[0]),
-              static_cast<long long>(outcomes[1]), static_cast<long long>(outcomes[2]));
+  std::printf(
+      "related differential: %lld predicates over %lld snapshots; rows NULL %lld, FALSE %lld, TRUE "
+      "%lld\n",
+      static_cast<long long>(done), static_cast<long long>(worlds),
+      static_cast<long long>(outcomes[0]), static_cast<long long>(outcomes[1]),
+      static_cast<long long>(outcomes[2]));
   // Not degenerate: every outcome occurs often.
   const int64_t total = outcomes[0] + outcomes[1] + outcomes[2];
   for (int64_t o : outcomes) EXPECT_GT(o * 20, total) << "an outcome is rarer than 5%";

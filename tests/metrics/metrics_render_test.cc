@@ -23,7 +23,8 @@ MetricsResult OneMetric(const std::vector<std::string>& groups) {
   m.total = Value::Int(0);
   m.previous_total = Value::Int(0);
   int64_t n = 0;
-  for (const std::string& g : groups) m.values.push_back({g, Value::Int(++n * 1000), Value::Int(n)});
+  for (const std::string& g : groups)
+    m.values.push_back({g, Value::Int(++n * 1000), Value::Int(n)});
   r.metrics.push_back(m);
   return r;
 }
@@ -42,11 +43,13 @@ std::vector<int64_t> ValueColumns(const std::string& text, const std::vector<std
 }
 
 TEST(MetricsText, GroupsAlignByDisplayWidthNotBytes) {
-  const std::vector<std::string> groups = {"Alice Chen", "Bruno Díaz", "Zoë Ångström", "東京チーム", "Team 🚀 Rocket"};
+  const std::vector<std::string> groups = {"Alice Chen", "Bruno Díaz", "Zoë Ångström", "東京チーム",
+                                           "Team 🚀 Rocket"};
   std::string text = RenderMetricsText(OneMetric(groups));
   std::vector<int64_t> columns = ValueColumns(text, groups);
   ASSERT_EQ(columns.size(), groups.size()) << text;
-  for (size_t i = 1; i < columns.size(); ++i) EXPECT_EQ(columns[i], columns[0]) << groups[i] << "\n" << text;
+  for (size_t i = 1; i < columns.size(); ++i)
+    EXPECT_EQ(columns[i], columns[0]) << groups[i] << "\n" << text;
   // Two spaces, the widest name (Team 🚀 Rocket: 14 columns, 16 bytes), two spaces.
   int64_t widest = 0;
   for (const std::string& g : groups) widest = std::max(widest, io::DisplayWidth(g));

@@ -115,12 +115,14 @@ TEST(Binder, ErrorsWithPositions) {
             "round(x [, digits int]) -> type of x", 1, 14},
            {"nullif(i, s) > 1", "cannot compare int with string", "", 8, 4},
            {"upper(s, s) = s", "upper() takes 1 argument, got 2", "upper(string) -> string", 1, 11},
-           // "argument" agrees with the last number: 1 argument, at least 1 argument, 1 or 2 arguments.
+           // "argument" agrees with the last number: 1 argument, at least 1 argument, 1 or 2
+           // arguments.
            {"least() > 1", "least() takes at least 1 argument, got 0",
             "least(a, b, …) -> common type (NULLs ignored)", 1, 7},
            {"coalesce() > 1", "coalesce() takes at least 1 argument, got 0",
             "coalesce(a, b, …) -> common type of its arguments", 1, 10},
-           {"add_days(d) = e", "add_days() takes 2 arguments, got 1", "add_days(date, int) -> date", 1, 11},
+           {"add_days(d) = e", "add_days() takes 2 arguments, got 1", "add_days(date, int) -> date",
+            1, 11},
            {"lenght(s) > 1", "unknown function 'lenght'", "did you mean 'length'?", 1, 6},
            {"frobnicate(s)", "unknown function 'frobnicate'",
             "see docs/language.md for the functions", 1, 10},

@@ -30,8 +30,9 @@ using testing::PlanBinder;
 
 TEST(CalendarFold, Shape) {
   PlanBinder p;
-  for (const char* rule : {"add_months(d, 3) < today", "add_months(d, -4) >= today", "today > add_months(d, 12)",
-                           "add_months(d, 1) <= DATE '2026-03-31'", "d + INTERVAL 2 MONTH > today"}) {
+  for (const char* rule :
+       {"add_months(d, 3) < today", "add_months(d, -4) >= today", "today > add_months(d, 12)",
+        "add_months(d, 1) <= DATE '2026-03-31'", "d + INTERVAL 2 MONTH > today"}) {
     SCOPED_TRACE(rule);
     const std::string dump = p.Dump(rule);
     EXPECT_EQ(dump.find("add_months"), std::string::npos) << dump;
@@ -79,10 +80,12 @@ class CalendarFoldMeaning : public ::testing::Test {
     tb.Add("i", Col<int64_t>(DataType::Int(), std::vector<std::optional<int64_t>>(n, 1)))
         .Add("j", Col<int64_t>(DataType::Int(), std::vector<std::optional<int64_t>>(n, 1)))
         .Add("f", Col<double>(DataType::Float(), std::vector<std::optional<double>>(n, 0.5)))
-        .Add("s", Col<std::string>(DataType::String(), std::vector<std::optional<std::string>>(n, "x")))
+        .Add("s",
+             Col<std::string>(DataType::String(), std::vector<std::optional<std::string>>(n, "x")))
         .Add("d", Col<int64_t>(DataType::Date(), days_))
         .Add("e", Col<int64_t>(DataType::Date(), days_))
-        .Add("ts", Col<int64_t>(DataType::Timestamp(TimeUnit::kMicro), std::vector<std::optional<int64_t>>(n, 0)))
+        .Add("ts", Col<int64_t>(DataType::Timestamp(TimeUnit::kMicro),
+                                std::vector<std::optional<int64_t>>(n, 0)))
         .Add("b", Col<bool>(DataType::Bool(), std::vector<std::optional<bool>>(n, true)))
         .Add("c", Col<bool>(DataType::Bool(), std::vector<std::optional<bool>>(n, true)));
     snapshot_ = testing::SnapshotOf(tb.Build());
@@ -90,8 +93,8 @@ class CalendarFoldMeaning : public ::testing::Test {
 
   // `rule` (folded) against add_months computed here: TRUE, NULL and the
   // overflow count, row by row.  `cmp` compares (add_months(d, n), t).
-  void Expect(const std::string& rule, int64_t n, int64_t t, bool (*cmp)(int64_t, int64_t), const EvalOptions& o,
-              CompileOptions copts = {}) {
+  void Expect(const std::string& rule, int64_t n, int64_t t, bool (*cmp)(int64_t, int64_t),
+              const EvalOptions& o, CompileOptions copts = {}) {
     SCOPED_TRACE(rule + " with t = " + std::to_string(t));
     auto pred = CompiledPredicate::Compile(rule, snapshot_.schema, "t", copts);
     ASSERT_TRUE(pred.ok()) << pred.status();
@@ -117,8 +120,13 @@ class CalendarFoldMeaning : public ::testing::Test {
       const bool got_null = r->nulls.Get(static_cast<int64_t>(row));
       if ((got_true != want_true || got_null != want_null) && ++wrong <= 3) {
         ADD_FAILURE() << "day " << (days_[row] ? std::to_string(*days_[row]) : "NULL") << ": got "
-                      << (got_null ? "NULL" : got_true ? "TRUE" : "FALSE") << ", want "
-                      << (want_null ? "NULL" : want_true ? "TRUE" : "FALSE");
+                      << (got_null   ? "NULL"
+                          : got_true ? "TRUE"
+                                     : "FALSE")
+                      << ", want "
+                      << (want_null   ? "NULL"
+                          : want_true ? "TRUE"
+                                      : "FALSE");
       }
     }
     EXPECT_EQ(wrong, 0);
@@ -137,8 +145,8 @@ bool Ge(int64_t a, int64_t b) { return a >= b; }
 TEST_F(CalendarFoldMeaning, EveryDayEveryComparisonAgainstToday) {
   // Month ends (clamping), leap days, the first of a month.
   const std::vector<absl::CivilDay> todays = {
-      absl::CivilDay(2000, 2, 29), absl::CivilDay(2000, 3, 31), absl::CivilDay(2001, 2, 28),
-      absl::CivilDay(2001, 3, 1),  absl::CivilDay(2003, 1, 31), absl::CivilDay(2004, 2, 29),
+      absl::CivilDay(2000, 2, 29),  absl::CivilDay(2000, 3, 31), absl::CivilDay(2001, 2, 28),
+      absl::CivilDay(2001, 3, 1),   absl::CivilDay(2003, 1, 31), absl::CivilDay(2004, 2, 29),
       absl::CivilDay(2004, 12, 31), absl::CivilDay(2002, 6, 15)};
   for (int64_t n : {-13, -4, -1, 1, 3, 12, 25}) {
     for (absl::CivilDay today : todays) {

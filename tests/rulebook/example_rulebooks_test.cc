@@ -22,8 +22,8 @@ namespace {
 std::vector<std::string> ExampleRulebooks() {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::string(DOCKET_SOURCE_DIR) + "/examples/rulebooks", ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::string(DOCKET_SOURCE_DIR) + "/examples/rulebooks", ec)) {
     if (entry.path().extension() == ".yaml") out.push_back(entry.path().string());
   }
   std::sort(out.begin(), out.end());
@@ -38,7 +38,8 @@ TEST_P(ExampleRulebook, RunsCleanWithEveryListNonEmpty) {
   ASSERT_TRUE(book.ok()) << book.status();
   ASSERT_FALSE(book->lists.empty());
   const Schema* schema = book->schema.tables.empty() ? nullptr : &book->schema;
-  absl::StatusOr<Snapshot> data = ReadCsvDirectory(std::string(DOCKET_SOURCE_DIR) + "/examples/data", schema);
+  absl::StatusOr<Snapshot> data =
+      ReadCsvDirectory(std::string(DOCKET_SOURCE_DIR) + "/examples/data", schema);
   ASSERT_TRUE(data.ok()) << data.status();
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, data->schema);
   if (!compiled.ok() && absl::StrContains(compiled.status().message(), "not supported yet")) {
@@ -50,8 +51,8 @@ TEST_P(ExampleRulebook, RunsCleanWithEveryListNonEmpty) {
 
   RunOptions run;
   run.as_of = absl::CivilDay(2026, 11, 22);
-  absl::StatusOr<History> history =
-      ReadHistoryDirectory(std::string(DOCKET_SOURCE_DIR) + "/examples/history", &data->schema, run.as_of);
+  absl::StatusOr<History> history = ReadHistoryDirectory(
+      std::string(DOCKET_SOURCE_DIR) + "/examples/history", &data->schema, run.as_of);
   ASSERT_TRUE(history.ok()) << history.status();
   ASSERT_EQ(history->snapshots().size(), 13u);
 
@@ -66,16 +67,20 @@ TEST_P(ExampleRulebook, RunsCleanWithEveryListNonEmpty) {
   for (const ListResult& l : r->lists) {
     EXPECT_GT(l.count, 0) << path << ": list '" << l.id << "' is empty";
     EXPECT_TRUE(l.diagnostics.empty()) << path << ": list '" << l.id << "' has diagnostics";
-    for (const std::string& action : {l.action}) EXPECT_FALSE(action.empty()) << l.id << " has no action";
+    for (const std::string& action : {l.action})
+      EXPECT_FALSE(action.empty()) << l.id << " has no action";
   }
   EXPECT_EQ(r->kpis.size(), book->kpis.size());
-  for (const std::string& note : r->notes) ADD_FAILURE() << path << ": note with the history: " << note;
+  for (const std::string& note : r->notes)
+    ADD_FAILURE() << path << ": note with the history: " << note;
   ASSERT_EQ(bare->lists.size(), r->lists.size());
   bool reads_past = false;
   for (size_t i = 0; i < bare->lists.size(); ++i) {
     const ListSpec& spec = book->lists[i];
-    const bool past = spec.trigger != Trigger::kNone || absl::StrContains(spec.when.text, "prev(") ||
-                      absl::StrContains(spec.when.text, "changed(") || absl::StrContains(spec.when.text, "pct_change(");
+    const bool past = spec.trigger != Trigger::kNone ||
+                      absl::StrContains(spec.when.text, "prev(") ||
+                      absl::StrContains(spec.when.text, "changed(") ||
+                      absl::StrContains(spec.when.text, "pct_change(");
     reads_past = reads_past || past;
     if (past) {
       EXPECT_EQ(bare->lists[i].count, 0) << path << ": " << spec.id << " without history";

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <memory>
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <set>
 #include <string>
@@ -114,7 +114,8 @@ struct Hub {
 
 const Hub& CsmHub() {
   static const Hub* hub = [] {
-    absl::StatusOr<Rulebook> book = Rulebook::Load(std::string(DOCKET_SOURCE_DIR) + "/examples/rulebooks/csm_hub.yaml");
+    absl::StatusOr<Rulebook> book =
+        Rulebook::Load(std::string(DOCKET_SOURCE_DIR) + "/examples/rulebooks/csm_hub.yaml");
     EXPECT_TRUE(book.ok()) << book.status();
     absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
     EXPECT_TRUE(compiled.ok()) << compiled.status();
@@ -224,9 +225,10 @@ TEST(OnChange, ReusedContextGivesFreshResults) {
         ASSERT_TRUE(program.Evaluate(snap, opts, &ctx, &result).ok());
         absl::StatusOr<ProgramResult> fresh = program.Evaluate(snap, opts);
         ASSERT_TRUE(fresh.ok());
-        ExpectSame(result, *fresh, "snapshot of " + std::to_string(snap.FindTable("accounts")->num_rows()) +
-                                       " accounts, " + std::to_string(threads) + " threads, call " +
-                                       std::to_string(k));
+        ExpectSame(result, *fresh,
+                   "snapshot of " + std::to_string(snap.FindTable("accounts")->num_rows()) +
+                       " accounts, " + std::to_string(threads) + " threads, call " +
+                       std::to_string(k));
       }
     }
   }

@@ -148,12 +148,14 @@ Snapshot MakeSnapshot(const Rulebook& book) {
   snap.schema = book.schema;
   auto accounts = Table::Make(
       *book.schema.FindTable("accounts"),
-      {Strings({"A1", "A2", "A3", "A4", "A5", "A6"}), Strings({"Acme", "Beta", "Core", "Delta", "Echo", "Fox"}),
-       Strings({"Alice", "Bob", "Alice", N, "Alice", "Bob"}), Floats({1000, 5000, N, 250, 5000, 300}),
-       Strings({"green", N, "red", "yellow", N, "green"}),
+      {Strings({"A1", "A2", "A3", "A4", "A5", "A6"}),
+       Strings({"Acme", "Beta", "Core", "Delta", "Echo", "Fox"}),
+       Strings({"Alice", "Bob", "Alice", N, "Alice", "Bob"}),
+       Floats({1000, 5000, N, 250, 5000, 300}), Strings({"green", N, "red", "yellow", N, "green"}),
        Dates({D(2027, 12, 1), N, D(2027, 11, 30), D(2028, 2, 28), D(2026, 1, 1), D(2028, 2, 1)}),
        Dates({D(2028, 3, 31), D(2028, 2, 29), D(2028, 6, 1), N, D(2028, 4, 15), D(2029, 1, 1)}),
-       Dates({D(2027, 11, 29), D(2027, 11, 30), D(2028, 1, 30), D(2027, 8, 31), D(2025, 2, 28), D(2028, 2, 29)}),
+       Dates({D(2027, 11, 29), D(2027, 11, 30), D(2028, 1, 30), D(2027, 8, 31), D(2025, 2, 28),
+              D(2028, 2, 29)}),
        Ints({80, 40, N, 55, 90, 70})});
   EXPECT_TRUE(accounts.ok()) << accounts.status();
   auto contacts = Table::Make(*book.schema.FindTable("contacts"),
@@ -162,8 +164,8 @@ Snapshot MakeSnapshot(const Rulebook& book) {
   EXPECT_TRUE(contacts.ok()) << contacts.status();
   // T1 is on Alice's account but owned by Bob: a table's own owner column wins.
   auto tasks = Table::Make(*book.schema.FindTable("tasks"),
-                           {Strings({"T1", "T2", "T3"}), Strings({"A1", "A2", "A5"}), Strings({"Bob", "Bob", "Alice"}),
-                            Strings({"open", "done", "open"})});
+                           {Strings({"T1", "T2", "T3"}), Strings({"A1", "A2", "A5"}),
+                            Strings({"Bob", "Bob", "Alice"}), Strings({"open", "done", "open"})});
   EXPECT_TRUE(tasks.ok()) << tasks.status();
   EXPECT_TRUE(snap.AddTable(*std::move(accounts)).ok());
   EXPECT_TRUE(snap.AddTable(*std::move(contacts)).ok());
@@ -259,13 +261,15 @@ TEST_F(RulebookEval, Kpis) {
   EXPECT_THAT(count->groups, ElementsAre(Pair("Alice", Value::Int(2)), Pair("Bob", Value::Int(1))));
   const KpiResult* arr = r.FindKpi("outdated_arr");
   EXPECT_EQ(arr->value, Value::Float(10000));
-  EXPECT_THAT(arr->groups, ElementsAre(Pair("Alice", Value::Float(5000)), Pair("Bob", Value::Float(5000))));
+  EXPECT_THAT(arr->groups,
+              ElementsAre(Pair("Alice", Value::Float(5000)), Pair("Bob", Value::Float(5000))));
   EXPECT_EQ(r.FindKpi("outdated_avg")->value, Value::Float(5000));  // NULL arr ignored.
   EXPECT_EQ(r.FindKpi("oldest_pulse")->value, Value::Date(D(2026, 1, 1)));
   EXPECT_EQ(r.FindKpi("last_name")->value, Value::String("Echo"));
   EXPECT_EQ(r.FindKpi("owners")->value, Value::Int(2));
   EXPECT_EQ(r.FindKpi("with_arr")->value, Value::Int(2));
-  EXPECT_THAT(r.FindKpi("yellow_by_owner")->groups, ElementsAre(Pair(std::string(kUnassignedOwner), Value::Int(1))));
+  EXPECT_THAT(r.FindKpi("yellow_by_owner")->groups,
+              ElementsAre(Pair(std::string(kUnassignedOwner), Value::Int(1))));
   EXPECT_TRUE(r.FindKpi("nobody_arr")->value.is_null());
   EXPECT_EQ(r.FindKpi("nobody_count")->value, Value::Int(0));
   // Contacts have no owner column: their account's owner.
@@ -282,11 +286,13 @@ TEST_F(RulebookEval, OwnerScope) {
   EXPECT_EQ(r.owner, "Alice");
   EXPECT_EQ(r.FindList("outdated_pulse")->count, 2);
   EXPECT_THAT(r.FindList("outdated_pulse")->Keys(), ElementsAre("A5", "A3"));
-  EXPECT_FALSE(r.FindList("outdated_pulse")->matches.Get(1));  // Bob's row is not even in the bitmap.
-  EXPECT_EQ(r.FindList("yellow")->count, 0);                    // A4 has no owner: outside every scope.
+  EXPECT_FALSE(
+      r.FindList("outdated_pulse")->matches.Get(1));  // Bob's row is not even in the bitmap.
+  EXPECT_EQ(r.FindList("yellow")->count, 0);          // A4 has no owner: outside every scope.
   EXPECT_THAT(r.FindList("renewal_window")->Keys(), IsEmpty());
-  EXPECT_THAT(r.FindList("no_champion_contacts")->Keys(), ElementsAre("C1"));  // Through the parent.
-  EXPECT_THAT(r.FindList("open_tasks")->Keys(), ElementsAre("T3"));            // Own owner column wins.
+  EXPECT_THAT(r.FindList("no_champion_contacts")->Keys(),
+              ElementsAre("C1"));                                    // Through the parent.
+  EXPECT_THAT(r.FindList("open_tasks")->Keys(), ElementsAre("T3"));  // Own owner column wins.
   EXPECT_THAT(r.FindKpi("outdated_arr")->groups, ElementsAre(Pair("Alice", Value::Float(5000))));
   EXPECT_EQ(r.FindKpi("outdated_arr")->value, Value::Float(5000));
   EXPECT_THAT(r.FindKpi("contacts_by_owner")->groups, ElementsAre(Pair("Alice", Value::Int(1))));
@@ -343,7 +349,8 @@ TEST_F(RulebookEval, ListFilterAndMaxRows) {
   o.lists = {"renewal_windw"};
   absl::StatusOr<RulebookResult> bad = compiled_->Evaluate(snap_, o);
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(), "unknown list 'renewal_windw' — did you mean 'renewal_window'?");
+  EXPECT_EQ(bad.status().message(),
+            "unknown list 'renewal_windw' — did you mean 'renewal_window'?");
 }
 
 TEST_F(RulebookEval, ThreadCountDoesNotChangeResults) {
@@ -383,7 +390,8 @@ TEST_F(RulebookEval, SubsetOfListsIsCompiledOnce) {
   }
   // A list over tasks still needs the tasks table.
   o.lists = {"open_tasks"};
-  EXPECT_EQ(compiled_->Evaluate(accounts_only, o).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(compiled_->Evaluate(accounts_only, o).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(RulebookEval, MissingTableInSnapshotIsADataError) {
@@ -399,7 +407,8 @@ TEST_F(RulebookEval, MissingTableInSnapshotIsADataError) {
 
 // Compile errors, each at its file:line:column.
 std::string CompileErrorOf(const std::string& lists_and_kpis, const std::string& segments = "") {
-  std::string text = absl::StrCat("docket: 1\nparams: {days: 90}\n", segments, lists_and_kpis, kTables);
+  std::string text =
+      absl::StrCat("docket: 1\nparams: {days: 90}\n", segments, lists_and_kpis, kTables);
   absl::StatusOr<Rulebook> book = Rulebook::FromYaml(text, "book.yaml");
   if (!book.ok()) return absl::StrCat("LOAD: ", book.status().message());
   absl::StatusOr<CompiledRulebook> c = CompiledRulebook::Compile(*book);
@@ -441,17 +450,20 @@ kpis:
   o.as_of = D(2028, 2, 29);
   absl::StatusOr<RulebookResult> r = compiled->Evaluate(snap, o);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_THAT(r->FindList("no_champion")->Keys(), ElementsAre("A1", "A2", "A4", "A5", "A6"));  // C3 on A3 is one.
+  EXPECT_THAT(r->FindList("no_champion")->Keys(),
+              ElementsAre("A1", "A2", "A4", "A5", "A6"));  // C3 on A3 is one.
   const ListResult* open = r->FindList("open_tasks");
   EXPECT_THAT(open->Keys(), ElementsAre("T3", "T1"));  // Echo before Acme.
   EXPECT_EQ(open->Cell(open->rows[0], "account.name"), Value::String("Echo"));
   EXPECT_EQ(open->Cell(open->rows[1], "account.csm"), Value::String("Alice"));
-  EXPECT_THAT(r->FindKpi("open_by_owner")->groups, ElementsAre(Pair("Alice", Value::Int(1)), Pair("Bob", Value::Int(1))));
+  EXPECT_THAT(r->FindKpi("open_by_owner")->groups,
+              ElementsAre(Pair("Alice", Value::Int(1)), Pair("Bob", Value::Int(1))));
   const ListResult* big = r->FindList("contacts_of_big");
   EXPECT_THAT(big->Keys(), ElementsAre("C2", "C1"));
   EXPECT_EQ(big->Cell(big->rows[0], "account.name"), Value::String("Beta"));
   EXPECT_THAT(r->relations, Not(IsEmpty()));
-  for (const RelationDiagnostics& rel : r->relations) EXPECT_EQ(rel.null_keys + rel.missing_keys, 0) << rel.table;
+  for (const RelationDiagnostics& rel : r->relations)
+    EXPECT_EQ(rel.null_keys + rel.missing_keys, 0) << rel.table;
 
   // Alice's tasks (own owner column), with the account fields beside them.
   o.owner = "Alice";
@@ -481,31 +493,43 @@ kpis:
 TEST(RulebookCompile, UnknownParentFields) {
   EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: tasks\n    when: status = 'open'\n"
                            "    show: [id, account.nme]\n"),
-            "book.yaml:7:16: unknown parent field 'account.nme' in 'show' of list 'a' — table accounts has no column "
+            "book.yaml:7:16: unknown parent field 'account.nme' in 'show' of list 'a' — table "
+            "accounts has no column "
             "'nme'");
   EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: tasks\n    when: status = 'open'\n"
                            "    order_by: acount.arr\n"),
-            "book.yaml:7:15: unknown parent field 'acount.arr' in 'order_by' of list 'a' — 'acount' is not the parent "
+            "book.yaml:7:15: unknown parent field 'acount.arr' in 'order_by' of list 'a' — "
+            "'acount' is not the parent "
             "of tasks (its parent is 'account', table accounts)");
-  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: exists(tasks WHERE status = 'open')\n"
-                           "    show: [name]\n"),
-            "OK");
+  EXPECT_EQ(
+      CompileErrorOf(
+          "lists:\n  - id: a\n    table: accounts\n    when: exists(tasks WHERE status = 'open')\n"
+          "    show: [name]\n"),
+      "OK");
 }
 
 TEST(RulebookCompile, UnknownNamesNeedingTheSchema) {
-  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: arr > 1\n    show: [name, pluse]\n"),
-            "book.yaml:7:18: unknown column 'pluse' in 'show' of list 'a' (table 'accounts') — did you mean 'pulse'?");
-  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: acounts\n    when: arr > 1\n"),
-            "book.yaml:5:12: list 'a' ranges over unknown table 'acounts' — did you mean 'accounts'?");
-  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: arr > 1\n    order_by: name, ar DESC\n"),
-            "book.yaml:7:21: unknown column 'ar' in 'order_by' of list 'a' (table 'accounts') — did you mean 'arr'?");
+  EXPECT_EQ(
+      CompileErrorOf(
+          "lists:\n  - id: a\n    table: accounts\n    when: arr > 1\n    show: [name, pluse]\n"),
+      "book.yaml:7:18: unknown column 'pluse' in 'show' of list 'a' (table 'accounts') — did you "
+      "mean 'pulse'?");
+  EXPECT_EQ(
+      CompileErrorOf("lists:\n  - id: a\n    table: acounts\n    when: arr > 1\n"),
+      "book.yaml:5:12: list 'a' ranges over unknown table 'acounts' — did you mean 'accounts'?");
+  EXPECT_EQ(CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: arr > 1\n    "
+                           "order_by: name, ar DESC\n"),
+            "book.yaml:7:21: unknown column 'ar' in 'order_by' of list 'a' (table 'accounts') — "
+            "did you mean 'arr'?");
   EXPECT_EQ(CompileErrorOf("lists:\n  - {id: a, table: accounts, when: arr > 1}\nkpis:\n"
                            "  - {id: k, list: a, measure: sum(ar)}\n"),
-            "book.yaml:6:35: unknown column 'ar' in the measure of KPI 'k' (list 'a' is over table 'accounts') — did "
+            "book.yaml:6:35: unknown column 'ar' in the measure of KPI 'k' (list 'a' is over table "
+            "'accounts') — did "
             "you mean 'arr'?");
   EXPECT_EQ(CompileErrorOf("lists:\n  - {id: a, table: accounts, when: arr > 1}\nkpis:\n"
                            "  - {id: k, list: a, measure: avg(name)}\n"),
-            "book.yaml:6:35: cannot compute avg(name) of a string column — sum and avg need an int or float column");
+            "book.yaml:6:35: cannot compute avg(name) of a string column — sum and avg need an int "
+            "or float column");
   EXPECT_EQ(CompileErrorOf("lists:\n  - {id: a, table: contacts, when: is_champion}\nkpis:\n"
                            "  - {id: k, list: a, by: owner}\n"),
             "OK");  // Contacts are owned through accounts.
@@ -513,18 +537,23 @@ TEST(RulebookCompile, UnknownNamesNeedingTheSchema) {
 
 TEST(RulebookCompile, ExpressionErrorsPointIntoTheYamlFile) {
   // `pluse` is on line 6, column 11 of the file, not column 1 of the expression.
-  std::string e = CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: pluse IS NULL\n");
+  std::string e =
+      CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: pluse IS NULL\n");
   EXPECT_THAT(e, StartsWith("book.yaml:6:11: "));
   EXPECT_THAT(e, HasSubstr("pluse"));
   // Inside a block scalar: the second content line.
-  e = CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: |\n      arr > 1\n        AND pluse IS NULL\n");
+  e = CompileErrorOf(
+      "lists:\n  - id: a\n    table: accounts\n    when: |\n      arr > 1\n        AND pluse IS "
+      "NULL\n");
   EXPECT_THAT(e, StartsWith("book.yaml:8:13: "));
   // An unknown param.
-  e = CompileErrorOf("lists:\n  - id: a\n    table: accounts\n    when: days_since(created_at) > $dayz\n");
+  e = CompileErrorOf(
+      "lists:\n  - id: a\n    table: accounts\n    when: days_since(created_at) > $dayz\n");
   EXPECT_THAT(e, StartsWith("book.yaml:6:36: "));
   EXPECT_THAT(e, HasSubstr("dayz"));
   // In a segment.
-  e = CompileErrorOf("lists:\n  - {id: a, table: accounts, when: s}\n", "segments:\n  s: arr >> 1\n");
+  e = CompileErrorOf("lists:\n  - {id: a, table: accounts, when: s}\n",
+                     "segments:\n  s: arr >> 1\n");
   EXPECT_THAT(e, StartsWith("book.yaml:4:"));
 }
 
@@ -544,7 +573,8 @@ TEST(RulebookCompile, DataSchemaMustMatchTheDeclaredTables) {
   absl::StatusOr<CompiledRulebook> c = CompiledRulebook::Compile(*book, data);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(c.status().message()), HasSubstr("column 'accounts.health' is declared but not in the data"));
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("column 'accounts.health' is declared but not in the data"));
 
   // A rulebook without tables compiles against the data's schema.
   std::string text = BookText();

@@ -194,7 +194,8 @@ lists:
 TEST(RulebookLoader, YamlSyntaxError) {
   EXPECT_EQ(ErrorOf("docket: 1\nlists: [a, b\nkpis: 1\n"),
             "book.yaml:3:5: YAML syntax error: end of sequence flow not found");
-  EXPECT_THAT(ErrorOf("docket: 1\nname: x\n  bad: indent\n"), StartsWith("book.yaml:3:6: YAML syntax error"));
+  EXPECT_THAT(ErrorOf("docket: 1\nname: x\n  bad: indent\n"),
+              StartsWith("book.yaml:3:6: YAML syntax error"));
 }
 
 TEST(RulebookLoader, ErrorsShowTheSourceLineAndACaret) {
@@ -218,19 +219,25 @@ TEST(RulebookLoader, UnknownKeys) {
   EXPECT_EQ(ErrorOf("docket: 1\nkpis:\n  - id: k\n    list: a\n    mesure: count\n"),
             "book.yaml:5:5: unknown key 'mesure' in KPI 'k' — did you mean 'measure'?");
   EXPECT_THAT(ErrorOf("docket: 1\nzzzzzz: 1\n"),
-              StartsWith("book.yaml:2:1: unknown key 'zzzzzz' at the top of a rulebook — expected one of: docket"));
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    resources: [{titl: A, url: u}]\n"),
+              StartsWith("book.yaml:2:1: unknown key 'zzzzzz' at the top of a rulebook — expected "
+                         "one of: docket"));
+  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    resources: "
+                    "[{titl: A, url: u}]\n"),
             "book.yaml:6:18: unknown key 'titl' in a resource — did you mean 'title'?");
 }
 
 TEST(RulebookLoader, DuplicateKeysAndIds) {
-  EXPECT_EQ(ErrorOf("docket: 1\nname: a\nname: b\n"),
-            "book.yaml:3:1: duplicate key 'name' at the top of a rulebook — it is already set on line 2");
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - {id: a, table: t, when: x}\n  - {id: a, table: t, when: y}\n"),
-            "book.yaml:4:10: duplicate list id 'a' — a list with this id is defined on line 3");
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - {id: a, table: t, when: x}\nkpis:\n  - {id: k, list: a}\n"
-                    "  - {id: k, list: a}\n"),
-            "book.yaml:6:10: duplicate KPI id 'k' — a KPI with this id is defined on line 5");
+  EXPECT_EQ(
+      ErrorOf("docket: 1\nname: a\nname: b\n"),
+      "book.yaml:3:1: duplicate key 'name' at the top of a rulebook — it is already set on line 2");
+  EXPECT_EQ(
+      ErrorOf(
+          "docket: 1\nlists:\n  - {id: a, table: t, when: x}\n  - {id: a, table: t, when: y}\n"),
+      "book.yaml:4:10: duplicate list id 'a' — a list with this id is defined on line 3");
+  EXPECT_EQ(
+      ErrorOf("docket: 1\nlists:\n  - {id: a, table: t, when: x}\nkpis:\n  - {id: k, list: a}\n"
+              "  - {id: k, list: a}\n"),
+      "book.yaml:6:10: duplicate KPI id 'k' — a KPI with this id is defined on line 5");
   EXPECT_EQ(ErrorOf("docket: 1\nparams:\n  a: 1\n  a: 2\n"),
             "book.yaml:4:3: duplicate param 'a' — it is already set on line 3");
   EXPECT_EQ(ErrorOf("docket: 1\nsegments:\n  s: x\n  s: y\n"),
@@ -240,15 +247,18 @@ TEST(RulebookLoader, DuplicateKeysAndIds) {
 TEST(RulebookLoader, UnknownListInKpi) {
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - {id: outdated_pulse, table: t, when: x}\nkpis:\n"
                     "  - id: k\n    list: outdated_pulses\n"),
-            "book.yaml:6:11: KPI 'k' measures unknown list 'outdated_pulses' — did you mean 'outdated_pulse'?");
+            "book.yaml:6:11: KPI 'k' measures unknown list 'outdated_pulses' — did you mean "
+            "'outdated_pulse'?");
 }
 
 TEST(RulebookLoader, TimeZone) {
-  EXPECT_EQ(ErrorOf("docket: 1\ntime_zone: America/New_Yrok\n"),
-            "book.yaml:2:12: unknown time zone 'America/New_Yrok' — use an IANA time zone name such as "
-            "'America/New_York' or 'UTC'");
+  EXPECT_EQ(
+      ErrorOf("docket: 1\ntime_zone: America/New_Yrok\n"),
+      "book.yaml:2:12: unknown time zone 'America/New_Yrok' — use an IANA time zone name such as "
+      "'America/New_York' or 'UTC'");
   // Names never reach the file system as paths.
-  EXPECT_THAT(ErrorOf("docket: 1\ntime_zone: ../../../etc/passwd\n"), HasSubstr("unknown time zone"));
+  EXPECT_THAT(ErrorOf("docket: 1\ntime_zone: ../../../etc/passwd\n"),
+              HasSubstr("unknown time zone"));
   EXPECT_THAT(ErrorOf("docket: 1\ntime_zone: /etc/localtime\n"), HasSubstr("unknown time zone"));
   absl::StatusOr<Rulebook> b = Parse("docket: 1\ntime_zone: Europe/Paris\n");
   ASSERT_TRUE(b.ok()) << b.status();
@@ -257,23 +267,30 @@ TEST(RulebookLoader, TimeZone) {
 
 TEST(RulebookLoader, RequiredKeysAndVersion) {
   EXPECT_EQ(ErrorOf("name: x\n"),
-            "book.yaml:1:1: missing required key 'docket' (the format version) — add 'docket: 1' as the first line");
-  EXPECT_EQ(ErrorOf("docket: 2\n"), "book.yaml:1:9: unsupported rulebook version '2' — this docket reads 'docket: 1'");
+            "book.yaml:1:1: missing required key 'docket' (the format version) — add 'docket: 1' "
+            "as the first line");
+  EXPECT_EQ(ErrorOf("docket: 2\n"),
+            "book.yaml:1:9: unsupported rulebook version '2' — this docket reads 'docket: 1'");
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n"),
-            "book.yaml:3:5: missing required key 'when' in list 'a' — the condition a row must meet to be in the list");
+            "book.yaml:3:5: missing required key 'when' in list 'a' — the condition a row must "
+            "meet to be in the list");
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    when: x\n"),
-            "book.yaml:3:5: missing required key 'table' in list 'a' — name the table the list ranges over, e.g. "
+            "book.yaml:3:5: missing required key 'table' in list 'a' — name the table the list "
+            "ranges over, e.g. "
             "'table: accounts'");
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - table: t\n    when: x\n"),
             "book.yaml:3:5: missing required key 'id' in a list — every list needs a unique id");
   EXPECT_EQ(ErrorOf("docket: 1\nkpis:\n  - id: k\n"),
-            "book.yaml:3:5: missing required key 'list' in KPI 'k' — name the list whose rows the KPI measures");
+            "book.yaml:3:5: missing required key 'list' in KPI 'k' — name the list whose rows the "
+            "KPI measures");
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when:\n"),
             "book.yaml:5:5: 'when' (the list's condition) must be a single value, not nothing");
-  EXPECT_EQ(ErrorOf("[1, 2]\n"), "book.yaml:1:1: a rulebook must be a YAML mapping, not a list — start the file "
-                                 "with 'docket: 1'");
-  EXPECT_EQ(ErrorOf(""), "book.yaml:1:1: a rulebook must be a YAML mapping, not nothing — start the file with "
-                         "'docket: 1'");
+  EXPECT_EQ(ErrorOf("[1, 2]\n"),
+            "book.yaml:1:1: a rulebook must be a YAML mapping, not a list — start the file "
+            "with 'docket: 1'");
+  EXPECT_EQ(ErrorOf(""),
+            "book.yaml:1:1: a rulebook must be a YAML mapping, not nothing — start the file with "
+            "'docket: 1'");
 }
 
 TEST(RulebookLoader, ValuesOfListKeys) {
@@ -281,17 +298,22 @@ TEST(RulebookLoader, ValuesOfListKeys) {
             "book.yaml:3:41: unknown horizon 'tomorow' — expected today, upcoming or past");
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - {id: a, table: t, when: x, limit: -3}\n"),
             "book.yaml:3:39: 'limit' must be a whole number ≥ 0, not '-3'");
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    order_by: arr DESCENDING\n"),
-            "book.yaml:6:19: unexpected 'DESCENDING' in order_by: expected ASC, DESC, NULLS FIRST/LAST or ',' — "
+  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    order_by: arr "
+                    "DESCENDING\n"),
+            "book.yaml:6:19: unexpected 'DESCENDING' in order_by: expected ASC, DESC, NULLS "
+            "FIRST/LAST or ',' — "
             "order_by: arr DESC, renewal_date ASC NULLS FIRST");
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    order_by: arr NULLS\n"),
-            "book.yaml:6:24: expected FIRST or LAST after NULLS in order_by — order_by: arr DESC, renewal_date ASC "
-            "NULLS FIRST");
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    show: [a, b, a]\n"),
-            "book.yaml:6:18: column 'a' is shown twice");
-  absl::StatusOr<Rulebook> b =
-      Parse("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    show: name, csm\n"
-            "    order_by: ['arr desc', '\"the name\" asc nulls last']\n");
+  EXPECT_EQ(
+      ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    order_by: arr NULLS\n"),
+      "book.yaml:6:24: expected FIRST or LAST after NULLS in order_by — order_by: arr DESC, "
+      "renewal_date ASC "
+      "NULLS FIRST");
+  EXPECT_EQ(
+      ErrorOf("docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    show: [a, b, a]\n"),
+      "book.yaml:6:18: column 'a' is shown twice");
+  absl::StatusOr<Rulebook> b = Parse(
+      "docket: 1\nlists:\n  - id: a\n    table: t\n    when: x\n    show: name, csm\n"
+      "    order_by: ['arr desc', '\"the name\" asc nulls last']\n");
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(b->lists[0].show, (std::vector<std::string>{"name", "csm"}));
   EXPECT_EQ(b->lists[0].show_locations[1].column, 17);
@@ -303,36 +325,44 @@ TEST(RulebookLoader, ValuesOfListKeys) {
 
 TEST(RulebookLoader, Measures) {
   auto measure = [](const std::string& m) {
-    return ErrorOf(absl::StrCat("docket: 1\nlists:\n  - {id: a, table: t, when: x}\nkpis:\n  - id: k\n    list: a\n"
-                                "    measure: ",
-                                m, "\n"));
+    return ErrorOf(absl::StrCat(
+        "docket: 1\nlists:\n  - {id: a, table: t, when: x}\nkpis:\n  - id: k\n    list: a\n"
+        "    measure: ",
+        m, "\n"));
   };
   EXPECT_EQ(measure("summ(arr)"), "book.yaml:7:14: unknown measure 'summ' — did you mean 'sum'?");
-  EXPECT_EQ(measure("sum"), "book.yaml:7:17: 'sum' needs a column: sum(column) — count, count(*), sum(col), "
-                            "avg(col), min(col), max(col) or count_distinct(col)");
-  EXPECT_EQ(measure("avg(*)"), "book.yaml:7:18: 'avg(*)' is not a measure; use avg(column) — count, count(*), "
-                               "sum(col), avg(col), min(col), max(col) or count_distinct(col)");
+  EXPECT_EQ(measure("sum"),
+            "book.yaml:7:17: 'sum' needs a column: sum(column) — count, count(*), sum(col), "
+            "avg(col), min(col), max(col) or count_distinct(col)");
+  EXPECT_EQ(measure("avg(*)"),
+            "book.yaml:7:18: 'avg(*)' is not a measure; use avg(column) — count, count(*), "
+            "sum(col), avg(col), min(col), max(col) or count_distinct(col)");
   EXPECT_EQ(measure("count(*)"), "OK");
   EXPECT_EQ(measure("COUNT_DISTINCT( csm )"), "OK");
-  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - {id: a, table: t, when: x}\nkpis:\n  - {id: k, list: a, by: csm}\n"),
+  EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  - {id: a, table: t, when: x}\nkpis:\n  - {id: k, list: "
+                    "a, by: csm}\n"),
             "book.yaml:5:26: unknown grouping 'by: csm' — the only grouping is 'by: owner'");
 }
 
 TEST(RulebookLoader, ParamsAndSegmentsShapes) {
   EXPECT_EQ(ErrorOf("docket: 1\nparams:\n  days: [1, 2]\n"),
-            "book.yaml:3:9: param 'days' needs a single value, not a list — the value's type is the param's type: 90 "
+            "book.yaml:3:9: param 'days' needs a single value, not a list — the value's type is "
+            "the param's type: 90 "
             "(int), 0.8 (float), true (bool), 2026-01-31 (date), 'text' (string)");
   EXPECT_EQ(ErrorOf("docket: 1\nparams:\n  bad-name: 1\n"),
             "book.yaml:3:3: a param name must be an identifier (letters, digits, '_')");
-  EXPECT_EQ(ErrorOf("docket: 1\nsegments: [a]\n"),
-            "book.yaml:2:11: 'segments' must be a mapping of name to expression, not a list — segments: "
-            "{in_forecast_window: renewal_date BETWEEN today AND today + 120}");
+  EXPECT_EQ(
+      ErrorOf("docket: 1\nsegments: [a]\n"),
+      "book.yaml:2:11: 'segments' must be a mapping of name to expression, not a list — segments: "
+      "{in_forecast_window: renewal_date BETWEEN today AND today + 120}");
   EXPECT_EQ(ErrorOf("docket: 1\nlists:\n  id: a\n"),
-            "book.yaml:3:3: 'lists' must be a YAML list of lists (each starting with '- id:'), not a mapping");
+            "book.yaml:3:3: 'lists' must be a YAML list of lists (each starting with '- id:'), not "
+            "a mapping");
 }
 
 TEST(RulebookLoader, TablesErrorsComeFromTheSchemaParser) {
-  std::string e = ErrorOf("docket: 1\ntables:\n  accounts:\n    key: id\n    onwer: csm\n    columns: {id: string}\n");
+  std::string e = ErrorOf(
+      "docket: 1\ntables:\n  accounts:\n    key: id\n    onwer: csm\n    columns: {id: string}\n");
   EXPECT_THAT(e, StartsWith("book.yaml:5:5: "));
   EXPECT_THAT(e, HasSubstr("owner"));
 }
@@ -341,8 +371,10 @@ TEST(RulebookLoader, Limits) {
   Limits small;
   small.max_yaml_depth = 4;
   EXPECT_EQ(ErrorOf("docket: 1\nname: x\n", small), "OK");
-  EXPECT_THAT(ErrorOf("docket: 1\nparams: {a: [[[[1]]]]}\n", small),
-              StartsWith("book.yaml:2:15: YAML collections nested too deeply: limit max_yaml_depth = 4 exceeded"));
+  EXPECT_THAT(
+      ErrorOf("docket: 1\nparams: {a: [[[[1]]]]}\n", small),
+      StartsWith(
+          "book.yaml:2:15: YAML collections nested too deeply: limit max_yaml_depth = 4 exceeded"));
 
   Limits bytes;
   bytes.max_rulebook_bytes = 16;
@@ -376,9 +408,16 @@ TEST(RulebookLoader, AliasBombIsRejected) {
 }
 
 TEST(RulebookLoader, GarbageNeverCrashes) {
-  const char* inputs[] = {"\t", "{", "docket: 1\nlists: [[[", ": :", "docket: 1\nlists:\n  - - - -\n",
-                          "docket: 1\nkpis: [{id: [1], list: a}]\n", "docket: {a: 1}\n", "docket: 1\n? [a]\n: b\n",
-                          "docket: 1\nlists: [{id: a, table: t, when: x, show: {a: 1}}]\n", "\xff\xfe"};
+  const char* inputs[] = {"\t",
+                          "{",
+                          "docket: 1\nlists: [[[",
+                          ": :",
+                          "docket: 1\nlists:\n  - - - -\n",
+                          "docket: 1\nkpis: [{id: [1], list: a}]\n",
+                          "docket: {a: 1}\n",
+                          "docket: 1\n? [a]\n: b\n",
+                          "docket: 1\nlists: [{id: a, table: t, when: x, show: {a: 1}}]\n",
+                          "\xff\xfe"};
   for (const char* in : inputs) {
     absl::StatusOr<Rulebook> b = Parse(in);
     if (!b.ok()) {
@@ -398,9 +437,15 @@ TEST(RulebookLoader, RandomDamageNeverCrashes) {
     for (int edits = 1 + static_cast<int>(rng() % 4); edits > 0 && !text.empty(); --edits) {
       size_t at = rng() % text.size();
       switch (rng() % 3) {
-        case 0: text[at] = alphabet[rng() % (sizeof(alphabet) - 1)]; break;
-        case 1: text.erase(at, 1 + rng() % 8); break;
-        default: text.insert(at, 1, alphabet[rng() % (sizeof(alphabet) - 1)]); break;
+        case 0:
+          text[at] = alphabet[rng() % (sizeof(alphabet) - 1)];
+          break;
+        case 1:
+          text.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          text.insert(at, 1, alphabet[rng() % (sizeof(alphabet) - 1)]);
+          break;
       }
     }
     absl::StatusOr<Rulebook> b = Parse(text);

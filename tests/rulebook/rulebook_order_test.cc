@@ -18,21 +18,29 @@ TEST(OrderAndLimit, MatchesAStableSort) {
   std::mt19937_64 rng(7);
   for (int round = 0; round < 60; ++round) {
     const int n = 1 + static_cast<int>(rng() % 300);
-    ColumnBuilder i(DataType::Int()), f(DataType::Float()), s(DataType::String()), d(DataType::Date());
+    ColumnBuilder i(DataType::Int()), f(DataType::Float()), s(DataType::String()),
+        d(DataType::Date());
     ColumnBuilder p(DataType::String(), StringEncoding::kPlain);  // Strings compared in place.
     for (int r = 0; r < n; ++r) {
       (rng() % 5 == 0) ? i.AppendNull() : i.AppendInt(static_cast<int64_t>(rng() % 7) - 3);
       (rng() % 4 == 0) ? f.AppendNull() : f.AppendFloat(static_cast<double>(rng() % 9) / 2 - 2);
-      (rng() % 6 == 0) ? s.AppendNull() : s.AppendString(std::string(1, static_cast<char>('a' + rng() % 4)));
+      (rng() % 6 == 0) ? s.AppendNull()
+                       : s.AppendString(std::string(1, static_cast<char>('a' + rng() % 4)));
       (rng() % 3 == 0) ? d.AppendNull() : d.AppendDate(static_cast<int32_t>(rng() % 5) - 2);
-      (rng() % 6 == 0) ? p.AppendNull() : p.AppendString(std::string(1 + rng() % 2, static_cast<char>('a' + rng() % 4)));
+      (rng() % 6 == 0)
+          ? p.AppendNull()
+          : p.AppendString(std::string(1 + rng() % 2, static_cast<char>('a' + rng() % 4)));
     }
     TableSchema ts;
     ts.name = "t";
-    ts.columns = {{"i", DataType::Int(), {}}, {"f", DataType::Float(), {}}, {"s", DataType::String(), {}},
-                  {"d", DataType::Date(), {}}, {"p", DataType::String(), {}}};
-    auto table = Table::Make(ts, {std::move(i).Finish(), std::move(f).Finish(), std::move(s).Finish(),
-                                  std::move(d).Finish(), std::move(p).Finish()});
+    ts.columns = {{"i", DataType::Int(), {}},
+                  {"f", DataType::Float(), {}},
+                  {"s", DataType::String(), {}},
+                  {"d", DataType::Date(), {}},
+                  {"p", DataType::String(), {}}};
+    auto table =
+        Table::Make(ts, {std::move(i).Finish(), std::move(f).Finish(), std::move(s).Finish(),
+                         std::move(d).Finish(), std::move(p).Finish()});
     ASSERT_TRUE(table.ok()) << table.status();
     const char* names[] = {"i", "f", "s", "d", "p"};
     std::vector<OrderKey> keys;
@@ -51,7 +59,8 @@ TEST(OrderAndLimit, MatchesAStableSort) {
     std::vector<int64_t> want = rows;
     std::stable_sort(want.begin(), want.end(), [&](int64_t a, int64_t b) {
       for (const OrderKey& k : keys) {
-        Value x = CellValue(*table->FindColumn(k.column), a), y = CellValue(*table->FindColumn(k.column), b);
+        Value x = CellValue(*table->FindColumn(k.column), a),
+              y = CellValue(*table->FindColumn(k.column), b);
         if (x.is_null() || y.is_null()) {
           if (x.is_null() && y.is_null()) continue;
           return k.nulls_first ? x.is_null() : y.is_null();
@@ -68,9 +77,9 @@ TEST(OrderAndLimit, MatchesAStableSort) {
       }
       return false;
     });
-    for (std::optional<int64_t> limit : {std::optional<int64_t>(), std::optional<int64_t>(0),
-                                         std::optional<int64_t>(1), std::optional<int64_t>(5),
-                                         std::optional<int64_t>(static_cast<int64_t>(rows.size()))}) {
+    for (std::optional<int64_t> limit :
+         {std::optional<int64_t>(), std::optional<int64_t>(0), std::optional<int64_t>(1),
+          std::optional<int64_t>(5), std::optional<int64_t>(static_cast<int64_t>(rows.size()))}) {
       std::vector<int64_t> got = rows;
       OrderAndLimit(*table, keys, limit, &got);
       std::vector<int64_t> expect = want;

@@ -25,13 +25,16 @@ TableSchema Accounts() {
   t.name = "accounts";
   t.key = "id";
   t.owner = "csm";
-  t.columns = {{"id", DataType::String(), {}}, {"csm", DataType::String(), {}}, {"n", DataType::Int(), {}},
+  t.columns = {{"id", DataType::String(), {}},
+               {"csm", DataType::String(), {}},
+               {"n", DataType::Int(), {}},
                {"s", DataType::String(), {}}};
   return t;
 }
 
 Table MakeAccounts(int rows) {
-  ColumnBuilder id(DataType::String()), csm(DataType::String()), n(DataType::Int()), s(DataType::String());
+  ColumnBuilder id(DataType::String()), csm(DataType::String()), n(DataType::Int()),
+      s(DataType::String());
   const char* owners[] = {"alice", "bob", "carol"};
   for (int i = 0; i < rows; ++i) {
     id.AppendString("a" + std::to_string(i));
@@ -54,10 +57,11 @@ Table MakeAccounts(int rows) {
 }
 
 TEST(ContainmentTest, NoFunctionReachesOutside) {
-  for (const char* fn : {"read_file('/etc/passwd') = ''", "file('/etc/passwd') = ''", "env('HOME') = ''",
-                         "getenv('HOME') = ''", "system('ls') = 0", "shell('ls') = 0", "exec('ls') = 0",
-                         "http_get('http://example.com') = ''", "url('http://x') = ''", "load('x') = ''",
-                         "include('x') = ''", "import('os') = ''", "now() > today", "random() > 0"}) {
+  for (const char* fn :
+       {"read_file('/etc/passwd') = ''", "file('/etc/passwd') = ''", "env('HOME') = ''",
+        "getenv('HOME') = ''", "system('ls') = 0", "shell('ls') = 0", "exec('ls') = 0",
+        "http_get('http://example.com') = ''", "url('http://x') = ''", "load('x') = ''",
+        "include('x') = ''", "import('os') = ''", "now() > today", "random() > 0"}) {
     absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(fn, Accounts());
     ASSERT_FALSE(p.ok()) << fn;
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << fn;
@@ -67,8 +71,8 @@ TEST(ContainmentTest, NoFunctionReachesOutside) {
 
 TEST(ContainmentTest, APathIsJustAString) {
   Table t = MakeAccounts(10);
-  absl::StatusOr<CompiledPredicate> p =
-      CompiledPredicate::Compile("s = '/etc/passwd' OR s MATCHES '^/etc/' OR s LIKE '%passwd'", Accounts());
+  absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(
+      "s = '/etc/passwd' OR s MATCHES '^/etc/' OR s LIKE '%passwd'", Accounts());
   ASSERT_TRUE(p.ok()) << p.status();
   EvalOptions o;
   o.as_of = absl::CivilDay(2026, 11, 22);
@@ -79,13 +83,16 @@ TEST(ContainmentTest, APathIsJustAString) {
 
 TEST(ContainmentTest, RulebookCannotNameAFile) {
   const std::string head = "docket: 1\ntables: {t: {key: id, columns: {id: string}}}\n";
-  for (const char* tz : {"/etc/passwd", "../../../../usr/share/zoneinfo/UTC", "/usr/share/zoneinfo/UTC",
-                         "/dev/stdin", "America/../../../../etc/passwd"}) {
-    absl::StatusOr<Rulebook> b = Rulebook::FromYaml(head + "time_zone: \"" + tz + "\"\n", "tz.yaml");
+  for (const char* tz :
+       {"/etc/passwd", "../../../../usr/share/zoneinfo/UTC", "/usr/share/zoneinfo/UTC",
+        "/dev/stdin", "America/../../../../etc/passwd"}) {
+    absl::StatusOr<Rulebook> b =
+        Rulebook::FromYaml(head + "time_zone: \"" + tz + "\"\n", "tz.yaml");
     ASSERT_FALSE(b.ok()) << tz;
     EXPECT_THAT(std::string(b.status().message()), HasSubstr("tz.yaml:3")) << tz;
   }
-  for (const char* key : {"include: /etc/passwd", "import: other.yaml", "data: /etc", "command: ls"}) {
+  for (const char* key :
+       {"include: /etc/passwd", "import: other.yaml", "data: /etc", "command: ls"}) {
     EXPECT_FALSE(Rulebook::FromYaml(head + key + "\n", "k.yaml").ok()) << key;
   }
 }
@@ -94,8 +101,9 @@ TEST(ContainmentTest, OwnerScopeCannotBeEscaped) {
   Table t = MakeAccounts(5000);
   Snapshot snap;
   ASSERT_TRUE(snap.AddTable(t).ok());
-  for (const char* e : {"TRUE", "n >= 0 OR n < 0 OR n IS NULL", "csm = 'bob' OR csm IS NULL OR csm != 'alice'",
-                        "NOT (csm = 'alice')", "coalesce(csm, 'alice') = 'alice' OR TRUE", "csm IS NULL"}) {
+  for (const char* e :
+       {"TRUE", "n >= 0 OR n < 0 OR n IS NULL", "csm = 'bob' OR csm IS NULL OR csm != 'alice'",
+        "NOT (csm = 'alice')", "coalesce(csm, 'alice') = 'alice' OR TRUE", "csm IS NULL"}) {
     absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(e, Accounts());
     ASSERT_TRUE(p.ok()) << e << p.status();
     EvalOptions o;
@@ -120,11 +128,13 @@ struct Hub {
 };
 
 absl::StatusOr<Hub> LoadHub() {
-  absl::StatusOr<Rulebook> rb = Rulebook::Load(DOCKET_SOURCE_DIR "/examples/rulebooks/csm_hub.yaml");
+  absl::StatusOr<Rulebook> rb =
+      Rulebook::Load(DOCKET_SOURCE_DIR "/examples/rulebooks/csm_hub.yaml");
   if (!rb.ok()) return rb.status();
   absl::StatusOr<CompiledRulebook> c = CompiledRulebook::Compile(*rb);
   if (!c.ok()) return c.status();
-  absl::StatusOr<Snapshot> snap = ReadCsvDirectory(DOCKET_SOURCE_DIR "/examples/data", &c->schema());
+  absl::StatusOr<Snapshot> snap =
+      ReadCsvDirectory(DOCKET_SOURCE_DIR "/examples/data", &c->schema());
   if (!snap.ok()) return snap.status();
   return Hub{*std::move(c), *std::move(snap)};
 }
@@ -147,7 +157,8 @@ std::string Fingerprint(const RulebookResult& r) {
 TEST(ConcurrencyTest, ResultsIdenticalAcrossThreadCounts) {
   absl::StatusOr<Hub> hub = LoadHub();
   ASSERT_TRUE(hub.ok()) << hub.status();
-  for (std::optional<std::string> owner : {std::optional<std::string>(), std::optional<std::string>("Alice Chen")}) {
+  for (std::optional<std::string> owner :
+       {std::optional<std::string>(), std::optional<std::string>("Alice Chen")}) {
     std::string first;
     for (int threads : {1, 2, 8}) {
       RunOptions run;

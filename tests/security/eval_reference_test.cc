@@ -36,13 +36,13 @@ std::vector<uint8_t> CaseBytes(uint64_t seed, bool related) {
 
 // What the rules of a case use, read off their syntax trees.
 struct Features {
-  bool aggregate = false;            // Any aggregate, in any rule.
-  bool grandchild_aggregate = false; // count(g …) and the like straight from t.
-  bool nested = false;               // An aggregate inside an aggregate's WHERE.
-  bool correlated = false;           // A parent field inside an aggregate's WHERE.
-  bool parent_field = false;         // A parent field in a rule over c or g.
-  bool two_steps = false;            // ch.parent.x.
-  std::set<std::string> functions;   // exists, count, sum, avg, min, max.
+  bool aggregate = false;             // Any aggregate, in any rule.
+  bool grandchild_aggregate = false;  // count(g …) and the like straight from t.
+  bool nested = false;                // An aggregate inside an aggregate's WHERE.
+  bool correlated = false;            // A parent field inside an aggregate's WHERE.
+  bool parent_field = false;          // A parent field in a rule over c or g.
+  bool two_steps = false;             // ch.parent.x.
+  std::set<std::string> functions;    // exists, count, sum, avg, min, max.
 };
 
 void Walk(const Expr& e, int in_where, Features* f) {
@@ -80,7 +80,8 @@ TEST(EvalReferenceTest, ReferenceSemanticsSpotChecks) {
     e->value = v;
     return e;
   };
-  auto call = [&](const char* fn, TypeId t, std::unique_ptr<Expr> a, std::unique_ptr<Expr> b = nullptr) {
+  auto call = [&](const char* fn, TypeId t, std::unique_ptr<Expr> a,
+                  std::unique_ptr<Expr> b = nullptr) {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::kCall;
     e->type = t;
@@ -98,9 +99,9 @@ TEST(EvalReferenceTest, ReferenceSemanticsSpotChecks) {
     e->args.push_back(lit(b));
     return Evaluate(c, *e, 0);
   };
-  EXPECT_EQ(arith("%", TypeId::kInt, Int(-7), Int(3)).i, -1);     // The dividend's sign.
+  EXPECT_EQ(arith("%", TypeId::kInt, Int(-7), Int(3)).i, -1);  // The dividend's sign.
   EXPECT_EQ(arith("%", TypeId::kInt, Int(7), Int(-3)).i, 1);
-  EXPECT_TRUE(arith("%", TypeId::kInt, Int(7), Int(0)).null);     // Division by zero.
+  EXPECT_TRUE(arith("%", TypeId::kInt, Int(7), Int(0)).null);          // Division by zero.
   EXPECT_TRUE(arith("+", TypeId::kInt, Int(INT64_MAX), Int(1)).null);  // Overflow.
   EXPECT_EQ(arith("%", TypeId::kInt, Int(INT64_MIN), Int(-1)).i, 0);
   EXPECT_DOUBLE_EQ(arith("/", TypeId::kFloat, Int(7), Int(2)).f, 3.5);
@@ -109,7 +110,11 @@ TEST(EvalReferenceTest, ReferenceSemanticsSpotChecks) {
   EXPECT_EQ(feb.i, absl::CivilDay(2024, 2, 29) - absl::CivilDay(1970, 1, 1));
   RValue m = Evaluate(c, *call("months_since", TypeId::kInt, lit(jan31)), 0);
   EXPECT_EQ(m.i, 33);  // 2024-01-31 → 2026-10-31 is 33 months; 2026-11-22 < 2026-11-30.
-  RValue dow = Evaluate(c, *call("day_of_week", TypeId::kInt, lit(DateDays(absl::CivilDay(2026, 11, 22) - absl::CivilDay(1970, 1, 1)))), 0);
+  RValue dow =
+      Evaluate(c,
+               *call("day_of_week", TypeId::kInt,
+                     lit(DateDays(absl::CivilDay(2026, 11, 22) - absl::CivilDay(1970, 1, 1)))),
+               0);
   EXPECT_EQ(dow.i, 7);  // A Sunday.
 }
 
@@ -128,21 +133,31 @@ TEST(EvalReferenceTest, ReferenceRelatedSpotChecks) {
   ct.schema.name = "c";
   ct.schema.key = "cid";
   ct.schema.parent = ParentRelation{"t", "tid", "parent", {}};
-  ct.schema.columns = {{"cid", DataType::String(), {}}, {"tid", DataType::Int(), {}}, {"n", DataType::Int(), {}},
+  ct.schema.columns = {{"cid", DataType::String(), {}},
+                       {"tid", DataType::Int(), {}},
+                       {"n", DataType::Int(), {}},
                        {"x", DataType::Float(), {}}};
   ct.via = 1;
-  ct.rows = {{Str("a"), Int(1), Int(INT64_MAX), Float(1.5)}, {Str("b"), Int(1), Int(5), Null(TypeId::kFloat)},
-             {Str("c"), Int(1), Int(-10), Float(2.5)},       {Str("d"), Null(TypeId::kInt), Int(7), Float(1)},
-             {Str("e"), Int(9), Int(8), Float(1)},           {Str("f"), Int(2), Null(TypeId::kInt), Null(TypeId::kFloat)}};
+  ct.rows = {{Str("a"), Int(1), Int(INT64_MAX), Float(1.5)},
+             {Str("b"), Int(1), Int(5), Null(TypeId::kFloat)},
+             {Str("c"), Int(1), Int(-10), Float(2.5)},
+             {Str("d"), Null(TypeId::kInt), Int(7), Float(1)},
+             {Str("e"), Int(9), Int(8), Float(1)},
+             {Str("f"), Int(2), Null(TypeId::kInt), Null(TypeId::kFloat)}};
   RelatedTable gt;
   gt.schema.name = "g";
   gt.schema.parent = ParentRelation{"c", "cref", "ch", {}};
   gt.schema.columns = {{"cref", DataType::String(), {}}, {"m", DataType::Int(), {}}};
   gt.via = 0;
-  gt.rows = {{Str("a"), Int(1)}, {Str("a"), Int(2)}, {Str("f"), Int(3)}, {Str("zz"), Int(4)}, {Null(TypeId::kString), Int(5)}};
+  gt.rows = {{Str("a"), Int(1)},
+             {Str("a"), Int(2)},
+             {Str("f"), Int(3)},
+             {Str("zz"), Int(4)},
+             {Null(TypeId::kString), Int(5)}};
   c.related = {std::move(ct), std::move(gt)};
 
-  auto agg = [](const char* fn, TypeId t, int table, int column, std::unique_ptr<Expr> where = nullptr) {
+  auto agg = [](const char* fn, TypeId t, int table, int column,
+                std::unique_ptr<Expr> where = nullptr) {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::kAggregate;
     e->type = t;
@@ -175,8 +190,9 @@ TEST(EvalReferenceTest, ReferenceRelatedSpotChecks) {
   };
   EXPECT_EQ(ints(*agg("count", TypeId::kInt, 1, -1), 0), "3 1 0");  // The orphans d, e never count.
   EXPECT_EQ(ints(*agg("exists", TypeId::kBool, 1, -1), 0), "1 1 0");
-  EXPECT_EQ(ints(*agg("count", TypeId::kInt, 1, 2), 0), "3 0 0");   // Non-NULL values.
-  EXPECT_EQ(at(*agg("sum", TypeId::kInt, 1, 2), 0, 0).i, INT64_MAX - 5);  // Exact: the running sum left int64.
+  EXPECT_EQ(ints(*agg("count", TypeId::kInt, 1, 2), 0), "3 0 0");  // Non-NULL values.
+  EXPECT_EQ(at(*agg("sum", TypeId::kInt, 1, 2), 0, 0).i,
+            INT64_MAX - 5);  // Exact: the running sum left int64.
   EXPECT_EQ(ints(*agg("sum", TypeId::kInt, 1, 2), 0), std::to_string(INT64_MAX - 5) + " NULL NULL");
   auto positive = std::make_unique<Expr>();
   positive->kind = ExprKind::kCompare;
@@ -190,15 +206,17 @@ TEST(EvalReferenceTest, ReferenceRelatedSpotChecks) {
   positive->args.push_back(std::make_unique<Expr>());
   positive->args[1]->type = TypeId::kInt;
   positive->args[1]->value = Int(0);
-  EXPECT_TRUE(at(*agg("sum", TypeId::kInt, 1, 2, std::move(positive)), 0, 0).null);  // INT64_MAX + 5 overflows.
+  EXPECT_TRUE(at(*agg("sum", TypeId::kInt, 1, 2, std::move(positive)), 0, 0)
+                  .null);  // INT64_MAX + 5 overflows.
   EXPECT_DOUBLE_EQ(at(*agg("avg", TypeId::kFloat, 1, 3), 0, 0).f, 2.0);
   EXPECT_EQ(ints(*agg("min", TypeId::kInt, 1, 2), 0), "-10 NULL NULL");
   EXPECT_EQ(at(*agg("max", TypeId::kInt, 1, 2), 0, 0).i, INT64_MAX);
-  EXPECT_EQ(ints(*agg("count", TypeId::kInt, 2, -1), 0), "2 1 0");  // Grandchildren; 'zz' and NULL are orphans.
+  EXPECT_EQ(ints(*agg("count", TypeId::kInt, 2, -1), 0),
+            "2 1 0");  // Grandchildren; 'zz' and NULL are orphans.
   EXPECT_EQ(ints(*field(TypeId::kInt, 1, 0, 0), 1), "1 1 1 NULL NULL 2");
   EXPECT_EQ(ints(*field(TypeId::kInt, 2, 0, 0), 2), "1 1 2 NULL NULL");
-  EXPECT_EQ(ints(*field(TypeId::kInt, 2, 1, 2), 2), std::to_string(INT64_MAX) + " " + std::to_string(INT64_MAX) +
-                                                       " NULL NULL NULL");
+  EXPECT_EQ(ints(*field(TypeId::kInt, 2, 1, 2), 2),
+            std::to_string(INT64_MAX) + " " + std::to_string(INT64_MAX) + " NULL NULL NULL");
   EXPECT_EQ(Print(*agg("count", TypeId::kInt, 2, -1), c), "count(g)");
   EXPECT_EQ(Print(*field(TypeId::kInt, 2, 0, 0), c), "ch.parent.id");
 }
@@ -232,8 +250,9 @@ TEST(EvalReferenceTest, EngineAgreesWithReference) {
 TEST(EvalReferenceTest, RelatedRecordsAgreeWithReference) {
   constexpr int kCases = 3000;
   int failures = 0;
-  int with_aggregate = 0, grandchild_table = 0, grandchild_aggregate = 0, nested = 0, correlated = 0,
-      child_rules = 0, parent_fields = 0, two_steps = 0, big = 0, no_children = 0, null_keys = 0;
+  int with_aggregate = 0, grandchild_table = 0, grandchild_aggregate = 0, nested = 0,
+      correlated = 0, child_rules = 0, parent_fields = 0, two_steps = 0, big = 0, no_children = 0,
+      null_keys = 0;
   std::set<std::string> functions;
   const RelatedTally before = Tally();
   for (int i = 0; i < kCases && failures < 5; ++i) {
@@ -270,13 +289,18 @@ TEST(EvalReferenceTest, RelatedRecordsAgreeWithReference) {
   }
   const RelatedTally& after = Tally();
   std::printf(
-      "%d related cases: %d with aggregates (%d nested, %d correlated, %d over g from t), %d with rules over c or g "
-      "(%d reading parent fields, %d two steps up), %d with g, %d big, %d without children, %d with NULL parent keys\n"
-      "aggregate values %lld (%lld over nothing, %lld over several rows), WHERE NULL %lld, int sums out of range "
+      "%d related cases: %d with aggregates (%d nested, %d correlated, %d over g from t), %d with "
+      "rules over c or g "
+      "(%d reading parent fields, %d two steps up), %d with g, %d big, %d without children, %d "
+      "with NULL parent keys\n"
+      "aggregate values %lld (%lld over nothing, %lld over several rows), WHERE NULL %lld, int "
+      "sums out of range "
       "%lld, back in range %lld; parent fields %lld (%lld without a parent)\n",
-      kCases, with_aggregate, nested, correlated, grandchild_aggregate, child_rules, parent_fields, two_steps,
-      grandchild_table, big, no_children, null_keys, static_cast<long long>(after.aggregates - before.aggregates),
-      static_cast<long long>(after.empty - before.empty), static_cast<long long>(after.several - before.several),
+      kCases, with_aggregate, nested, correlated, grandchild_aggregate, child_rules, parent_fields,
+      two_steps, grandchild_table, big, no_children, null_keys,
+      static_cast<long long>(after.aggregates - before.aggregates),
+      static_cast<long long>(after.empty - before.empty),
+      static_cast<long long>(after.several - before.several),
       static_cast<long long>(after.where_null - before.where_null),
       static_cast<long long>(after.sum_overflow - before.sum_overflow),
       static_cast<long long>(after.sum_comes_back - before.sum_comes_back),
@@ -311,7 +335,8 @@ TEST(EvalReferenceTest, PeelingSeesEveryColumn) {
   TableSchema ts;
   ts.name = "t";
   ts.columns = {{"s1", DataType::String(), {}}, {"s2", DataType::String(), {}}};
-  std::vector<std::vector<RValue>> rows = {{Str("b"), Str("b")}, {Str("a"), Str("b")}, {Str("b"), Str("a")}};
+  std::vector<std::vector<RValue>> rows = {
+      {Str("b"), Str("b")}, {Str("a"), Str("b")}, {Str("b"), Str("a")}};
   std::vector<docket::Column> cols = {DictionaryView(rows, 0), DictionaryView(rows, 1)};
   absl::StatusOr<Table> t = Table::Make(ts, std::move(cols));
   ASSERT_TRUE(t.ok());
@@ -342,10 +367,10 @@ TEST(EvalReferenceTest, DictionaryBuilderKeepsItsDictionary) {
   EXPECT_TRUE(c.Validate().ok());
 }
 
-// Regression (fixed during the session): SIGSEGV in the upper() kernel (lib/exec/kernels_call.cc:207, via
-// StringMap at :54) for `NOT contains(s, upper(s))` over a dictionary string
-// column holding ['a', NULL, 'a'] (found by the differential test; seeds
-// 1013, 1114, 1143, 1146, 1157, 1169 crash the same way in string kernels).
+// Regression (fixed during the session): SIGSEGV in the upper() kernel
+// (lib/exec/kernels_call.cc:207, via StringMap at :54) for `NOT contains(s, upper(s))` over a
+// dictionary string column holding ['a', NULL, 'a'] (found by the differential test; seeds 1013,
+// 1114, 1143, 1146, 1157, 1169 crash the same way in string kernels).
 TEST(EvalReferenceTest, StringKernelOverDictionaryWithNull) {
   static const int64_t kOffsets[] = {0, 1};
   static const char kChars[] = "a";
@@ -379,7 +404,8 @@ TEST(EvalReferenceTest, StringKernelOverDictionaryWithNull) {
 TEST(EvalReferenceTest, InListComparesInOneType) {
   TableSchema ts;
   ts.name = "t";
-  ts.columns = {{"i", DataType::Int(), {}}, {"j", DataType::Int(), {}}, {"f", DataType::Float(), {}}};
+  ts.columns = {
+      {"i", DataType::Int(), {}}, {"j", DataType::Int(), {}}, {"f", DataType::Float(), {}}};
   std::vector<std::vector<RValue>> rows = {{Int(INT64_MAX), Int(INT64_MAX - 1), Float(0.5)}};
   absl::StatusOr<Table> t = BuildTable(ts, rows, StringEncoding::kAuto);
   ASSERT_TRUE(t.ok()) << t.status();
@@ -389,7 +415,8 @@ TEST(EvalReferenceTest, InListComparesInOneType) {
   o.as_of = absl::CivilDay(2026, 11, 22);
   absl::StatusOr<PredicateResult> r = p->EvaluateTable(*t, o);
   ASSERT_TRUE(r.ok());
-  EXPECT_TRUE(r->rows.Get(0)) << "9223372036854775807 IN (0.5, 9223372036854775806) compares in float";
+  EXPECT_TRUE(r->rows.Get(0))
+      << "9223372036854775807 IN (0.5, 9223372036854775806) compares in float";
 
   Case c;
   c.schema = ts;
@@ -427,12 +454,13 @@ TEST(EvalReferenceTest, NextAnniversaryLongPeriod) {
   EvalOptions o;
   o.as_of = absl::CivilDay(2026, 11, 22);
   o.want_nulls = true;
-  for (const char* text : {"year(next_anniversary(d, 1048576)) = 89407",
-                           "next_anniversary(d, 1048576) = add_months(d, 1048576)",
-                           "next_anniversary(d, 1048575) = add_months(d, 1048575)",
-                           "next_anniversary(d, 2913898) = add_months(d, 2913898)",
-                           "next_anniversary(d, 150000000) IS NULL", "next_anniversary(d, 68719476736) IS NULL",
-                           "next_anniversary(d, 9223372036854775807) IS NULL"}) {
+  for (const char* text :
+       {"year(next_anniversary(d, 1048576)) = 89407",
+        "next_anniversary(d, 1048576) = add_months(d, 1048576)",
+        "next_anniversary(d, 1048575) = add_months(d, 1048575)",
+        "next_anniversary(d, 2913898) = add_months(d, 2913898)",
+        "next_anniversary(d, 150000000) IS NULL", "next_anniversary(d, 68719476736) IS NULL",
+        "next_anniversary(d, 9223372036854775807) IS NULL"}) {
     absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(text, ts);
     ASSERT_TRUE(p.ok()) << text << ": " << p.status();
     absl::StatusOr<PredicateResult> r = p->EvaluateTable(*t, o);
@@ -455,8 +483,8 @@ TEST(EvalReferenceTest, Int64MinLiteral) {
   ASSERT_TRUE(t.ok());
   EvalOptions o;
   o.as_of = absl::CivilDay(2026, 11, 22);
-  for (const char* text : {"i = -9223372036854775808", "i = (-9223372036854775808)", "-9223372036854775808 = i",
-                           "i < -9223372036854775807"}) {
+  for (const char* text : {"i = -9223372036854775808", "i = (-9223372036854775808)",
+                           "-9223372036854775808 = i", "i < -9223372036854775807"}) {
     absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(text, ts);
     ASSERT_TRUE(p.ok()) << text << ": " << p.status();
     absl::StatusOr<PredicateResult> r = p->EvaluateTable(*t, o);
@@ -464,8 +492,8 @@ TEST(EvalReferenceTest, Int64MinLiteral) {
     EXPECT_EQ(r->count, 1) << text;
     EXPECT_TRUE(r->rows.Get(0)) << text;
   }
-  for (const char* text : {"i = 9223372036854775808", "i = -(9223372036854775808)", "i = 9223372036854775809",
-                           "i = -9223372036854775809"}) {
+  for (const char* text : {"i = 9223372036854775808", "i = -(9223372036854775808)",
+                           "i = 9223372036854775809", "i = -9223372036854775809"}) {
     absl::StatusOr<CompiledPredicate> p = CompiledPredicate::Compile(text, ts);
     ASSERT_FALSE(p.ok()) << text;
     EXPECT_NE(p.status().message().find("out of range"), std::string::npos) << p.status();

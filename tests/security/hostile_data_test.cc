@@ -20,7 +20,9 @@ TableSchema Accounts() {
   TableSchema t;
   t.name = "accounts";
   t.key = "id";
-  t.columns = {{"id", DataType::String(), {}}, {"n", DataType::Int(), {}}, {"d", DataType::Date(), {}},
+  t.columns = {{"id", DataType::String(), {}},
+               {"n", DataType::Int(), {}},
+               {"d", DataType::Date(), {}},
                {"note", DataType::String(), {}}};
   return t;
 }
@@ -52,7 +54,8 @@ TEST(HostileDataTest, RaggedRows) {
 }
 
 TEST(HostileDataTest, UnterminatedQuote) {
-  ExpectDataError(Read(kHeader + "a,1,2026-01-01,\"never closed\nb,2,2026-01-01,y\n"), "accounts.csv:2");
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01,\"never closed\nb,2,2026-01-01,y\n"),
+                  "accounts.csv:2");
 }
 
 TEST(HostileDataTest, NulBytes) {
@@ -72,7 +75,8 @@ TEST(HostileDataTest, InvalidUtf8) {
 }
 
 TEST(HostileDataTest, HugeField) {
-  ExpectDataError(Read(kHeader + "a,1,2026-01-01," + std::string(5000, 'x') + "\n"), "accounts.csv:2");
+  ExpectDataError(Read(kHeader + "a,1,2026-01-01," + std::string(5000, 'x') + "\n"),
+                  "accounts.csv:2");
 }
 
 TEST(HostileDataTest, IntegersPastInt64) {
@@ -87,7 +91,8 @@ TEST(HostileDataTest, DatesPastYear9999) {
 }
 
 TEST(HostileDataTest, DuplicateKeys) {
-  absl::StatusOr<Table> t = Read(kHeader + "a,1,2026-01-01,x\nb,1,2026-01-01,x\na,2,2026-01-01,y\n");
+  absl::StatusOr<Table> t =
+      Read(kHeader + "a,1,2026-01-01,x\nb,1,2026-01-01,x\na,2,2026-01-01,y\n");
   ASSERT_FALSE(t.ok());
   EXPECT_THAT(std::string(t.status().message()), HasSubstr("accounts.csv"));
   EXPECT_THAT(std::string(t.status().message()), HasSubstr("'a'"));
@@ -119,14 +124,16 @@ TEST(HostileDataTest, NoFinalNewline) {
   EXPECT_EQ(t->num_rows(), 1);
   // And with CRLF line ends and blank lines after the last record; a lone CR
   // at the very end is an error (a CR without LF), read without going past it.
-  for (const std::string& tail : {std::string("\r\n\r\n"), std::string("\n\n\n"), std::string("\r")}) {
+  for (const std::string& tail :
+       {std::string("\r\n\r\n"), std::string("\n\n\n"), std::string("\r")}) {
     const std::string more = kHeader + "a,1,2026-01-01,x" + tail;
     std::unique_ptr<char[]> buf(new char[more.size()]);
     std::memcpy(buf.get(), more.data(), more.size());
     absl::StatusOr<Table> u = Read(std::string_view(buf.get(), more.size()));
     if (tail == "\r") {
       ASSERT_FALSE(u.ok());
-      EXPECT_NE(u.status().message().find("carriage return without a line feed"), std::string::npos) << u.status();
+      EXPECT_NE(u.status().message().find("carriage return without a line feed"), std::string::npos)
+          << u.status();
       continue;
     }
     ASSERT_TRUE(u.ok()) << u.status();

@@ -32,8 +32,9 @@ TableSchema Accounts() {
   t.name = "accounts";
   t.key = "id";
   t.owner = "csm";
-  t.columns = {{"id", DataType::String(), {}}, {"csm", DataType::String(), {}}, {"arr", DataType::Float(), {}},
-               {"n", DataType::Int(), {}},     {"ok", DataType::Bool(), {}},   {"s", DataType::String(), {}},
+  t.columns = {{"id", DataType::String(), {}}, {"csm", DataType::String(), {}},
+               {"arr", DataType::Float(), {}}, {"n", DataType::Int(), {}},
+               {"ok", DataType::Bool(), {}},   {"s", DataType::String(), {}},
                {"d", DataType::Date(), {}}};
   return t;
 }
@@ -84,17 +85,20 @@ TEST(LimitsTest, ExpressionBytes) {
   Limits l;
   l.max_expression_bytes = 100;
   EXPECT_TRUE(CompileWith("n > 1", l).ok());
-  ExpectLimit(CompileWith("n > 1 AND " + Repeat("n > 1 AND ", 10) + "ok", l), "max_expression_bytes", 100);
+  ExpectLimit(CompileWith("n > 1 AND " + Repeat("n > 1 AND ", 10) + "ok", l),
+              "max_expression_bytes", 100);
 }
 
 TEST(LimitsTest, ExpressionDepth) {
   Limits l;
   l.max_expression_depth = 10;
   EXPECT_TRUE(CompileWith(Repeat("(", 5) + "n" + Repeat(")", 5) + " > 1", l).ok());
-  ExpectLimit(CompileWith(Repeat("(", 20) + "n" + Repeat(")", 20) + " > 1", l), "max_expression_depth", 10);
+  ExpectLimit(CompileWith(Repeat("(", 20) + "n" + Repeat(")", 20) + " > 1", l),
+              "max_expression_depth", 10);
   ExpectLimit(CompileWith(Repeat("NOT ", 20) + "ok", l), "max_expression_depth", 10);
   ExpectLimit(CompileWith(Repeat("- ", 20) + "n > 1", l), "max_expression_depth", 10);
-  ExpectLimit(CompileWith(Repeat("abs(", 20) + "n" + Repeat(")", 20) + " > 1", l), "max_expression_depth", 10);
+  ExpectLimit(CompileWith(Repeat("abs(", 20) + "n" + Repeat(")", 20) + " > 1", l),
+              "max_expression_depth", 10);
   ExpectLimit(CompileWith("n" + Repeat(" + n", 20) + " > 1", l), "max_expression_depth", 10);
 }
 
@@ -162,8 +166,9 @@ TEST(LimitsTest, RegexProgramSize) {
 }
 
 std::string RulebookWithLists(int lists, const std::string& when = "n > 1") {
-  std::string y = "docket: 1\ntables:\n  accounts:\n    key: id\n    owner: csm\n"
-                  "    columns: {id: string, csm: string, n: int, ok: bool}\nlists:\n";
+  std::string y =
+      "docket: 1\ntables:\n  accounts:\n    key: id\n    owner: csm\n"
+      "    columns: {id: string, csm: string, n: int, ok: bool}\nlists:\n";
   for (int i = 0; i < lists; ++i) {
     y += "  - id: l" + std::to_string(i) + "\n    table: accounts\n    when: \"" + when + "\"\n";
   }
@@ -196,8 +201,9 @@ TEST(LimitsTest, RulebookBytes) {
 TEST(LimitsTest, YamlDepth) {
   Limits l;
   l.max_yaml_depth = 8;
-  std::string nested = "docket: 1\nname: x\ndescription: ok\nparams: {p: 1}\nlists: []\nextra: " + Repeat("[", 12) +
-                       Repeat("]", 12) + "\n";
+  std::string nested =
+      "docket: 1\nname: x\ndescription: ok\nparams: {p: 1}\nlists: []\nextra: " + Repeat("[", 12) +
+      Repeat("]", 12) + "\n";
   absl::StatusOr<Rulebook> b = Rulebook::FromYaml(nested, "deep.yaml", l);
   ASSERT_FALSE(b.ok());
   ExpectLimit(b.status(), "max_yaml_depth", 8);
@@ -207,8 +213,10 @@ TEST(LimitsTest, CsvFieldBytes) {
   CsvOptions o;
   o.threads = 1;
   o.limits.max_csv_field_bytes = 100;
-  EXPECT_TRUE(ReadCsvString("id,s\na," + std::string(100, 'x') + "\n", "a.csv", "a", nullptr, o).ok());
-  absl::StatusOr<Table> t = ReadCsvString("id,s\na,b\nc," + std::string(101, 'x') + "\n", "a.csv", "a", nullptr, o);
+  EXPECT_TRUE(
+      ReadCsvString("id,s\na," + std::string(100, 'x') + "\n", "a.csv", "a", nullptr, o).ok());
+  absl::StatusOr<Table> t =
+      ReadCsvString("id,s\na,b\nc," + std::string(101, 'x') + "\n", "a.csv", "a", nullptr, o);
   ASSERT_FALSE(t.ok());
   ExpectLimit(t.status(), "max_csv_field_bytes", 100);
   EXPECT_THAT(std::string(t.status().message()), HasSubstr("a.csv:3"));
@@ -283,7 +291,8 @@ TEST(SurvivalTest, TenMegabytesOfRuleText) {
   l.max_expression_bytes = 64 << 20;
   auto t0 = std::chrono::steady_clock::now();
   absl::Status s = CompileWith(text, l);
-  EXPECT_TRUE(s.ok() || s.code() == absl::StatusCode::kResourceExhausted) << s.message().substr(0, 200);
+  EXPECT_TRUE(s.ok() || s.code() == absl::StatusCode::kResourceExhausted)
+      << s.message().substr(0, 200);
   EXPECT_LT(SecondsSince(t0), 60.0);
   // 10 MB of one string literal and of one comment.
   std::string lit = "s = '" + std::string(10 << 20, 'x') + "'";
@@ -299,7 +308,8 @@ TEST(SurvivalTest, TenMegabytesInARulebook) {
   if (b.ok()) {
     absl::StatusOr<CompiledRulebook> c = CompiledRulebook::Compile(*b);
     ASSERT_FALSE(c.ok());
-    EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted) << c.status().message().substr(0, 200);
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted)
+        << c.status().message().substr(0, 200);
     EXPECT_THAT(std::string(c.status().message()), HasSubstr("deep.yaml"));
   }
   // 10 MB of rule text in one list.
@@ -319,7 +329,8 @@ TEST(SurvivalTest, DeepYamlIsRejectedQuickly) {
       "docket: 1\nlists: " + Repeat("[", 100000) + "\n",
       [] {
         std::string s = "docket: 1\nparams:\n";
-        for (int i = 0; i < 5000; ++i) s += std::string(2 * (i + 1), ' ') + "k" + std::to_string(i) + ":\n";
+        for (int i = 0; i < 5000; ++i)
+          s += std::string(2 * (i + 1), ' ') + "k" + std::to_string(i) + ":\n";
         return s;
       }(),
       [] {

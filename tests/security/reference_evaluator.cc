@@ -91,7 +91,9 @@ const absl::CivilDay kEpoch(1970, 1, 1);
 absl::CivilDay DayOf(int64_t days) { return kEpoch + days; }
 int64_t DaysOf(absl::CivilDay d) { return d - kEpoch; }
 
-double AsDouble(const RValue& v) { return v.type == TypeId::kFloat ? v.f : static_cast<double>(v.i); }
+double AsDouble(const RValue& v) {
+  return v.type == TypeId::kFloat ? v.f : static_cast<double>(v.i);
+}
 
 // Converts a value to `t` (int → float, timestamp → its civil date).
 RValue Convert(const RValue& v, TypeId t, const Case& c) {
@@ -108,13 +110,16 @@ RValue Convert(const RValue& v, TypeId t, const Case& c) {
 // bytewise (as unsigned bytes), FALSE < TRUE.
 int Cmp3(const RValue& a, const RValue& b) {
   switch (a.type) {
-    case TypeId::kBool: return a.b == b.b ? 0 : (a.b ? 1 : -1);
-    case TypeId::kFloat: return a.f < b.f ? -1 : (a.f > b.f ? 1 : 0);
+    case TypeId::kBool:
+      return a.b == b.b ? 0 : (a.b ? 1 : -1);
+    case TypeId::kFloat:
+      return a.f < b.f ? -1 : (a.f > b.f ? 1 : 0);
     case TypeId::kString: {
       int r = a.s.compare(b.s);  // std::string compares chars as unsigned (char_traits<char>).
       return r < 0 ? -1 : (r > 0 ? 1 : 0);
     }
-    default: return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+    default:
+      return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
   }
 }
 
@@ -127,7 +132,8 @@ TypeId ComparisonType(TypeId a, TypeId b) {
   if ((a == TypeId::kInt || a == TypeId::kFloat) && (b == TypeId::kInt || b == TypeId::kFloat)) {
     return CommonNumeric(a, b);
   }
-  if ((a == TypeId::kDate || a == TypeId::kTimestamp) && (b == TypeId::kDate || b == TypeId::kTimestamp)) {
+  if ((a == TypeId::kDate || a == TypeId::kTimestamp) &&
+      (b == TypeId::kDate || b == TypeId::kTimestamp)) {
     return (a == TypeId::kDate || b == TypeId::kDate) ? TypeId::kDate : TypeId::kTimestamp;
   }
   return a;
@@ -135,7 +141,9 @@ TypeId ComparisonType(TypeId a, TypeId b) {
 
 Tri ToTri(const RValue& v) { return v.null ? Tri::kNull : (v.b ? Tri::kTrue : Tri::kFalse); }
 RValue FromTri(Tri t) { return t == Tri::kNull ? Null(TypeId::kBool) : Bool(t == Tri::kTrue); }
-Tri Not(Tri t) { return t == Tri::kNull ? Tri::kNull : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue); }
+Tri Not(Tri t) {
+  return t == Tri::kNull ? Tri::kNull : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
+}
 // Kleene AND / OR.
 Tri And(Tri a, Tri b) {
   if (a == Tri::kFalse || b == Tri::kFalse) return Tri::kFalse;
@@ -155,14 +163,23 @@ Tri Compare(const std::string& op, RValue a, RValue b, const Case& c) {
   b = Convert(b, t, c);
   if (a.null || b.null) return Tri::kNull;
   int r = Cmp3(a, b);
-  bool out = op == "=" ? r == 0 : op == "!=" ? r != 0 : op == "<" ? r < 0 : op == "<=" ? r <= 0 : op == ">" ? r > 0 : r >= 0;
+  bool out = op == "="    ? r == 0
+             : op == "!=" ? r != 0
+             : op == "<"  ? r < 0
+             : op == "<=" ? r <= 0
+             : op == ">"  ? r > 0
+                          : r >= 0;
   return out ? Tri::kTrue : Tri::kFalse;
 }
 
 // Bytes of the UTF-8 code point starting at s[i] (1 for a stray byte).
 size_t CodePointBytes(const std::string& s, size_t i) {
   unsigned char ch = static_cast<unsigned char>(s[i]);
-  size_t n = ch < 0x80 ? 1 : (ch >> 5) == 0x6 ? 2 : (ch >> 4) == 0xE ? 3 : (ch >> 3) == 0x1E ? 4 : 1;
+  size_t n = ch < 0x80           ? 1
+             : (ch >> 5) == 0x6  ? 2
+             : (ch >> 4) == 0xE  ? 3
+             : (ch >> 3) == 0x1E ? 4
+                                 : 1;
   return std::min(n, s.size() - i);
 }
 
@@ -180,14 +197,17 @@ std::string MapCaseRef(const std::string& in, bool lower) {
       continue;
     }
     utf8proc_uint8_t buf[4];
-    utf8proc_ssize_t w = utf8proc_encode_char(lower ? utf8proc_tolower(cp) : utf8proc_toupper(cp), buf);
+    utf8proc_ssize_t w =
+        utf8proc_encode_char(lower ? utf8proc_tolower(cp) : utf8proc_toupper(cp), buf);
     out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(w));
     i += len;
   }
   return out;
 }
 
-char AsciiLower(char ch) { return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch; }
+char AsciiLower(char ch) {
+  return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+}
 
 // SQL LIKE: `%` any run of characters, `_` exactly one character (a UTF-8
 // code point), `\` escapes the next pattern character (a trailing `\` is a
@@ -278,7 +298,9 @@ RValue AddMonths(const RValue& d, const RValue& n) {
 }
 
 std::string TrimAscii(const std::string& s) {
-  auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; };
+  auto space = [](char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+  };
   size_t b = 0, e = s.size();
   while (b < e && space(s[b])) ++b;
   while (e > b && space(s[e - 1])) --e;
@@ -302,11 +324,15 @@ namespace {
 // Related records, the naive way.  Table k > 0 is a child of table k - 1:
 // its column `via` holds a key of the parent (the parent's `key` column).
 
-int KeyColumn(const Case& c, int table) { return SchemaOf(c, table).FindColumn(SchemaOf(c, table).key); }
+int KeyColumn(const Case& c, int table) {
+  return SchemaOf(c, table).FindColumn(SchemaOf(c, table).key);
+}
 
 // SQL equality of a child's via value and a parent's key (same type; a NULL
 // via matches nothing; -0.0 equals 0.0).
-bool KeyMatches(const RValue& via, const RValue& key) { return !via.null && !key.null && Cmp3(via, key) == 0; }
+bool KeyMatches(const RValue& via, const RValue& key) {
+  return !via.null && !key.null && Cmp3(via, key) == 0;
+}
 
 // The row of table - 1 whose key equals the via of `row` of `table`: a loop
 // over every parent row.  -1 when the via is NULL or no parent has it (an orphan).
@@ -399,7 +425,8 @@ RValue Aggregate(const Case& c, const Expr& e, int table, int64_t row) {
     tally.sum_comes_back += left_int64 && !out;
   }
   if (fn == "sum") return int_values ? IntChecked(isum) : Float(fsum);  // An int sum is exact.
-  if (fn == "avg") return Float((int_values ? static_cast<double>(isum) : fsum) / static_cast<double>(n));
+  if (fn == "avg")
+    return Float((int_values ? static_cast<double>(isum) : fsum) / static_cast<double>(n));
   return best;
 }
 
@@ -410,8 +437,10 @@ RValue Evaluate(const Case& c, const Expr& e, int64_t row) { return EvaluateIn(c
 RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
   auto arg = [&](size_t k) { return EvaluateIn(c, *e.args[k], table, row); };
   switch (e.kind) {
-    case ExprKind::kLiteral: return e.value;
-    case ExprKind::kColumn: return RowsOf(c, table)[row][e.column];
+    case ExprKind::kLiteral:
+      return e.value;
+    case ExprKind::kColumn:
+      return RowsOf(c, table)[row][e.column];
     case ExprKind::kParentField: {
       int at = table;
       int64_t r = row;
@@ -425,9 +454,12 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
       }
       return RowsOf(c, at)[r][e.column];
     }
-    case ExprKind::kAggregate: return Aggregate(c, e, table, row);
-    case ExprKind::kToday: return DateDays(DaysOf(c.as_of));
-    case ExprKind::kNot: return FromTri(Not(ToTri(arg(0))));
+    case ExprKind::kAggregate:
+      return Aggregate(c, e, table, row);
+    case ExprKind::kToday:
+      return DateDays(DaysOf(c.as_of));
+    case ExprKind::kNot:
+      return FromTri(Not(ToTri(arg(0))));
     case ExprKind::kAnd: {
       Tri t = Tri::kTrue;
       for (size_t k = 0; k < e.args.size(); ++k) t = And(t, ToTri(arg(k)));
@@ -438,8 +470,10 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
       for (size_t k = 0; k < e.args.size(); ++k) t = Or(t, ToTri(arg(k)));
       return FromTri(t);
     }
-    case ExprKind::kCompare: return FromTri(Compare(e.op, arg(0), arg(1), c));
-    case ExprKind::kIsNull: return Bool(arg(0).null != e.negated);
+    case ExprKind::kCompare:
+      return FromTri(Compare(e.op, arg(0), arg(1), c));
+    case ExprKind::kIsNull:
+      return Bool(arg(0).null != e.negated);
     case ExprKind::kIn: {
       // SQL: TRUE when an item equals x; otherwise NULL when x or an item is NULL; else FALSE.
       // x and every item are compared in one type, the type of them all
@@ -448,7 +482,8 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
       // TRUE (both ints round to 2^63), as the engine's binder unifies them.
       RValue x = Convert(arg(0), e.operand_type, c);
       Tri t = Tri::kFalse;
-      for (size_t k = 1; k < e.args.size(); ++k) t = Or(t, Compare("=", x, Convert(arg(k), e.operand_type, c), c));
+      for (size_t k = 1; k < e.args.size(); ++k)
+        t = Or(t, Compare("=", x, Convert(arg(k), e.operand_type, c), c));
       return FromTri(e.negated ? Not(t) : t);
     }
     case ExprKind::kBetween: {
@@ -510,7 +545,8 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
     case ExprKind::kDateAddDays: {
       RValue d = Convert(arg(0), TypeId::kDate, c), n = arg(1);
       if (d.null || n.null) return Null(TypeId::kDate);
-      __int128 days = static_cast<__int128>(d.i) + (e.op == "-" ? -static_cast<__int128>(n.i) : n.i);
+      __int128 days =
+          static_cast<__int128>(d.i) + (e.op == "-" ? -static_cast<__int128>(n.i) : n.i);
       if (e.op == "-" && n.i == kInt64Min) return Null(TypeId::kDate);  // -n overflows int.
       if (days > kInt64Max || days < kInt64Min) return Null(TypeId::kDate);
       return DateDays(static_cast<int64_t>(days));
@@ -524,7 +560,11 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
       RValue d = Convert(arg(0), TypeId::kDate, c), n = arg(1);
       if (d.null || n.null) return Null(TypeId::kDate);
       const std::string& unit = e.text;
-      int64_t mult = unit == "DAY" ? 1 : unit == "WEEK" ? 7 : unit == "MONTH" ? 1 : unit == "QUARTER" ? 3 : 12;
+      int64_t mult = unit == "DAY"       ? 1
+                     : unit == "WEEK"    ? 7
+                     : unit == "MONTH"   ? 1
+                     : unit == "QUARTER" ? 3
+                                         : 12;
       bool days = unit == "DAY" || unit == "WEEK";
       // n * unit, then negated for `-`: each step overflows to NULL like int arithmetic.
       RValue amount = IntChecked(static_cast<__int128>(n.i) * mult);
@@ -538,8 +578,10 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
       }
       return AddMonths(d, amount);
     }
-    case ExprKind::kTsToDate: return Convert(arg(0), TypeId::kDate, c);
-    case ExprKind::kCall: break;
+    case ExprKind::kTsToDate:
+      return Convert(arg(0), TypeId::kDate, c);
+    case ExprKind::kCall:
+      break;
   }
   // Functions.
   const std::string& fn = e.op;
@@ -573,8 +615,8 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
   }
   const int64_t today = DaysOf(c.as_of);
   auto date_arg = [&](size_t k) { return Convert(a[k], TypeId::kDate, c); };
-  if (fn == "days_since" || fn == "days_until" || fn == "months_since" || fn == "year" || fn == "month" ||
-      fn == "day" || fn == "quarter" || fn == "day_of_week" || fn == "date") {
+  if (fn == "days_since" || fn == "days_until" || fn == "months_since" || fn == "year" ||
+      fn == "month" || fn == "day" || fn == "quarter" || fn == "day_of_week" || fn == "date") {
     RValue d = date_arg(0);
     if (d.null) return Null(e.type);
     absl::CivilDay cd = DayOf(d.i);
@@ -588,13 +630,20 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
     if (fn == "date") return d;
     // ISO: Monday = 1 … Sunday = 7.
     switch (absl::GetWeekday(cd)) {
-      case absl::Weekday::monday: return Int(1);
-      case absl::Weekday::tuesday: return Int(2);
-      case absl::Weekday::wednesday: return Int(3);
-      case absl::Weekday::thursday: return Int(4);
-      case absl::Weekday::friday: return Int(5);
-      case absl::Weekday::saturday: return Int(6);
-      case absl::Weekday::sunday: return Int(7);
+      case absl::Weekday::monday:
+        return Int(1);
+      case absl::Weekday::tuesday:
+        return Int(2);
+      case absl::Weekday::wednesday:
+        return Int(3);
+      case absl::Weekday::thursday:
+        return Int(4);
+      case absl::Weekday::friday:
+        return Int(5);
+      case absl::Weekday::saturday:
+        return Int(6);
+      case absl::Weekday::sunday:
+        return Int(7);
     }
   }
   if (fn == "add_days") {
@@ -612,7 +661,8 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
     const std::string& unit = a[0].s;
     if (unit == "week") return DateDays(DaysOf(absl::PrevWeekday(cd + 1, absl::Weekday::monday)));
     if (unit == "month") return DateDays(DaysOf(absl::CivilDay(absl::CivilMonth(cd))));
-    if (unit == "quarter") return DateDays(DaysOf(absl::CivilDay(cd.year(), (cd.month() - 1) / 3 * 3 + 1, 1)));
+    if (unit == "quarter")
+      return DateDays(DaysOf(absl::CivilDay(cd.year(), (cd.month() - 1) / 3 * 3 + 1, 1)));
     return DateDays(DaysOf(absl::CivilDay(absl::CivilYear(cd))));
   }
   if (fn == "next_anniversary") {
@@ -643,7 +693,8 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
     return Int(n);
   }
   if (fn == "contains") return Bool(a[0].s.find(a[1].s) != std::string::npos);
-  if (fn == "starts_with") return Bool(a[0].s.compare(0, a[1].s.size(), a[1].s) == 0 && a[0].s.size() >= a[1].s.size());
+  if (fn == "starts_with")
+    return Bool(a[0].s.compare(0, a[1].s.size(), a[1].s) == 0 && a[0].s.size() >= a[1].s.size());
   if (fn == "ends_with") {
     return Bool(a[0].s.size() >= a[1].s.size() &&
                 a[0].s.compare(a[0].s.size() - a[1].s.size(), a[1].s.size(), a[1].s) == 0);
@@ -674,7 +725,9 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
 }
 
 Tri EvaluateRow(const Case& c, const Expr& e, int64_t row) { return ToTri(Evaluate(c, e, row)); }
-Tri EvaluateRowIn(const Case& c, const Expr& e, int table, int64_t row) { return ToTri(EvaluateIn(c, e, table, row)); }
+Tri EvaluateRowIn(const Case& c, const Expr& e, int table, int64_t row) {
+  return ToTri(EvaluateIn(c, e, table, row));
+}
 
 // ---------------------------------------------------------------------------
 // Printing.
@@ -698,7 +751,8 @@ std::string Name(const std::string& name) {
 std::string DateText(int64_t days) {
   absl::CivilDay d = DayOf(days);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(d.year()), d.month(), d.day());
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(d.year()), d.month(),
+                d.day());
   return buf;
 }
 
@@ -718,7 +772,8 @@ std::string FloatText(double f) {
 
 std::string LiteralText(const RValue& v, bool date_as_string, bool ts_has_zone, const Case& c) {
   switch (v.type) {
-    case TypeId::kBool: return v.b ? "TRUE" : "FALSE";
+    case TypeId::kBool:
+      return v.b ? "TRUE" : "FALSE";
     case TypeId::kInt:
       // -9223372036854775808 cannot be written as a literal today (the lexer
       // refuses 9223372036854775808 before the minus is applied; reported).
@@ -728,16 +783,20 @@ std::string LiteralText(const RValue& v, bool date_as_string, bool ts_has_zone, 
       std::string t = FloatText(v.f);
       return std::signbit(v.f) ? "(" + t + ")" : t;
     }
-    case TypeId::kString: return Quote(v.s);
-    case TypeId::kDate: return date_as_string ? Quote(DateText(v.i)) : "DATE " + Quote(DateText(v.i));
+    case TypeId::kString:
+      return Quote(v.s);
+    case TypeId::kDate:
+      return date_as_string ? Quote(DateText(v.i)) : "DATE " + Quote(DateText(v.i));
     case TypeId::kTimestamp: {
       if (ts_has_zone) {
         absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixMicros(v.i), absl::UTCTimeZone());
-        return "TIMESTAMP '" + DateText(DaysOf(absl::CivilDay(cs))) + absl::FormatCivilTime(cs).substr(absl::FormatCivilTime(cs).find('T')) + "Z'";
+        return "TIMESTAMP '" + DateText(DaysOf(absl::CivilDay(cs))) +
+               absl::FormatCivilTime(cs).substr(absl::FormatCivilTime(cs).find('T')) + "Z'";
       }
       absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixMicros(v.i), c.time_zone);
       std::string t = absl::FormatCivilTime(cs);
-      return "TIMESTAMP '" + DateText(DaysOf(absl::CivilDay(cs))) + " " + t.substr(t.find('T') + 1) + "'";
+      return "TIMESTAMP '" + DateText(DaysOf(absl::CivilDay(cs))) + " " +
+             t.substr(t.find('T') + 1) + "'";
     }
   }
   return "NULL";
@@ -767,7 +826,8 @@ std::string Print(const Expr& e, const Case& c) {
       }
       return LiteralText(e.value, e.date_as_string, e.op == "Z", c);
     }
-    case ExprKind::kColumn: return Name(SchemaOf(c, e.table).columns[e.column].name);
+    case ExprKind::kColumn:
+      return Name(SchemaOf(c, e.table).columns[e.column].name);
     case ExprKind::kParentField: {
       // One `as` name per step up: parent.f1 from c, ch.qty and ch.parent.f1 from g.
       std::string path;
@@ -781,8 +841,10 @@ std::string Print(const Expr& e, const Case& c) {
       if (e.has_where) out += " WHERE " + p(0);
       return out + ")";
     }
-    case ExprKind::kToday: return e.op.empty() ? "today" : e.op;
-    case ExprKind::kNot: return "(NOT " + p(0) + ")";
+    case ExprKind::kToday:
+      return e.op.empty() ? "today" : e.op;
+    case ExprKind::kNot:
+      return "(NOT " + p(0) + ")";
     case ExprKind::kAnd:
     case ExprKind::kOr: {
       std::string out = "(";
@@ -792,12 +854,18 @@ std::string Print(const Expr& e, const Case& c) {
       }
       return out + ")";
     }
-    case ExprKind::kCompare: return "(" + p(0) + " " + (e.text.empty() ? e.op : e.text) + " " + p(1) + ")";
-    case ExprKind::kIsNull: return "(" + p(0) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
-    case ExprKind::kIn: return "(" + p(0) + " " + neg + "IN (" + join(1) + "))";
-    case ExprKind::kBetween: return "(" + p(0) + " " + neg + "BETWEEN " + p(1) + " AND " + p(2) + ")";
-    case ExprKind::kLike: return "(" + p(0) + " " + neg + (e.ci ? "ILIKE " : "LIKE ") + p(1) + ")";
-    case ExprKind::kMatches: return "(" + p(0) + " " + neg + "MATCHES " + Quote(e.text) + ")";
+    case ExprKind::kCompare:
+      return "(" + p(0) + " " + (e.text.empty() ? e.op : e.text) + " " + p(1) + ")";
+    case ExprKind::kIsNull:
+      return "(" + p(0) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
+    case ExprKind::kIn:
+      return "(" + p(0) + " " + neg + "IN (" + join(1) + "))";
+    case ExprKind::kBetween:
+      return "(" + p(0) + " " + neg + "BETWEEN " + p(1) + " AND " + p(2) + ")";
+    case ExprKind::kLike:
+      return "(" + p(0) + " " + neg + (e.ci ? "ILIKE " : "LIKE ") + p(1) + ")";
+    case ExprKind::kMatches:
+      return "(" + p(0) + " " + neg + "MATCHES " + Quote(e.text) + ")";
     case ExprKind::kCase: {
       std::string out = "(CASE";
       size_t pairs = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
@@ -805,16 +873,22 @@ std::string Print(const Expr& e, const Case& c) {
       if (e.has_else) out += " ELSE " + p(e.args.size() - 1);
       return out + " END)";
     }
-    case ExprKind::kNeg: return "(-" + p(0) + ")";
-    case ExprKind::kArith: return "(" + p(0) + " " + e.op + " " + p(1) + ")";
+    case ExprKind::kNeg:
+      return "(-" + p(0) + ")";
+    case ExprKind::kArith:
+      return "(" + p(0) + " " + e.op + " " + p(1) + ")";
     case ExprKind::kDateAddDays:
       if (e.text == "add_days") return "add_days(" + p(0) + ", " + p(1) + ")";
       if (e.text == "swap") return "(" + p(1) + " + " + p(0) + ")";
       return "(" + p(0) + " " + e.op + " " + p(1) + ")";
-    case ExprKind::kDateDiff: return "(" + p(0) + " - " + p(1) + ")";
-    case ExprKind::kDateInterval: return "(" + p(0) + " " + e.op + " INTERVAL " + p(1) + " " + e.text + ")";
-    case ExprKind::kTsToDate: return e.implicit ? p(0) : "date(" + p(0) + ")";
-    case ExprKind::kCall: return e.op + "(" + join(0) + ")";
+    case ExprKind::kDateDiff:
+      return "(" + p(0) + " - " + p(1) + ")";
+    case ExprKind::kDateInterval:
+      return "(" + p(0) + " " + e.op + " INTERVAL " + p(1) + " " + e.text + ")";
+    case ExprKind::kTsToDate:
+      return e.implicit ? p(0) : "date(" + p(0) + ")";
+    case ExprKind::kCall:
+      return e.op + "(" + join(0) + ")";
   }
   return "NULL";
 }
@@ -824,23 +898,50 @@ std::string Print(const Expr& e, const Case& c) {
 
 namespace {
 
-constexpr int64_t kInts[] = {0,        1,         -1,       2,          -2,         3,          5,
-                             7,        -7,        10,       12,         31,         90,         100,
-                             -100,     1000,      kInt64Max, kInt64Min, kInt64Max - 1, int64_t{1} << 32,
-                             -(int64_t{1} << 40), int64_t{1} << 62, 3037000500, -3037000500};
-const char* const kStrings[] = {"",    "a",   "A",      "ab",   "abc",       "Abc",        "ABC",
-                                "red", "Red", "yellow", " pad ", "\tx\n",     "x%y",        "a_b",
-                                "b",   "zz",  "it's",   "a\\b", "caf\xc3\xa9", "CAF\xc3\x89", "\xe2\x82\xac"};
-const char* const kPatterns[] = {"%",   "a%",  "%b",  "%a%",   "a_c", "_",   "__",  "%\\%%", "a\\_b", "",
-                                 "A%",  "%C",  "r_d", "%_%",   "caf_", "%\xc3\xa9", "x%y", "%%", "_%_", "ab%c%"};
+constexpr int64_t kInts[] = {0,
+                             1,
+                             -1,
+                             2,
+                             -2,
+                             3,
+                             5,
+                             7,
+                             -7,
+                             10,
+                             12,
+                             31,
+                             90,
+                             100,
+                             -100,
+                             1000,
+                             kInt64Max,
+                             kInt64Min,
+                             kInt64Max - 1,
+                             int64_t{1} << 32,
+                             -(int64_t{1} << 40),
+                             int64_t{1} << 62,
+                             3037000500,
+                             -3037000500};
+const char* const kStrings[] = {
+    "",    "a",   "A",      "ab",    "abc",         "Abc",         "ABC",
+    "red", "Red", "yellow", " pad ", "\tx\n",       "x%y",         "a_b",
+    "b",   "zz",  "it's",   "a\\b",  "caf\xc3\xa9", "CAF\xc3\x89", "\xe2\x82\xac"};
+const char* const kPatterns[] = {"%",     "a%",        "%b",  "%a%", "a_c", "_",    "__",
+                                 "%\\%%", "a\\_b",     "",    "A%",  "%C",  "r_d",  "%_%",
+                                 "caf_",  "%\xc3\xa9", "x%y", "%%",  "_%_", "ab%c%"};
 // Patterns whose meaning is the same in RE2 (UTF-8) and ECMAScript on bytes.
-const char* const kRegexes[] = {"^a", "b$", "ab", "^$", "[xy]", "(ab)+", "^[A-Z]", "e(d|llow)", "[0-9]", "a|z"};
-const int kAsOfs[][3] = {{2026, 11, 22}, {2024, 2, 29}, {2025, 1, 31}, {2026, 12, 31}, {2027, 3, 31}};
-const int kFixedDays[][3] = {{2024, 1, 31}, {2024, 2, 29}, {2025, 2, 28}, {2026, 3, 31}, {2026, 12, 31},
-                             {2026, 11, 30}, {2000, 2, 29}, {1970, 1, 1},  {1, 1, 1},     {9999, 12, 31},
-                             {2026, 5, 31},  {1969, 12, 31}, {2100, 2, 28}};
-const int kDayOffsets[] = {0, 1, -1, 2, -2, 6, 7, -7, 29, 30, 31, -30, -31, 89, 90, 91, -90, -91, 120, 365, -365, 400};
-const char* const kZones[] = {"UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "America/Los_Angeles"};
+const char* const kRegexes[] = {"^a",    "b$",     "ab",        "^$",    "[xy]",
+                                "(ab)+", "^[A-Z]", "e(d|llow)", "[0-9]", "a|z"};
+const int kAsOfs[][3] = {
+    {2026, 11, 22}, {2024, 2, 29}, {2025, 1, 31}, {2026, 12, 31}, {2027, 3, 31}};
+const int kFixedDays[][3] = {{2024, 1, 31},  {2024, 2, 29},  {2025, 2, 28}, {2026, 3, 31},
+                             {2026, 12, 31}, {2026, 11, 30}, {2000, 2, 29}, {1970, 1, 1},
+                             {1, 1, 1},      {9999, 12, 31}, {2026, 5, 31}, {1969, 12, 31},
+                             {2100, 2, 28}};
+const int kDayOffsets[] = {0,   1,   -1, 2,  -2, 6,   7,   -7,  29,  30,   31,
+                           -30, -31, 89, 90, 91, -90, -91, 120, 365, -365, 400};
+const char* const kZones[] = {"UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati",
+                              "America/Los_Angeles"};
 
 enum Col { kB1, kB2, kI1, kI2, kI3, kF1, kF2, kS1, kS2, kD1, kD2, kTs1, kRenewal, kNumCols };
 
@@ -851,19 +952,26 @@ class Generator {
   std::unique_ptr<Expr> Gen(TypeId t, int depth) {
     if (depth <= 0 || in_.Chance(25)) return Leaf(t);
     switch (t) {
-      case TypeId::kBool: return GenBool(depth);
-      case TypeId::kInt: return GenInt(depth);
-      case TypeId::kFloat: return GenFloat(depth);
-      case TypeId::kString: return GenString(depth);
-      case TypeId::kDate: return GenDate(depth);
-      case TypeId::kTimestamp: return GenTimestamp(depth);
+      case TypeId::kBool:
+        return GenBool(depth);
+      case TypeId::kInt:
+        return GenInt(depth);
+      case TypeId::kFloat:
+        return GenFloat(depth);
+      case TypeId::kString:
+        return GenString(depth);
+      case TypeId::kDate:
+        return GenDate(depth);
+      case TypeId::kTimestamp:
+        return GenTimestamp(depth);
     }
     return Leaf(t);
   }
 
   RValue RandomValue(TypeId t) {
     switch (t) {
-      case TypeId::kBool: return Bool(in_.Chance(50));
+      case TypeId::kBool:
+        return Bool(in_.Chance(50));
       case TypeId::kInt: {
         int k = in_.Below(100);
         if (k < 70) return Int(kInts[in_.Below(16)]);
@@ -878,11 +986,14 @@ class Generator {
         if (k < 95) return Float(1e15);
         return Float(static_cast<double>(kInts[in_.Below(16)]));
       }
-      case TypeId::kString: return Str(kStrings[in_.Below(std::size(kStrings))]);
-      case TypeId::kDate: return DateDays(RandomDay(/*narrow=*/false));
+      case TypeId::kString:
+        return Str(kStrings[in_.Below(std::size(kStrings))]);
+      case TypeId::kDate:
+        return DateDays(RandomDay(/*narrow=*/false));
       case TypeId::kTimestamp: {
         static constexpr int64_t kSeconds[] = {0, 1, 5 * 3600, 12 * 3600, 86399, 3 * 3600 + 1800};
-        return TsMicros(RandomDay(/*narrow=*/true) * kMicrosPerDay + kSeconds[in_.Below(6)] * 1000000);
+        return TsMicros(RandomDay(/*narrow=*/true) * kMicrosPerDay +
+                        kSeconds[in_.Below(6)] * 1000000);
       }
     }
     return Null(t);
@@ -912,7 +1023,8 @@ class Generator {
       // Written without a zone: a civil time in the evaluation time zone, at noon
       // (never inside a daylight-saving gap or overlap).
       absl::CivilDay day = absl::ToCivilDay(absl::FromUnixMicros(v.i), absl::UTCTimeZone());
-      v.i = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12, 0, 0), c_.time_zone));
+      v.i = absl::ToUnixMicros(absl::FromCivil(
+          absl::CivilSecond(day.year(), day.month(), day.day(), 12, 0, 0), c_.time_zone));
     }
     e->value = std::move(v);
     return e;
@@ -943,7 +1055,9 @@ class Generator {
     return out;
   }
 
-  int Pick(const std::vector<int>& v) { return v.empty() ? -1 : v[in_.Below(static_cast<int>(v.size()))]; }
+  int Pick(const std::vector<int>& v) {
+    return v.empty() ? -1 : v[in_.Below(static_cast<int>(v.size()))];
+  }
 
   // In a case with related tables: sometimes an aggregate over a table below
   // the current one, sometimes a field of a table above it; nullptr otherwise.
@@ -964,12 +1078,16 @@ class Generator {
     std::string fn;
     int col = -1;
     switch (t) {
-      case TypeId::kBool: fn = "exists"; break;
+      case TypeId::kBool:
+        fn = "exists";
+        break;
       case TypeId::kInt: {
         int w = in_.Below(5);
         if (w <= 1) {
           fn = "count";
-          if (w == 1) col = in_.Below(static_cast<int>(SchemaOf(c_, target).columns.size()));  // count(c.col): non-NULL values.
+          if (w == 1)
+            col = in_.Below(static_cast<int>(
+                SchemaOf(c_, target).columns.size()));  // count(c.col): non-NULL values.
         } else {
           fn = w == 2 ? "sum" : w == 3 ? "min" : "max";
           col = Pick(ColumnsOfType(target, TypeId::kInt));
@@ -980,7 +1098,8 @@ class Generator {
         int w = in_.Below(4);
         fn = w == 0 ? "sum" : w == 1 ? "avg" : w == 2 ? "min" : "max";
         col = Pick(ColumnsOfType(target, TypeId::kFloat));
-        if (fn == "avg" && in_.Chance(40)) col = Pick(ColumnsOfType(target, TypeId::kInt));  // avg of ints is float.
+        if (fn == "avg" && in_.Chance(40))
+          col = Pick(ColumnsOfType(target, TypeId::kInt));  // avg of ints is float.
         break;
       }
       case TypeId::kDate:
@@ -988,7 +1107,8 @@ class Generator {
         fn = in_.Chance(50) ? "min" : "max";
         col = Pick(ColumnsOfType(target, t));
         break;
-      case TypeId::kString: return nullptr;
+      case TypeId::kString:
+        return nullptr;
     }
     if (fn != "exists" && fn != "count" && col < 0) return nullptr;
     auto e = Make(ExprKind::kAggregate, t);
@@ -1035,15 +1155,20 @@ class Generator {
       if (col >= 0) return Column(col);
     } else if (k < 55) {
       switch (t) {
-        case TypeId::kBool: return Column(in_.Chance(50) ? kB1 : kB2);
-        case TypeId::kInt: return Column(kI1 + in_.Below(3));
-        case TypeId::kFloat: return Column(in_.Chance(50) ? kF1 : kF2);
-        case TypeId::kString: return Column(in_.Chance(50) ? kS1 : kS2);
+        case TypeId::kBool:
+          return Column(in_.Chance(50) ? kB1 : kB2);
+        case TypeId::kInt:
+          return Column(kI1 + in_.Below(3));
+        case TypeId::kFloat:
+          return Column(in_.Chance(50) ? kF1 : kF2);
+        case TypeId::kString:
+          return Column(in_.Chance(50) ? kS1 : kS2);
         case TypeId::kDate: {
           int w = in_.Below(4);
           return Column(w == 0 ? kD1 : w == 1 ? kD2 : w == 2 ? kRenewal : kD1);
         }
-        case TypeId::kTimestamp: return Column(kTs1);
+        case TypeId::kTimestamp:
+          return Column(kTs1);
       }
     }
     if (t == TypeId::kDate && k < 65) {
@@ -1072,13 +1197,15 @@ class Generator {
   }
 
   TypeId AnyType() {
-    static constexpr TypeId kTypes[] = {TypeId::kInt, TypeId::kFloat, TypeId::kString, TypeId::kDate,
-                                        TypeId::kBool, TypeId::kTimestamp, TypeId::kInt, TypeId::kDate};
+    static constexpr TypeId kTypes[] = {TypeId::kInt,  TypeId::kFloat, TypeId::kString,
+                                        TypeId::kDate, TypeId::kBool,  TypeId::kTimestamp,
+                                        TypeId::kInt,  TypeId::kDate};
     return kTypes[in_.Below(std::size(kTypes))];
   }
 
   // A pair of operands compared in `*type`.
-  void ComparedPair(int depth, std::unique_ptr<Expr>* a, std::unique_ptr<Expr>* b, TypeId* type, bool bare_b) {
+  void ComparedPair(int depth, std::unique_ptr<Expr>* a, std::unique_ptr<Expr>* b, TypeId* type,
+                    bool bare_b) {
     TypeId t = AnyType();
     *type = t;
     if (t == TypeId::kInt || t == TypeId::kFloat) {
@@ -1166,12 +1293,15 @@ class Generator {
         e->negated = in_.Chance(40);
         std::unique_ptr<Expr> a, b;
         ComparedPair(depth - 1, &a, &b, &e->operand_type, true);
-        TypeId hi = b->type == TypeId::kTimestamp && e->operand_type == TypeId::kDate ? TypeId::kDate : b->type;
+        TypeId hi = b->type == TypeId::kTimestamp && e->operand_type == TypeId::kDate
+                        ? TypeId::kDate
+                        : b->type;
         if (b->kind == ExprKind::kLiteral && b->date_as_string) hi = TypeId::kDate;
         e->args.push_back(std::move(a));
         e->args.push_back(std::move(b));
-        e->args.push_back(Operand(hi == TypeId::kTimestamp && e->operand_type == TypeId::kDate ? TypeId::kDate : hi,
-                                  depth - 1, true));
+        e->args.push_back(Operand(
+            hi == TypeId::kTimestamp && e->operand_type == TypeId::kDate ? TypeId::kDate : hi,
+            depth - 1, true));
         return e;
       }
       case 10:
@@ -1198,9 +1328,12 @@ class Generator {
         static const char* kFns[] = {"contains", "starts_with", "ends_with"};
         return Call(kFns[in_.Below(3)], TypeId::kBool, {TypeId::kString, TypeId::kString}, depth);
       }
-      case 14: return GenCase(TypeId::kBool, depth);
-      case 15: return GenCoalesce(TypeId::kBool, depth);
-      case 16: return Call("nullif", TypeId::kBool, {TypeId::kBool, TypeId::kBool}, depth);
+      case 14:
+        return GenCase(TypeId::kBool, depth);
+      case 15:
+        return GenCoalesce(TypeId::kBool, depth);
+      case 16:
+        return Call("nullif", TypeId::kBool, {TypeId::kBool, TypeId::kBool}, depth);
       default: {
         // Comparisons are the bread and butter of rules: weight them.
         auto e = Make(ExprKind::kCompare, TypeId::kBool);
@@ -1218,7 +1351,8 @@ class Generator {
   std::unique_ptr<Expr> Call(const char* name, TypeId result, std::vector<TypeId> args, int depth) {
     auto e = Make(ExprKind::kCall, result);
     e->op = name;
-    for (TypeId t : args) e->args.push_back(t == TypeId::kDate ? DateOperand(depth - 1) : Gen(t, depth - 1));
+    for (TypeId t : args)
+      e->args.push_back(t == TypeId::kDate ? DateOperand(depth - 1) : Gen(t, depth - 1));
     return e;
   }
 
@@ -1247,7 +1381,9 @@ class Generator {
   void FixFirstTyped(Expr* e, TypeId t) {
     if (t != TypeId::kFloat) return;
     for (size_t k = 0; k < e->args.size(); ++k) {
-      bool is_value = e->kind == ExprKind::kCase ? (k % 2 == 1 || (e->has_else && k + 1 == e->args.size())) : true;
+      bool is_value = e->kind == ExprKind::kCase
+                          ? (k % 2 == 1 || (e->has_else && k + 1 == e->args.size()))
+                          : true;
       if (is_value && e->args[k]->type == TypeId::kFloat) return;
     }
     size_t k = e->kind == ExprKind::kCase ? 1 : 0;
@@ -1290,7 +1426,8 @@ class Generator {
         e->args.push_back(Gen(TypeId::kInt, depth - 1));
         return e;
       }
-      case 4: return Call("length", TypeId::kInt, {TypeId::kString}, depth);
+      case 4:
+        return Call("length", TypeId::kInt, {TypeId::kString}, depth);
       case 5: {
         static const char* kFns[] = {"year", "month", "day", "quarter", "day_of_week"};
         return Call(kFns[in_.Below(5)], TypeId::kInt, {TypeId::kDate}, depth);
@@ -1315,11 +1452,16 @@ class Generator {
         e->args.push_back(Literal(Int(kDigits[in_.Below(6)])));
         return e;
       }
-      case 10: return GenLeastGreatest(TypeId::kInt, depth);
-      case 11: return GenCoalesce(TypeId::kInt, depth);
-      case 12: return Call("nullif", TypeId::kInt, {TypeId::kInt, TypeId::kInt}, depth);
-      case 13: return GenCase(TypeId::kInt, depth);
-      default: return Leaf(TypeId::kInt);
+      case 10:
+        return GenLeastGreatest(TypeId::kInt, depth);
+      case 11:
+        return GenCoalesce(TypeId::kInt, depth);
+      case 12:
+        return Call("nullif", TypeId::kInt, {TypeId::kInt, TypeId::kInt}, depth);
+      case 13:
+        return GenCase(TypeId::kInt, depth);
+      default:
+        return Leaf(TypeId::kInt);
     }
   }
 
@@ -1334,11 +1476,15 @@ class Generator {
         e->op = kOps[in_.Below(5)];
         bool first_float = in_.Chance(50);
         bool any_int = e->op == "/" && in_.Chance(50);
-        e->args.push_back(Gen(first_float || any_int ? (any_int ? TypeId::kInt : TypeId::kFloat) : TypeId::kInt, depth - 1));
-        e->args.push_back(Gen(first_float && !any_int ? (in_.Chance(50) ? TypeId::kInt : TypeId::kFloat)
-                                                      : (any_int ? TypeId::kInt : TypeId::kFloat),
+        e->args.push_back(
+            Gen(first_float || any_int ? (any_int ? TypeId::kInt : TypeId::kFloat) : TypeId::kInt,
+                depth - 1));
+        e->args.push_back(Gen(first_float && !any_int
+                                  ? (in_.Chance(50) ? TypeId::kInt : TypeId::kFloat)
+                                  : (any_int ? TypeId::kInt : TypeId::kFloat),
                               depth - 1));
-        if (e->op != "/" && e->args[0]->type != TypeId::kFloat && e->args[1]->type != TypeId::kFloat) {
+        if (e->op != "/" && e->args[0]->type != TypeId::kFloat &&
+            e->args[1]->type != TypeId::kFloat) {
           e->args[1] = Gen(TypeId::kFloat, depth - 1);
         }
         return e;
@@ -1357,11 +1503,16 @@ class Generator {
         e->args.push_back(Literal(Int(in_.Below(3))));
         return e;
       }
-      case 6: return GenLeastGreatest(TypeId::kFloat, depth);
-      case 7: return GenCoalesce(TypeId::kFloat, depth);
-      case 8: return GenCase(TypeId::kFloat, depth);
-      case 9: return Call("nullif", TypeId::kFloat, {TypeId::kFloat, TypeId::kFloat}, depth);
-      default: return Leaf(TypeId::kFloat);
+      case 6:
+        return GenLeastGreatest(TypeId::kFloat, depth);
+      case 7:
+        return GenCoalesce(TypeId::kFloat, depth);
+      case 8:
+        return GenCase(TypeId::kFloat, depth);
+      case 9:
+        return Call("nullif", TypeId::kFloat, {TypeId::kFloat, TypeId::kFloat}, depth);
+      default:
+        return Leaf(TypeId::kFloat);
     }
   }
 
@@ -1373,11 +1524,16 @@ class Generator {
         static const char* kFns[] = {"lower", "upper", "trim"};
         return Call(kFns[in_.Below(3)], TypeId::kString, {TypeId::kString}, depth);
       }
-      case 2: return GenCoalesce(TypeId::kString, depth);
-      case 3: return GenCase(TypeId::kString, depth);
-      case 4: return Call("nullif", TypeId::kString, {TypeId::kString, TypeId::kString}, depth);
-      case 5: return GenLeastGreatest(TypeId::kString, depth);
-      default: return Leaf(TypeId::kString);
+      case 2:
+        return GenCoalesce(TypeId::kString, depth);
+      case 3:
+        return GenCase(TypeId::kString, depth);
+      case 4:
+        return Call("nullif", TypeId::kString, {TypeId::kString, TypeId::kString}, depth);
+      case 5:
+        return GenLeastGreatest(TypeId::kString, depth);
+      default:
+        return Leaf(TypeId::kString);
     }
   }
 
@@ -1400,7 +1556,8 @@ class Generator {
         e->op = in_.Chance(50) ? "+" : "-";
         e->text = kUnits[in_.Below(5)];
         e->args.push_back(DateOperand(depth - 1));
-        e->args.push_back(in_.Chance(70) ? Literal(RandomValue(TypeId::kInt)) : Gen(TypeId::kInt, depth - 1));
+        e->args.push_back(in_.Chance(70) ? Literal(RandomValue(TypeId::kInt))
+                                         : Gen(TypeId::kInt, depth - 1));
         return e;
       }
       case 4: {
@@ -1411,7 +1568,8 @@ class Generator {
         e->args.push_back(Gen(TypeId::kInt, depth - 1));
         return e;
       }
-      case 5: return Call("add_months", TypeId::kDate, {TypeId::kDate, TypeId::kInt}, depth);
+      case 5:
+        return Call("add_months", TypeId::kDate, {TypeId::kDate, TypeId::kInt}, depth);
       case 6: {
         static const char* kUnits[] = {"week", "month", "quarter", "year"};
         auto e = Make(ExprKind::kCall, TypeId::kDate);
@@ -1425,7 +1583,8 @@ class Generator {
         e->op = "next_anniversary";
         e->args.push_back(DateOperand(depth - 1));
         static constexpr int64_t kMonths[] = {1, 3, 6, 12, 0, -1, 24, 5};
-        e->args.push_back(in_.Chance(80) ? Literal(Int(kMonths[in_.Below(8)])) : Gen(TypeId::kInt, depth - 1));
+        e->args.push_back(in_.Chance(80) ? Literal(Int(kMonths[in_.Below(8)]))
+                                         : Gen(TypeId::kInt, depth - 1));
         return e;
       }
       case 8: {
@@ -1433,10 +1592,14 @@ class Generator {
         e->args.push_back(Gen(TypeId::kTimestamp, depth - 1));
         return e;
       }
-      case 9: return GenCoalesce(TypeId::kDate, depth);
-      case 10: return GenCase(TypeId::kDate, depth);
-      case 11: return GenLeastGreatest(TypeId::kDate, depth);
-      default: return Leaf(TypeId::kDate);
+      case 9:
+        return GenCoalesce(TypeId::kDate, depth);
+      case 10:
+        return GenCase(TypeId::kDate, depth);
+      case 11:
+        return GenLeastGreatest(TypeId::kDate, depth);
+      default:
+        return Leaf(TypeId::kDate);
     }
   }
 
@@ -1487,8 +1650,8 @@ docket::Column DictionaryView(const std::vector<std::vector<RValue>>& rows, int 
     }
     buf->codes.push_back(static_cast<int32_t>(it - distinct.begin()));
   }
-  docket::Column dict = docket::Column::ViewStrings(buf->offsets.data(), buf->chars.data(),
-                                                    static_cast<int64_t>(distinct.size()), nullptr, buf);
+  docket::Column dict = docket::Column::ViewStrings(
+      buf->offsets.data(), buf->chars.data(), static_cast<int64_t>(distinct.size()), nullptr, buf);
   return docket::Column::ViewDictionary(buf->codes.data(), static_cast<int64_t>(rows.size()), dict,
                                         any_null ? buf->validity.data() : nullptr, buf);
 }
@@ -1503,8 +1666,8 @@ RValue TruncateTo(RValue v, TimeUnit unit) {
 
 // The engine's table: strings plain, dictionary (views, as a binding builds
 // them) or automatic.
-absl::StatusOr<Table> BuildTable(const TableSchema& schema, const std::vector<std::vector<RValue>>& rows,
-                                 StringEncoding enc) {
+absl::StatusOr<Table> BuildTable(const TableSchema& schema,
+                                 const std::vector<std::vector<RValue>>& rows, StringEncoding enc) {
   std::vector<docket::Column> cols;
   for (size_t k = 0; k < schema.columns.size(); ++k) {
     const DataType t = schema.columns[k].type;
@@ -1520,13 +1683,23 @@ absl::StatusOr<Table> BuildTable(const TableSchema& schema, const std::vector<st
         continue;
       }
       switch (t.id) {
-        case TypeId::kBool: b.AppendBool(v.b); break;
-        case TypeId::kInt: b.AppendInt(v.i); break;
-        case TypeId::kFloat: b.AppendFloat(v.f); break;
-        case TypeId::kString: b.AppendString(v.s); break;
-        case TypeId::kDate: b.AppendDate(static_cast<int32_t>(v.i)); break;
+        case TypeId::kBool:
+          b.AppendBool(v.b);
+          break;
+        case TypeId::kInt:
+          b.AppendInt(v.i);
+          break;
+        case TypeId::kFloat:
+          b.AppendFloat(v.f);
+          break;
+        case TypeId::kString:
+          b.AppendString(v.s);
+          break;
+        case TypeId::kDate:
+          b.AppendDate(static_cast<int32_t>(v.i));
+          break;
         case TypeId::kTimestamp: {
-          int64_t units = t.unit == TimeUnit::kSecond ? v.i / 1000000
+          int64_t units = t.unit == TimeUnit::kSecond  ? v.i / 1000000
                           : t.unit == TimeUnit::kMilli ? v.i / 1000
                           : t.unit == TimeUnit::kNano  ? v.i * 1000
                                                        : v.i;
@@ -1540,7 +1713,8 @@ absl::StatusOr<Table> BuildTable(const TableSchema& schema, const std::vector<st
   return Table::Make(schema, std::move(cols));
 }
 
-constexpr TimeUnit kTsUnits[] = {TimeUnit::kMicro, TimeUnit::kMilli, TimeUnit::kSecond, TimeUnit::kNano};
+constexpr TimeUnit kTsUnits[] = {TimeUnit::kMicro, TimeUnit::kMilli, TimeUnit::kSecond,
+                                 TimeUnit::kNano};
 
 // Key number n of a key of type t: distinct n give distinct keys (and never
 // -0.0).  Small n are the awkward values.
@@ -1554,8 +1728,10 @@ RValue KeyValue(TypeId t, int64_t n) {
       static const char* const kOdd[] = {"", "a", "A", "caf\xc3\xa9", "a b", "it's"};
       return Str(n < 6 ? kOdd[n] : "k" + std::to_string(n));
     }
-    case TypeId::kDate: return DateDays(DaysOf(absl::CivilDay(2026, 1, 1)) + n - 3);
-    default: return Float(static_cast<double>(n) * 0.5 - 3);  // n = 6 is 0.0.
+    case TypeId::kDate:
+      return DateDays(DaysOf(absl::CivilDay(2026, 1, 1)) + n - 3);
+    default:
+      return Float(static_cast<double>(n) * 0.5 - 3);  // n = 6 is 0.0.
   }
 }
 
@@ -1570,7 +1746,8 @@ std::vector<RValue> RandomKeys(ByteSource& in, TypeId t, int rows) {
   const int stride = 1 + in.Below(3), offset = in.Below(6);
   const bool reverse = in.Chance(50);
   std::vector<RValue> keys;
-  for (int r = 0; r < rows; ++r) keys.push_back(KeyValue(t, static_cast<int64_t>(reverse ? rows - 1 - r : r) * stride + offset));
+  for (int r = 0; r < rows; ++r)
+    keys.push_back(KeyValue(t, static_cast<int64_t>(reverse ? rows - 1 - r : r) * stride + offset));
   return keys;
 }
 
@@ -1579,8 +1756,9 @@ std::vector<RValue> RandomKeys(ByteSource& in, TypeId t, int rows) {
 // column pointing at `parent_keys`, with NULL parent keys, orphans (keys the
 // parent does not have), children grouped by parent or scattered, and so
 // parents without children.
-void FillRelated(ByteSource& in, Generator& gen, int rows, const std::vector<RValue>& keys, int key_col,
-                 TypeId via_type, const std::vector<RValue>& parent_keys, RelatedTable* rt) {
+void FillRelated(ByteSource& in, Generator& gen, int rows, const std::vector<RValue>& keys,
+                 int key_col, TypeId via_type, const std::vector<RValue>& parent_keys,
+                 RelatedTable* rt) {
   const int null_percent = in.Below(40);
   const int null_via = in.Chance(30) ? 0 : in.Below(25);
   const int orphan_via = in.Chance(30) ? 0 : in.Below(25);
@@ -1598,7 +1776,8 @@ void FillRelated(ByteSource& in, Generator& gen, int rows, const std::vector<RVa
         row.push_back(Null(t));
       } else if (t == TypeId::kInt && in.Chance(12)) {
         // Values whose sums leave int64 (and sometimes come back).
-        static constexpr int64_t kBig[] = {kInt64Max, kInt64Min, kInt64Max - 1, int64_t{1} << 62, -(int64_t{1} << 62)};
+        static constexpr int64_t kBig[] = {kInt64Max, kInt64Min, kInt64Max - 1, int64_t{1} << 62,
+                                           -(int64_t{1} << 62)};
         row.push_back(Int(kBig[in.Below(std::size(kBig))]));
       } else {
         row.push_back(TruncateTo(gen.RandomValue(t), col.type.unit));
@@ -1607,7 +1786,9 @@ void FillRelated(ByteSource& in, Generator& gen, int rows, const std::vector<RVa
     pool.push_back(std::move(row));
     int k = in.Below(100);
     kind.push_back(k < null_via ? 0 : (k < null_via + orphan_via || np == 0) ? 1 : 2);
-    parent.push_back(np == 0 ? 0 : in.Chance(60) ? std::min(np - 1, r * np / std::max(1, distinct)) : in.Below(np));
+    parent.push_back(np == 0         ? 0
+                     : in.Chance(60) ? std::min(np - 1, r * np / std::max(1, distinct))
+                                     : in.Below(np));
     // An orphan: a key no parent has, or (strings) one that differs from a parent's only in case.
     RValue o = KeyValue(via_type, 100000 + in.Below(3));
     if (via_type == TypeId::kString && np > 0 && in.Chance(50)) {
@@ -1627,7 +1808,8 @@ void FillRelated(ByteSource& in, Generator& gen, int rows, const std::vector<RVa
       via = orphan[j];
     } else {
       via = parent_keys[r < distinct ? parent[j] : (parent[j] + r) % np];
-      if (via.type == TypeId::kFloat && via.f == 0 && (r % 2 == 1)) via.f = -0.0;  // Equal to the key 0.0.
+      if (via.type == TypeId::kFloat && via.f == 0 && (r % 2 == 1))
+        via.f = -0.0;  // Equal to the key 0.0.
     }
     rt->rows.push_back(std::move(row));
   }
@@ -1655,10 +1837,10 @@ Case GenerateCase(ByteSource& in) {
   // rest of the input decodes the same way either way).
   const bool related = in.Chance(50);
   const std::pair<const char*, DataType> kColumns[kNumCols] = {
-      {"b1", DataType::Bool()},   {"b2", DataType::Bool()},   {"i1", DataType::Int()},
-      {"i2", DataType::Int()},    {"i3", DataType::Int()},    {"f1", DataType::Float()},
-      {"f2", DataType::Float()},  {"s1", DataType::String()}, {"s2", DataType::String()},
-      {"d1", DataType::Date()},   {"d2", DataType::Date()},   {"ts1", DataType::Timestamp()},
+      {"b1", DataType::Bool()},          {"b2", DataType::Bool()},   {"i1", DataType::Int()},
+      {"i2", DataType::Int()},           {"i3", DataType::Int()},    {"f1", DataType::Float()},
+      {"f2", DataType::Float()},         {"s1", DataType::String()}, {"s2", DataType::String()},
+      {"d1", DataType::Date()},          {"d2", DataType::Date()},   {"ts1", DataType::Timestamp()},
       {"Renewal Date", DataType::Date()}};
   const TimeUnit ts_unit = kTsUnits[in.Below(4)];
   for (const auto& [name, type] : kColumns) {
@@ -1687,8 +1869,10 @@ Case GenerateCase(ByteSource& in) {
   std::vector<RValue> t_keys;
   if (related) {
     auto type_of = [](TypeId t) {
-      return t == TypeId::kInt ? DataType::Int() : t == TypeId::kString ? DataType::String()
-             : t == TypeId::kDate ? DataType::Date() : DataType::Float();
+      return t == TypeId::kInt      ? DataType::Int()
+             : t == TypeId::kString ? DataType::String()
+             : t == TypeId::kDate   ? DataType::Date()
+                                    : DataType::Float();
     };
     const TypeId t_key = RandomKeyType(in), c_key = RandomKeyType(in);
     c.schema.key = "id";
@@ -1703,10 +1887,14 @@ Case GenerateCase(ByteSource& in) {
       rt.schema.parent = ParentRelation{"t", "tid", "parent", {}};
       DataType ts = DataType::Timestamp();
       ts.unit = kTsUnits[in.Below(4)];
-      rt.schema.columns = {{"cid", type_of(c_key), {}},     {"tid", type_of(t_key), {}},
-                           {"i1", DataType::Int(), {}},      {"qty", DataType::Int(), {}},
-                           {"amount", DataType::Float(), {}}, {"label", DataType::String(), {}},
-                           {"Due Date", DataType::Date(), {}}, {"done", DataType::Bool(), {}},
+      rt.schema.columns = {{"cid", type_of(c_key), {}},
+                           {"tid", type_of(t_key), {}},
+                           {"i1", DataType::Int(), {}},
+                           {"qty", DataType::Int(), {}},
+                           {"amount", DataType::Float(), {}},
+                           {"label", DataType::String(), {}},
+                           {"Due Date", DataType::Date(), {}},
+                           {"done", DataType::Bool(), {}},
                            {"at", ts, {}}};
       rt.via = 1;
       const int nc = RandomRows(in, rows, &big_taken);
@@ -1718,7 +1906,7 @@ Case GenerateCase(ByteSource& in) {
       RelatedTable rt;
       rt.schema.name = "g";
       rt.schema.parent = ParentRelation{"c", "cref", "ch", {}};
-      rt.schema.columns = {{"cref", type_of(c_key), {}},   {"score", DataType::Int(), {}},
+      rt.schema.columns = {{"cref", type_of(c_key), {}},      {"score", DataType::Int(), {}},
                            {"weight", DataType::Float(), {}}, {"note", DataType::String(), {}},
                            {"seen", DataType::Date(), {}},    {"ok", DataType::Bool(), {}}};
       rt.via = 0;
@@ -1745,10 +1933,12 @@ Case GenerateCase(ByteSource& in) {
     }
     pool.push_back(std::move(row));
   }
-  for (int r = 0; r < rows; ++r) c.rows.push_back(pool[r < distinct ? r : (r * 7 + r / 3) % distinct]);
+  for (int r = 0; r < rows; ++r)
+    c.rows.push_back(pool[r < distinct ? r : (r * 7 + r / 3) % distinct]);
   for (size_t r = 0; r < t_keys.size(); ++r) c.rows[r].push_back(t_keys[r]);
 
-  static constexpr StringEncoding kEnc[] = {StringEncoding::kAuto, StringEncoding::kPlain, StringEncoding::kDictionary};
+  static constexpr StringEncoding kEnc[] = {StringEncoding::kAuto, StringEncoding::kPlain,
+                                            StringEncoding::kDictionary};
   const StringEncoding enc = kEnc[in.Below(3)];
   for (RelatedTable& rt : c.related) {
     absl::StatusOr<Table> t = BuildTable(rt.schema, rt.rows, enc);
@@ -1760,7 +1950,8 @@ Case GenerateCase(ByteSource& in) {
   c.root = gen.Gen(TypeId::kBool, 2 + in.Below(4));
   c.text = Print(*c.root, c);
   if (related) {
-    // Rules over the child tables: their own columns, parent fields, and (over c) aggregates over g.
+    // Rules over the child tables: their own columns, parent fields, and (over c) aggregates over
+    // g.
     for (int k = 1; k <= static_cast<int>(c.related.size()); ++k) {
       if (!in.Chance(k == 1 ? 60 : 50)) continue;
       gen.set_table(k);
@@ -1780,17 +1971,25 @@ namespace {
 std::string ValueText(const RValue& v) {
   if (v.null) return "NULL";
   switch (v.type) {
-    case TypeId::kBool: return v.b ? "TRUE" : "FALSE";
-    case TypeId::kInt: return std::to_string(v.i);
-    case TypeId::kFloat: return FloatText(v.f);
-    case TypeId::kString: return Quote(v.s);
-    case TypeId::kDate: return DateText(v.i);
-    case TypeId::kTimestamp: return absl::FormatTime(absl::FromUnixMicros(v.i), absl::UTCTimeZone());
+    case TypeId::kBool:
+      return v.b ? "TRUE" : "FALSE";
+    case TypeId::kInt:
+      return std::to_string(v.i);
+    case TypeId::kFloat:
+      return FloatText(v.f);
+    case TypeId::kString:
+      return Quote(v.s);
+    case TypeId::kDate:
+      return DateText(v.i);
+    case TypeId::kTimestamp:
+      return absl::FormatTime(absl::FromUnixMicros(v.i), absl::UTCTimeZone());
   }
   return "?";
 }
 
-const char* TriName(Tri t) { return t == Tri::kTrue ? "TRUE" : t == Tri::kFalse ? "FALSE" : "NULL"; }
+const char* TriName(Tri t) {
+  return t == Tri::kTrue ? "TRUE" : t == Tri::kFalse ? "FALSE" : "NULL";
+}
 
 }  // namespace
 
@@ -1811,10 +2010,14 @@ std::string DescribeTables(const Case& c) {
   for (int k = 0; k <= static_cast<int>(c.related.size()); ++k) {
     const TableSchema& ts = SchemaOf(c, k);
     const int64_t n = static_cast<int64_t>(RowsOf(c, k).size());
-    out += "table " + ts.name + " (" + std::to_string(n) + " rows" + (ts.key.empty() ? "" : ", key " + ts.key) +
-           (ts.parent ? ", parent " + ts.parent->table + " via " + ts.parent->via + " as " + ts.parent->as : "") +
+    out += "table " + ts.name + " (" + std::to_string(n) + " rows" +
+           (ts.key.empty() ? "" : ", key " + ts.key) +
+           (ts.parent
+                ? ", parent " + ts.parent->table + " via " + ts.parent->via + " as " + ts.parent->as
+                : "") +
            "):\n";
-    for (int64_t r = 0; r < n && r < 40; ++r) out += "  " + std::to_string(r) + ": " + DescribeRowIn(c, k, r) + "\n";
+    for (int64_t r = 0; r < n && r < 40; ++r)
+      out += "  " + std::to_string(r) + ": " + DescribeRowIn(c, k, r) + "\n";
     if (n > 40) out += "  …\n";
   }
   return out;
@@ -1826,24 +2029,33 @@ namespace {
 std::string CompareRows(const Case& c, int table, const Expr& root, const PredicateResult& r,
                         const std::string& header) {
   const int64_t n = static_cast<int64_t>(RowsOf(c, table).size());
-  const std::string where = c.related.empty() ? "" : "rule over " + SchemaOf(c, table).name + ": " + Print(root, c) + "\n";
+  const std::string where =
+      c.related.empty() ? ""
+                        : "rule over " + SchemaOf(c, table).name + ": " + Print(root, c) + "\n";
   if (r.rows.size() != n) return header + where + "engine result has the wrong size";
   int64_t count = 0;
   for (int64_t row = 0; row < n; ++row) {
     Tri want = EvaluateRowIn(c, root, table, row);
     bool is_true = r.rows.Get(row);
     bool is_null = r.nulls.size() > row && r.nulls.Get(row);
-    Tri got = is_true && is_null ? Tri::kNull : is_true ? Tri::kTrue : is_null ? Tri::kNull : Tri::kFalse;
+    Tri got = is_true && is_null ? Tri::kNull
+              : is_true          ? Tri::kTrue
+              : is_null          ? Tri::kNull
+                                 : Tri::kFalse;
     count += is_true;
-    if (is_true && is_null) return header + where + "row " + std::to_string(row) + " is both TRUE and NULL";
+    if (is_true && is_null)
+      return header + where + "row " + std::to_string(row) + " is both TRUE and NULL";
     if (want != got) {
-      std::string out = header + where + SchemaOf(c, table).name + " row " + std::to_string(row) + ": " +
-                        DescribeRowIn(c, table, row) + "\nreference: " + TriName(want) + "  engine: " + TriName(got);
+      std::string out = header + where + SchemaOf(c, table).name + " row " + std::to_string(row) +
+                        ": " + DescribeRowIn(c, table, row) + "\nreference: " + TriName(want) +
+                        "  engine: " + TriName(got);
       if (!c.related.empty()) out += "\n" + DescribeTables(c);
       return out;
     }
   }
-  if (count != r.count) return header + where + "count " + std::to_string(r.count) + " != set bits " + std::to_string(count);
+  if (count != r.count)
+    return header + where + "count " + std::to_string(r.count) + " != set bits " +
+           std::to_string(count);
   return "";
 }
 
@@ -1859,7 +2071,8 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
   snap.schema = schema;
   for (int k = 0; k <= static_cast<int>(c.related.size()); ++k) {
     absl::Status st = snap.AddTable(k == 0 ? c.table : c.related[k - 1].table);
-    if (!st.ok()) return header + "could not add a table to the snapshot: " + std::string(st.message());
+    if (!st.ok())
+      return header + "could not add a table to the snapshot: " + std::string(st.message());
   }
   std::vector<std::pair<int, const Expr*>> rules = {{0, c.root.get()}};
   for (const Rule& rule : c.rules) rules.push_back({rule.table, rule.root.get()});
@@ -1867,15 +2080,17 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
   for (const auto& [table, root] : rules) {
     absl::StatusOr<int> id = builder.AddPredicate(SchemaOf(c, table).name, {Print(*root, c), {}});
     if (!id.ok()) {
-      return header + "engine refused a well-typed expression over " + SchemaOf(c, table).name + ": " +
-             std::string(id.status().message());
+      return header + "engine refused a well-typed expression over " + SchemaOf(c, table).name +
+             ": " + std::string(id.status().message());
     }
   }
   absl::StatusOr<Program> program = std::move(builder).Build();
-  if (!program.ok()) return header + "engine refused the program: " + std::string(program.status().message());
+  if (!program.ok())
+    return header + "engine refused the program: " + std::string(program.status().message());
   absl::StatusOr<ProgramResult> r = program->Evaluate(snap, opts);
   if (!r.ok()) return header + "engine evaluation failed: " + std::string(r.status().message());
-  if (r->predicates.size() != rules.size()) return header + "engine returned the wrong number of results";
+  if (r->predicates.size() != rules.size())
+    return header + "engine returned the wrong number of results";
   for (size_t i = 0; i < rules.size(); ++i) {
     std::string diff = CompareRows(c, rules[i].first, *rules[i].second, r->predicates[i], header);
     if (!diff.empty()) return diff;
@@ -1885,7 +2100,8 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
   EvalOptions again = opts;
   again.threads = opts.threads % 3 + 1;
   absl::StatusOr<ProgramResult> r2 = program->Evaluate(snap, again);
-  if (!r2.ok()) return header + "second engine evaluation failed: " + std::string(r2.status().message());
+  if (!r2.ok())
+    return header + "second engine evaluation failed: " + std::string(r2.status().message());
   for (size_t i = 0; i < rules.size(); ++i) {
     const PredicateResult& a = r->predicates[i];
     const PredicateResult& b = r2->predicates[i];
@@ -1893,9 +2109,9 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
     if (b.rows.size() != a.rows.size()) return header + "the second evaluation has another size";
     for (int64_t row = 0; row < a.rows.size(); ++row) {
       if (bit(a.rows, row) != bit(b.rows, row) || bit(a.nulls, row) != bit(b.nulls, row)) {
-        return header + "rule " + std::to_string(i) + " row " + std::to_string(row) + " differs between " +
-               std::to_string(opts.threads) + " and " + std::to_string(again.threads) +
-               " threads on a second evaluation";
+        return header + "rule " + std::to_string(i) + " row " + std::to_string(row) +
+               " differs between " + std::to_string(opts.threads) + " and " +
+               std::to_string(again.threads) + " threads on a second evaluation";
       }
     }
   }
@@ -1903,7 +2119,8 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
   for (const RelationDiagnostics& rd : r->relations) {
     int k = 1;
     while (k <= static_cast<int>(c.related.size()) && SchemaOf(c, k).name != rd.table) ++k;
-    if (k > static_cast<int>(c.related.size())) return header + "engine reports an unknown relation " + rd.table;
+    if (k > static_cast<int>(c.related.size()))
+      return header + "engine reports an unknown relation " + rd.table;
     int64_t null_keys = 0, missing = 0;
     for (int64_t row = 0; row < static_cast<int64_t>(RowsOf(c, k).size()); ++row) {
       if (RowsOf(c, k)[row][c.related[k - 1].via].null) {
@@ -1912,10 +2129,12 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
         ++missing;
       }
     }
-    if (rd.parent != SchemaOf(c, k - 1).name || rd.null_keys != null_keys || rd.missing_keys != missing) {
+    if (rd.parent != SchemaOf(c, k - 1).name || rd.null_keys != null_keys ||
+        rd.missing_keys != missing) {
       return header + "relation " + rd.table + " -> " + rd.parent + ": engine null_keys " +
-             std::to_string(rd.null_keys) + " missing_keys " + std::to_string(rd.missing_keys) + ", reference " +
-             std::to_string(null_keys) + " / " + std::to_string(missing) + "\n" + DescribeTables(c);
+             std::to_string(rd.null_keys) + " missing_keys " + std::to_string(rd.missing_keys) +
+             ", reference " + std::to_string(null_keys) + " / " + std::to_string(missing) + "\n" +
+             DescribeTables(c);
     }
   }
   return "";
@@ -1926,10 +2145,12 @@ std::string CheckRelated(const Case& c, const EvalOptions& opts, const std::stri
 std::string CheckAgainstEngine(const Case& c) {
   auto header = [&]() {
     std::string h = "expression: " + c.text + "\n";
-    for (const Rule& rule : c.rules) h += "rule over " + SchemaOf(c, rule.table).name + ": " + rule.text + "\n";
+    for (const Rule& rule : c.rules)
+      h += "rule over " + SchemaOf(c, rule.table).name + ": " + rule.text + "\n";
     h += "as_of: " + DateText(DaysOf(c.as_of)) + "  time zone: " + c.time_zone_name +
          "  rows: " + std::to_string(c.rows.size());
-    for (const RelatedTable& rt : c.related) h += " / " + rt.schema.name + " " + std::to_string(rt.rows.size());
+    for (const RelatedTable& rt : c.related)
+      h += " / " + rt.schema.name + " " + std::to_string(rt.rows.size());
     return h + "  threads: " + std::to_string(c.threads) + "\n";
   };
   if (c.table.num_columns() == 0) return header() + "could not build the table";
@@ -1940,7 +2161,9 @@ std::string CheckAgainstEngine(const Case& c) {
   opts.want_nulls = true;
   if (!c.related.empty()) return CheckRelated(c, opts, header());
   absl::StatusOr<CompiledPredicate> pred = CompiledPredicate::Compile(c.text, c.schema);
-  if (!pred.ok()) return header() + "engine refused a well-typed expression: " + std::string(pred.status().message());
+  if (!pred.ok())
+    return header() +
+           "engine refused a well-typed expression: " + std::string(pred.status().message());
   absl::StatusOr<PredicateResult> r = pred->EvaluateTable(c.table, opts);
   if (!r.ok()) return header() + "engine evaluation failed: " + std::string(r.status().message());
   return CompareRows(c, 0, *c.root, *r, header());

@@ -77,47 +77,51 @@ struct RValue {
 enum class Tri { kFalse, kTrue, kNull };
 
 enum class ExprKind {
-  kLiteral,     // value; printed as a literal (a typed NULL prints as nullif(x, x) unless bare_null)
-  kColumn,      // column
+  kLiteral,  // value; printed as a literal (a typed NULL prints as nullif(x, x) unless bare_null)
+  kColumn,   // column
   kToday,
-  kNot, kAnd, kOr,
-  kCompare,     // op: = != < <= > >=; operand type in operand_type
-  kArith,       // op: + - * / %
+  kNot,
+  kAnd,
+  kOr,
+  kCompare,  // op: = != < <= > >=; operand type in operand_type
+  kArith,    // op: + - * / %
   kNeg,
-  kIsNull,      // negated
-  kIn,          // args[0] IN (args[1..]); negated
-  kBetween,     // negated
-  kLike,        // args[0] LIKE args[1]; ci for ILIKE; negated
-  kMatches,     // args[0] MATCHES text; negated
-  kCase,        // args: when1, then1, …, [else] (has_else)
-  kCall,        // name, args
-  kDateAddDays,     // args[0] (date) + / - args[1] (int): op '+' or '-'
-  kDateDiff,        // args[0] - args[1], both dates
-  kDateInterval,    // args[0] (date) ± INTERVAL args[1] unit
-  kTsToDate,        // a timestamp meeting a date: its civil date in the time zone
-  kParentField,     // `parent.col`, `ch.parent.col`: column `column` of ancestor table `table`, read from table `from`
-  kAggregate,       // op(table[.column] [WHERE args[0]]): op is exists/count/sum/avg/min/max over descendant
-                    // table `table` of table `from`; column -1 for exists(c …) / count(c …); has_where
+  kIsNull,        // negated
+  kIn,            // args[0] IN (args[1..]); negated
+  kBetween,       // negated
+  kLike,          // args[0] LIKE args[1]; ci for ILIKE; negated
+  kMatches,       // args[0] MATCHES text; negated
+  kCase,          // args: when1, then1, …, [else] (has_else)
+  kCall,          // name, args
+  kDateAddDays,   // args[0] (date) + / - args[1] (int): op '+' or '-'
+  kDateDiff,      // args[0] - args[1], both dates
+  kDateInterval,  // args[0] (date) ± INTERVAL args[1] unit
+  kTsToDate,      // a timestamp meeting a date: its civil date in the time zone
+  kParentField,   // `parent.col`, `ch.parent.col`: column `column` of ancestor table `table`, read
+                  // from table `from`
+  kAggregate,     // op(table[.column] [WHERE args[0]]): op is exists/count/sum/avg/min/max over
+               // descendant table `table` of table `from`; column -1 for exists(c …) / count(c …);
+               // has_where
 };
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
-  TypeId type = TypeId::kBool;       // Result type.
+  TypeId type = TypeId::kBool;          // Result type.
   TypeId operand_type = TypeId::kBool;  // kCompare / kIn / kBetween: the compared type.
-  std::string op;                    // Operator text or function name or interval unit.
+  std::string op;                       // Operator text or function name or interval unit.
   bool negated = false;
   bool ci = false;
   bool has_else = false;
-  bool bare_null = false;            // A NULL literal printed as NULL (the context fixes its type).
-  bool date_as_string = false;       // A date literal printed as a string literal ('2026-01-31').
-  bool implicit = false;             // kTsToDate printed without date(…).
-  RValue value;                      // kLiteral.
-  int column = -1;                   // kColumn, kParentField, kAggregate (-1: the table form).
-  int table = 0;                     // kColumn: the column's table (0 t, 1 c, 2 g); kParentField: the ancestor
-                                     // read; kAggregate: the descendant aggregated over.
-  int from = 0;                      // kParentField / kAggregate: the table the expression is written in.
-  bool has_where = false;            // kAggregate: args[0] is the WHERE (written in `table`).
-  std::string text;                  // kMatches: the pattern.
+  bool bare_null = false;       // A NULL literal printed as NULL (the context fixes its type).
+  bool date_as_string = false;  // A date literal printed as a string literal ('2026-01-31').
+  bool implicit = false;        // kTsToDate printed without date(…).
+  RValue value;                 // kLiteral.
+  int column = -1;              // kColumn, kParentField, kAggregate (-1: the table form).
+  int table = 0;  // kColumn: the column's table (0 t, 1 c, 2 g); kParentField: the ancestor
+                  // read; kAggregate: the descendant aggregated over.
+  int from = 0;   // kParentField / kAggregate: the table the expression is written in.
+  bool has_where = false;  // kAggregate: args[0] is the WHERE (written in `table`).
+  std::string text;        // kMatches: the pattern.
   std::vector<std::unique_ptr<Expr>> args;
 };
 
@@ -126,25 +130,26 @@ struct Expr {
 struct RelatedTable {
   TableSchema schema;
   std::vector<std::vector<RValue>> rows;
-  Table table;                       // The same rows as docket columns.
-  int via = -1;                      // Column holding the parent's key.
+  Table table;   // The same rows as docket columns.
+  int via = -1;  // Column holding the parent's key.
 };
 
 // A rule over a related table (evaluated in the same program as Case::root).
 struct Rule {
-  int table = 1;                     // 1 c, 2 g.
+  int table = 1;  // 1 c, 2 g.
   std::unique_ptr<Expr> root;
   std::string text;
 };
 
 struct Case {
-  TableSchema schema;                // Table "t"; no owner; key `id` (the last column) when related is not empty.
+  TableSchema schema;  // Table "t"; no owner; key `id` (the last column) when related is not empty.
   std::vector<std::vector<RValue>> rows;
-  Table table;                       // The same rows as docket columns.
-  std::unique_ptr<Expr> root;        // A bool expression over t.
-  std::string text;                  // root printed in docket syntax.
-  std::vector<RelatedTable> related; // Empty: a one-table case (CompiledPredicate over t's TableSchema).
-  std::vector<Rule> rules;           // Further rules over c and g.
+  Table table;                 // The same rows as docket columns.
+  std::unique_ptr<Expr> root;  // A bool expression over t.
+  std::string text;            // root printed in docket syntax.
+  std::vector<RelatedTable>
+      related;              // Empty: a one-table case (CompiledPredicate over t's TableSchema).
+  std::vector<Rule> rules;  // Further rules over c and g.
   absl::CivilDay as_of;
   std::string time_zone_name;
   absl::TimeZone time_zone;
@@ -173,14 +178,15 @@ const std::vector<std::vector<RValue>>& RowsOf(const Case& c, int table);
 // every evaluation since the program started (tests assert that the
 // generator reaches these paths; the fuzzer ignores them).
 struct RelatedTally {
-  int64_t aggregates = 0;        // Aggregate values computed (one per parent row and use).
-  int64_t empty = 0;             // … over no child row (count 0, sum/avg/min/max NULL).
-  int64_t several = 0;           // … over two or more child rows kept by the WHERE.
-  int64_t where_null = 0;        // Child rows left out because the WHERE was NULL.
-  int64_t sum_overflow = 0;      // Int sums outside int64 (NULL).
-  int64_t sum_comes_back = 0;    // Int sums whose running total left int64 but whose total did not.
-  int64_t parent_fields = 0;     // Parent fields read.
-  int64_t parent_missing = 0;    // … NULL because a row on the way has no parent (NULL via or orphan).
+  int64_t aggregates = 0;      // Aggregate values computed (one per parent row and use).
+  int64_t empty = 0;           // … over no child row (count 0, sum/avg/min/max NULL).
+  int64_t several = 0;         // … over two or more child rows kept by the WHERE.
+  int64_t where_null = 0;      // Child rows left out because the WHERE was NULL.
+  int64_t sum_overflow = 0;    // Int sums outside int64 (NULL).
+  int64_t sum_comes_back = 0;  // Int sums whose running total left int64 but whose total did not.
+  int64_t parent_fields = 0;   // Parent fields read.
+  int64_t parent_missing =
+      0;  // … NULL because a row on the way has no parent (NULL via or orphan).
 };
 RelatedTally& Tally();
 

@@ -31,8 +31,10 @@ TableSchema Table(const std::string& name, std::optional<ParentRelation> parent 
 Schema Hub() {
   Schema s;
   s.tables.push_back(Table("accounts"));
-  s.tables.push_back(Table("success_plans", ParentRelation{"accounts", "account_id", "account", {}}));
-  s.tables.push_back(Table("objectives", ParentRelation{"success_plans", "success_plan_id", "success_plan", {}}));
+  s.tables.push_back(
+      Table("success_plans", ParentRelation{"accounts", "account_id", "account", {}}));
+  s.tables.push_back(
+      Table("objectives", ParentRelation{"success_plans", "success_plan_id", "success_plan", {}}));
   s.tables.push_back(Table("contacts", ParentRelation{"accounts", "account_id", "account", {}}));
   s.tables.push_back(Table("tasks", ParentRelation{"accounts", "account_id", "customer", {}}));
   return s;
@@ -65,10 +67,12 @@ TEST(RelationsWalk, ParentPathIsWhatARuleWrites) {
 
 TEST(RelationsWalk, FollowParentPath) {
   Schema s = Hub();
-  EXPECT_EQ(storage::FollowParentPath(s, "objectives", {"success_plan", "account"}, 64), "accounts");
+  EXPECT_EQ(storage::FollowParentPath(s, "objectives", {"success_plan", "account"}, 64),
+            "accounts");
   EXPECT_EQ(storage::FollowParentPath(s, "objectives", {"success_plan"}, 64), "success_plans");
   EXPECT_EQ(storage::FollowParentPath(s, "objectives", {}, 64), "objectives");
-  EXPECT_EQ(storage::FollowParentPath(s, "tasks", {"account"}, 64), std::nullopt);  // tasks says "customer".
+  EXPECT_EQ(storage::FollowParentPath(s, "tasks", {"account"}, 64),
+            std::nullopt);  // tasks says "customer".
   EXPECT_EQ(storage::FollowParentPath(s, "accounts", {"account"}, 64), std::nullopt);
 }
 
@@ -91,8 +95,8 @@ TEST(RelationsWalk, DeepChainsFollowTheLimit) {
   Schema s;
   s.tables.push_back(Table("t0"));
   for (int i = 1; i <= 10; ++i) {
-    s.tables.push_back(Table("t" + std::to_string(i),
-                             ParentRelation{"t" + std::to_string(i - 1), "p", "up", {}}));
+    s.tables.push_back(
+        Table("t" + std::to_string(i), ParentRelation{"t" + std::to_string(i - 1), "p", "up", {}}));
   }
   EXPECT_EQ(storage::Ancestors(s, "t10", 10)->size(), 10u);
   EXPECT_FALSE(storage::Ancestors(s, "t10", 9).ok());

@@ -231,7 +231,8 @@ TEST(Schema, ValidateParentRelations) {
   contacts.parent = ParentRelation{"acounts", "account_id", "account", {"rb.yaml", 7, 13}};
   s.tables.push_back(contacts);
   absl::Status st = s.Validate();
-  EXPECT_THAT(st.message(), HasSubstr("rb.yaml:7:13: table 'contacts': parent table 'acounts' is not declared"));
+  EXPECT_THAT(st.message(),
+              HasSubstr("rb.yaml:7:13: table 'contacts': parent table 'acounts' is not declared"));
   EXPECT_THAT(st.message(), HasSubstr("did you mean 'accounts'?"));
   s.tables[1].parent->table = "accounts";
   EXPECT_TRUE(s.Validate().ok()) << s.Validate();
@@ -239,7 +240,8 @@ TEST(Schema, ValidateParentRelations) {
   EXPECT_THAT(s.Validate().message(), HasSubstr("did you mean 'account_id'?"));
   s.tables[1].parent->via = "account_id";
   s.tables[1].columns[1].type = DataType::Int();
-  EXPECT_THAT(s.Validate().message(), HasSubstr("'account_id' is int but the key of 'accounts' is string"));
+  EXPECT_THAT(s.Validate().message(),
+              HasSubstr("'account_id' is int but the key of 'accounts' is string"));
 }
 
 TEST(Schema, OwnerMustBeAStringColumn) {
