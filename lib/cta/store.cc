@@ -215,6 +215,7 @@ Cta ReadCtaRow(const Statement& s) {
 
 std::string EncodeResources(const std::vector<std::pair<std::string, std::string>>& resources) {
   std::vector<std::string> parts;
+  parts.reserve(resources.size());
   for (const auto& [title, url] : resources) parts.push_back(absl::StrCat(title, "\x1f", url));
   return absl::StrJoin(parts, "\x1e");
 }

@@ -14,10 +14,6 @@
 
 namespace docket::exec {
 
-using plan::ExprType;
-using plan::Node;
-using plan::Op;
-
 // ---------------------------------------------------------------------------
 // Bits.
 

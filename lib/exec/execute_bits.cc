@@ -151,7 +151,6 @@ BitVec BatchEvaluator::ComputeBits(int32_t id, const RowSet& a) {
       BatchValues x = EvalWithWords(n.args[0], a, &xw);
       Block* blk = Acquire();
       uint8_t* bytes = blk->valid.get();
-      BitVec out;
       if (x.is_const || !BetweenInto(px, pl, ph, x, lv, hv, a, bytes)) {
         // A constant x is folded at compile time; kept correct regardless.
         Return(blk);

@@ -11,7 +11,6 @@ namespace docket::exec {
 
 using plan::ExprType;
 using plan::Node;
-using plan::Op;
 
 // Copies rows `rows` of `src` into `out` (values and validity).
 void CopyRows(const BatchValues& src, ExprType type, const RowSet& rows, Block* out) {

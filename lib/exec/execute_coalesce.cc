@@ -11,7 +11,6 @@ namespace docket::exec {
 
 using plan::ExprType;
 using plan::Node;
-using plan::Op;
 
 BatchValues BatchEvaluator::Coalesce(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);

@@ -10,7 +10,6 @@ namespace docket::exec {
 
 using plan::ExprType;
 using plan::Node;
-using plan::Op;
 
 namespace {
 

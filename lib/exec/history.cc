@@ -84,7 +84,6 @@ History History::Before(absl::CivilDay day) const {
 namespace exec {
 namespace {
 
-using plan::ExprType;
 using plan::HistoryRef;
 
 std::string Label(const DatedSnapshot& s) {
@@ -265,7 +264,7 @@ absl::Status ResolveHistory(const plan::Graph& g, const std::vector<uint8_t>& sl
     }
     const int64_t n = current->num_rows();
     const DataType want = plan::DataTypeOf(cols[c].type);
-    auto null_out = [&](std::string why) {
+    auto null_out = [&](const std::string& why) {
       (*out)[c] = NullColumn(ref.kind == HistoryRef::Kind::kPresent ? DataType::Bool() : want, n);
       if (!why.empty())
         notes->push_back(

@@ -158,7 +158,6 @@ class Builder {
   Builder(const GenOptions& o, const HistoryOptions& h, const Table& now, const Table* gone,
           std::vector<std::string> gone_ids, std::vector<int32_t> gone_at)
       : o_(o),
-        h_(h),
         now_(now),
         gone_(gone),
         gone_ids_(std::move(gone_ids)),
@@ -343,7 +342,6 @@ class Builder {
   }
 
   const GenOptions& o_;
-  const HistoryOptions& h_;
   const Table& now_;
   const Table* gone_;
   std::vector<std::string> gone_ids_;

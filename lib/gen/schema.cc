@@ -18,7 +18,7 @@ struct Col {
 };
 
 TableSchema MakeTable(std::string name, std::string key, std::string owner, const char* parent,
-                      const char* via, const char* as, std::vector<Col> cols) {
+                      const char* via, const char* as, const std::vector<Col>& cols) {
   TableSchema t;
   t.name = std::move(name);
   t.key = std::move(key);

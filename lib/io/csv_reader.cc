@@ -145,6 +145,7 @@ inline int Utf8Length(const unsigned char* p, const unsigned char* end) {
   return 0;
 }
 
+#if !defined(__SSE2__)  // The SWAR fallback (SSE2 builds scan 16 bytes at a time).
 // SWAR: eight bytes at a time.  Has(x, c) has the high bit set in every byte
 // of x equal to c (and possibly in a byte above such a byte, which only
 // matters after the first match: callers look at the lowest one).
@@ -159,6 +160,7 @@ inline uint64_t Load8(const char* p) {
   std::memcpy(&x, p, 8);
   return x;  // Little-endian: byte 0 is the lowest.
 }
+#endif
 
 class RecordParser {
  public:

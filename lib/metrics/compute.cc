@@ -203,8 +203,8 @@ Groups GroupsFromColumn(const Column& c) {
   absl::flat_hash_map<std::string, int32_t> by_text;
   std::vector<Label> labels;
   int32_t null_code = -1;
-  auto code_of_text = [&](std::string text) {
-    auto [it, inserted] = by_text.emplace(std::move(text), static_cast<int32_t>(labels.size()));
+  auto code_of_text = [&](const std::string& text) {
+    auto [it, inserted] = by_text.emplace(text, static_cast<int32_t>(labels.size()));
     if (inserted) labels.emplace_back(it->first);
     return it->second;
   };
@@ -888,6 +888,7 @@ absl::StatusOr<MetricsResult> ComputeMetrics(const CompiledRulebook& compiled,
       }
     }
     std::vector<const MetricResult*> in;
+    in.reserve(deps.size());
     for (size_t d : deps) in.push_back(&get(d));
     std::map<std::string, const MetricResult*, std::less<>> by_id;
     for (size_t j = 0; j < deps.size(); ++j) by_id[spec.metrics[deps[j]].id] = in[j];

@@ -299,7 +299,7 @@ std::string Binder::DateTextHint(const std::string& text) {
   return "write a date as 'YYYY-MM-DD', e.g. '2026-11-22'";
 }
 
-absl::StatusOr<ExprType> Binder::Unify(std::vector<Bound*> items, Span where,
+absl::StatusOr<ExprType> Binder::Unify(const std::vector<Bound*>& items, Span where,
                                        std::string_view context) {
   bool any_temporal = false, any_date = false, any_float = false;
   std::vector<ExprType> kinds;
@@ -508,7 +508,7 @@ Binder::Result Binder::Bind(int32_t syntax_id) {
           return s;
         args.push_back(v.id);
       }
-      out.id = n.kind == SyntaxKind::kAnd ? b_->And(std::move(args)) : b_->Or(std::move(args));
+      out.id = n.kind == SyntaxKind::kAnd ? b_->And(args) : b_->Or(args);
       out.type = ExprType::kBool;
       return out;
     }
@@ -843,6 +843,7 @@ Binder::Result Binder::BindIn(const SyntaxNode& n) {
     v.push_back(*x);
   }
   std::vector<Bound*> ptrs;
+  ptrs.reserve(v.size());
   for (Bound& b : v) ptrs.push_back(&b);
   absl::StatusOr<ExprType> t = Unify(ptrs, n.span, "compare");
   if (!t.ok()) return t.status();
@@ -877,7 +878,7 @@ Binder::Result Binder::BindIn(const SyntaxNode& n) {
       // Fold: evaluate x = item for each item.
       std::vector<int32_t> eqs;
       for (size_t i = 1; i < v.size(); ++i) eqs.push_back(b_->Compare(Cmp::kEq, v[0].id, v[i].id));
-      id = b_->Or(std::move(eqs));
+      id = b_->Or(eqs);
     } else {
       id = b_->InSet(v[0].id, std::move(set));
     }
@@ -885,7 +886,7 @@ Binder::Result Binder::BindIn(const SyntaxNode& n) {
     // x IN (a, b, …) is x = a OR x = b OR …, which has SQL's NULL rules.
     std::vector<int32_t> eqs;
     for (size_t i = 1; i < v.size(); ++i) eqs.push_back(b_->Compare(Cmp::kEq, v[0].id, v[i].id));
-    id = b_->Or(std::move(eqs));
+    id = b_->Or(eqs);
   }
   return Bound{n.negated ? b_->Not(id) : id, ExprType::kBool, n.span};
 }
@@ -973,6 +974,7 @@ Binder::Result Binder::BindCase(const SyntaxNode& n) {
     values.push_back(*v);
   }
   std::vector<Bound*> ptrs;
+  ptrs.reserve(values.size());
   for (Bound& v : values) ptrs.push_back(&v);
   absl::StatusOr<ExprType> t = Unify(ptrs, n.span, "mix");
   if (!t.ok()) return t.status();
@@ -1072,13 +1074,14 @@ absl::Status CallBinding::AsNumber(int i, std::string_view what) {
 
 absl::StatusOr<ExprType> CallBinding::UnifyAll(std::string_view context) {
   std::vector<BoundExpr*> ptrs;
+  ptrs.reserve(args_.size());
   for (BoundExpr& b : args_) ptrs.push_back(&b);
-  return Unify(std::move(ptrs), context);
+  return Unify(ptrs, context);
 }
 
-absl::StatusOr<ExprType> CallBinding::Unify(std::vector<BoundExpr*> items,
+absl::StatusOr<ExprType> CallBinding::Unify(const std::vector<BoundExpr*>& items,
                                             std::string_view context) {
-  return binder_->Unify(std::move(items), span_, context);
+  return binder_->Unify(items, span_, context);
 }
 
 absl::Status CallBinding::Error(Span span, std::string message, std::string hint) const {
@@ -1150,9 +1153,9 @@ Binder::Result Binder::BindParentField(const SyntaxNode& n) {
     } else if (const TableSchema* t = schema_->FindTable(step); t != nullptr) {
       std::vector<const TableSchema*> below = DescendantsOf(*cur);
       if (std::find(below.begin(), below.end(), t) != below.end()) {
-        hint = "'" + step + "' is a child table of " + cur->name +
-               ": use an aggregate, e.g. count(" + step + ") or sum(" + step + "." +
-               n.parts[i + 1] + ")";
+        hint = absl::StrCat("'", step, "' is a child table of ", cur->name,
+                            ": use an aggregate, e.g. count(", step, ") or sum(", step, ".",
+                            n.parts[i + 1], ")");
       }
     } else if (cur->Column(step) != nullptr) {
       hint = "'" + step + "' is a column; quote a column whose name has a dot: \"" + n.text + "\"";
@@ -1162,7 +1165,7 @@ Binder::Result Binder::BindParentField(const SyntaxNode& n) {
                  ? cur->name + "'s parent is '" + cur->parent->as + "' (table " + parent->name + ")"
                  : cur->name + " has no parent table (declare 'parent:' in the schema)";
     }
-    return Error(n.span, "unknown parent '" + step + "' of " + cur->name + where, hint);
+    return Error(n.span, absl::StrCat("unknown parent '", step, "' of ", cur->name, where), hint);
   }
   if (cur == ctx_.table) {
     // Only a schema that was never validated has a parent cycle.
@@ -1210,6 +1213,7 @@ Binder::Result Binder::BindAggregate(const SyntaxNode& n, const std::string& nam
   std::vector<const TableSchema*> below = DescendantsOf(*ctx_.table);
   if (child == nullptr || std::find(below.begin(), below.end(), child) == below.end()) {
     std::vector<std::string> names;
+    names.reserve(below.size());
     for (const TableSchema* t : below) names.push_back(t->name);
     std::string hint;
     if (child == nullptr && arg.kind == SyntaxKind::kName &&

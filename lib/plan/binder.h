@@ -89,7 +89,7 @@ class CallBinding {
   absl::Status AsNumber(int i, std::string_view what);
   // The common type of every argument, converting them all to it.
   absl::StatusOr<ExprType> UnifyAll(std::string_view context);
-  absl::StatusOr<ExprType> Unify(std::vector<BoundExpr*> items, std::string_view context);
+  absl::StatusOr<ExprType> Unify(const std::vector<BoundExpr*>& items, std::string_view context);
   absl::Status Error(lang::Span span, std::string message, std::string hint = "") const;
 
   // The result: an Op::kCall of `fn`, another operator, or an existing node,
@@ -161,7 +161,7 @@ class Binder {
   // Converts `b` to `target` (implicit conversions only).
   absl::Status Coerce(Bound* b, ExprType target, std::string_view context);
   // Finds the common type of `items` and converts them all to it.
-  absl::StatusOr<ExprType> Unify(std::vector<Bound*> items, lang::Span where,
+  absl::StatusOr<ExprType> Unify(const std::vector<Bound*>& items, lang::Span where,
                                  std::string_view context);
   absl::Status AsDate(Bound* b, std::string_view fn);
   absl::Status AsString(Bound* b, std::string_view fn);

@@ -158,14 +158,14 @@ int32_t ExprBuilder::DayNumber(int32_t x) {
   return Make(std::move(n));
 }
 
-int32_t ExprBuilder::And(std::vector<int32_t> args) { return Junction(Op::kAnd, std::move(args)); }
+int32_t ExprBuilder::And(const std::vector<int32_t>& args) { return Junction(Op::kAnd, args); }
 
-int32_t ExprBuilder::Or(std::vector<int32_t> args) { return Junction(Op::kOr, std::move(args)); }
+int32_t ExprBuilder::Or(const std::vector<int32_t>& args) { return Junction(Op::kOr, args); }
 
 // AND / OR: nested ones flattened, repeats dropped, constants simplified
 // (FALSE AND x = FALSE, TRUE AND x = x; TRUE OR x = TRUE, FALSE OR x = x), a
 // NULL operand kept last.
-int32_t ExprBuilder::Junction(Op op, std::vector<int32_t> args) {
+int32_t ExprBuilder::Junction(Op op, const std::vector<int32_t>& args) {
   const bool absorbing = op == Op::kOr;  // The value that decides: FALSE for AND, TRUE for OR.
   std::vector<int32_t> flat;
   bool has_null = false;

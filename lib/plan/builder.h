@@ -53,9 +53,9 @@ class ExprBuilder {
   int32_t Param(const std::string& name, ExprType t);
   int32_t Today();
 
-  int32_t And(std::vector<int32_t> args);
-  int32_t Or(std::vector<int32_t> args);
-  int32_t Junction(Op op, std::vector<int32_t> args);  // And / Or.
+  int32_t And(const std::vector<int32_t>& args);
+  int32_t Or(const std::vector<int32_t>& args);
+  int32_t Junction(Op op, const std::vector<int32_t>& args);  // And / Or.
   int32_t Not(int32_t x);
   int32_t IsNull(int32_t x, bool negated);
   int32_t Compare(Cmp cmp, int32_t a, int32_t b);

@@ -188,6 +188,7 @@ class MetricsLoader {
       }
     }
     std::vector<std::string> names;
+    names.reserve(std::size(kNamed));
     for (const auto& [name, kind] : kNamed) names.push_back(name);
     std::string close = base::ClosestName(s, names);
     return src_.Error(

@@ -388,7 +388,7 @@ absl::StatusOr<Column> ParentFieldColumn(const Schema& schema, const Snapshot& s
   }
   // A plain parent column becomes the dictionary (without its validity: the
   // bytes under a NULL are an empty string) and the codes are parent rows.
-  if (src->size() == 0) {
+  if (src->empty()) {
     // No parent rows: every row is NULL, a plain column of empty strings.
     return Column::FromBuffers(src->type(), n, zeros((n + 1) * 8), valid);
   }

@@ -189,7 +189,7 @@ absl::StatusOr<Column> ShowHistoryColumn(const ShowHistoryRef& ref, const Table&
   if (src->type_id() != TypeId::kString) return Column::FromBuffers(src->type(), n, values, valid);
   if (src->is_dictionary())
     return Column::FromBuffers(src->type(), n, values, valid, {}, src->dictionary_ptr());
-  if (src->size() == 0) return Column::FromBuffers(src->type(), n, zeros((n + 1) * 8), valid);
+  if (src->empty()) return Column::FromBuffers(src->type(), n, zeros((n + 1) * 8), valid);
   auto dictionary = std::make_shared<const Column>(
       Column::FromBuffers(src->type(), src->size(), src->values_buffer(), {}, src->chars_buffer()));
   return Column::FromBuffers(src->type(), n, values, valid, {}, std::move(dictionary));

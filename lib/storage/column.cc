@@ -41,7 +41,8 @@ Column Column::ViewStrings(const int64_t* offsets, const char* chars, int64_t le
 }
 
 Column Column::ViewDictionary(const int32_t* codes, int64_t length, Column dictionary,
-                              const uint8_t* validity, const std::shared_ptr<const void>& keepalive) {
+                              const uint8_t* validity,
+                              const std::shared_ptr<const void>& keepalive) {
   Column c;
   c.type_ = DataType::String();
   c.length_ = length;
