@@ -20,7 +20,7 @@ expect() {
   local got=$?
   if [[ $got -ne $want ]]; then
     fail "docket $* exited $got, want $want"; cat "$work/err" >&2
-  elif [[ -n $needle ]] && ! cat "$work/out" "$work/err" | grep -qF -- "$needle"; then
+  elif [[ -n $needle ]] && ! grep -qF -- "$needle" "$work/out" "$work/err"; then
     fail "docket $*: output lacks '$needle'"; cat "$work/out" "$work/err" >&2
   fi
 }
