@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _docket
+from ._options import parse_day
 from .errors import DataError
 
 __all__ = ["history_date", "build_history"]
@@ -36,18 +37,8 @@ __all__ = ["history_date", "build_history"]
 
 def history_date(key: Any) -> _dt.date:
     """A history key as a date (see the module's docstring)."""
-    if isinstance(key, str):
-        try:
-            if len(key) != 10:
-                raise ValueError
-            return _dt.date.fromisoformat(key)
-        except ValueError:
-            raise ValueError(f"history key {key!r} is not a date written YYYY-MM-DD") from None
-    if isinstance(key, np.datetime64):
-        key = pd.Timestamp(key)
+    key = parse_day(key, f"history key {key!r} is not a date written YYYY-MM-DD", "history key NaT is not a date")
     if isinstance(key, _dt.datetime):  # Includes pandas.Timestamp.
-        if pd.isna(key):
-            raise ValueError("history key NaT is not a date")
         if key.time() != _dt.time(0, 0):
             raise ValueError(f"history key {key!r} is not at midnight: a snapshot is dated by a day "
                              f"(use {key.date().isoformat()!r})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -23,24 +23,33 @@ def today_in(time_zone: Optional[str]) -> _dt.date:
         raise ValueError(f"unknown time zone '{time_zone}'") from e
 
 
+def parse_day(value: Any, bad_text: str, nat: str) -> Any:
+    """A day from "YYYY-MM-DD" (exactly), or a datetime/Timestamp/datetime64
+    returned as a datetime for the caller to check, or a date; `bad_text`
+    and `nat` are the messages for a malformed string and for NaT.  Other
+    types are returned unchanged for the caller to refuse."""
+    if isinstance(value, str):
+        try:
+            if len(value) != 10:
+                raise ValueError
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(bad_text) from None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, _dt.datetime) and pd.isna(value):  # Includes pandas.Timestamp.
+        raise ValueError(nat)
+    return value
+
+
 def as_of_date(as_of: AsOf, time_zone: Optional[str]) -> _dt.date:
     """The evaluation date from "YYYY-MM-DD", a date, a datetime/Timestamp
     (its calendar date) or a numpy datetime64; None means today in
     `time_zone`."""
     if as_of is None:
         return today_in(time_zone)
-    if isinstance(as_of, str):
-        try:
-            if len(as_of) != 10:
-                raise ValueError
-            return _dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise ValueError(f"as_of must be a date written YYYY-MM-DD, not {as_of!r}") from None
-    if isinstance(as_of, np.datetime64):
-        as_of = pd.Timestamp(as_of)
-    if isinstance(as_of, _dt.datetime):  # Includes pandas.Timestamp.
-        if pd.isna(as_of):
-            raise ValueError("as_of is NaT")
+    as_of = parse_day(as_of, f"as_of must be a date written YYYY-MM-DD, not {as_of!r}", "as_of is NaT")
+    if isinstance(as_of, _dt.datetime):
         return as_of.date()
     if isinstance(as_of, _dt.date):
         return as_of
