@@ -106,6 +106,48 @@ inline uint64_t PackBit(const uint8_t* b) {
 
 }  // namespace
 
+void MatchCodeWord(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1,
+                   uint32_t entries, uint64_t* hit, uint64_t* oob) {
+  if (num_true < 2) c1 = c0;
+#if defined(__SSE2__)
+  if (cnt == 64 && entries > 0 && entries <= 0x80000000u) {
+    // Signed compares only: x >= entries unsigned  <=>  (x ^ 2^31) > (entries - 1) ^ 2^31.
+    const __m128i sign = _mm_set1_epi32(INT32_MIN);
+    const __m128i limit = _mm_set1_epi32(static_cast<int32_t>((entries - 1) ^ 0x80000000u));
+    const __m128i v0 = _mm_set1_epi32(c0), v1 = _mm_set1_epi32(c1);
+    const __m128i any = num_true == 0 ? _mm_setzero_si128() : _mm_set1_epi32(-1);
+    uint64_t h = 0, o = 0;
+    for (int g = 0; g < 4; ++g) {
+      __m128i hs[4], os[4];
+      for (int q = 0; q < 4; ++q) {
+        const __m128i x =
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + 16 * g + 4 * q));
+        hs[q] = _mm_and_si128(any, _mm_or_si128(_mm_cmpeq_epi32(x, v0), _mm_cmpeq_epi32(x, v1)));
+        os[q] = _mm_cmpgt_epi32(_mm_xor_si128(x, sign), limit);
+      }
+      // Four lanes of -1/0 per vector, packed (saturating) to 16 bytes.
+      const __m128i hb =
+          _mm_packs_epi16(_mm_packs_epi32(hs[0], hs[1]), _mm_packs_epi32(hs[2], hs[3]));
+      const __m128i ob =
+          _mm_packs_epi16(_mm_packs_epi32(os[0], os[1]), _mm_packs_epi32(os[2], os[3]));
+      h |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(hb))) << (16 * g);
+      o |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(ob))) << (16 * g);
+    }
+    *hit = h;
+    *oob = o;
+    return;
+  }
+#endif
+  uint64_t h = 0, o = 0;
+  for (int j = 0; j < cnt; ++j) {
+    const bool match = num_true > 0 && (codes[j] == c0 || codes[j] == c1);
+    h |= static_cast<uint64_t>(match) << j;
+    o |= static_cast<uint64_t>(static_cast<uint32_t>(codes[j]) >= entries) << j;
+  }
+  *hit = h;
+  *oob = o;
+}
+
 uint64_t PackWord(const uint8_t* bytes) { return PackBit<0>(bytes); }
 uint64_t PackWordBit1(const uint8_t* bytes) { return PackBit<1>(bytes); }
 

@@ -55,6 +55,12 @@ void LoadBitmapWords(const uint8_t* bits, int64_t start, int n, uint64_t* out);
 // Writes n rows of words into an Arrow bitmap at row start (start % 64 == 0),
 // touching only the bytes of those rows (the bits past n in the last byte are 0).
 void StoreBitmapWords(const uint64_t* words, int64_t start, int n, uint8_t* bits);
+// Dictionary codes against at most two TRUE codes, 64 rows a word: bit j of
+// *hit is whether codes[j] is c0 or c1 (num_true of them: 0, 1 or 2), bit j
+// of *oob whether codes[j], read as unsigned, is >= entries.  Bits at and
+// past cnt (<= 64) are 0.  SSE2 compares four codes at a time.
+void MatchCodeWord(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1,
+                   uint32_t entries, uint64_t* hit, uint64_t* oob);
 // Rows 0..n-1 whose mask byte is 1, ascending, into sel; returns how many.
 int SelectFromMask(const uint8_t* mask, int n, uint16_t* sel);
 // Number of 1 bits among rows 0..n-1.

@@ -311,26 +311,6 @@ void EntryResult::Finish() {
   num_true = count;
 }
 
-namespace {
-
-// Bytes 0/1: whether each of `cnt` codes is one of the (at most two) TRUE
-// codes, and whether it is out of the dictionary's range [0, entries)
-// (such a code reads the NULL entry, as the table lookup's clamp does).
-inline void MatchCodes(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1,
-                       uint32_t entries, uint8_t* __restrict hit,
-                       uint8_t* __restrict out_of_range) {
-  if (num_true == 0) {
-    for (int j = 0; j < cnt; ++j) hit[j] = 0;
-  } else if (num_true == 1) {
-    for (int j = 0; j < cnt; ++j) hit[j] = codes[j] == c0;
-  } else {
-    for (int j = 0; j < cnt; ++j) hit[j] = (codes[j] == c0) | (codes[j] == c1);
-  }
-  for (int j = 0; j < cnt; ++j) out_of_range[j] = static_cast<uint32_t>(codes[j]) >= entries;
-}
-
-}  // namespace
-
 BitVec BatchEvaluator::GatherBits(int32_t id, const RowSet& a) {
   const Node& n = g_->node(id);
   const Column* col = st_->columns[n.single_column];
@@ -347,8 +327,9 @@ BitVec BatchEvaluator::GatherBits(int32_t id, const RowSet& a) {
   // a table lookup costs less than skipping rows.
   alignas(16) uint8_t tmp[64];
   if (lut.num_true >= 0) {
-    // At most two TRUE entries and no NULL one: compare codes, 64 rows a word.
-    alignas(16) uint8_t oob[64];
+    // At most two TRUE entries and no NULL one: compare codes, 64 rows a word
+    // (a code out of the dictionary's range reads the NULL entry, as the
+    // table lookup's clamp does).
     const uint8_t e = packed[null_entry];
     const uint64_t oob_value = (e & 1) ? ~uint64_t{0} : 0;
     const uint64_t oob_known = (e >> 1) ? ~uint64_t{0} : 0;
@@ -356,14 +337,10 @@ BitVec BatchEvaluator::GatherBits(int32_t id, const RowSet& a) {
     for (int w = 0; w < words; ++w) {
       const int base = 64 * w;
       const int cnt = std::min(64, rows - base);
-      MatchCodes(codes + base, cnt, lut.num_true, lut.true_codes[0], lut.true_codes[1], null_entry,
-                 tmp, oob);
-      if (cnt < 64) {
-        std::memset(tmp + cnt, 0, 64 - cnt);
-        std::memset(oob + cnt, 0, 64 - cnt);
-      }
-      const uint64_t o = PackWord(oob);
-      v[w] = PackWord(tmp) | (o & oob_value);
+      uint64_t hit, o;
+      MatchCodeWord(codes + base, cnt, lut.num_true, lut.true_codes[0], lut.true_codes[1],
+                    null_entry, &hit, &o);
+      v[w] = hit | (o & oob_value);
       k[w] = ~o | oob_known;
       any_oob |= o != 0;
     }

@@ -713,12 +713,20 @@ absl::Status CompiledRulebook::MaterializeList(const ListSpec& spec, PredicateRe
   } else {
     // Parent fields it orders by become columns of its table first (for every
     // matching row); ordering and the limit choose the kept rows.
-    std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
-    absl::StatusOr<Table> ordered =
-        WithParentFields(*table, spec, order_names, rows, snapshot, relations);
-    if (!ordered.ok()) return ordered.status();
-    rulebook::OrderAndLimit(*ordered, spec.order_by, limit, &rows);
-    lr.rows = std::move(rows);
+    const bool orders_by_own_columns =
+        std::all_of(spec.order_by.begin(), spec.order_by.end(),
+                    [&](const OrderKey& k) { return table->FindColumn(k.column) != nullptr; });
+    if (orders_by_own_columns) {
+      // Straight from the bitmap: a top-N list lists N rows, not every match.
+      rulebook::OrderAndLimit(*table, spec.order_by, limit, lr.matches, lr.count, &lr.rows);
+    } else {
+      std::vector<int64_t> rows = rulebook::SetRows(lr.matches);
+      absl::StatusOr<Table> ordered =
+          WithParentFields(*table, spec, order_names, rows, snapshot, relations);
+      if (!ordered.ok()) return ordered.status();
+      rulebook::OrderAndLimit(*ordered, spec.order_by, limit, &rows);
+      lr.rows = std::move(rows);
+    }
   }
   // The kept rows' parent fields, shown ones first, in `show` order.
   if (!lr.all_matches) {

@@ -103,13 +103,40 @@ struct SortKey {
 // The best `keep` of `rows` by `less`, sorted, each row made into a T by
 // `make`: a bounded heap in one pass, most rows costing one comparison with
 // the worst one kept.
+// The rows to order: a vector of row numbers, or a result bitmap whose set
+// bits are read in place (a list keeping its top rows never lists the rest).
+struct RowSource {
+  const std::vector<int64_t>* rows = nullptr;
+  const Bitmap* bits = nullptr;
+  int64_t n = 0;
+
+  template <typename Fn>
+  void ForEach(const Fn& fn) const {
+    if (rows != nullptr) {
+      for (int64_t r : *rows) fn(r);
+    } else {
+      ForEachSetBit(bits->data(), 0, bits->size(), [&](int64_t r) {
+        fn(r);
+        return true;
+      });
+    }
+  }
+  // Every row, listed (the full sorts and selections need them all).
+  void Materialize(std::vector<int64_t>* out) const {
+    if (rows != nullptr) {
+      if (out != rows) *out = *rows;
+    } else {
+      *out = SetRows(*bits);
+    }
+  }
+};
+
 template <typename T, typename Make, typename Less>
-std::vector<T> BestOf(const std::vector<int64_t>& rows, int64_t keep, const Make& make,
-                      const Less& less) {
+std::vector<T> BestOf(const RowSource& rows, int64_t keep, const Make& make, const Less& less) {
   std::vector<T> best;
   if (keep <= 0) return best;
   best.reserve(static_cast<size_t>(keep));
-  for (int64_t r : rows) {
+  rows.ForEach([&](int64_t r) {
     T e = make(r);
     if (static_cast<int64_t>(best.size()) < keep) {
       best.push_back(e);
@@ -119,19 +146,53 @@ std::vector<T> BestOf(const std::vector<int64_t>& rows, int64_t keep, const Make
       best.back() = e;
       std::push_heap(best.begin(), best.end(), less);
     }
-  }
+  });
   std::sort(best.begin(), best.end(), less);
   return best;
 }
+
+void OrderAndLimitFrom(const Table& table, const std::vector<OrderKey>& keys,
+                       std::optional<int64_t> limit, const RowSource& src,
+                       std::vector<int64_t>* rows);
 
 }  // namespace
 
 void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
                    std::optional<int64_t> limit, std::vector<int64_t>* rows) {
-  const int64_t n = static_cast<int64_t>(rows->size());
+  RowSource src;
+  src.rows = rows;
+  src.n = static_cast<int64_t>(rows->size());
+  OrderAndLimitFrom(table, keys, limit, src, rows);
+}
+
+void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
+                   std::optional<int64_t> limit, const Bitmap& matches, int64_t count,
+                   std::vector<int64_t>* rows) {
+  RowSource src;
+  src.bits = &matches;
+  src.n = count;
+  OrderAndLimitFrom(table, keys, limit, src, rows);
+}
+
+namespace {
+
+void OrderAndLimitFrom(const Table& table, const std::vector<OrderKey>& keys,
+                       std::optional<int64_t> limit, const RowSource& src,
+                       std::vector<int64_t>* rows) {
+  const int64_t n = src.n;
   const int64_t keep = limit.has_value() ? std::clamp<int64_t>(*limit, 0, n) : n;
   if (keys.empty() || n <= 1) {
     // Row order is the order; rows are ascending already.
+    if (src.rows == nullptr) {
+      rows->clear();
+      rows->reserve(static_cast<size_t>(keep));
+      if (keep > 0) {
+        ForEachSetBit(src.bits->data(), 0, src.bits->size(), [&](int64_t r) {
+          rows->push_back(r);
+          return static_cast<int64_t>(rows->size()) < keep;
+        });
+      }
+    }
     rows->resize(static_cast<size_t>(keep));
     return;
   }
@@ -187,8 +248,11 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
     if (keep < n && keep * 8 < n) {
       // A few rows of many: a bounded heap of the best `keep`.
       *rows = BestOf<int64_t>(
-          *rows, keep, [](int64_t r) { return r; }, less);
-    } else if (keep < n) {
+          src, keep, [](int64_t r) { return r; }, less);
+      return;
+    }
+    src.Materialize(rows);
+    if (keep < n) {
       if (keep > 0) {
         std::nth_element(rows->begin(), rows->begin() + (keep - 1), rows->end(), less);
         std::sort(rows->begin(), rows->begin() + keep, less);
@@ -248,10 +312,10 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
   if (keep < n && keep * 8 < n) {
     // A few rows of many (a command center's top rows): a bounded heap of
     // the best `keep`, one pass, no entry per row.
-    entries = BestOf<Entry>(*rows, keep, entry_of, entry_less);
+    entries = BestOf<Entry>(src, keep, entry_of, entry_less);
   } else {
-    entries.resize(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) entries[i] = entry_of((*rows)[i]);
+    entries.reserve(static_cast<size_t>(n));
+    src.ForEach([&](int64_t r) { entries.push_back(entry_of(r)); });
     if (keep < n) {
       if (keep > 0) {
         std::nth_element(entries.begin(), entries.begin() + (keep - 1), entries.end(), entry_less);
@@ -264,6 +328,8 @@ void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
   rows->resize(static_cast<size_t>(keep));
   for (int64_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
 }
+
+}  // namespace
 
 std::optional<OwnerLookup> OwnerLookup::Make(const Schema& schema, const Snapshot& snapshot,
                                              const Table& table, int max_depth) {

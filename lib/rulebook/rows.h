@@ -31,6 +31,12 @@ Value CellValue(const Column& column, int64_t row);
 // rows, not a full sort.  Every key's column must exist in `table`.
 void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
                    std::optional<int64_t> limit, std::vector<int64_t>* rows);
+// The same over the set bits of `matches` (`count` of them), into `rows`:
+// with a small limit the kept rows come from one pass over the bitmap and no
+// row number is listed for the others.
+void OrderAndLimit(const Table& table, const std::vector<OrderKey>& keys,
+                   std::optional<int64_t> limit, const Bitmap& matches, int64_t count,
+                   std::vector<int64_t>* rows);
 
 // A parent field named from `table`: `account.name`, `success_plan.account.csm`.
 struct ParentPath {

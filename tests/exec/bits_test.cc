@@ -212,3 +212,46 @@ TEST(Bits, SharedNodeAsWordsAndBytesCountsItsDiagnosticsOnce) {
 
 }  // namespace
 }  // namespace docket
+
+namespace docket::exec {
+namespace {
+
+// MatchCodeWord (SSE2 for whole words, a loop otherwise) against the plain
+// definition, for codes near every edge: negative, 0, entries - 1, entries,
+// INT32_MIN/MAX, with 0, 1 and 2 TRUE codes and every partial word length.
+TEST(Bits, MatchCodeWordMatchesItsDefinition) {
+  std::mt19937 rng(11);
+  for (uint32_t entries : {0u, 1u, 2u, 7u, 1000u, 0x7fffffffu, 0x80000000u}) {
+    const int32_t specials[] = {0,
+                                1,
+                                -1,
+                                static_cast<int32_t>(entries) - 1,
+                                static_cast<int32_t>(entries),
+                                static_cast<int32_t>(entries) + 1,
+                                INT32_MIN,
+                                INT32_MAX};
+    for (int round = 0; round < 200; ++round) {
+      int32_t codes[64];
+      for (int32_t& c : codes) {
+        c = (rng() % 2) ? specials[rng() % 8] : static_cast<int32_t>(rng() % 12) - 2;
+      }
+      const int num_true = static_cast<int>(rng() % 3);
+      const int32_t c0 = specials[rng() % 8], c1 = static_cast<int32_t>(rng() % 5);
+      const int cnt = (round % 4 == 0) ? 1 + static_cast<int>(rng() % 64) : 64;
+      uint64_t hit = 0, oob = 0;
+      MatchCodeWord(codes, cnt, num_true, c0, c1, entries, &hit, &oob);
+      for (int j = 0; j < 64; ++j) {
+        const bool want_hit = j < cnt && ((num_true >= 1 && codes[j] == c0) ||
+                                          (num_true == 2 && codes[j] == c1));
+        const bool want_oob = j < cnt && static_cast<uint32_t>(codes[j]) >= entries;
+        ASSERT_EQ(((hit >> j) & 1) != 0, want_hit)
+            << "entries " << entries << " round " << round << " row " << j << " code " << codes[j];
+        ASSERT_EQ(((oob >> j) & 1) != 0, want_oob)
+            << "entries " << entries << " round " << round << " row " << j << " code " << codes[j];
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace docket::exec

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "docket/bitmap.h"
 #include "docket/builder.h"
 #include "docket/table.h"
 #include "gtest/gtest.h"
@@ -85,6 +86,18 @@ TEST(OrderAndLimit, MatchesAStableSort) {
       std::vector<int64_t> expect = want;
       if (limit && *limit < static_cast<int64_t>(expect.size())) expect.resize(*limit);
       ASSERT_EQ(got, expect) << "round " << round;
+      // The same rows as a result bitmap, read in place.
+      Bitmap bits(n);
+      for (int64_t r : rows) bits.Set(r);
+      std::vector<int64_t> from_bits;
+      OrderAndLimit(*table, keys, limit, bits, static_cast<int64_t>(rows.size()), &from_bits);
+      ASSERT_EQ(from_bits, expect) << "round " << round << " (from the bitmap)";
+      // No key: the first `limit` matches in row order.
+      std::vector<int64_t> unordered;
+      OrderAndLimit(*table, {}, limit, bits, static_cast<int64_t>(rows.size()), &unordered);
+      std::vector<int64_t> first = rows;
+      if (limit && *limit < static_cast<int64_t>(first.size())) first.resize(*limit);
+      ASSERT_EQ(unordered, first) << "round " << round << " (no key, from the bitmap)";
     }
   }
 }
