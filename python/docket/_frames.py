@@ -124,6 +124,26 @@ def column_parts(name: str, data: Any, target: str = "") -> Parts:
     raise _unsupported(name, values.dtype)
 
 
+_UTC_NAMES = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"}
+
+
+def column_zone(data: Any) -> Optional[str]:
+    """The zone of a tz-aware datetime column other than UTC (its name), else None.
+
+    The instants of a tz-aware column are kept exactly (docket views the UTC
+    values pandas stores); its zone is what pandas uses for ``.dt.date``, and
+    docket takes dates in the *evaluation* zone instead, so a caller warns
+    when the two can differ (see predicate.py)."""
+    dtype = getattr(data, "dtype", None)
+    if not isinstance(dtype, pd.DatetimeTZDtype):
+        return None
+    tz = dtype.tz
+    name = str(tz)
+    if name in _UTC_NAMES or (isinstance(tz, _dt.timezone) and tz.utcoffset(None) == _dt.timedelta(0)):
+        return None
+    return name
+
+
 def _with_mask(parts: Parts, extra: np.ndarray) -> Parts:
     name, values, mask, categories, target = parts
     if extra.any():
