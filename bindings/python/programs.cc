@@ -89,7 +89,7 @@ CompileOptions MakeCompileOptions(const py::dict& params) {
   for (const auto& [name, value] : o.params) {
     // A compile-time param's value gives its type: None has none (it would
     // silently become a bool).  A None override of a typed param is a NULL.
-    if (value.is_null()) {
+    if (value.is_null() && value.type().id == TypeId::kBool) {  // NaT is a typed NULL.
       throw py::type_error(
           fmt::format("param '{}' is None at compile time, so it has no type; give a value of the "
                       "type it will hold "

@@ -8,6 +8,8 @@ pandas / numpy dtype           what is handed over
 =============================  ===============================================
 int64, float64, bool           the numpy array itself (viewed, no copy)
 datetime64[s|ms|us|ns]         the numpy array (viewed; NaT is NULL)
+datetime64[D] (numpy)          the numpy array (converted to dates in C++)
+datetime64[h|m|W|M|Y] (numpy)  copied to datetime64[s] (instants, as a param)
 datetime64[ns, tz]             the UTC int64 values of the array (viewed)
 Int64/Float64/boolean          the values array (viewed) and the NA mask
 string                         the object array of str / NA
@@ -108,6 +110,10 @@ def column_parts(name: str, data: Any, target: str = "") -> Parts:
     values = array.to_numpy() if hasattr(array, "to_numpy") and not isinstance(array, np.ndarray) else array
     values = np.asarray(values)
     kind = values.dtype.kind
+    if kind == "M" and np.datetime_data(values.dtype)[0] not in ("D", "s", "ms", "us", "ns"):
+        # Hours, minutes, weeks, months, years: instants at that precision, copied to seconds — what
+        # the same numpy.datetime64 means as a param (bindings/python/values.cc).
+        values = values.astype("datetime64[s]")
     if kind in "iufbM":
         return (name, values, None, None, target)
     if kind == "O":
