@@ -65,3 +65,22 @@ def test_suspicious_inputs_warn_and_are_kept():
         assert any(want in w for w in shown), want
         assert any(want in w for w in res.warnings), want
     assert all(len(l.rows) == 0 for l in res.lists)
+
+
+def test_a_wrong_list_name_as_a_str_says_which():
+    book = docket.Rulebook.load(RULEBOOKS / "csm_hub.yaml")
+    accounts = pd.read_csv(DATA / "accounts.csv", keep_default_na=False, na_values=[""])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", docket.DocketWarning)
+        with pytest.raises(docket.CompileError, match=r"^unknown list 'outdated_puls' — did you mean 'outdated_pulse'\?"):
+            book.run({"accounts": accounts}, as_of=AS_OF, lists="outdated_puls")
+
+
+def test_a_param_the_expression_never_reads_is_an_error():
+    df = pd.DataFrame({"arr": [1, 2]})
+    with pytest.raises(docket.CompileError, match=r"^param 'mn' is not used by the expression \(it has no \$mn\) — "
+                                                  r"did you mean 'min'\?"):
+        docket.compile("arr > $min", df, params={"min": 1, "mn": 1})
+    with pytest.raises(docket.CompileError, match=r"param 'typo' is not used.*the expression reads no params"):
+        docket.count(df, "arr > 0", params={"typo": 1})
+    assert docket.count(df, "arr > $min", params={"min": 1}) == 1
