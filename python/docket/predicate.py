@@ -185,18 +185,21 @@ class Predicate:
         but its dates are taken in UTC, not in the column's own zone as pandas' ``.dt.date`` does."""
         if time_zone is not None or not tables:
             return []
+        zoned = [(tname, col, zone) for tname, t in tables.items() for col, zone in t.zones.items()]
+        if not zoned:
+            return []
         if self._needs_zone is None:
+            # The plan's ops that take a civil date or time in the evaluation zone (plan/expr.cc).
             plan = self._native.plan
             self._needs_zone = any(op in plan for op in ("(ts_to_date ", "(day_start ", "(civil_to_ts "))
         if not self._needs_zone:
             return []
         out = []
-        for tname, t in tables.items():
-            for col, zone in t.zones.items():
-                where = f"'{col}'" if len(tables) == 1 else f"'{tname}.{col}'"
-                out.append(f"column {where} is in {zone}, but this rule takes its dates in UTC (the default "
-                           f"time_zone), not in {zone} as pandas' .dt.date does — pass time_zone='{zone}' "
-                           f"to take dates there (the column's instants are kept either way)")
+        for tname, col, zone in zoned:
+            where = f"'{col}'" if len(tables) == 1 else f"'{tname}.{col}'"
+            out.append(f"column {where} is in {zone}, but this rule takes its dates in UTC (the default "
+                       f"time_zone), not in {zone} as pandas' .dt.date does — pass time_zone='{zone}' "
+                       f"to take dates there (the column's instants are kept either way)")
         for w in out:
             _warn(w)
         return out

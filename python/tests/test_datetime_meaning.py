@@ -187,8 +187,11 @@ def test_aware_column_without_time_zone_warns():
         s = docket.evaluate(BERLIN, "date(t) = today", as_of=AS_OF)
     assert list(s) == [False, False, True]  # UTC dates, as the warning says.
     assert any("Europe/Berlin" in w for w in s.attrs["warnings"])
-    with pytest.warns(docket.DocketWarning, match=r"column 't' is in Europe/Berlin"):
-        docket.count(BERLIN, "days_since(t) < 1", as_of=AS_OF)
+    # Every way a rule takes a civil date or time of a timestamp (plan ops ts_to_date, day_start,
+    # civil_to_ts) warns.
+    for rule in ("days_since(t) < 1", "year(t) = 2026", "t > today", "t > TIMESTAMP '2026-11-22 00:00'"):
+        with pytest.warns(docket.DocketWarning, match=r"column 't' is in Europe/Berlin"):
+            docket.count(BERLIN, rule, as_of=AS_OF)
     with warnings.catch_warnings():
         warnings.simplefilter("error", docket.DocketWarning)
         # No warning when the zone is given, nor when the rule takes no dates of timestamps.
