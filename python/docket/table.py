@@ -155,12 +155,15 @@ class Table:
     def zones(self) -> Dict[str, str]:
         """{column: zone} of the tz-aware datetime columns in a zone other than
         UTC (their instants are kept; dates are taken in the evaluation zone)."""
-        out = {}
-        for n in self._native_names():
-            z = column_zone(self._columns.get(n))
-            if z is not None:
-                out[n] = z
-        return out
+        zones = getattr(self, "_zones", None)
+        if zones is None:  # Once per Table: a dtype check per column.
+            zones = {}
+            for n in self._native_names():
+                z = column_zone(self._columns.get(n))
+                if z is not None:
+                    zones[n] = z
+            self._zones = zones
+        return dict(zones)
 
     def _native_names(self) -> List[str]:
         return [n for n, _ in self._native.columns]
