@@ -17,6 +17,7 @@
 #include "docket/table.h"
 #include "errors.h"
 #include "fmt/format.h"
+#include "lang/param_names.h"
 #include "register.h"
 #include "values.h"
 
@@ -89,7 +90,7 @@ CompileOptions MakeCompileOptions(const py::dict& params) {
   for (const auto& [name, value] : o.params) {
     // A compile-time param's value gives its type: None has none (it would
     // silently become a bool).  A None override of a typed param is a NULL.
-    if (value.is_null()) {
+    if (value.is_null() && value.type().id == TypeId::kBool) {  // NaT is a typed NULL.
       throw py::type_error(
           fmt::format("param '{}' is None at compile time, so it has no type; give a value of the "
                       "type it will hold "
@@ -99,6 +100,15 @@ CompileOptions MakeCompileOptions(const py::dict& params) {
     }
   }
   return o;
+}
+
+// A param the expression never reads is a misspelling (lang/param_names.h):
+// a CompileError with a did-you-mean, as the CLI's `eval --param` and a
+// rulebook's unknown param are.
+void CheckParamsUsed(const std::string& expression, const py::dict& params) {
+  std::vector<std::string> given;
+  for (const auto& item : params) given.push_back(py::str(item.first).cast<std::string>());
+  ThrowIfError(lang::CheckParamsUsed(expression, given));
 }
 
 }  // namespace
@@ -177,16 +187,20 @@ void RegisterPrograms(py::module_& m) {
   m.def(
       "compile_for_table",
       [](const std::string& expression, const Table& table, const py::dict& params) {
-        return ValueOrThrow(
+        CompiledPredicate p = ValueOrThrow(
             CompiledPredicate::Compile(expression, table.schema(), MakeCompileOptions(params)));
+        CheckParamsUsed(expression, params);
+        return p;
       },
       py::arg("expression"), py::arg("table"), py::arg("params") = py::dict());
   m.def(
       "compile_for_schema",
       [](const std::string& expression, const Schema& schema, const std::string& table,
          const py::dict& params) {
-        return ValueOrThrow(
+        CompiledPredicate p = ValueOrThrow(
             CompiledPredicate::Compile(expression, schema, table, MakeCompileOptions(params)));
+        CheckParamsUsed(expression, params);
+        return p;
       },
       py::arg("expression"), py::arg("schema"), py::arg("table"), py::arg("params") = py::dict());
 }

@@ -3,10 +3,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "docket/error.h"
 #include "docket/schema.h"
 #include "docket/schema_yaml.h"
 #include "docket/table.h"
@@ -20,6 +23,26 @@ namespace docket::python {
 namespace py = pybind11;
 
 namespace {
+
+// Table::Make counts rows from 1 ("(row 2)", "at row 2"); Python messages
+// name a row by its 0-based position and its index label, as every other
+// DataError from a frame does: "at row 1 (index 'acme-17')" (RowName).
+std::string PythonRows(const std::string& message) {
+  for (std::string_view lead : {"(row ", "at row "}) {
+    size_t at = message.find(lead);
+    if (at == std::string::npos) continue;
+    size_t digits = at + lead.size();
+    size_t end = digits;
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
+    if (end == digits) continue;
+    int64_t row = std::stoll(message.substr(digits, end - digits)) - 1;
+    bool paren = lead[0] == '(';
+    if (paren && (end >= message.size() || message[end] != ')')) continue;
+    std::string name = RowName(row);
+    return message.substr(0, at) + "at " + name + message.substr(paren ? end + 1 : end);
+  }
+  return message;
+}
 
 // Columns arrive as (name, values, mask, categories, target type) tuples.
 Table MakeTable(std::string name, const py::list& columns, std::string key, std::string owner,
@@ -67,9 +90,13 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
   absl::StatusOr<Table> table = Table::Make(std::move(schema), std::move(cols));
   if (!table.ok()) {
     // Every failure here is about the data (length, duplicate or NULL key).
+    if (std::optional<ErrorDetail> d = GetErrorDetail(table.status())) {
+      d->message = PythonRows(d->message);
+      throw StatusError(MakeError(*d));
+    }
     if (table.status().code() == absl::StatusCode::kFailedPrecondition)
       throw StatusError(table.status());
-    ThrowDataError(std::string(table.status().message()));
+    ThrowDataError(PythonRows(std::string(table.status().message())));
   }
   return *std::move(table);
 }

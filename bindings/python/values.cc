@@ -47,9 +47,12 @@ Value ValueFromPython(const std::string& what, py::handle o) {
   // every other datetime64, datetime.datetime and pandas.Timestamp is an
   // instant (naive ones are UTC, as a naive datetime64 column is); NaT is NULL.
   if (py::isinstance(o, np.attr("datetime64"))) {
-    if (np.attr("isnat")(o).cast<bool>()) return Value();
     std::string unit =
         np.attr("datetime_data")(o.attr("dtype")).cast<py::tuple>()[0].cast<std::string>();
+    // NaT is a NULL of the type the value has in a column: a date for [D], else a timestamp.
+    if (np.attr("isnat")(o).cast<bool>()) {
+      return Value::Null(unit == "D" ? DataType::Date() : DataType::Timestamp(TimeUnit::kNano));
+    }
     if (unit == "D") {
       int64_t days = o.attr("astype")("int64").cast<int64_t>();
       return Value::DateFromDays(static_cast<int32_t>(days));
@@ -69,7 +72,8 @@ Value ValueFromPython(const std::string& what, py::handle o) {
   }
   if (PyDateTime_Check(p)) {
     py::object pd = py::module_::import("pandas");
-    if (pd.attr("isna")(o).cast<bool>()) return Value();  // pandas.NaT
+    // pandas.NaT: a NULL timestamp, as NaT in a datetime64 column.
+    if (pd.attr("isna")(o).cast<bool>()) return Value::Null(DataType::Timestamp(TimeUnit::kNano));
     py::object ts = pd.attr("Timestamp")(o);
     return Value::Timestamp(ts.attr("value").cast<int64_t>(), TimeUnit::kNano);
   }

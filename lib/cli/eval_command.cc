@@ -25,6 +25,7 @@
 #include "docket/program.h"
 #include "docket/schema_yaml.h"
 #include "io/format.h"
+#include "lang/param_names.h"
 #include "rulebook/data_rules.h"
 
 namespace docket::cli {
@@ -188,6 +189,14 @@ int RunEval(const EvalArgs& args) {
     std::string name = p.substr(0, eq);
     if (name[0] == '$') name.erase(0, 1);
     compile.params[name] = ParamValue(std::string_view(p).substr(eq + 1));
+  }
+  {
+    // A --param the expression never reads is a misspelling, not a no-op.
+    std::vector<std::string> given;
+    for (const auto& [name, value] : compile.params) given.push_back(name);
+    if (absl::Status s = lang::CheckParamsUsed(args.where, given, "--param "); !s.ok()) {
+      return PrintError(s);
+    }
   }
 
   std::optional<Schema> schema;

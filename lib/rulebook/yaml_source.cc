@@ -1,6 +1,7 @@
 #include "rulebook/yaml_source.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -108,7 +109,60 @@ size_t SkipProperties(std::string_view line, size_t col) {
   return col;
 }
 
+// Whether a line break of `text` falls inside a '…' string literal of the
+// expression language ('' inside one is a quote): folding it would change the
+// literal, so the scalar's own text is kept then.
+bool BreakInsideLiteral(std::string_view text) {
+  bool in = false;
+  for (char ch : text) {
+    if (ch == '\'') in = !in;
+    if (ch == '\n' && in) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+// The content of the quoted scalar opening at `col` of line `first` (quote
+// `q`) when it spans several lines: each line's part with its escapes
+// resolved ('' in single quotes; \" \\ \/ \t and \space in double quotes),
+// joined by the file's line breaks and indentation.  nullopt for one line,
+// an unterminated scalar, an escape that changes the line structure (\n,
+// \u…, a line-ending backslash) or a break inside a string literal.
+std::optional<std::string> YamlSource::QuotedLines(int first, size_t col, char q) const {
+  std::string out;
+  size_t i = col + 1;
+  for (int l = first; l <= num_lines() && l < first + 1000; ++l, i = 0) {
+    std::string_view line = Line(l);
+    if (l > first) out.push_back('\n');
+    for (; i < line.size(); ++i) {
+      char ch = line[i];
+      if (ch == q) {
+        if (q == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+          out.push_back('\'');
+          ++i;
+          continue;
+        }
+        if (l == first || BreakInsideLiteral(out)) return std::nullopt;
+        return out;
+      }
+      if (q == '"' && ch == '\\') {
+        if (i + 1 >= line.size()) return std::nullopt;
+        char e = line[++i];
+        if (e == '"' || e == '\\' || e == '/' || e == ' ') {
+          out.push_back(e);
+        } else if (e == 't') {
+          out.push_back('\t');
+        } else {
+          return std::nullopt;
+        }
+        continue;
+      }
+      out.push_back(ch);
+    }
+  }
+  return std::nullopt;
+}
 
 ExpressionSource YamlSource::Expression(const YAML::Node& node) const {
   ExpressionSource out;
@@ -150,6 +204,11 @@ ExpressionSource YamlSource::Expression(const YAML::Node& node) const {
 
   if (c == '"' || c == '\'') {
     out.origin.column = static_cast<int>(col) + 2;  // After the quote.
+    // A quoted scalar folded over several lines: the file's lines between the
+    // quotes (escapes resolved), so later lines map to their true lines.
+    if (std::optional<std::string> raw = QuotedLines(at.line, col, c); raw.has_value()) {
+      if (CollapseWhitespace(*raw) == CollapseWhitespace(out.text)) out.text = *std::move(raw);
+    }
     return out;
   }
 

@@ -4,6 +4,7 @@
 #ifndef DOCKET_RULEBOOK_YAML_SOURCE_H_
 #define DOCKET_RULEBOOK_YAML_SOURCE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +34,8 @@ class YamlSource {
 
   // The expression held by scalar `node`, with origin at its first character
   // in the file.  Handles plain, quoted and block (`|`, `>`) scalars; for
-  // multi-line plain and block scalars the text keeps the file's line breaks
-  // and indentation so later lines map back to their true columns.
+  // multi-line plain, quoted and block scalars the text keeps the file's line
+  // breaks and indentation so later lines map back to their true columns.
   ExpressionSource Expression(const YAML::Node& node) const;
 
   // A compile error at `where` with the source line and a caret of `span`.
@@ -44,6 +45,7 @@ class YamlSource {
                      int span = 0) const;
 
  private:
+  std::optional<std::string> QuotedLines(int first, size_t col, char quote) const;
   std::string file_;
   std::vector<std::string_view> lines_;
 };

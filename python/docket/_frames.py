@@ -8,6 +8,8 @@ pandas / numpy dtype           what is handed over
 =============================  ===============================================
 int64, float64, bool           the numpy array itself (viewed, no copy)
 datetime64[s|ms|us|ns]         the numpy array (viewed; NaT is NULL)
+datetime64[D] (numpy)          the numpy array (converted to dates in C++)
+datetime64[h|m|W|M|Y] (numpy)  copied to datetime64[s] (instants, as a param)
 datetime64[ns, tz]             the UTC int64 values of the array (viewed)
 Int64/Float64/boolean          the values array (viewed) and the NA mask
 string                         the object array of str / NA
@@ -108,6 +110,10 @@ def column_parts(name: str, data: Any, target: str = "") -> Parts:
     values = array.to_numpy() if hasattr(array, "to_numpy") and not isinstance(array, np.ndarray) else array
     values = np.asarray(values)
     kind = values.dtype.kind
+    if kind == "M" and np.datetime_data(values.dtype)[0] not in ("D", "s", "ms", "us", "ns"):
+        # Hours, minutes, weeks, months, years: instants at that precision, copied to seconds — what
+        # the same numpy.datetime64 means as a param (bindings/python/values.cc).
+        values = values.astype("datetime64[s]")
     if kind in "iufbM":
         return (name, values, None, None, target)
     if kind == "O":
@@ -122,6 +128,26 @@ def column_parts(name: str, data: Any, target: str = "") -> Parts:
     if kind == "U":  # Fixed-width numpy strings: to objects (a copy).
         return (name, values.astype(object), None, None, target)
     raise _unsupported(name, values.dtype)
+
+
+_UTC_NAMES = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"}
+
+
+def column_zone(data: Any) -> Optional[str]:
+    """The zone of a tz-aware datetime column other than UTC (its name), else None.
+
+    The instants of a tz-aware column are kept exactly (docket views the UTC
+    values pandas stores); its zone is what pandas uses for ``.dt.date``, and
+    docket takes dates in the *evaluation* zone instead, so a caller warns
+    when the two can differ (see predicate.py)."""
+    dtype = getattr(data, "dtype", None)
+    if not isinstance(dtype, pd.DatetimeTZDtype):
+        return None
+    tz = dtype.tz
+    name = str(tz)
+    if name in _UTC_NAMES or (isinstance(tz, _dt.timezone) and tz.utcoffset(None) == _dt.timedelta(0)):
+        return None
+    return name
 
 
 def _with_mask(parts: Parts, extra: np.ndarray) -> Parts:

@@ -22,7 +22,6 @@ does the rest — the as-of pick, the key joins, the notes.  Rules:
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Any, Dict, List, Mapping, Optional
 
 import numpy as np
@@ -91,15 +90,6 @@ def _select(data: Any, columns: List[str]) -> Any:
     return {c: data[c] for c in columns}
 
 
-def _row_label(data: Any, row: int) -> str:
-    from .table import Table
-
-    if isinstance(data, Table):
-        data = data._source
-    if isinstance(data, pd.DataFrame) and 0 <= row < len(data.index):
-        return f"index label {data.index[row]!r}"
-    return f"position {row}"
-
 
 def _older_table(day: _dt.date, name: str, data: Any, current: Any, tables: Any = None) -> Any:
     """The older snapshot's `name` prepared like the current table `current`
@@ -130,11 +120,7 @@ def _older_table(day: _dt.date, name: str, data: Any, current: Any, tables: Any 
             t = Table(source, name=name, key=key, owner=owner, parent=parent, types=convert)
         return t
     except DataError as e:
-        text = str(e)
-        m = re.search(r"\(row (\d+)\)|at row (\d+)", text)
-        if m:
-            row = int(m.group(1) or m.group(2)) - 1
-            text = f"{text} [{_row_label(data, row)}]"
+        text = str(e)  # Rows are named by position and index label already ("at row 5 (index 'r5')").
         raise DataError(f"history snapshot {day.isoformat()}: {text}",
                         detail=f"history snapshot {day.isoformat()}: {e.message}", hint=e.hint) from None
 

@@ -43,6 +43,7 @@ class Predicate:
         self._table = table
         self._schema = schema  # Declared tables, to prepare a dict of frames the way compile saw them.
         self._snapshot = snapshot  # The data compiled against, when it was a Snapshot.
+        self._needs_zone: Optional[bool] = None  # Whether the plan takes dates of timestamps (lazily).
 
     @property
     def expression(self) -> str:
@@ -137,7 +138,7 @@ class Predicate:
                 they could not read (also issued as DocketWarnings).
         """
         native, table, tables = self._target_tables(data)
-        warnings = self._owner_warnings(native, owner)
+        warnings = self._owner_warnings(native, owner) + self._zone_warnings(tables, time_zone)
         day = as_of_date(as_of, time_zone)
         older = self._history(history, tables, day)
         rows, nulls, n, diagnostics, relations, notes = self._native.evaluate(
@@ -177,9 +178,36 @@ class Predicate:
         _warn(w)
         return [w]
 
+    def _zone_warnings(self, tables: Optional[Mapping[str, Table]], time_zone: Optional[str]) -> list:
+        """A DocketWarning per tz-aware column in a zone other than UTC when `time_zone` was not
+        given and the predicate takes dates of timestamps (``date(t)``, ``t >= today``,
+        ``days_since(t)``, a TIMESTAMP literal without offset): the column's instants are kept,
+        but its dates are taken in UTC, not in the column's own zone as pandas' ``.dt.date`` does."""
+        if time_zone is not None or not tables:
+            return []
+        zoned = [(tname, col, zone) for tname, t in tables.items() for col, zone in t.zones.items()]
+        if not zoned:
+            return []
+        if self._needs_zone is None:
+            # The plan's ops that take a civil date or time in the evaluation zone (plan/expr.cc).
+            plan = self._native.plan
+            self._needs_zone = any(op in plan for op in ("(ts_to_date ", "(day_start ", "(civil_to_ts "))
+        if not self._needs_zone:
+            return []
+        out = []
+        for tname, col, zone in zoned:
+            where = f"'{col}'" if len(tables) == 1 else f"'{tname}.{col}'"
+            out.append(f"column {where} is in {zone}, but this rule takes its dates in UTC (the default "
+                       f"time_zone), not in {zone} as pandas' .dt.date does — pass time_zone='{zone}' "
+                       f"to take dates there (the column's instants are kept either way)")
+        for w in out:
+            _warn(w)
+        return out
+
     def _rows(self, native: Any, as_of: AsOf, time_zone: Optional[str], params: Optional[Mapping[str, Any]],
               owner: Optional[str], threads: int, history: Any = None, tables: Any = None) -> np.ndarray:
         self._owner_warnings(native, owner)
+        self._zone_warnings(tables, time_zone)
         day = as_of_date(as_of, time_zone)
         older = self._history(history, tables, day)
         rows, _, _, _, _, notes = self._native.evaluate(native, as_of_tuple(day), time_zone,
@@ -218,6 +246,7 @@ class Predicate:
         crosses into Python)."""
         native, _, tables = self._target_tables(data)
         self._owner_warnings(native, owner)
+        self._zone_warnings(tables, time_zone)
         day = as_of_date(as_of, time_zone)
         older = self._history(history, tables, day)
         n, _, _, notes = self._native.count(native, as_of_tuple(day), time_zone, dict(params or {}), owner, threads,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _docket
-from ._frames import column_parts, frame_columns
+from ._frames import column_parts, column_zone, frame_columns
 from .errors import DataError
 
 __all__ = ["Table", "Snapshot", "Schema"]
@@ -150,6 +150,23 @@ class Table:
     def types(self) -> Dict[str, str]:
         """{column: docket type} in column order."""
         return dict(self._native.columns)
+
+    @property
+    def zones(self) -> Dict[str, str]:
+        """{column: zone} of the tz-aware datetime columns in a zone other than
+        UTC (their instants are kept; dates are taken in the evaluation zone)."""
+        zones = getattr(self, "_zones", None)
+        if zones is None:  # Once per Table: a dtype check per column.
+            zones = {}
+            for n in self._native_names():
+                z = column_zone(self._columns.get(n))
+                if z is not None:
+                    zones[n] = z
+            self._zones = zones
+        return dict(zones)
+
+    def _native_names(self) -> List[str]:
+        return [n for n, _ in self._native.columns]
 
     @property
     def nbytes(self) -> int:

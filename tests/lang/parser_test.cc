@@ -8,6 +8,7 @@
 
 #include "lang/lexer.h"
 #include "lang/literals.h"
+#include "lang/param_names.h"
 
 namespace docket::lang {
 namespace {
@@ -126,6 +127,29 @@ TEST(Literals, DatesAndTimestamps) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->micros, 0);
   EXPECT_FALSE(ParseTimestampText("1970-01-01 25:00"));
+}
+
+TEST(ParamNames, DistinctInOrderOfUse) {
+  EXPECT_EQ(ParamNames("a > $min AND b < $max OR a = $min"),
+            (std::vector<std::string>{"min", "max"}));
+  EXPECT_TRUE(ParamNames("a > 0 AND s = '$not_a_param' -- $nor_this").empty());
+  EXPECT_TRUE(ParamNames("a > 'unterminated").empty());
+}
+
+TEST(ParamNames, AParamTheExpressionNeverReadsIsAnError) {
+  EXPECT_TRUE(CheckParamsUsed("zip = $zip", {"zip"}).ok());
+  EXPECT_TRUE(CheckParamsUsed("a > 'unterminated", {"x"}).ok());  // The compiler says why.
+  absl::Status s = CheckParamsUsed("zip = $zip AND arr > $min", {"zip", "mn"}, "--param ");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "--param 'mn' is not used by the expression (it has no $mn) — did you mean 'min'?");
+  s = CheckParamsUsed("arr > 0", {"typo"});
+  EXPECT_EQ(s.message(),
+            "param 'typo' is not used by the expression (it has no $typo) — the expression reads "
+            "no params: leave it out");
+  s = CheckParamsUsed("arr > $min", {"zzz"});
+  EXPECT_EQ(s.message(),
+            "param 'zzz' is not used by the expression (it has no $zzz) — the expression reads $min");
 }
 
 }  // namespace
