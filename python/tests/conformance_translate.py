@@ -495,7 +495,14 @@ class Emitter:
         raise Untranslatable("type docket lacks", u)
 
     def timestamp_literal(self, s):
-        s = s.strip()
+        s = re.sub(r"\s+", " ", s.strip())
+        m = re.fullmatch(r"(.*?)(Z|[+-]\d{2}(:?\d{2})?)", s)
+        if m and TS_RE.fullmatch(m[1]):
+            zone = m[2]
+            if zone != "Z":
+                zone = zone[:3] + ":" + (zone[3:].lstrip(":") or "00")
+            text, ty = self.timestamp_literal(m[1])
+            return text[:-1] + zone + "'", ty
         if valid_date(s):
             s += " 00:00:00"
         m = TS_RE.fullmatch(s)
@@ -662,8 +669,10 @@ class Emitter:
                 raise Untranslatable("syntax docket lacks", "ESCAPE with a column pattern")
             p, tp = self.emit(pat)
             if pat[0] in ("col", "qual"):
-                raise Untranslatable("not an exact equivalent",
-                                     "a column as LIKE pattern (docket escapes with \\, DuckDB has no escape)")
+                vals = self.known_strings(pat)
+                if vals is None or any("\\" in v for v in vals):
+                    raise Untranslatable("not an exact equivalent",
+                                         "a column as LIKE pattern holding \\ (docket's escape; DuckDB has none)")
         if ta not in ("string", "null"):
             raise Untranslatable("implicit cast docket lacks", f"LIKE on {ta}")
         return f"({a} {'NOT ' if neg else ''}{op} {p})", "bool"
@@ -698,6 +707,25 @@ class Emitter:
         return None
 
     col_values = None
+
+    def known_strings(self, node):
+        if self.row is not None:
+            v = self.const_value(node)
+            return [] if v is None else [v]
+        return self.col_values(node, str) if self.col_values else None
+
+    def known_floats(self, node):
+        """All values a float operand can take in this case, when they are known."""
+        if node[0] == "num":
+            return [float(node[1])]
+        if node[0] in ("col", "qual"):
+            if self.row is not None:
+                v = self.const_value(node)
+                return [] if v is None else [float(v)]
+            return self.col_values(node, float) if self.col_values else None
+        if node[0] == "cast" and node[2].split("(")[0] in FLOAT64:
+            return self.known_floats(node[1])
+        return None
 
     def intdiv(self, x, y):
         a, ta = self.emit(x)
@@ -825,6 +853,15 @@ class Emitter:
                 return a, "int"
             if ta == "null":
                 return a, "int"
+            if ta == "float":
+                # DuckDB rounds to the nearest integer; docket's round(x) too,
+                # except at ties (x.5: half away from zero vs half to even).
+                vals = self.known_floats(x)
+                if vals is None or any(abs(v - math.trunc(v)) == 0.5 for v in vals):
+                    raise Untranslatable("not an exact equivalent", f"cast float to {base} (a tie, or unknown values)")
+                if any(not lo <= round(v) <= hi for v in vals):
+                    raise Untranslatable("value docket's types cannot hold", f"a float out of {base}")
+                return f"round({a})", "float"
             raise Untranslatable("not an exact equivalent", f"cast {ta} to {base}")
         if base in FLOAT64:
             if ta == "int":
@@ -899,7 +936,7 @@ class Emitter:
              "ceiling": "ceil", "char_length": "length", "character_length": "length", "ifnull": "coalesce",
              "dayofmonth": "day", "datetrunc": "date_trunc", "datepart": "date_part"}
     PARTS = {"year", "month", "day", "quarter", "dayofweek", "dow", "isodow", "weekday", "dayofyear", "doy",
-             "decade", "century", "millennium", "epoch", "dayofmonth"}
+             "decade", "century", "millennium", "epoch", "dayofmonth", "week", "weekofyear", "yearweek", "isoyear"}
 
     def e_call(self, node):
         name, args = node[1], node[2]
@@ -938,14 +975,11 @@ class Emitter:
         if name == "last_day" and len(args) == 1:
             a, ta = self.date_arg(args[0])
             return f"(add_months(date_trunc('month', {a}), 1) - 1)", "date"
+        if name == "date" and len(args) == 1:
+            a, ta = self.date_arg(args[0])
+            return f"date({a})", "date"
         if name == "date_trunc":
-            unit = self.const_value(args[0]) if args else ...
-            if unit is None:
-                raise Untranslatable("not an exact equivalent", "a NULL date_trunc unit (docket needs a constant)")
-            if not isinstance(unit, str) or unit.lower() not in ("week", "month", "quarter", "year"):
-                raise Untranslatable("function docket lacks", f"date_trunc unit {unit!r}")
-            a, ta = self.date_arg(args[1])
-            return f"date_trunc('{unit.lower()}', {a})", "date"
+            return self.date_trunc(args)
         if name == "trim" and len(args) != 1:
             raise Untranslatable("function docket lacks", "trim(s, characters)")
         if name == "round" and len(args) == 2:
@@ -972,7 +1006,39 @@ class Emitter:
             return self.date_part(name, args[0])
         raise Untranslatable("function docket lacks", name)
 
+    SUBDAY = {"hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
+              "microsecond", "microseconds", "epoch"}
+
+    def date_trunc(self, args):
+        unit = self.const_value(args[0]) if args else ...
+        if unit is ...:
+            raise Untranslatable("not an exact equivalent", "a non-constant date_trunc unit")
+        if unit is None:
+            raise Untranslatable("not an exact equivalent", "a NULL date_trunc unit (docket needs a constant)")
+        u = unit.lower()
+        a, ta = self.date_arg(args[1])
+        d = f"date({a})" if ta == "timestamp" else a
+        # DuckDB returns a TIMESTAMP at midnight (compared as docket's date).
+        if u in ("week", "month", "quarter", "year"):
+            return f"date_trunc('{u}', {a})", "date"
+        if u in ("day", "days", "dow", "isodow", "doy", "julian"):  # DuckDB truncates these to the day.
+            return f"date({a})", "date"
+        if u in self.SUBDAY and ta == "date":  # a date is its own midnight
+            return d, "date"
+        if u == "yearweek":
+            return f"date_trunc('week', {a})", "date"
+        if u in ("decade", "century", "millennium"):  # years 1 … 9999
+            n = {"decade": 10, "century": 100, "millennium": 1000}[u]
+            return f"add_months(date_trunc('year', {a}), -12 * (year({d}) % {n}))", "date"
+        raise Untranslatable("function docket lacks", f"date_trunc unit {u!r}" + (" of a timestamp" if u in self.SUBDAY else ""))
+
     def date_arg(self, node):
+        """A date function's argument.  A date cast to TIMESTAMP is its
+        midnight, whose civil date (UTC) is the date itself."""
+        if node[0] == "cast" and node[2].split("(")[0] in TIMESTAMPS:
+            a, ta = self.date_arg(node[1]) if node[1][0] != "str" else self.emit(node)
+            if ta in ("date", "timestamp", "null"):
+                return a, ta
         if node[0] == "str":
             d = valid_date(node[1])
             if d is None:
@@ -1003,6 +1069,15 @@ class Emitter:
             return f"(floor((year({d}) - 1) / 100) + 1)", "float"
         if part == "millennium":
             return f"(floor((year({d}) - 1) / 1000) + 1)", "float"
+        if part in ("week", "weekofyear", "yearweek", "isoyear"):
+            # ISO 8601: the week (and its year) of the Thursday of d's week.
+            thu = f"({d} - day_of_week({d}) + 4)"
+            week = f"(floor(({thu} - date_trunc('year', {thu})) / 7) + 1)"
+            if part == "isoyear":
+                return f"year({thu})", "int"
+            if part == "yearweek":
+                return f"(year({thu}) * 100 + {week})", "float"
+            return week, "float"
         if part == "epoch" and ta == "date":
             return f"(({d} - DATE '1970-01-01') * 86400)", "int"
         raise Untranslatable("function docket lacks", f"date part {part!r}" + (" of a timestamp" if part == "epoch" else ""))
@@ -1020,7 +1095,7 @@ def translate(case, col_values=None):
     if col_values is None and case.get("rows"):
         names = [n for n, _ in case["cols"]]
 
-        def col_values(node):
+        def col_values(node, conv=int):
             j = names.index(em.column(node)[0])
             out = []
             for r in case["rows"]:
@@ -1028,9 +1103,10 @@ def translate(case, col_values=None):
                 v = v["unrep"] if isinstance(v, dict) else v
                 if v in (None, "NULL"):
                     continue
-                if not re.fullmatch(r"-?\d+", str(v)):
+                try:
+                    out.append(conv(v))
+                except ValueError:
                     return None
-                out.append(int(v))
             return out
     em.col_values = col_values
     text, ty = em.emit(tree)
