@@ -133,7 +133,7 @@ Result BindNextAnniversary(CallBinding& c) {
 // ---------------------------------------------------------------------------
 // Strings.
 
-// lower, upper, trim: string → string.
+// lower, upper, trim, ltrim, rtrim: string → string.
 Result BindStringMap(CallBinding& c) {
   if (absl::Status s = c.AsString(0, c.name() + "()"); !s.ok()) return s;
   return c.Call(OnlyFn(c), ExprType::kString, {c.arg(0).id});
@@ -292,6 +292,16 @@ std::vector<FunctionEntry> MakeFunctions() {
        "s without leading and trailing ASCII whitespace",
        "trim(notes) = ''",
        N::kStrict, BindStringMap, {{Fn::kTrim, "trim"}}},
+      {"ltrim", K::kScalar, 1, 1,
+       "ltrim(s)", "ltrim(string) -> string",
+       "s without leading ASCII whitespace",
+       "ltrim(notes) <> notes",
+       N::kStrict, BindStringMap, {{Fn::kLTrim, "ltrim"}}},
+      {"rtrim", K::kScalar, 1, 1,
+       "rtrim(s)", "rtrim(string) -> string",
+       "s without trailing ASCII whitespace",
+       "rtrim(name) <> name",
+       N::kStrict, BindStringMap, {{Fn::kRTrim, "rtrim"}}},
       {"contains", K::kScalar, 2, 2,
        "contains(s, t)", "contains(string, string) -> bool",
        "TRUE when t occurs in s (bytewise)",

@@ -708,7 +708,16 @@ class Emitter:
 
     col_values = None
 
+    def integral(self, node):
+        if node[0] == "call" and self.ALIAS.get(node[1], node[1]) in ("ceil", "floor") and len(node[2]) == 1:
+            return True
+        if node[0] == "call" and node[1] == "round" and len(node[2]) == 1:
+            return True
+        return node[0] == "cast" and node[2].split("(")[0] in INT_TYPES
+
     def known_strings(self, node):
+        if node[0] == "str":
+            return [node[1]]
         if self.row is not None:
             v = self.const_value(node)
             return [] if v is None else [v]
@@ -853,6 +862,8 @@ class Emitter:
                 return a, "int"
             if ta == "null":
                 return a, "int"
+            if ta == "float" and self.integral(x):
+                return a, "float"  # a whole float (ceil, floor, round, a cast to an int type) casts exactly
             if ta == "float":
                 # DuckDB rounds to the nearest integer; docket's round(x) too,
                 # except at ties (x.5: half away from zero vs half to even).
@@ -931,7 +942,7 @@ class Emitter:
     # -- functions
     SAME = {"coalesce", "nullif", "lower", "upper", "length", "contains", "starts_with", "ends_with",
             "abs", "round", "floor", "ceil", "least", "greatest", "year", "month", "day", "quarter",
-            "trim", "date_trunc"}
+            "trim", "ltrim", "rtrim", "date_trunc"}
     ALIAS = {"ucase": "upper", "lcase": "lower", "prefix": "starts_with", "suffix": "ends_with",
              "ceiling": "ceil", "char_length": "length", "character_length": "length", "ifnull": "coalesce",
              "dayofmonth": "day", "datetrunc": "date_trunc", "datepart": "date_part"}
@@ -980,8 +991,16 @@ class Emitter:
             return f"date({a})", "date"
         if name == "date_trunc":
             return self.date_trunc(args)
-        if name == "trim" and len(args) != 1:
-            raise Untranslatable("function docket lacks", "trim(s, characters)")
+        if name in ("trim", "ltrim", "rtrim"):
+            if len(args) != 1:
+                raise Untranslatable("function docket lacks", f"{name}(s, characters)")
+            # DuckDB strips spaces, docket ASCII whitespace: the same on text without tabs or newlines.
+            vals = self.known_strings(args[0]) if args[0][0] in ("str", "col", "qual") else None
+            if args[0][0] == "null":
+                vals = []
+            if vals is None or any(c in v for v in vals for c in "\t\n\r\f\v"):
+                raise Untranslatable("not an exact equivalent",
+                                     f"{name} of text that may hold tabs or newlines (docket strips them too)")
         if name == "round" and len(args) == 2:
             pass
         if name not in self.SAME:
@@ -994,7 +1013,7 @@ class Emitter:
             if name != "nullif" and ty in ("int", "float"):
                 pass
             return f"{name}({', '.join(texts)})", ty
-        if name in ("lower", "upper", "trim"):
+        if name in ("lower", "upper", "trim", "ltrim", "rtrim"):
             return f"{name}({', '.join(texts)})", "string"
         if name == "length":
             return f"length({', '.join(texts)})", "int"

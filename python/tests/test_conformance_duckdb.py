@@ -1,10 +1,12 @@
 """An independent conformance suite: DuckDB's own sqllogictest cases
 (../shared/conformance/duckdb-slt/cases.jsonl, beside the clone, never copied
-in).  Every case docket can express (its expression compiles) must give
-DuckDB's answer, unless docs/language.md lists the case id under
-"Conformance: differences from DuckDB" with the reason.  A case docket cannot
-express (a compile error: a function or syntax docket does not have) is
-counted, not failed.
+in).  conformance_translate.py translates each DuckDB expression into docket's
+language where the meaning is exactly the same (casts, IS DISTINCT FROM,
+function aliases, date parts, ESCAPE, DuckDB's implicit casts of literals);
+every case it can translate and docket compiles must give DuckDB's answer,
+unless docs/language.md lists the case id under "Conformance: differences from
+DuckDB" with the reason.  A case docket cannot express is counted by reason
+(the table printed with the result), not failed.
 
 The folder missing is a failure; set DOCKET_SKIP_CONFORMANCE=1 to skip with
 the reason printed.
@@ -129,6 +131,8 @@ def expected_predicate(expr, ty, expected):
         return "FALSE"
     if ty in ("int", "float"):
         if re.fullmatch(r"-?\d+", expected):
+            if not -2**63 <= int(expected) < 2**63:
+                raise NotExpressible("value docket's types cannot hold", "a result past int64 (HUGEINT)")
             if ty == "int":
                 return f"({expr}) = {expected}"
             v = float(expected)

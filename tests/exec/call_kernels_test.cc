@@ -119,6 +119,8 @@ TEST_F(CallNulls, EveryFunctionFollowsItsNullRule) {
       {"upper", {"upper(ns) IS NULL", "upper(NULL) IS NULL"}},
       {"length", {"length(ns) IS NULL", "length(NULL) IS NULL"}},
       {"trim", {"trim(ns) IS NULL", "trim(NULL) IS NULL"}},
+      {"ltrim", {"ltrim(ns) IS NULL", "ltrim(NULL) IS NULL"}},
+      {"rtrim", {"rtrim(ns) IS NULL", "rtrim(NULL) IS NULL"}},
       {"contains",
        {"contains(ns, 'a') IS NULL", "contains(s, ns) IS NULL", "contains(s, NULL) IS NULL"}},
       {"starts_with",
