@@ -416,6 +416,8 @@ class Emitter:
         """A node's constant value when it is a literal (or a scalar case's column)."""
         if node[0] == "str":
             return node[1]
+        if node[0] == "null" or (node[0] == "cast" and node[1][0] == "null"):
+            return None
         if node[0] == "col" and self.row is not None:
             name = self.column(node)[0]
             return self.row.get(name, ...)
@@ -946,8 +948,12 @@ class Emitter:
     ALIAS = {"ucase": "upper", "lcase": "lower", "prefix": "starts_with", "suffix": "ends_with",
              "ceiling": "ceil", "char_length": "length", "character_length": "length", "ifnull": "coalesce",
              "dayofmonth": "day", "datetrunc": "date_trunc", "datepart": "date_part"}
+    SUBDAY_PARTS = {"hour", "minute", "second", "millisecond", "microsecond", "milliseconds", "microseconds",
+                    "seconds", "minutes", "hours", "timezone", "timezone_hour", "timezone_minute"}
     PARTS = {"year", "month", "day", "quarter", "dayofweek", "dow", "isodow", "weekday", "dayofyear", "doy",
-             "decade", "century", "millennium", "epoch", "dayofmonth", "week", "weekofyear", "yearweek", "isoyear"}
+             "decade", "century", "millennium", "epoch", "dayofmonth", "week", "weekofyear", "yearweek", "isoyear",
+             "era", "julian", "monthname", "dayname", "hour", "minute", "second", "millisecond", "microsecond",
+             "timezone", "timezone_hour", "timezone_minute", "epoch_ms", "epoch_us", "epoch_ns"}
 
     def e_call(self, node):
         name, args = node[1], node[2]
@@ -967,6 +973,11 @@ class Emitter:
             if len(args) != 3:
                 raise Untranslatable("function docket lacks", "if with other arity")
             return self.e_case(("case", None, [(args[0], args[1])], args[2]))
+        if name == "sign" and len(args) == 1:
+            a, ta = self.emit(args[0])
+            if ta not in ("int", "float", "null"):
+                raise Untranslatable("implicit cast docket lacks", f"sign of {ta}")
+            return f"(CASE WHEN {a} > 0 THEN 1 WHEN {a} < 0 THEN -1 WHEN {a} = 0 THEN 0 END)", "int"
         if name == "mod":
             return self.e_arith(("arith", "%", args[0], args[1]))
         if name in ("regexp_matches", "regexp_full_match"):
@@ -1072,7 +1083,7 @@ class Emitter:
 
     def date_part(self, part, node):
         a, ta = self.date_arg(node)
-        d = f"date({a})" if ta == "timestamp" else a
+        d = f"date({a})" if ta in ("timestamp", "null") else a
         simple = {"year": "year", "month": "month", "day": "day", "dayofmonth": "day", "quarter": "quarter",
                   "isodow": "day_of_week"}
         if part in simple:
@@ -1097,6 +1108,21 @@ class Emitter:
             if part == "yearweek":
                 return f"(year({thu}) * 100 + {week})", "float"
             return week, "float"
+        if part == "era":  # AD (docket's dates are years 1 … 9999)
+            return f"(CASE WHEN year({d}) > 0 THEN 1 WHEN year({d}) <= 0 THEN 0 END)", "int"
+        if part == "julian" and ta != "timestamp":  # the Julian day number of a date
+            return f"(({d} - DATE '1970-01-01') + 2440588)", "int"
+        if part in ("monthname", "dayname"):
+            names = (["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                      "October", "November", "December"] if part == "monthname" else
+                     ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+            key = f"month({d})" if part == "monthname" else f"day_of_week({d})"
+            return "(CASE " + key + " " + " ".join(f"WHEN {i + 1} THEN {q(n)}" for i, n in enumerate(names)) + " END)", "string"
+        if part in self.SUBDAY_PARTS and ta != "timestamp":  # a date's midnight, a naive zone: 0
+            return f"(year({d}) * 0)", "int"
+        if part in ("epoch_ms", "epoch_us", "epoch_ns") and ta != "timestamp":
+            scale = {"epoch_ms": 1000, "epoch_us": 10**6, "epoch_ns": 10**9}[part]
+            return f"(({d} - DATE '1970-01-01') * {86400 * scale})", "int"
         if part == "epoch" and ta == "date":
             return f"(({d} - DATE '1970-01-01') * 86400)", "int"
         raise Untranslatable("function docket lacks", f"date part {part!r}" + (" of a timestamp" if part == "epoch" else ""))
