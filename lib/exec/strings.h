@@ -44,6 +44,28 @@ inline std::string_view StripAsciiWhitespace(std::string_view s, bool leading = 
   return s.substr(b, e - b);
 }
 
+// s without the code points of `chars` at its start and/or end.  A whole
+// UTF-8 sequence occurs in valid UTF-8 only as that code point, so a byte
+// search of chars finds it; bytes that are not UTF-8 are single characters.
+inline std::string_view StripChars(std::string_view s, std::string_view chars, bool leading,
+                                   bool trailing) {
+  size_t b = 0, e = s.size();
+  while (leading && b < e) {
+    const unsigned char c = static_cast<unsigned char>(s[b]);
+    size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (n > e - b) n = e - b;
+    if (chars.find(s.substr(b, n)) == std::string_view::npos) break;
+    b += n;
+  }
+  while (trailing && e > b) {
+    size_t st = e - 1;
+    while (st > b && e - st < 4 && (static_cast<unsigned char>(s[st]) & 0xC0) == 0x80) --st;
+    if (chars.find(s.substr(st, e - st)) == std::string_view::npos) break;
+    e = st;
+  }
+  return s.substr(b, e - b);
+}
+
 }  // namespace docket::exec
 
 #endif  // DOCKET_EXEC_STRINGS_H_

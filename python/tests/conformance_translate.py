@@ -1002,9 +1002,7 @@ class Emitter:
             return f"date({a})", "date"
         if name == "date_trunc":
             return self.date_trunc(args)
-        if name in ("trim", "ltrim", "rtrim"):
-            if len(args) != 1:
-                raise Untranslatable("function docket lacks", f"{name}(s, characters)")
+        if name in ("trim", "ltrim", "rtrim") and len(args) == 1:
             # DuckDB strips spaces, docket ASCII whitespace: the same on text without tabs or newlines.
             vals = self.known_strings(args[0]) if args[0][0] in ("str", "col", "qual") else None
             if args[0][0] == "null":

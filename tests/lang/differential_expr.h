@@ -1241,7 +1241,13 @@ class ExprGenerator {
         DiffNode a = Gen(DType::kString, d);
         bool ascii = a.ascii;
         static const char* kTrims[] = {"trim", "ltrim", "rtrim"};
-        *out = Make(Op::kCall, {std::move(a)}, kTrims[rng_.Below(3)]);
+        const char* f = kTrims[rng_.Below(3)];
+        // trim(s, chars) is SQLite's too: the characters (code points) of chars.
+        if (rng_.Percent(40)) {
+          *out = Make(Op::kCall, {std::move(a), Literal(DType::kString)}, f);
+        } else {
+          *out = Make(Op::kCall, {std::move(a)}, f);
+        }
         out->ascii = ascii;
         return true;
       }
