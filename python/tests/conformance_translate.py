@@ -670,11 +670,10 @@ class Emitter:
             if esc is not None:
                 raise Untranslatable("syntax docket lacks", "ESCAPE with a column pattern")
             p, tp = self.emit(pat)
-            if pat[0] in ("col", "qual"):
-                vals = self.known_strings(pat)
-                if vals is None or any("\\" in v for v in vals):
-                    raise Untranslatable("not an exact equivalent",
-                                         "a column as LIKE pattern holding \\ (docket's escape; DuckDB has none)")
+            vals = self.known_strings(pat) if pat[0] in ("col", "qual") else None
+            if vals is None or any("\\" in v for v in vals):
+                raise Untranslatable("not an exact equivalent",
+                                     "a LIKE pattern that may hold \\ (docket's escape; DuckDB has none)")
         if ta not in ("string", "null"):
             raise Untranslatable("implicit cast docket lacks", f"LIKE on {ta}")
         return f"({a} {'NOT ' if neg else ''}{op} {p})", "bool"

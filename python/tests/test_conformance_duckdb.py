@@ -161,7 +161,7 @@ def expected_predicate(expr, ty, expected):
                 return "FALSE"
             return f"({expr}) = DATE '{m.group(1)}'"
         return f"({expr}) = TIMESTAMP '{m.group(1)} {m.group(3) or '00:00:00'}Z'"
-    raise NotExpressible("type docket lacks", f"a {ty} result")
+    raise NotExpressible("type docket lacks", f"an {ty} result" if ty[0] in "aeiou" else f"a {ty} result")
 
 
 def run_case(case):
@@ -176,7 +176,7 @@ def run_case(case):
         pred = expected_predicate(text, ty, case["expected"])
     else:
         if ty not in ("bool", "null"):
-            raise NotExpressible("implicit cast docket lacks", f"a {ty} WHERE clause")
+            raise NotExpressible("implicit cast docket lacks", f"{ty} as a WHERE clause")
         pred = text
     try:
         compiled = docket.compile(pred, df)
