@@ -755,13 +755,13 @@ class Emitter:
         if p is ...:
             raise Untranslatable("not an exact equivalent", "a non-constant regular expression")
         if p is None:
-            return "CAST_NULL", "bool"
+            raise Untranslatable("not an exact equivalent", "a NULL regular expression (docket needs a constant)")
         flags = ""
         for o in opts:
+            if o == "c":  # case-sensitive: the default
+                continue
             if o == "i":
                 flags += "i"
-            elif o == "c":
-                pass
             elif o == "s":
                 flags += "s"
             else:
@@ -1009,8 +1009,6 @@ class Emitter:
             if vals is None or any(c in v for v in vals for c in "\t\n\r\f\v"):
                 raise Untranslatable("not an exact equivalent",
                                      f"{name} of text that may hold tabs or newlines (docket strips them too)")
-        if name == "round" and len(args) == 2:
-            pass
         if name not in self.SAME:
             raise Untranslatable("function docket lacks", name)
         emitted = [self.emit(a) for a in args]
@@ -1018,8 +1016,6 @@ class Emitter:
         texts = [t for t, _ in emitted]
         if name in ("coalesce", "least", "greatest", "nullif"):
             ty = self.common(types) if name != "nullif" else types[0]
-            if name != "nullif" and ty in ("int", "float"):
-                pass
             return f"{name}({', '.join(texts)})", ty
         if name in ("lower", "upper", "trim", "ltrim", "rtrim"):
             return f"{name}({', '.join(texts)})", "string"
@@ -1152,6 +1148,4 @@ def translate(case, col_values=None):
             return out
     em.col_values = col_values
     text, ty = em.emit(tree)
-    if "CAST_NULL" in text:
-        raise Untranslatable("not an exact equivalent", "a NULL regular expression")
     return text, ty, em.used
