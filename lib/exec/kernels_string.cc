@@ -190,12 +190,21 @@ BatchValues CaseMap(const CallInput& in) {
   return in.Result(in.valid);
 }
 
+// trim / ltrim / rtrim: ASCII whitespace (or the code points of the second
+// argument) from both ends, the start or the end.
+template <bool kLeading, bool kTrailing>
 BatchValues Trim(const CallInput& in) {
   // Views into the input: no copy needed.
-  const std::string_view* xs = in.args[0].As<std::string_view>();
   std::string_view* out = in.out->As<std::string_view>();
   std::memset(static_cast<void*>(out), 0, sizeof(std::string_view) * static_cast<size_t>(in.act.n));
-  ForEachExact(in.act, [&](int i) { out[i] = StripAsciiWhitespace(xs[i]); });
+  if (in.nargs == 2) {
+    WithAccess2<std::string_view, std::string_view>(in.args[0], in.args[1], [&](auto xs, auto cs) {
+      ForEachExact(in.act, [&](int i) { out[i] = StripChars(xs[i], cs[i], kLeading, kTrailing); });
+    });
+  } else {
+    const std::string_view* xs = in.args[0].As<std::string_view>();
+    ForEachExact(in.act, [&](int i) { out[i] = StripAsciiWhitespace(xs[i], kLeading, kTrailing); });
+  }
   if (in.args[0].block != nullptr) {
     in.out->deps.push_back(in.args[0].block);
     const_cast<BatchValues&>(in.args[0]).block = nullptr;
@@ -234,7 +243,9 @@ std::vector<CallKernelEntry> StringFunctionKernels() {
       {Fn::kLower, CaseMap<true>},
       {Fn::kUpper, CaseMap<false>},
       {Fn::kLength, Length},
-      {Fn::kTrim, Trim},
+      {Fn::kTrim, Trim<true, true>},
+      {Fn::kLTrim, Trim<true, false>},
+      {Fn::kRTrim, Trim<false, true>},
       {Fn::kContains, StringTest<Contains>},
       {Fn::kStartsWith, StringTest<StartsWith>},
       {Fn::kEndsWith, StringTest<EndsWith>},

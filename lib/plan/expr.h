@@ -116,6 +116,8 @@ enum class Fn : uint8_t {
   kUpper,
   kLength,
   kTrim,
+  kLTrim,
+  kRTrim,
   kContains,
   kStartsWith,
   kEndsWith,

@@ -133,9 +133,14 @@ Result BindNextAnniversary(CallBinding& c) {
 // ---------------------------------------------------------------------------
 // Strings.
 
-// lower, upper, trim: string → string.
+// lower, upper, trim, ltrim, rtrim: string → string; trim(s, chars) and its
+// kin take the characters to strip as a second string.
 Result BindStringMap(CallBinding& c) {
   if (absl::Status s = c.AsString(0, c.name() + "()"); !s.ok()) return s;
+  if (c.argc() == 2) {
+    if (absl::Status s = c.AsString(1, c.name() + "()"); !s.ok()) return s;
+    return c.Call(OnlyFn(c), ExprType::kString, {c.arg(0).id, c.arg(1).id});
+  }
   return c.Call(OnlyFn(c), ExprType::kString, {c.arg(0).id});
 }
 
@@ -287,11 +292,21 @@ std::vector<FunctionEntry> MakeFunctions() {
        "number of UTF-8 code points (`length('✓')` = 1)",
        "length(name) > 40",
        N::kStrict, BindLength, {{Fn::kLength, "length"}}},
-      {"trim", K::kScalar, 1, 1,
-       "trim(s)", "trim(string) -> string",
-       "s without leading and trailing ASCII whitespace",
+      {"trim", K::kScalar, 1, 2,
+       "trim(s [, chars])", "trim(string [, chars string]) -> string",
+       "s without leading and trailing ASCII whitespace, or without the characters (code points) of chars: `trim('xxhixx', 'x')` is `'hi'`",
        "trim(notes) = ''",
        N::kStrict, BindStringMap, {{Fn::kTrim, "trim"}}},
+      {"ltrim", K::kScalar, 1, 2,
+       "ltrim(s [, chars])", "ltrim(string [, chars string]) -> string",
+       "s without leading ASCII whitespace (or the characters of chars)",
+       "ltrim(notes) <> notes",
+       N::kStrict, BindStringMap, {{Fn::kLTrim, "ltrim"}}},
+      {"rtrim", K::kScalar, 1, 2,
+       "rtrim(s [, chars])", "rtrim(string [, chars string]) -> string",
+       "s without trailing ASCII whitespace (or the characters of chars)",
+       "rtrim(name) <> name",
+       N::kStrict, BindStringMap, {{Fn::kRTrim, "rtrim"}}},
       {"contains", K::kScalar, 2, 2,
        "contains(s, t)", "contains(string, string) -> bool",
        "TRUE when t occurs in s (bytewise)",

@@ -410,6 +410,12 @@ TEST_F(Semantics, StringFunctions) {
            {"starts_with(ns, 'a')", N},    {"lower(s) = lower('ABC')", T},
            {"lower(upper(s)) = s", T},     {"coalesce(ns, 'x') = 'x'", T},
            {"coalesce(ns, s) = 'abc'", T},
+           {"ltrim('  hi  ') = 'hi  '", T}, {"rtrim('  hi  ') = '  hi'", T},
+           {"trim('xyhiyx', 'xy') = 'hi'", T}, {"ltrim('xyhiyx', 'xy') = 'hiyx'", T},
+           {"rtrim('xyhiyx', 'yx') = 'xyhi'", T}, {"trim('aaa', 'a') = ''", T},
+           {"trim(' hi ', '') = ' hi '", T}, {"trim('éhié', 'é') = 'hi'", T},
+           {"trim('✓é✓', '✓') = 'é'", T},   {"rtrim('hé', 'e') = 'hé'", T},
+           {"trim(s, ns) IS NULL", T},     {"trim(s, 'a') = 'bc'", T},
        }) {
     EXPECT_TRI(expr, want);
   }

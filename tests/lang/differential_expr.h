@@ -564,7 +564,7 @@ inline std::string PrintSql(const DiffNode& n, const std::vector<DiffColumn>& co
     case Op::kCall: {
       const std::string& f = n.name;
       if (f == "coalesce" || f == "nullif" || f == "abs" || f == "lower" || f == "upper" ||
-          f == "length" || f == "trim") {
+          f == "length" || f == "trim" || f == "ltrim" || f == "rtrim") {
         return f + "(" + args(0) + ")";
       }
       if (f == "round") return "round(" + args(0) + ")";
@@ -1240,7 +1240,14 @@ class ExprGenerator {
         if (!cfg_.string_functions) return false;
         DiffNode a = Gen(DType::kString, d);
         bool ascii = a.ascii;
-        *out = Make(Op::kCall, {std::move(a)}, "trim");
+        static const char* kTrims[] = {"trim", "ltrim", "rtrim"};
+        const char* f = kTrims[rng_.Below(3)];
+        // trim(s, chars) is SQLite's too: the characters (code points) of chars.
+        if (rng_.Percent(40)) {
+          *out = Make(Op::kCall, {std::move(a), Literal(DType::kString)}, f);
+        } else {
+          *out = Make(Op::kCall, {std::move(a)}, f);
+        }
         out->ascii = ascii;
         return true;
       }

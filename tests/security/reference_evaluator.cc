@@ -297,13 +297,13 @@ RValue AddMonths(const RValue& d, const RValue& n) {
   return DateDays(AddMonthsDays(d.i, n.i));
 }
 
-std::string TrimAscii(const std::string& s) {
+std::string TrimAscii(const std::string& s, bool leading = true, bool trailing = true) {
   auto space = [](char ch) {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
   };
   size_t b = 0, e = s.size();
-  while (b < e && space(s[b])) ++b;
-  while (e > b && space(s[e - 1])) --e;
+  while (leading && b < e && space(s[b])) ++b;
+  while (trailing && e > b && space(s[e - 1])) --e;
   return s.substr(b, e - b);
 }
 
@@ -687,6 +687,8 @@ RValue EvaluateIn(const Case& c, const Expr& e, int table, int64_t row) {
     return Str(s);
   }
   if (fn == "trim") return Str(TrimAscii(a[0].s));
+  if (fn == "ltrim") return Str(TrimAscii(a[0].s, true, false));
+  if (fn == "rtrim") return Str(TrimAscii(a[0].s, false, true));
   if (fn == "length") {
     int64_t n = 0;
     for (size_t i = 0; i < a[0].s.size(); i += CodePointBytes(a[0].s, i)) ++n;
@@ -1521,8 +1523,8 @@ class Generator {
     switch (k) {
       case 0:
       case 1: {
-        static const char* kFns[] = {"lower", "upper", "trim"};
-        return Call(kFns[in_.Below(3)], TypeId::kString, {TypeId::kString}, depth);
+        static const char* kFns[] = {"lower", "upper", "trim", "ltrim", "rtrim"};
+        return Call(kFns[in_.Below(5)], TypeId::kString, {TypeId::kString}, depth);
       }
       case 2:
         return GenCoalesce(TypeId::kString, depth);
