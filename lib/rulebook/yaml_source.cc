@@ -1,6 +1,7 @@
 #include "rulebook/yaml_source.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -108,7 +109,76 @@ size_t SkipProperties(std::string_view line, size_t col) {
   return col;
 }
 
+// YAML's folding of a quoted scalar's lines: trailing and leading spaces
+// around a line break removed, one break a space, n breaks n-1 newlines.
+std::string FoldQuoted(std::string_view raw) {
+  std::string out;
+  size_t start = 0;
+  int breaks = 0;
+  bool first = true;
+  while (start <= raw.size()) {
+    size_t nl = raw.find('\n', start);
+    std::string_view piece =
+        raw.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    std::string_view body = piece;
+    if (!first) {
+      while (!body.empty() && (body.front() == ' ' || body.front() == '\t')) body.remove_prefix(1);
+    }
+    if (nl != std::string_view::npos) {
+      while (!body.empty() && (body.back() == ' ' || body.back() == '\t')) body.remove_suffix(1);
+    }
+    if (!first && body.empty() && nl != std::string_view::npos) {
+      ++breaks;  // An empty line.
+    } else {
+      if (!first) out.append(breaks == 0 ? std::string(" ") : std::string(breaks, '\n'));
+      out.append(body);
+      breaks = 0;
+      first = false;
+    }
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
 }  // namespace
+
+// The lines of the quoted scalar that starts after its quote `quote` in
+// `first` (on line `line`), as they are in the file, when folding them gives
+// exactly `text`, no escape is involved and no line break falls inside a
+// string literal of the expression (where it would change the value);
+// otherwise nullopt.
+std::optional<std::string> YamlSource::QuotedLines(std::string_view first, int line, char quote,
+                                                   const std::string& text) const {
+  if (first.find(quote) != std::string_view::npos) return std::nullopt;  // One line (or escapes).
+  std::string raw(first);
+  for (int l = line + 1; l <= num_lines() && raw.size() <= text.size() * 4 + 4096; ++l) {
+    std::string_view s = Line(l);
+    size_t close = s.find(quote);
+    raw.push_back('\n');
+    if (close == std::string_view::npos) {
+      raw.append(s);
+      continue;
+    }
+    if (close + 1 < s.size() && s[close + 1] == quote) return std::nullopt;  // '' escape.
+    raw.append(s.substr(0, close));
+    if (quote == '"' && raw.find('\\') != std::string::npos) return std::nullopt;
+    if (FoldQuoted(raw) != text) return std::nullopt;
+    // No line break inside a string literal ('…') or quoted name ("…").
+    char in = 0;
+    for (char ch : raw) {
+      if (in == 0 && (ch == '\'' || ch == '"')) {
+        in = ch;
+      } else if (in != 0 && ch == in) {
+        in = 0;
+      } else if (in != 0 && ch == '\n') {
+        return std::nullopt;
+      }
+    }
+    return raw;
+  }
+  return std::nullopt;
+}
 
 ExpressionSource YamlSource::Expression(const YAML::Node& node) const {
   ExpressionSource out;
@@ -150,6 +220,10 @@ ExpressionSource YamlSource::Expression(const YAML::Node& node) const {
 
   if (c == '"' || c == '\'') {
     out.origin.column = static_cast<int>(col) + 2;  // After the quote.
+    // A quoted scalar folded over several lines: use the file's own lines so
+    // that a position on a later line maps to its true line and column.
+    std::optional<std::string> raw = QuotedLines(line.substr(col + 1), at.line, c, out.text);
+    if (raw.has_value()) out.text = *std::move(raw);
     return out;
   }
 

@@ -4,6 +4,7 @@
 #ifndef DOCKET_RULEBOOK_YAML_SOURCE_H_
 #define DOCKET_RULEBOOK_YAML_SOURCE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,9 @@ class YamlSource {
                      int span = 0) const;
 
  private:
+  std::optional<std::string> QuotedLines(std::string_view first, int line, char quote,
+                                         const std::string& text) const;
+
   std::string file_;
   std::vector<std::string_view> lines_;
 };

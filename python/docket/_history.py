@@ -132,8 +132,8 @@ def _older_table(day: _dt.date, name: str, data: Any, current: Any, tables: Any 
     except DataError as e:
         text = str(e)
         m = re.search(r"\(row (\d+)\)|at row (\d+)", text)
-        if m:
-            row = int(m.group(1) or m.group(2)) - 1
+        if m and "(index " not in text:  # Rows are 0-based positions; most messages name the label already.
+            row = int(m.group(1) or m.group(2))
             text = f"{text} [{_row_label(data, row)}]"
         raise DataError(f"history snapshot {day.isoformat()}: {text}",
                         detail=f"history snapshot {day.isoformat()}: {e.message}", hint=e.hint) from None
