@@ -76,9 +76,9 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
       table.status().code() == absl::StatusCode::kFailedPrecondition) {
     // The one key rule (storage/keys.h, as the CSV reader applies it), the
     // rows named by position and index label.
-    storage::KeyRows rows;
-    rows.name = [](int64_t row) { return RowName(row); };
-    absl::Status s = storage::CheckKeyColumn(*key_column, schema.name, schema.key, rows);
+    storage::KeyRows key_rows;
+    key_rows.name = [](int64_t row) { return RowName(row); };
+    absl::Status s = storage::CheckKeyColumn(*key_column, schema.name, schema.key, key_rows);
     if (!s.ok()) throw StatusError(s);
   }
   if (!table.ok()) {

@@ -53,6 +53,7 @@ template <typename T, typename Get>
 std::optional<KeyProblem> FirstProblem(const Column& c, Get get, bool empty_strings) {
   absl::flat_hash_set<T> seen;  // A set, not a map: the error path finds the first row.
   seen.reserve(c.size());
+  (void)empty_strings;
   const bool nulls = c.null_count() > 0;
   for (int64_t i = 0; i < c.size(); ++i) {
     if (nulls && !c.IsValid(i)) return KeyProblem{KeyProblem::kNull, i, 0};
