@@ -95,30 +95,34 @@ def test_inference_fallback_is_the_same(tmp_path, bad, good, rule):
     assert cli_type == py_type
 
 
-def _accounts():
-    return pd.read_csv(DATA / "accounts.csv", keep_default_na=False, na_values=[""])
+ALL = ("accounts", "contacts", "activities", "tasks", "success_plans", "objectives", "playbooks", "conversations",
+       "opportunities", "requests", "reps")
 
 
-def _write_dir(tmp_path, frames):
-    """The example data with `frames` ({table: DataFrame}) written over it."""
-    d = _dir(tmp_path, {t: t for t in ("accounts", "contacts", "activities", "tasks", "success_plans", "objectives",
-                                       "playbooks", "conversations", "opportunities", "requests", "reps")})
-    for name, df in frames.items():
-        df.to_csv(d / f"{name}.csv", index=False)
-    return d
+def _edited(tmp_path, edit):
+    """The example data with accounts.csv's lines passed through `edit` (text, so the CLI and
+    Python read the very same file), and the frames Python gets from it."""
+    d = _dir(tmp_path, {t: t for t in ALL})
+    lines = (DATA / "accounts.csv").read_text().split("\n")
+    (d / "accounts.csv").write_text("\n".join(edit(lines)))
+    frames = _frames(*[t for t in ALL if t != "accounts"])
+    frames["accounts"] = pd.read_csv(d / "accounts.csv", keep_default_na=False, na_values=[""])
+    return d, frames
+
+
+def _with_scratch(lines):
+    return [lines[0] + ",scratch"] + [line + ",1" if line else line for line in lines[1:]]
 
 
 def test_extra_columns_warn_the_same(tmp_path):
     # One rule (io/data_columns.h): an undeclared column is ignored with a warning naming it and
     # saying how to use it; the CLI names the file, Python the table.
-    accounts = _accounts()
-    accounts["scratch"] = 1
-    d = _write_dir(tmp_path, {"accounts": accounts})
+    d, frames = _edited(tmp_path, _with_scratch)
     cli = _cli("run", BOOK, "--data", d, "--as-of", AS_OF, "--format", "json")
     assert cli.returncode == 0, cli.stderr
     cli_w = [w for w in _warnings(cli.stderr) if "scratch" in w]
     with pytest.warns(docket.DocketWarning, match="column 'scratch' of table 'accounts' is not declared"):
-        res = docket.Rulebook.load(BOOK).run(_frames_with(accounts), as_of=AS_OF)
+        res = docket.Rulebook.load(BOOK).run(frames, as_of=AS_OF)
     py_w = [w for w in res.warnings if "scratch" in w]
     assert len(cli_w) == 1 and len(py_w) == 1
     assert cli_w[0] == f"{d / 'accounts.csv'}: " + py_w[0]
@@ -128,17 +132,8 @@ def test_extra_columns_warn_the_same(tmp_path):
     assert plain.stdout == cli.stdout
 
 
-def _frames_with(accounts):
-    frames = _frames("contacts", "activities", "tasks", "success_plans", "objectives", "playbooks", "conversations",
-                     "opportunities", "requests", "reps")
-    frames["accounts"] = accounts
-    return frames
-
-
 def test_a_rule_naming_an_undeclared_column_is_the_same_compile_error(tmp_path):
-    accounts = _accounts()
-    accounts["scratch"] = 1
-    d = _write_dir(tmp_path, {"accounts": accounts})
+    d, frames = _edited(tmp_path, _with_scratch)
     text = BOOK.read_text().replace("    when: customer AND usage_dropped\n",
                                     "    when: customer AND usage_dropped AND scratch > 3\n")
     assert "scratch > 3" in text
@@ -146,19 +141,18 @@ def test_a_rule_naming_an_undeclared_column_is_the_same_compile_error(tmp_path):
     cli = _cli("run", tmp_path / "book.yaml", "--data", d, "--as-of", AS_OF)
     assert cli.returncode == 2, cli.stderr
     with pytest.raises(docket.CompileError) as e, pytest.warns(docket.DocketWarning):
-        docket.Rulebook.from_yaml(text, str(tmp_path / "book.yaml")).run(_frames_with(accounts), as_of=AS_OF)
+        docket.Rulebook.from_yaml(text, str(tmp_path / "book.yaml")).run(frames, as_of=AS_OF)
     expected = "column 'scratch' is in the data of accounts but not declared in its schema"
     assert expected in cli.stderr and expected in str(e.value)
     assert str(e.value).splitlines()[0] in cli.stderr  # The same file:line:column and text.
 
 
 def test_a_missing_declared_column_is_the_same_error(tmp_path):
-    accounts = _accounts().rename(columns={"pulse": "plse"})
-    d = _write_dir(tmp_path, {"accounts": accounts})
+    d, frames = _edited(tmp_path, lambda lines: [lines[0].replace(",pulse,", ",plse,")] + lines[1:])
     cli = _cli("run", BOOK, "--data", d, "--as-of", AS_OF)
     assert cli.returncode == 1
     with pytest.raises(docket.DataError) as e:
-        docket.Rulebook.load(BOOK).run(_frames_with(accounts), as_of=AS_OF)
+        docket.Rulebook.load(BOOK).run(frames, as_of=AS_OF)
     expected = ("missing column 'pulse' (string): the schema of table 'accounts' declares it, but the data has no "
                 "such column — the data has a column 'plse': did you mean 'pulse'?")
     assert f"{d / 'accounts.csv'}:1:1: {expected}" in cli.stderr
@@ -168,29 +162,27 @@ def test_a_missing_declared_column_is_the_same_error(tmp_path):
 @pytest.mark.parametrize("case", ["duplicate", "null", "empty"])
 def test_key_checks_are_the_same(tmp_path, case):
     # One key rule (storage/keys.h): the CLI names file:line, Python row N (index L).
-    accounts = _accounts()
+    first_id = (DATA / "accounts.csv").read_text().split("\n")[2].split(",")[0]
+    key = {"duplicate": first_id, "null": "", "empty": '""'}[case]
+
+    def edit(lines):
+        lines[4] = key + lines[4][lines[4].index(","):]  # Data row 3 (file line 5).
+        return lines
+
+    d, frames = _edited(tmp_path, edit)
+    accounts = frames["accounts"]
     accounts.index = [f"r{i}" for i in range(len(accounts))]
-    if case == "duplicate":
-        accounts.iloc[3, 0] = accounts.iloc[1, 0]
-        what = f"duplicate key '{accounts.iloc[1, 0]}' in column id of table accounts"
-        cli_where, py_where = " (first on line 3)", " at row 3 (index 'r3') (first on row 1 (index 'r1'))"
-    elif case == "null":
-        accounts.iloc[3, 0] = None
-        what = "NULL key in column id of table accounts"
-        cli_where, py_where = "", " at row 3 (index 'r3')"
-    else:
+    if case == "empty":  # read_csv reads "" as missing: the frame gets the empty string itself.
         accounts.iloc[3, 0] = ""
-        what = "empty key '' in column id of table accounts"
-        cli_where, py_where = "", " at row 3 (index 'r3')"
-    d = _write_dir(tmp_path, {"accounts": accounts})
-    if case == "empty":  # pandas writes '' as an empty field (NULL): write the quoted empty string.
-        lines = (d / "accounts.csv").read_text().split("\n")
-        lines[4] = '""' + lines[4]
-        (d / "accounts.csv").write_text("\n".join(lines))
+    what = {"duplicate": f"duplicate key '{first_id}' in column id of table accounts",
+            "null": "NULL key in column id of table accounts",
+            "empty": "empty key '' in column id of table accounts"}[case]
+    cli_where = " (first on line 3)" if case == "duplicate" else ""
+    py_where = " at row 3 (index 'r3')" + (" (first on row 1 (index 'r1'))" if case == "duplicate" else "")
     cli = _cli("run", BOOK, "--data", d, "--as-of", AS_OF)
     assert cli.returncode == 1, cli.stderr
     with pytest.raises(docket.DataError) as e:
-        docket.Rulebook.load(BOOK).run(_frames_with(accounts), as_of=AS_OF)
+        docket.Rulebook.load(BOOK).run(frames, as_of=AS_OF)
     assert f"{d / 'accounts.csv'}:5:1: {what}{cli_where} — " in cli.stderr
     assert str(e.value).startswith(f"{what}{py_where} — ")
     assert cli.stderr.split(" — ")[1].strip() == str(e.value).split(" — ")[1].strip()  # The same hint.
@@ -210,6 +202,7 @@ def test_eval_schema_reads_only_the_tables_it_needs(tmp_path):
     assert bad.returncode == 1 and f"{d / 'tasks.csv'}:2:1: record has 1 fields" in bad.stderr
     # Python's equivalent: the same count over the same two frames.
     book_tables = docket.Schema.load(str(schema))
-    snap = book_tables.prepare(_frames("accounts", "contacts"))
+    with pytest.warns(docket.DocketWarning, match="given no data"):
+        snap = book_tables.prepare(_frames("accounts", "contacts"))
     got = docket.count(snap, "exists(contacts WHERE is_champion)", table="accounts", as_of=AS_OF)
     assert int(ok.stdout) == got

@@ -243,7 +243,7 @@ TEST(CsvReader, UndeclaredColumnsAreIgnoredAndNamed) {
   options.threads = 2;
   options.min_chunk_bytes = 8;
   std::string text = "id,extra,n,arr,active,renewal,seen\n";
-  for (int i = 0; i < 500; ++i) text += "a" + std::to_string(i) + ",e" + std::to_string(i) + ",1,,,,\n";
+  for (int i = 0; i < 500; ++i) absl::StrAppend(&text, "a", i, ",e", i, ",1,,,,\n");
   absl::StatusOr<Table> many = Read(text, &schema, options);
   ASSERT_TRUE(many.ok()) << many.status();
   EXPECT_EQ(many->num_rows(), 500);
