@@ -4,10 +4,12 @@
 #include <pybind11/stl.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "docket/table.h"
 #include "errors.h"
+#include "io/data_columns.h"
 #include "register.h"
 #include "rulebook/data_rules.h"
 
@@ -25,6 +27,24 @@ void RegisterChecks(py::module_& m) {
       },
       py::arg("declared"), py::arg("given"),
       "(missing tables, warnings) for the given table names; DataError for an undeclared one.");
+  m.def(
+      "match_declared_columns",
+      [](const std::string& table, const std::vector<std::pair<std::string, std::string>>& declared,
+         const std::vector<std::string>& data_columns) {
+        // The one rule for a table's columns (io/data_columns.h), as the CSV
+        // reader applies it to a header.
+        TableSchema t;
+        t.name = table;
+        for (const auto& [name, type] : declared) {
+          absl::StatusOr<DataType> dt = ParseDataType(type);
+          t.columns.push_back(ColumnSchema{name, dt.ok() ? *dt : DataType::String(), {}});
+        }
+        io::DeclaredColumns match = ValueOrThrow(io::MatchDeclaredColumns(t, data_columns, "", {}));
+        return py::make_tuple(match.undeclared, match.warning);
+      },
+      py::arg("table"), py::arg("declared"), py::arg("data_columns"),
+      "(undeclared columns, warning) for a frame's columns against a declared table; DataError "
+      "for a declared column the frame lacks.");
   m.def(
       "check_owner",
       [](const Snapshot& snapshot, const std::vector<std::string>& tables,

@@ -17,6 +17,7 @@
 #include "fmt/format.h"
 #include "ingest.h"
 #include "register.h"
+#include "storage/keys.h"
 
 namespace docket::python {
 
@@ -46,7 +47,8 @@ std::string PythonRows(const std::string& message) {
 
 // Columns arrive as (name, values, mask, categories, target type) tuples.
 Table MakeTable(std::string name, const py::list& columns, std::string key, std::string owner,
-                const py::object& parent, const py::object& index) {
+                const py::object& parent, const py::object& index,
+                std::vector<std::string> undeclared) {
   RowIndexScope rows(index);  // Errors name "row 3 (index 'acme-17')".
   TableSchema schema;
   schema.name = std::move(name);
@@ -87,7 +89,20 @@ Table MakeTable(std::string name, const py::list& columns, std::string key, std:
           fmt::format("table '{}': the {} column '{}' is not in the data", schema.name, role, col));
     }
   }
-  absl::StatusOr<Table> table = Table::Make(std::move(schema), std::move(cols));
+  schema.undeclared_columns = std::move(undeclared);
+  int key_index = schema.FindColumn(schema.key);
+  std::optional<Column> key_column;
+  if (key_index >= 0) key_column = cols[key_index];  // Shares its buffers: for the error path.
+  absl::StatusOr<Table> table = Table::Make(schema, std::move(cols));
+  if (!table.ok() && key_column.has_value() &&
+      table.status().code() == absl::StatusCode::kFailedPrecondition) {
+    // The one key rule (storage/keys.h, as the CSV reader applies it), the
+    // rows named by position and index label.
+    storage::KeyRows key_rows;
+    key_rows.name = [](int64_t row) { return RowName(row); };
+    absl::Status s = storage::CheckKeyColumn(*key_column, schema.name, schema.key, key_rows);
+    if (!s.ok()) throw StatusError(s);
+  }
   if (!table.ok()) {
     // Every failure here is about the data (length, duplicate or NULL key).
     if (std::optional<ErrorDetail> d = GetErrorDetail(table.status())) {
@@ -154,7 +169,8 @@ void RegisterTables(py::module_& m) {
 
   py::class_<Table>(m, "Table", "An immutable docket table over converted (mostly viewed) columns.")
       .def(py::init(&MakeTable), py::arg("name"), py::arg("columns"), py::arg("key") = "",
-           py::arg("owner") = "", py::arg("parent") = py::none(), py::arg("index") = py::none())
+           py::arg("owner") = "", py::arg("parent") = py::none(), py::arg("index") = py::none(),
+           py::arg("undeclared") = std::vector<std::string>())
       .def_property_readonly("name", &Table::name)
       .def_property_readonly("num_rows", &Table::num_rows)
       .def_property_readonly("byte_size", &Table::ByteSize)

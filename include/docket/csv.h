@@ -15,8 +15,9 @@
 // The format (docs/data.md has the full rules):
 //   - a header row names the columns; with a schema, header names are matched
 //     to the schema's columns by name (any order); a schema column missing
-//     from the header, or a header column the schema does not declare, is an
-//     error — the schema is a strict contract;
+//     from the header is an error; a header column the schema does not
+//     declare is read past and ignored, and named in the table's
+//     TableSchema::undeclared_columns (the callers warn);
 //   - RFC 4180 quoting: "a, b", "say ""hi""", newlines inside quotes; CRLF or
 //     LF line ends; an optional UTF-8 byte-order mark; the text must be UTF-8;
 //   - an empty unquoted field is NULL; a quoted empty field "" is the empty

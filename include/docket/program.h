@@ -167,6 +167,10 @@ class Program {
   const ExpressionSource& predicate_source(int i) const;
   // A readable dump of the optimized plan (for `docket explain` and tests).
   std::string DebugString() const;
+  // The tables evaluation reads: the predicates' own, those of related
+  // records and parent fields, and the tables their joins pass through.
+  // `docket eval` reads only these files (lib/compiler/program_tables.cc).
+  std::vector<std::string> TablesRead() const;
 
   // The program restricted to predicates `which` (indices, in the order
   // given): the same compiled graph re-planned for those roots only — no

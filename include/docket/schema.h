@@ -76,6 +76,10 @@ struct TableSchema {
   std::optional<ParentRelation> parent;
   SourceLocation location;
   std::vector<TextFallback> text_fallbacks;  // Inferred tables only.
+  // Columns the data has that the schema does not declare: read past and
+  // ignored (with a warning); a rule naming one gets a compile error saying
+  // so (io/data_columns.h, docs/data.md).
+  std::vector<std::string> undeclared_columns;
 
   int FindColumn(std::string_view column) const;                  // -1 when absent.
   const ColumnSchema* Column(std::string_view column) const;      // nullptr when absent.

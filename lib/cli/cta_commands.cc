@@ -27,6 +27,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cli/commands.h"
+#include "cli/load_data.h"
 #include "cli/history_args.h"
 #include "docket/csv.h"
 #include "docket/cta.h"
@@ -209,10 +210,8 @@ int RunSync(const CtaArgs& args) {
         absl::StrCat(args.rulebook, ": the rulebook has no 'ctas:' section; nothing to sync"),
         "see docs/rulebooks.md, section ctas"));
   }
-  if (!book->schema.tables.empty()) {  // Rule mistakes before data mistakes.
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
-    if (!compiled.ok()) return PrintError(compiled.status());
-  }
+  // Rule mistakes before data mistakes.
+  if (absl::Status st = CompileBeforeData(*book, args.data); !st.ok()) return PrintError(st);
   CtaSyncOptions sync;
   if (args.as_of.empty()) {
     sync.as_of = absl::ToCivilDay(absl::Now(), book->time_zone);
@@ -224,10 +223,8 @@ int RunSync(const CtaArgs& args) {
   // The current snapshot: --data, or the --history folder dated as_of (as `docket run` reads them).
   absl::StatusOr<std::string> dir = CurrentSnapshotDir(args.data, args.history, sync.as_of);
   if (!dir.ok()) return PrintError(dir.status());
-  CsvOptions csv;
-  csv.threads = args.threads;
-  absl::StatusOr<Snapshot> snapshot =
-      ReadCsvDirectory(*dir, book->schema.tables.empty() ? nullptr : &book->schema, csv);
+  // The shared data rules (cli/load_data.h), as `docket run` reads the directory.
+  absl::StatusOr<Snapshot> snapshot = LoadRulebookData(*book, *dir, args.threads);
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, snapshot->schema);
   if (!compiled.ok()) return PrintError(compiled.status());

@@ -24,6 +24,7 @@
 #include "docket/history.h"
 #include "docket/program.h"
 #include "docket/schema_yaml.h"
+#include "io/data_columns.h"
 #include "io/format.h"
 #include "lang/param_names.h"
 #include "rulebook/data_rules.h"
@@ -62,7 +63,8 @@ struct Loaded {
   std::string table;
 };
 
-absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const CsvOptions& csv) {
+absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const CsvOptions& csv,
+                             const CompileOptions& compile) {
   Loaded out;
   std::error_code ec;
   if (std::filesystem::is_directory(args.data, ec) && schema == nullptr && !args.table.empty()) {
@@ -86,6 +88,41 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
     if (!table.ok()) return table.status();
     out.table = args.table;
     if (absl::Status s = out.snapshot.AddTable(*std::move(table)); !s.ok()) return s;
+    return out;
+  }
+  if (std::filesystem::is_directory(args.data, ec) && schema != nullptr) {
+    // The shared table rule (rulebook/data_rules.h), for the tables the
+    // predicate can read only: --table and the tables related to it.  A
+    // declared table without its file is empty (a warning), a misspelled file
+    // an error, an unrelated bad file not read at all.
+    out.table = args.table;
+    std::vector<std::string> names;
+    for (const TableSchema& t : schema->tables) names.push_back(t.name);
+    if (out.table.empty()) {
+      if (names.size() != 1) {
+        return UsageError(absl::StrCat("--table is required: ", args.schema, " declares tables ",
+                                       absl::StrJoin(names, ", ")),
+                          "name the table the predicate ranges over, e.g. --table accounts");
+      }
+      out.table = names[0];
+    }
+    if (schema->FindTable(out.table) == nullptr) {
+      std::string hint = base::DidYouMean(out.table, names, "the declared tables are");
+      return UsageError(absl::StrCat("table '", out.table, "' is not in the schema ", args.schema),
+                        hint.empty() ? "name a table of the schema with --table" : hint);
+    }
+    // The tables the predicate reads (compiled against the schema first; a
+    // rule mistake is reported after the data's, as before, by the caller).
+    std::vector<std::string> needed = RelatedTables(*schema, out.table);
+    absl::StatusOr<CompiledPredicate> first =
+        CompiledPredicate::Compile(args.where, *schema, out.table, compile);
+    if (first.ok()) needed = first->program().TablesRead();
+    std::vector<std::string> warnings;
+    absl::StatusOr<Snapshot> snapshot =
+        ReadDeclaredCsvDirectory(args.data, *schema, csv, &warnings, needed);
+    if (!snapshot.ok()) return snapshot.status();
+    for (const std::string& w : warnings) std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
+    out.snapshot = *std::move(snapshot);
     return out;
   }
   if (std::filesystem::is_directory(args.data, ec)) {
@@ -132,6 +169,15 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
   }
   absl::StatusOr<Table> table = ReadCsvFile(args.data, table_schema, csv);
   if (!table.ok()) return table.status();
+  if (table_schema != nullptr && !table->schema().undeclared_columns.empty()) {
+    // Columns the schema does not declare: ignored, with a warning (io/data_columns.h).
+    std::fprintf(stderr, "docket: warning: %s\n",
+                 io::UndeclaredColumnsWarning(args.data, *table_schema,
+                                              table->schema().undeclared_columns)
+                     .c_str());
+    out.snapshot.schema.FindTable(out.table)->undeclared_columns =
+        table->schema().undeclared_columns;
+  }
   if (table_schema == nullptr && table->name() != out.table) {
     TableSchema renamed = table->schema();
     renamed.name = out.table;
@@ -242,7 +288,7 @@ int RunEval(const EvalArgs& args) {
     history = *std::move(h);
     eval.history = &*history;
   }
-  absl::StatusOr<Loaded> loaded = Load(data_args, schema ? &*schema : nullptr, csv);
+  absl::StatusOr<Loaded> loaded = Load(data_args, schema ? &*schema : nullptr, csv, compile);
   if (!loaded.ok()) return PrintError(loaded.status());
   const Snapshot& snapshot = loaded->snapshot;
   const Table& table = *snapshot.FindTable(loaded->table);

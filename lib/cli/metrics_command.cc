@@ -15,6 +15,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cli/commands.h"
+#include "cli/load_data.h"
 #include "docket/csv.h"
 #include "docket/error.h"
 #include "docket/metrics.h"
@@ -37,14 +38,9 @@ struct MetricsArgs {
 int RunMetrics(const MetricsArgs& args) {
   absl::StatusOr<Rulebook> book = Rulebook::Load(args.rulebook);
   if (!book.ok()) return PrintError(book.status());
-  if (!book->schema.tables.empty()) {
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
-    if (!compiled.ok()) return PrintError(compiled.status());
-  }
-  CsvOptions csv;
-  csv.threads = args.threads;
-  absl::StatusOr<Snapshot> snapshot =
-      ReadCsvDirectory(args.data, book->schema.tables.empty() ? nullptr : &book->schema, csv);
+  if (absl::Status st = CompileBeforeData(*book, args.data); !st.ok()) return PrintError(st);
+  // The shared data rules (cli/load_data.h), as `docket run` reads the directory.
+  absl::StatusOr<Snapshot> snapshot = LoadRulebookData(*book, args.data, args.threads);
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, snapshot->schema);
   if (!compiled.ok()) return PrintError(compiled.status());

@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "cli/load_data.h"
 #include "docket/csv.h"
 #include "docket/error.h"
 #include "docket/history.h"
@@ -83,15 +84,7 @@ absl::StatusOr<Rulebook> LoadRulebook(const std::string& path) { return Rulebook
 
 // Reads DIR with the rulebook's tables (or inferred types when it declares none).
 absl::StatusOr<Snapshot> LoadData(const Rulebook& book, const std::string& dir, int threads) {
-  CsvOptions csv;
-  csv.threads = threads;
-  if (book.schema.tables.empty()) return ReadCsvDirectory(dir, nullptr, csv);
-  // The shared table rule (rulebook/data_rules.h): a declared table without
-  // its file is empty, with a warning, as in Python.
-  std::vector<std::string> warnings;
-  absl::StatusOr<Snapshot> snapshot = ReadDeclaredCsvDirectory(dir, book.schema, csv, &warnings);
-  for (const std::string& w : warnings) std::fprintf(stderr, "docket: warning: %s\n", w.c_str());
-  return snapshot;
+  return LoadRulebookData(book, dir, threads);  // The shared data rules (cli/load_data.h).
 }
 
 // --as-of, or today in the rulebook's time zone.
@@ -206,10 +199,7 @@ int RunCheck(const RulebookArgs& args) {
     return 0;
   }
   // Compile first (a rule mistake is exit 2 even when the data is bad too).
-  if (!book->schema.tables.empty()) {
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
-    if (!compiled.ok()) return PrintError(compiled.status());
-  }
+  if (absl::Status st = CompileBeforeData(*book, args.data); !st.ok()) return PrintError(st);
   absl::StatusOr<Snapshot> snapshot = LoadData(*book, args.data, args.threads);
   if (!snapshot.ok()) return PrintError(snapshot.status());
   absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book, snapshot->schema);
@@ -248,11 +238,8 @@ absl::StatusOr<Prepared> Prepare(const RulebookArgs& args, const Rulebook& book,
 int RunRun(const RulebookArgs& args) {
   absl::StatusOr<Rulebook> book = LoadRulebook(args.rulebook);
   if (!book.ok()) return PrintError(book.status());
-  if (!book->schema.tables.empty()) {
-    // Rule mistakes before data mistakes.
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
-    if (!compiled.ok()) return PrintError(compiled.status());
-  }
+  // Rule mistakes before data mistakes.
+  if (absl::Status st = CompileBeforeData(*book, args.data); !st.ok()) return PrintError(st);
   absl::StatusOr<std::string> dir = DataDir(args, *book);
   if (!dir.ok()) return PrintError(dir.status());
   absl::StatusOr<Snapshot> snapshot = LoadData(*book, *dir, args.threads);
@@ -299,10 +286,7 @@ int RunRun(const RulebookArgs& args) {
 int RunDiff(const RulebookArgs& args) {
   absl::StatusOr<Rulebook> book = LoadRulebook(args.rulebook);
   if (!book.ok()) return PrintError(book.status());
-  if (!book->schema.tables.empty()) {
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
-    if (!compiled.ok()) return PrintError(compiled.status());
-  }
+  if (absl::Status st = CompileBeforeData(*book, args.after); !st.ok()) return PrintError(st);
   absl::StatusOr<Snapshot> before = LoadData(*book, args.before, args.threads);
   if (!before.ok()) return PrintError(before.status());
   absl::StatusOr<Snapshot> after = LoadData(*book, args.after, args.threads);
@@ -358,10 +342,7 @@ int RunDiff(const RulebookArgs& args) {
 int RunExplain(const RulebookArgs& args) {
   absl::StatusOr<Rulebook> book = LoadRulebook(args.rulebook);
   if (!book.ok()) return PrintError(book.status());
-  if (!book->schema.tables.empty()) {
-    absl::StatusOr<CompiledRulebook> compiled = CompiledRulebook::Compile(*book);
-    if (!compiled.ok()) return PrintError(compiled.status());
-  }
+  if (absl::Status st = CompileBeforeData(*book, args.data); !st.ok()) return PrintError(st);
   absl::StatusOr<std::string> dir = DataDir(args, *book);
   if (!dir.ok()) return PrintError(dir.status());
   absl::StatusOr<Snapshot> snapshot = LoadData(*book, *dir, args.threads);

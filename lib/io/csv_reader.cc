@@ -48,6 +48,8 @@
 #include "base/text_values.h"
 #include "docket/error.h"
 #include "io/format.h"
+#include "io/data_columns.h"
+#include "storage/keys.h"
 #include "io/infer.h"
 
 namespace docket {
@@ -396,7 +398,8 @@ class RecordParser {
 // Per-piece column data.
 
 // How a column's fields are converted while parsing.
-enum class Plan : uint8_t { kViews, kBool, kInt, kFloat, kDate, kTimestamp };
+// kSkip: a column the schema does not declare (read past, never converted).
+enum class Plan : uint8_t { kViews, kBool, kInt, kFloat, kDate, kTimestamp, kSkip };
 
 struct ColumnPlan {
   std::string name;
@@ -507,6 +510,7 @@ const char* TypeHint(Plan plan, base::TextParse r, DataType type) {
         return "check the time fields; the value must fit the column's unit";
       return "write timestamps as YYYY-MM-DD HH:MM[:SS[.fraction]] with an optional Z or ±HH:MM";
     case Plan::kViews:
+    case Plan::kSkip:
       break;
   }
   return "";
@@ -642,22 +646,20 @@ class CsvReader {
     }
     if (schema_ == nullptr) return absl::OkStatus();
 
-    // Match the header to the schema by name.
-    std::vector<std::string> declared;
-    for (const ColumnSchema& c : schema_->columns) declared.push_back(c.name);
-    schema_slot_.assign(schema_->columns.size(), -1);
-    for (int i = 0; i < count; ++i) {
-      ColumnPlan& plan = plans_[i];
-      int s = schema_->FindColumn(plan.name);
-      if (s < 0) {
-        std::string close = base::ClosestName(plan.name, declared);
-        return DataError(LocationAt(text_, filename_, header_offsets_[i]),
-                         absl::StrCat("column '", Shown(plan.name),
-                                      "' is not in the schema of table '", schema_->name, "'"),
-                         close.empty() ? "add it to the schema or remove it from the file"
-                                       : absl::StrCat("did you mean '", close, "'?"));
-      }
-      schema_slot_[s] = i;
+    // Match the header to the schema by name: the one rule for declared
+    // columns (io/data_columns.h, shared with the Python package).  An
+    // undeclared column is read past (kSkip) and named in the table's schema.
+    std::vector<std::string> names;
+    names.reserve(plans_.size());
+    for (const ColumnPlan& plan : plans_) names.push_back(plan.name);
+    absl::StatusOr<DeclaredColumns> match =
+        MatchDeclaredColumns(*schema_, names, filename_, SourceLocation{filename_, 1, 1});
+    if (!match.ok()) return match.status();
+    schema_slot_ = match->source;
+    undeclared_ = std::move(match->undeclared);
+    for (ColumnPlan& plan : plans_) plan.plan = Plan::kSkip;
+    for (size_t s = 0; s < schema_slot_.size(); ++s) {
+      ColumnPlan& plan = plans_[schema_slot_[s]];
       plan.type = schema_->columns[s].type;
       switch (plan.type.id) {
         case TypeId::kBool:
@@ -678,14 +680,6 @@ class CsvReader {
         case TypeId::kTimestamp:
           plan.plan = Plan::kTimestamp;
           break;
-      }
-    }
-    for (size_t s = 0; s < schema_slot_.size(); ++s) {
-      if (schema_slot_[s] < 0) {
-        return DataError(SourceLocation{filename_, 1, 1},
-                         absl::StrCat("missing column '", schema_->columns[s].name,
-                                      "' (the schema of table '", schema_->name, "' declares it)"),
-                         "add the column to the file; leave its fields empty for NULL");
       }
     }
     return absl::OkStatus();
@@ -781,6 +775,7 @@ class CsvReader {
     size_t estimate = static_cast<size_t>((stop - piece->begin) / per_record * 1.05) + kBlockRows;
     for (size_t c = 0; c < plans_.size(); ++c) {
       ColumnPart& part = piece->parts[c];
+      if (plans_[c].plan == Plan::kSkip) continue;
       part.valid.reserve(estimate);
       switch (plans_[c].plan) {
         case Plan::kViews:
@@ -825,6 +820,7 @@ class CsvReader {
     base::TextParse bad_result = base::TextParse::kOk;
     for (int c = 0; c < ncols; ++c) {
       const ColumnPlan& plan = plans_[c];
+      if (plan.plan == Plan::kSkip) continue;  // Undeclared: read past.
       ColumnPart& part = piece->parts[c];
       size_t base = part.valid.size();
       part.valid.resize(base + rows);
@@ -899,6 +895,7 @@ class CsvReader {
           break;
         }
         case Plan::kViews:
+        case Plan::kSkip:
           break;
       }
     }
@@ -1207,6 +1204,7 @@ class CsvReader {
     std::vector<int> order;  // Header index of each table column.
     if (schema_ != nullptr) {
       table_schema = *schema_;
+      table_schema.undeclared_columns = undeclared_;
       order = schema_slot_;
     } else {
       table_schema.name = table_name_;
@@ -1255,8 +1253,11 @@ class CsvReader {
         if (unique) table_schema.key = "id";
       }
     }
+    int key = table_schema.FindColumn(table_schema.key);
+    std::optional<Column> key_column;
+    if (key >= 0) key_column = columns[key];  // Shares its buffers: for the error path.
     absl::StatusOr<Table> table = Table::Make(table_schema, std::move(columns));
-    if (!table.ok()) return DiagnoseKey(table_schema, table.status());
+    if (!table.ok() && key_column.has_value()) return DiagnoseKey(table_schema, *key_column, table.status());
     return table;
   }
 
@@ -1290,57 +1291,19 @@ class CsvReader {
     return out;
   }
 
-  // Turns Table::Make's key error into one naming the file and line.
-  absl::Status DiagnoseKey(const TableSchema& schema, absl::Status status) {
-    if (schema.key.empty()) return status;
+  // Table::Make's key error, with the rows named by file and line (the one
+  // key rule, storage/keys.h).
+  absl::Status DiagnoseKey(const TableSchema& schema, const Column& key, absl::Status status) {
+    if (status.code() != absl::StatusCode::kFailedPrecondition) return status;
     std::vector<int64_t> offsets = AllRecordOffsets();
-    int s = schema.FindColumn(schema.key);
-    int h = schema_ != nullptr ? schema_slot_[s] : s;
-    absl::flat_hash_map<std::string, int64_t> first;
-    int64_t row = 0;
-    auto key_line = [&](int64_t r) { return LocationAt(text_, filename_, offsets[r]); };
-    for (const Piece& piece : pieces_) {
-      const ColumnPart& part = piece.parts[h];
-      for (int64_t i = 0; i < piece.rows; ++i, ++row) {
-        if (!part.valid[i]) {
-          return DataError(key_line(row),
-                           absl::StrCat("column ", schema.key, ": the key is empty (NULL)"),
-                           "every row of a table with a key needs a key");
-        }
-        std::string text = KeyTextOf(part, i, plans_[h].type);
-        auto [it, inserted] = first.emplace(text, row);
-        if (!inserted) {
-          return DataError(key_line(row),
-                           absl::StrCat("duplicate key '", Shown(text), "' in column ", schema.key,
-                                        " (first on line ", key_line(it->second).line, ")"),
-                           "every row of a table with a key must have a distinct key");
-        }
-      }
-    }
-    return status;
-  }
-
-  static std::string KeyTextOf(const ColumnPart& part, int64_t i, DataType type) {
-    std::string out;
-    switch (type.id) {
-      case TypeId::kString:
-        return std::string(part.strings[i]);
-      case TypeId::kBool:
-        return part.values[i] ? "true" : "false";
-      case TypeId::kInt:
-        return absl::StrCat(reinterpret_cast<const int64_t*>(part.values.data())[i]);
-      case TypeId::kFloat:
-        base::AppendFloatText(&out, reinterpret_cast<const double*>(part.values.data())[i]);
-        return out;
-      case TypeId::kDate:
-        base::AppendDateText(&out, reinterpret_cast<const int32_t*>(part.values.data())[i]);
-        return out;
-      case TypeId::kTimestamp:
-        base::AppendTimestampText(&out, reinterpret_cast<const int64_t*>(part.values.data())[i],
-                                  type.unit);
-        return out;
-    }
-    return out;
+    storage::KeyRows rows;
+    rows.location = [&](int64_t r) {
+      return r < static_cast<int64_t>(offsets.size()) ? LocationAt(text_, filename_, offsets[r])
+                                                      : SourceLocation{filename_, 0, 0};
+    };
+    rows.name = [&](int64_t r) { return absl::StrCat("line ", rows.location(r).line); };
+    absl::Status s = storage::CheckKeyColumn(key, schema.name, schema.key, rows);
+    return s.ok() ? status : s;
   }
 
   std::string_view text_;
@@ -1355,6 +1318,7 @@ class CsvReader {
       fallbacks_;  // Inferred string columns with typed values (FindTextFallbacks).
   std::vector<int64_t> header_offsets_;  // Byte offset of each header field.
   std::vector<int> schema_slot_;         // Schema column -> header index.
+  std::vector<std::string> undeclared_;  // Header columns the schema does not declare.
   const char* body_ = nullptr;
   const char* trailing_ = nullptr;  // Start of the blank lines that end the text.
   std::vector<Piece> pieces_;

@@ -617,6 +617,26 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
       break;
     }
   }
+  // A column the data has but the schema does not declare (io/data_columns.h).
+  const std::vector<std::string>& undeclared = ctx_.table->undeclared_columns;
+  auto in_data = [&](const std::string& c) {
+    return std::find(undeclared.begin(), undeclared.end(), c) != undeclared.end();
+  };
+  std::string declare = " under tables: " + ctx_.table->name + ": columns: to use it";
+  if (hint.empty() && in_data(n.text)) {
+    return Error(n.span,
+                 "column '" + n.text + "' is in the data of " + ctx_.table->name +
+                     " but not declared in its schema",
+                 (close.empty() ? "" : "did you mean '" + close + "'? or ") + "declare '" +
+                     n.text + "'" + declare);
+  }
+  if (hint.empty() && close.empty()) {
+    close = base::ClosestName(n.text, undeclared);
+    if (!close.empty()) {
+      hint = "did you mean '" + close + "'? it is in the data but not declared: declare it" +
+             declare;
+    }
+  }
   if (!hint.empty()) {
   } else if (!close.empty()) {
     hint = "did you mean '" + close + "'?";

@@ -373,7 +373,23 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
                                                            const Schema& data_schema,
                                                            const Limits& limits) {
   const bool declared = !rulebook.schema.tables.empty();
-  const Schema& schema = declared ? rulebook.schema : data_schema;
+  // The declared schema, told which columns the data has beyond it (so that a
+  // rule naming one says so: TableSchema::undeclared_columns).
+  Schema annotated;
+  bool any_undeclared = false;
+  for (const TableSchema& t : data_schema.tables)
+    any_undeclared = any_undeclared || !t.undeclared_columns.empty();
+  if (declared && any_undeclared && &data_schema != &rulebook.schema) {
+    annotated = rulebook.schema;
+    for (TableSchema& t : annotated.tables) {
+      if (const TableSchema* d = data_schema.FindTable(t.name)) {
+        t.undeclared_columns = d->undeclared_columns;
+      }
+    }
+  }
+  const Schema& schema =
+      declared ? (any_undeclared && &data_schema != &rulebook.schema ? annotated : rulebook.schema)
+               : data_schema;
   if (declared && &data_schema != &rulebook.schema) {
     absl::Status st = CheckDataSchema(rulebook, rulebook.schema, data_schema);
     if (!st.ok()) return st;

@@ -16,6 +16,7 @@
 #include "docket/builder.h"
 #include "docket/column.h"
 #include "docket/error.h"
+#include "io/data_columns.h"
 
 namespace docket {
 
@@ -59,7 +60,8 @@ absl::StatusOr<Table> EmptyTable(const TableSchema& schema) {
 
 absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
                                                   const CsvOptions& options,
-                                                  std::vector<std::string>* warnings) {
+                                                  std::vector<std::string>* warnings,
+                                                  const std::vector<std::string>& only) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     return absl::NotFoundError(absl::StrCat(dir, ": not a directory"));
@@ -73,8 +75,19 @@ absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const 
     return absl::NotFoundError(
         absl::StrCat(dir, ": cannot list the directory (", ec.message(), ")"));
   std::sort(given.begin(), given.end());
+  auto wanted = [&](const std::string& name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
   std::vector<std::string> declared;
-  for (const TableSchema& t : schema.tables) declared.push_back(t.name);
+  for (const TableSchema& t : schema.tables) {
+    if (wanted(t.name)) declared.push_back(t.name);
+  }
+  // Files of declared tables the job does not need are neither read nor checked.
+  given.erase(std::remove_if(given.begin(), given.end(),
+                             [&](const std::string& g) {
+                               return schema.FindTable(g) != nullptr && !wanted(g);
+                             }),
+              given.end());
   TableNameCheck check = CheckTableNames(declared, given);
   if (!check.error.ok()) {
     std::string file = dir;
@@ -87,18 +100,43 @@ absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const 
   }
   Snapshot snapshot;
   snapshot.schema = schema;
+  std::vector<std::string> column_warnings;
   for (const TableSchema& t : schema.tables) {
     bool missing =
         std::find(check.missing.begin(), check.missing.end(), t.name) != check.missing.end();
+    const std::string path = (std::filesystem::path(dir) / (t.name + ".csv")).string();
+    // A table the job does not need is not read (an unrelated bad file does
+    // not stop it): it is empty, like a declared table without data.
     absl::StatusOr<Table> table =
-        missing
-            ? EmptyTable(t)
-            : ReadCsvFile((std::filesystem::path(dir) / (t.name + ".csv")).string(), &t, options);
+        missing || !wanted(t.name) ? EmptyTable(t) : ReadCsvFile(path, &t, options);
     if (!table.ok()) return table.status();
+    // Columns the file has beyond the schema: ignored, with a warning naming
+    // the file (io/data_columns.h, the rule Python applies to a frame).
+    const std::vector<std::string>& extra = table->schema().undeclared_columns;
+    if (!extra.empty()) {
+      column_warnings.push_back(io::UndeclaredColumnsWarning(path, t, extra));
+      snapshot.schema.FindTable(t.name)->undeclared_columns = extra;
+    }
     if (absl::Status s = snapshot.AddTable(*std::move(table)); !s.ok()) return s;
   }
   for (const std::string& w : check.warnings) warnings->push_back(w);
+  for (const std::string& w : column_warnings) warnings->push_back(w);
   return snapshot;
+}
+
+std::vector<std::string> RelatedTables(const Schema& schema, const std::string& table) {
+  std::vector<std::string> out = {table};
+  for (size_t i = 0; i < out.size(); ++i) {
+    const TableSchema* t = schema.FindTable(out[i]);
+    if (t == nullptr) continue;
+    std::vector<std::string> next;
+    if (t->parent.has_value()) next.push_back(t->parent->table);
+    for (const TableSchema* child : schema.ChildrenOf(t->name)) next.push_back(child->name);
+    for (const std::string& n : next) {
+      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    }
+  }
+  return out;
 }
 
 namespace {

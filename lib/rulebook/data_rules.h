@@ -43,10 +43,21 @@ absl::StatusOr<Table> EmptyTable(const TableSchema& schema);
 // has no file is an error (did-you-mean); a declared table without a file is
 // empty, with a warning appended to `warnings` — the rule Python's
 // Rulebook.run applies to a dict of frames (docs/data.md, "One set of data
-// rules").  Other files are ignored and not read.
+// rules").  Other files are ignored and not read.  A column a file has but
+// the schema does not declare is ignored, with a warning naming the file and
+// the columns (io/data_columns.h, the rule Python applies to a frame).
+// `only` non-empty: only those declared tables are read and checked (the
+// others are empty, their files not even opened), so that a bad file the job
+// does not need cannot stop it (`docket eval --schema … --table T`).
 absl::StatusOr<Snapshot> ReadDeclaredCsvDirectory(const std::string& dir, const Schema& schema,
                                                   const CsvOptions& options,
-                                                  std::vector<std::string>* warnings);
+                                                  std::vector<std::string>* warnings,
+                                                  const std::vector<std::string>& only = {});
+
+// `table` and every table related to it through parent relations, directly
+// or not (its parents, children, their parents and children, …): the tables
+// a rule over `table` can read.
+std::vector<std::string> RelatedTables(const Schema& schema, const std::string& table);
 
 // Whether `owner` owns any row of a table with an owner column in `snapshot`.
 // A warning sentence when it owns none ("" otherwise); an error

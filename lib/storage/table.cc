@@ -2,50 +2,13 @@
 
 #include <string>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "docket/error.h"
 #include "docket/value.h"
+#include "storage/keys.h"
 #include "storage/relations.h"
 
 namespace docket {
-
-namespace {
-// Renders row i of a key column for messages.
-std::string KeyText(const Column& c, int64_t i) {
-  switch (c.type_id()) {
-    case TypeId::kString:
-      return absl::StrCat("'", std::string(c.StringAt(i)), "'");
-    case TypeId::kInt:
-      return absl::StrCat(c.Values<int64_t>()[i]);
-    case TypeId::kDate:
-      return Value::DateFromDays(c.Values<int32_t>()[i]).ToString();
-    case TypeId::kTimestamp:
-      return Value::Timestamp(c.Values<int64_t>()[i], c.type().unit).ToString();
-    case TypeId::kFloat:
-      return Value::Float(c.Values<double>()[i]).ToString();
-    case TypeId::kBool:
-      return c.Values<uint8_t>()[i] ? "TRUE" : "FALSE";
-  }
-  return "?";
-}
-
-template <typename T>
-absl::Status CheckUniqueFixed(const Column& c, const std::string& table, const std::string& key) {
-  absl::flat_hash_set<T> seen;
-  seen.reserve(c.size());
-  const T* v = c.Values<T>();
-  for (int64_t i = 0; i < c.size(); ++i) {
-    if (!seen.insert(v[i]).second) {
-      return DataError({},
-                       absl::StrCat("table '", table, "': duplicate key ", KeyText(c, i),
-                                    " in column '", key, "' (row ", i + 1, ")"),
-                       "every row of a table with a key must have a distinct key");
-    }
-  }
-  return absl::OkStatus();
-}
-}  // namespace
 
 Table::Table() : cache_(storage::NewTableCache()) {}
 
@@ -74,45 +37,12 @@ absl::StatusOr<Table> Table::Make(TableSchema schema, std::vector<Column> column
   t.columns_ = std::move(columns);
   t.num_rows_ = rows;
   if (const Column* key = t.key_column()) {
-    if (key->null_count() > 0) {
-      int64_t i = 0;
-      while (key->IsValid(i)) ++i;
-      return DataError({},
-                       absl::StrCat("table '", t.name(), "': key column '", t.schema_.key,
-                                    "' is NULL at row ", i + 1),
-                       "every row of a table with a key needs a key");
-    }
-    absl::Status s;
-    switch (key->type_id()) {
-      case TypeId::kString: {
-        absl::flat_hash_set<std::string_view> seen;
-        seen.reserve(key->size());
-        for (int64_t i = 0; i < key->size(); ++i) {
-          if (!seen.insert(key->StringAt(i)).second) {
-            s = DataError({},
-                          absl::StrCat("table '", t.name(), "': duplicate key ", KeyText(*key, i),
-                                       " in column '", t.schema_.key, "' (row ", i + 1, ")"),
-                          "every row of a table with a key must have a distinct key");
-            break;
-          }
-        }
-        break;
-      }
-      case TypeId::kInt:
-      case TypeId::kTimestamp:
-        s = CheckUniqueFixed<int64_t>(*key, t.name(), t.schema_.key);
-        break;
-      case TypeId::kDate:
-        s = CheckUniqueFixed<int32_t>(*key, t.name(), t.schema_.key);
-        break;
-      case TypeId::kFloat:
-        s = CheckUniqueFixed<double>(*key, t.name(), t.schema_.key);
-        break;
-      case TypeId::kBool:
-        s = CheckUniqueFixed<uint8_t>(*key, t.name(), t.schema_.key);
-        break;
-    }
-    if (!s.ok()) return s;
+    // The one key rule (storage/keys.h); rows by position.  The CSV reader
+    // and the Python package name them by line or index label instead.
+    storage::KeyRows rows;
+    rows.name = [](int64_t row) { return absl::StrCat("row ", row); };
+    if (absl::Status s = storage::CheckKeyColumn(*key, t.name(), t.schema_.key, rows); !s.ok())
+      return s;
   }
   return t;
 }

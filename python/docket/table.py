@@ -93,13 +93,13 @@ class Table:
         else:
             source = data
         names, columns, frame = frame_columns(source)
+        # The one rule for a table's columns (io/data_columns.h, as the CLI applies it to a CSV
+        # header): a declared column the frame lacks is a DataError; a column the schema does not
+        # declare is ignored, with a warning, and a rule naming it says it is not declared.
+        undeclared, warning = _docket.match_declared_columns(decl["name"], [tuple(c) for c in decl["columns"]],
+                                                             [str(n) for n in names])
         parts = []
         for col, typ in decl["columns"]:
-            if col not in columns:
-                raise DataError(
-                    f"table '{decl['name']}': column '{col}' ({typ}) is declared but not in the data",
-                    detail=f"table '{decl['name']}': column '{col}' is declared but not in the data",
-                    hint=f"the data's columns are: {', '.join(names)}")
             # A declared timestamp takes the data's unit (numpy carries its own), so it stays a view.
             parts.append(column_parts(col, columns[col], "timestamp" if typ.startswith("timestamp") else typ))
         t = cls.__new__(cls)
@@ -108,7 +108,8 @@ class Table:
         t._names = names
         t._columns = columns
         t._native = _docket.Table(decl["name"], parts, decl.get("key") or "", decl.get("owner") or "",
-                                  decl.get("parent"), _row_labels(frame))
+                                  decl.get("parent"), _row_labels(frame), undeclared)
+        t._undeclared_warning = warning
         t._derived = {}
         t._lock = threading.Lock()
         if isinstance(data, Table):
@@ -275,6 +276,10 @@ class Snapshot:
             name = str(name)
             if declared is not None and name in declared:
                 prepared[name] = Table._declared(data, declared[name])
+                w = prepared[name]._undeclared_warning
+                if w:
+                    _warn(w)
+                    self.warnings.append(w)
             elif isinstance(data, Table):
                 prepared[name] = data if data.name == name else Table(data, name=name)
             else:

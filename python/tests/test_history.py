@@ -354,11 +354,11 @@ def test_duplicate_key_in_an_older_snapshot_names_date_and_label(hist):
     old = frames["2026-11-15"].copy()
     old.index = [f"r{i}" for i in range(len(old))]
     old.loc["r5", "id"] = old.loc["r2", "id"]
-    with pytest.raises(docket.DataError, match=r"history snapshot 2026-11-15: .*duplicate key .*at row 5 "
-                                               r"\(index 'r5'\)"):
+    with pytest.raises(docket.DataError, match=r"history snapshot 2026-11-15: duplicate key .* at row 5 "
+                                               r"\(index 'r5'\) \(first on row 2 \(index 'r2'\)\)"):
         _run({"2026-11-15": {"accounts": old}}, frames)
     current = docket.Table(frames[AS_OF], name="accounts", key="id")
-    with pytest.raises(docket.DataError, match=r"history snapshot 2026-11-15: .*NULL at row 3 \(index 'r3'\)"):
+    with pytest.raises(docket.DataError, match=r"history snapshot 2026-11-15: NULL key .* at row 3 \(index 'r3'\)"):
         nulls = old.copy()
         nulls.loc["r5", "id"] = "unique"
         nulls.loc["r3", "id"] = None

@@ -57,7 +57,7 @@ expect 1 "latin1.csv:2:3: invalid UTF-8" -- eval --data "$work/latin1.csv" --whe
 : > "$work/empty.csv"
 expect 1 "empty.csv:1:1: empty file" -- eval --data "$work/empty.csv" --where "x IS NULL" --as-of 2026-11-22
 printf 'id,account_id,is_champion\nc1,a1,true\nc1,a2,false\n' > "$work/dup.csv"
-expect 1 "dup.csv:3:1: duplicate key 'c1' in column id (first on line 2)" -- eval --data "$work/dup.csv" \
+expect 1 "dup.csv:3:1: duplicate key 'c1' in column id of table contacts (first on line 2)" -- eval --data "$work/dup.csv" \
   --schema "$data/schema.yaml" --table contacts --where "x IS NULL" --as-of 2026-11-22
 expect 1 "no such file or directory" -- eval --data "$work/nope.csv" --where "x > 1" --as-of 2026-11-22
 

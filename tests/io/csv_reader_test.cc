@@ -212,17 +212,45 @@ TEST(CsvReader, HeaderProblems) {
   EXPECT_THAT(ErrorOf("id,,x\n", nullptr),
               StartsWith("accounts.csv:1:4: column 2 of the header has no name"));
   TableSchema schema = Accounts();
-  EXPECT_EQ(
-      ErrorOf("id,n,arr,active,renewal,seen,segmnt\n", &schema),
-      "accounts.csv:1:30: column 'segmnt' is not in the schema of table 'accounts' — add it to "
-      "the schema or remove it from the file");
+  // A misspelled header: the declared column is missing, and the data's close name is offered.
   EXPECT_EQ(ErrorOf("id,n,arr,actve,renewal,seen\n", &schema),
-            "accounts.csv:1:10: column 'actve' is not in the schema of table 'accounts' — did you "
-            "mean 'active'?");
-  EXPECT_EQ(
-      ErrorOf("id,n,arr,renewal,seen\n", &schema),
-      "accounts.csv:1:1: missing column 'active' (the schema of table 'accounts' declares it) — "
-      "add the column to the file; leave its fields empty for NULL");
+            "accounts.csv:1:1: missing column 'active' (bool): the schema of table 'accounts' "
+            "declares it, but the data has no such column — the data has a column 'actve': did "
+            "you mean 'active'? rename it in the data (or in the schema)");
+  EXPECT_EQ(ErrorOf("id,n,arr,renewal,seen\n", &schema),
+            "accounts.csv:1:1: missing column 'active' (bool): the schema of table 'accounts' "
+            "declares it, but the data has no such column — add the column to the data (empty "
+            "values are NULL); the data's columns are: id, n, arr, renewal, seen");
+}
+
+// A column the schema does not declare is read past (never converted, so a
+// value that would not parse is no error) and named in the table's schema.
+TEST(CsvReader, UndeclaredColumnsAreIgnoredAndNamed) {
+  TableSchema schema = Accounts();
+  absl::StatusOr<Table> t = Read(
+      "scratch,id,n,arr,active,renewal,seen,segmnt\n"
+      "x,a1,1,2.5,true,2026-11-22,,\"q,\"\"r\"\n"
+      "not-a-number,a2,2,,false,,2026-11-22T00:00:00Z,s\n",
+      &schema);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->num_columns(), 6);
+  EXPECT_EQ(t->num_rows(), 2);
+  EXPECT_EQ(t->schema().undeclared_columns, (std::vector<std::string>{"scratch", "segmnt"}));
+  EXPECT_EQ(t->FindColumn("scratch"), nullptr);
+  EXPECT_EQ(t->column(0).StringAt(1), "a2");
+  // The same on several threads (the pieces skip the column too).
+  CsvOptions options;
+  options.threads = 2;
+  options.min_chunk_bytes = 8;
+  std::string text = "id,extra,n,arr,active,renewal,seen\n";
+  for (int i = 0; i < 500; ++i) absl::StrAppend(&text, "a", i, ",e", i, ",1,,,,\n");
+  absl::StatusOr<Table> many = Read(text, &schema, options);
+  ASSERT_TRUE(many.ok()) << many.status();
+  EXPECT_EQ(many->num_rows(), 500);
+  EXPECT_EQ(many->schema().undeclared_columns, std::vector<std::string>{"extra"});
+  // A ragged record is still an error (the skipped column still counts).
+  EXPECT_THAT(ErrorOf("id,n,arr,active,renewal,seen,extra\na1,1,,,,\n", &schema),
+              HasSubstr("record has 6 fields, expected 7"));
 }
 
 // --- Values ---------------------------------------------------------------------
@@ -338,12 +366,17 @@ TEST(CsvReader, DuplicateAndNullKeys) {
   TableSchema schema = Accounts();
   const std::string header = "id,n,arr,active,renewal,seen\n";
   EXPECT_EQ(ErrorOf(header + "a1,1,,,,\na2,2,,,,\n\"a\n1\",3,,,,\na2,4,,,,\n", &schema),
-            "accounts.csv:6:1: duplicate key 'a2' in column id (first on line 3) — every row of a "
-            "table with a key must have a distinct key");
-  EXPECT_EQ(
-      ErrorOf(header + "a1,1,,,,\n,2,,,,\n", &schema),
-      "accounts.csv:3:1: column id: the key is empty (NULL) — every row of a table with a key "
-      "needs a key");
+            "accounts.csv:6:1: duplicate key 'a2' in column id of table accounts (first on line "
+            "3) — every row of a table with a key must have a distinct key");
+  EXPECT_EQ(ErrorOf(header + "a1,1,,,,\n,2,,,,\n", &schema),
+            "accounts.csv:3:1: NULL key in column id of table accounts — every row of a table "
+            "with a key needs a key (not NULL, not empty)");
+  EXPECT_EQ(ErrorOf(header + "a1,1,,,,\n\"\",2,,,,\n", &schema),
+            "accounts.csv:3:1: empty key '' in column id of table accounts — every row of a "
+            "table with a key needs a key (not NULL, not empty)");
+  // The first problem by row, whichever kind.
+  EXPECT_THAT(ErrorOf(header + "a1,1,,,,\na1,2,,,,\n,3,,,,\n", &schema),
+              StartsWith("accounts.csv:3:1: duplicate key 'a1'"));
 }
 
 // --- Limits ---------------------------------------------------------------------
