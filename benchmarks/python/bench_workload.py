@@ -17,8 +17,17 @@ printing times.  Times are the best of several runs.  It also prints the
 memory-bandwidth floor (bytes the rules must read once / streaming-sum
 bandwidth measured here) and what the binding adds over docket's own C++ loop.
 
+Then issue 13's comparison: `Rulebook.run` of the eight rules as the eight
+lists of a rulebook (on the prepared docket.Table; max_rows left at its
+default and max_rows=0) against the same eight predicates compiled as one
+`Program` (`_docket.Program`, one pass), both through Python, on 1 and 2
+threads, runs interleaved so that a busy machine slows both alike; it prints
+Rulebook.run / Program and the 2-vs-1-thread speedups (targets: <= 1.3x and
+>= 1.7x).
+
   PYTHONPATH=build/python /usr/bin/python3 benchmarks/python/bench_workload.py
   ... --rows 500000 --no-sqlite
+  ... --only-rulebook          # just the Rulebook.run vs Program comparison
 """
 
 from __future__ import annotations
@@ -217,12 +226,57 @@ def sqlite_load(df: pd.DataFrame) -> sqlite3.Connection:
     return con
 
 
+def rulebook_vs_program(table, book, program, snap, runs: int) -> dict:
+    """Issue 13's comparison through Python: `Rulebook.run` of the eight lists
+    against one `Program` of the eight predicates, on 1 and 2 threads.  Each
+    round times every variant once (interleaved); the best round counts."""
+    as_of = (AS_OF.year, AS_OF.month, AS_OF.day)
+    variants = {}
+    for t in (1, 2):
+        variants[("program", t)] = lambda t=t: program.counts(snap._native, as_of, t)
+        variants[("run", t, "default")] = lambda t=t: [
+            l.count for l in book.run({"accounts": table}, as_of=AS_OF, threads=t).lists]
+        variants[("run", t, "0")] = lambda t=t: [
+            l.count for l in book.run({"accounts": table}, as_of=AS_OF, threads=t, max_rows=0).lists]
+    best_s = {k: float("inf") for k in variants}
+    counts = {}
+    for fn in variants.values():
+        fn()  # Warm: compile, first touch.
+    for _ in range(runs):
+        for k, fn in variants.items():
+            t0 = time.perf_counter()
+            counts[k] = fn()
+            best_s[k] = min(best_s[k], time.perf_counter() - t0)
+    ref = counts[("program", 1)]
+    for k, c in counts.items():
+        if c != ref:
+            print(f"MISMATCH {k}: {c} != Program {ref}", file=sys.stderr)
+            sys.exit(1)
+    return best_s
+
+
+def print_rulebook_vs_program(best_s: dict, n: int) -> None:
+    p1, p2 = best_s[("program", 1)], best_s[("program", 2)]
+    print()
+    print(f"Rulebook.run vs Program through Python: workload A's eight rules, {n:,} accounts "
+          f"(best of interleaved rounds)")
+    print()
+    print("| call | 1 thread (ms) | 2 threads (ms) | 2 vs 1 | / Program, 1 thread | / Program, 2 threads |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| `Program` (8 predicates, one pass) | {p1 * 1e3:.1f} | {p2 * 1e3:.1f} | {p1 / p2:.2f}x | 1.00x | 1.00x |")
+    for mode, label in (("default", "`Rulebook.run` (8 lists)"), ("0", "`Rulebook.run` (8 lists, `max_rows=0`)")):
+        r1, r2 = best_s[("run", 1, mode)], best_s[("run", 2, mode)]
+        print(f"| {label} | {r1 * 1e3:.1f} | {r2 * 1e3:.1f} | {r1 / r2:.2f}x | {r1 / p1:.2f}x | {r2 / p2:.2f}x |")
+    print("targets (issue 13): Rulebook.run <= 1.3x Program; 2 threads >= 1.7x faster than 1")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=5_000_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="docket threads (0: one per core)")
+    ap.add_argument("--only-rulebook", action="store_true", help="only Rulebook.run vs Program")
     args = ap.parse_args()
     n = args.rows
 
@@ -238,7 +292,14 @@ def main() -> None:
         f"  - id: rule{i + 1}\n    table: accounts\n    when: \"{r}\"\n" for i, r in enumerate(RULES)))
     snap = docket.Snapshot({"accounts": table})
     compiled = book._compile(snap)
+    program = _docket.Program.compile(snap._native.schema(), "accounts", RULES)
     as_of = (AS_OF.year, AS_OF.month, AS_OF.day)
+
+    print("timing Rulebook.run against the Program...", flush=True)
+    versus = rulebook_vs_program(table, book, program, snap, args.runs)
+    if args.only_rulebook:
+        print_rulebook_vs_program(versus, n)
+        return
 
     results = {}  # system -> (seconds for all eight, per-rule seconds, counts)
 
@@ -255,17 +316,26 @@ def main() -> None:
     thr = args.threads
     measure("docket count (8 predicates)", [lambda p=p: p.count(table, as_of=AS_OF, threads=thr) for p in preds],
             args.runs)
+    s, out = best(lambda: program.counts(snap._native, as_of, thr), args.runs)
+    results["docket Program (8 predicates, one pass)"] = (s, None, list(out))
+    print(f"  docket Program (8 predicates, one pass): {s * 1e3:.1f} ms", flush=True)
     measure("docket evaluate -> boolean Series", [lambda p=p: p.evaluate(table, as_of=AS_OF, threads=thr).sum()
                                                   for p in preds], args.runs)
+    s, res = best(lambda: book.run(snap, as_of=AS_OF, threads=thr), args.runs)
+    results["docket Rulebook.run (8 lists, one pass)"] = (s, None, [l.count for l in res.lists])
+    print(f"  docket Rulebook.run (8 lists, one pass): {s * 1e3:.1f} ms", flush=True)
     s, res = best(lambda: book.run(snap, as_of=AS_OF, max_rows=0, threads=thr), args.runs)
-    results["docket rulebook (8 lists, one pass)"] = (s, None, [l.count for l in res.lists])
-    print(f"  docket rulebook (8 lists, one pass): {s * 1e3:.1f} ms", flush=True)
+    results["docket Rulebook.run (max_rows=0)"] = (s, None, [l.count for l in res.lists])
+    print(f"  docket Rulebook.run (max_rows=0): {s * 1e3:.1f} ms", flush=True)
     cpp_each = [_docket._evaluate_seconds(p._native, table._native, as_of, thr, args.runs) for p in preds]
     results["docket C++ loop (no Python; 8 predicates)"] = (sum(cpp_each), cpp_each, results[
         "docket count (8 predicates)"][2])
-    cpp_book = compiled._run_seconds(snap._native, as_of, thr, 0, args.runs)
+    cpp_program = program._evaluate_seconds(snap._native, as_of, thr, args.runs)
+    results["docket C++ loop (no Python; Program)"] = (cpp_program, None, results[
+        "docket count (8 predicates)"][2])
+    cpp_book = compiled._run_seconds(snap._native, as_of, thr, None, args.runs)
     results["docket C++ loop (no Python; rulebook)"] = (cpp_book, None, results[
-        "docket rulebook (8 lists, one pass)"][2])
+        "docket Rulebook.run (8 lists, one pass)"][2])
 
     measure("pandas boolean indexing", [lambda f=f: f().sum() for f in pandas_masks(df)], max(1, args.runs // 2))
     queries, env = pandas_queries(df)
@@ -321,6 +391,7 @@ def main() -> None:
     print(f"|{'-' * 46}|{'-' * 12}:|{'-' * 16}:|")
     for name, (s, _, _) in results.items():
         print(f"| {name:<44} | {s * 1e3:>10.1f} | {s / base:>14.2f}x |")
+    print_rulebook_vs_program(versus, n)
     print()
     print("per rule (ms):")
     header = ["rule"] + [k for k, v in results.items() if v[1] is not None]

@@ -20,5 +20,6 @@ PYBIND11_MODULE(_docket, m) {
   docket::python::RegisterRender(m);
   docket::python::RegisterRelations(m);
   docket::python::RegisterOnChange(m);
+  docket::python::RegisterProgramSet(m);
 #endif
 }

@@ -20,6 +20,8 @@ void RegisterMetrics(pybind11::module_& m);    // metrics.cc: compute_metrics.
 void RegisterRender(pybind11::module_& m);     // render.cc: the command center text, notes, values.
 void RegisterRelations(pybind11::module_& m);  // relations.cc: ancestors, parent field sources.
 void RegisterOnChange(pybind11::module_& m);   // onchange.cc: EvalContext, evaluate_one.
+// program_set.cc: Program, several predicates in one pass (the Rulebook.run benchmark's baseline).
+void RegisterProgramSet(pybind11::module_& m);
 // partials.cc: a list's matching rows, for docket.dask's KPI merge.
 void RegisterPartials(pybind11::module_& m);
 

@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "fmt/format.h"
 #include "register.h"
+#include "result_keys.h"
 #include "values.h"
 
 namespace docket::python {
@@ -272,7 +273,7 @@ void RegisterRulebooks(py::module_& m) {
              l.ForEachKeptRow([&](int64_t row) { *dst++ = row; });
              return out;
            })
-      .def("keys", [](const RulebookResult& r, int i) { return ListAt(r, i).Keys(); })
+      .def("keys", [](const RulebookResult& r, int i) { return KeysToList(ListAt(r, i)); })
       .def(
           "data_columns",
           [](const RulebookResult& r, int i) {

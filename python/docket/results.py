@@ -55,7 +55,7 @@ class ListResult:
     @property
     def keys(self) -> List[str]:
         """The key of each of :attr:`rows` (the row position when the table has no key)."""
-        return list(self._result._native.keys(self._index))
+        return self._result._native.keys(self._index)  # A new list, made in C++ (one str per row).
 
     def mask(self) -> pd.Series:
         """Every matching row in scope (not limited), as a bool Series aligned
@@ -108,7 +108,9 @@ class ListResult:
             from_frame = []
         else:
             from_frame = [c for c in cols if c not in parents and c in frame.columns]
-            out = frame.iloc[rows][list(dict.fromkeys(from_frame))]
+            # Column-wise: only the columns asked for are gathered at `rows`
+            # (frame.iloc[rows] would take every column of the frame first).
+            out = frame.iloc[rows, frame.columns.get_indexer(list(dict.fromkeys(from_frame)))]
         computed = [c for c in dict.fromkeys(cols) if c not in from_frame]
         if computed:
             out = out.copy()
