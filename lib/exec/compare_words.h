@@ -5,9 +5,10 @@
 // `days_since(t) <= k` and `date(t) BETWEEN …` into comparisons of the
 // column with constants.  The baseline x86-64 instruction set has no 64-bit
 // vector comparison (SSE4.2's pcmpgtq), so the generic loop compares one row
-// at a time; this one is compiled twice (AVX2 and baseline) and the loader
-// picks the one the CPU runs (target_clones).  Results are the same on
-// either.
+// at a time.  When the CPU has AVX2 (checked once), 4 rows go per
+// comparison and their sign bits straight into the word; otherwise the
+// baseline loop runs and its bytes are packed.  Results are the same on
+// either (tests/exec/compare_words_test.cc runs both).
 #ifndef DOCKET_EXEC_COMPARE_WORDS_H_
 #define DOCKET_EXEC_COMPARE_WORDS_H_
 
@@ -26,6 +27,9 @@ namespace docket::exec {
 // Validity is the caller's.
 bool CompareI64ConstWords(plan::Cmp cmp, Phys pa, Phys pb, const BatchValues& a,
                           const BatchValues& b, const RowSet& act, uint64_t* out);
+
+// Tests: true makes CompareI64ConstWords take the baseline path on any CPU.
+void ForceBaselineCompareForTest(bool on);
 
 }  // namespace docket::exec
 

@@ -1,5 +1,5 @@
 // An int64 column against a constant as words (exec/compare_words.h), on
-// whichever clone the CPU runs, against a comparison row by row: the six
+// the AVX2 path (when the CPU has it) and the baseline one, against a comparison row by row: the six
 // operators, the constant on either side, values at the int64 extremes and
 // equal to the constant, batch sizes that end inside a word; and the cases
 // it must decline (a selection, two columns, other types, a NULL constant).
@@ -40,6 +40,8 @@ bool Reference(Cmp cmp, int64_t x, int64_t y) {
 }
 
 TEST(CompareWords, MatchesRowByRowOnBothSides) {
+  for (bool baseline : {false, true}) {
+  exec::ForceBaselineCompareForTest(baseline);
   std::mt19937_64 rng(21);
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -81,7 +83,7 @@ TEST(CompareWords, MatchesRowByRowOnBothSides) {
           for (int i = 0; i < n; ++i) {
             const bool want = const_left ? Reference(cmp, c, xs[i]) : Reference(cmp, xs[i], c);
             ASSERT_EQ(((words[i / 64] >> (i % 64)) & 1) != 0, want)
-                << "c " << c << " x " << xs[i] << " cmp " << static_cast<int>(cmp) << " left "
+                << "baseline " << baseline << " c " << c << " x " << xs[i] << " cmp " << static_cast<int>(cmp) << " left "
                 << const_left << " n " << n << " row " << i;
           }
           if (n % 64) {
@@ -91,6 +93,8 @@ TEST(CompareWords, MatchesRowByRowOnBothSides) {
       }
     }
   }
+  }
+  exec::ForceBaselineCompareForTest(false);
 }
 
 TEST(CompareWords, DeclinesWhatItDoesNotCover) {
