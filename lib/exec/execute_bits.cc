@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "exec/compare_words.h"
 #include "exec/execute_rows.h"
 #include "exec/executor.h"
 #include "exec/kernels.h"
@@ -222,10 +223,12 @@ BitVec BatchEvaluator::CompareBits(int32_t id, const RowSet& a) {
     Release(&y);
     return Owned(blk, a.n, true);
   }
-  uint8_t* bytes = blk->valid.get();  // Scratch: one byte per row, then packed.
-  CompareInto(n.cmp, PhysOf(g_->node(n.args[0]).type), PhysOf(g_->node(n.args[1]).type), x, y, a,
-              bytes);
-  PackWords(bytes, a.n, v);
+  const Phys px = PhysOf(g_->node(n.args[0]).type), py = PhysOf(g_->node(n.args[1]).type);
+  if (!CompareI64ConstWords(n.cmp, px, py, x, y, a, v)) {  // exec/compare_words.h
+    uint8_t* bytes = blk->valid.get();  // Scratch: one byte per row, then packed.
+    CompareInto(n.cmp, px, py, x, y, a, bytes);
+    PackWords(bytes, a.n, v);
+  }
   bool has_valid = false;
   auto fold = [&](const BatchValues& z, const uint64_t* zw) {
     if (z.is_const) return;  // A constant operand is not NULL here.

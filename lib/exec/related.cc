@@ -8,6 +8,7 @@
 #include "base/parallel.h"
 #include "docket/error.h"
 #include "exec/kernel_util.h"
+#include "exec/related_fold.h"
 
 namespace docket::exec {
 
@@ -223,6 +224,20 @@ class Accumulator {
     return agg_ == agg && vt_ == value_type && parents_ == parents;
   }
 
+  // exists and count(*) straight from the WHERE's words (exec/related_fold.h):
+  // rows [0, n) of a batch whose bit is set in `words` (none past n).
+  static bool TakesWords(const Node& n) {
+    return n.sub.size() < 2 && (n.agg == Agg::kExists || n.agg == Agg::kCount);
+  }
+  void AddWords(const uint64_t* words, const int32_t* parent, int n) {
+    const uint32_t spare = static_cast<uint32_t>(parents_);
+    if (agg_ == Agg::kExists) {
+      FoldExistsWords(words, parent, n, flag_.data(), spare);
+    } else {
+      FoldCountWords(words, parent, n, count_.data(), spare);
+    }
+  }
+
   // Folds child rows [0, n) of a batch: row i counts when keep[i] and has a
   // parent; `values` (when the aggregate has them) holds its value.
   void Add(const uint8_t* keep, const int32_t* parent, const void* values, int n) {
@@ -425,6 +440,7 @@ struct StageThread {
   std::vector<uint16_t> sel;
   std::vector<uint8_t> keep_batch;
   std::vector<uint8_t> values_batch;
+  std::vector<uint64_t> keep_words;  // The WHERE's words for the batch, masked past its end.
 };
 
 struct StageState {
@@ -463,6 +479,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
     scratch->sel.assign(static_cast<size_t>(capacity) + 8, 0);
     scratch->keep_batch.assign(static_cast<size_t>(capacity) + 8, 0);
     scratch->values_batch.assign(static_cast<size_t>(capacity) * 8 + 16, 0);
+    scratch->keep_words.assign(static_cast<size_t>(WordsFor(capacity)), 0);
   }
   BatchEvaluator& frame = *scratch->frame;
   frame.Reuse(diag);
@@ -488,26 +505,21 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
         frame.Release(&v);
         continue;
       }
-      uint8_t* keep = ts.fused ? keep_batch.data() : ts.keep.data() + start;
-      BatchValues f = frame.Eval(node.sub[0], all);
-      const uint8_t* fd = f.As<uint8_t>();
-      int count = 0;
-      if (f.is_const) {
-        const uint8_t x = static_cast<uint8_t>(f.ValidAt(0) && (fd[0] & 1));
-        std::memset(keep, x, n);
-        count = x ? n : 0;
-      } else if (f.valid == nullptr) {
-        for (int i = 0; i < n; ++i) {
-          keep[i] = fd[i] & 1;
-          count += keep[i];
-        }
-      } else {
-        for (int i = 0; i < n; ++i) {
-          keep[i] = f.valid[i] & fd[i] & 1;
-          count += keep[i];
-        }
-      }
+      // The WHERE as words: a NULL row's bit is 0, so the value words are the kept rows.
+      BitVec f = frame.EvalBits(node.sub[0], all);
+      uint64_t* kw = scratch->keep_words.data();
+      const int count = MaskedWords(f.value, n, kw);
       frame.Release(&f);
+      if (ts.fused && Accumulator::TakesWords(node)) {
+        if (count == 0) continue;
+        std::unique_ptr<Accumulator>& acc = ts.per_thread[thread];
+        if (acc == nullptr)
+          acc = std::make_unique<Accumulator>(node.agg, ts.value_type, ts.parents);
+        acc->AddWords(kw, st->link_rows[node.link] + start, n);
+        continue;
+      }
+      uint8_t* keep = ts.fused ? keep_batch.data() : ts.keep.data() + start;
+      UnpackWords(kw, n, keep);
       if (count == 0) continue;
       uint8_t* values = nullptr;
       if (node.sub.size() >= 2) {

@@ -1,0 +1,80 @@
+// exec/related_fold.cc — exists and count(*) folded from 64-row words
+// (exec/related_fold.h).
+#include "exec/related_fold.h"
+
+#include <bit>
+
+#include "exec/bits.h"
+
+namespace docket::exec {
+
+namespace {
+
+// Above this many kept rows in a word, every row of it is visited without a
+// branch (a store to the row's parent or to the spare slot); below, only the
+// set bits are.
+constexpr int kDenseWord = 24;
+
+inline uint32_t Slot(int32_t p, uint32_t spare) {
+  return p < 0 ? spare : static_cast<uint32_t>(p);
+}
+
+}  // namespace
+
+int MaskedWords(const uint64_t* words, int n, uint64_t* out) {
+  const int full = n / 64;
+  int count = 0;
+  for (int w = 0; w < full; ++w) {
+    out[w] = words[w];
+    count += std::popcount(out[w]);
+  }
+  if (n % 64) {
+    out[full] = words[full] & ((uint64_t{1} << (n % 64)) - 1);
+    count += std::popcount(out[full]);
+  }
+  return count;
+}
+
+void FoldExistsWords(const uint64_t* words, const int32_t* parent, int n, uint8_t* flags,
+                     uint32_t spare) {
+  const int nw = WordsFor(n);
+  for (int w = 0; w < nw; ++w) {
+    uint64_t m = words[w];
+    if (m == 0) continue;
+    const int32_t* p = parent + 64 * w;
+    if (std::popcount(m) >= kDenseWord) {
+      // A row past n has a clear bit, so its parent (not read) goes unused.
+      const int len = n - 64 * w < 64 ? n - 64 * w : 64;
+      for (int j = 0; j < len; ++j) {
+        flags[(m >> j) & 1 ? Slot(p[j], spare) : spare] = 1;
+      }
+    } else {
+      do {
+        const int j = std::countr_zero(m);
+        m &= m - 1;
+        flags[Slot(p[j], spare)] = 1;
+      } while (m != 0);
+    }
+  }
+}
+
+void FoldCountWords(const uint64_t* words, const int32_t* parent, int n, int64_t* counts,
+                    uint32_t spare) {
+  const int nw = WordsFor(n);
+  for (int w = 0; w < nw; ++w) {
+    uint64_t m = words[w];
+    if (m == 0) continue;
+    const int32_t* p = parent + 64 * w;
+    if (m == ~uint64_t{0}) {
+      for (int j = 0; j < 64; ++j) ++counts[Slot(p[j], spare)];
+    } else {
+      do {
+        const int j = std::countr_zero(m);
+        m &= m - 1;
+        ++counts[Slot(p[j], spare)];
+      } while (m != 0);
+    }
+  }
+}
+
+}  // namespace docket::exec
