@@ -100,6 +100,10 @@ struct ListMemo {
 struct ListState {
   const Table* table = nullptr;
   bool shows_parent_fields = false;
+  // Whether the list's materialised table depends on its kept rows (parent
+  // fields shown or ordered by, `prev()` columns): otherwise it is the
+  // snapshot's table whatever the rows.
+  bool rows_matter = false;
   std::vector<OrderAccess> order;
   ListMemo memo;
 };
@@ -129,7 +133,10 @@ bool SameView(const Table& a, const Table& b) {
   if (a.cache() != b.cache() || a.num_rows() != b.num_rows() ||
       a.num_columns() != b.num_columns())
     return false;
-  for (int i = 0; i < a.num_columns(); ++i) {
+  if (a.num_columns() == 0) return true;
+  // Columns are immutable views: the same first and last buffers (parent
+  // fields are appended last, in buffers of their own) are the same table.
+  for (int i : {0, a.num_columns() - 1}) {
     const Column& x = a.column(i);
     const Column& y = b.column(i);
     if (x.values_buffer().data != y.values_buffer().data ||
@@ -139,8 +146,7 @@ bool SameView(const Table& a, const Table& b) {
       return false;
   }
   return a.schema().columns.size() == b.schema().columns.size() &&
-         (a.num_columns() == 0 ||
-          a.schema().columns.back().name == b.schema().columns.back().name);
+         a.schema().columns.back().name == b.schema().columns.back().name;
 }
 
 }  // namespace
@@ -166,6 +172,7 @@ struct RulebookContext::Impl {
 
   // What the result's notes and relations are made of.
   std::vector<std::string> program_notes;
+  std::vector<RelationDiagnostics> program_relations;
   std::vector<std::string> notes;
   std::vector<RelationDiagnostics> relations;
 
@@ -303,8 +310,10 @@ absl::Status CompiledRulebook::Evaluate(const Snapshot& snapshot, const RunOptio
           a.steps = *std::move(steps);
         }
         if (a.column == nullptr) continue;  // As OrderAndLimit: checked at compile time.
+        if (!a.steps.empty()) ls.rows_matter = true;
         ls.order.push_back(std::move(a));
       }
+      if (ls.shows_parent_fields) ls.rows_matter = true;
     }
     c.kpis.clear();
     for (const KpiSpec& spec : book.kpis) {
@@ -422,7 +431,8 @@ absl::Status CompiledRulebook::Evaluate(const Snapshot& snapshot, const RunOptio
 
     // The list's table for those rows: the memo, or the plain code again.
     ListMemo& memo = ls.memo;
-    if (!memo.valid || memo.list.all_matches != lr.all_matches || memo.list.rows != lr.rows) {
+    if (!memo.valid || memo.list.all_matches != lr.all_matches ||
+        (ls.rows_matter && memo.list.rows != lr.rows)) {
       changed = true;
       memo.valid = false;
       memo.relations.clear();
@@ -446,16 +456,30 @@ absl::Status CompiledRulebook::Evaluate(const Snapshot& snapshot, const RunOptio
       memo.list.matches = Bitmap();  // Not needed: only data, show, rows.
       memo.valid = true;
       // The plain code's rows are the truth (they agree unless this file errs).
-      lr.rows = memo.list.rows;
-      lr.all_matches = memo.list.all_matches;
+      if (lr.rows != memo.list.rows || lr.all_matches != memo.list.all_matches) {
+        lr.rows = memo.list.rows;
+        lr.all_matches = memo.list.all_matches;
+      }
     }
     lr.show = memo.list.show;
     if (!SameView(lr.data, memo.list.data)) lr.data = memo.list.data;
   }
 
   // Notes and relations: the program's, then each list's (as EvaluateImpl).
-  if (changed || c.program_notes != evaluated.notes || c.relations.size() < evaluated.relations.size()) {
+  auto same_relations = [](const std::vector<RelationDiagnostics>& a,
+                           const std::vector<RelationDiagnostics>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].table != b[i].table || a[i].parent != b[i].parent ||
+          a[i].null_keys != b[i].null_keys || a[i].missing_keys != b[i].missing_keys)
+        return false;
+    }
+    return true;
+  };
+  if (changed || c.program_notes != evaluated.notes ||
+      !same_relations(c.program_relations, evaluated.relations)) {
     c.program_notes = evaluated.notes;
+    c.program_relations = evaluated.relations;
     c.notes = evaluated.notes;
     c.relations = evaluated.relations;
     for (const ListState& ls : c.lists) {
