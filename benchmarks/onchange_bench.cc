@@ -3,13 +3,16 @@
 // ways in one run — the plain Program::Evaluate, the same with a kept
 // EvalContext, the command center (CompiledRulebook::Evaluate) plain and
 // with a kept RulebookContext — each the median of DOCKET_BENCH_REPS runs of
-// DOCKET_BENCH_CALLS calls, and the ratios between them.  Before timing, the
+// DOCKET_BENCH_CALLS calls, and the ratios between them.  Times are the
+// thread's CPU time (CLOCK_THREAD_CPUTIME_ID: on a machine shared with other
+// builds, time spent descheduled is not counted), wall-clock beside.  Before timing, the
 // kept-context results are compared with the plain ones (a difference aborts).
 //
 //   build/benchmarks/onchange_bench --benchmark_filter=NONE
 //   DOCKET_BENCH_ONLY=program_ctx build/benchmarks/onchange_bench   # one way only (for perf)
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -31,17 +34,30 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   return v != nullptr && *v != '\0' ? std::atoll(v) : fallback;
 }
 
+double ThreadCpuMicros() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+struct Timing {
+  double cpu = 0, wall = 0;  // Microseconds per call, medians.
+};
+
 template <typename Fn>
-double MedianMicros(Fn&& fn, int calls, int reps) {
-  std::vector<double> t;
+Timing MedianMicros(Fn&& fn, int calls, int reps) {
+  std::vector<double> cpu, wall;
   for (int r = 0; r < reps; ++r) {
+    const double c0 = ThreadCpuMicros();
     auto a = std::chrono::steady_clock::now();
     for (int i = 0; i < calls; ++i) fn();
     auto b = std::chrono::steady_clock::now();
-    t.push_back(std::chrono::duration<double, std::micro>(b - a).count() / calls);
+    cpu.push_back((ThreadCpuMicros() - c0) / calls);
+    wall.push_back(std::chrono::duration<double, std::micro>(b - a).count() / calls);
   }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  std::sort(cpu.begin(), cpu.end());
+  std::sort(wall.begin(), wall.end());
+  return Timing{cpu[cpu.size() / 2], wall[wall.size() / 2]};
 }
 
 bool SameLists(const RulebookResult& a, const RulebookResult& b) {
@@ -111,7 +127,7 @@ void Run() {
     std::exit(1);
   }
 
-  double t[4] = {0, 0, 0, 0};
+  Timing t[4];
   const char* names[4] = {"program", "program_ctx", "center", "center_ctx"};
   for (int w = 0; w < 4; ++w) {
     if (!only.empty() && only != names[w]) continue;
@@ -137,12 +153,14 @@ void Run() {
               " in %zu tables), 1 thread, median of %d x %d calls\n",
               program.num_predicates(), book->kpis.size(), static_cast<long long>(rows),
               one->tables.size(), reps, calls);
-  std::printf("  program, plain Evaluate          %8.2f us\n", t[0]);
-  std::printf("  program, kept EvalContext        %8.2f us   %5.2fx faster than plain\n", t[1],
-              t[1] > 0 ? t[0] / t[1] : 0.0);
-  std::printf("  command center, plain Evaluate   %8.2f us\n", t[2]);
-  std::printf("  command center, kept context     %8.2f us   %5.2fx faster than plain\n", t[3],
-              t[3] > 0 ? t[2] / t[3] : 0.0);
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  std::printf("                                   cpu us/call  wall us/call\n");
+  std::printf("  program, plain Evaluate          %10.2f  %10.2f\n", t[0].cpu, t[0].wall);
+  std::printf("  program, kept EvalContext        %10.2f  %10.2f   %5.2fx faster than plain (cpu)\n",
+              t[1].cpu, t[1].wall, ratio(t[0].cpu, t[1].cpu));
+  std::printf("  command center, plain Evaluate   %10.2f  %10.2f\n", t[2].cpu, t[2].wall);
+  std::printf("  command center, kept context     %10.2f  %10.2f   %5.2fx faster than plain (cpu)\n",
+              t[3].cpu, t[3].wall, ratio(t[2].cpu, t[3].cpu));
 }
 
 }  // namespace
