@@ -353,7 +353,7 @@ int Main(int argc, char** argv) {
   gen::GenOptions one_opts = gopts;
   one_opts.num_accounts = 1;
   absl::StatusOr<Snapshot> one = gen::GenerateSnapshot(one_opts);
-  double one_program_us = 0, one_center_us = 0, one_context_us = 0;
+  double one_program_us = 0, one_center_us = 0, one_context_us = 0, one_center_context_us = 0;
   if (one.ok() && EnvInt("DOCKET_BENCH_ONE_ACCOUNT", 1) != 0) {
     static Snapshot one_snap = *std::move(one);
     EvalOptions single_thread = setup.eval;
@@ -387,6 +387,18 @@ int Main(int argc, char** argv) {
                         },
                         3) /
                     kCalls * 1e6;
+    // The command center with a kept RulebookContext and result.
+    static RulebookContext center_ctx;
+    static RulebookResult center_result;
+    (void)g->compiled->Evaluate(one_snap, single_run, &center_ctx, &center_result);
+    one_center_context_us =
+        MedianSeconds(
+            [&] {
+              for (int i = 0; i < kCalls; ++i)
+                (void)g->compiled->Evaluate(one_snap, single_run, &center_ctx, &center_result);
+            },
+            3) /
+        kCalls * 1e6;
   }
 
   std::printf("\nRulebook %s — %zu of %zu lists, %zu KPIs, %lld accounts, %d threads\n",
@@ -423,9 +435,10 @@ int Main(int argc, char** argv) {
               center / one_pass);
   std::printf(
       "  one account (on-change path, 1 thread): program %.1f us, with a kept EvalContext %.1f us "
-      "(%.1fx), command center %.1f us\n",
+      "(%.1fx), command center %.1f us, with a kept RulebookContext %.1f us (%.1fx)\n",
       one_program_us, one_context_us, one_context_us > 0 ? one_program_us / one_context_us : 0.0,
-      one_center_us);
+      one_center_us, one_center_context_us,
+      one_center_context_us > 0 ? one_center_us / one_center_context_us : 0.0);
   if (setup.hand != nullptr) {
     std::printf(
         "\n  Per table, 1 thread: docket's lists each alone (summed) against the hand loop's "

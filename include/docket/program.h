@@ -104,7 +104,8 @@ class Program;
 //   DOCKET_RETURN_IF_ERROR(program.Evaluate(one_account, opts, &ctx, &result));
 //
 // What the context keeps between calls: the evaluation frames and their
-// blocks, the constants, the related-record stages' accumulators and derived
+// blocks, the constants (not even recomputed while as_of, the zone and the
+// params stay), the related-record stages' accumulators and derived
 // columns, and the joins of the last snapshot it saw (recognised by its
 // tables' identity: the same tables, or copies of them).  A call allocates
 // when that state must grow or be rebuilt: the first call, another program,

@@ -323,6 +323,39 @@ struct RulebookResult {
   const KpiResult* FindKpi(std::string_view id) const;
 };
 
+// Reusable state for the on-change overload of CompiledRulebook::Evaluate
+// (one per thread, not thread-safe): the program's EvalContext and result,
+// and what the command center derived from the last snapshot (its tables
+// recognised by identity, as EvalContext does) — the join paths of the lists'
+// parent fields, the owner lookups of `by: owner` KPIs and each list's
+// materialised table for the rows it kept.  With a kept RulebookResult, a
+// warm call on the same snapshot allocates nothing (another snapshot, other
+// kept rows of a list that shows parent fields, a `prev()` column, param
+// overrides, an owner scope or history do allocate; trigger lists and
+// history take the plain path).  Results are exactly the plain call's.
+class RulebookContext {
+ public:
+  RulebookContext();
+  ~RulebookContext();
+  RulebookContext(RulebookContext&&) noexcept;
+  RulebookContext& operator=(RulebookContext&&) noexcept;
+  RulebookContext(const RulebookContext&) = delete;
+  RulebookContext& operator=(const RulebookContext&) = delete;
+
+  // Calls that rebuilt kept state (another rulebook, list selection or
+  // snapshot; a list whose kept rows changed and that shows parent fields).
+  int64_t setups() const;
+  int64_t evaluations() const;
+  // The program's context (EvalContext::setups counts the joins resolved).
+  const EvalContext& eval_context() const;
+
+  struct Impl;
+
+ private:
+  friend class CompiledRulebook;
+  std::unique_ptr<Impl> impl_;
+};
+
 class CompiledRulebook {
  public:
   // Compiles against the rulebook's `tables:` section.
@@ -347,6 +380,12 @@ class CompiledRulebook {
   // Evaluates every list (or RunOptions::lists) and KPI in one pass.
   absl::StatusOr<RulebookResult> Evaluate(const Snapshot& snapshot,
                                           const RunOptions& options) const;
+  // The on-change path: the same, reusing `context` and writing into
+  // `*result` (whose strings, vectors and bitmaps are reused): no heap
+  // allocation once warm on the same snapshot (see RulebookContext).  On
+  // error `*result` is unspecified.
+  absl::Status Evaluate(const Snapshot& snapshot, const RunOptions& options,
+                        RulebookContext* context, RulebookResult* result) const;
 
   // Parses a run-time override (`--param name=text`) as the declared param's
   // type.  InvalidArgument for an unknown name (with a hint) or a bad value.
@@ -354,6 +393,8 @@ class CompiledRulebook {
 
  private:
   CompiledRulebook() = default;
+  const Program& ProgramFor(const std::vector<size_t>& which) const;  // lib/rulebook/onchange.cc
+  const Limits& limits() const;
   absl::StatusOr<RulebookResult> EvaluateImpl(const Snapshot& snapshot, const RunOptions& options,
                                               bool triggers) const;
   absl::Status ApplyTriggers(const std::vector<size_t>& which, const RunOptions& options,

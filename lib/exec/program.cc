@@ -136,6 +136,7 @@ struct DictTable {
   std::unique_ptr<exec::EntryResult> lut;
   std::unique_ptr<BatchEvaluator> frame;
   std::vector<Diagnostics> scratch;
+  int64_t consts_generation = -1;  // The constants `lut` was computed with (EvalContext's).
 };
 
 // One rule worker's scratch.
@@ -184,6 +185,20 @@ struct EvalContext::Impl {
   std::vector<std::string> history_notes;  // The notes they gave.
   std::vector<std::optional<Bitmap>> scopes;
   std::vector<RuleThread> rule_threads;
+  // The constants of the last call, kept while as_of, the zone and the params
+  // stay (without overrides: the program's defaults, read in place); the
+  // diagnostics their evaluation raised are restored with them.
+  bool consts_valid = false;
+  int64_t consts_generation = 0;  // Counts the calls that computed the constants.
+  absl::CivilDay consts_as_of;
+  absl::TimeZone consts_zone;
+  std::vector<Diagnostics> consts_diag;
+  // The nodes evaluated per dictionary entry (reachable, per_entry): found once.
+  bool per_entry_found = false;
+  // related.relations()' entries from Resolve; those after them come from
+  // owner scopes (RelatedData::Scope adds each step once, kept in `related`).
+  size_t resolved_relations = 0;
+  std::vector<int32_t> per_entry_ids;
 
   // Forgets everything tied to another program.
   void Rebind(const std::shared_ptr<const plan::CompiledProgram>& p) {
@@ -374,6 +389,17 @@ class Evaluation {
     const plan::PhysicalPlan& plan = plan_;
     exec::EvalState& st = st_;
     const int num_rules = num_rules_;
+    // The same as_of, zone and (default) params as the last call: the same
+    // constants (they read nothing else), and the same diagnostics.
+    if (ctx_.consts_valid && options_.params.empty() && ctx_.consts_as_of == options_.as_of &&
+        (!plan.needs_zone || ctx_.consts_zone == options_.time_zone) &&
+        st.consts.size() == plan.const_nodes.size() &&
+        ctx_.consts_diag.size() == static_cast<size_t>(num_rules)) {
+      st.const_diag.assign(ctx_.consts_diag.begin(), ctx_.consts_diag.end());
+      return;
+    }
+    ctx_.consts_valid = false;
+    ++ctx_.consts_generation;
     st.consts.resize(plan.const_nodes.size());
     st.const_ready.assign(plan.const_nodes.size(), 0);
     st.const_diag.assign(num_rules, Diagnostics{});
@@ -393,6 +419,12 @@ class Evaluation {
       }
       frame.EndBatch();
     }
+    if (options_.params.empty()) {
+      ctx_.consts_valid = true;
+      ctx_.consts_as_of = options_.as_of;
+      ctx_.consts_zone = options_.time_zone;
+      ctx_.consts_diag.assign(st.const_diag.begin(), st.const_diag.end());
+    }
   }
 
   // String predicates over dictionary columns: once per dictionary entry.
@@ -404,12 +436,18 @@ class Evaluation {
     st.entry_results.resize(g.size());
     std::vector<std::unique_ptr<DictTable>>& tables = ctx_.dict_tables;
     tables.resize(g.size());
-    for (int32_t id = 0; id < g.size(); ++id) {
+    if (!ctx_.per_entry_found) {
+      ctx_.per_entry_ids.clear();
+      for (int32_t id = 0; id < g.size(); ++id) {
+        if (plan.reachable[id] && plan.per_entry[id]) ctx_.per_entry_ids.push_back(id);
+      }
+      ctx_.per_entry_found = true;
+    }
+    for (int32_t id : ctx_.per_entry_ids) {
       if (st.entry_results[id] != nullptr)
         tables[id]->lut = std::move(st.entry_results[id]);  // Back to the cache.
     }
-    for (int32_t id = 0; id < g.size(); ++id) {
-      if (!plan.reachable[id] || !plan.per_entry[id]) continue;
+    for (int32_t id : ctx_.per_entry_ids) {
       int32_t slot = g.node(id).single_column;
       const Column* col = st.columns[slot];
       if (col == nullptr || !col->is_dictionary()) continue;
@@ -421,6 +459,11 @@ class Evaluation {
       if (t.dict != col->dictionary_ptr()) {
         t.dict = col->dictionary_ptr();
         t.entries = DictionaryWithNull(col->dictionary());
+        t.consts_generation = -1;
+      } else if (t.lut != nullptr && t.consts_generation == ctx_.consts_generation) {
+        // The same dictionary and the same constants: the same table.
+        st.entry_results[id] = std::move(t.lut);
+        continue;
       }
       const Column& vc = t.entries;
       const int64_t entries = vc.size();
@@ -453,6 +496,7 @@ class Evaluation {
         frame.EndBatch();
       }
       lut->Finish();
+      t.consts_generation = ctx_.consts_generation;
       st.entry_results[id] = std::move(t.lut);
     }
   }
@@ -474,6 +518,7 @@ class Evaluation {
       related_ = exec::RelatedData();
       ctx_.related_tables.clear();
       if (absl::Status s = related_.Resolve(plan, impl_.schema, snapshot_); !s.ok()) return s;
+      ctx_.resolved_relations = related_.relations().size();
       for (const auto& [name, table] : snapshot_.tables) {
         ctx_.related_tables.push_back(
             {table.cache(), &table, table.columns().data(), table.num_columns(), table.num_rows()});
@@ -619,10 +664,17 @@ class Evaluation {
         pr.diagnostics.orphan_rows += thread_diag[t][r].orphan_rows;
       }
     }
-    result.relations = related_.relations();
   }
 
-  void CollectResults() { result_.relations = related_.relations(); }
+  // A kept context's joins may carry the relations of an earlier call's owner
+  // scope: a call without an owner reports those of the joins only, as a
+  // fresh evaluation does.
+  void CollectResults() {
+    const std::vector<RelationDiagnostics>& all = related_.relations();
+    const size_t n =
+        options_.owner.has_value() ? all.size() : std::min(all.size(), ctx_.resolved_relations);
+    result_.relations.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
+  }
 
   const plan::CompiledProgram& impl_;
   const plan::PhysicalPlan& plan_;

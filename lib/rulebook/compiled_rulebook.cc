@@ -430,6 +430,18 @@ absl::StatusOr<CompiledRulebook> CompiledRulebook::Compile(const Rulebook& ruleb
 const Rulebook& CompiledRulebook::rulebook() const { return impl_->rulebook; }
 const Schema& CompiledRulebook::schema() const { return impl_->schema; }
 const Program& CompiledRulebook::program() const { return impl_->program; }
+const Program& CompiledRulebook::ProgramFor(const std::vector<size_t>& which) const {
+  return impl_->ProgramFor(which);
+}
+const Limits& CompiledRulebook::limits() const { return impl_->limits; }
+
+namespace rulebook {
+// For the on-change path (onchange.cc): a list's `prev()` columns, as the plain call adds them.
+absl::Status AddShownHistoryColumns(const RunOptions& options, ListResult* list,
+                                    std::vector<std::string>* notes) {
+  return AddShownHistory(options, list, notes);
+}
+}  // namespace rulebook
 
 absl::StatusOr<Value> CompiledRulebook::ParseParam(std::string_view name,
                                                    std::string_view text) const {

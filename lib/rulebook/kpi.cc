@@ -214,4 +214,55 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
   return out;
 }
 
+bool AggregateByOwnerFew(const Measure& measure, const Column* column, const Bitmap& rows,
+                         const OwnerLookup& owners, std::vector<std::pair<std::string, Value>>* out) {
+  if (measure.kind == MeasureKind::kCountDistinct) return false;  // Its sets allocate.
+  constexpr int kMax = 8;
+  std::optional<Accumulator> groups[kMax + 1];  // The last: no owner.
+  std::string_view names[kMax];
+  int n = 0;
+  bool too_many = false;
+  ForEachSetBit(rows.data(), 0, rows.size(), [&](int64_t r) {
+    std::string_view owner;
+    if (!owners.Get(r, &owner)) {
+      if (!groups[kMax]) groups[kMax].emplace(measure, column);
+      groups[kMax]->Add(r);
+      return true;
+    }
+    int g = 0;
+    while (g < n && names[g] != owner) ++g;
+    if (g == n) {
+      if (n == kMax) {
+        too_many = true;
+        return false;
+      }
+      names[n] = owner;
+      groups[n++].emplace(measure, column);
+    }
+    groups[g]->Add(r);
+    return true;
+  });
+  if (too_many) return false;
+  int order[kMax];
+  for (int i = 0; i < n; ++i) order[i] = i;
+  for (int i = 1; i < n; ++i) {  // Insertion sort by owner (at most 8).
+    const int x = order[i];
+    int j = i;
+    for (; j > 0 && names[x] < names[order[j - 1]]; --j) order[j] = order[j - 1];
+    order[j] = x;
+  }
+  const size_t size = static_cast<size_t>(n) + (groups[kMax] ? 1 : 0);
+  if (out->size() > size) out->resize(size);
+  while (out->size() < size) out->emplace_back();
+  for (int i = 0; i < n; ++i) {
+    (*out)[i].first.assign(names[order[i]]);
+    (*out)[i].second = groups[order[i]]->Result();
+  }
+  if (groups[kMax]) {
+    out->back().first.assign(kUnassignedOwner);
+    out->back().second = groups[kMax]->Result();
+  }
+  return true;
+}
+
 }  // namespace docket::rulebook

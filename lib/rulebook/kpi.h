@@ -32,6 +32,12 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
                                                             const Bitmap& rows,
                                                             const OwnerLookup& owners);
 
+// AggregateByOwner into `*out` (its strings reused) when the rows have at
+// most 8 owners and the measure is not count_distinct (the on-change path:
+// no allocation once `out` has the capacity); false otherwise, `*out` untouched.
+bool AggregateByOwnerFew(const Measure& measure, const Column* column, const Bitmap& rows,
+                         const OwnerLookup& owners, std::vector<std::pair<std::string, Value>>* out);
+
 }  // namespace docket::rulebook
 
 #endif  // DOCKET_RULEBOOK_KPI_H_

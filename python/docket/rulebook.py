@@ -210,14 +210,18 @@ class Rulebook:
         as_of: AsOf = None,
         context: "_docket.EvalContext",
         time_zone: Optional[str] = None,
+        max_rows: Optional[int] = None,
     ) -> "np.ndarray":
-        """The on-change path: re-evaluates every list on a small prepared
-        snapshot (one account and its related rows) on the calling thread,
-        reusing ``context`` (a :class:`docket.EvalContext`, one per thread),
-        so that the C++ side allocates nothing once the context has seen the
-        snapshot.  Returns each list's count (int64, in list order);
-        ``context.matches(i)`` gives list i's row positions.  Uses the
-        rulebook's params; for owner scope, params or top rows use :meth:`run`.
+        """The on-change path: the command center (every list, its ordered
+        top rows and the KPIs) on a small prepared snapshot (one account and
+        its related rows) on the calling thread, reusing ``context`` (a
+        :class:`docket.EvalContext`, one per thread), so that the C++ side
+        allocates nothing once the context has seen the snapshot.  Returns
+        each list's count (int64, in list order); ``context.matches(i)`` gives
+        list i's row positions, ``context.kept(i)`` the rows it keeps after
+        ``order_by``, ``limit`` and ``max_rows``, ``context.kpis()`` the KPI
+        values.  Uses the rulebook's params; for owner scope or params use
+        :meth:`run`.
         """
         if not isinstance(snapshot, Snapshot):
             raise TypeError("evaluate_one takes a Snapshot from Rulebook.prepare() (prepared once, reused)")
@@ -231,7 +235,8 @@ class Rulebook:
             snapshot._evaluate_one = (self, compiled)
         zone = time_zone or self.time_zone
         day = as_of_date(as_of, zone)
-        _docket.evaluate_one(compiled, snapshot._native, as_of_tuple(day), time_zone, context=context)
+        _docket.evaluate_one(compiled, snapshot._native, as_of_tuple(day), time_zone, context=context,
+                             max_rows=max_rows)
         return context.counts()
 
     def metrics(

@@ -58,6 +58,27 @@ def test_evaluate_one_matches_run(hub, example_frames):
 
 
 @needs_engine
+def test_evaluate_one_is_the_command_center(hub, example_frames):
+    # Kept rows (order_by, limit, max_rows) and KPI values are run()'s, account by account.
+    ctx = docket.EvalContext()
+    kept_total = 0
+    for account in ["A0000001", "A0000002", "A0000005", "A0000007", "A0000011"]:
+        snap = hub.prepare(one_account(example_frames, account))
+        for max_rows in [None, 2]:
+            hub.evaluate_one(snap, as_of=AS_OF, context=ctx, max_rows=max_rows)
+            res = hub.run(snap, as_of=AS_OF, threads=1, max_rows=max_rows)
+            for i, l in enumerate(res.lists):
+                assert ctx.kept(i).tolist() == l.rows.tolist(), (account, max_rows, l.id)
+                kept_total += len(l.rows)
+            kpis = ctx.kpis()
+            assert list(kpis) == [k["id"] for k in res._kpis]
+            for kid, value in kpis.items():
+                want = res.kpi_value(kid)
+                assert value == want or (value != value and want != want), (account, kid)
+    assert kept_total > 0
+
+
+@needs_engine
 def test_warm_context_is_not_set_up_again(hub, example_frames):
     snap = hub.prepare(one_account(example_frames, "A0000002"))
     ctx = docket.EvalContext()

@@ -289,5 +289,196 @@ TEST(OnChange, ErrorsStillReported) {
   ExpectSame(result, *fresh, "after errors");
 }
 
+// The command center (CompiledRulebook::Evaluate with a kept RulebookContext).
+
+void ExpectSameBook(const RulebookResult& a, const RulebookResult& b, const std::string& how) {
+  EXPECT_EQ(a.name, b.name) << how;
+  EXPECT_EQ(a.as_of, b.as_of) << how;
+  EXPECT_EQ(a.time_zone, b.time_zone) << how;
+  EXPECT_EQ(a.owner, b.owner) << how;
+  EXPECT_EQ(a.notes, b.notes) << how;
+  ASSERT_EQ(a.relations.size(), b.relations.size()) << how;
+  for (size_t i = 0; i < a.relations.size(); ++i) {
+    EXPECT_EQ(a.relations[i].table, b.relations[i].table) << how;
+    EXPECT_EQ(a.relations[i].parent, b.relations[i].parent) << how;
+    EXPECT_EQ(a.relations[i].null_keys, b.relations[i].null_keys) << how;
+    EXPECT_EQ(a.relations[i].missing_keys, b.relations[i].missing_keys) << how;
+  }
+  ASSERT_EQ(a.lists.size(), b.lists.size()) << how;
+  for (size_t i = 0; i < a.lists.size(); ++i) {
+    const ListResult& x = a.lists[i];
+    const ListResult& y = b.lists[i];
+    const std::string where = how + ", list " + x.id;
+    EXPECT_EQ(x.id, y.id) << where;
+    EXPECT_EQ(x.title, y.title) << where;
+    EXPECT_EQ(x.horizon, y.horizon) << where;
+    EXPECT_EQ(x.table, y.table) << where;
+    EXPECT_EQ(x.action, y.action) << where;
+    EXPECT_EQ(x.resources.size(), y.resources.size()) << where;
+    EXPECT_EQ(x.show, y.show) << where;
+    EXPECT_EQ(x.count, y.count) << where;
+    EXPECT_EQ(x.all_matches, y.all_matches) << where;
+    EXPECT_EQ(x.diagnostics.division_by_zero, y.diagnostics.division_by_zero) << where;
+    EXPECT_EQ(x.diagnostics.int_overflow, y.diagnostics.int_overflow) << where;
+    EXPECT_EQ(x.diagnostics.orphan_rows, y.diagnostics.orphan_rows) << where;
+    ASSERT_EQ(x.matches.size(), y.matches.size()) << where;
+    for (int64_t r = 0; r < x.matches.size(); ++r)
+      ASSERT_EQ(x.matches.Get(r), y.matches.Get(r)) << where << " row " << r;
+    ASSERT_EQ(x.KeptRows(), y.KeptRows()) << where;
+    ASSERT_EQ(x.data.num_columns(), y.data.num_columns()) << where;
+    ASSERT_EQ(x.data.num_rows(), y.data.num_rows()) << where;
+    for (int c = 0; c < x.data.num_columns(); ++c) {
+      const std::string& name = x.data.schema().columns[c].name;
+      ASSERT_EQ(name, y.data.schema().columns[c].name) << where;
+      for (int64_t r : x.KeptRows())
+        ASSERT_EQ(x.Cell(r, name), y.Cell(r, name)) << where << " column " << name << " row " << r;
+    }
+    for (int64_t r : x.KeptRows()) ASSERT_EQ(x.Key(r), y.Key(r)) << where;
+  }
+  ASSERT_EQ(a.kpis.size(), b.kpis.size()) << how;
+  for (size_t i = 0; i < a.kpis.size(); ++i) {
+    const KpiResult& x = a.kpis[i];
+    const KpiResult& y = b.kpis[i];
+    EXPECT_EQ(x.id, y.id) << how;
+    EXPECT_EQ(x.title, y.title) << how;
+    EXPECT_EQ(x.list, y.list) << how;
+    EXPECT_EQ(x.by_owner, y.by_owner) << how;
+    EXPECT_EQ(x.value, y.value) << how << ", KPI " << x.id;
+    EXPECT_EQ(x.groups, y.groups) << how << ", KPI " << x.id;
+  }
+}
+
+RunOptions CenterOptions(absl::CivilDay as_of = absl::CivilDay(2026, 11, 22)) {
+  RunOptions run;
+  run.as_of = as_of;
+  run.max_rows = 5;  // The command center's top rows.
+  run.threads = 1;
+  return run;
+}
+
+TEST(OnChange, CommandCenterAllocatesNothingOnceWarm) {
+  const CompiledRulebook& hub = CsmHub().compiled;
+  Snapshot one = Accounts(1);
+  RunOptions run = CenterOptions();
+  RulebookContext ctx;
+  RulebookResult result;
+  // Warm up: two calls (each list's bitmap and the program's trade places
+  // every call, so both need their storage).
+  ASSERT_TRUE(hub.Evaluate(one, run, &ctx, &result).ok());
+  ASSERT_TRUE(hub.Evaluate(one, run, &ctx, &result).ok());
+  absl::Status status;
+  const int64_t news = CountAllocations([&] {
+    for (int i = 0; i < 1000 && status.ok(); ++i) status = hub.Evaluate(one, run, &ctx, &result);
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(news, 0) << "heap allocations over 1000 warm command-center evaluations";
+  EXPECT_EQ(ctx.evaluations(), 1002);
+  EXPECT_EQ(ctx.setups(), 2);  // The first call: the list selection and the snapshot.
+  EXPECT_EQ(ctx.eval_context().setups(), 1);
+  // The plain call allocates (so the count above can fail) and gives the same.
+  absl::StatusOr<RulebookResult> plain;
+  EXPECT_GT(CountAllocations([&] { plain = hub.Evaluate(one, run); }), 0);
+  ASSERT_TRUE(plain.ok());
+  ExpectSameBook(result, *plain, "one account, warm");
+  int64_t kept = 0;
+  for (const ListResult& l : result.lists) kept += l.kept();
+  EXPECT_GT(kept, 0);  // Some list keeps rows (ordered, with their parent fields).
+}
+
+TEST(OnChange, CommandCenterGivesThePlainResults) {
+  // Many accounts of generated data, one at a time and together, with as_of,
+  // owners, params, list selections and top rows moving between calls
+  // through one context: each call's result is the plain call's.
+  const CompiledRulebook& hub = CsmHub().compiled;
+  std::vector<Snapshot> snaps;
+  for (uint64_t seed = 1; seed <= 40; ++seed) snaps.push_back(Accounts(1, seed));
+  snaps.push_back(Accounts(300, 77));
+  snaps.push_back(Accounts(3000, 78));  // More than one batch.
+  RulebookContext ctx;
+  RulebookResult result;
+  int64_t kept = 0, matched = 0;
+  int k = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const Snapshot& snap : snaps) {
+      for (int variant = 0; variant < 4; ++variant, ++k) {
+        RunOptions run = CenterOptions(absl::CivilDay(2026, 11, 22) + (k % 5) * 23);
+        if (variant == 1) run.owner = "Alice Chen";
+        if (variant == 2) run.max_rows.reset();
+        if (variant == 3 && k % 2 == 0) run.params["pulse_stale_days"] = Value::Int(20 + k % 50);
+        if (k % 7 == 0) run.lists = {"renewal_risks", "tasks_due", "outdated_pulse"};
+        if (k % 11 == 0) run.time_zone = absl::UTCTimeZone();
+        absl::Status s = hub.Evaluate(snap, run, &ctx, &result);
+        ASSERT_TRUE(s.ok()) << s;
+        absl::StatusOr<RulebookResult> plain = hub.Evaluate(snap, run);
+        ASSERT_TRUE(plain.ok()) << plain.status();
+        ExpectSameBook(result, *plain,
+                       "call " + std::to_string(k) + " (" +
+                           std::to_string(snap.FindTable("accounts")->num_rows()) +
+                           " accounts, variant " + std::to_string(variant) + ")");
+        if (HasFatalFailure()) return;
+        for (const ListResult& l : result.lists) {
+          kept += l.kept();
+          matched += l.count;
+        }
+        // The same call again through the warm context: still the same.
+        ASSERT_TRUE(hub.Evaluate(snap, run, &ctx, &result).ok());
+        ExpectSameBook(result, *plain, "call " + std::to_string(k) + " again");
+        if (HasFatalFailure()) return;
+      }
+    }
+  }
+  EXPECT_GT(matched, 1000);  // The comparison saw real lists, not empty ones.
+  EXPECT_GT(kept, 500);
+}
+
+TEST(OnChange, CommandCenterErrorsAsThePlainCall) {
+  const CompiledRulebook& hub = CsmHub().compiled;
+  Snapshot one = Accounts(1);
+  RulebookContext ctx;
+  RulebookResult result;
+  RunOptions run = CenterOptions();
+  run.lists = {"outdated_pulze"};
+  absl::Status s = hub.Evaluate(one, run, &ctx, &result);
+  EXPECT_EQ(s.code(), hub.Evaluate(one, run).status().code());
+  EXPECT_NE(s.message().find("outdated_pulse"), std::string_view::npos) << s;  // did-you-mean
+  run.lists.clear();
+  run.params["no_such_param"] = Value::Int(1);
+  s = hub.Evaluate(one, run, &ctx, &result);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  run.params.clear();
+  Snapshot missing = one;
+  missing.tables.erase("contacts");
+  s = hub.Evaluate(missing, run, &ctx, &result);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  // The context is still good.
+  ASSERT_TRUE(hub.Evaluate(one, run, &ctx, &result).ok());
+  absl::StatusOr<RulebookResult> plain = hub.Evaluate(one, run);
+  ASSERT_TRUE(plain.ok());
+  ExpectSameBook(result, *plain, "after errors");
+}
+
+TEST(OnChange, KeptConstantsFollowAsOfParamsAndZone) {
+  // The constants are kept while as_of, the zone and the params stay; any
+  // change computes them again.
+  const Program& program = CsmHub().compiled.program();
+  Snapshot snap = Accounts(200, 21);
+  EvalContext ctx;
+  ProgramResult result;
+  const absl::CivilDay day(2026, 11, 22);
+  std::vector<EvalOptions> sequence;
+  for (int i = 0; i < 12; ++i) {
+    EvalOptions o = HubOptions(day + (i / 3) * 45);  // Three calls per as_of.
+    if (i % 3 == 1) o.params["pulse_stale_days"] = Value::Int(15);
+    if (i % 4 == 3) o.time_zone = absl::UTCTimeZone();
+    sequence.push_back(o);
+  }
+  for (size_t i = 0; i < sequence.size(); ++i) {
+    ASSERT_TRUE(program.Evaluate(snap, sequence[i], &ctx, &result).ok());
+    absl::StatusOr<ProgramResult> fresh = program.Evaluate(snap, sequence[i]);
+    ASSERT_TRUE(fresh.ok());
+    ExpectSame(result, *fresh, "call " + std::to_string(i));
+  }
+}
+
 }  // namespace
 }  // namespace docket
