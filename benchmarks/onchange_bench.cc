@@ -12,9 +12,9 @@
 //   DOCKET_BENCH_ONLY=program_ctx build/benchmarks/onchange_bench   # one way only (for perf)
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,8 +67,7 @@ bool SameLists(const RulebookResult& a, const RulebookResult& b) {
     if (a.lists[i].KeptRows() != b.lists[i].KeptRows()) return false;
   }
   for (size_t i = 0; i < a.kpis.size(); ++i) {
-    if (!(a.kpis[i].value == b.kpis[i].value) || a.kpis[i].groups != b.kpis[i].groups)
-      return false;
+    if (!(a.kpis[i].value == b.kpis[i].value) || a.kpis[i].groups != b.kpis[i].groups) return false;
   }
   return true;
 }
@@ -149,18 +148,21 @@ void Run() {
   }
   int64_t rows = 0;
   for (const auto& [name, table] : one->tables) rows += table.num_rows();
-  std::printf("on-change: CSM hub (%d lists, %zu KPIs), one account and its related rows (%lld rows"
-              " in %zu tables), 1 thread, median of %d x %d calls\n",
-              program.num_predicates(), book->kpis.size(), static_cast<long long>(rows),
-              one->tables.size(), reps, calls);
+  std::printf(
+      "on-change: CSM hub (%d lists, %zu KPIs), one account and its related rows (%lld rows"
+      " in %zu tables), 1 thread, median of %d x %d calls\n",
+      program.num_predicates(), book->kpis.size(), static_cast<long long>(rows), one->tables.size(),
+      reps, calls);
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   std::printf("                                   cpu us/call  wall us/call\n");
   std::printf("  program, plain Evaluate          %10.2f  %10.2f\n", t[0].cpu, t[0].wall);
-  std::printf("  program, kept EvalContext        %10.2f  %10.2f   %5.2fx faster than plain (cpu)\n",
-              t[1].cpu, t[1].wall, ratio(t[0].cpu, t[1].cpu));
+  std::printf(
+      "  program, kept EvalContext        %10.2f  %10.2f   %5.2fx faster than plain (cpu)\n",
+      t[1].cpu, t[1].wall, ratio(t[0].cpu, t[1].cpu));
   std::printf("  command center, plain Evaluate   %10.2f  %10.2f\n", t[2].cpu, t[2].wall);
-  std::printf("  command center, kept context     %10.2f  %10.2f   %5.2fx faster than plain (cpu)\n",
-              t[3].cpu, t[3].wall, ratio(t[2].cpu, t[3].cpu));
+  std::printf(
+      "  command center, kept context     %10.2f  %10.2f   %5.2fx faster than plain (cpu)\n",
+      t[3].cpu, t[3].wall, ratio(t[2].cpu, t[3].cpu));
 }
 
 }  // namespace

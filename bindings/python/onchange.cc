@@ -50,8 +50,8 @@ void RegisterOnChange(py::module_& m) {
       .def(py::init<>())
       .def_property_readonly("evaluations",
                              [](const PyEvalContext& c) { return c.context.evaluations(); })
-      .def_property_readonly("setups",
-                             [](const PyEvalContext& c) { return c.context.eval_context().setups(); })
+      .def_property_readonly(
+          "setups", [](const PyEvalContext& c) { return c.context.eval_context().setups(); })
       .def("counts",
            [](const PyEvalContext& c) {
              if (!c.has_result)

@@ -17,6 +17,7 @@
 #include "docket/table.h"
 #include "errors.h"
 #include "register.h"
+#include "timing.h"
 #include "values.h"
 
 namespace docket::python {
@@ -74,23 +75,9 @@ void RegisterProgramSet(py::module_& m) {
              int iterations) {
             // Benchmark hook: the best of `iterations` evaluations timed inside C++.
             EvalOptions o = ProgramOptions(as_of, threads);
-            double best = 1e300;
-            py::gil_scoped_release release;
-            for (int i = 0; i < iterations; ++i) {
-              auto start = std::chrono::steady_clock::now();
-              absl::StatusOr<ProgramResult> r = p.Evaluate(snapshot, o);
-              double s =
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-              if (!r.ok()) {
-                py::gil_scoped_acquire acquire;
-                throw StatusError(r.status());
-              }
-              best = std::min(best, s);
-            }
-            return best;
+            return BestSeconds(iterations, [&] { return p.Evaluate(snapshot, o); });
           },
-          py::arg("snapshot"), py::arg("as_of"), py::arg("threads") = 0,
-          py::arg("iterations") = 5);
+          py::arg("snapshot"), py::arg("as_of"), py::arg("threads") = 0, py::arg("iterations") = 5);
 }
 
 }  // namespace docket::python

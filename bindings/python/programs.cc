@@ -19,6 +19,7 @@
 #include "fmt/format.h"
 #include "lang/param_names.h"
 #include "register.h"
+#include "timing.h"
 #include "values.h"
 
 namespace docket::python {
@@ -167,20 +168,7 @@ void RegisterPrograms(py::module_& m) {
          int iterations) {
         EvalOptions o =
             MakeEvalOptions(as_of, std::nullopt, py::dict(), std::nullopt, false, threads);
-        double best = 1e300;
-        py::gil_scoped_release release;
-        for (int i = 0; i < iterations; ++i) {
-          auto start = std::chrono::steady_clock::now();
-          absl::StatusOr<PredicateResult> r = p.EvaluateTable(table, o);
-          double s =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          if (!r.ok()) {
-            py::gil_scoped_acquire acquire;
-            throw StatusError(r.status());
-          }
-          best = std::min(best, s);
-        }
-        return best;
+        return BestSeconds(iterations, [&] { return p.EvaluateTable(table, o); });
       },
       py::arg("predicate"), py::arg("table"), py::arg("as_of"), py::arg("threads") = 0,
       py::arg("iterations") = 5);

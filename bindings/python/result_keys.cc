@@ -67,9 +67,8 @@ py::list KeysToList(const ListResult& list) {
       put(e);
     });
   } else if (key->type_id() == TypeId::kString) {
-    list.ForEachKeptRow([&](int64_t row) {
-      put(key->IsNull(row) ? Str(list.Key(row)) : Str(key->StringAt(row)));
-    });
+    list.ForEachKeptRow(
+        [&](int64_t row) { put(key->IsNull(row) ? Str(list.Key(row)) : Str(key->StringAt(row))); });
   } else if (key->type_id() == TypeId::kInt) {
     const int64_t* values = key->Values<int64_t>();
     list.ForEachKeptRow(

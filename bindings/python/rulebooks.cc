@@ -17,6 +17,7 @@
 #include "fmt/format.h"
 #include "register.h"
 #include "result_keys.h"
+#include "timing.h"
 #include "values.h"
 
 namespace docket::python {
@@ -212,20 +213,7 @@ void RegisterRulebooks(py::module_& m) {
             o.as_of = DayFromTuple(as_of);
             o.threads = threads;
             o.max_rows = max_rows;
-            double best = 1e300;
-            py::gil_scoped_release release;
-            for (int i = 0; i < iterations; ++i) {
-              auto start = std::chrono::steady_clock::now();
-              absl::StatusOr<RulebookResult> r = hub.Evaluate(snapshot, o);
-              double s =
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-              if (!r.ok()) {
-                py::gil_scoped_acquire acquire;
-                throw StatusError(r.status());
-              }
-              best = std::min(best, s);
-            }
-            return best;
+            return BestSeconds(iterations, [&] { return hub.Evaluate(snapshot, o); });
           },
           py::arg("snapshot"), py::arg("as_of"), py::arg("threads") = 0,
           py::arg("max_rows") = py::none(), py::arg("iterations") = 5)

@@ -64,7 +64,7 @@ struct Loaded {
 };
 
 absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const CsvOptions& csv,
-                             const CompileOptions& compile) {
+                            const CompileOptions& compile) {
   Loaded out;
   std::error_code ec;
   if (std::filesystem::is_directory(args.data, ec) && schema == nullptr && !args.table.empty()) {
@@ -171,10 +171,10 @@ absl::StatusOr<Loaded> Load(const EvalArgs& args, const Schema* schema, const Cs
   if (!table.ok()) return table.status();
   if (table_schema != nullptr && !table->schema().undeclared_columns.empty()) {
     // Columns the schema does not declare: ignored, with a warning (io/data_columns.h).
-    std::fprintf(stderr, "docket: warning: %s\n",
-                 io::UndeclaredColumnsWarning(args.data, *table_schema,
-                                              table->schema().undeclared_columns)
-                     .c_str());
+    std::fprintf(
+        stderr, "docket: warning: %s\n",
+        io::UndeclaredColumnsWarning(args.data, *table_schema, table->schema().undeclared_columns)
+            .c_str());
     out.snapshot.schema.FindTable(out.table)->undeclared_columns =
         table->schema().undeclared_columns;
   }

@@ -120,8 +120,7 @@ void MatchCodeWord(const int32_t* codes, int cnt, int num_true, int32_t c0, int3
     for (int g = 0; g < 4; ++g) {
       __m128i hs[4], os[4];
       for (int q = 0; q < 4; ++q) {
-        const __m128i x =
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + 16 * g + 4 * q));
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + 16 * g + 4 * q));
         hs[q] = _mm_and_si128(any, _mm_or_si128(_mm_cmpeq_epi32(x, v0), _mm_cmpeq_epi32(x, v1)));
         os[q] = _mm_cmpgt_epi32(_mm_xor_si128(x, sign), limit);
       }

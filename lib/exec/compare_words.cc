@@ -15,8 +15,7 @@ using plan::Cmp;
 namespace {
 
 // out[i] = x[i] cmp c for i < n, one byte per row (the baseline path).
-void CompareBytes(Cmp cmp, const int64_t* __restrict x, int64_t c, int n,
-                  uint8_t* __restrict out) {
+void CompareBytes(Cmp cmp, const int64_t* __restrict x, int64_t c, int n, uint8_t* __restrict out) {
   switch (cmp) {
     case Cmp::kEq:
       for (int i = 0; i < n; ++i) out[i] = x[i] == c;
@@ -46,8 +45,7 @@ void CompareBytes(Cmp cmp, const int64_t* __restrict x, int64_t c, int n,
 // kNot inverts.  The upper halves of the ymm registers are cleared before
 // returning, so that SSE code after it pays no transition penalty.
 template <bool kGt, bool kSwap, bool kNot>
-__attribute__((target("avx2"))) void WordsAvx2(const int64_t* x, int64_t c, int n,
-                                                 uint64_t* out) {
+__attribute__((target("avx2"))) void WordsAvx2(const int64_t* x, int64_t c, int n, uint64_t* out) {
   const __m256i vc = _mm256_set1_epi64x(c);
   const int full = n / 64;
   for (int w = 0; w < full; ++w) {

@@ -15,9 +15,7 @@ namespace {
 // set bits are.
 constexpr int kDenseWord = 24;
 
-inline uint32_t Slot(int32_t p, uint32_t spare) {
-  return p < 0 ? spare : static_cast<uint32_t>(p);
-}
+inline uint32_t Slot(int32_t p, uint32_t spare) { return p < 0 ? spare : static_cast<uint32_t>(p); }
 
 }  // namespace
 

@@ -37,7 +37,7 @@ inline bool EndsWithIgnoreCase(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && EqualsIgnoreCase(s.substr(s.size() - p.size()), p);
 }
 inline std::string_view StripAsciiWhitespace(std::string_view s, bool leading = true,
-                                              bool trailing = true) {
+                                             bool trailing = true) {
   size_t b = 0, e = s.size();
   while (leading && b < e && IsAsciiSpace(s[b])) ++b;
   while (trailing && e > b && IsAsciiSpace(s[e - 1])) --e;

@@ -47,10 +47,10 @@
 #include "base/parallel.h"
 #include "base/text_values.h"
 #include "docket/error.h"
-#include "io/format.h"
 #include "io/data_columns.h"
-#include "storage/keys.h"
+#include "io/format.h"
 #include "io/infer.h"
+#include "storage/keys.h"
 
 namespace docket {
 namespace io {
@@ -1257,7 +1257,8 @@ class CsvReader {
     std::optional<Column> key_column;
     if (key >= 0) key_column = columns[key];  // Shares its buffers: for the error path.
     absl::StatusOr<Table> table = Table::Make(table_schema, std::move(columns));
-    if (!table.ok() && key_column.has_value()) return DiagnoseKey(table_schema, *key_column, table.status());
+    if (!table.ok() && key_column.has_value())
+      return DiagnoseKey(table_schema, *key_column, table.status());
     return table;
   }
 

@@ -18,17 +18,17 @@ std::string UndeclaredColumnsWarning(std::string_view where, const TableSchema& 
   const bool one = undeclared.size() == 1;
   std::vector<std::string> shown;
   for (size_t i = 0; i < undeclared.size() && i < 10; ++i) shown.push_back(undeclared[i]);
-  std::string list = absl::StrCat("'", absl::StrJoin(shown, "', '"), "'",
-                                  undeclared.size() > shown.size()
-                                      ? absl::StrCat(" and ", undeclared.size() - shown.size(),
-                                                     " more")
-                                      : "");
-  return absl::StrCat(where.empty() ? "" : absl::StrCat(std::string(where), ": "), one ? "column " : "columns ",
-                      list, " of table '", declared.name, one ? "' is" : "' are",
-                      " not declared in the schema and ", one ? "is" : "are",
-                      " ignored; to use ", one ? "it" : "them", " in rules, declare ",
-                      one ? "it" : "them", " under tables: ", declared.name, ": columns: (e.g. ",
-                      undeclared[0], ": string)");
+  std::string list =
+      absl::StrCat("'", absl::StrJoin(shown, "', '"), "'",
+                   undeclared.size() > shown.size()
+                       ? absl::StrCat(" and ", undeclared.size() - shown.size(), " more")
+                       : "");
+  return absl::StrCat(where.empty() ? "" : absl::StrCat(std::string(where), ": "),
+                      one ? "column " : "columns ", list, " of table '", declared.name,
+                      one ? "' is" : "' are", " not declared in the schema and ",
+                      one ? "is" : "are", " ignored; to use ", one ? "it" : "them",
+                      " in rules, declare ", one ? "it" : "them", " under tables: ", declared.name,
+                      ": columns: (e.g. ", undeclared[0], ": string)");
 }
 
 absl::StatusOr<DeclaredColumns> MatchDeclaredColumns(const TableSchema& declared,
@@ -55,16 +55,16 @@ absl::StatusOr<DeclaredColumns> MatchDeclaredColumns(const TableSchema& declared
         !close.empty()
             ? absl::StrCat("the data has a column '", close, "': did you mean '", c.name,
                            "'? rename it in the data (or in the schema)")
-            : absl::StrCat("add the column to the data (empty values are NULL); the data's "
-                           "columns are: ",
-                           absl::StrJoin(data_columns.begin(),
-                                         data_columns.begin() +
-                                             std::min<size_t>(data_columns.size(), 20),
-                                         ", "),
-                           data_columns.size() > 20 ? ", …" : "");
+            : absl::StrCat(
+                  "add the column to the data (empty values are NULL); the data's "
+                  "columns are: ",
+                  absl::StrJoin(data_columns.begin(),
+                                data_columns.begin() + std::min<size_t>(data_columns.size(), 20),
+                                ", "),
+                  data_columns.size() > 20 ? ", …" : "");
     return DataError(location,
-                     absl::StrCat("missing column '", c.name, "' (",
-                                  c.type.ToString(), "): the schema of table '", declared.name,
+                     absl::StrCat("missing column '", c.name, "' (", c.type.ToString(),
+                                  "): the schema of table '", declared.name,
                                   "' declares it, but the data has no such column"),
                      hint);
   }

@@ -49,8 +49,8 @@ absl::Status CheckParamsUsed(std::string_view expression, const std::vector<std:
       hint = used.empty() ? "the expression reads no params: leave it out"
                           : absl::StrCat("the expression reads $", absl::StrJoin(used, ", $"));
     }
-    return UsageError(absl::StrCat(std::string(flag), "'", name, "' is not used by the expression (it has no $",
-                                   name, ")"),
+    return UsageError(absl::StrCat(std::string(flag), "'", name,
+                                   "' is not used by the expression (it has no $", name, ")"),
                       hint);
   }
   return absl::OkStatus();

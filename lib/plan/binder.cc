@@ -627,14 +627,14 @@ Binder::Result Binder::BindName(const SyntaxNode& n) {
     return Error(n.span,
                  "column '" + n.text + "' is in the data of " + ctx_.table->name +
                      " but not declared in its schema",
-                 (close.empty() ? "" : "did you mean '" + close + "'? or ") + "declare '" +
-                     n.text + "'" + declare);
+                 (close.empty() ? "" : "did you mean '" + close + "'? or ") + "declare '" + n.text +
+                     "'" + declare);
   }
   if (hint.empty() && close.empty()) {
     close = base::ClosestName(n.text, undeclared);
     if (!close.empty()) {
-      hint = "did you mean '" + close + "'? it is in the data but not declared: declare it" +
-             declare;
+      hint =
+          "did you mean '" + close + "'? it is in the data but not declared: declare it" + declare;
     }
   }
   if (!hint.empty()) {

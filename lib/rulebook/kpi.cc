@@ -215,7 +215,8 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
 }
 
 bool AggregateByOwnerFew(const Measure& measure, const Column* column, const Bitmap& rows,
-                         const OwnerLookup& owners, std::vector<std::pair<std::string, Value>>* out) {
+                         const OwnerLookup& owners,
+                         std::vector<std::pair<std::string, Value>>* out) {
   if (measure.kind == MeasureKind::kCountDistinct) return false;  // Its sets allocate.
   constexpr int kMax = 8;
   std::optional<Accumulator> groups[kMax + 1];  // The last: no owner.

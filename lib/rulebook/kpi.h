@@ -36,7 +36,8 @@ std::vector<std::pair<std::string, Value>> AggregateByOwner(const Measure& measu
 // most 8 owners and the measure is not count_distinct (the on-change path:
 // no allocation once `out` has the capacity); false otherwise, `*out` untouched.
 bool AggregateByOwnerFew(const Measure& measure, const Column* column, const Bitmap& rows,
-                         const OwnerLookup& owners, std::vector<std::pair<std::string, Value>>* out);
+                         const OwnerLookup& owners,
+                         std::vector<std::pair<std::string, Value>>* out);
 
 }  // namespace docket::rulebook
 

@@ -58,35 +58,7 @@ struct OrderAccess {
     return r;
   }
   // As rulebook::SortKey::CompareValues (rows.cc), on column rows.
-  int Compare(int64_t a, int64_t b) const {
-    const Column& c = *column;
-    switch (c.type_id()) {
-      case TypeId::kBool: {
-        uint8_t x = c.Values<uint8_t>()[a] != 0, y = c.Values<uint8_t>()[b] != 0;
-        return (x > y) - (x < y);
-      }
-      case TypeId::kInt:
-      case TypeId::kTimestamp: {
-        int64_t x = c.Values<int64_t>()[a], y = c.Values<int64_t>()[b];
-        return (x > y) - (x < y);
-      }
-      case TypeId::kDate: {
-        int32_t x = c.Values<int32_t>()[a], y = c.Values<int32_t>()[b];
-        return (x > y) - (x < y);
-      }
-      case TypeId::kFloat: {
-        double x = c.Values<double>()[a], y = c.Values<double>()[b];
-        bool nx = std::isnan(x), ny = std::isnan(y);
-        if (nx || ny) return nx - ny;
-        return (x > y) - (x < y);
-      }
-      case TypeId::kString: {
-        int r = c.StringAt(a).compare(c.StringAt(b));
-        return (r > 0) - (r < 0);
-      }
-    }
-    return 0;
-  }
+  int Compare(int64_t a, int64_t b) const { return rulebook::CompareColumnValues(*column, a, b); }
 };
 
 // A list's materialised result for the rows it kept last time.
@@ -130,8 +102,7 @@ struct SeenTable {
 
 // Whether two tables are the same view (the same column buffers).
 bool SameView(const Table& a, const Table& b) {
-  if (a.cache() != b.cache() || a.num_rows() != b.num_rows() ||
-      a.num_columns() != b.num_columns())
+  if (a.cache() != b.cache() || a.num_rows() != b.num_rows() || a.num_columns() != b.num_columns())
     return false;
   if (a.num_columns() == 0) return true;
   // Columns are immutable views: the same first and last buffers (parent
@@ -233,9 +204,8 @@ absl::Status CompiledRulebook::Evaluate(const Snapshot& snapshot, const RunOptio
       std::sort(c.which.begin(), c.which.end());
       c.which.erase(std::unique(c.which.begin(), c.which.end()), c.which.end());
     }
-    c.plain_only = std::any_of(c.which.begin(), c.which.end(), [&](size_t i) {
-      return book.lists[i].trigger != Trigger::kNone;
-    });
+    c.plain_only = std::any_of(c.which.begin(), c.which.end(),
+                               [&](size_t i) { return book.lists[i].trigger != Trigger::kNone; });
     c.lists_key = options.lists;
     c.which_valid = true;
   }
@@ -303,9 +273,9 @@ absl::Status CompiledRulebook::Evaluate(const Snapshot& snapshot, const RunOptio
           const Table* holder = snapshot.FindTable(chain.back());
           a.column = holder != nullptr ? holder->FindColumn(path->column->name) : nullptr;
           if (a.column == nullptr) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("column '", chain.back(), ".", path->column->name,
-                             "' is missing from the snapshot"));
+            return absl::FailedPreconditionError(absl::StrCat("column '", chain.back(), ".",
+                                                              path->column->name,
+                                                              "' is missing from the snapshot"));
           }
           a.steps = *std::move(steps);
         }
@@ -332,13 +302,12 @@ absl::Status CompiledRulebook::Evaluate(const Snapshot& snapshot, const RunOptio
           }
         }
         if (spec.by_owner) {
-          k.owners = rulebook::OwnerLookup::Make(schema(), snapshot, table,
-                                                 limits().max_relation_depth);
+          k.owners =
+              rulebook::OwnerLookup::Make(schema(), snapshot, table, limits().max_relation_depth);
           if (!k.owners.has_value()) {
-            return DataError(spec.location,
-                             absl::StrCat("table '", table.name(),
-                                          "' has no owner column for KPI '", spec.id,
-                                          "' (by: owner)"));
+            return DataError(spec.location, absl::StrCat("table '", table.name(),
+                                                         "' has no owner column for KPI '", spec.id,
+                                                         "' (by: owner)"));
           }
         }
         c.kpis.push_back(std::move(k));

@@ -54,6 +54,36 @@ Value CellValue(const Column& c, int64_t row) {
   return Value::Null(c.type());
 }
 
+int CompareColumnValues(const Column& c, int64_t a, int64_t b) {
+  switch (c.type_id()) {
+    case TypeId::kBool: {
+      uint8_t x = c.Values<uint8_t>()[a] != 0, y = c.Values<uint8_t>()[b] != 0;
+      return (x > y) - (x < y);
+    }
+    case TypeId::kInt:
+    case TypeId::kTimestamp: {
+      int64_t x = c.Values<int64_t>()[a], y = c.Values<int64_t>()[b];
+      return (x > y) - (x < y);
+    }
+    case TypeId::kDate: {
+      int32_t x = c.Values<int32_t>()[a], y = c.Values<int32_t>()[b];
+      return (x > y) - (x < y);
+    }
+    case TypeId::kFloat: {
+      double x = c.Values<double>()[a], y = c.Values<double>()[b];
+      // A total order: NaN after every number.
+      bool nx = std::isnan(x), ny = std::isnan(y);
+      if (nx || ny) return nx - ny;
+      return (x > y) - (x < y);
+    }
+    case TypeId::kString: {
+      int r = c.StringAt(a).compare(c.StringAt(b));
+      return (r > 0) - (r < 0);
+    }
+  }
+  return 0;
+}
+
 namespace {
 
 // One order key, ready to compare two rows of its column.
@@ -65,38 +95,11 @@ struct SortKey {
 
   // <0, 0, >0 for the non-NULL values at rows a and b (ascending).
   int CompareValues(int64_t a, int64_t b) const {
-    const Column& c = *column;
-    switch (c.type_id()) {
-      case TypeId::kBool: {
-        uint8_t x = c.Values<uint8_t>()[a] != 0, y = c.Values<uint8_t>()[b] != 0;
-        return (x > y) - (x < y);
-      }
-      case TypeId::kInt:
-      case TypeId::kTimestamp: {
-        int64_t x = c.Values<int64_t>()[a], y = c.Values<int64_t>()[b];
-        return (x > y) - (x < y);
-      }
-      case TypeId::kDate: {
-        int32_t x = c.Values<int32_t>()[a], y = c.Values<int32_t>()[b];
-        return (x > y) - (x < y);
-      }
-      case TypeId::kFloat: {
-        double x = c.Values<double>()[a], y = c.Values<double>()[b];
-        // A total order: NaN after every number.
-        bool nx = std::isnan(x), ny = std::isnan(y);
-        if (nx || ny) return nx - ny;
-        return (x > y) - (x < y);
-      }
-      case TypeId::kString: {
-        if (!dict_rank.empty()) {
-          int32_t x = dict_rank[c.codes()[a]], y = dict_rank[c.codes()[b]];
-          return (x > y) - (x < y);
-        }
-        int r = c.StringAt(a).compare(c.StringAt(b));
-        return (r > 0) - (r < 0);
-      }
+    if (!dict_rank.empty()) {
+      int32_t x = dict_rank[column->codes()[a]], y = dict_rank[column->codes()[b]];
+      return (x > y) - (x < y);
     }
-    return 0;
+    return CompareColumnValues(*column, a, b);
   }
 };
 

@@ -24,6 +24,10 @@ std::vector<int64_t> SetRows(const Bitmap& bits);
 // The value of `column` at `row`.
 Value CellValue(const Column& column, int64_t row);
 
+// <0, 0, >0 for the non-NULL values of `c` at rows a and b, ascending (a
+// float's NaN after every number; strings by their bytes).
+int CompareColumnValues(const Column& c, int64_t a, int64_t b);
+
 // Orders `rows` by `keys` (NULLS LAST unless the key says NULLS FIRST, for
 // ASC and DESC alike; ties keep row order, so the result is a total order and
 // does not depend on the input's order) and keeps the first `limit` rows.

@@ -80,19 +80,23 @@ std::optional<KeyProblem> FindKeyProblem(const Column& key) {
     case TypeId::kInt:
     case TypeId::kTimestamp: {
       const int64_t* v = key.Values<int64_t>();
-      return FirstProblem<int64_t>(key, [v](int64_t i) { return v[i]; }, false);
+      return FirstProblem<int64_t>(
+          key, [v](int64_t i) { return v[i]; }, false);
     }
     case TypeId::kDate: {
       const int32_t* v = key.Values<int32_t>();
-      return FirstProblem<int32_t>(key, [v](int64_t i) { return v[i]; }, false);
+      return FirstProblem<int32_t>(
+          key, [v](int64_t i) { return v[i]; }, false);
     }
     case TypeId::kFloat: {
       const double* v = key.Values<double>();
-      return FirstProblem<double>(key, [v](int64_t i) { return v[i]; }, false);
+      return FirstProblem<double>(
+          key, [v](int64_t i) { return v[i]; }, false);
     }
     case TypeId::kBool: {
       const uint8_t* v = key.Values<uint8_t>();
-      return FirstProblem<uint8_t>(key, [v](int64_t i) { return v[i]; }, false);
+      return FirstProblem<uint8_t>(
+          key, [v](int64_t i) { return v[i]; }, false);
     }
   }
   return std::nullopt;

@@ -8,7 +8,8 @@
 // position ("row 2").  The shapes are the same:
 //
 //   accounts.csv:9:1: duplicate key 'A-1' in column id of table accounts (first on line 3) — …
-//   duplicate key 'A-1' in column id of table accounts at row 7 (index 7) (first on row 1 (index 1)) — …
+//   duplicate key 'A-1' in column id of table accounts at row 7 (index 7) (first on row 1 (index
+//   1)) — …
 #ifndef DOCKET_STORAGE_KEYS_H_
 #define DOCKET_STORAGE_KEYS_H_
 

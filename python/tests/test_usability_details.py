@@ -18,11 +18,11 @@ AS_OF = "2026-11-22"
 
 @pytest.mark.parametrize("frame, match", [
     (pd.DataFrame({"id": [1, 1]}, index=["a", "b"]),
-     r"table 'data': duplicate key 1 in column 'id' at row 1 \(index 'b'\)"),
+     r"duplicate key 1 in column id of table data at row 1 \(index 'b'\) \(first on row 0 \(index 'a'\)\)"),
     (pd.DataFrame({"id": ["x", "y", "x"]}, index=[10, 20, 30]),
-     r"duplicate key 'x' in column 'id' at row 2 \(index 30\)"),
+     r"duplicate key 'x' in column id of table data at row 2 \(index 30\) \(first on row 0 \(index 10\)\)"),
     (pd.DataFrame({"id": pd.array([1, None], dtype="Int64")}, index=["a", "b"]),
-     r"key column 'id' is NULL at row 1 \(index 'b'\)"),
+     r"NULL key in column id of table data at row 1 \(index 'b'\)"),
     (pd.DataFrame({"id": pd.Series([1, "a"], dtype=object, index=["a", "b"])}),
      r"column 'id': row 1 \(index 'b'\) holds str 'a'"),
 ])

@@ -241,8 +241,8 @@ TEST(Bits, MatchCodeWordMatchesItsDefinition) {
       uint64_t hit = 0, oob = 0;
       MatchCodeWord(codes, cnt, num_true, c0, c1, entries, &hit, &oob);
       for (int j = 0; j < 64; ++j) {
-        const bool want_hit = j < cnt && ((num_true >= 1 && codes[j] == c0) ||
-                                          (num_true == 2 && codes[j] == c1));
+        const bool want_hit =
+            j < cnt && ((num_true >= 1 && codes[j] == c0) || (num_true == 2 && codes[j] == c1));
         const bool want_oob = j < cnt && static_cast<uint32_t>(codes[j]) >= entries;
         ASSERT_EQ(((hit >> j) & 1) != 0, want_hit)
             << "entries " << entries << " round " << round << " row " << j << " code " << codes[j];

@@ -62,7 +62,8 @@ TEST(RelatedFold, ExistsAndCountMatchARowAtATimeFold) {
         exec::FoldExistsWords(words, parent.data(), n, flags.data(), parents);
         exec::FoldCountWords(words, parent.data(), n, counts.data(), parents);
         for (int p = 0; p < parents; ++p) {
-          ASSERT_EQ(flags[p], flags_ref[p]) << "n " << n << " density " << density << " parent " << p;
+          ASSERT_EQ(flags[p], flags_ref[p])
+              << "n " << n << " density " << density << " parent " << p;
           ASSERT_EQ(counts[p], counts_ref[p])
               << "n " << n << " density " << density << " parent " << p;
         }

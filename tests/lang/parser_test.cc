@@ -148,8 +148,9 @@ TEST(ParamNames, AParamTheExpressionNeverReadsIsAnError) {
             "param 'typo' is not used by the expression (it has no $typo) — the expression reads "
             "no params: leave it out");
   s = CheckParamsUsed("arr > $min", {"zzz"});
-  EXPECT_EQ(s.message(),
-            "param 'zzz' is not used by the expression (it has no $zzz) — the expression reads $min");
+  EXPECT_EQ(
+      s.message(),
+      "param 'zzz' is not used by the expression (it has no $zzz) — the expression reads $min");
 }
 
 }  // namespace

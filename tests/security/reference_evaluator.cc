@@ -1719,7 +1719,8 @@ constexpr TimeUnit kTsUnits[] = {TimeUnit::kMicro, TimeUnit::kMilli, TimeUnit::k
                                  TimeUnit::kNano};
 
 // Key number n of a key of type t: distinct n give distinct keys (and never
-// -0.0).  Small n are the awkward values.
+// -0.0).  Small n are the awkward values (not "": an empty key is a data
+// error, storage/keys.h).
 RValue KeyValue(TypeId t, int64_t n) {
   switch (t) {
     case TypeId::kInt: {
@@ -1727,7 +1728,7 @@ RValue KeyValue(TypeId t, int64_t n) {
       return Int(n < 6 ? kOdd[n] : 3 * n + 7);
     }
     case TypeId::kString: {
-      static const char* const kOdd[] = {"", "a", "A", "caf\xc3\xa9", "a b", "it's"};
+      static const char* const kOdd[] = {" ", "a", "A", "caf\xc3\xa9", "a b", "it's"};
       return Str(n < 6 ? kOdd[n] : "k" + std::to_string(n));
     }
     case TypeId::kDate:

@@ -201,8 +201,9 @@ TEST(Table, MakeChecksTypesLengthsAndKeys) {
 
   auto dup = Table::Make(AccountsSchema(), {Strings({"a", "b", "a"}), Floats({1, 2, 3})});
   EXPECT_EQ(dup.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(dup.status().message()),
-              StartsWith("duplicate key 'a' in column id of table accounts at row 2 (first on row 0) — "));
+  EXPECT_THAT(
+      std::string(dup.status().message()),
+      StartsWith("duplicate key 'a' in column id of table accounts at row 2 (first on row 0) — "));
 }
 
 TEST(Table, NullKeyIsAnError) {
