@@ -225,9 +225,9 @@ TEST(Bits, MatchCodeWordMatchesItsDefinition) {
     const int32_t specials[] = {0,
                                 1,
                                 -1,
-                                static_cast<int32_t>(entries) - 1,
+                                static_cast<int32_t>(entries - 1),  // Wrapping, as unsigned.
                                 static_cast<int32_t>(entries),
-                                static_cast<int32_t>(entries) + 1,
+                                static_cast<int32_t>(entries + 1),
                                 INT32_MIN,
                                 INT32_MAX};
     for (int round = 0; round < 200; ++round) {

@@ -59,8 +59,8 @@ TEST(CompareWords, MatchesRowByRowOnBothSides) {
             xs[i] = kMax;
             break;
           case 3:
-            xs[i] =
-                c + static_cast<int64_t>(rng() % 3) - 1;  // Wraps at the extremes: still a value.
+            // c - 1, c or c + 1, wrapping (as unsigned) at the extremes: still a value.
+            xs[i] = static_cast<int64_t>(static_cast<uint64_t>(c) + rng() % 3 - 1);
             break;
           default:
             xs[i] = static_cast<int64_t>(rng());
