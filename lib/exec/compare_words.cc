@@ -105,22 +105,6 @@ bool HasAvx2() {
 
 bool force_baseline = false;  // ForceBaselineCompareForTest.
 
-// c cmp x  <=>  x Mirror(cmp) c.
-Cmp Mirror(Cmp cmp) {
-  switch (cmp) {
-    case Cmp::kLt:
-      return Cmp::kGt;
-    case Cmp::kLe:
-      return Cmp::kGe;
-    case Cmp::kGt:
-      return Cmp::kLt;
-    case Cmp::kGe:
-      return Cmp::kLe;
-    default:
-      return cmp;
-  }
-}
-
 }  // namespace
 
 void ForceBaselineCompareForTest(bool on) { force_baseline = on; }
@@ -135,7 +119,8 @@ bool CompareI64ConstWords(Cmp cmp, Phys pa, Phys pb, const BatchValues& a, const
   if (!k.ValidAt(0)) return false;  // A NULL constant: the caller's general path.
   const int n = act.n;
   if (n > kBatch) return false;
-  const Cmp op = a.is_const ? Mirror(cmp) : cmp;
+  // c cmp x  <=>  x flip(cmp) c.
+  const Cmp op = a.is_const ? plan::FlipCmp(cmp) : cmp;
 #ifdef DOCKET_HAVE_AVX2_PATH
   if (!force_baseline && HasAvx2()) {
     CompareWordsAvx2(op, col.As<int64_t>(), *k.As<int64_t>(), n, out);
