@@ -99,11 +99,25 @@ format: deps
 format-check: deps
 	@clang-format --dry-run --Werror $(CXX_SOURCES) && echo "docket: clang-format clean ($(words $(CXX_SOURCES)) files)"
 
-# clang-tidy needs the compile commands of a configured build.
+# clang-tidy needs the compile commands of a configured build.  It checks the
+# lib/ sources whose inputs (the file, the project headers it reaches, its
+# flags, .clang-tidy, the tool's version) differ from a run recorded clean in
+# .ci/tidy-clean (tools/lint/tidy_cache.py); LINT_ALL=1 checks every one.
+# After a clean run the record is rewritten: commit it with the change.
+LINT_ALL ?=
 lint: build
 	$(PYTHON) tools/layers/check_layers.py .
-	run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet '$(CURDIR)/lib/.*\.cc$$' > $(BUILD)/clang-tidy.log 2>&1 \
-	  || { grep -E 'warning:|error:' $(BUILD)/clang-tidy.log | sort -u | head -50; echo "docket: clang-tidy found problems (full log: $(BUILD)/clang-tidy.log)"; exit 1; }
+	@if [ -n "$(LINT_ALL)" ]; then rm -f .ci/tidy-clean; fi; \
+	files=$$($(PYTHON) tools/lint/tidy_cache.py select . $(BUILD)) || exit 1; \
+	if [ -z "$$files" ]; then \
+	  echo "docket: clang-tidy: every lib/ source is as it was in a clean run (.ci/tidy-clean)"; \
+	else \
+	  echo "docket: clang-tidy over the $$(echo "$$files" | wc -l) lib/ sources not yet found clean"; \
+	  run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet $$(echo "$$files" | sed -e 's|\.|\\.|g' -e 's|^|$(CURDIR)/|' -e 's|$$|$$|') \
+	    > $(BUILD)/clang-tidy.log 2>&1 \
+	    || { grep -E 'warning:|error:' $(BUILD)/clang-tidy.log | sort -u | head -50; echo "docket: clang-tidy found problems (full log: $(BUILD)/clang-tidy.log)"; exit 1; }; \
+	fi
+	$(PYTHON) tools/lint/tidy_cache.py record . $(BUILD)
 	@echo "docket: clang-tidy clean over lib/"
 
 clean:
