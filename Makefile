@@ -9,6 +9,8 @@
 #   make format   clang-format every C++ file in place (.clang-format); make format-check only checks
 #   make lint     clang-tidy over lib/ (.clang-tidy, warnings are errors) and the stage layering check
 
+# Sub-makes (cmake --build) without "Entering directory" noise.
+MAKEFLAGS   += --no-print-directory
 PYTHON      ?= /usr/bin/python3
 BUILD       ?= build
 BUILD_TYPE  ?= RelWithDebInfo
