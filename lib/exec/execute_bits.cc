@@ -94,6 +94,7 @@ BitVec BatchEvaluator::EvalBits(int32_t id, const RowSet& a) {
                       : gather            ? GatherBits(id, root_)
                                           : ComputeBits(id, root_);
       bit_stamp_[s] = batch_;
+      bit_filled_.push_back(s);
     }
     BitVec v = bit_cache_[s];
     v.block = nullptr;

@@ -111,6 +111,8 @@ BatchEvaluator::BatchEvaluator(EvalState* state, int capacity, Diagnostics* diag
   cache_.resize(plan_->num_shared);
   bit_stamp_.assign(plan_->num_shared, -1);
   bit_cache_.resize(plan_->num_shared);
+  filled_.reserve(plan_->num_shared);
+  bit_filled_.reserve(plan_->num_shared);
 }
 
 BatchEvaluator::~BatchEvaluator() = default;
@@ -151,13 +153,17 @@ void BatchEvaluator::BeginBatch(int64_t start, int n, const RowSet& root) {
   n_ = n;
   root_ = root;
   ++batch_;
+  // A batch not ended keeps its blocks out of the pool, as before; its slots are forgotten.
+  filled_.clear();
+  bit_filled_.clear();
 }
 
 void BatchEvaluator::EndBatch() {
-  for (int32_t s = 0; s < plan_->num_shared; ++s) {
-    if (stamp_[s] == batch_) Release(&cache_[s]);
-    if (bit_stamp_[s] == batch_) Release(&bit_cache_[s]);
-  }
+  // Each slot is in a list at most once per batch (its stamp guards the fill).
+  for (int32_t s : filled_) Release(&cache_[s]);
+  for (int32_t s : bit_filled_) Release(&bit_cache_[s]);
+  filled_.clear();
+  bit_filled_.clear();
 }
 
 const Column* BatchEvaluator::ColumnFor(int32_t slot) const {
@@ -233,6 +239,7 @@ BatchValues BatchEvaluator::Eval(int32_t id, const RowSet& a) {
                   : gather                ? Gather(id, root_)
                                           : Compute(id, root_);
       stamp_[s] = batch_;
+      filled_.push_back(s);
     }
     BatchValues v = cache_[s];
     v.block = nullptr;

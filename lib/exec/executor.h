@@ -152,6 +152,9 @@ class BatchEvaluator {
   std::vector<BatchValues> cache_;  // Per shared slot.
   std::vector<int64_t> bit_stamp_;  // Per shared slot: the batch its words are for.
   std::vector<BitVec> bit_cache_;   // Per shared slot (boolean nodes evaluated as words).
+  // The slots filled this batch (cache_, bit_cache_): EndBatch releases only
+  // those, not every slot of the plan (reserved to num_shared: no allocation).
+  std::vector<int32_t> filled_, bit_filled_;
   std::vector<std::unique_ptr<Block>> blocks_;
   std::vector<Block*> free_;
 };

@@ -243,6 +243,9 @@ class Evaluation {
         result_(*result) {}
 
   absl::Status Run() {
+    // Whether the joins (and the bound columns) are this snapshot's: asked
+    // once, nothing below changes them before RunRelatedStages resolves them.
+    same_tables_ = SameTables();
     if (absl::Status s = ResolveParams(); !s.ok()) return s;
     if (absl::Status s = BindColumns(); !s.ok()) return s;
     ComputeConstants();
@@ -304,7 +307,7 @@ class Evaluation {
     // Without history (EvalOptions::history null, now and then) the history
     // columns are all NULL whatever the date: kept too, with their notes.
     const bool no_history = options_.history == nullptr || options_.history->empty();
-    if (SameTables() && (g.history().empty() || (no_history && ctx_.history_was_none))) {
+    if (same_tables_ && (g.history().empty() || (no_history && ctx_.history_was_none))) {
       if (g.history().empty()) {
         result_.notes.clear();
       } else {
@@ -513,7 +516,7 @@ class Evaluation {
     if (thread_diag_.size() < static_cast<size_t>(max_threads)) thread_diag_.resize(max_threads);
     for (std::vector<Diagnostics>& d : thread_diag_) d.assign(num_rules, Diagnostics{});
     // The joins: resolved once per snapshot (recognised by its tables' identity).
-    if (!SameTables()) {
+    if (!same_tables_) {
       ++ctx_.setups;
       related_ = exec::RelatedData();
       ctx_.related_tables.clear();
@@ -687,6 +690,7 @@ class Evaluation {
   std::vector<TableWork>& work_;
   exec::EvalState& st_;
   int max_threads_ = 1;
+  bool same_tables_ = false;  // SameTables() at the start of Run().
   std::vector<std::vector<Diagnostics>>& thread_diag_;
   exec::RelatedData& related_;
   std::vector<Column>& derived_;
