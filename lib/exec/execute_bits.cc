@@ -296,15 +296,21 @@ BatchValues BatchEvaluator::KeepWords(int32_t id, const RowSet& a, const uint64_
     const uint64_t* w1 = nargs > 1 ? aw[1] : nullptr;
     if (w0 == nullptr) std::swap(w0, w1);
     if (w0 != nullptr || v.valid != nullptr) {
+      // Separate loops: a loop that reads w1 only when it is not null
+      // becomes masked loads from address 0, a microcode assist per load.
       const int nw = WordsFor(a.n);
       uint64_t mine[kBatchWords];
       if (v.valid != nullptr) PackWords(v.valid, a.n, mine);
       uint64_t* out = reinterpret_cast<uint64_t*>(v.block->valid.get());
-      for (int w = 0; w < nw; ++w) {
-        uint64_t k = w0 != nullptr ? w0[w] : ~uint64_t{0};
-        if (w1 != nullptr) k &= w1[w];
-        if (v.valid != nullptr) k &= mine[w];
-        out[w] = k;
+      if (w0 == nullptr) {
+        std::memcpy(out, mine, static_cast<size_t>(nw) * 8);
+      } else if (w1 == nullptr) {
+        std::memcpy(out, w0, static_cast<size_t>(nw) * 8);
+      } else {
+        for (int w = 0; w < nw; ++w) out[w] = w0[w] & w1[w];
+      }
+      if (w0 != nullptr && v.valid != nullptr) {
+        for (int w = 0; w < nw; ++w) out[w] &= mine[w];
       }
       v.valid = nullptr;
       *words = out;
