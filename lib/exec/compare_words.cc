@@ -103,8 +103,8 @@ void CompareWordsAvx2(Cmp cmp, const int64_t* x, int64_t c, int n, uint64_t* out
 
 // lo <= x <= hi as (x - lo) <= hi - lo unsigned: a signed comparison after
 // flipping both sign bits.
-__attribute__((target("avx2"))) void BetweenWordsAvx2(const int64_t* x, int64_t lo,
-                                                      uint64_t width, int n, uint64_t* out) {
+__attribute__((target("avx2"))) void BetweenWordsAvx2(const int64_t* x, int64_t lo, uint64_t width,
+                                                      int n, uint64_t* out) {
   const __m256i vlo = _mm256_set1_epi64x(lo);
   const __m256i sign = _mm256_set1_epi64x(std::numeric_limits<int64_t>::min());
   const __m256i vw = _mm256_xor_si256(_mm256_set1_epi64x(static_cast<int64_t>(width)), sign);

@@ -35,8 +35,8 @@ ConstDivisor::ConstDivisor(int64_t d) : d_(d) {
     // n <= 2^31: m = floor(2^(31+l) / |d|) + 1 < 2^32; m = 2^31 (e = 0) for |d| = 2^l.
     const int l = pow2_ ? shift_ : CeilLog2(ad_);
     shift32_ = 31 + l;
-    magic32_ = pow2_ ? uint32_t{1} << 31
-                     : static_cast<uint32_t>(((uint64_t{1} << shift32_) / ad_) + 1);
+    magic32_ =
+        pow2_ ? uint32_t{1} << 31 : static_cast<uint32_t>(((uint64_t{1} << shift32_) / ad_) + 1);
     ad32_ = static_cast<uint32_t>(ad_);
   } else {
     // n <= 2^31 < |d|: q = 0.

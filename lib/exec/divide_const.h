@@ -67,13 +67,13 @@ class ConstDivisor {
   void Rows(const int64_t* x, int n, int64_t* out) const;
 
   int64_t d_;
-  uint64_t ad_;        // |d| (2^63 for INT64_MIN).
-  bool pow2_;          // |d| = 2^shift_ (1 included).
-  int shift_;          // pow2_: log2 |d|; else l - 1.
-  uint64_t magic_;     // The 64-bit path's m (not pow2_).
-  uint32_t magic32_;   // The int32-range path's m (0 when |d| > 2^31).
-  int shift32_;        // Its k.
-  uint32_t ad32_;      // |d| when <= 2^31, else 0 (q is 0 there).
+  uint64_t ad_;       // |d| (2^63 for INT64_MIN).
+  bool pow2_;         // |d| = 2^shift_ (1 included).
+  int shift_;         // pow2_: log2 |d|; else l - 1.
+  uint64_t magic_;    // The 64-bit path's m (not pow2_).
+  uint32_t magic32_;  // The int32-range path's m (0 when |d| > 2^31).
+  int shift32_;       // Its k.
+  uint32_t ad32_;     // |d| when <= 2^31, else 0 (q is 0 there).
 };
 
 }  // namespace docket::exec

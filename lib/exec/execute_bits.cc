@@ -3,7 +3,9 @@
 // undecided when it is expensive or can raise a diagnostic), NOT, IS NULL
 // from validity bitmaps, comparisons that emit words, and dictionary
 // predicates as a lookup of the code in the per-entry table.  Every other
-// boolean node is computed as bytes and packed.
+// boolean node is computed as bytes and packed.  A comparison's operands
+// that are arithmetic failing on no row (float + - *, % by a constant, date
+// differences) keep their validity as words (KeepWords).
 #include <algorithm>
 #include <cstring>
 

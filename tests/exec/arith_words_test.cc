@@ -32,9 +32,18 @@ struct Data {
 Data Generate(uint32_t seed, int null_pct) {
   std::mt19937_64 rng(seed);
   auto null = [&] { return static_cast<int>(rng() % 100) < null_pct; };
-  const int64_t ints[] = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
-                          std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
-                          0, -1, 1, 91, -91, 77, -77, 90};
+  const int64_t ints[] = {std::numeric_limits<int64_t>::min(),
+                          std::numeric_limits<int64_t>::max(),
+                          std::numeric_limits<int32_t>::min(),
+                          std::numeric_limits<int32_t>::max(),
+                          0,
+                          -1,
+                          1,
+                          91,
+                          -91,
+                          77,
+                          -77,
+                          90};
   const double floats[] = {std::nan(""), INFINITY, -INFINITY, -0.0, 0.0, 1.0, 0.7, 1e308, -1e-308};
   Data d;
   for (int64_t r = 0; r < kRows; ++r) {
@@ -141,7 +150,7 @@ std::vector<std::pair<std::string, Ref>> Cases() {
   c.emplace_back("u > 900.0 AND (i % 0 = 1 OR i % 91 > 45)", [](const Data& d, int64_t r) -> Opt {
     Opt a = d.u[r] ? Opt(*d.u[r] > 900.0) : std::nullopt;
     Opt b = d.i[r] ? Opt(Mod(*d.i[r], 91) > 45) : std::nullopt;  // i % 0 = 1 is NULL
-    Opt orv = b == true ? Opt(true) : std::nullopt;               // NULL OR b
+    Opt orv = b == true ? Opt(true) : std::nullopt;              // NULL OR b
     if (a == false || orv == false) return false;
     if (a == true && orv == true) return true;
     return std::nullopt;

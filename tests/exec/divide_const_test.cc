@@ -31,12 +31,38 @@ int64_t RefDiv(int64_t x, int64_t d) {
 }
 
 std::vector<int64_t> Divisors() {
-  std::vector<int64_t> ds = {1,          -1,         2,          -2,        3,      -3,
-                             5,          7,          -7,         10,        12,     60,
-                             91,         -91,        100,        641,       1000,   86400,
-                             146097,     1000000007, kMax,       kMin,      kMin + 1,
-                             kMax32,     kMin32,     kMax32 + 1, kMax32 + 2, -kMax32,
-                             kMin32 - 1, kMax - 1,   kMax / 3,   (int64_t{1} << 32) + 1,
+  std::vector<int64_t> ds = {1,
+                             -1,
+                             2,
+                             -2,
+                             3,
+                             -3,
+                             5,
+                             7,
+                             -7,
+                             10,
+                             12,
+                             60,
+                             91,
+                             -91,
+                             100,
+                             641,
+                             1000,
+                             86400,
+                             146097,
+                             1000000007,
+                             kMax,
+                             kMin,
+                             kMin + 1,
+                             kMax32,
+                             kMin32,
+                             kMax32 + 1,
+                             kMax32 + 2,
+                             -kMax32,
+                             kMin32 - 1,
+                             kMax - 1,
+                             kMax / 3,
+                             (int64_t{1} << 32) + 1,
                              int64_t{86400} * 1000000};
   for (int p = 1; p <= 62; ++p) {
     ds.push_back(int64_t{1} << p);
@@ -53,9 +79,9 @@ std::vector<int64_t> Divisors() {
 }
 
 std::vector<int64_t> Dividends(int64_t d, std::mt19937_64& rng) {
-  std::vector<int64_t> xs = {0,         1,          -1,          2,          -2,     kMin,
-                             kMin + 1,  kMax,       kMax - 1,    kMin32,     kMax32, kMin32 - 1,
-                             kMax32 + 1, kMin32 + 1, kMax32 - 1, int64_t{1} << 32};
+  std::vector<int64_t> xs = {
+      0,        1,      -1,     2,          -2,         kMin,       kMin + 1,   kMax,
+      kMax - 1, kMin32, kMax32, kMin32 - 1, kMax32 + 1, kMin32 + 1, kMax32 - 1, int64_t{1} << 32};
   auto wrap = [](int64_t a, int64_t b) {  // a + b without signed overflow
     return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
   };
@@ -107,10 +133,10 @@ TEST(DivideConst, BatchLoopsMatchIdivOnBothPaths) {
           c.DivRows(xs->data(), n, div.data());
           for (int i = 0; i < n; ++i) {
             const int64_t x = (*xs)[i];
-            ASSERT_EQ(mod[i], RefMod(x, d)) << x << " % " << d << " n " << n << " wide "
-                                            << force_wide;
-            ASSERT_EQ(div[i], RefDiv(x, d)) << x << " / " << d << " n " << n << " wide "
-                                            << force_wide;
+            ASSERT_EQ(mod[i], RefMod(x, d))
+                << x << " % " << d << " n " << n << " wide " << force_wide;
+            ASSERT_EQ(div[i], RefDiv(x, d))
+                << x << " / " << d << " n " << n << " wide " << force_wide;
           }
           EXPECT_EQ(mod[n], 77);  // Nothing written past n.
           EXPECT_EQ(div[n], 77);
@@ -134,8 +160,8 @@ TEST(DivideConst, DenseWindows) {
     for (int64_t center : {kMin32, int64_t{0}, kMax32, kMin, kMax}) {
       std::vector<int64_t> xs;
       for (int64_t off = -3000; off <= 3000; ++off) {
-        const int64_t x = static_cast<int64_t>(static_cast<uint64_t>(center) +
-                                               static_cast<uint64_t>(off));
+        const int64_t x =
+            static_cast<int64_t>(static_cast<uint64_t>(center) + static_cast<uint64_t>(off));
         xs.push_back(x);
       }
       std::vector<int64_t> mod(xs.size());
