@@ -1,5 +1,6 @@
-// exec/compare_words.h — a 64-bit integer column against a constant, as
-// 64-row words, with the widest vector unit the CPU has.
+// exec/compare_words.h — a 64-bit integer column against a constant or a
+// range, and float columns against each other or a constant, as 64-row
+// words, with the widest vector unit the CPU has.
 //
 // Timestamps are int64 microseconds, and the calendar rewrites turn
 // `days_since(t) <= k` and `date(t) BETWEEN …` into comparisons of the
@@ -28,7 +29,19 @@ namespace docket::exec {
 bool CompareI64ConstWords(plan::Cmp cmp, Phys pa, Phys pb, const BatchValues& a,
                           const BatchValues& b, const RowSet& act, uint64_t* out);
 
-// Tests: true makes CompareI64ConstWords take the baseline path on any CPU.
+// When a and b are both float (columns or constants, not both constant) on
+// a dense row set, writes `a cmp b` as words like CompareI64ConstWords and
+// returns true (a NaN compares as C++ does: unequal, and neither less nor
+// greater); otherwise returns false.  A constant must not be NULL.
+bool CompareF64Words(plan::Cmp cmp, Phys pa, Phys pb, const BatchValues& a, const BatchValues& b,
+                     const RowSet& act, uint64_t* out);
+
+// lo <= x[i] <= hi for an int64 column on a dense row set (lo <= hi), as
+// words like CompareI64ConstWords; false (nothing written) otherwise.
+bool BetweenI64Words(const BatchValues& x, int64_t lo, int64_t hi, const RowSet& act,
+                     uint64_t* out);
+
+// Tests: true makes the functions above take the baseline path on any CPU.
 void ForceBaselineCompareForTest(bool on);
 
 }  // namespace docket::exec

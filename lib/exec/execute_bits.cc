@@ -3,7 +3,9 @@
 // undecided when it is expensive or can raise a diagnostic), NOT, IS NULL
 // from validity bitmaps, comparisons that emit words, and dictionary
 // predicates as a lookup of the code in the per-entry table.  Every other
-// boolean node is computed as bytes and packed.
+// boolean node is computed as bytes and packed.  A comparison's operands
+// that are arithmetic failing on no row (float + - *, % by a constant, date
+// differences) keep their validity as words (KeepWords).
 #include <algorithm>
 #include <cstring>
 
@@ -152,17 +154,21 @@ BitVec BatchEvaluator::ComputeBits(int32_t id, const RowSet& a) {
       const uint64_t* xw = nullptr;
       BatchValues x = EvalWithWords(n.args[0], a, &xw);
       Block* blk = Acquire();
-      uint8_t* bytes = blk->valid.get();
-      if (x.is_const || !BetweenInto(px, pl, ph, x, lv, hv, a, bytes)) {
-        // A constant x is folded at compile time; kept correct regardless.
-        Return(blk);
-        Release(&x);
-        Release(&lv);
-        Release(&hv);
-        break;
-      }
       uint64_t* v = ValueWords(blk);
-      PackWords(bytes, a.n, v);
+      const int64_t l = pl == Phys::kI32 ? *lv.As<int32_t>() : *lv.As<int64_t>();
+      const int64_t h = ph == Phys::kI32 ? *hv.As<int32_t>() : *hv.As<int64_t>();
+      if (px != Phys::kI64 || !BetweenI64Words(x, l, h, a, v)) {  // exec/compare_words.h
+        uint8_t* bytes = blk->valid.get();
+        if (x.is_const || !BetweenInto(px, pl, ph, x, lv, hv, a, bytes)) {
+          // A constant x is folded at compile time; kept correct regardless.
+          Return(blk);
+          Release(&x);
+          Release(&lv);
+          Release(&hv);
+          break;
+        }
+        PackWords(bytes, a.n, v);
+      }
       const int words = WordsFor(a.n);
       bool has_valid = false;
       if (xw != nullptr || x.valid != nullptr) {
@@ -203,8 +209,118 @@ BatchValues BatchEvaluator::EvalWithWords(int32_t id, const RowSet& a, const uin
     }
     if (plan_->shared_slot[id] < 0 || in_place) return LoadColumn(id, a, words);
   }
+  const bool gather = dict_slot_ < 0 && plan_->per_entry[id] && st_->entry_results[id] != nullptr;
+  if (!n.eval_const && !gather && plan_->shared_slot[id] < 0 && KeepsWords(n)) {
+    return KeepWords(id, a, words);
+  }
   *words = nullptr;
   return Eval(id, a);
+}
+
+bool BatchEvaluator::KeepsWords(const Node& n) const {
+  switch (n.op) {
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+      return n.type == ExprType::kFloat;  // An int one can overflow (counted per valid row).
+    case Op::kMod:
+      // By a constant: a zero divisor is seen before any row (KeepWords).
+      return n.type == ExprType::kInt && g_->node(n.args[1]).eval_const;
+    case Op::kNeg:
+      return n.type == ExprType::kFloat;
+    case Op::kIntToFloat:
+    case Op::kDateDiff:
+      return true;
+    default:
+      return false;
+  }
+}
+
+BatchValues BatchEvaluator::KeepWords(int32_t id, const RowSet& a, const uint64_t** words) {
+  // A strict operator that fails on no row: it is NULL exactly where an
+  // operand is, so its validity is the AND of the operands' validity words,
+  // and its kernel runs as if no operand had a NULL (a NULL row's value is
+  // unspecified, as everywhere).  Nothing is unpacked to bytes on the way.
+  const Node& n = g_->node(id);
+  Diagnostics* d = (n.rule >= 0 && diag_ != nullptr) ? &diag_[n.rule] : &unowned_;
+  const int nargs = static_cast<int>(n.args.size());
+  *words = nullptr;
+  if (n.op == Op::kMod) {
+    // x % 0 would count a division by zero per valid row: the byte path.
+    BatchValues dv = Eval(n.args[1], a);
+    const bool zero = !ConstNull(dv) && *dv.As<int64_t>() == 0;
+    Release(&dv);
+    if (zero) return Eval(id, a);
+  }
+  BatchValues args[2];
+  const uint64_t* aw[2] = {nullptr, nullptr};
+  uint64_t packed[2][kBatchWords];
+  bool null_const = false;
+  for (int k = 0; k < nargs; ++k) {
+    args[k] = EvalWithWords(n.args[k], a, &aw[k]);
+    if (args[k].is_const) {
+      null_const |= ConstNull(args[k]);
+    } else if (args[k].valid != nullptr) {
+      // A computed operand's byte validity, as words.
+      PackWords(args[k].valid, a.n, packed[k]);
+      aw[k] = packed[k];
+    }
+  }
+  BatchValues v;
+  if (null_const) {
+    // NULL on every row: the kernel says so in bytes.
+    v = n.op == Op::kDateDiff ? DateKernel(*this, n, *g_, args, a, st_->zone.get(), d)
+        : nargs == 1          ? AllNull(Acquire(), a.n)
+                              : ArithKernel(*this, n.op, n.type, args[0], args[1], a, d);
+  } else {
+    BatchValues bare[2];
+    for (int k = 0; k < nargs; ++k) {
+      bare[k] = args[k];
+      if (!bare[k].is_const) bare[k].valid = nullptr;
+    }
+    switch (n.op) {
+      case Op::kDateDiff:
+        v = DateKernel(*this, n, *g_, bare, a, st_->zone.get(), d);
+        break;
+      case Op::kNeg:
+        v = NegKernel(*this, n.type, bare[0], a, d);
+        break;
+      case Op::kIntToFloat:
+        v = IntToFloatKernel(*this, bare[0], a);
+        break;
+      default:
+        v = ArithKernel(*this, n.op, n.type, bare[0], bare[1], a, d);
+        break;
+    }
+    // The operands' words, ANDed, go in the result block's validity bytes
+    // (which these kernels leave unused: no row fails, v.valid is nullptr;
+    // were one to, its bytes are ANDed in too).
+    const uint64_t* w0 = aw[0];
+    const uint64_t* w1 = nargs > 1 ? aw[1] : nullptr;
+    if (w0 == nullptr) std::swap(w0, w1);
+    if (w0 != nullptr || v.valid != nullptr) {
+      // Separate loops: a loop that reads w1 only when it is not null
+      // becomes masked loads from address 0, a microcode assist per load.
+      const int nw = WordsFor(a.n);
+      uint64_t mine[kBatchWords];
+      if (v.valid != nullptr) PackWords(v.valid, a.n, mine);
+      uint64_t* out = reinterpret_cast<uint64_t*>(v.block->valid.get());
+      if (w0 == nullptr) {
+        std::memcpy(out, mine, static_cast<size_t>(nw) * 8);
+      } else if (w1 == nullptr) {
+        std::memcpy(out, w0, static_cast<size_t>(nw) * 8);
+      } else {
+        for (int w = 0; w < nw; ++w) out[w] = w0[w] & w1[w];
+      }
+      if (w0 != nullptr && v.valid != nullptr) {
+        for (int w = 0; w < nw; ++w) out[w] &= mine[w];
+      }
+      v.valid = nullptr;
+      *words = out;
+    }
+  }
+  for (int k = 0; k < nargs; ++k) Release(&args[k]);
+  return v;
 }
 
 BitVec BatchEvaluator::CompareBits(int32_t id, const RowSet& a) {
@@ -225,7 +341,8 @@ BitVec BatchEvaluator::CompareBits(int32_t id, const RowSet& a) {
     return Owned(blk, a.n, true);
   }
   const Phys px = PhysOf(g_->node(n.args[0]).type), py = PhysOf(g_->node(n.args[1]).type);
-  if (!CompareI64ConstWords(n.cmp, px, py, x, y, a, v)) {  // exec/compare_words.h
+  if (!CompareI64ConstWords(n.cmp, px, py, x, y, a, v) &&  // exec/compare_words.h
+      !CompareF64Words(n.cmp, px, py, x, y, a, v)) {
     uint8_t* bytes = blk->valid.get();  // Scratch: one byte per row, then packed.
     CompareInto(n.cmp, px, py, x, y, a, bytes);
     PackWords(bytes, a.n, v);

@@ -126,6 +126,11 @@ class BatchEvaluator {
   BitVec NullTestBits(int32_t id, const RowSet& a);
   // An operand's values with its validity as words (*words; nullptr: no NULL).
   BatchValues EvalWithWords(int32_t id, const RowSet& a, const uint64_t** words);
+  // Operators EvalWithWords computes with validity words (strict, failing on
+  // no row: float + - * and negation, int % by a constant, int to float,
+  // date differences), and the computation.
+  bool KeepsWords(const plan::Node& n) const;
+  BatchValues KeepWords(int32_t id, const RowSet& a, const uint64_t** words);
   BitVec PackVec(const BatchValues& v, int n);
   BatchValues UnpackBitVec(const BitVec& b, int n);
   BatchValues Case(int32_t id, const RowSet& a);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exec/divide_const.h"
 #include "exec/kernels.h"
 
 namespace docket::exec {
@@ -28,16 +29,6 @@ const uint8_t* ApplyFailures(const RowSet& act, const uint8_t* in_valid, uint8_t
     for (int i = 0; i < n; ++i) out_valid[i] = in_valid[i] & !fail[i];
   }
   return out_valid;
-}
-
-// x % d for a constant divisor d (|d| >= 2) with the dividend's sign, using
-// a double division (exact for |x| < 2^52) instead of a 64-bit idiv.
-inline int64_t ModConst(int64_t x, int64_t d, double dd) {
-  if (x > -(int64_t{1} << 52) && x < (int64_t{1} << 52)) {
-    int64_t q = static_cast<int64_t>(static_cast<double>(x) / dd);
-    return x - q * d;
-  }
-  return x % d;
 }
 
 }  // namespace
@@ -109,14 +100,24 @@ BatchValues ArithKernel(BatchEvaluator& f, Op op, ExprType t, const BatchValues&
             CountActive(act, [&](int i) { return in_valid == nullptr || in_valid[i]; });
       return AllNull(blk, n);
     }
-    WithAccess<int64_t>(a, [&](auto x) {
-      if (dv == 1 || dv == -1) {
-        ForEach(act, [&](int i) { out[i] = 0 * x[i]; });
+    // x % d with the dividend's sign, by a multiply with d's reciprocal
+    // (exec/divide_const.h): every row of a dense set, vectorized; the
+    // selected rows of a sparse one.  The binder makes every / a float
+    // division, so an int kDiv does not get here (were it to: trunc(x / d),
+    // INT64_MIN / -1 wrapping).
+    const ConstDivisor div(dv);
+    const bool mod = op == Op::kMod;
+    if (!a.is_const && act.sel == nullptr) {
+      if (mod) {
+        div.ModRows(a.As<int64_t>(), n, out);
       } else {
-        const double dd = static_cast<double>(dv);
-        ForEach(act, [&](int i) { out[i] = ModConst(x[i], dv, dd); });
+        div.DivRows(a.As<int64_t>(), n, out);
       }
-    });
+    } else {
+      WithAccess<int64_t>(a, [&](auto x) {
+        ForEach(act, [&](int i) { out[i] = mod ? div.Mod(x[i]) : div.Div(x[i]); });
+      });
+    }
     return BlockVec(blk, in_valid);
   }
   Block* fb = f.Acquire();
