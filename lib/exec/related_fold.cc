@@ -56,6 +56,35 @@ void FoldExistsWords(const uint64_t* words, const int32_t* parent, int n, uint8_
   }
 }
 
+void FoldExistsWordsMulti(const uint64_t* const* words, uint8_t* const* flags, int tasks,
+                          const int32_t* parent, int n, uint32_t spare) {
+  const int nw = WordsFor(n);
+  for (int w = 0; w < nw; ++w) {
+    uint64_t any = 0;
+    for (int k = 0; k < tasks; ++k) any |= words[k][w];
+    if (any == 0) continue;
+    const int32_t* p = parent + 64 * w;
+    uint64_t m[kMaxExistsFold];
+    for (int k = 0; k < tasks; ++k) m[k] = words[k][w];
+    if (std::popcount(any) >= kDenseWord) {
+      // Every row of the word: a row's slot is its parent where a task keeps
+      // it and the spare slot where it does not (rows past n have no bit).
+      const int len = n - 64 * w < 64 ? n - 64 * w : 64;
+      for (int j = 0; j < len; ++j) {
+        const uint32_t slot = Slot(p[j], spare);
+        for (int k = 0; k < tasks; ++k) flags[k][(m[k] >> j) & 1 ? slot : spare] = 1;
+      }
+    } else {
+      do {
+        const int j = std::countr_zero(any);
+        any &= any - 1;
+        const uint32_t slot = Slot(p[j], spare);
+        for (int k = 0; k < tasks; ++k) flags[k][(m[k] >> j) & 1 ? slot : spare] = 1;
+      } while (any != 0);
+    }
+  }
+}
+
 void FoldCountWords(const uint64_t* words, const int32_t* parent, int n, int64_t* counts,
                     uint32_t spare) {
   const int nw = WordsFor(n);
