@@ -237,6 +237,9 @@ class Accumulator {
       FoldCountWords(words, parent, n, count_.data(), spare);
     }
   }
+  // An exists' flags and its spare slot, for a fold shared with other exists.
+  uint8_t* exists_flags() { return flag_.data(); }
+  uint32_t spare() const { return static_cast<uint32_t>(parents_); }
 
   // Folds child rows [0, n) of a batch: row i counts when keep[i] and has a
   // parent; `values` (when the aggregate has them) holds its value.
@@ -441,6 +444,11 @@ struct StageThread {
   std::vector<uint8_t> keep_batch;
   std::vector<uint8_t> values_batch;
   std::vector<uint64_t> keep_words;  // The WHERE's words for the batch, masked past its end.
+  // The stage's exists tasks folded together after the batch's WHEREs (one
+  // read of the parent map for all those over the same link): their words
+  // (WordsFor(capacity) per task of the stage) and which tasks kept a row.
+  std::vector<uint64_t> exists_words;
+  std::vector<int> exists_tasks;
 };
 
 struct StageState {
@@ -470,6 +478,44 @@ void StoreValues(const BatchValues& v, ExprType t, const RowSet& a, uint8_t* out
   });
 }
 
+// The batch's exists (scratch->exists_tasks, their words in
+// scratch->exists_words): those over the same link folded together, so each
+// kept row's parent is read once for all of them.
+void FoldExists(EvalState* st, int64_t start, int n, int thread, std::vector<TaskState>* tasks,
+                StageThread* scratch) {
+  std::vector<int>& pending = scratch->exists_tasks;
+  const size_t task_words = scratch->keep_words.size();
+  while (!pending.empty()) {
+    const int32_t link = (*tasks)[static_cast<size_t>(pending[0])].node->link;
+    const uint64_t* words[kMaxExistsFold];
+    uint8_t* flags[kMaxExistsFold];
+    uint32_t spare = 0;
+    int group = 0;
+    size_t kept = 0;
+    for (int k : pending) {
+      TaskState& ts = (*tasks)[static_cast<size_t>(k)];
+      if (ts.node->link != link || group == kMaxExistsFold) {
+        pending[kept++] = k;  // A later group.
+        continue;
+      }
+      std::unique_ptr<Accumulator>& acc = ts.per_thread[static_cast<size_t>(thread)];
+      if (acc == nullptr)
+        acc = std::make_unique<Accumulator>(ts.node->agg, ts.value_type, ts.parents);
+      words[group] = scratch->exists_words.data() + static_cast<size_t>(k) * task_words;
+      flags[group] = acc->exists_flags();
+      spare = acc->spare();  // The same parents (and spare slot) for one link.
+      ++group;
+    }
+    pending.resize(kept);
+    const int32_t* parent = st->link_rows[link] + start;
+    if (group == 1) {
+      FoldExistsWords(words[0], parent, n, flags[0], spare);
+    } else {
+      FoldExistsWordsMulti(words, flags, group, parent, n, spare);
+    }
+  }
+}
+
 // One thread's share of a stage: batches [b0, b1) of the table.
 void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, EvalState* st,
                 int64_t rows, int64_t b0, int64_t b1, int capacity, Diagnostics* diag, int thread,
@@ -481,6 +527,11 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
     scratch->values_batch.assign(static_cast<size_t>(capacity) * 8 + 16, 0);
     scratch->keep_words.assign(static_cast<size_t>(WordsFor(capacity)), 0);
   }
+  const size_t task_words = static_cast<size_t>(WordsFor(capacity));
+  if (scratch->exists_words.size() < stage.tasks.size() * task_words) {
+    scratch->exists_words.assign(stage.tasks.size() * task_words, 0);
+  }
+  scratch->exists_tasks.reserve(stage.tasks.size());
   BatchEvaluator& frame = *scratch->frame;
   frame.Reuse(diag);
   std::vector<uint16_t>& sel = scratch->sel;
@@ -493,6 +544,8 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
     all.n = n;
     all.count = n;
     frame.BeginBatch(start, n, all);
+    std::vector<int>& exists_tasks = scratch->exists_tasks;
+    exists_tasks.clear();
     for (size_t k = 0; k < stage.tasks.size(); ++k) {
       const PhysicalPlan::DerivedTask& task = stage.tasks[k];
       TaskState& ts = (*tasks)[k];
@@ -507,9 +560,15 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
       }
       // The WHERE as words: a NULL row's bit is 0, so the value words are the kept rows.
       BitVec f = frame.EvalBits(node.sub[0], all);
-      uint64_t* kw = scratch->keep_words.data();
+      const bool exists = ts.fused && Accumulator::TakesWords(node) && node.agg == Agg::kExists;
+      uint64_t* kw =
+          exists ? scratch->exists_words.data() + k * task_words : scratch->keep_words.data();
       const int count = MaskedWords(f.value, n, kw);
       frame.Release(&f);
+      if (exists) {
+        if (count != 0) exists_tasks.push_back(static_cast<int>(k));  // Folded below.
+        continue;
+      }
       if (ts.fused && Accumulator::TakesWords(node)) {
         if (count == 0) continue;
         std::unique_ptr<Accumulator>& acc = ts.per_thread[thread];
@@ -556,6 +615,7 @@ void RunBatches(const PhysicalPlan& plan, const PhysicalPlan::Stage& stage, Eval
         acc->Add(keep, st->link_rows[node.link] + start, values, n);
       }
     }
+    FoldExists(st, start, n, thread, tasks, scratch);
     frame.EndBatch();
   }
 }

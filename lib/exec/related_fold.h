@@ -24,6 +24,15 @@ int MaskedWords(const uint64_t* words, int n, uint64_t* out);
 void FoldExistsWords(const uint64_t* words, const int32_t* parent, int n, uint8_t* flags,
                      uint32_t spare);
 
+// Several exists over the same child rows and the same parents (one stage,
+// one link): for each k < tasks, flags[k][parent[i]] = 1 for every row i < n
+// whose bit is set in words[k] (no bit set past n).  The same result as
+// FoldExistsWords once per task, but each row's parent is read once for all
+// of them (the map is the stage's largest read; tasks <= kMaxExistsFold).
+inline constexpr int kMaxExistsFold = 8;
+void FoldExistsWordsMulti(const uint64_t* const* words, uint8_t* const* flags, int tasks,
+                          const int32_t* parent, int n, uint32_t spare);
+
 // ++counts[parent[i]] for every row i < n whose bit is set.
 void FoldCountWords(const uint64_t* words, const int32_t* parent, int n, int64_t* counts,
                     uint32_t spare);
