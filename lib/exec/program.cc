@@ -215,6 +215,7 @@ struct EvalContext::Impl {
   // (RuleGroups below); found once per program.
   bool groups_found = false;
   std::vector<std::vector<std::vector<int32_t>>> rule_groups;
+  std::vector<std::vector<std::vector<int32_t>>> rule_lists;  // Per table: all its rules, one list.
 
   // Forgets everything tied to another program.
   void Rebind(const std::shared_ptr<const plan::CompiledProgram>& p) {
@@ -632,6 +633,14 @@ class Evaluation {
       }
       groups[group_of[l]].push_back(r);
     }
+    ctx_.rule_lists.assign(plan.tables.size(), {});
+    for (size_t t = 0; t < plan.tables.size(); ++t) {
+      std::vector<int32_t> all;
+      for (int32_t r = 0; r < num_rules_; ++r) {
+        if (plan.rule_table[r] == static_cast<int32_t>(t)) all.push_back(r);
+      }
+      if (!all.empty()) ctx_.rule_lists[t].push_back(std::move(all));
+    }
     ctx_.groups_found = true;
   }
 
@@ -699,7 +708,11 @@ class Evaluation {
         // its rules one at a time.
         for (int64_t m0 = b0; m0 < b1; m0 += morsel) {
           const int64_t m1 = std::min(b1, m0 + morsel);
-          for (const std::vector<int32_t>& group : groups[wi]) {
+          // A morsel of one batch (a small table, the on-change path's one
+          // account) gains nothing from groups: every rule in one pass.
+          const std::vector<std::vector<int32_t>>& lists =
+              m1 - m0 == 1 ? ctx_.rule_lists[wi] : groups[wi];
+          for (const std::vector<int32_t>& group : lists) {
             for (int64_t b = m0; b < m1; ++b) {
               const int64_t start = b * kBatch;
               const int n = static_cast<int>(std::min<int64_t>(kBatch, rows - start));
