@@ -6,7 +6,9 @@
 #include <bit>
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -109,7 +111,31 @@ inline uint64_t PackBit(const uint8_t* b) {
 void MatchCodeWord(const int32_t* codes, int cnt, int num_true, int32_t c0, int32_t c1,
                    uint32_t entries, uint64_t* hit, uint64_t* oob) {
   if (num_true < 2) c1 = c0;
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+  if (cnt == 64 && entries > 0 && entries <= 0x80000000u) {
+    // Eight codes per compare, their sign bits straight into the word (no
+    // packing): 93 instructions a word under callgrind against the SSE2
+    // path's 125.  (Packing four compares to bytes and one movemask per 32
+    // rows counted 97.)
+    // Signed compares only: x >= entries unsigned  <=>  (x ^ 2^31) > (entries - 1) ^ 2^31.
+    const __m256i sign = _mm256_set1_epi32(INT32_MIN);
+    const __m256i limit = _mm256_set1_epi32(static_cast<int32_t>((entries - 1) ^ 0x80000000u));
+    const __m256i v0 = _mm256_set1_epi32(c0), v1 = _mm256_set1_epi32(c1);
+    uint64_t h = 0, o = 0;
+    for (int q = 0; q < 8; ++q) {
+      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + 8 * q));
+      const __m256i m = _mm256_or_si256(_mm256_cmpeq_epi32(x, v0), _mm256_cmpeq_epi32(x, v1));
+      const __m256i b = _mm256_cmpgt_epi32(_mm256_xor_si256(x, sign), limit);
+      h |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(m))))
+           << (8 * q);
+      o |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(b))))
+           << (8 * q);
+    }
+    *hit = num_true == 0 ? 0 : h;
+    *oob = o;
+    return;
+  }
+#elif defined(__SSE2__)
   if (cnt == 64 && entries > 0 && entries <= 0x80000000u) {
     // Signed compares only: x >= entries unsigned  <=>  (x ^ 2^31) > (entries - 1) ^ 2^31.
     const __m128i sign = _mm_set1_epi32(INT32_MIN);

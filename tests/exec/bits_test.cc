@@ -216,7 +216,7 @@ TEST(Bits, SharedNodeAsWordsAndBytesCountsItsDiagnosticsOnce) {
 namespace docket::exec {
 namespace {
 
-// MatchCodeWord (SSE2 for whole words, a loop otherwise) against the plain
+// MatchCodeWord (AVX2 or SSE2, as built, for whole words, a loop otherwise) against the plain
 // definition, for codes near every edge: negative, 0, entries - 1, entries,
 // INT32_MIN/MAX, with 0, 1 and 2 TRUE codes and every partial word length.
 TEST(Bits, MatchCodeWordMatchesItsDefinition) {
