@@ -33,6 +33,7 @@
 #include "docket/program.h"
 #include "docket/rulebook.h"
 #include "docket/table.h"
+#include "exec/morsel.h"
 #include "gen/generator.h"
 #include "hand_loops.h"
 
@@ -276,6 +277,8 @@ int main(int argc, char** argv) {
   using namespace docket::bench;
   const int64_t rows = EnvInt("DOCKET_BENCH_ROWS", 5'000'000);
   const bool with_sqlite = EnvInt("DOCKET_BENCH_SQLITE", 1) != 0;
+  // Batches per morsel of Program::Evaluate (exec/morsel.h), to measure its effect.
+  if (int64_t m = EnvInt("DOCKET_BENCH_MORSEL", 0); m > 0) exec::SetMorselBatchesForTest(m);
   State state;
   g = &state;
 
