@@ -90,7 +90,7 @@ std::vector<int64_t> Dividends(int64_t d, std::mt19937_64& rng) {
     const int64_t md = static_cast<int64_t>(static_cast<uint64_t>(m) * static_cast<uint64_t>(d));
     for (int64_t off : {-1, 0, 1}) {
       xs.push_back(wrap(md, off));
-      xs.push_back(wrap(0, -wrap(md, off)));
+      xs.push_back(static_cast<int64_t>(uint64_t{0} - static_cast<uint64_t>(wrap(md, off))));
     }
   }
   for (int k = 0; k < 600; ++k) xs.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
